@@ -1,0 +1,60 @@
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type ApiConfig, defaultApiConfig } from '@roster/api';
+
+const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
+
+export type ServerConfig = {
+  port: number;
+  host: string;
+  databaseUrl: string | undefined;
+  dataDir: string;
+  production: boolean;
+  admin: { email: string; password: string } | null;
+  /** Demo users seeded into an empty database at start (dev only). */
+  demoUsers: number;
+  api: ApiConfig;
+  logLevel: string;
+};
+
+const DEV_ADMIN = { email: 'admin@roster.local', password: 'roster-admin-2026' };
+
+function positiveInt(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a whole number, got "${value}"`);
+  return n;
+}
+
+/** Reads the environment of SPEC §6 once, at start. */
+export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
+  const production = env.NODE_ENV === 'production';
+  const port = positiveInt('PORT', env.PORT, 3000);
+  const email = env.ROSTER_ADMIN_EMAIL ?? (production ? undefined : DEV_ADMIN.email);
+  const password = env.ROSTER_ADMIN_PASSWORD ?? (production ? undefined : DEV_ADMIN.password);
+  // In development the SPA is served by Vite on its own port and proxies the API.
+  const publicUrl =
+    env.ROSTER_PUBLIC_URL ?? (production ? `http://localhost:${port}` : 'http://localhost:5173');
+  return {
+    port,
+    host: env.HOST ?? '0.0.0.0',
+    databaseUrl: env.DATABASE_URL || undefined,
+    // Relative paths are the caller's: pnpm runs scripts inside the package but says where it started.
+    dataDir: env.ROSTER_DATA_DIR
+      ? resolve(env.INIT_CWD ?? process.cwd(), env.ROSTER_DATA_DIR)
+      : resolve(repoRoot, '.data/pglite'),
+    production,
+    admin: email && password ? { email, password } : null,
+    demoUsers: positiveInt('ROSTER_DEMO_USERS', env.ROSTER_DEMO_USERS, production ? 0 : 3000),
+    api: {
+      ...defaultApiConfig,
+      publicUrl: publicUrl.replace(/\/$/, ''),
+      invitationTtlDays: positiveInt(
+        'ROSTER_INVITATION_TTL_DAYS',
+        env.ROSTER_INVITATION_TTL_DAYS,
+        defaultApiConfig.invitationTtlDays,
+      ),
+    },
+    logLevel: env.LOG_LEVEL ?? (env.NODE_ENV === 'test' ? 'warn' : 'info'),
+  };
+}

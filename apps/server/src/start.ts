@@ -1,0 +1,24 @@
+import { ensureBootstrapAdmin } from '@roster/api';
+import { countUsers, createDb, seedUsers } from '@roster/db';
+import { buildServer } from './buildServer';
+import type { ServerConfig } from './config';
+
+/** Opens the database, brings it up to date, then serves the API (and the SPA when built). */
+export async function startServer(config: ServerConfig, webDist?: string) {
+  const handle = await createDb({ url: config.databaseUrl, dataDir: config.dataDir });
+  await handle.migrate();
+  if (config.demoUsers > 0) {
+    if ((await countUsers(handle.db)) === 0) {
+      console.log(`Empty database: seeding a demo tenant of ${config.demoUsers.toLocaleString('en')} users…`);
+      await seedUsers(handle.db, { users: config.demoUsers });
+    }
+  }
+  if (config.admin) await ensureBootstrapAdmin(handle.db, config.admin.email, config.admin.password);
+  const app = await buildServer({ db: handle.db, api: config.api, webDist, logLevel: config.logLevel });
+  await app.listen({ port: config.port, host: config.host });
+  const close = async () => {
+    await app.close();
+    await handle.close();
+  };
+  return { app, handle, close };
+}

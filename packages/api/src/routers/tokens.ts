@@ -1,0 +1,81 @@
+import { apiTokens, auditEvents } from '@roster/db';
+import { apiTokenCreateSchema, DomainError } from '@roster/domain';
+import type { TRPCRouterRecord } from '@trpc/server';
+import { and, desc, eq, isNull } from 'drizzle-orm';
+import { z } from 'zod';
+import { hashToken, newSecretToken } from '../auth/secrets';
+import { adminProcedure } from '../trpc';
+
+const TOKEN_PREFIX = 'rst_';
+
+/** API tokens of the caller, for internal tools (`Authorization: Bearer <token>`). */
+export const tokensRouter = {
+  create: adminProcedure.input(apiTokenCreateSchema).mutation(async ({ ctx, input }) => {
+    const now = ctx.now();
+    const token = newSecretToken(TOKEN_PREFIX);
+    const expiresAt = input.expiresInDays ? new Date(now.getTime() + input.expiresInDays * 86_400_000) : null;
+    const [row] = await ctx.db
+      .insert(apiTokens)
+      .values({
+        userId: ctx.actor.userId,
+        name: input.name,
+        tokenHash: hashToken(token),
+        prefix: token.slice(0, TOKEN_PREFIX.length + 6),
+        createdAt: now,
+        expiresAt,
+      })
+      .returning({
+        id: apiTokens.id,
+        name: apiTokens.name,
+        prefix: apiTokens.prefix,
+        createdAt: apiTokens.createdAt,
+        expiresAt: apiTokens.expiresAt,
+      });
+    if (!row) throw new Error('The token was not stored');
+    await ctx.db.insert(auditEvents).values({
+      at: now,
+      actorId: ctx.actor.userId,
+      userId: ctx.actor.userId,
+      action: 'auth.token_created',
+      meta: { tokenId: row.id, name: row.name },
+    });
+    /** The token itself is returned this once and never stored. */
+    return { ...row, token };
+  }),
+
+  list: adminProcedure.query(({ ctx }) =>
+    ctx.db
+      .select({
+        id: apiTokens.id,
+        name: apiTokens.name,
+        prefix: apiTokens.prefix,
+        createdAt: apiTokens.createdAt,
+        expiresAt: apiTokens.expiresAt,
+        lastUsedAt: apiTokens.lastUsedAt,
+        revokedAt: apiTokens.revokedAt,
+      })
+      .from(apiTokens)
+      .where(eq(apiTokens.userId, ctx.actor.userId))
+      .orderBy(desc(apiTokens.createdAt)),
+  ),
+
+  revoke: adminProcedure.input(z.object({ id: z.uuid() })).mutation(async ({ ctx, input }) => {
+    const now = ctx.now();
+    const revoked = await ctx.db
+      .update(apiTokens)
+      .set({ revokedAt: now })
+      .where(
+        and(eq(apiTokens.id, input.id), eq(apiTokens.userId, ctx.actor.userId), isNull(apiTokens.revokedAt)),
+      )
+      .returning({ id: apiTokens.id });
+    if (revoked.length === 0) throw new DomainError('token_not_found');
+    await ctx.db.insert(auditEvents).values({
+      at: now,
+      actorId: ctx.actor.userId,
+      userId: ctx.actor.userId,
+      action: 'auth.token_revoked',
+      meta: { tokenId: input.id },
+    });
+    return { id: input.id, revokedAt: now };
+  }),
+} satisfies TRPCRouterRecord;

@@ -1,0 +1,75 @@
+import { DOMAIN_ERROR_CODES, DomainError } from '@roster/domain';
+import { initTRPC, TRPCError } from '@trpc/server';
+import superjson from 'superjson';
+import { ZodError } from 'zod';
+import type { Context } from './context';
+
+/** The stable code a client reads in `error.data.code`: a domain code or a lower-cased tRPC code. */
+export type ApiErrorCode = string;
+
+const t = initTRPC.context<Context>().create({
+  transformer: superjson,
+  errorFormatter({ shape, error }) {
+    const cause = error.cause;
+    const isValidation = cause instanceof ZodError;
+    const code: ApiErrorCode =
+      cause instanceof DomainError ? cause.code : isValidation ? 'invalid_input' : error.code.toLowerCase();
+    const message =
+      error.code === 'INTERNAL_SERVER_ERROR'
+        ? 'Something went wrong on the server. Nothing was changed; try again.'
+        : isValidation
+          ? cause.issues
+              .map((issue) => (issue.path.length ? `${issue.path.join('.')}: ` : '') + issue.message)
+              .join('; ')
+          : shape.message;
+    return {
+      ...shape,
+      message,
+      data: {
+        httpStatus: shape.data.httpStatus,
+        path: shape.data.path,
+        code: shape.data.code,
+        domainCode: code,
+        issues: isValidation
+          ? cause.issues.map((issue) => ({ path: issue.path.map(String), message: issue.message }))
+          : undefined,
+      },
+    };
+  },
+});
+
+export const createTRPCRouter = t.router;
+export const createCallerFactory = t.createCallerFactory;
+
+/** Turns a DomainError into the tRPC error of its code, so every refusal is typed. */
+const domainErrors = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (!result.ok && result.error.cause instanceof DomainError) {
+    const cause = result.error.cause;
+    throw new TRPCError({ code: DOMAIN_ERROR_CODES[cause.code], message: cause.message, cause });
+  }
+  return result;
+});
+
+/**
+ * Mutations sent with the session cookie must carry the app's own header: browsers refuse to add it
+ * to a cross-site request without a CORS preflight, which the server never grants.
+ */
+const csrf = t.middleware(({ ctx, type, next }) => {
+  if (type === 'mutation' && !ctx.request.bearerToken && !ctx.request.hasCsrfHeader) {
+    throw new DomainError('csrf');
+  }
+  return next();
+});
+
+export const publicProcedure = t.procedure.use(domainErrors).use(csrf);
+
+export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
+  if (!ctx.actor) throw new DomainError('not_signed_in');
+  return next({ ctx: { ...ctx, actor: ctx.actor } });
+});
+
+export const adminProcedure = authedProcedure.use(({ ctx, next }) => {
+  if (!ctx.actor.isAdmin) throw new DomainError('not_admin');
+  return next();
+});

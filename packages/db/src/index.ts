@@ -1,0 +1,6 @@
+export * from './builtInRoles';
+export * from './createDb';
+export * from './dataDirLock';
+export * from './rows';
+export * from './schema';
+export * from './seed';

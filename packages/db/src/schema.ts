@@ -1,0 +1,337 @@
+import {
+  BULK_OPERATION_KINDS,
+  BULK_OPERATION_STATUSES,
+  FUNCTIONAL_RESOURCE_KINDS,
+  GRANTED_ACCESS_LEVELS,
+  INVITATION_STATUSES,
+  MODULES,
+  ORG_UNIT_KINDS,
+  OUTBOX_STATUSES,
+  OUTCOMES,
+  RIGHTS,
+  USER_STATUSES,
+} from '@roster/domain';
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  boolean,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+import { v7 as uuidv7 } from 'uuid';
+
+/** Time-ordered keys keep primary-key indexes append-only (PERF-NOTES). */
+const id = () =>
+  uuid('id')
+    .primaryKey()
+    .$defaultFn(() => uuidv7());
+const at = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+const createdAt = () => at('created_at').notNull().defaultNow();
+
+export const userStatus = pgEnum('user_status', USER_STATUSES);
+export const moduleName = pgEnum('module_name', MODULES);
+export const accessLevel = pgEnum('access_level', GRANTED_ACCESS_LEVELS);
+export const rightName = pgEnum('right_name', RIGHTS);
+export const orgUnitKind = pgEnum('org_unit_kind', ORG_UNIT_KINDS);
+export const functionalResourceKind = pgEnum('functional_resource_kind', FUNCTIONAL_RESOURCE_KINDS);
+export const invitationStatus = pgEnum('invitation_status', INVITATION_STATUSES);
+export const bulkOperationKind = pgEnum('bulk_operation_kind', BULK_OPERATION_KINDS);
+export const bulkOperationStatus = pgEnum('bulk_operation_status', BULK_OPERATION_STATUSES);
+export const outcome = pgEnum('outcome', OUTCOMES);
+export const outboxStatus = pgEnum('outbox_status', OUTBOX_STATUSES);
+
+export const roles = pgTable('roles', {
+  id: id(),
+  name: text('name').notNull().unique(),
+  /** Grants the Admin module; true only for the built-in Administrator role. */
+  isAdmin: boolean('is_admin').notNull().default(false),
+  builtIn: boolean('built_in').notNull().default(false),
+  createdAt: createdAt(),
+});
+
+export const users = pgTable(
+  'users',
+  {
+    id: id(),
+    /** Stored trimmed and lower-cased, so a plain unique index is the case-insensitive one. */
+    email: text('email').notNull(),
+    firstName: text('first_name').notNull().default(''),
+    lastName: text('last_name').notNull().default(''),
+    status: userStatus('status').notNull().default('created'),
+    roleId: uuid('role_id')
+      .notNull()
+      .references(() => roles.id),
+    passwordHash: text('password_hash'),
+    /** Set when the user first became active; reactivation returns such users to `active`. */
+    activatedAt: at('activated_at'),
+    lastLoginAt: at('last_login_at'),
+    createdAt: createdAt(),
+    updatedAt: at('updated_at').notNull().defaultNow(),
+    version: integer('version').notNull().default(1),
+  },
+  (t) => [uniqueIndex('users_email_key').on(t.email), index('users_role_id_idx').on(t.roleId)],
+);
+
+export const moduleAccess = pgTable(
+  'module_access',
+  {
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id),
+    module: moduleName('module').notNull(),
+    /** `none` is the absence of a row. */
+    level: accessLevel('level').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.module] })],
+);
+
+export const orgUnits = pgTable(
+  'org_units',
+  {
+    id: id(),
+    parentId: uuid('parent_id'),
+    name: text('name').notNull(),
+    kind: orgUnitKind('kind').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('org_units_parent_id_idx').on(t.parentId)],
+);
+
+export const userScopes = pgTable(
+  'user_scopes',
+  {
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id),
+    orgUnitId: uuid('org_unit_id')
+      .notNull()
+      .references(() => orgUnits.id),
+  },
+  (t) => [
+    primaryKey({ columns: [t.userId, t.orgUnitId] }),
+    index('user_scopes_org_unit_id_idx').on(t.orgUnitId),
+  ],
+);
+
+export const userRights = pgTable(
+  'user_rights',
+  {
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id),
+    right: rightName('right').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.right] })],
+);
+
+/** Projects, activities and sub-budgets a user can be a member of (functional authorizations). */
+export const functionalResources = pgTable('functional_resources', {
+  id: id(),
+  kind: functionalResourceKind('kind').notNull(),
+  name: text('name').notNull(),
+  createdAt: createdAt(),
+});
+
+/** Functional authorizations: never touched by any bulk operation (SPEC §1). */
+export const functionalMemberships = pgTable(
+  'functional_memberships',
+  {
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id),
+    resourceId: uuid('resource_id')
+      .notNull()
+      .references(() => functionalResources.id),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.userId, t.resourceId] }),
+    index('functional_memberships_resource_id_idx').on(t.resourceId),
+  ],
+);
+
+export const invitations = pgTable(
+  'invitations',
+  {
+    id: id(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id),
+    /** SHA-256 of the 256-bit token; the token itself is only ever in the e-mail. */
+    tokenHash: text('token_hash').notNull(),
+    status: invitationStatus('status').notNull().default('pending'),
+    message: text('message'),
+    expiresAt: at('expires_at').notNull(),
+    sentCount: integer('sent_count').notNull().default(1),
+    lastSentAt: at('last_sent_at').notNull().defaultNow(),
+    invitedBy: uuid('invited_by').references(() => users.id),
+    operationId: uuid('operation_id'),
+    acceptedAt: at('accepted_at'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('invitations_token_hash_key').on(t.tokenHash),
+    index('invitations_user_id_idx').on(t.userId),
+    index('invitations_invited_by_idx').on(t.invitedBy),
+    /** At most one pending invitation per user. */
+    uniqueIndex('invitations_one_pending_per_user').on(t.userId).where(sql`${t.status} = 'pending'`),
+  ],
+);
+
+export const sessions = pgTable(
+  'sessions',
+  {
+    id: id(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id),
+    tokenHash: text('token_hash').notNull(),
+    createdAt: createdAt(),
+    expiresAt: at('expires_at').notNull(),
+    revokedAt: at('revoked_at'),
+  },
+  (t) => [uniqueIndex('sessions_token_hash_key').on(t.tokenHash), index('sessions_user_id_idx').on(t.userId)],
+);
+
+export const apiTokens = pgTable(
+  'api_tokens',
+  {
+    id: id(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id),
+    name: text('name').notNull(),
+    tokenHash: text('token_hash').notNull(),
+    /** The first characters of the token, shown in lists so people can tell tokens apart. */
+    prefix: text('prefix').notNull(),
+    createdAt: createdAt(),
+    expiresAt: at('expires_at'),
+    lastUsedAt: at('last_used_at'),
+    revokedAt: at('revoked_at'),
+  },
+  (t) => [
+    uniqueIndex('api_tokens_token_hash_key').on(t.tokenHash),
+    index('api_tokens_user_id_idx').on(t.userId),
+  ],
+);
+
+/** Failed sign-ins per e-mail, for throttling; kept in the database so every server process agrees. */
+export const signInThrottle = pgTable('sign_in_throttle', {
+  email: text('email').primaryKey(),
+  failures: integer('failures').notNull(),
+  windowStartedAt: at('window_started_at').notNull(),
+});
+
+export const bulkOperations = pgTable(
+  'bulk_operations',
+  {
+    /** The client-generated operation id: the idempotency key of an apply. */
+    id: uuid('id').primaryKey(),
+    kind: bulkOperationKind('kind').notNull(),
+    params: jsonb('params').notNull(),
+    selection: jsonb('selection').notNull(),
+    actorId: uuid('actor_id')
+      .notNull()
+      .references(() => users.id),
+    status: bulkOperationStatus('status').notNull().default('queued'),
+    total: integer('total').notNull().default(0),
+    processed: integer('processed').notNull().default(0),
+    changed: integer('changed').notNull().default(0),
+    skipped: integer('skipped').notNull().default(0),
+    blocked: integer('blocked').notNull().default(0),
+    failed: integer('failed').notNull().default(0),
+    cancelRequested: boolean('cancel_requested').notNull().default(false),
+    /** The operation this one reverts or retries, if any. */
+    sourceOperationId: uuid('source_operation_id'),
+    /** SHA-256 of an imported file. */
+    fileSha256: text('file_sha256'),
+    error: text('error'),
+    createdAt: createdAt(),
+    startedAt: at('started_at'),
+    finishedAt: at('finished_at'),
+    /** A worker holds the operation until this time and extends it while it works. */
+    leaseUntil: at('lease_until'),
+  },
+  (t) => [
+    index('bulk_operations_actor_id_idx').on(t.actorId),
+    index('bulk_operations_created_at_idx').on(t.createdAt),
+    index('bulk_operations_unfinished_idx').on(t.createdAt).where(sql`${t.status} in ('queued', 'running')`),
+  ],
+);
+
+/**
+ * One row per selected user (or imported CSV row): the work queue of the operation while it runs
+ * and its per-user results afterwards. `user_id` is deliberately not a foreign key: results are a
+ * record, and an index on it would cost every bulk write.
+ */
+export const bulkOperationItems = pgTable(
+  'bulk_operation_items',
+  {
+    operationId: uuid('operation_id')
+      .notNull()
+      .references(() => bulkOperations.id),
+    position: integer('position').notNull(),
+    userId: uuid('user_id'),
+    email: text('email'),
+    /** Null while the item waits to be processed. */
+    outcome: outcome('outcome'),
+    reason: text('reason'),
+    before: jsonb('before'),
+    after: jsonb('after'),
+    /** For imports: the CSV row (line number and values). */
+    input: jsonb('input'),
+    processedAt: at('processed_at'),
+  },
+  (t) => [primaryKey({ columns: [t.operationId, t.position] })],
+);
+
+export const auditEvents = pgTable(
+  'audit_events',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    at: at('at').notNull().defaultNow(),
+    actorId: uuid('actor_id'),
+    userId: uuid('user_id'),
+    operationId: uuid('operation_id'),
+    action: text('action').notNull(),
+    before: jsonb('before'),
+    after: jsonb('after'),
+    /** Context such as the e-mail of a failed sign-in or the API token used. */
+    meta: jsonb('meta'),
+  },
+  (t) => [
+    index('audit_events_user_id_idx').on(t.userId, t.id),
+    index('audit_events_operation_id_idx').on(t.operationId),
+  ],
+);
+
+export const emailOutbox = pgTable(
+  'email_outbox',
+  {
+    id: id(),
+    to: text('to').notNull(),
+    subject: text('subject').notNull(),
+    text: text('text').notNull(),
+    html: text('html').notNull(),
+    status: outboxStatus('status').notNull().default('queued'),
+    attempts: integer('attempts').notNull().default(0),
+    lastError: text('last_error'),
+    nextAttemptAt: at('next_attempt_at').notNull().defaultNow(),
+    invitationId: uuid('invitation_id').references(() => invitations.id),
+    operationId: uuid('operation_id'),
+    createdAt: createdAt(),
+    sentAt: at('sent_at'),
+  },
+  (t) => [
+    index('email_outbox_invitation_id_idx').on(t.invitationId),
+    index('email_outbox_due_idx').on(t.nextAttemptAt).where(sql`${t.status} = 'queued'`),
+  ],
+);

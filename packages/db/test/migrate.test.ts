@@ -1,0 +1,64 @@
+import { sql } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
+import { createDb, queryRows } from '../src';
+import { adminUrl, databaseUrlFor } from '../src/testing/urls';
+
+const EXPECTED_TABLES = [
+  'api_tokens',
+  'audit_events',
+  'bulk_operation_items',
+  'bulk_operations',
+  'email_outbox',
+  'functional_memberships',
+  'functional_resources',
+  'invitations',
+  'module_access',
+  'org_units',
+  'roles',
+  'sessions',
+  'sign_in_throttle',
+  'user_rights',
+  'user_scopes',
+  'users',
+];
+
+async function tableNames(handle: Awaited<ReturnType<typeof createDb>>) {
+  const rows = await queryRows<{ name: string }>(
+    handle.db,
+    sql`select tablename as name from pg_tables where schemaname = 'public' order by 1`,
+  );
+  return rows.map((r) => r.name);
+}
+
+describe('migrations', () => {
+  it('migrate an empty embedded database, and a second run changes nothing', async () => {
+    const handle = await createDb({ dataDir: 'memory://' });
+    try {
+      expect(await tableNames(handle)).toEqual([]);
+      await handle.migrate();
+      expect(await tableNames(handle)).toEqual(EXPECTED_TABLES);
+      await handle.migrate();
+      expect(await tableNames(handle)).toEqual(EXPECTED_TABLES);
+    } finally {
+      await handle.close();
+    }
+  });
+
+  it.runIf(process.env.DATABASE_URL)('migrate an empty PostgreSQL database', async () => {
+    const url = process.env.DATABASE_URL ?? '';
+    const database = `roster_migrate_${process.pid}`;
+    const admin = await createDb({ url: adminUrl(url), maxConnections: 1 });
+    await admin.db.execute(`drop database if exists ${database}`);
+    await admin.db.execute(`create database ${database}`);
+    const handle = await createDb({ url: databaseUrlFor(url, database), maxConnections: 1 });
+    try {
+      expect(await tableNames(handle)).toEqual([]);
+      await handle.migrate();
+      expect(await tableNames(handle)).toEqual(EXPECTED_TABLES);
+    } finally {
+      await handle.close();
+      await admin.db.execute(`drop database if exists ${database} with (force)`);
+      await admin.close();
+    }
+  });
+});

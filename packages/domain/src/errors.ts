@@ -1,0 +1,61 @@
+/**
+ * Every reason a whole request is refused. The API maps each code to one tRPC error code and passes
+ * the code itself on as `data.code`, so clients can rely on it.
+ */
+export const DOMAIN_ERROR_CODES = {
+  invalid_credentials: 'UNAUTHORIZED',
+  account_deactivated: 'UNAUTHORIZED',
+  account_not_active: 'UNAUTHORIZED',
+  not_signed_in: 'UNAUTHORIZED',
+  not_admin: 'FORBIDDEN',
+  csrf: 'FORBIDDEN',
+  too_many_attempts: 'TOO_MANY_REQUESTS',
+  token_not_found: 'NOT_FOUND',
+  user_not_found: 'NOT_FOUND',
+  unknown_role: 'BAD_REQUEST',
+  unknown_module: 'BAD_REQUEST',
+  unknown_org_unit: 'BAD_REQUEST',
+  unknown_source_user: 'BAD_REQUEST',
+  invalid_cursor: 'BAD_REQUEST',
+  empty_selection: 'BAD_REQUEST',
+  selection_too_large: 'BAD_REQUEST',
+  selection_changed: 'CONFLICT',
+  confirmation_required: 'PRECONDITION_FAILED',
+  operation_not_found: 'NOT_FOUND',
+  operation_conflict: 'CONFLICT',
+} as const;
+
+export type DomainErrorCode = keyof typeof DOMAIN_ERROR_CODES;
+
+export const DOMAIN_ERROR_MESSAGES: Record<DomainErrorCode, string> = {
+  invalid_credentials: 'The e-mail or password is incorrect.',
+  account_deactivated: 'This account is deactivated. Ask an administrator to reactivate it.',
+  account_not_active: 'This account is not active yet. Accept your invitation first.',
+  not_signed_in: 'Sign in to continue.',
+  not_admin: 'Only administrators can do this.',
+  csrf: 'This request did not come from the Roster app.',
+  too_many_attempts: 'Too many failed sign-ins. Wait a few minutes and try again.',
+  token_not_found: 'This API token does not exist or was already revoked.',
+  user_not_found: 'This user does not exist.',
+  unknown_role: 'This role does not exist.',
+  unknown_module: 'This module does not exist.',
+  unknown_org_unit: 'This organisation unit does not exist.',
+  unknown_source_user: 'The user to copy access from does not exist.',
+  invalid_cursor: 'The page cursor is not valid. Start again from the first page.',
+  empty_selection: 'Select at least one user.',
+  selection_too_large: 'Too many users are selected for one operation.',
+  selection_changed: 'The users matching this filter changed since you looked. Review the preview again.',
+  confirmation_required: 'Confirm that these users will become administrators.',
+  operation_not_found: 'This bulk operation does not exist.',
+  operation_conflict: 'This operation id is already used by a different operation.',
+};
+
+/** The whole request is invalid; thrown by domain and API code, mapped once by the API. */
+export class DomainError extends Error {
+  readonly code: DomainErrorCode;
+  constructor(code: DomainErrorCode, message: string = DOMAIN_ERROR_MESSAGES[code]) {
+    super(message);
+    this.name = 'DomainError';
+    this.code = code;
+  }
+}
