@@ -203,15 +203,13 @@ export async function ensureReferenceData(db: Db): Promise<void> {
         .values({ name: `Acme ${entityName}`, kind: 'entity', parentId: group.id })
         .returning();
       if (!entity) throw new Error('Could not create the organisation tree');
-      await db
-        .insert(orgUnits)
-        .values(
-          DEPARTMENTS.map((name) => ({
-            name: `${name} — ${entityName}`,
-            kind: 'department' as const,
-            parentId: entity.id,
-          })),
-        );
+      await db.insert(orgUnits).values(
+        DEPARTMENTS.map((name) => ({
+          name: `${name} — ${entityName}`,
+          kind: 'department' as const,
+          parentId: entity.id,
+        })),
+      );
     }
   }
   const [existingResource] = await db
@@ -219,19 +217,17 @@ export async function ensureReferenceData(db: Db): Promise<void> {
     .from(functionalResources)
     .limit(1);
   if (!existingResource) {
-    await db
-      .insert(functionalResources)
-      .values([
-        ...Array.from({ length: 120 }, (_, i) => ({
-          kind: 'project' as const,
-          name: `Project ${String(i + 1).padStart(3, '0')}`,
-        })),
-        ...Array.from({ length: 40 }, (_, i) => ({ kind: 'activity' as const, name: `Activity ${i + 1}` })),
-        ...Array.from({ length: 30 }, (_, i) => ({
-          kind: 'sub_budget' as const,
-          name: `Sub-budget ${i + 1}`,
-        })),
-      ]);
+    await db.insert(functionalResources).values([
+      ...Array.from({ length: 120 }, (_, i) => ({
+        kind: 'project' as const,
+        name: `Project ${String(i + 1).padStart(3, '0')}`,
+      })),
+      ...Array.from({ length: 40 }, (_, i) => ({ kind: 'activity' as const, name: `Activity ${i + 1}` })),
+      ...Array.from({ length: 30 }, (_, i) => ({
+        kind: 'sub_budget' as const,
+        name: `Sub-budget ${i + 1}`,
+      })),
+    ]);
   }
 }
 

@@ -49,7 +49,7 @@ export async function resolveActor(db: Db, request: RequestInfo, now: Date): Pro
           or(isNull(apiTokens.expiresAt), gt(apiTokens.expiresAt, now)),
         ),
       );
-    if (!row || row.status !== 'active') return null;
+    if (row?.status !== 'active') return null;
     const touched = await db
       .update(apiTokens)
       .set({ lastUsedAt: now })
@@ -87,7 +87,7 @@ export async function resolveActor(db: Db, request: RequestInfo, now: Date): Pro
           gt(sessions.expiresAt, now),
         ),
       );
-    if (!row || row.status !== 'active') return null;
+    if (row?.status !== 'active') return null;
     return toActor(row, { kind: 'session', sessionId: row.sessionId });
   }
   return null;

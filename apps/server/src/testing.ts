@@ -1,0 +1,34 @@
+import { ensureBootstrapAdmin, defaultApiConfig } from '@roster/api';
+import { createTestDb, type TestDb } from '@roster/db/testing';
+import { buildServer } from './buildServer';
+
+export const TEST_ADMIN = { email: 'admin@roster.test', password: 'correct horse battery staple' };
+
+export type TestServer = {
+  url: string;
+  testDb: TestDb;
+  close: () => Promise<void>;
+};
+
+/** A real HTTP server on a free port over a migrated database of its own, with the bootstrap admin. */
+export async function startTestServer(options: { webDist?: string; now?: () => Date } = {}): Promise<TestServer> {
+  const testDb = await createTestDb();
+  await ensureBootstrapAdmin(testDb.db, TEST_ADMIN.email, TEST_ADMIN.password);
+  const app = await buildServer({
+    db: testDb.db,
+    api: { ...defaultApiConfig, publicUrl: 'http://127.0.0.1' },
+    webDist: options.webDist,
+    logLevel: 'warn',
+    now: options.now,
+  });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const port = app.addresses()[0]?.port;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    testDb,
+    close: async () => {
+      await app.close();
+      await testDb.close();
+    },
+  };
+}
