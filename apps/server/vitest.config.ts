@@ -1,4 +1,4 @@
-import { databaseTestConfig } from '@roster/db/testing/vitest';
+import { databaseTestConfig } from '../../packages/db/src/testing/vitestConfig.ts';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({ test: { ...databaseTestConfig, include: ['test/**/*.test.ts'] } });

@@ -1,4 +1,4 @@
-import { ensureBootstrapAdmin, defaultApiConfig } from '@roster/api';
+import { defaultApiConfig, ensureBootstrapAdmin } from '@roster/api';
 import { createTestDb, type TestDb } from '@roster/db/testing';
 import { buildServer } from './buildServer';
 
@@ -11,7 +11,9 @@ export type TestServer = {
 };
 
 /** A real HTTP server on a free port over a migrated database of its own, with the bootstrap admin. */
-export async function startTestServer(options: { webDist?: string; now?: () => Date } = {}): Promise<TestServer> {
+export async function startTestServer(
+  options: { webDist?: string; now?: () => Date } = {},
+): Promise<TestServer> {
   const testDb = await createTestDb();
   await ensureBootstrapAdmin(testDb.db, TEST_ADMIN.email, TEST_ADMIN.password);
   const app = await buildServer({

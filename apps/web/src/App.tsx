@@ -1,0 +1,32 @@
+import { Navigate, Route, Routes } from 'react-router';
+import { AdminFrame } from './components/AdminFrame';
+import { RequireAdmin } from './components/RequireAdmin';
+import { ComingSoonPage } from './pages/ComingSoonPage';
+import { NoAccessPage } from './pages/NoAccessPage';
+import { SignInPage } from './pages/SignInPage';
+import { TokensPage } from './pages/TokensPage';
+
+export function App() {
+  return (
+    <Routes>
+      <Route path="/sign-in" element={<SignInPage />} />
+      <Route path="/no-access" element={<NoAccessPage />} />
+      <Route
+        path="/admin"
+        element={
+          <RequireAdmin>
+            <AdminFrame />
+          </RequireAdmin>
+        }
+      >
+        <Route index element={<Navigate to="users" replace />} />
+        <Route path="users" element={<ComingSoonPage title="Users" />} />
+        <Route path="operations" element={<ComingSoonPage title="Operations" />} />
+        <Route path="import" element={<ComingSoonPage title="Import" />} />
+        <Route path="outbox" element={<ComingSoonPage title="Outbox" />} />
+        <Route path="tokens" element={<TokensPage />} />
+      </Route>
+      <Route path="*" element={<Navigate to="/admin/users" replace />} />
+    </Routes>
+  );
+}

@@ -1,0 +1,50 @@
+import type { AppRouter } from '@roster/api';
+import { QueryClient } from '@tanstack/react-query';
+import { createTRPCClient, httpBatchLink, TRPCClientError } from '@trpc/client';
+import { createTRPCContext } from '@trpc/tanstack-react-query';
+import superjson from 'superjson';
+
+export const { TRPCProvider, useTRPC, useTRPCClient } = createTRPCContext<AppRouter>();
+
+export function createQueryClient() {
+  return new QueryClient({
+    defaultOptions: {
+      queries: {
+        staleTime: 10_000,
+        retry: (failures, error) =>
+          !(error instanceof TRPCClientError && error.data?.httpStatus < 500) && failures < 2,
+        refetchOnWindowFocus: false,
+      },
+    },
+  });
+}
+
+export function createApiClient() {
+  return createTRPCClient<AppRouter>({
+    links: [
+      httpBatchLink({
+        url: '/trpc',
+        transformer: superjson,
+        // The server refuses cookie-authenticated mutations without this header (CSRF).
+        headers: () => ({ 'x-roster-csrf': '1' }),
+      }),
+    ],
+  });
+}
+
+/** The sentence to show for a failed call: the API's own message for refusals. */
+export function errorMessage(error: unknown): string {
+  if (error instanceof TRPCClientError) return error.message;
+  if (error instanceof Error) return error.message;
+  return 'Something went wrong.';
+}
+
+/** The stable code of a refusal (`invalid_credentials`, `too_many_attempts`, …), if any. */
+export function errorCode(error: unknown): string | undefined {
+  if (!(error instanceof TRPCClientError)) return undefined;
+  const data: unknown = error.data;
+  if (data && typeof data === 'object' && 'domainCode' in data && typeof data.domainCode === 'string') {
+    return data.domainCode;
+  }
+  return undefined;
+}
