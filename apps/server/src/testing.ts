@@ -24,7 +24,9 @@ export async function startTestServer(
     now: options.now,
   });
   await app.listen({ port: 0, host: '127.0.0.1' });
-  const port = app.addresses()[0]?.port;
+  const address = app.server.address();
+  if (address === null || typeof address === 'string') throw new Error('The test server has no TCP port');
+  const port = address.port;
   return {
     url: `http://127.0.0.1:${port}`,
     testDb,

@@ -39,12 +39,4 @@ export function errorMessage(error: unknown): string {
   return 'Something went wrong.';
 }
 
-/** The stable code of a refusal (`invalid_credentials`, `too_many_attempts`, …), if any. */
-export function errorCode(error: unknown): string | undefined {
-  if (!(error instanceof TRPCClientError)) return undefined;
-  const data: unknown = error.data;
-  if (data && typeof data === 'object' && 'domainCode' in data && typeof data.domainCode === 'string') {
-    return data.domainCode;
-  }
-  return undefined;
-}
+export { rosterErrorCode as errorCode } from '@roster/client';

@@ -4,14 +4,9 @@ import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { ensureBuiltInRoles } from '../builtInRoles';
 import { createDb, openPglite } from '../createDb';
+import './providedContext';
 import { adminUrl, databaseUrlFor } from './urls';
 
-declare module 'vitest' {
-  export interface ProvidedContext {
-    /** PGlite: a tarball of a migrated data directory. Postgres: the migrated template database. */
-    rosterTemplate: { kind: 'pglite'; file: string } | { kind: 'postgres'; url: string; database: string };
-  }
-}
 
 /**
  * Migrates one database per test run: a fresh PGlite costs 5–8 s, a clone of a migrated one ~1.5 s;

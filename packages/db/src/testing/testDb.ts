@@ -7,6 +7,7 @@ import { inject } from 'vitest';
 import { ensureBuiltInRoles } from '../builtInRoles';
 import { createDb, type DbHandle } from '../createDb';
 import { queryRows } from '../rows';
+import './providedContext';
 import { adminUrl, databaseUrlFor } from './urls';
 
 export type TestDb = DbHandle & {

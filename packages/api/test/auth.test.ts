@@ -1,0 +1,427 @@
+import { performance } from 'node:perf_hooks';
+import { auditEvents, sessions, signInThrottle, users } from '@roster/db';
+import { asc, eq } from 'drizzle-orm';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { hashToken } from '../src';
+import {
+  callByPath,
+  createHarness,
+  errorShapeOf,
+  expectTRPCError,
+  type Harness,
+  PASSWORD,
+  type RowCounts,
+  START,
+} from './harness';
+
+const MINUTE = 60_000;
+const DAY = 86_400_000;
+
+let t: Harness;
+beforeAll(async () => {
+  t = await createHarness();
+});
+afterAll(() => t.close());
+beforeEach(() => t.reset());
+
+const auditRows = () => t.db.select().from(auditEvents).orderBy(asc(auditEvents.id));
+const sessionRows = () => t.db.select().from(sessions);
+const userById = async (id: string) => {
+  const [row] = await t.db.select().from(users).where(eq(users.id, id));
+  if (!row) throw new Error(`user ${id} is gone`);
+  return row;
+};
+
+describe('auth.signIn with the right password', () => {
+  it('returns the user, sets a session cookie, records the login and audits it', async () => {
+    const admin = await t.createUser({ email: 'admin@roster.test', role: 'Administrator' });
+    const { caller, cookie } = await t.request();
+
+    const signedIn = await caller.auth.signIn({ email: 'admin@roster.test', password: PASSWORD });
+
+    expect(signedIn).toEqual({
+      id: admin.id,
+      email: 'admin@roster.test',
+      firstName: admin.firstName,
+      lastName: admin.lastName,
+      roleName: 'Administrator',
+      isAdmin: true,
+    });
+    // 256 random bits, base64url.
+    expect(cookie.token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(cookie.expiresAt).toEqual(new Date(START.getTime() + 14 * DAY));
+    expect(cookie.cleared).toBe(false);
+
+    const [session, ...others] = await sessionRows();
+    expect(others).toEqual([]);
+    expect(session).toMatchObject({ userId: admin.id, revokedAt: null, expiresAt: cookie.expiresAt });
+    // Only the hash of the cookie is stored.
+    expect(session?.tokenHash).toBe(hashToken(cookie.token ?? ''));
+    expect(session?.tokenHash).not.toBe(cookie.token);
+
+    expect((await userById(admin.id)).lastLoginAt).toEqual(START);
+
+    const audit = await auditRows();
+    expect(audit.map((row) => row.action)).toEqual(['auth.sign_in']);
+    expect(audit[0]).toMatchObject({ actorId: admin.id, userId: admin.id, at: START });
+    expect(audit[0]?.meta).toMatchObject({ ip: '127.0.0.1', userAgent: 'vitest' });
+  });
+
+  it('opens a session that auth.me and admin procedures recognise', async () => {
+    const admin = await t.createUser({ email: 'admin@roster.test', role: 'Administrator' });
+    const session = await t.signIn('admin@roster.test');
+
+    const me = await (await t.asSession(session)).auth.me();
+    expect(me).toEqual({
+      id: admin.id,
+      email: 'admin@roster.test',
+      firstName: admin.firstName,
+      lastName: admin.lastName,
+      roleName: 'Administrator',
+      isAdmin: true,
+    });
+    await expect((await t.asSession(session)).tokens.list()).resolves.toEqual([]);
+    expect(await (await t.anonymous()).auth.me()).toBeNull();
+  });
+
+  it('says a non-administrator is not an administrator', async () => {
+    await t.createUser({ email: 'reader@roster.test', role: 'Reader' });
+    const { caller } = await t.request();
+    const signedIn = await caller.auth.signIn({ email: 'reader@roster.test', password: PASSWORD });
+    expect(signedIn).toMatchObject({ roleName: 'Reader', isAdmin: false });
+  });
+
+  it('matches the e-mail case-insensitively and trimmed', async () => {
+    const admin = await t.createUser({ email: 'admin@roster.test', role: 'Administrator' });
+    const { caller, cookie } = await t.request();
+    const signedIn = await caller.auth.signIn({ email: '  ADMIN@Roster.TEST ', password: PASSWORD });
+    expect(signedIn).toMatchObject({ id: admin.id, email: 'admin@roster.test' });
+    expect(cookie.token).toBeDefined();
+    expect(await sessionRows()).toHaveLength(1);
+  });
+
+  it('does not match a password that differs only in case or spacing', async () => {
+    await t.createUser({ email: 'admin@roster.test' });
+    for (const password of [PASSWORD.toUpperCase(), ` ${PASSWORD}`, `${PASSWORD} `]) {
+      const { caller } = await t.request();
+      await expectTRPCError(
+        caller.auth.signIn({ email: 'admin@roster.test', password }),
+        'UNAUTHORIZED',
+        'invalid_credentials',
+      );
+    }
+    expect(await sessionRows()).toEqual([]);
+  });
+
+  it('opens a session that ends when it expires (14 days)', async () => {
+    await t.createUser({ email: 'admin@roster.test', role: 'Administrator' });
+    const session = await t.signIn('admin@roster.test');
+    t.clock.advance(14 * DAY - 1);
+    expect(await (await t.asSession(session)).auth.me()).not.toBeNull();
+    t.clock.advance(1);
+    expect(await (await t.asSession(session)).auth.me()).toBeNull();
+    await expectTRPCError((await t.asSession(session)).tokens.list(), 'UNAUTHORIZED', 'not_signed_in');
+  });
+});
+
+describe('auth.signIn refusals', () => {
+  it('answers a wrong password and an unknown e-mail with the same code and message, writing only the audit', async () => {
+    const user = await t.createUser({ email: 'known@roster.test' });
+    const before = await t.counts();
+
+    const wrongPassword = await expectTRPCError(
+      (await t.anonymous()).auth.signIn({ email: 'known@roster.test', password: 'not the password' }),
+      'UNAUTHORIZED',
+      'invalid_credentials',
+    );
+    const unknownEmail = await expectTRPCError(
+      (await t.anonymous()).auth.signIn({ email: 'nobody@roster.test', password: PASSWORD }),
+      'UNAUTHORIZED',
+      'invalid_credentials',
+    );
+    expect(unknownEmail.message).toBe(wrongPassword.message);
+
+    const audit = await auditRows();
+    expect(audit.map((row) => row.action)).toEqual(['auth.sign_in_failed', 'auth.sign_in_failed']);
+    expect(audit[0]).toMatchObject({ userId: user.id });
+    expect(audit[0]?.meta).toMatchObject({ email: 'known@roster.test' });
+    expect(audit[1]).toMatchObject({ userId: null });
+    expect(audit[1]?.meta).toMatchObject({ email: 'nobody@roster.test' });
+
+    const after = await t.counts();
+    expect(after).toEqual<RowCounts>({
+      ...before,
+      auditEvents: before.auditEvents + 2,
+      signInThrottle: 2,
+    });
+    expect((await userById(user.id)).lastLoginAt).toBeNull();
+  });
+
+  it('spends about as long on an unknown e-mail as on a wrong password (both hash the password)', async () => {
+    const tries = 3;
+    const known = [];
+    for (let i = 0; i <= tries; i += 1) known.push(await t.createUser({ email: `timing${i}@roster.test` }));
+    const attempt = async (email: string) => {
+      const caller = await t.anonymous();
+      const started = performance.now();
+      await expectTRPCError(
+        caller.auth.signIn({ email, password: 'wrong password' }),
+        'UNAUTHORIZED',
+        'invalid_credentials',
+      );
+      return performance.now() - started;
+    };
+    // Warm-up: the first scrypt and the first queries of a statement are slower.
+    await attempt(known[tries]?.email ?? '');
+    await attempt('warm-up@roster.test');
+
+    let wrongPasswordMs = 0;
+    let unknownEmailMs = 0;
+    for (let i = 0; i < tries; i += 1) {
+      wrongPasswordMs += await attempt(known[i]?.email ?? '');
+      unknownEmailMs += await attempt(`unknown${i}@roster.test`);
+    }
+    expect(unknownEmailMs).toBeGreaterThanOrEqual(0.4 * wrongPasswordMs);
+  });
+
+  it('refuses a deactivated user with the right password, and with a wrong one says only "invalid"', async () => {
+    const user = await t.createUser({ email: 'gone@roster.test', status: 'deactivated' });
+    await expectTRPCError(
+      (await t.anonymous()).auth.signIn({ email: 'gone@roster.test', password: PASSWORD }),
+      'UNAUTHORIZED',
+      'account_deactivated',
+    );
+    // Without the right password, the account's status is nobody's business.
+    await expectTRPCError(
+      (await t.anonymous()).auth.signIn({ email: 'gone@roster.test', password: 'wrong password' }),
+      'UNAUTHORIZED',
+      'invalid_credentials',
+    );
+    expect(await sessionRows()).toEqual([]);
+    expect((await userById(user.id)).lastLoginAt).toBeNull();
+    expect(await t.auditActions()).toEqual(['auth.sign_in_failed', 'auth.sign_in_failed']);
+  });
+
+  it.each(['invited', 'created'] as const)(
+    'refuses an %s user with a password as account_not_active',
+    async (status) => {
+      const user = await t.createUser({ email: 'pending@roster.test', status });
+      const { caller, cookie } = await t.request();
+      await expectTRPCError(
+        caller.auth.signIn({ email: 'pending@roster.test', password: PASSWORD }),
+        'UNAUTHORIZED',
+        'account_not_active',
+      );
+      expect(cookie.token).toBeUndefined();
+      expect(await sessionRows()).toEqual([]);
+      expect((await userById(user.id)).lastLoginAt).toBeNull();
+      expect(await t.auditActions()).toEqual(['auth.sign_in_failed']);
+    },
+  );
+
+  it('answers invalid_credentials for an invited user who has no password yet, whatever is typed', async () => {
+    await t.createUser({ email: 'invitee@roster.test', status: 'invited', withPassword: false });
+    for (const password of [PASSWORD, 'anything']) {
+      await expectTRPCError(
+        (await t.anonymous()).auth.signIn({ email: 'invitee@roster.test', password }),
+        'UNAUTHORIZED',
+        'invalid_credentials',
+      );
+    }
+    expect(await sessionRows()).toEqual([]);
+  });
+});
+
+describe('sign-in throttling', () => {
+  const failTimes = async (email: string, times: number) => {
+    for (let i = 0; i < times; i += 1) {
+      await expectTRPCError(
+        (await t.anonymous()).auth.signIn({ email, password: `wrong ${i}` }),
+        'UNAUTHORIZED',
+        'invalid_credentials',
+      );
+    }
+  };
+
+  it('locks an e-mail after 5 failures, even for the right password, until the 15-minute window ends', async () => {
+    await t.createUser({ email: 'target@roster.test', role: 'Administrator' });
+    await failTimes('target@roster.test', 5);
+
+    const { caller, cookie } = await t.request();
+    await expectTRPCError(
+      caller.auth.signIn({ email: 'target@roster.test', password: PASSWORD }),
+      'TOO_MANY_REQUESTS',
+      'too_many_attempts',
+    );
+    expect(cookie.token).toBeUndefined();
+    expect(await sessionRows()).toEqual([]);
+    expect(await t.auditActions()).toEqual([
+      ...Array.from({ length: 5 }, () => 'auth.sign_in_failed'),
+      'auth.sign_in_throttled',
+    ]);
+
+    t.clock.advance(15 * MINUTE - 1);
+    await expectTRPCError(
+      (await t.anonymous()).auth.signIn({ email: 'target@roster.test', password: PASSWORD }),
+      'TOO_MANY_REQUESTS',
+      'too_many_attempts',
+    );
+
+    t.clock.advance(1);
+    await t.signIn('target@roster.test');
+    expect(await sessionRows()).toHaveLength(1);
+  });
+
+  it('counts failures of differently written forms of the same e-mail together', async () => {
+    await t.createUser({ email: 'target@roster.test' });
+    for (const email of ['TARGET@roster.test', ' target@ROSTER.test', 'Target@Roster.Test ', 'target@roster.test']) {
+      await failTimes(email, 1);
+    }
+    await failTimes('  TARGET@ROSTER.TEST', 1);
+    await expectTRPCError(
+      (await t.anonymous()).auth.signIn({ email: 'target@roster.test', password: PASSWORD }),
+      'TOO_MANY_REQUESTS',
+      'too_many_attempts',
+    );
+    const rows = await t.db.select().from(signInThrottle);
+    expect(rows).toEqual([{ email: 'target@roster.test', failures: 5, windowStartedAt: START }]);
+  });
+
+  it('locks unknown e-mails the same way, so the lock reveals nothing', async () => {
+    await failTimes('nobody@roster.test', 5);
+    await expectTRPCError(
+      (await t.anonymous()).auth.signIn({ email: 'nobody@roster.test', password: PASSWORD }),
+      'TOO_MANY_REQUESTS',
+      'too_many_attempts',
+    );
+  });
+
+  it('locks one e-mail only: other people still sign in', async () => {
+    await t.createUser({ email: 'target@roster.test' });
+    await t.createUser({ email: 'bystander@roster.test' });
+    await failTimes('target@roster.test', 5);
+    await t.signIn('bystander@roster.test');
+  });
+
+  it('resets the count after a successful sign-in', async () => {
+    await t.createUser({ email: 'target@roster.test' });
+    await failTimes('target@roster.test', 4);
+    await t.signIn('target@roster.test');
+    expect(await t.db.select().from(signInThrottle)).toEqual([]);
+    // Had the 4 failures above still counted, the fifth below would lock the e-mail.
+    await failTimes('target@roster.test', 4);
+    await t.signIn('target@roster.test');
+    expect(await sessionRows()).toHaveLength(2);
+  });
+
+  it('starts a new window when failures are more than 15 minutes apart', async () => {
+    await t.createUser({ email: 'target@roster.test' });
+    await failTimes('target@roster.test', 4);
+    t.clock.advance(15 * MINUTE);
+    await failTimes('target@roster.test', 4);
+    await t.signIn('target@roster.test');
+  });
+});
+
+describe('auth.signOut', () => {
+  it('revokes the session: the old cookie no longer authenticates; the sign-out is audited', async () => {
+    const admin = await t.createUser({ email: 'admin@roster.test', role: 'Administrator' });
+    const session = await t.signIn('admin@roster.test');
+    t.clock.advance(MINUTE);
+
+    const { caller, cookie } = await t.request({ sessionToken: session });
+    await expect(caller.auth.signOut()).resolves.toEqual({ signedOut: true });
+    expect(cookie.cleared).toBe(true);
+
+    const [row] = await sessionRows();
+    expect(row?.revokedAt).toEqual(t.clock.now());
+
+    const after = await t.asSession(session);
+    expect(await after.auth.me()).toBeNull();
+    await expectTRPCError(after.tokens.list(), 'UNAUTHORIZED', 'not_signed_in');
+
+    const audit = await auditRows();
+    expect(audit.map((r) => r.action)).toEqual(['auth.sign_in', 'auth.sign_out']);
+    expect(audit[1]).toMatchObject({ actorId: admin.id, userId: admin.id });
+  });
+
+  it('ends only the session it is called with', async () => {
+    await t.createUser({ email: 'admin@roster.test', role: 'Administrator' });
+    const laptop = await t.signIn('admin@roster.test');
+    const phone = await t.signIn('admin@roster.test');
+    await (await t.asSession(laptop)).auth.signOut();
+    expect(await (await t.asSession(laptop)).auth.me()).toBeNull();
+    expect(await (await t.asSession(phone)).auth.me()).toMatchObject({ email: 'admin@roster.test' });
+  });
+
+  it('is harmless without a session: clears the cookie, writes nothing', async () => {
+    const before = await t.counts();
+    const { caller, cookie } = await t.request({ sessionToken: 'not-a-session' });
+    await expect(caller.auth.signOut()).resolves.toEqual({ signedOut: true });
+    expect(cookie.cleared).toBe(true);
+    expect(await t.counts()).toEqual(before);
+  });
+});
+
+describe('a session whose user is no longer active', () => {
+  it.each(['deactivated', 'invited'] as const)('no longer authenticates once the user is %s', async (status) => {
+    const admin = await t.createUser({ email: 'admin@roster.test', role: 'Administrator' });
+    const session = await t.signIn('admin@roster.test');
+    await expect((await t.asSession(session)).tokens.list()).resolves.toEqual([]);
+
+    await t.db.update(users).set({ status }).where(eq(users.id, admin.id));
+
+    const caller = await t.asSession(session);
+    expect(await caller.auth.me()).toBeNull();
+    await expectTRPCError(caller.tokens.list(), 'UNAUTHORIZED', 'not_signed_in');
+  });
+});
+
+describe('malformed sign-in payloads', () => {
+  const signInProcedure = { path: 'auth.signIn', type: 'mutation' } as const;
+  const cases: [string, unknown][] = [
+    ['no input at all', undefined],
+    ['null', null],
+    ['an empty object', {}],
+    ['a string', 'admin@roster.test'],
+    ['an array', ['admin@roster.test', PASSWORD]],
+    ['a missing password', { email: 'admin@roster.test' }],
+    ['a missing e-mail', { password: PASSWORD }],
+    ['an empty password', { email: 'admin@roster.test', password: '' }],
+    ['an e-mail that is not an e-mail', { email: 'admin-at-roster.test', password: PASSWORD }],
+    ['an empty e-mail', { email: '   ', password: PASSWORD }],
+    ['an e-mail of 300 characters', { email: `${'a'.repeat(288)}@roster.test`, password: PASSWORD }],
+    ['a password of 10,000 characters', { email: 'admin@roster.test', password: 'x'.repeat(10_000) }],
+    ['a number for the e-mail', { email: 42, password: PASSWORD }],
+    ['a boolean for the password', { email: 'admin@roster.test', password: true }],
+    ['a number for the password', { email: 'admin@roster.test', password: 12345678 }],
+    ['an array for the e-mail', { email: ['admin@roster.test'], password: PASSWORD }],
+    ['an object for the password', { email: 'admin@roster.test', password: { $ne: null } }],
+    ['nulls', { email: null, password: null }],
+  ];
+
+  it.each(cases)('refuses %s with invalid_input and writes nothing', async (_name, input) => {
+    await t.createUser({ email: 'admin@roster.test', role: 'Administrator' });
+    const before = await t.counts();
+    const { ctx, cookie } = await t.request();
+
+    const error = await expectTRPCError(callByPath(ctx, signInProcedure, input), 'BAD_REQUEST', 'invalid_input');
+
+    expect(error.message.length).toBeGreaterThan(0);
+    expect(cookie.token).toBeUndefined();
+    expect(await t.counts()).toEqual(before);
+    expect(await t.db.select().from(signInThrottle)).toEqual([]);
+  });
+
+  it('says which field is wrong', async () => {
+    const { ctx } = await t.request();
+    const error = await expectTRPCError(
+      callByPath(ctx, signInProcedure, { email: 'admin@roster.test', password: 'x'.repeat(10_000) }),
+      'BAD_REQUEST',
+      'invalid_input',
+    );
+    const { data, message } = errorShapeOf(error);
+    expect(data.issues).toEqual([{ path: ['password'], message: 'This password is too long.' }]);
+    expect(message).toBe('password: This password is too long.');
+  });
+});

@@ -1,0 +1,42 @@
+import type { AppRouter } from '@roster/api';
+import { createTRPCClient, httpBatchLink, TRPCClientError } from '@trpc/client';
+import superjson from 'superjson';
+
+export type { AppRouter, RouterInputs, RouterOutputs } from '@roster/api';
+export type { BulkOperationKind, Outcome, UserStatus } from '@roster/domain';
+
+export type RosterClientOptions = {
+  /** The Roster server, e.g. `http://localhost:3000` (the API is served under `/trpc`). */
+  url: string;
+  /** An API token created in Admin › API tokens. */
+  token: string;
+  fetch?: typeof globalThis.fetch;
+};
+
+/** The typed tRPC client internal tools use; the same router and transformer as the web app. */
+export function createRosterClient(options: RosterClientOptions) {
+  return createTRPCClient<AppRouter>({
+    links: [
+      httpBatchLink({
+        url: `${options.url.replace(/\/$/, '')}/trpc`,
+        transformer: superjson,
+        headers: () => ({ authorization: `Bearer ${options.token}` }),
+        fetch: options.fetch,
+      }),
+    ],
+  });
+}
+
+export type RosterClient = ReturnType<typeof createRosterClient>;
+
+/** The stable code of a refusal (`not_admin`, `selection_changed`, …) when the API gave one. */
+export function rosterErrorCode(error: unknown): string | undefined {
+  if (!(error instanceof TRPCClientError)) return undefined;
+  const data: unknown = error.data;
+  if (data && typeof data === 'object' && 'domainCode' in data && typeof data.domainCode === 'string') {
+    return data.domainCode;
+  }
+  return undefined;
+}
+
+export { TRPCClientError };
