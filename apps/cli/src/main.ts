@@ -8,7 +8,9 @@ function clientFromEnv() {
   const url = process.env.ROSTER_URL;
   const token = process.env.ROSTER_TOKEN;
   if (!url || !token) {
-    console.error('Set ROSTER_URL (e.g. http://localhost:3000) and ROSTER_TOKEN (an API token from Admin › API tokens).');
+    console.error(
+      'Set ROSTER_URL (e.g. http://localhost:3000) and ROSTER_TOKEN (an API token from Admin › API tokens).',
+    );
     process.exit(EXIT.usage);
   }
   return createRosterClient({ url, token });
@@ -27,7 +29,9 @@ program
   .action(async () => {
     const me = await clientFromEnv().auth.me.query();
     if (!me) {
-      console.error('The token was not accepted (unknown, revoked or expired). Create a new one in Admin › API tokens.');
+      console.error(
+        'The token was not accepted (unknown, revoked or expired). Create a new one in Admin › API tokens.',
+      );
       process.exit(EXIT.failed);
     }
     if (program.opts().json) console.log(JSON.stringify(me));

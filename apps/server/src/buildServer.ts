@@ -4,12 +4,13 @@ import fastifyStatic from '@fastify/static';
 import { type ApiConfig, type AppRouter, appRouter, createContext, type RequestInfo } from '@roster/api';
 import type { Db } from '@roster/db';
 import { type FastifyTRPCPluginOptions, fastifyTRPCPlugin } from '@trpc/server/adapters/fastify';
-import Fastify, { type FastifyError, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyError, type FastifyReply, type FastifyRequest } from 'fastify';
 
 export const SESSION_COOKIE = 'roster_session';
 export const CSRF_HEADER = 'x-roster-csrf';
 /** Largest request body accepted; larger ones are refused before any work. */
 export const BODY_LIMIT_BYTES = 1024 * 1024;
+const TOO_LARGE = `The request is larger than ${BODY_LIMIT_BYTES / 1024} KiB.`;
 
 export type BuildServerOptions = {
   db: Db;
@@ -40,31 +41,43 @@ export async function buildServer(options: BuildServerOptions) {
     },
     bodyLimit: BODY_LIMIT_BYTES,
     routerOptions: { maxParamLength: 5000 },
-    trustProxy: true,
   });
   const secureCookies = options.api.publicUrl.startsWith('https://');
   await app.register(fastifyCookie);
 
-  // Errors fastify raises before tRPC sees the request (a body too large, malformed JSON) get the
-  // same typed shape as tRPC's own, never a 500.
+  // Errors raised before tRPC sees the request (a body too large, malformed JSON, a content type no
+  // procedure takes) get the envelope tRPC clients read, with a stable code; never a 500.
+  const refuse = (reply: FastifyReply, status: number, code: string, message: string) =>
+    reply.status(status).send({
+      error: {
+        json: {
+          message,
+          code: -32600,
+          data: { code: code.toUpperCase(), domainCode: code, httpStatus: status },
+        },
+      },
+    });
   app.setErrorHandler((error: FastifyError, _req, reply) => {
     const status =
       error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
-    const code =
-      status === 413 ? 'payload_too_large' : status === 500 ? 'internal_server_error' : 'bad_request';
-    if (status === 500) app.log.error(error);
-    void reply.status(status).send({
-      error: {
-        message:
-          status === 413
-            ? `The request is larger than ${BODY_LIMIT_BYTES / 1024} KiB.`
-            : status === 500
-              ? 'Something went wrong on the server.'
-              : error.message,
-        code: -32600,
-        data: { code: code.toUpperCase(), domainCode: code, httpStatus: status },
-      },
-    });
+    if (status === 500) {
+      app.log.error(error);
+      return refuse(reply, 500, 'internal_server_error', 'Something went wrong on the server.');
+    }
+    if (status === 413) return refuse(reply, 413, 'payload_too_large', TOO_LARGE);
+    if (status === 415) return refuse(reply, 415, 'unsupported_media_type', 'Send JSON.');
+    return refuse(reply, status, 'bad_request', error.message);
+  });
+  // Fastify's body limit covers the bodies it parses; tRPC reads other content types itself, so
+  // the limit and the content type are checked here first, before a byte is read.
+  app.addHook('onRequest', async (req, reply) => {
+    if (!req.url.startsWith('/trpc')) return;
+    if (Number(req.headers['content-length'] ?? 0) > BODY_LIMIT_BYTES)
+      return refuse(reply, 413, 'payload_too_large', TOO_LARGE);
+    const type = req.headers['content-type'];
+    if (req.method === 'POST' && type && !type.startsWith('application/json')) {
+      return refuse(reply, 415, 'unsupported_media_type', 'Send JSON.');
+    }
   });
 
   await app.register(fastifyTRPCPlugin, {
@@ -99,9 +112,7 @@ export async function buildServer(options: BuildServerOptions) {
       if (req.method === 'GET' && !req.url.startsWith('/trpc') && !req.url.startsWith('/api/')) {
         return reply.sendFile('index.html');
       }
-      return reply
-        .status(404)
-        .send({ error: { message: 'Not found', data: { domainCode: 'not_found', httpStatus: 404 } } });
+      return refuse(reply, 404, 'not_found', 'Not found.');
     });
   }
   return app;

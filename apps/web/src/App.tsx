@@ -5,6 +5,7 @@ import { ComingSoonPage } from './pages/ComingSoonPage';
 import { NoAccessPage } from './pages/NoAccessPage';
 import { SignInPage } from './pages/SignInPage';
 import { TokensPage } from './pages/TokensPage';
+import { UsersPage } from './users/UsersPage';
 
 export function App() {
   return (
@@ -20,7 +21,7 @@ export function App() {
         }
       >
         <Route index element={<Navigate to="users" replace />} />
-        <Route path="users" element={<ComingSoonPage title="Users" />} />
+        <Route path="users" element={<UsersPage />} />
         <Route path="operations" element={<ComingSoonPage title="Operations" />} />
         <Route path="import" element={<ComingSoonPage title="Import" />} />
         <Route path="outbox" element={<ComingSoonPage title="Outbox" />} />

@@ -1,11 +1,17 @@
 import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
 import { authRouter } from './routers/auth';
+import { catalogRouter } from './routers/catalog';
+import { rolesRouter } from './routers/roles';
 import { tokensRouter } from './routers/tokens';
+import { usersRouter } from './routers/users';
 import { createCallerFactory, createTRPCRouter } from './trpc';
 
 export const appRouter = createTRPCRouter({
   auth: authRouter,
   tokens: tokensRouter,
+  users: usersRouter,
+  roles: rolesRouter,
+  catalog: catalogRouter,
 });
 
 export type AppRouter = typeof appRouter;

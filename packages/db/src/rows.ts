@@ -1,4 +1,4 @@
-import type { SQL } from 'drizzle-orm';
+import { type SQL, type SQLWrapper, sql } from 'drizzle-orm';
 import type { Db } from './createDb';
 
 /**
@@ -15,4 +15,29 @@ export async function queryRows<Row extends Record<string, unknown>>(db: Db, que
       : [];
   if (!Array.isArray(rows)) throw new Error('Unexpected result shape from the database driver');
   return rows as Row[];
+}
+
+/**
+ * The planner's estimate of how many rows a query returns: free compared with counting them, and
+ * good enough to say "about 700,000 users" or to choose how to run a search.
+ */
+export async function estimateRows(db: Db, query: SQLWrapper): Promise<number> {
+  const [row] = await queryRows<{ 'QUERY PLAN': unknown }>(db, sql`explain (format json) ${query}`);
+  const raw = row?.['QUERY PLAN'];
+  const plan: unknown = typeof raw === 'string' ? JSON.parse(raw) : raw;
+  if (Array.isArray(plan)) {
+    const top: unknown = plan[0];
+    if (
+      top &&
+      typeof top === 'object' &&
+      'Plan' in top &&
+      top.Plan &&
+      typeof top.Plan === 'object' &&
+      'Plan Rows' in top.Plan
+    ) {
+      const rows = Number(top.Plan['Plan Rows']);
+      if (Number.isFinite(rows)) return Math.round(rows);
+    }
+  }
+  throw new Error('Unexpected EXPLAIN output');
 }

@@ -77,7 +77,30 @@ export const users = pgTable(
     updatedAt: at('updated_at').notNull().defaultNow(),
     version: integer('version').notNull().default(1),
   },
-  (t) => [uniqueIndex('users_email_key').on(t.email), index('users_role_id_idx').on(t.roleId)],
+  (t) => [
+    uniqueIndex('users_email_key').on(t.email),
+    // Each index serves a filter or sort of the users list with keyset paging on `id` (issue 3).
+    // Every index costs every bulk update of role or status, so there are no more than these.
+    index('users_role_id_idx').on(t.roleId, t.id),
+    index('users_status_idx').on(t.status, t.id),
+    index('users_name_idx').on(t.lastName, t.firstName, t.id),
+  ],
+);
+
+/**
+ * The text people search for (names and e-mail, lower-cased), kept off the `users` table so that
+ * bulk updates of role and status never maintain the trigram index (PERF-NOTES). Triggers on `users`
+ * keep it in step (migration 0003).
+ */
+export const userSearch = pgTable(
+  'user_search',
+  {
+    userId: uuid('user_id')
+      .primaryKey()
+      .references(() => users.id),
+    document: text('document').notNull(),
+  },
+  (t) => [index('user_search_document_trgm_idx').using('gin', t.document.op('gin_trgm_ops'))],
 );
 
 export const moduleAccess = pgTable(

@@ -19,6 +19,7 @@ const EXPECTED_TABLES = [
   'sign_in_throttle',
   'user_rights',
   'user_scopes',
+  'user_search',
   'users',
 ];
 

@@ -19,14 +19,13 @@ export type SignedInUser = {
   isAdmin: boolean;
 };
 
-async function recordFailure(
-  ctx: Context,
-  email: string,
-  reason: string,
-  userId: string | null,
-): Promise<void> {
-  const now = ctx.now();
-  await ctx.db.transaction(async (tx) => {
+/**
+ * Counts this attempt as a failure before the password is checked, under a row lock, so attempts
+ * sent in parallel cannot outrun the limit; a successful sign-in then clears the count. Returns
+ * false when the e-mail is locked.
+ */
+async function admitAttempt(ctx: Context, email: string, now: Date): Promise<boolean> {
+  return ctx.db.transaction(async (tx) => {
     await tx
       .insert(signInThrottle)
       .values({ email, failures: 0, windowStartedAt: now })
@@ -36,15 +35,28 @@ async function recordFailure(
       .from(signInThrottle)
       .where(eq(signInThrottle.email, email))
       .for('update');
-    const next = recordSignInFailure(current?.failures ? current : undefined, now);
-    await tx.update(signInThrottle).set(next).where(eq(signInThrottle.email, email));
-    await tx.insert(auditEvents).values({
-      at: now,
-      userId,
-      actorId: userId,
-      action: 'auth.sign_in_failed',
-      meta: { email, reason, ip: ctx.request.ip },
-    });
+    const state = current && current.failures > 0 ? current : undefined;
+    if (isSignInLocked(state, now)) return false;
+    await tx
+      .update(signInThrottle)
+      .set(recordSignInFailure(state, now))
+      .where(eq(signInThrottle.email, email));
+    return true;
+  });
+}
+
+async function auditFailure(
+  ctx: Context,
+  email: string,
+  reason: string,
+  userId: string | null,
+): Promise<void> {
+  await ctx.db.insert(auditEvents).values({
+    at: ctx.now(),
+    userId,
+    actorId: userId,
+    action: 'auth.sign_in_failed',
+    meta: { email, reason, ip: ctx.request.ip },
   });
 }
 
@@ -54,8 +66,7 @@ async function recordFailure(
  */
 export async function signIn(ctx: Context, input: SignInInput): Promise<SignedInUser> {
   const now = ctx.now();
-  const [throttle] = await ctx.db.select().from(signInThrottle).where(eq(signInThrottle.email, input.email));
-  if (isSignInLocked(throttle, now)) {
+  if (!(await admitAttempt(ctx, input.email, now))) {
     await ctx.db.insert(auditEvents).values({
       at: now,
       action: 'auth.sign_in_throttled',
@@ -79,11 +90,11 @@ export async function signIn(ctx: Context, input: SignInInput): Promise<SignedIn
     .where(eq(users.email, input.email));
   const passwordOk = await verifyPassword(input.password, user?.passwordHash);
   if (!user || !passwordOk) {
-    await recordFailure(ctx, input.email, user ? 'wrong_password' : 'unknown_email', user?.id ?? null);
+    await auditFailure(ctx, input.email, user ? 'wrong_password' : 'unknown_email', user?.id ?? null);
     throw new DomainError('invalid_credentials');
   }
   if (user.status !== 'active') {
-    await recordFailure(ctx, input.email, `status_${user.status}`, user.id);
+    await auditFailure(ctx, input.email, `status_${user.status}`, user.id);
     throw new DomainError(user.status === 'deactivated' ? 'account_deactivated' : 'account_not_active');
   }
   const token = newSecretToken();

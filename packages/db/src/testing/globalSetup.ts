@@ -7,7 +7,6 @@ import { createDb, openPglite } from '../createDb';
 import './providedContext';
 import { adminUrl, databaseUrlFor } from './urls';
 
-
 /**
  * Migrates one database per test run: a fresh PGlite costs 5–8 s, a clone of a migrated one ~1.5 s;
  * on Postgres, `CREATE DATABASE … TEMPLATE` copies a migrated database in well under a second.

@@ -1,0 +1,49 @@
+import { hashToken, newSecretToken } from '@roster/api';
+import { apiTokens, countUsers, createDb, type DbHandle, queryRows, seedUsers, users } from '@roster/db';
+import { eq, sql } from 'drizzle-orm';
+
+/** Seeds the benchmark database up to `size` users once; later runs reuse it. */
+export async function prepareBenchDatabase(url: string, size: number): Promise<DbHandle> {
+  const adminUrl = new URL(url);
+  const database = adminUrl.pathname.slice(1);
+  adminUrl.pathname = '/postgres';
+  const admin = await createDb({ url: adminUrl.toString(), maxConnections: 1 });
+  const [exists] = await queryRows<{ n: number }>(
+    admin.db,
+    sql`select count(*)::int as n from pg_database where datname = ${database}`,
+  );
+  if (!exists?.n) await admin.db.execute(sql.raw(`create database "${database}"`));
+  await admin.close();
+
+  const handle = await createDb({ url, maxConnections: 2 });
+  await handle.migrate();
+  const present = await countUsers(handle.db);
+  if (present < size) {
+    console.log(`Seeding ${(size - present).toLocaleString('en')} users into ${handle.description}…`);
+    const started = Date.now();
+    await seedUsers(handle.db, {
+      users: size - present,
+      onProgress: (done, total) =>
+        process.stdout.write(`\r  ${done.toLocaleString('en')} / ${total.toLocaleString('en')}`),
+    });
+    console.log(`\n  seeded in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+    await handle.db.execute(sql`analyze`);
+  }
+  return handle;
+}
+
+/** An API token for the bench administrator (created by the server at start). */
+export async function benchToken(handle: DbHandle, adminEmail: string): Promise<string> {
+  const [admin] = await handle.db.select({ id: users.id }).from(users).where(eq(users.email, adminEmail));
+  if (!admin) throw new Error(`No user ${adminEmail}: start the server first`);
+  const token = newSecretToken('rst_');
+  await handle.db
+    .insert(apiTokens)
+    .values({ userId: admin.id, name: 'bench', tokenHash: hashToken(token), prefix: token.slice(0, 10) });
+  return token;
+}
+
+export async function postgresVersion(handle: DbHandle): Promise<string> {
+  const [row] = await queryRows<{ v: string }>(handle.db, sql`select split_part(version(), ' (', 1) as v`);
+  return row?.v ?? 'PostgreSQL';
+}

@@ -1,0 +1,53 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const serverMain = fileURLToPath(new URL('../../server/src/main.ts', import.meta.url));
+
+export type ServerProcess = {
+  url: string;
+  child: ChildProcess;
+  /** The server's resident set size now, in MiB (from /proc). */
+  rssMiB: () => number;
+  stop: () => Promise<void>;
+};
+
+/** The real server, in a process of its own, as `pnpm start` runs it (without the SPA). */
+export async function startServerProcess(databaseUrl: string, port: number): Promise<ServerProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', serverMain], {
+    env: {
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      NODE_ENV: 'production',
+      LOG_LEVEL: 'warn',
+      ROSTER_DEMO_USERS: '0',
+      ROSTER_ADMIN_EMAIL: 'bench-admin@roster.local',
+      ROSTER_ADMIN_PASSWORD: 'bench-admin-password',
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  await new Promise<void>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`The server exited with code ${code}`)));
+    child.stdout?.on('data', (chunk: Buffer) => {
+      if (chunk.toString().includes('Roster is running')) resolve();
+    });
+  });
+  child.stdout?.resume();
+  return {
+    url,
+    child,
+    rssMiB: () => {
+      const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+      const kb = Number(status.match(/VmRSS:\s+(\d+)/)?.[1] ?? 0);
+      return kb / 1024;
+    },
+    stop: () =>
+      new Promise((resolve) => {
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}

@@ -1,0 +1,72 @@
+import type { RosterClient, RouterInputs } from '@roster/client';
+import type { Db } from '@roster/db';
+import { roles } from '@roster/db';
+import { inArray } from 'drizzle-orm';
+import { percentile, timeMs } from './stats';
+
+type ListInput = RouterInputs['users']['list'];
+
+export type ListResult = { name: string; total: number; p50: number; p95: number; runs: number };
+
+/** Runs a query `warmup` times (past Postgres' switch to generic plans), then times `runs` more. */
+async function measure(
+  client: RosterClient,
+  name: string,
+  input: ListInput,
+  runs: number,
+): Promise<ListResult> {
+  const warmup = 8;
+  let total = 0;
+  const samples: number[] = [];
+  for (let i = 0; i < warmup + runs; i++) {
+    const { ms, result } = await timeMs(() => client.users.list.query(input));
+    total = result.total;
+    if (i >= warmup) samples.push(ms);
+  }
+  return { name, total, p50: percentile(samples, 50), p95: percentile(samples, 95), runs };
+}
+
+/** `users.list` through the real server at the benchmark's size (issue 3). */
+export async function benchUsersList(client: RosterClient, db: Db, runs = 30): Promise<ListResult[]> {
+  const contributor = await db
+    .select({ id: roles.id })
+    .from(roles)
+    .where(inArray(roles.name, ['Contributor']));
+  const roleIds = contributor.map((r) => r.id);
+  const rareEmail = (
+    await client.users.list.query({ sort: { field: 'created', direction: 'desc' }, limit: 1 })
+  ).items[0]?.email;
+  if (!rareEmail) throw new Error('No users to search for');
+  const fragment = rareEmail.split('@')[0] ?? rareEmail;
+
+  const results: ListResult[] = [];
+  const cases: [string, ListInput][] = [
+    ['no filter, sorted by name', { sort: { field: 'name', direction: 'asc' }, limit: 50 }],
+    ['status = invited', { filter: { status: ['invited'] }, limit: 50 }],
+    [
+      'role Contributor + module budget ≥ edit',
+      { filter: { roleIds, module: { module: 'budget', minLevel: 'edit' } }, limit: 50 },
+    ],
+    ['search a common substring ("mart")', { filter: { search: 'mart' }, limit: 50 }],
+    [`search a rare e-mail ("${fragment}")`, { filter: { search: fragment }, limit: 50 }],
+    ['sort by e-mail, descending', { sort: { field: 'email', direction: 'desc' }, limit: 50 }],
+  ];
+  for (const [name, input] of cases) {
+    results.push(await measure(client, name, input, runs));
+    console.log(
+      `  ${name}: p50 ${results.at(-1)?.p50.toFixed(1)} ms, p95 ${results.at(-1)?.p95.toFixed(1)} ms`,
+    );
+  }
+
+  // The 500th page: walk there once by cursor, then time fetching it.
+  let cursor: string | undefined;
+  for (let page = 1; page < 500; page++) {
+    const result = await client.users.list.query({ limit: 50, cursor });
+    cursor = result.nextCursor ?? undefined;
+  }
+  results.push(await measure(client, '500th page by cursor (name sort)', { limit: 50, cursor }, runs));
+  console.log(
+    `  500th page: p50 ${results.at(-1)?.p50.toFixed(1)} ms, p95 ${results.at(-1)?.p95.toFixed(1)} ms`,
+  );
+  return results;
+}

@@ -1,0 +1,183 @@
+import { seedUsers } from '@roster/db';
+import { selectionSchema } from '@roster/domain';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { startTestServer, type TestServer } from '../../src/testing';
+import { launchBrowser, screenshot, WEB_DIST } from './browser';
+import { signInAsAdmin } from './signIn';
+
+let server: TestServer;
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  server = await startTestServer({ webDist: WEB_DIST });
+  await seedUsers(server.testDb.db, { users: 1_200 });
+  browser = await launchBrowser();
+  page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  page.setDefaultTimeout(10_000);
+  page.on('pageerror', (error) => console.error('page error:', error.message));
+  await signInAsAdmin(page, server.url);
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/** What the API answers for the same view, through the page's own session. */
+const listAnswer = z.object({
+  result: z.object({
+    data: z.object({
+      json: z.object({ total: z.number(), items: z.array(z.object({ id: z.string(), email: z.string() })) }),
+    }),
+  }),
+});
+
+async function apiList(input: unknown): Promise<{ total: number; items: { id: string; email: string }[] }> {
+  const text = await page.evaluate(async (json) => {
+    const response = await fetch(`/trpc/users.list?input=${encodeURIComponent(JSON.stringify({ json }))}`);
+    return response.text();
+  }, input);
+  return listAnswer.parse(JSON.parse(text)).result.data.json;
+}
+
+const rows = () => page.locator('[role="row"][data-user-id]');
+const selectionOf = async () =>
+  selectionSchema.parse(
+    JSON.parse((await page.getByTestId('selection-bar').getAttribute('data-selection')) ?? 'null'),
+  );
+
+describe('Admin › Users', () => {
+  it('lists the users, with the total the API reports', async () => {
+    await rows().first().waitFor();
+    const api = await apiList({ limit: 1 });
+    await expect(
+      page.getByText(`${api.total.toLocaleString('en')} users`, { exact: true }).count(),
+    ).resolves.toBe(1);
+    await screenshot(page, 'users');
+  });
+
+  it('searches, and keeps the search in the URL across a reload', async () => {
+    await page.getByLabel('Search users').fill('martin');
+    await page.waitForURL(/q=martin/);
+    const api = await apiList({ filter: { search: 'martin' }, limit: 500 });
+    expect(api.total).toBeGreaterThan(0);
+    await page.getByText(`${api.total.toLocaleString('en')} matching users`).waitFor();
+    const emails = await rows().evaluateAll((els) => els.map((el) => el.textContent?.toLowerCase() ?? ''));
+    expect(emails.length).toBeGreaterThan(0);
+    for (const text of emails) expect(text).toContain('martin');
+    await page.reload();
+    await page.getByText(`${api.total.toLocaleString('en')} matching users`).waitFor();
+    await expect(page.getByLabel('Search users').inputValue()).resolves.toBe('martin');
+    await screenshot(page, 'users-search');
+    await page.getByRole('button', { name: 'Clear filters' }).first().click();
+    await page.waitForURL((url) => !url.search.includes('q='));
+  });
+
+  it('filters by status through the menu, and by expired invitations', async () => {
+    await page.getByRole('button', { name: /^Filter by status/ }).click();
+    await page.getByRole('menuitemcheckbox', { name: 'Invited' }).click();
+    await page.keyboard.press('Escape');
+    await page.waitForURL(/status=invited/);
+    const api = await apiList({ filter: { status: ['invited'] }, limit: 1 });
+    await page.getByText(`${api.total.toLocaleString('en')} matching users`).waitFor();
+    await page.getByRole('button', { name: 'Invitation expired' }).click();
+    await page.waitForURL(/expired=1/);
+    const expired = await apiList({ filter: { status: ['invited'], invitationExpired: true }, limit: 1 });
+    expect(expired.total).toBeGreaterThan(0);
+    expect(expired.total).toBeLessThan(api.total);
+    await page.getByText(`${expired.total.toLocaleString('en')} matching users`).waitFor();
+    await expect(page.getByText('Invitation expired', { exact: true }).count()).resolves.toBeGreaterThan(1);
+    await screenshot(page, 'users-expired');
+    await page.getByRole('button', { name: 'Clear filters' }).first().click();
+    await page.waitForURL((url) => url.search === '');
+  });
+
+  it('scrolls far down, loading pages as it goes', async () => {
+    await rows().first().waitFor();
+    const scroller = page.getByTestId('users-scroller');
+    for (let i = 0; i < 20; i++) {
+      await scroller.evaluate((el) => el.scrollTo({ top: el.scrollHeight }));
+      await page.waitForTimeout(150);
+    }
+    const lastIndex = await rows().evaluateAll((els) =>
+      Math.max(...els.map((el) => Number(el.getAttribute('data-index')))),
+    );
+    expect(lastIndex).toBeGreaterThanOrEqual(1_000);
+    await screenshot(page, 'users-scrolled');
+    await scroller.evaluate((el) => el.scrollTo({ top: 0 }));
+  });
+
+  it('shift-click selects a range; space toggles the focused row', async () => {
+    const checkbox = (index: number) => page.locator(`[data-index="${index}"] input[type="checkbox"]`);
+    await checkbox(2).click();
+    await checkbox(7).click({ modifiers: ['Shift'] });
+    await expect(page.getByTestId('selected-count').textContent()).resolves.toBe('6 selected');
+    const selection = await selectionOf();
+    const ids = await Promise.all(
+      [2, 3, 4, 5, 6, 7].map((i) => page.locator(`[data-index="${i}"]`).getAttribute('data-user-id')),
+    );
+    expect('ids' in selection && new Set(selection.ids)).toEqual(new Set(ids));
+
+    await page.locator('[data-index="9"]').focus();
+    await page.keyboard.press('Space');
+    await expect(page.getByTestId('selected-count').textContent()).resolves.toBe('7 selected');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Space');
+    await expect(page.getByTestId('selected-count').textContent()).resolves.toBe('8 selected');
+    await screenshot(page, 'users-selected');
+
+    // Sorting keeps the selection.
+    await page.getByRole('button', { name: 'Sort by e-mail' }).click();
+    await page.waitForURL(/sort=email/);
+    await expect(page.getByTestId('selected-count').textContent()).resolves.toBe('8 selected');
+    await page.getByRole('button', { name: 'Clear selection' }).click();
+    await expect(page.getByTestId('selection-bar').count()).resolves.toBe(0);
+  });
+
+  it('"select all N matching" produces the filter selection with the count the API reports', async () => {
+    await page.getByRole('button', { name: /^Filter by role/ }).click();
+    await page.getByRole('menuitemcheckbox', { name: 'Contributor' }).click();
+    await page.keyboard.press('Escape');
+    await page.waitForURL(/role=/);
+    const roleId = new URL(page.url()).searchParams.get('role');
+    const api = await apiList({ filter: { roleIds: [roleId] }, limit: 1 });
+    expect(api.total).toBeGreaterThan(USERS_PAGE);
+    await page.getByText(`${api.total.toLocaleString('en')} matching users`).waitFor();
+    await page.getByLabel('Select loaded users').click();
+    await expect(page.getByTestId('selected-count').textContent()).resolves.toBe(`${USERS_PAGE} selected`);
+    await page
+      .getByRole('button', {
+        name: `Select all ${api.total.toLocaleString('en')} users matching this filter`,
+      })
+      .click();
+    await expect(page.getByTestId('selected-count').textContent()).resolves.toBe(
+      `${api.total.toLocaleString('en')} selected`,
+    );
+    await expect(selectionOf()).resolves.toEqual({ filter: { roleIds: [roleId] }, expectedCount: api.total });
+    await screenshot(page, 'users-select-all');
+    await page.getByRole('button', { name: 'Clear selection' }).click();
+  });
+
+  it('opens a user in the detail drawer', async () => {
+    const first = rows().first();
+    const email = await first.getAttribute('data-user-id');
+    expect(email).toBeTruthy();
+    await first.getByRole('button').first().click();
+    const drawer = page.getByRole('dialog');
+    await drawer.getByText('Module access', { exact: true }).waitFor();
+    await drawer.getByText('Recent activity', { exact: true }).waitFor();
+    await screenshot(page, 'user-drawer');
+    await page.keyboard.press('Escape');
+    await expect(drawer.count()).resolves.toBe(0);
+  });
+
+  it('says so when nothing matches', async () => {
+    await page.getByLabel('Search users').fill('zzzz-nobody-zzzz');
+    await page.getByText('No users match these filters').waitFor();
+    await screenshot(page, 'users-empty');
+  });
+});
+
+const USERS_PAGE = 100;

@@ -1,0 +1,62 @@
+import { Button } from '../components/Button';
+import { formatCount } from '../lib/format';
+import { type SelectionState, selectedCount, toSelection } from './selection';
+
+/**
+ * Says what is selected and offers "Select all N users matching this filter". The selection object
+ * it exposes (data-selection) is exactly what bulk operations take.
+ */
+export function SelectionBar({
+  selection,
+  loadedCount,
+  allLoadedSelected,
+  total,
+  totalExact,
+  counting,
+  onSelectAllMatching,
+  onClear,
+}: {
+  totalExact: boolean;
+  counting: boolean;
+  selection: SelectionState;
+  loadedCount: number;
+  allLoadedSelected: boolean;
+  total: number;
+  onSelectAllMatching: () => void;
+  onClear: () => void;
+}) {
+  const count = selectedCount(selection);
+  if (count === 0) return null;
+  return (
+    <div
+      role="status"
+      data-testid="selection-bar"
+      data-selection={JSON.stringify(toSelection(selection))}
+      className="flex flex-wrap items-center gap-x-4 gap-y-2 rounded-xl border border-brand-200 bg-brand-50 px-4 py-2.5 text-sm text-brand-900"
+    >
+      <span className="font-semibold" data-testid="selected-count">
+        {formatCount(count)} selected
+      </span>
+      {selection.mode === 'filter' ? (
+        <span>All {formatCount(count)} users matching this filter are selected.</span>
+      ) : allLoadedSelected && total > loadedCount ? (
+        <>
+          <span>All {formatCount(loadedCount)} loaded users are selected.</span>
+          <button
+            type="button"
+            disabled={counting}
+            className="font-medium text-brand-700 underline hover:text-brand-900 disabled:no-underline"
+            onClick={onSelectAllMatching}
+          >
+            {counting
+              ? 'Counting the matching users…'
+              : `Select all ${totalExact ? '' : 'about '}${formatCount(total)} users matching this filter`}
+          </button>
+        </>
+      ) : null}
+      <Button variant="ghost" className="ml-auto" onClick={onClear}>
+        Clear selection
+      </Button>
+    </div>
+  );
+}

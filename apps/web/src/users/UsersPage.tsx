@@ -1,0 +1,146 @@
+import type { UserSort, UsersFilter } from '@roster/domain';
+import { keepPreviousData, useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useSearchParams } from 'react-router';
+import { Button } from '../components/Button';
+import { PageHeader } from '../components/PageHeader';
+import { Spinner } from '../components/Spinner';
+import { formatCount } from '../lib/format';
+import { errorMessage, useTRPC } from '../lib/trpc';
+import { SelectionBar } from './SelectionBar';
+import { emptySelection, type SelectionState, selectAllMatching, toggleLoaded, toggleRow } from './selection';
+import { UserDrawer } from './UserDrawer';
+import { UsersTable } from './UsersTable';
+import { UsersToolbar } from './UsersToolbar';
+import { paramsFromView, viewFromParams } from './urlState';
+
+export const USERS_PAGE_SIZE = 100;
+
+function useNow(intervalMs = 60_000) {
+  const [now, setNow] = useState(() => new Date());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(new Date()), intervalMs);
+    return () => clearInterval(timer);
+  }, [intervalMs]);
+  return now;
+}
+
+/** Admin › Users: search, filter, sort and select among every user of the tenant. */
+export function UsersPage() {
+  const trpc = useTRPC();
+  const [params, setParams] = useSearchParams();
+  const view = useMemo(() => viewFromParams(params), [params]);
+  const filterKey = JSON.stringify(view.filter);
+  const [selection, setSelection] = useState<SelectionState>(emptySelection);
+  const [openUserId, setOpenUserId] = useState<string | null>(null);
+  const now = useNow();
+
+  const list = useInfiniteQuery(
+    trpc.users.list.infiniteQueryOptions(
+      { filter: view.filter, sort: view.sort, limit: USERS_PAGE_SIZE },
+      { getNextPageParam: (last) => last.nextCursor ?? undefined, placeholderData: keepPreviousData },
+    ),
+  );
+  const rows = useMemo(() => list.data?.pages.flatMap((p) => p.items) ?? [], [list.data]);
+  const loadedIds = useMemo(() => rows.map((r) => r.id), [rows]);
+  const total = list.data?.pages[0]?.total ?? 0;
+  const totalExact = list.data?.pages[0]?.totalExact ?? true;
+  const queryClient = useQueryClient();
+  // Large totals are estimates; selecting all of them needs the exact number the server will check.
+  const selectAll = useMutation({
+    mutationFn: async (filter: UsersFilter) =>
+      totalExact ? total : (await queryClient.fetchQuery(trpc.users.count.queryOptions({ filter }))).total,
+    onSuccess: (count, filter) => setSelection(selectAllMatching(filter, count)),
+  });
+
+  // "All matching" belongs to the filter it was made for: another filter starts a new selection.
+  useEffect(() => {
+    setSelection((s) => (s.mode === 'filter' && JSON.stringify(s.filter) !== filterKey ? emptySelection : s));
+  }, [filterKey]);
+
+  const setView = useCallback(
+    (filter: UsersFilter, sort: UserSort) => setParams(paramsFromView({ filter, sort }), { replace: true }),
+    [setParams],
+  );
+  const onFilter = useCallback((filter: UsersFilter) => setView(filter, view.sort), [setView, view.sort]);
+  const onSort = useCallback((sort: UserSort) => setView(view.filter, sort), [setView, view.filter]);
+  const onToggleRow = useCallback(
+    (id: string, withShift: boolean) => setSelection((s) => toggleRow(s, id, loadedIds, withShift)),
+    [loadedIds],
+  );
+  const onToggleLoaded = useCallback(() => setSelection((s) => toggleLoaded(s, loadedIds)), [loadedIds]);
+  const { hasNextPage, isFetchingNextPage, fetchNextPage } = list;
+  const loadMore = useCallback(() => void fetchNextPage(), [fetchNextPage]);
+  const allLoadedSelected =
+    selection.mode === 'ids' && loadedIds.length > 0 && loadedIds.every((id) => selection.ids.has(id));
+  const filtered = Object.keys(view.filter).length > 0;
+
+  return (
+    <div className="flex h-full flex-col">
+      <PageHeader
+        title="Users"
+        description={
+          list.data
+            ? `${totalExact ? '' : 'About '}${formatCount(total)} ${filtered ? 'matching users' : 'users'}`
+            : 'Loading users…'
+        }
+      />
+      <div className="flex min-h-0 flex-1 flex-col gap-3 px-8 py-5">
+        <UsersToolbar filter={view.filter} onChange={onFilter} />
+        <SelectionBar
+          selection={selection}
+          loadedCount={rows.length}
+          allLoadedSelected={allLoadedSelected}
+          total={total}
+          totalExact={totalExact}
+          counting={selectAll.isPending}
+          onSelectAllMatching={() => selectAll.mutate(view.filter)}
+          onClear={() => setSelection(emptySelection)}
+        />
+        {list.isPending ? (
+          <div className="flex flex-1 items-center justify-center rounded-xl border border-slate-200 bg-white">
+            <Spinner label="Loading users…" />
+          </div>
+        ) : list.isError ? (
+          <div
+            role="alert"
+            className="flex flex-1 flex-col items-center justify-center gap-3 rounded-xl border border-red-200 bg-white p-8"
+          >
+            <p className="text-sm text-red-700">{errorMessage(list.error)}</p>
+            <Button variant="secondary" onClick={() => void list.refetch()}>
+              Try again
+            </Button>
+          </div>
+        ) : rows.length === 0 ? (
+          <div className="flex flex-1 flex-col items-center justify-center gap-3 rounded-xl border border-slate-200 bg-white p-8">
+            <p className="font-medium text-slate-800">No users match these filters</p>
+            <p className="text-sm text-slate-500">
+              Try another search, or clear the filters to see everyone.
+            </p>
+            {filtered && (
+              <Button variant="secondary" onClick={() => onFilter({})}>
+                Clear filters
+              </Button>
+            )}
+          </div>
+        ) : (
+          <UsersTable
+            rows={rows}
+            total={total}
+            sort={view.sort}
+            onSort={onSort}
+            selection={selection}
+            onToggleRow={onToggleRow}
+            onToggleLoaded={onToggleLoaded}
+            onOpenUser={setOpenUserId}
+            hasNextPage={hasNextPage}
+            isFetchingNextPage={isFetchingNextPage}
+            fetchNextPage={loadMore}
+            now={now}
+          />
+        )}
+      </div>
+      <UserDrawer userId={openUserId} onClose={() => setOpenUserId(null)} now={now} />
+    </div>
+  );
+}

@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import {
+  emptySelection,
+  headerState,
+  isSelected,
+  type SelectionState,
+  selectAllMatching,
+  selectedCount,
+  toggleLoaded,
+  toggleRow,
+  toSelection,
+} from './selection';
+
+const loaded = ['a', 'b', 'c', 'd', 'e', 'f'];
+
+/** The ids of an `{ ids }` selection, in any order. */
+function idsOf(state: SelectionState): Set<string> {
+  const selection = toSelection(state);
+  if (!('ids' in selection)) throw new Error('expected an { ids } selection');
+  return new Set(selection.ids);
+}
+
+describe('users table selection', () => {
+  it('ticks and unticks single rows', () => {
+    let s = toggleRow(emptySelection, 'b', loaded, false);
+    s = toggleRow(s, 'd', loaded, false);
+    expect(toSelection(s)).toEqual({ ids: ['b', 'd'] });
+    s = toggleRow(s, 'b', loaded, false);
+    expect(toSelection(s)).toEqual({ ids: ['d'] });
+  });
+
+  it('shift-click selects the range from the last clicked row, in either direction', () => {
+    let s = toggleRow(emptySelection, 'b', loaded, false);
+    s = toggleRow(s, 'e', loaded, true);
+    expect(idsOf(s)).toEqual(new Set(['b', 'c', 'd', 'e']));
+    s = toggleRow(s, 'a', loaded, true);
+    expect(idsOf(s)).toEqual(new Set(['a', 'b', 'c', 'd', 'e']));
+  });
+
+  it('shift-click on a ticked row unticks the range', () => {
+    let s = toggleLoaded(emptySelection, loaded);
+    s = toggleRow(s, 'b', loaded, false);
+    s = toggleRow(s, 'd', loaded, true);
+    expect(idsOf(s)).toEqual(new Set(['a', 'e', 'f']));
+  });
+
+  it('keeps rows that are no longer loaded (another sort or filter)', () => {
+    let s = toggleRow(emptySelection, 'a', loaded, false);
+    s = toggleRow(s, 'x', ['x', 'y'], false);
+    expect(idsOf(s)).toEqual(new Set(['a', 'x']));
+    expect(headerState(s, ['x', 'y'])).toBe('indeterminate');
+  });
+
+  it('the header checkbox selects what is loaded, then clears it', () => {
+    let s = toggleLoaded(emptySelection, loaded);
+    expect(selectedCount(s)).toBe(6);
+    expect(headerState(s, loaded)).toBe(true);
+    s = toggleLoaded(s, loaded);
+    expect(selectedCount(s)).toBe(0);
+    expect(headerState(s, loaded)).toBe(false);
+  });
+
+  it('"select all matching" produces the filter selection with the count the admin saw', () => {
+    const s = selectAllMatching({ status: ['invited'] }, 1234);
+    expect(selectedCount(s)).toBe(1234);
+    expect(isSelected(s, 'anything')).toBe(true);
+    expect(toSelection(s)).toEqual({ filter: { status: ['invited'] }, expectedCount: 1234 });
+    // Unticking one row turns it into an explicit list of the loaded rows minus that one.
+    const t = toggleRow(s, 'c', loaded, false);
+    expect(idsOf(t)).toEqual(new Set(['a', 'b', 'd', 'e', 'f']));
+  });
+});

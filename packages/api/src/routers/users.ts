@@ -1,0 +1,22 @@
+import { usersFilterSchema, usersListInputSchema } from '@roster/domain';
+import type { TRPCRouterRecord } from '@trpc/server';
+import { z } from 'zod';
+import { adminProcedure } from '../trpc';
+import { getUser } from '../users/getUser';
+import { countUsers, listUsers } from '../users/listUsers';
+import { usersFilterCondition } from '../users/usersFilter';
+
+export const usersRouter = {
+  list: adminProcedure
+    .input(usersListInputSchema)
+    .query(({ ctx, input }) => listUsers(ctx.db, input, ctx.now())),
+  get: adminProcedure
+    .input(z.object({ id: z.uuid('A user id is a UUID.') }))
+    .query(({ ctx, input }) => getUser(ctx.db, input.id)),
+  /** The exact number of users matching a filter (the list estimates large totals). */
+  count: adminProcedure
+    .input(z.object({ filter: usersFilterSchema.optional() }).strict())
+    .query(async ({ ctx, input }) => ({
+      total: await countUsers(ctx.db, await usersFilterCondition(ctx.db, input.filter, ctx.now())),
+    })),
+} satisfies TRPCRouterRecord;

@@ -1,0 +1,102 @@
+import {
+  auditEvents,
+  type Db,
+  functionalMemberships,
+  functionalResources,
+  invitations,
+  moduleAccess,
+  orgUnits,
+  roles,
+  userRights,
+  userScopes,
+  users,
+} from '@roster/db';
+import { DomainError } from '@roster/domain';
+import { asc, count, desc, eq } from 'drizzle-orm';
+
+export const RECENT_AUDIT_EVENTS = 20;
+
+/** One user with everything the detail drawer shows. */
+export async function getUser(db: Db, id: string) {
+  const [user] = await db
+    .select({
+      id: users.id,
+      email: users.email,
+      firstName: users.firstName,
+      lastName: users.lastName,
+      status: users.status,
+      roleId: users.roleId,
+      roleName: roles.name,
+      roleIsAdmin: roles.isAdmin,
+      activatedAt: users.activatedAt,
+      lastLoginAt: users.lastLoginAt,
+      createdAt: users.createdAt,
+      updatedAt: users.updatedAt,
+      version: users.version,
+    })
+    .from(users)
+    .innerJoin(roles, eq(roles.id, users.roleId))
+    .where(eq(users.id, id));
+  if (!user) throw new DomainError('user_not_found');
+  const [access, scope, rights, invitation, memberships, events] = await Promise.all([
+    db
+      .select({ module: moduleAccess.module, level: moduleAccess.level })
+      .from(moduleAccess)
+      .where(eq(moduleAccess.userId, id))
+      .orderBy(asc(moduleAccess.module)),
+    db
+      .select({ id: orgUnits.id, name: orgUnits.name, kind: orgUnits.kind })
+      .from(userScopes)
+      .innerJoin(orgUnits, eq(orgUnits.id, userScopes.orgUnitId))
+      .where(eq(userScopes.userId, id))
+      .orderBy(asc(orgUnits.name)),
+    db
+      .select({ right: userRights.right })
+      .from(userRights)
+      .where(eq(userRights.userId, id))
+      .orderBy(asc(userRights.right)),
+    db
+      .select({
+        id: invitations.id,
+        status: invitations.status,
+        expiresAt: invitations.expiresAt,
+        sentCount: invitations.sentCount,
+        lastSentAt: invitations.lastSentAt,
+        acceptedAt: invitations.acceptedAt,
+        createdAt: invitations.createdAt,
+      })
+      .from(invitations)
+      .where(eq(invitations.userId, id))
+      .orderBy(desc(invitations.createdAt))
+      .limit(1),
+    db
+      .select({ kind: functionalResources.kind, n: count() })
+      .from(functionalMemberships)
+      .innerJoin(functionalResources, eq(functionalResources.id, functionalMemberships.resourceId))
+      .where(eq(functionalMemberships.userId, id))
+      .groupBy(functionalResources.kind),
+    db
+      .select({
+        id: auditEvents.id,
+        at: auditEvents.at,
+        action: auditEvents.action,
+        actorId: auditEvents.actorId,
+        operationId: auditEvents.operationId,
+        before: auditEvents.before,
+        after: auditEvents.after,
+      })
+      .from(auditEvents)
+      .where(eq(auditEvents.userId, id))
+      .orderBy(desc(auditEvents.id))
+      .limit(RECENT_AUDIT_EVENTS),
+  ]);
+  return {
+    ...user,
+    moduleAccess: access,
+    scope,
+    rights: rights.map((r) => r.right),
+    invitation: invitation[0] ?? null,
+    functionalMemberships: Object.fromEntries(memberships.map((m) => [m.kind, m.n])),
+    recentEvents: events,
+  };
+}

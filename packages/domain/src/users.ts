@@ -1,0 +1,92 @@
+import { z } from 'zod';
+import { GRANTED_ACCESS_LEVELS, USER_STATUSES } from './catalog';
+
+/** The users table's filter (SPEC §6 shape); also what a "select all N matching" selection carries. */
+export const usersFilterSchema = z
+  .object({
+    status: z.array(z.enum(USER_STATUSES)).max(USER_STATUSES.length).optional(),
+    roleIds: z
+      .array(z.uuid('A role id is a UUID.').transform((id) => id.toLowerCase()))
+      .max(100)
+      .optional(),
+    search: z
+      .string()
+      .trim()
+      .max(200, 'A search has at most 200 characters.')
+      .refine((s) => !s.includes('\u0000'), 'A search cannot contain a NUL character.')
+      .optional(),
+    /** Module names are checked against the catalogue by the API, so an unknown one is named as such. */
+    module: z.object({ module: z.string().max(50), minLevel: z.enum(GRANTED_ACCESS_LEVELS) }).optional(),
+    orgUnitId: z.uuid('An organisation unit id is a UUID.').optional(),
+    /** With `orgUnitId`: also users scoped to any unit below it. */
+    includeDescendants: z.boolean().optional(),
+    right: z.string().max(50).optional(),
+    /** `true`: invited users whose pending invitation has expired; `false`: invited users whose has not. */
+    invitationExpired: z.boolean().optional(),
+  })
+  .strict();
+export type UsersFilter = z.infer<typeof usersFilterSchema>;
+
+export const USER_SORT_FIELDS = ['name', 'email', 'status', 'role', 'created', 'lastLogin'] as const;
+export type UserSortField = (typeof USER_SORT_FIELDS)[number];
+
+export const userSortSchema = z.object({
+  field: z.enum(USER_SORT_FIELDS),
+  direction: z.enum(['asc', 'desc']),
+});
+export type UserSort = z.infer<typeof userSortSchema>;
+export const DEFAULT_USER_SORT: UserSort = { field: 'name', direction: 'asc' };
+
+export const USERS_PAGE_MAX = 500;
+
+export const usersListInputSchema = z
+  .object({
+    filter: usersFilterSchema.optional(),
+    sort: userSortSchema.optional(),
+    cursor: z.string().max(2000).optional(),
+    /** Sent by tRPC's infinite queries; pages only go forward. */
+    direction: z.enum(['forward', 'backward']).optional(),
+    limit: z
+      .number()
+      .int('The limit is a whole number.')
+      .min(1, 'The limit is at least 1.')
+      .max(USERS_PAGE_MAX, `The limit is at most ${USERS_PAGE_MAX}.`)
+      .optional(),
+  })
+  .strict();
+export type UsersListInput = z.infer<typeof usersListInputSchema>;
+
+/** Most ids one `{ ids }` selection may carry (SPEC §2). */
+export const SELECTION_MAX_IDS = 100_000;
+
+/** Which users a bulk operation is for: ticked rows, or every user matching a filter (SPEC §2). */
+export const selectionSchema = z.union([
+  z
+    .object({
+      ids: z
+        .array(z.uuid('A user id is a UUID.'))
+        .max(SELECTION_MAX_IDS, `A selection holds at most ${SELECTION_MAX_IDS.toLocaleString('en')} users.`),
+    })
+    .strict(),
+  z.object({ filter: usersFilterSchema, expectedCount: z.number().int().min(0) }).strict(),
+]);
+export type Selection = z.infer<typeof selectionSchema>;
+
+/** Whether a filter narrows anything (an empty filter is "all users"). */
+export function isEmptyFilter(filter: UsersFilter | undefined): boolean {
+  if (!filter) return true;
+  return (
+    !filter.status?.length &&
+    !filter.roleIds?.length &&
+    !filter.search &&
+    !filter.module &&
+    !filter.orgUnitId &&
+    !filter.right &&
+    filter.invitationExpired === undefined
+  );
+}
+
+/** An invited user's pending invitation has expired when its expiry is not in the future. */
+export function isInvitationExpired(expiresAt: Date, now: Date): boolean {
+  return expiresAt.getTime() <= now.getTime();
+}
