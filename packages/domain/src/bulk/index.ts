@@ -1,0 +1,4 @@
+export * from './access';
+export * from './operations';
+export * from './plan';
+export * from './reasons';

@@ -1,0 +1,183 @@
+import type { UserStatus } from '../catalog';
+import { DomainError } from '../errors';
+import { accessDiff, combineAccess, type UserAccess } from './access';
+import type { BulkOperation } from './operations';
+import type { BlockedReason, SkipReason } from './reasons';
+
+/** A user's current state: what any rule needs to decide (loaded and locked by the server). */
+export type PlanUser = {
+  id: string;
+  email: string;
+  status: UserStatus;
+  roleId: string;
+  /** The user's role is the Administrator role. */
+  roleIsAdmin: boolean;
+  /** Set once the user first became active; reactivation returns such users to `active`. */
+  activatedAt: Date | null;
+  access: UserAccess;
+  /** The pending invitation, if any. */
+  invitation: { lastSentAt: Date; expiresAt: Date } | null;
+};
+
+/** The fields a change touches, with their values before and after (only what changes). */
+export type Change = {
+  status?: UserStatus;
+  roleId?: string;
+  modules?: UserAccess['modules'];
+  scope?: UserAccess['scope'];
+  rights?: UserAccess['rights'];
+  invitationExpiresAt?: Date | null;
+};
+
+export type UserOutcome =
+  | { userId: string; outcome: 'change'; before: Change; after: Change }
+  | { userId: string; outcome: 'skip'; reason: SkipReason }
+  | { userId: string; outcome: 'blocked'; reason: BlockedReason };
+
+export type PlanContext = {
+  actorId: string;
+  now: Date;
+  /** Active administrators in the tenant before these users are changed. */
+  activeAdminCount: number;
+  /** How long a new or resent invitation stays valid. */
+  invitationTtlMs: number;
+  /** For `assign_role`: the role to assign. */
+  role?: { id: string; isAdmin: boolean };
+  /** For `copy_access`: the user whose access is copied. */
+  source?: PlanUser;
+};
+
+export type Plan = {
+  outcomes: UserOutcome[];
+  /** Active administrators once every `change` is applied: the next batch's starting count. */
+  activeAdminCount: number;
+};
+
+/** A second resend within this time is skipped (SPEC §2 #4). */
+export const RESEND_MIN_INTERVAL_MS = 60_000;
+
+const isActiveAdmin = (status: UserStatus, roleIsAdmin: boolean) => status === 'active' && roleIsAdmin;
+
+/**
+ * Decides, for every selected user, what one bulk operation does: `change` (with before/after),
+ * `skip` or `blocked` (SPEC §2). Pure: the web preview and the server's apply run this same rule,
+ * the server on rows it has locked. Users are decided in order, so the guard that keeps one active
+ * administrator blocks exactly the change that would remove the last one.
+ */
+export function planBulkOperation(
+  operation: BulkOperation,
+  users: readonly PlanUser[],
+  context: PlanContext,
+): Plan {
+  let admins = context.activeAdminCount;
+  const outcomes: UserOutcome[] = [];
+  const skip = (user: PlanUser, reason: SkipReason) =>
+    outcomes.push({ userId: user.id, outcome: 'skip', reason });
+  const block = (user: PlanUser, reason: BlockedReason) =>
+    outcomes.push({ userId: user.id, outcome: 'blocked', reason });
+
+  /** Records a change after the guards on the actor's own account and on the last administrator. */
+  const change = (user: PlanUser, before: Change, after: Change, guards: { self?: boolean } = {}): void => {
+    if (guards.self && user.id === context.actorId) return void block(user, 'self');
+    const wasAdmin = isActiveAdmin(user.status, user.roleIsAdmin);
+    const isAdmin = isActiveAdmin(
+      after.status ?? user.status,
+      after.roleId !== undefined ? (context.role?.isAdmin ?? false) : user.roleIsAdmin,
+    );
+    const delta = (isAdmin ? 1 : 0) - (wasAdmin ? 1 : 0);
+    if (delta < 0 && admins + delta < 1) return void block(user, 'last_admin');
+    admins += delta;
+    outcomes.push({ userId: user.id, outcome: 'change', before, after });
+  };
+
+  for (const user of users) {
+    switch (operation.kind) {
+      case 'assign_role': {
+        const role = context.role;
+        if (!role || role.id !== operation.roleId) throw new DomainError('unknown_role');
+        if (user.roleId === role.id) skip(user, 'already_has_role');
+        else change(user, { roleId: user.roleId }, { roleId: role.id }, { self: true });
+        break;
+      }
+      case 'copy_access': {
+        const source = context.source;
+        if (!source || source.id !== operation.sourceUserId) throw new DomainError('unknown_source_user');
+        if (user.id === source.id) {
+          skip(user, 'is_source');
+          break;
+        }
+        const diff = accessDiff(
+          user.access,
+          combineAccess(user.access, source.access, operation.mode ?? 'replace'),
+        );
+        if (!diff) skip(user, 'same_access');
+        else change(user, diff.before, diff.after);
+        break;
+      }
+      case 'invite': {
+        if (user.status === 'created') {
+          change(
+            user,
+            { status: 'created' },
+            {
+              status: 'invited',
+              invitationExpiresAt: new Date(context.now.getTime() + context.invitationTtlMs),
+            },
+          );
+        } else if (user.status === 'invited') skip(user, 'already_invited');
+        else if (user.status === 'active') skip(user, 'already_active');
+        else skip(user, 'deactivated');
+        break;
+      }
+      case 'resend_invitation': {
+        if (user.status !== 'invited' || !user.invitation) skip(user, 'not_invited');
+        else if (context.now.getTime() - user.invitation.lastSentAt.getTime() < RESEND_MIN_INTERVAL_MS) {
+          skip(user, 'resent_recently');
+        } else {
+          change(
+            user,
+            { invitationExpiresAt: user.invitation.expiresAt },
+            { invitationExpiresAt: new Date(context.now.getTime() + context.invitationTtlMs) },
+          );
+        }
+        break;
+      }
+      case 'cancel_invitation': {
+        if (user.status !== 'invited') skip(user, 'not_invited');
+        else
+          change(
+            user,
+            { status: 'invited', invitationExpiresAt: user.invitation?.expiresAt ?? null },
+            { status: 'created', invitationExpiresAt: null },
+          );
+        break;
+      }
+      case 'deactivate': {
+        if (user.status === 'deactivated') skip(user, 'already_deactivated');
+        else change(user, { status: user.status }, { status: 'deactivated' }, { self: true });
+        break;
+      }
+      case 'reactivate': {
+        if (user.status !== 'deactivated') skip(user, 'not_deactivated');
+        else change(user, { status: 'deactivated' }, { status: user.activatedAt ? 'active' : 'created' });
+        break;
+      }
+    }
+  }
+  return { outcomes, activeAdminCount: admins };
+}
+
+/** Counts per outcome and per reason, as previews and results show them. */
+export function summarizeOutcomes(outcomes: readonly UserOutcome[]): {
+  total: number;
+  counts: { change: number; skip: number; blocked: number };
+  reasons: Record<string, number>;
+} {
+  const counts = { change: 0, skip: 0, blocked: 0 };
+  const reasons: Record<string, number> = {};
+  for (const o of outcomes) {
+    counts[o.outcome] += 1;
+    if (o.outcome !== 'change') reasons[o.reason] = (reasons[o.reason] ?? 0) + 1;
+  }
+  return { total: outcomes.length, counts, reasons };
+}

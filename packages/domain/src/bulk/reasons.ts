@@ -1,0 +1,28 @@
+/** Every reason a user is skipped or blocked, with the sentence people read (SPEC §2). */
+export const SKIP_REASONS = {
+  already_has_role: 'Already has this role.',
+  same_access: 'Already has exactly this access.',
+  is_source: 'Is the user whose access is copied.',
+  already_invited: 'Already invited: use “Resend invitation” instead.',
+  already_active: 'Already active.',
+  deactivated: 'Deactivated: reactivate the user first.',
+  not_invited: 'Has no pending invitation.',
+  resent_recently: 'The invitation was sent less than a minute ago.',
+  already_deactivated: 'Already deactivated.',
+  not_deactivated: 'Is not deactivated.',
+} as const;
+
+export const BLOCKED_REASONS = {
+  self: 'You cannot do this to your own account.',
+  last_admin: 'Would leave the platform without an active administrator.',
+} as const;
+
+export type SkipReason = keyof typeof SKIP_REASONS;
+export type BlockedReason = keyof typeof BLOCKED_REASONS;
+export type Reason = SkipReason | BlockedReason;
+
+const SENTENCES: Readonly<Record<string, string>> = { ...SKIP_REASONS, ...BLOCKED_REASONS };
+
+export function reasonSentence(reason: string): string {
+  return SENTENCES[reason] ?? reason;
+}

@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import {
+  isEmptyFilter,
+  isInvitationExpired,
+  SELECTION_MAX_IDS,
+  selectionSchema,
+  usersFilterSchema,
+  usersListInputSchema,
+} from '../src';
+
+const id = '01a211df-03b3-7076-8d1e-05c9e53e4063';
+
+describe('users list input', () => {
+  it.each([
+    [{ limit: 0 }, false],
+    [{ limit: -1 }, false],
+    [{ limit: 501 }, false],
+    [{ limit: 2.5 }, false],
+    [{ limit: 500 }, true],
+    [{ sort: { field: 'name', direction: 'up' } }, false],
+    [{ sort: { field: 'password', direction: 'asc' } }, false],
+    [{ sort: { field: 'lastLogin', direction: 'desc' } }, true],
+    [{ unknown: 1 }, false],
+    [{ filter: { status: ['active', 'bogus'] } }, false],
+    [{ filter: { roleIds: ['nope'] } }, false],
+    [{ filter: { search: 'x'.repeat(201) } }, false],
+    [{ filter: { search: 'a\u0000b' } }, false],
+    [{ filter: { nope: true } }, false],
+    [{ filter: { module: { module: 'budget', minLevel: 'none' } } }, false],
+    [{ filter: { module: { module: 'budget', minLevel: 'edit' } } }, true],
+  ])('%j is valid: %s', (input, valid) => {
+    expect(usersListInputSchema.safeParse(input).success).toBe(valid);
+  });
+
+  it('trims the search and lower-cases role ids', () => {
+    expect(usersFilterSchema.parse({ search: '  mart  ', roleIds: [id.toUpperCase()] })).toEqual({
+      search: 'mart',
+      roleIds: [id],
+    });
+  });
+});
+
+describe('selections', () => {
+  it('takes ids, up to the limit', () => {
+    expect(selectionSchema.safeParse({ ids: [id] }).success).toBe(true);
+    expect(selectionSchema.safeParse({ ids: Array(SELECTION_MAX_IDS).fill(id) }).success).toBe(true);
+    expect(selectionSchema.safeParse({ ids: Array(SELECTION_MAX_IDS + 1).fill(id) }).success).toBe(false);
+    expect(selectionSchema.safeParse({ ids: ['not-a-uuid'] }).success).toBe(false);
+  });
+
+  it('takes a filter with the count the admin saw', () => {
+    expect(selectionSchema.safeParse({ filter: { status: ['invited'] }, expectedCount: 12 }).success).toBe(
+      true,
+    );
+    expect(selectionSchema.safeParse({ filter: { status: ['invited'] } }).success).toBe(false);
+    expect(selectionSchema.safeParse({ filter: {}, expectedCount: -1 }).success).toBe(false);
+  });
+
+  it('knows an empty filter', () => {
+    expect(isEmptyFilter(undefined)).toBe(true);
+    expect(isEmptyFilter({ status: [] })).toBe(true);
+    expect(isEmptyFilter({ search: 'a' })).toBe(false);
+    expect(isEmptyFilter({ invitationExpired: false })).toBe(false);
+  });
+});
+
+describe('invitation expiry', () => {
+  const expiresAt = new Date('2026-01-08T10:00:00Z');
+  it.each([
+    [new Date('2026-01-08T09:59:59.999Z'), false],
+    [new Date('2026-01-08T10:00:00Z'), true],
+    [new Date('2026-01-09T00:00:00Z'), true],
+  ])('at %s an invitation expiring at 10:00 has expired: %s', (now, expired) => {
+    expect(isInvitationExpired(expiresAt, now)).toBe(expired);
+  });
+});
