@@ -6,7 +6,14 @@ import { percentile, timeMs } from './stats';
 
 type ListInput = RouterInputs['users']['list'];
 
-export type ListResult = { name: string; total: number; exact: boolean; p50: number; p95: number; runs: number };
+export type ListResult = {
+  name: string;
+  total: number;
+  exact: boolean;
+  p50: number;
+  p95: number;
+  runs: number;
+};
 
 /** Runs a query `warmup` times (past Postgres' switch to generic plans), then times `runs` more. */
 async function measure(
@@ -50,7 +57,10 @@ export async function benchUsersList(client: RosterClient, db: Db, runs = 30): P
       { filter: { roleIds, module: { module: 'budget', minLevel: 'edit' } }, limit: 50 },
     ],
     ['search a common substring spread over many names ("son")', { filter: { search: 'son' }, limit: 50 }],
-    ['search a common substring clustered in a few names ("mart")', { filter: { search: 'mart' }, limit: 50 }],
+    [
+      'search a common substring clustered in a few names ("mart")',
+      { filter: { search: 'mart' }, limit: 50 },
+    ],
     ['search a first name ("emma")', { filter: { search: 'emma' }, limit: 50 }],
     [`search a rare e-mail ("${rareEmail}")`, { filter: { search: rareEmail }, limit: 50 }],
     ['sort by e-mail, descending', { sort: { field: 'email', direction: 'desc' }, limit: 50 }],
