@@ -27,8 +27,11 @@ const FilterTrigger = forwardRef<
       }`}
       {...props}
     >
-      <span className="font-medium">{label}</span>
-      {value && <span className="max-w-40 truncate">: {value}</span>}
+      <span className="font-medium">
+        {label}
+        {value ? ':' : ''}
+      </span>
+      {value && <span className="max-w-40 truncate">{value}</span>}
       <svg aria-hidden viewBox="0 0 20 20" className="h-4 w-4 opacity-60" fill="currentColor">
         <path d="M5.3 7.3a1 1 0 0 1 1.4 0L10 10.6l3.3-3.3a1 1 0 1 1 1.4 1.4l-4 4a1 1 0 0 1-1.4 0l-4-4a1 1 0 0 1 0-1.4Z" />
       </svg>
