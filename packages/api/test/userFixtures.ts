@@ -861,7 +861,16 @@ export function compareText(a: string, b: string): number {
 
 const STATUS_RANK = new Map(USER_STATUSES.map((s, i) => [s, i]));
 
-function compareAsc(field: UserSort['field'], a: FixtureUser, b: FixtureUser): number {
+/** The fields a users sort reads: fixture users and listed rows both have them. */
+export type SortableUser = Pick<
+  FixtureUser,
+  'id' | 'email' | 'firstName' | 'lastName' | 'status' | 'roleName'
+> & {
+  lastLoginAt: Date | null;
+};
+
+/** Ascending comparison in a sort: the JS model of the SQL sort keys. */
+export function compareAsc(field: UserSort['field'], a: SortableUser, b: SortableUser): number {
   switch (field) {
     case 'name':
       return (

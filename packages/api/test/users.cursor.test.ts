@@ -1,9 +1,9 @@
 import { roles, seedUsers, users } from '@roster/db';
 import { createTestDb, type TestDb } from '@roster/db/testing';
-import { USER_SORT_FIELDS, USER_STATUSES, type UserSort } from '@roster/domain';
+import { USER_SORT_FIELDS } from '@roster/domain';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { compareText, type ListedUser, newAdmin, walkPages } from './userFixtures';
+import { compareAsc, newAdmin, walkPages } from './userFixtures';
 
 let testDb: TestDb;
 
@@ -34,33 +34,6 @@ function duplicates(ids: string[]): string[] {
     seen.add(id);
   }
   return repeated;
-}
-
-const STATUS_RANK = new Map(USER_STATUSES.map((s, i) => [s, i]));
-
-/** Ascending comparison of two listed rows in a sort (a JS model of the sort key). */
-function compareListed(field: UserSort['field'], a: ListedUser, b: ListedUser): number {
-  switch (field) {
-    case 'name':
-      return (
-        compareText(a.lastName, b.lastName) ||
-        compareText(a.firstName, b.firstName) ||
-        compareText(a.id, b.id)
-      );
-    case 'email':
-      return compareText(a.email, b.email);
-    case 'status':
-      return (STATUS_RANK.get(a.status) ?? 0) - (STATUS_RANK.get(b.status) ?? 0) || compareText(a.id, b.id);
-    case 'role':
-      return compareText(a.roleName, b.roleName) || compareText(a.id, b.id);
-    case 'created':
-      return compareText(a.id, b.id);
-    case 'lastLogin': {
-      const at = a.lastLoginAt?.getTime() ?? Number.NEGATIVE_INFINITY;
-      const bt = b.lastLoginAt?.getTime() ?? Number.NEGATIVE_INFINITY;
-      return (at === bt ? 0 : at < bt ? -1 : 1) || compareText(a.id, b.id);
-    }
-  }
 }
 
 describe('users.list cursor walks', () => {
@@ -123,7 +96,7 @@ describe('users.list cursor walks', () => {
     const rows = pages.flat();
     const unordered = rows.slice(1).filter((row, i) => {
       const previous = rows[i];
-      return previous ? compareListed('name', previous, row) >= 0 : false;
+      return previous ? compareAsc('name', previous, row) >= 0 : false;
     });
     expect(unordered.map((u) => `${u.lastName}, ${u.firstName}`)).toEqual([]);
   });
@@ -154,7 +127,7 @@ describe('users.list cursor walks', () => {
             previous.id !== row.id &&
             previous.lastLoginAt?.getTime() === row.lastLoginAt?.getTime();
           if (sameMillisecond) return false;
-          const c = compareListed(field, previous, row);
+          const c = compareAsc(field, previous, row);
           return direction === 'asc' ? c >= 0 : c <= 0;
         });
         const badTotals = totals.filter((t) => t !== initial.size);

@@ -13,6 +13,7 @@ import {
 } from '@roster/db';
 import { DomainError } from '@roster/domain';
 import { asc, count, desc, eq } from 'drizzle-orm';
+import { userSummaryColumns } from './userColumns';
 
 export const RECENT_AUDIT_EVENTS = 20;
 
@@ -20,19 +21,9 @@ export const RECENT_AUDIT_EVENTS = 20;
 export async function getUser(db: Db, id: string) {
   const [user] = await db
     .select({
-      id: users.id,
-      email: users.email,
-      firstName: users.firstName,
-      lastName: users.lastName,
-      status: users.status,
-      roleId: users.roleId,
-      roleName: roles.name,
-      roleIsAdmin: roles.isAdmin,
+      ...userSummaryColumns,
       activatedAt: users.activatedAt,
-      lastLoginAt: users.lastLoginAt,
-      createdAt: users.createdAt,
       updatedAt: users.updatedAt,
-      version: users.version,
     })
     .from(users)
     .innerJoin(roles, eq(roles.id, users.roleId))

@@ -1,6 +1,7 @@
 import { type Db, estimateRows, invitations, roles, users } from '@roster/db';
 import { DEFAULT_USER_SORT, type UsersListInput } from '@roster/domain';
 import { and, count, eq, type SQL, sql } from 'drizzle-orm';
+import { userSummaryColumns } from './userColumns';
 import { afterCursor, decodeCursor, encodeCursor, orderBy } from './userSort';
 import { usersFilterCondition } from './usersFilter';
 
@@ -47,17 +48,7 @@ type ListedUserRow = Awaited<ReturnType<typeof selectPage>>[number];
 function selectPage(db: Db) {
   return db
     .select({
-      id: users.id,
-      email: users.email,
-      firstName: users.firstName,
-      lastName: users.lastName,
-      status: users.status,
-      roleId: users.roleId,
-      roleName: roles.name,
-      roleIsAdmin: roles.isAdmin,
-      createdAt: users.createdAt,
-      lastLoginAt: users.lastLoginAt,
-      version: users.version,
+      ...userSummaryColumns,
       invitation: {
         expiresAt: invitations.expiresAt,
         sentCount: invitations.sentCount,
