@@ -1,5 +1,6 @@
 import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
 import { authRouter } from './routers/auth';
+import { bulkRouter } from './routers/bulk';
 import { catalogRouter } from './routers/catalog';
 import { rolesRouter } from './routers/roles';
 import { tokensRouter } from './routers/tokens';
@@ -12,6 +13,7 @@ export const appRouter = createTRPCRouter({
   users: usersRouter,
   roles: rolesRouter,
   catalog: catalogRouter,
+  bulk: bulkRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,0 +1,44 @@
+import { type Db, roles, users } from '@roster/db';
+import { type BulkOperation, DomainError, type PlanContext } from '@roster/domain';
+import { and, count, eq } from 'drizzle-orm';
+import type { ApiConfig } from '../config';
+import { loadPlanUsers } from './loadPlanUsers';
+
+export async function countActiveAdmins(db: Db): Promise<number> {
+  const [row] = await db
+    .select({ n: count() })
+    .from(users)
+    .innerJoin(roles, eq(roles.id, users.roleId))
+    .where(and(eq(users.status, 'active'), eq(roles.isAdmin, true)));
+  return row?.n ?? 0;
+}
+
+/** The tenant facts one operation's rule needs; unknown roles and source users refuse the request. */
+export async function loadPlanContext(
+  db: Db,
+  operation: BulkOperation,
+  actorId: string,
+  now: Date,
+  config: ApiConfig,
+): Promise<PlanContext> {
+  const context: PlanContext = {
+    actorId,
+    now,
+    activeAdminCount: await countActiveAdmins(db),
+    invitationTtlMs: config.invitationTtlDays * 86_400_000,
+  };
+  if (operation.kind === 'assign_role') {
+    const [role] = await db
+      .select({ id: roles.id, isAdmin: roles.isAdmin })
+      .from(roles)
+      .where(eq(roles.id, operation.roleId));
+    if (!role) throw new DomainError('unknown_role');
+    context.role = role;
+  }
+  if (operation.kind === 'copy_access') {
+    const [source] = await loadPlanUsers(db, [operation.sourceUserId], true);
+    if (!source) throw new DomainError('unknown_source_user');
+    context.source = source;
+  }
+  return context;
+}

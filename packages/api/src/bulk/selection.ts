@@ -1,0 +1,61 @@
+import { type Db, users } from '@roster/db';
+import { DomainError, type Selection } from '@roster/domain';
+import { and, asc, count, gt, inArray } from 'drizzle-orm';
+import { usersFilterCondition } from '../users/usersFilter';
+
+/** Users are loaded, locked and decided in batches of this many. */
+export const BULK_BATCH_SIZE = 5_000;
+
+/**
+ * The selected users' ids, batch by batch, after checking the selection as a whole: not empty,
+ * every listed user exists, and a filter still matches exactly the number of users the admin saw
+ * (else `selection_changed`). A filter selection is walked by id, never held in memory at once.
+ */
+export async function checkedSelectionBatches(
+  db: Db,
+  selection: Selection,
+  now: Date,
+  batchSize = BULK_BATCH_SIZE,
+): Promise<{ total: number; batches: () => AsyncGenerator<string[]> }> {
+  if ('ids' in selection) {
+    const ids = [...new Set(selection.ids.map((id) => id.toLowerCase()))];
+    if (ids.length === 0) throw new DomainError('empty_selection');
+    let found = 0;
+    for (let i = 0; i < ids.length; i += batchSize) {
+      const [row] = await db
+        .select({ n: count() })
+        .from(users)
+        .where(inArray(users.id, ids.slice(i, i + batchSize)));
+      found += row?.n ?? 0;
+    }
+    if (found !== ids.length) throw new DomainError('user_not_found', 'Some selected users do not exist.');
+    return {
+      total: ids.length,
+      batches: async function* () {
+        for (let i = 0; i < ids.length; i += batchSize) yield ids.slice(i, i + batchSize);
+      },
+    };
+  }
+  const condition = await usersFilterCondition(db, selection.filter, now);
+  const [row] = await db.select({ n: count() }).from(users).where(condition);
+  const total = row?.n ?? 0;
+  if (total === 0) throw new DomainError('empty_selection', 'No user matches this filter.');
+  if (total !== selection.expectedCount) throw new DomainError('selection_changed');
+  return {
+    total,
+    batches: async function* () {
+      let after: string | undefined;
+      for (;;) {
+        const page = await db
+          .select({ id: users.id })
+          .from(users)
+          .where(and(condition, after ? gt(users.id, after) : undefined))
+          .orderBy(asc(users.id))
+          .limit(batchSize);
+        if (page.length === 0) return;
+        yield page.map((r) => r.id);
+        after = page.at(-1)?.id;
+      }
+    },
+  };
+}

@@ -1,0 +1,190 @@
+import { randomUUID } from 'node:crypto';
+import { administratorRoleId, moduleAccess, roles, users } from '@roster/db';
+import { createTestDb, type TestDb } from '@roster/db/testing';
+import { SELECTION_MAX_IDS } from '@roster/domain';
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { auditEventCount, type Caller, expectApiError, NOW, newAdmin, userCount } from './userFixtures';
+
+let testDb: TestDb;
+let caller: Caller;
+let actorId: string;
+let readerRole: string;
+
+beforeAll(async () => {
+  testDb = await createTestDb();
+});
+afterAll(() => testDb.close());
+beforeEach(async () => {
+  await testDb.reset();
+  ({ caller, id: actorId } = await newAdmin(testDb.db));
+  const [reader] = await testDb.db.select({ id: roles.id }).from(roles).where(eq(roles.name, 'Reader'));
+  readerRole = reader?.id ?? '';
+});
+
+async function addUser(values: {
+  status: 'created' | 'invited' | 'active' | 'deactivated';
+  admin?: boolean;
+}) {
+  const [row] = await testDb.db
+    .insert(users)
+    .values({
+      email: `${randomUUID()}@roster.test`,
+      status: values.status,
+      roleId: values.admin ? await administratorRoleId(testDb.db) : readerRole,
+      activatedAt: values.status === 'active' ? NOW : null,
+    })
+    .returning({ id: users.id, email: users.email });
+  if (!row) throw new Error('not inserted');
+  return row;
+}
+
+describe('bulk.preview', () => {
+  it('decides every selected user with the domain rule, and writes nothing', async () => {
+    const active = await addUser({ status: 'active' });
+    const deactivated = await addUser({ status: 'deactivated' });
+    const before = { audit: await auditEventCount(testDb.db), users: await userCount(testDb.db) };
+    const preview = await caller.bulk.preview({
+      operation: { kind: 'deactivate' },
+      selection: { ids: [active.id, deactivated.id, actorId] },
+    });
+    expect(preview).toMatchObject({
+      total: 3,
+      counts: { change: 1, skip: 1, blocked: 1 },
+      reasons: { already_deactivated: 1, self: 1 },
+    });
+    expect(preview.samples.change).toEqual([
+      {
+        userId: active.id,
+        email: active.email,
+        outcome: 'change',
+        before: { status: 'active' },
+        after: { status: 'deactivated' },
+      },
+    ]);
+    expect(preview.samples['blocked:self']?.[0]?.userId).toBe(actorId);
+    const [still] = await testDb.db
+      .select({ status: users.status })
+      .from(users)
+      .where(eq(users.id, active.id));
+    expect(still?.status).toBe('active');
+    expect({ audit: await auditEventCount(testDb.db), users: await userCount(testDb.db) }).toEqual(before);
+  });
+
+  it('a filter selection is resolved on the server and refused when the count changed', async () => {
+    for (let i = 0; i < 3; i++) await addUser({ status: 'created' });
+    const preview = await caller.bulk.preview({
+      operation: { kind: 'invite' },
+      selection: { filter: { status: ['created'] }, expectedCount: 3 },
+    });
+    expect(preview).toMatchObject({ total: 3, counts: { change: 3, skip: 0, blocked: 0 } });
+    await expectApiError(
+      caller.bulk.preview({
+        operation: { kind: 'invite' },
+        selection: { filter: { status: ['created'] }, expectedCount: 2 },
+      }),
+      'CONFLICT',
+      'selection_changed',
+    );
+  });
+
+  it('keeps one active administrator across batches of a large selection', async () => {
+    const admins = [
+      await addUser({ status: 'active', admin: true }),
+      await addUser({ status: 'active', admin: true }),
+    ];
+    const preview = await caller.bulk.preview({
+      operation: { kind: 'assign_role', roleId: readerRole },
+      selection: { ids: [...admins.map((a) => a.id)] },
+    });
+    // Three active admins (the actor and two others): both others can be demoted.
+    expect(preview.counts).toEqual({ change: 2, skip: 0, blocked: 0 });
+    const all = await caller.bulk.preview({
+      operation: { kind: 'deactivate' },
+      selection: { ids: admins.map((a) => a.id) },
+    });
+    expect(all.counts.change).toBe(2);
+  });
+
+  it('shows each user the diff of a copy of access', async () => {
+    const source = await addUser({ status: 'active' });
+    const target = await addUser({ status: 'active' });
+    await testDb.db.insert(moduleAccess).values([
+      { userId: source.id, module: 'budget', level: 'edit' },
+      { userId: target.id, module: 'budget', level: 'read' },
+      { userId: target.id, module: 'portfolio', level: 'edit' },
+    ]);
+    const preview = await caller.bulk.preview({
+      operation: { kind: 'copy_access', sourceUserId: source.id, mode: 'merge' },
+      selection: { ids: [target.id, source.id] },
+    });
+    expect(preview.counts).toEqual({ change: 1, skip: 1, blocked: 0 });
+    expect(preview.samples.change?.[0]).toMatchObject({
+      before: { modules: { budget: 'read', portfolio: 'edit' } },
+      after: { modules: { budget: 'edit', portfolio: 'edit' } },
+    });
+    expect(preview.reasons).toEqual({ is_source: 1 });
+  });
+
+  it('counts the users who would become administrators', async () => {
+    const user = await addUser({ status: 'active' });
+    const preview = await caller.bulk.preview({
+      operation: { kind: 'assign_role', roleId: await administratorRoleId(testDb.db) },
+      selection: { ids: [user.id] },
+    });
+    expect(preview.becomeAdministrators).toBe(1);
+  });
+
+  it('refuses bad requests with typed errors', async () => {
+    const user = await addUser({ status: 'active' });
+    const before = await auditEventCount(testDb.db);
+    await expectApiError(
+      caller.bulk.preview({
+        operation: { kind: 'assign_role', roleId: randomUUID() },
+        selection: { ids: [user.id] },
+      }),
+      'BAD_REQUEST',
+      'unknown_role',
+    );
+    await expectApiError(
+      caller.bulk.preview({
+        operation: { kind: 'copy_access', sourceUserId: randomUUID() },
+        selection: { ids: [user.id] },
+      }),
+      'BAD_REQUEST',
+      'unknown_source_user',
+    );
+    await expectApiError(
+      caller.bulk.preview({ operation: { kind: 'deactivate' }, selection: { ids: [] } }),
+      'BAD_REQUEST',
+      'empty_selection',
+    );
+    await expectApiError(
+      caller.bulk.preview({ operation: { kind: 'deactivate' }, selection: { ids: [user.id, randomUUID()] } }),
+      'NOT_FOUND',
+      'user_not_found',
+    );
+    await expectApiError(
+      caller.bulk.preview({
+        operation: { kind: 'deactivate' },
+        selection: { filter: { search: 'nobody-at-all' }, expectedCount: 0 },
+      }),
+      'BAD_REQUEST',
+      'empty_selection',
+    );
+    await expectApiError(
+      caller.bulk.preview({
+        operation: { kind: 'deactivate' },
+        selection: { ids: Array.from({ length: SELECTION_MAX_IDS + 1 }, () => user.id) },
+      }),
+      'BAD_REQUEST',
+      'invalid_input',
+    );
+    await expectApiError(
+      caller.bulk.preview({ operation: { kind: 'deactivate' }, selection: { ids: ['not-a-uuid'] } }),
+      'BAD_REQUEST',
+      'invalid_input',
+    );
+    expect(await auditEventCount(testDb.db)).toBe(before);
+  });
+});
