@@ -50,7 +50,9 @@ export async function previewBulkOperation(
     const emails = new Map(batch.map((u) => [u.id, u.email]));
     for (const outcome of plan.outcomes) {
       if (outcome.outcome === 'change' && context.role?.isAdmin) becomeAdministrators += 1;
-      const group = (samples[groupOf(outcome)] ??= []);
+      const key = groupOf(outcome);
+      const group = samples[key] ?? [];
+      samples[key] = group;
       if (group.length >= PREVIEW_SAMPLES_PER_GROUP) continue;
       const email = emails.get(outcome.userId) ?? '';
       group.push(
