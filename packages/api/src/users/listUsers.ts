@@ -54,6 +54,12 @@ function selectPage(db: Db) {
         sentCount: invitations.sentCount,
         lastSentAt: invitations.lastSentAt,
       },
+      activatedAt: users.activatedAt,
+      /** Organisation unit ids and rights: with the module access, what a client-side preview of "Copy access" needs. */
+      scope: sql<string[]>`coalesce((select array_agg(us.org_unit_id::text order by us.org_unit_id)
+        from user_scopes us where us.user_id = ${users.id}), '{}')`,
+      rights: sql<string[]>`coalesce((select array_agg(ur.right::text order by ur.right)
+        from user_rights ur where ur.user_id = ${users.id}), '{}')`,
       /** `module:level` pairs, e.g. `budget:edit`. */
       moduleAccess: sql<string[]>`coalesce((select array_agg(ma.module || ':' || ma.level order by ma.module)
         from module_access ma where ma.user_id = ${users.id}), '{}')`,
