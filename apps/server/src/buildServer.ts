@@ -1,7 +1,16 @@
 import { existsSync } from 'node:fs';
 import fastifyCookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
-import { type ApiConfig, type AppRouter, appRouter, createContext, type RequestInfo } from '@roster/api';
+import { Readable } from 'node:stream';
+import {
+  type ApiConfig,
+  type AppRouter,
+  appRouter,
+  bulkResultsCsv,
+  createContext,
+  type RequestInfo,
+  resolveActor,
+} from '@roster/api';
 import type { Db } from '@roster/db';
 import { type FastifyTRPCPluginOptions, fastifyTRPCPlugin } from '@trpc/server/adapters/fastify';
 import Fastify, { type FastifyError, type FastifyReply, type FastifyRequest } from 'fastify';
@@ -10,6 +19,7 @@ export const SESSION_COOKIE = 'roster_session';
 export const CSRF_HEADER = 'x-roster-csrf';
 /** Largest request body accepted; larger ones are refused before any work. */
 export const BODY_LIMIT_BYTES = 1024 * 1024;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const TOO_LARGE = `The request is larger than ${BODY_LIMIT_BYTES / 1024} KiB.`;
 
 export type BuildServerOptions = {
@@ -104,6 +114,18 @@ export async function buildServer(options: BuildServerOptions) {
   });
 
   app.get('/api/health', () => ({ ok: true }));
+
+  /** The per-user results of a bulk operation as CSV, for administrators (cookie or bearer token). */
+  app.get<{ Params: { id: string } }>('/api/bulk-operations/:id/results.csv', async (req, reply) => {
+    const actor = await resolveActor(options.db, requestInfo(req), options.now?.() ?? new Date());
+    if (!actor) return refuse(reply, 401, 'not_signed_in', 'Sign in to continue.');
+    if (!actor.isAdmin) return refuse(reply, 403, 'not_admin', 'Only administrators can do this.');
+    if (!UUID.test(req.params.id)) return refuse(reply, 400, 'invalid_input', 'An operation id is a UUID.');
+    return reply
+      .header('content-type', 'text/csv; charset=utf-8')
+      .header('content-disposition', `attachment; filename="bulk-operation-${req.params.id}-results.csv"`)
+      .send(Readable.from(bulkResultsCsv(options.db, req.params.id)));
+  });
 
   if (options.webDist && existsSync(options.webDist)) {
     await app.register(fastifyStatic, { root: options.webDist, wildcard: false });

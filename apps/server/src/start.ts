@@ -1,4 +1,4 @@
-import { ensureBootstrapAdmin } from '@roster/api';
+import { ensureBootstrapAdmin, startBulkRunner } from '@roster/api';
 import { countUsers, createDb, seedUsers } from '@roster/db';
 import { buildServer } from './buildServer';
 import type { ServerConfig } from './config';
@@ -16,7 +16,11 @@ export async function startServer(config: ServerConfig, webDist?: string) {
   if (config.admin) await ensureBootstrapAdmin(handle.db, config.admin.email, config.admin.password);
   const app = await buildServer({ db: handle.db, api: config.api, webDist, logLevel: config.logLevel });
   await app.listen({ port: config.port, host: config.host });
+  const runner = startBulkRunner(handle.db, config.api, {
+    onError: (error) => app.log.error({ err: error }, 'bulk operation runner'),
+  });
   const close = async () => {
+    await runner.stop();
     await app.close();
     await handle.close();
   };

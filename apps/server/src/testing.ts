@@ -1,4 +1,4 @@
-import { defaultApiConfig, ensureBootstrapAdmin } from '@roster/api';
+import { defaultApiConfig, ensureBootstrapAdmin, startBulkRunner } from '@roster/api';
 import { createTestDb, type TestDb } from '@roster/db/testing';
 import { buildServer } from './buildServer';
 
@@ -24,6 +24,7 @@ export async function startTestServer(
     now: options.now,
   });
   await app.listen({ port: 0, host: '127.0.0.1' });
+  const runner = startBulkRunner(testDb.db, { ...defaultApiConfig, publicUrl: 'http://127.0.0.1' }, { pollMs: 100 });
   const address = app.server.address();
   if (address === null || typeof address === 'string') throw new Error('The test server has no TCP port');
   const port = address.port;
@@ -31,6 +32,7 @@ export async function startTestServer(
     url: `http://127.0.0.1:${port}`,
     testDb,
     close: async () => {
+      await runner.stop();
       await app.close();
       await testDb.close();
     },

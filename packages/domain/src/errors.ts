@@ -24,6 +24,7 @@ export const DOMAIN_ERROR_CODES = {
   confirmation_required: 'PRECONDITION_FAILED',
   operation_not_found: 'NOT_FOUND',
   operation_conflict: 'CONFLICT',
+  operation_finished: 'CONFLICT',
 } as const;
 
 export type DomainErrorCode = keyof typeof DOMAIN_ERROR_CODES;
@@ -50,6 +51,7 @@ export const DOMAIN_ERROR_MESSAGES: Record<DomainErrorCode, string> = {
   confirmation_required: 'Confirm that these users will become administrators.',
   operation_not_found: 'This bulk operation does not exist.',
   operation_conflict: 'This operation id is already used by a different operation.',
+  operation_finished: 'This operation has already finished.',
 };
 
 /** The whole request is invalid; thrown by domain and API code, mapped once by the API. */

@@ -3,3 +3,4 @@ export * from './bulk';
 export * from './catalog';
 export * from './errors';
 export * from './users';
+export * from './csv';

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
+  csvCell,
+  csvRow,
   isEmptyFilter,
   isInvitationExpired,
   SELECTION_MAX_IDS,
@@ -72,5 +74,24 @@ describe('invitation expiry', () => {
     [new Date('2026-01-09T00:00:00Z'), true],
   ])('at %s an invitation expiring at 10:00 has expired: %s', (now, expired) => {
     expect(isInvitationExpired(expiresAt, now)).toBe(expired);
+  });
+});
+
+describe('CSV cells', () => {
+  it.each([
+    ['plain', 'plain'],
+    ['=HYPERLINK("http://evil")', `"'=HYPERLINK(""http://evil"")"`],
+    ['+33 1 23', "'+33 1 23"],
+    ['-1', "'-1"],
+    ['@SUM(A1)', "'@SUM(A1)"],
+    ['a,b', '"a,b"'],
+    ['line\nbreak', '"line\nbreak"'],
+    [' padded ', '" padded "'],
+  ])('%j is written as %j', (value, expected) => {
+    expect(csvCell(value)).toBe(expected);
+  });
+
+  it('rows end with CRLF; empty values are empty cells', () => {
+    expect(csvRow(['a', null, 3])).toBe('a,,3\r\n');
   });
 });

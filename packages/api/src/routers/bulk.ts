@@ -1,14 +1,76 @@
-import { bulkOperationSchema, selectionSchema } from '@roster/domain';
+import { bulkOperationSchema, DomainError, selectionSchema } from '@roster/domain';
+import { bulkOperations } from '@roster/db';
 import type { TRPCRouterRecord } from '@trpc/server';
+import { and, desc, eq, inArray, lt } from 'drizzle-orm';
 import { z } from 'zod';
+import { selectOperations, toOperationView } from '../bulk/operationView';
 import { previewBulkOperation } from '../bulk/previewBulkOperation';
+import { bulkResultsInputSchema, listResults } from '../bulk/results';
+import { getOperation, startBulkOperation } from '../bulk/startBulkOperation';
 import { adminProcedure } from '../trpc';
+
+const byId = z.object({ id: z.uuid() }).strict();
 
 export const bulkRouter = {
   /** A mutation because selections are large (POST body), though it writes nothing. */
   preview: adminProcedure
     .input(z.object({ operation: bulkOperationSchema, selection: selectionSchema }).strict())
-    .mutation(({ ctx, input }) =>
-      previewBulkOperation(ctx.db, input, ctx.actor.userId, ctx.now(), ctx.config),
-    ),
+    .mutation(({ ctx, input }) => previewBulkOperation(ctx.db, input, ctx.actor.userId, ctx.now(), ctx.config)),
+
+  /** The UI's "Apply" (tRPC reserves `apply`). */
+  execute: adminProcedure
+    .input(
+      z
+        .object({
+          operationId: z.uuid(),
+          operation: bulkOperationSchema,
+          selection: selectionSchema,
+          confirmPrivileged: z.boolean().optional(),
+        })
+        .strict(),
+    )
+    .mutation(({ ctx, input }) => startBulkOperation(ctx.db, input, ctx.actor.userId, ctx.now(), ctx.config)),
+
+  get: adminProcedure.input(byId).query(({ ctx, input }) => getOperation(ctx.db, input.id)),
+
+  results: adminProcedure.input(bulkResultsInputSchema).query(({ ctx, input }) => listResults(ctx.db, input)),
+
+  list: adminProcedure
+    .input(
+      z
+        .object({ cursor: z.string().datetime().optional(), limit: z.number().int().min(1).max(200).optional() })
+        .strict()
+        .optional(),
+    )
+    .query(async ({ ctx, input }) => {
+      const limit = input?.limit ?? 50;
+      const rows = await selectOperations(ctx.db)
+        .where(input?.cursor ? lt(bulkOperations.createdAt, new Date(input.cursor)) : undefined)
+        .orderBy(desc(bulkOperations.createdAt))
+        .limit(limit + 1);
+      const page = rows.slice(0, limit);
+      return {
+        items: page.map(toOperationView),
+        nextCursor: rows.length > limit ? (page.at(-1)?.createdAt.toISOString() ?? null) : null,
+      };
+    }),
+
+  /** Stops a queued or running operation between batches; what was done stays done and audited. */
+  cancel: adminProcedure.input(byId).mutation(async ({ ctx, input }) => {
+    const updated = await ctx.db
+      .update(bulkOperations)
+      .set({ cancelRequested: true })
+      .where(and(eq(bulkOperations.id, input.id), inArray(bulkOperations.status, ['queued', 'running'])))
+      .returning({ id: bulkOperations.id });
+    if (updated.length === 0) {
+      await getOperation(ctx.db, input.id);
+      throw new DomainError('operation_finished');
+    }
+    // A queued operation nobody runs yet is cancelled at once.
+    await ctx.db
+      .update(bulkOperations)
+      .set({ status: 'cancelled', finishedAt: ctx.now() })
+      .where(and(eq(bulkOperations.id, input.id), eq(bulkOperations.status, 'queued')));
+    return getOperation(ctx.db, input.id);
+  }),
 } satisfies TRPCRouterRecord;

@@ -17,11 +17,17 @@ export const BLOCKED_REASONS = {
   last_admin: 'Would leave the platform without an active administrator.',
 } as const;
 
+/** Why a user failed: an unexpected error, not a rule (such users can be retried). */
+export const FAILED_REASONS = {
+  user_not_found: 'The user no longer exists.',
+  unexpected_error: 'An unexpected error stopped this change.',
+} as const;
+
 export type SkipReason = keyof typeof SKIP_REASONS;
 export type BlockedReason = keyof typeof BLOCKED_REASONS;
 export type Reason = SkipReason | BlockedReason;
 
-const SENTENCES: Readonly<Record<string, string>> = { ...SKIP_REASONS, ...BLOCKED_REASONS };
+const SENTENCES: Readonly<Record<string, string>> = { ...SKIP_REASONS, ...BLOCKED_REASONS, ...FAILED_REASONS };
 
 export function reasonSentence(reason: string): string {
   return SENTENCES[reason] ?? reason;

@@ -1,0 +1,92 @@
+import { type BulkOperation, planBulkOperation, type PlanContext, type UserOutcome } from '@roster/domain';
+import { type Db, queryRows } from '@roster/db';
+import { sql } from 'drizzle-orm';
+import type { ApiConfig } from '../config';
+import { type ApplyContext, applyChanges, auditJson } from './applyChanges';
+import { loadPlanUsers } from './loadPlanUsers';
+import { countActiveAdmins } from './planContext';
+import { BULK_BATCH_SIZE } from './selection';
+
+/** Serialises every change that can alter the number of active administrators (any operation). */
+const ADMIN_COUNT_LOCK = 7_201_001;
+const CAN_CHANGE_ADMINS = new Set<BulkOperation['kind']>(['assign_role', 'deactivate', 'reactivate']);
+
+export type BatchResult = { processed: number; changed: number; skipped: number; blocked: number; failed: number };
+
+/**
+ * One batch of an operation, in one transaction: claim the next pending items, lock their users,
+ * decide on the locked rows with the domain rule, write the changes, their audit events and the
+ * per-user results, and move the counters. A crash anywhere rolls the whole batch back, so each
+ * user is processed exactly once.
+ */
+export async function processBatch(
+  db: Db,
+  operation: { id: string; params: BulkOperation },
+  plan: Omit<PlanContext, 'activeAdminCount' | 'now'>,
+  apply: Omit<ApplyContext, 'operationId' | 'emails' | 'now'>,
+  now: Date,
+  config: ApiConfig,
+  batchSize = BULK_BATCH_SIZE,
+): Promise<BatchResult> {
+  return db.transaction(async (tx) => {
+    const items = await queryRows<{ position: number; user_id: string | null }>(
+      tx,
+      sql`select position, user_id from bulk_operation_items
+          where operation_id = ${operation.id} and outcome is null
+          order by position limit ${batchSize} for update skip locked`,
+    );
+    if (items.length === 0) return { processed: 0, changed: 0, skipped: 0, blocked: 0, failed: 0 };
+    const ids = items.flatMap((i) => (i.user_id ? [i.user_id] : []));
+    // Lock in id order, so two operations on overlapping users never deadlock.
+    await tx.execute(sql`select id from users where id = any(${sql.param(ids)}::uuid[]) order by id for update`);
+    if (CAN_CHANGE_ADMINS.has(operation.params.kind)) {
+      await tx.execute(sql`select pg_advisory_xact_lock(${ADMIN_COUNT_LOCK})`);
+    }
+    const users = await loadPlanUsers(tx, ids, operation.params.kind === 'copy_access');
+    const decided = planBulkOperation(operation.params, users, {
+      ...plan,
+      now,
+      activeAdminCount: await countActiveAdmins(tx),
+    });
+    const byUser = new Map<string, UserOutcome>(decided.outcomes.map((o) => [o.userId, o]));
+    const changes = decided.outcomes.filter((o) => o.outcome === 'change');
+    await applyChanges(tx, operation.params, changes, {
+      ...apply,
+      operationId: operation.id,
+      now,
+      emails: new Map(users.map((u) => [u.id, u.email])),
+    });
+    if (changes.length) {
+      await tx.execute(sql`
+        insert into audit_events (at, actor_id, user_id, operation_id, action, before, after)
+        select ${now}, ${apply.actor.id}, x.user_id, ${operation.id}, ${`user.${operation.params.kind}`}, x.b::jsonb, x.a::jsonb
+        from unnest(${sql.param(changes.map((c) => c.userId))}::uuid[], ${sql.param(changes.map((c) => auditJson(c.before)))}::text[],
+          ${sql.param(changes.map((c) => auditJson(c.after)))}::text[]) as x(user_id, b, a)`);
+    }
+    const results = items.map((item) => {
+      const o = item.user_id ? byUser.get(item.user_id) : undefined;
+      if (!o) return { position: item.position, outcome: 'failed', reason: 'user_not_found', before: null, after: null };
+      return o.outcome === 'change'
+        ? { position: item.position, outcome: 'change', reason: null, before: auditJson(o.before), after: auditJson(o.after) }
+        : { position: item.position, outcome: o.outcome, reason: o.reason, before: null, after: null };
+    });
+    await tx.execute(sql`
+      update bulk_operation_items i set outcome = x.outcome::outcome, reason = x.reason, before = x.b::jsonb, after = x.a::jsonb, processed_at = ${now}
+      from unnest(${sql.param(results.map((r) => r.position))}::int[], ${sql.param(results.map((r) => r.outcome))}::text[],
+        ${sql.param(results.map((r) => r.reason))}::text[], ${sql.param(results.map((r) => r.before))}::text[],
+        ${sql.param(results.map((r) => r.after))}::text[]) as x(position, outcome, reason, b, a)
+      where i.operation_id = ${operation.id} and i.position = x.position`);
+    const result: BatchResult = {
+      processed: results.length,
+      changed: changes.length,
+      skipped: results.filter((r) => r.outcome === 'skip').length,
+      blocked: results.filter((r) => r.outcome === 'blocked').length,
+      failed: results.filter((r) => r.outcome === 'failed').length,
+    };
+    await tx.execute(sql`update bulk_operations set processed = processed + ${result.processed},
+        changed = changed + ${result.changed}, skipped = skipped + ${result.skipped}, blocked = blocked + ${result.blocked},
+        failed = failed + ${result.failed}, lease_until = ${new Date(now.getTime() + config.bulkLeaseMs)}
+      where id = ${operation.id}`);
+    return result;
+  });
+}

@@ -1,0 +1,61 @@
+import { OUTCOMES, reasonSentence } from '@roster/domain';
+import { type Db, bulkOperationItems } from '@roster/db';
+import { and, asc, eq, gt, isNotNull } from 'drizzle-orm';
+import { z } from 'zod';
+
+export const bulkResultsInputSchema = z
+  .object({
+    id: z.uuid(),
+    outcome: z.enum(OUTCOMES).optional(),
+    reason: z.string().max(50).optional(),
+    /** The position after which the page starts (from `nextCursor`). */
+    cursor: z.number().int().min(0).optional(),
+    limit: z.number().int().min(1).max(1000).optional(),
+  })
+  .strict();
+
+/** Per-user results of an operation, in selection order, filterable by outcome and reason. */
+export async function listResults(db: Db, input: z.infer<typeof bulkResultsInputSchema>) {
+  const limit = input.limit ?? 100;
+  const rows = await db
+    .select({
+      position: bulkOperationItems.position,
+      userId: bulkOperationItems.userId,
+      email: bulkOperationItems.email,
+      outcome: bulkOperationItems.outcome,
+      reason: bulkOperationItems.reason,
+      before: bulkOperationItems.before,
+      after: bulkOperationItems.after,
+    })
+    .from(bulkOperationItems)
+    .where(
+      and(
+        eq(bulkOperationItems.operationId, input.id),
+        isNotNull(bulkOperationItems.outcome),
+        input.outcome ? eq(bulkOperationItems.outcome, input.outcome) : undefined,
+        input.reason ? eq(bulkOperationItems.reason, input.reason) : undefined,
+        input.cursor !== undefined ? gt(bulkOperationItems.position, input.cursor) : undefined,
+      ),
+    )
+    .orderBy(asc(bulkOperationItems.position))
+    .limit(limit + 1);
+  const page = rows.slice(0, limit);
+  return {
+    items: page.flatMap((row) =>
+      row.outcome
+        ? [
+            {
+              userId: row.userId ?? '',
+              email: row.email ?? '',
+              outcome: row.outcome,
+              reason: row.reason,
+              sentence: row.reason ? reasonSentence(row.reason) : null,
+              before: row.before,
+              after: row.after,
+            },
+          ]
+        : [],
+    ),
+    nextCursor: rows.length > limit ? (page.at(-1)?.position ?? null) : null,
+  };
+}

@@ -1,0 +1,116 @@
+import { type BulkOperation, DomainError, type Selection } from '@roster/domain';
+import { type Db, bulkOperations, queryRows, roles } from '@roster/db';
+import { eq, sql } from 'drizzle-orm';
+import type { ApiConfig } from '../config';
+import { usersFilterCondition } from '../users/usersFilter';
+import { selectOperations, toOperationView } from './operationView';
+import { loadPlanContext } from './planContext';
+import { claimOperation, runOperation } from './runOperation';
+import { BULK_BATCH_SIZE } from './selection';
+
+/** Selections up to this size finish inside the request; larger ones run in the background. */
+export const INLINE_MAX_USERS = 1_000;
+
+export type StartInput = {
+  operationId: string;
+  operation: BulkOperation;
+  selection: Selection;
+  confirmPrivileged?: boolean | undefined;
+};
+
+/** JSON with sorted keys: jsonb does not keep the order keys were written in. */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
+  );
+}
+
+async function getOperation(db: Db, id: string) {
+  const [row] = await selectOperations(db).where(eq(bulkOperations.id, id));
+  if (!row) throw new DomainError('operation_not_found');
+  return toOperationView(row);
+}
+
+/**
+ * Apply: records the operation and its work queue (one item per selected user) in one transaction,
+ * then runs it. Idempotent on `operationId`: a retried apply returns the same operation.
+ */
+export async function startBulkOperation(db: Db, input: StartInput, actorId: string, now: Date, config: ApiConfig) {
+  const [existing] = await db
+    .select({ kind: bulkOperations.kind, params: bulkOperations.params, actorId: bulkOperations.actorId })
+    .from(bulkOperations)
+    .where(eq(bulkOperations.id, input.operationId));
+  if (existing) {
+    if (existing.actorId !== actorId || canonicalJson(existing.params) !== canonicalJson(input.operation)) {
+      throw new DomainError('operation_conflict');
+    }
+    return getOperation(db, input.operationId);
+  }
+  // Refuses unknown roles and source users before anything is written.
+  await loadPlanContext(db, input.operation, actorId, now, config);
+  if (input.operation.kind === 'assign_role' && !input.confirmPrivileged) {
+    const [role] = await db.select({ isAdmin: roles.isAdmin }).from(roles).where(eq(roles.id, input.operation.roleId));
+    if (role?.isAdmin) throw new DomainError('confirmation_required');
+  }
+  const condition = 'filter' in input.selection ? await usersFilterCondition(db, input.selection.filter, now) : undefined;
+  const created = await db.transaction(async (tx) => {
+    const inserted = await tx
+      .insert(bulkOperations)
+      .values({
+        id: input.operationId,
+        kind: input.operation.kind,
+        params: input.operation,
+        selection:
+          'ids' in input.selection
+            ? { kind: 'ids', count: new Set(input.selection.ids).size }
+            : { kind: 'filter', filter: input.selection.filter, expectedCount: input.selection.expectedCount },
+        actorId,
+        createdAt: now,
+      })
+      .onConflictDoNothing({ target: bulkOperations.id })
+      .returning({ id: bulkOperations.id });
+    if (inserted.length === 0) return false;
+    let total: number;
+    if ('ids' in input.selection) {
+      const ids = [...new Set(input.selection.ids.map((id) => id.toLowerCase()))];
+      if (ids.length === 0) throw new DomainError('empty_selection');
+      const rows = await queryRows<{ n: number }>(
+        tx,
+        sql`with items as (
+              insert into bulk_operation_items (operation_id, position, user_id, email)
+              select ${input.operationId}, x.position, u.id, u.email
+              from unnest(${sql.param(ids)}::uuid[]) with ordinality as x(id, position)
+              join users u on u.id = x.id
+              returning 1)
+            select count(*)::int as n from items`,
+      );
+      total = rows[0]?.n ?? 0;
+      if (total !== ids.length) throw new DomainError('user_not_found', 'Some selected users do not exist.');
+    } else {
+      const rows = await queryRows<{ n: number }>(
+        tx,
+        sql`with items as (
+              insert into bulk_operation_items (operation_id, position, user_id, email)
+              select ${input.operationId}, row_number() over (order by users.id), users.id, users.email
+              from users ${condition ? sql`where ${condition}` : sql``}
+              returning 1)
+            select count(*)::int as n from items`,
+      );
+      total = rows[0]?.n ?? 0;
+      if (total === 0) throw new DomainError('empty_selection', 'No user matches this filter.');
+      if (total !== input.selection.expectedCount) throw new DomainError('selection_changed');
+    }
+    await tx.update(bulkOperations).set({ total }).where(eq(bulkOperations.id, input.operationId));
+    return total;
+  });
+  if (created === false) return getOperation(db, input.operationId);
+  if (created <= INLINE_MAX_USERS) {
+    const claimed = await claimOperation(db, config, now, input.operationId);
+    if (claimed) await runOperation(db, claimed, config, { batchSize: BULK_BATCH_SIZE });
+  }
+  return getOperation(db, input.operationId);
+}
+
+export { getOperation };
