@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
+import { Readable } from 'node:stream';
 import fastifyCookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
-import { Readable } from 'node:stream';
 import {
   type ApiConfig,
   type AppRouter,

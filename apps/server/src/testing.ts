@@ -24,7 +24,11 @@ export async function startTestServer(
     now: options.now,
   });
   await app.listen({ port: 0, host: '127.0.0.1' });
-  const runner = startBulkRunner(testDb.db, { ...defaultApiConfig, publicUrl: 'http://127.0.0.1' }, { pollMs: 100 });
+  const runner = startBulkRunner(
+    testDb.db,
+    { ...defaultApiConfig, publicUrl: 'http://127.0.0.1' },
+    { pollMs: 100 },
+  );
   const address = app.server.address();
   if (address === null || typeof address === 'string') throw new Error('The test server has no TCP port');
   const port = address.port;

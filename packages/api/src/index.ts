@@ -1,10 +1,10 @@
 export type { Actor } from './auth/actor';
+export { resolveActor } from './auth/actor';
 export { ensureBootstrapAdmin } from './auth/bootstrapAdmin';
 export { hashPassword, hashToken, newSecretToken } from './auth/secrets';
-export { type ApiConfig, defaultApiConfig } from './config';
-export { type ApiDeps, type Context, createContext, type RequestInfo, type SessionCookie } from './context';
-export { type AppRouter, appRouter, createCaller, type RouterInputs, type RouterOutputs } from './root';
 export { startBulkRunner } from './bulk/bulkRunner';
 export { bulkResultsCsv } from './bulk/resultsCsv';
 export { claimOperation, runOperation } from './bulk/runOperation';
-export { resolveActor } from './auth/actor';
+export { type ApiConfig, defaultApiConfig } from './config';
+export { type ApiDeps, type Context, createContext, type RequestInfo, type SessionCookie } from './context';
+export { type AppRouter, appRouter, createCaller, type RouterInputs, type RouterOutputs } from './root';

@@ -41,3 +41,11 @@ export async function estimateRows(db: Db, query: SQLWrapper): Promise<number> {
   }
   throw new Error('Unexpected EXPLAIN output');
 }
+
+/**
+ * A time as a raw-SQL parameter. drizzle hands postgres.js timestamps as strings, so a `Date` put
+ * straight into a `sql` template fails there (while PGlite accepts it); this works on both.
+ */
+export function sqlTime(date: Date): SQL {
+  return sql`${date.toISOString()}::timestamptz`;
+}

@@ -1,6 +1,6 @@
 export * from './auth';
 export * from './bulk';
 export * from './catalog';
+export * from './csv';
 export * from './errors';
 export * from './users';
-export * from './csv';

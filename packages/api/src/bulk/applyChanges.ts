@@ -1,5 +1,5 @@
+import { type Db, queryRows, sqlTime } from '@roster/db';
 import type { BulkOperation, Change, UserOutcome } from '@roster/domain';
-import { type Db, queryRows } from '@roster/db';
 import { sql } from 'drizzle-orm';
 import { v7 as uuidv7 } from 'uuid';
 import { hashToken, newSecretToken } from '../auth/secrets';
@@ -23,8 +23,8 @@ async function setStatuses(db: Db, changes: Changed[], now: Date) {
   const ids = changes.map((c) => c.userId);
   const statuses = changes.map((c) => c.after.status ?? '');
   await db.execute(sql`
-    update users set status = x.status::user_status, version = version + 1, updated_at = ${now},
-      activated_at = case when x.status = 'active' then coalesce(activated_at, ${now}) else activated_at end
+    update users set status = x.status::user_status, version = version + 1, updated_at = ${sqlTime(now)},
+      activated_at = case when x.status = 'active' then coalesce(activated_at, ${sqlTime(now)}) else activated_at end
     from unnest(${uuids(ids)}, ${sql.param(statuses)}::text[]) as x(id, status)
     where users.id = x.id`);
 }
@@ -44,24 +44,32 @@ async function createInvitations(
 ) {
   const rows = changes.map((c) => {
     const token = newSecretToken();
-    const expiresAt = c.after.invitationExpiresAt ?? new Date(ctx.now.getTime() + ctx.config.invitationTtlDays * 86_400_000);
+    const expiresAt =
+      c.after.invitationExpiresAt ?? new Date(ctx.now.getTime() + ctx.config.invitationTtlDays * 86_400_000);
     const email = invitationEmail({
       inviterName: ctx.actor.name,
       link: `${ctx.config.publicUrl}/invite/${token}`,
       expiresAt,
       message,
     });
-    return { id: uuidv7(), userId: c.userId, tokenHash: hashToken(token), expiresAt, to: ctx.emails.get(c.userId) ?? '', ...email };
+    return {
+      id: uuidv7(),
+      userId: c.userId,
+      tokenHash: hashToken(token),
+      expiresAt,
+      to: ctx.emails.get(c.userId) ?? '',
+      ...email,
+    };
   });
   await db.execute(sql`
     insert into invitations (id, user_id, token_hash, status, message, expires_at, sent_count, last_sent_at, invited_by, operation_id, created_at)
-    select x.id, x.user_id, x.token_hash, 'pending', ${message ?? null}, x.expires_at, x.sent_count, ${ctx.now}, ${ctx.actor.id}, ${ctx.operationId}, ${ctx.now}
+    select x.id, x.user_id, x.token_hash, 'pending', ${message ?? null}, x.expires_at::timestamptz, x.sent_count, ${sqlTime(ctx.now)}, ${ctx.actor.id}, ${ctx.operationId}, ${sqlTime(ctx.now)}
     from unnest(${uuids(rows.map((r) => r.id))}, ${uuids(rows.map((r) => r.userId))}, ${sql.param(rows.map((r) => r.tokenHash))}::text[],
-      ${sql.param(rows.map((r) => r.expiresAt.toISOString()))}::timestamptz[], ${sql.param(rows.map((r) => sentCounts.get(r.userId) ?? 1))}::int[])
+      ${sql.param(rows.map((r) => r.expiresAt.toISOString()))}::text[], ${sql.param(rows.map((r) => sentCounts.get(r.userId) ?? 1))}::int[])
       as x(id, user_id, token_hash, expires_at, sent_count)`);
   await db.execute(sql`
     insert into email_outbox (id, "to", subject, text, html, status, invitation_id, operation_id, created_at, next_attempt_at)
-    select x.id, x.to, x.subject, x.text, x.html, 'queued', x.invitation_id, ${ctx.operationId}, ${ctx.now}, ${ctx.now}
+    select x.id, x.to, x.subject, x.text, x.html, 'queued', x.invitation_id, ${ctx.operationId}, ${sqlTime(ctx.now)}, ${sqlTime(ctx.now)}
     from unnest(${uuids(rows.map(() => uuidv7()))}, ${sql.param(rows.map((r) => r.to))}::text[], ${sql.param(rows.map((r) => r.subject))}::text[],
       ${sql.param(rows.map((r) => r.text))}::text[], ${sql.param(rows.map((r) => r.html))}::text[], ${uuids(rows.map((r) => r.id))})
       as x(id, "to", subject, text, html, invitation_id)`);
@@ -73,7 +81,9 @@ async function writeAccess(db: Db, changes: Changed[]) {
   if (withModules.length) {
     const ids = withModules.map((c) => c.userId);
     await db.execute(sql`delete from module_access where user_id = any(${uuids(ids)})`);
-    const rows = withModules.flatMap((c) => Object.entries(c.after.modules ?? {}).map(([module, level]) => ({ userId: c.userId, module, level })));
+    const rows = withModules.flatMap((c) =>
+      Object.entries(c.after.modules ?? {}).map(([module, level]) => ({ userId: c.userId, module, level })),
+    );
     if (rows.length) {
       await db.execute(sql`insert into module_access (user_id, module, level)
         select * from unnest(${uuids(rows.map((r) => r.userId))}, ${sql.param(rows.map((r) => r.module))}::module_name[],
@@ -82,7 +92,9 @@ async function writeAccess(db: Db, changes: Changed[]) {
   }
   const withScope = changes.filter((c) => c.after.scope);
   if (withScope.length) {
-    await db.execute(sql`delete from user_scopes where user_id = any(${uuids(withScope.map((c) => c.userId))})`);
+    await db.execute(
+      sql`delete from user_scopes where user_id = any(${uuids(withScope.map((c) => c.userId))})`,
+    );
     const rows = withScope.flatMap((c) => (c.after.scope ?? []).map((unit) => ({ userId: c.userId, unit })));
     if (rows.length) {
       await db.execute(sql`insert into user_scopes (user_id, org_unit_id)
@@ -91,8 +103,12 @@ async function writeAccess(db: Db, changes: Changed[]) {
   }
   const withRights = changes.filter((c) => c.after.rights);
   if (withRights.length) {
-    await db.execute(sql`delete from user_rights where user_id = any(${uuids(withRights.map((c) => c.userId))})`);
-    const rows = withRights.flatMap((c) => (c.after.rights ?? []).map((right) => ({ userId: c.userId, right })));
+    await db.execute(
+      sql`delete from user_rights where user_id = any(${uuids(withRights.map((c) => c.userId))})`,
+    );
+    const rows = withRights.flatMap((c) =>
+      (c.after.rights ?? []).map((right) => ({ userId: c.userId, right })),
+    );
     if (rows.length) {
       await db.execute(sql`insert into user_rights (user_id, "right")
         select * from unnest(${uuids(rows.map((r) => r.userId))}, ${sql.param(rows.map((r) => r.right))}::right_name[])`);
@@ -106,12 +122,17 @@ async function writeAccess(db: Db, changes: Changed[]) {
  * Writes what the rule decided for one batch, set-based: a few statements whatever its size. Runs
  * inside the batch's transaction, on rows it has locked.
  */
-export async function applyChanges(db: Db, operation: BulkOperation, changes: Changed[], ctx: ApplyContext): Promise<void> {
+export async function applyChanges(
+  db: Db,
+  operation: BulkOperation,
+  changes: Changed[],
+  ctx: ApplyContext,
+): Promise<void> {
   if (changes.length === 0) return;
   const ids = changes.map((c) => c.userId);
   switch (operation.kind) {
     case 'assign_role':
-      await db.execute(sql`update users set role_id = ${operation.roleId}, version = version + 1, updated_at = ${ctx.now}
+      await db.execute(sql`update users set role_id = ${operation.roleId}, version = version + 1, updated_at = ${sqlTime(ctx.now)}
         where id = any(${uuids(ids)})`);
       return;
     case 'copy_access':
@@ -139,8 +160,12 @@ export async function applyChanges(db: Db, operation: BulkOperation, changes: Ch
       await setStatuses(db, changes, ctx.now);
       await cancelPendingInvitations(db, ids);
       // Revoked, not merely refused while deactivated: a reactivated user signs in anew.
-      await db.execute(sql`update sessions set revoked_at = ${ctx.now} where user_id = any(${uuids(ids)}) and revoked_at is null`);
-      await db.execute(sql`update api_tokens set revoked_at = ${ctx.now} where user_id = any(${uuids(ids)}) and revoked_at is null`);
+      await db.execute(
+        sql`update sessions set revoked_at = ${sqlTime(ctx.now)} where user_id = any(${uuids(ids)}) and revoked_at is null`,
+      );
+      await db.execute(
+        sql`update api_tokens set revoked_at = ${sqlTime(ctx.now)} where user_id = any(${uuids(ids)}) and revoked_at is null`,
+      );
       return;
     case 'reactivate':
       await setStatuses(db, changes, ctx.now);

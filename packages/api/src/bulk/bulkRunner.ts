@@ -7,7 +7,11 @@ import { claimOperation, runOperation } from './runOperation';
  * process left behind once their lease has run out, one at a time. State lives in the database, so
  * any process may stop and another carries on.
  */
-export function startBulkRunner(db: Db, config: ApiConfig, options: { pollMs?: number; onError?: (error: unknown) => void } = {}) {
+export function startBulkRunner(
+  db: Db,
+  config: ApiConfig,
+  options: { pollMs?: number; onError?: (error: unknown) => void } = {},
+) {
   let stopped = false;
   let running: Promise<void> = Promise.resolve();
   const tick = async () => {

@@ -1,4 +1,4 @@
-import { type Db, bulkOperations, users } from '@roster/db';
+import { bulkOperations, type Db, users } from '@roster/db';
 import { eq } from 'drizzle-orm';
 
 /** The operation as every bulk procedure returns it (SPEC §6). */
@@ -28,7 +28,10 @@ export const operationColumns = {
 type OperationRow = Awaited<ReturnType<typeof selectOperations>>[number];
 
 export function selectOperations(db: Db) {
-  return db.select(operationColumns).from(bulkOperations).innerJoin(users, eq(users.id, bulkOperations.actorId));
+  return db
+    .select(operationColumns)
+    .from(bulkOperations)
+    .innerJoin(users, eq(users.id, bulkOperations.actorId));
 }
 
 export function toOperationView(row: OperationRow) {

@@ -1,5 +1,5 @@
-import { type BulkOperation, planBulkOperation, type PlanContext, type UserOutcome } from '@roster/domain';
-import { type Db, queryRows } from '@roster/db';
+import { type Db, queryRows, sqlTime } from '@roster/db';
+import { type BulkOperation, type PlanContext, planBulkOperation, type UserOutcome } from '@roster/domain';
 import { sql } from 'drizzle-orm';
 import type { ApiConfig } from '../config';
 import { type ApplyContext, applyChanges, auditJson } from './applyChanges';
@@ -11,7 +11,13 @@ import { BULK_BATCH_SIZE } from './selection';
 const ADMIN_COUNT_LOCK = 7_201_001;
 const CAN_CHANGE_ADMINS = new Set<BulkOperation['kind']>(['assign_role', 'deactivate', 'reactivate']);
 
-export type BatchResult = { processed: number; changed: number; skipped: number; blocked: number; failed: number };
+export type BatchResult = {
+  processed: number;
+  changed: number;
+  skipped: number;
+  blocked: number;
+  failed: number;
+};
 
 /**
  * One batch of an operation, in one transaction: claim the next pending items, lock their users,
@@ -38,7 +44,9 @@ export async function processBatch(
     if (items.length === 0) return { processed: 0, changed: 0, skipped: 0, blocked: 0, failed: 0 };
     const ids = items.flatMap((i) => (i.user_id ? [i.user_id] : []));
     // Lock in id order, so two operations on overlapping users never deadlock.
-    await tx.execute(sql`select id from users where id = any(${sql.param(ids)}::uuid[]) order by id for update`);
+    await tx.execute(
+      sql`select id from users where id = any(${sql.param(ids)}::uuid[]) order by id for update`,
+    );
     if (CAN_CHANGE_ADMINS.has(operation.params.kind)) {
       await tx.execute(sql`select pg_advisory_xact_lock(${ADMIN_COUNT_LOCK})`);
     }
@@ -59,19 +67,32 @@ export async function processBatch(
     if (changes.length) {
       await tx.execute(sql`
         insert into audit_events (at, actor_id, user_id, operation_id, action, before, after)
-        select ${now}, ${apply.actor.id}, x.user_id, ${operation.id}, ${`user.${operation.params.kind}`}, x.b::jsonb, x.a::jsonb
+        select ${sqlTime(now)}, ${apply.actor.id}, x.user_id, ${operation.id}, ${`user.${operation.params.kind}`}, x.b::jsonb, x.a::jsonb
         from unnest(${sql.param(changes.map((c) => c.userId))}::uuid[], ${sql.param(changes.map((c) => auditJson(c.before)))}::text[],
           ${sql.param(changes.map((c) => auditJson(c.after)))}::text[]) as x(user_id, b, a)`);
     }
     const results = items.map((item) => {
       const o = item.user_id ? byUser.get(item.user_id) : undefined;
-      if (!o) return { position: item.position, outcome: 'failed', reason: 'user_not_found', before: null, after: null };
+      if (!o)
+        return {
+          position: item.position,
+          outcome: 'failed',
+          reason: 'user_not_found',
+          before: null,
+          after: null,
+        };
       return o.outcome === 'change'
-        ? { position: item.position, outcome: 'change', reason: null, before: auditJson(o.before), after: auditJson(o.after) }
+        ? {
+            position: item.position,
+            outcome: 'change',
+            reason: null,
+            before: auditJson(o.before),
+            after: auditJson(o.after),
+          }
         : { position: item.position, outcome: o.outcome, reason: o.reason, before: null, after: null };
     });
     await tx.execute(sql`
-      update bulk_operation_items i set outcome = x.outcome::outcome, reason = x.reason, before = x.b::jsonb, after = x.a::jsonb, processed_at = ${now}
+      update bulk_operation_items i set outcome = x.outcome::outcome, reason = x.reason, before = x.b::jsonb, after = x.a::jsonb, processed_at = ${sqlTime(now)}
       from unnest(${sql.param(results.map((r) => r.position))}::int[], ${sql.param(results.map((r) => r.outcome))}::text[],
         ${sql.param(results.map((r) => r.reason))}::text[], ${sql.param(results.map((r) => r.before))}::text[],
         ${sql.param(results.map((r) => r.after))}::text[]) as x(position, outcome, reason, b, a)
@@ -85,7 +106,7 @@ export async function processBatch(
     };
     await tx.execute(sql`update bulk_operations set processed = processed + ${result.processed},
         changed = changed + ${result.changed}, skipped = skipped + ${result.skipped}, blocked = blocked + ${result.blocked},
-        failed = failed + ${result.failed}, lease_until = ${new Date(now.getTime() + config.bulkLeaseMs)}
+        failed = failed + ${result.failed}, lease_until = ${sqlTime(new Date(now.getTime() + config.bulkLeaseMs))}
       where id = ${operation.id}`);
     return result;
   });

@@ -1,5 +1,5 @@
+import { bulkOperationItems, type Db } from '@roster/db';
 import { csvRow, reasonSentence } from '@roster/domain';
-import { type Db, bulkOperationItems } from '@roster/db';
 import { and, asc, eq, gt, isNotNull } from 'drizzle-orm';
 
 const PAGE = 5_000;

@@ -1,12 +1,22 @@
-import { type BulkOperation, bulkOperationSchema, type BulkOperationStatus } from '@roster/domain';
-import { type Db, bulkOperations, queryRows, users } from '@roster/db';
+import { bulkOperations, type Db, queryRows, sqlTime, users } from '@roster/db';
+import { type BulkOperation, type BulkOperationStatus, bulkOperationSchema } from '@roster/domain';
 import { eq, sql } from 'drizzle-orm';
 import type { ApiConfig } from '../config';
 import { loadPlanContext } from './planContext';
 import { processBatch } from './processBatch';
 import { BULK_BATCH_SIZE } from './selection';
 
-export type RunOptions = { now?: () => Date; batchSize?: number; /** Stop after this many batches (tests). */ maxBatches?: number };
+export type RunOptions = {
+  now?: () => Date;
+  batchSize?: number /** Stop after this many batches (tests). */;
+  maxBatches?: number;
+};
+
+/** The root cause first: drivers wrap it in a message that repeats the whole query. */
+function describeError(error: unknown): string {
+  const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
+  return (cause instanceof Error ? cause.message : String(cause)).slice(0, 1000);
+}
 
 function finalStatus(row: { skipped: number; blocked: number; failed: number }): BulkOperationStatus {
   if (row.failed > 0) return 'failed';
@@ -17,14 +27,19 @@ function finalStatus(row: { skipped: number; blocked: number; failed: number }):
  * Takes a queued operation, or a running one whose worker stopped extending its lease (a crashed
  * process), and holds it with a lease. SKIP LOCKED lets several server processes look at once.
  */
-export async function claimOperation(db: Db, config: ApiConfig, now: Date, id?: string): Promise<string | null> {
+export async function claimOperation(
+  db: Db,
+  config: ApiConfig,
+  now: Date,
+  id?: string,
+): Promise<string | null> {
   const rows = await queryRows<{ id: string }>(
     db,
-    sql`update bulk_operations set status = 'running', started_at = coalesce(started_at, ${now}),
-          lease_until = ${new Date(now.getTime() + config.bulkLeaseMs)}
+    sql`update bulk_operations set status = 'running', started_at = coalesce(started_at, ${sqlTime(now)}),
+          lease_until = ${sqlTime(new Date(now.getTime() + config.bulkLeaseMs))}
         where id = (
           select id from bulk_operations
-          where status in ('queued', 'running') and (lease_until is null or lease_until < ${now})
+          where status in ('queued', 'running') and (lease_until is null or lease_until < ${sqlTime(now)})
             ${id ? sql`and id = ${id}` : sql``}
           order by created_at for update skip locked limit 1)
         returning id`,
@@ -33,17 +48,34 @@ export async function claimOperation(db: Db, config: ApiConfig, now: Date, id?: 
 }
 
 /** Processes a claimed operation batch by batch until it is done, cancelled or `maxBatches` is reached. */
-export async function runOperation(db: Db, id: string, config: ApiConfig, options: RunOptions = {}): Promise<void> {
+export async function runOperation(
+  db: Db,
+  id: string,
+  config: ApiConfig,
+  options: RunOptions = {},
+): Promise<void> {
   const now = options.now ?? (() => new Date());
   const [row] = await db
-    .select({ params: bulkOperations.params, actorId: bulkOperations.actorId, firstName: users.firstName, lastName: users.lastName, email: users.email })
+    .select({
+      params: bulkOperations.params,
+      actorId: bulkOperations.actorId,
+      firstName: users.firstName,
+      lastName: users.lastName,
+      email: users.email,
+    })
     .from(bulkOperations)
     .innerJoin(users, eq(users.id, bulkOperations.actorId))
     .where(eq(bulkOperations.id, id));
   if (!row) return;
   const params: BulkOperation = bulkOperationSchema.parse(row.params);
   try {
-    const { role, source, invitationTtlMs, actorId } = await loadPlanContext(db, params, row.actorId, now(), config);
+    const { role, source, invitationTtlMs, actorId } = await loadPlanContext(
+      db,
+      params,
+      row.actorId,
+      now(),
+      config,
+    );
     const plan = { role, source, invitationTtlMs, actorId };
     const actor = { id: row.actorId, name: `${row.firstName} ${row.lastName}`.trim() || row.email };
     for (let batches = 0; options.maxBatches === undefined || batches < options.maxBatches; batches++) {
@@ -52,14 +84,31 @@ export async function runOperation(db: Db, id: string, config: ApiConfig, option
         .from(bulkOperations)
         .where(eq(bulkOperations.id, id));
       if (state?.cancelRequested) {
-        await db.update(bulkOperations).set({ status: 'cancelled', finishedAt: now(), leaseUntil: null }).where(eq(bulkOperations.id, id));
+        await db
+          .update(bulkOperations)
+          .set({ status: 'cancelled', finishedAt: now(), leaseUntil: null })
+          .where(eq(bulkOperations.id, id));
         return;
       }
-      const result = await processBatch(db, { id, params }, plan, { actor, config }, now(), config, options.batchSize ?? BULK_BATCH_SIZE);
+      const result = await processBatch(
+        db,
+        { id, params },
+        plan,
+        { actor, config },
+        now(),
+        config,
+        options.batchSize ?? BULK_BATCH_SIZE,
+      );
       if (result.processed === 0) break;
     }
     const [done] = await db
-      .select({ total: bulkOperations.total, processed: bulkOperations.processed, skipped: bulkOperations.skipped, blocked: bulkOperations.blocked, failed: bulkOperations.failed })
+      .select({
+        total: bulkOperations.total,
+        processed: bulkOperations.processed,
+        skipped: bulkOperations.skipped,
+        blocked: bulkOperations.blocked,
+        failed: bulkOperations.failed,
+      })
       .from(bulkOperations)
       .where(eq(bulkOperations.id, id));
     if (done && done.processed >= done.total) {
@@ -71,7 +120,12 @@ export async function runOperation(db: Db, id: string, config: ApiConfig, option
   } catch (error) {
     await db
       .update(bulkOperations)
-      .set({ status: 'failed', error: error instanceof Error ? error.message : String(error), finishedAt: now(), leaseUntil: null })
+      .set({
+        status: 'failed',
+        error: describeError(error),
+        finishedAt: now(),
+        leaseUntil: null,
+      })
       .where(eq(bulkOperations.id, id));
   }
 }

@@ -1,5 +1,5 @@
+import { bulkOperations, type Db, queryRows, roles } from '@roster/db';
 import { type BulkOperation, DomainError, type Selection } from '@roster/domain';
-import { type Db, bulkOperations, queryRows, roles } from '@roster/db';
 import { eq, sql } from 'drizzle-orm';
 import type { ApiConfig } from '../config';
 import { usersFilterCondition } from '../users/usersFilter';
@@ -37,7 +37,13 @@ async function getOperation(db: Db, id: string) {
  * Apply: records the operation and its work queue (one item per selected user) in one transaction,
  * then runs it. Idempotent on `operationId`: a retried apply returns the same operation.
  */
-export async function startBulkOperation(db: Db, input: StartInput, actorId: string, now: Date, config: ApiConfig) {
+export async function startBulkOperation(
+  db: Db,
+  input: StartInput,
+  actorId: string,
+  now: Date,
+  config: ApiConfig,
+) {
   const [existing] = await db
     .select({ kind: bulkOperations.kind, params: bulkOperations.params, actorId: bulkOperations.actorId })
     .from(bulkOperations)
@@ -51,10 +57,14 @@ export async function startBulkOperation(db: Db, input: StartInput, actorId: str
   // Refuses unknown roles and source users before anything is written.
   await loadPlanContext(db, input.operation, actorId, now, config);
   if (input.operation.kind === 'assign_role' && !input.confirmPrivileged) {
-    const [role] = await db.select({ isAdmin: roles.isAdmin }).from(roles).where(eq(roles.id, input.operation.roleId));
+    const [role] = await db
+      .select({ isAdmin: roles.isAdmin })
+      .from(roles)
+      .where(eq(roles.id, input.operation.roleId));
     if (role?.isAdmin) throw new DomainError('confirmation_required');
   }
-  const condition = 'filter' in input.selection ? await usersFilterCondition(db, input.selection.filter, now) : undefined;
+  const condition =
+    'filter' in input.selection ? await usersFilterCondition(db, input.selection.filter, now) : undefined;
   const created = await db.transaction(async (tx) => {
     const inserted = await tx
       .insert(bulkOperations)
@@ -65,7 +75,11 @@ export async function startBulkOperation(db: Db, input: StartInput, actorId: str
         selection:
           'ids' in input.selection
             ? { kind: 'ids', count: new Set(input.selection.ids).size }
-            : { kind: 'filter', filter: input.selection.filter, expectedCount: input.selection.expectedCount },
+            : {
+                kind: 'filter',
+                filter: input.selection.filter,
+                expectedCount: input.selection.expectedCount,
+              },
         actorId,
         createdAt: now,
       })

@@ -1,5 +1,5 @@
-import { bulkOperationSchema, DomainError, selectionSchema } from '@roster/domain';
 import { bulkOperations } from '@roster/db';
+import { bulkOperationSchema, DomainError, selectionSchema } from '@roster/domain';
 import type { TRPCRouterRecord } from '@trpc/server';
 import { and, desc, eq, inArray, lt } from 'drizzle-orm';
 import { z } from 'zod';
@@ -15,7 +15,9 @@ export const bulkRouter = {
   /** A mutation because selections are large (POST body), though it writes nothing. */
   preview: adminProcedure
     .input(z.object({ operation: bulkOperationSchema, selection: selectionSchema }).strict())
-    .mutation(({ ctx, input }) => previewBulkOperation(ctx.db, input, ctx.actor.userId, ctx.now(), ctx.config)),
+    .mutation(({ ctx, input }) =>
+      previewBulkOperation(ctx.db, input, ctx.actor.userId, ctx.now(), ctx.config),
+    ),
 
   /** The UI's "Apply" (tRPC reserves `apply`). */
   execute: adminProcedure
@@ -38,7 +40,10 @@ export const bulkRouter = {
   list: adminProcedure
     .input(
       z
-        .object({ cursor: z.string().datetime().optional(), limit: z.number().int().min(1).max(200).optional() })
+        .object({
+          cursor: z.string().datetime().optional(),
+          limit: z.number().int().min(1).max(200).optional(),
+        })
         .strict()
         .optional(),
     )

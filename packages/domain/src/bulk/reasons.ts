@@ -27,7 +27,11 @@ export type SkipReason = keyof typeof SKIP_REASONS;
 export type BlockedReason = keyof typeof BLOCKED_REASONS;
 export type Reason = SkipReason | BlockedReason;
 
-const SENTENCES: Readonly<Record<string, string>> = { ...SKIP_REASONS, ...BLOCKED_REASONS, ...FAILED_REASONS };
+const SENTENCES: Readonly<Record<string, string>> = {
+  ...SKIP_REASONS,
+  ...BLOCKED_REASONS,
+  ...FAILED_REASONS,
+};
 
 export function reasonSentence(reason: string): string {
   return SENTENCES[reason] ?? reason;

@@ -1,0 +1,53 @@
+import { type BulkOperation, OPERATION_LABELS } from '@roster/domain';
+import { DropdownMenu } from 'radix-ui';
+import { Fragment } from 'react';
+
+type Kind = BulkOperation['kind'];
+
+/** The seven operations, grouped as admins think of them. */
+const GROUPS: readonly { label: string; kinds: readonly Kind[] }[] = [
+  { label: 'Role and access', kinds: ['assign_role', 'copy_access'] },
+  { label: 'Invitations', kinds: ['invite', 'resend_invitation', 'cancel_invitation'] },
+  { label: 'Account', kinds: ['deactivate', 'reactivate'] },
+];
+
+/** "Mass operation": the drop-down that starts a bulk operation on the selected users. */
+export function MassOperationMenu({ onChoose }: { onChoose: (kind: Kind) => void }) {
+  return (
+    <DropdownMenu.Root>
+      <DropdownMenu.Trigger className="inline-flex h-8 items-center gap-1.5 rounded-lg bg-brand-600 px-3 text-sm font-medium text-white shadow-sm hover:bg-brand-700 data-[state=open]:bg-brand-700">
+        Mass operation
+        <svg aria-hidden viewBox="0 0 20 20" className="h-4 w-4 opacity-80" fill="currentColor">
+          <path d="M5.3 7.3a1 1 0 0 1 1.4 0L10 10.6l3.3-3.3a1 1 0 1 1 1.4 1.4l-4 4a1 1 0 0 1-1.4 0l-4-4a1 1 0 0 1 0-1.4Z" />
+        </svg>
+      </DropdownMenu.Trigger>
+      <DropdownMenu.Portal>
+        <DropdownMenu.Content
+          align="start"
+          sideOffset={6}
+          className="z-20 min-w-64 rounded-lg border border-slate-200 bg-white p-1 shadow-lg"
+        >
+          {GROUPS.map((group, i) => (
+            <Fragment key={group.label}>
+              {i > 0 && <DropdownMenu.Separator className="my-1 h-px bg-slate-100" />}
+              <DropdownMenu.Label className="px-3 pt-2 pb-1 text-[11px] font-semibold uppercase tracking-wide text-slate-400">
+                {group.label}
+              </DropdownMenu.Label>
+              {group.kinds.map((kind) => (
+                <DropdownMenu.Item
+                  key={kind}
+                  onSelect={() => onChoose(kind)}
+                  className={`cursor-pointer rounded-md px-3 py-2 text-sm outline-none data-highlighted:bg-slate-100 ${
+                    kind === 'deactivate' ? 'text-rose-700' : 'text-slate-700'
+                  }`}
+                >
+                  {OPERATION_LABELS[kind]}
+                </DropdownMenu.Item>
+              ))}
+            </Fragment>
+          ))}
+        </DropdownMenu.Content>
+      </DropdownMenu.Portal>
+    </DropdownMenu.Root>
+  );
+}

@@ -1,0 +1,113 @@
+import type { Outcome } from '@roster/domain';
+import { useInfiniteQuery } from '@tanstack/react-query';
+import { useState } from 'react';
+import { Button } from '../components/Button';
+import { Spinner } from '../components/Spinner';
+import { formatCount } from '../lib/format';
+import { errorMessage, useTRPC } from '../lib/trpc';
+import { ChangeDiff } from './ChangeDiff';
+import type { Names } from './describeChange';
+import { OUTCOME_LABELS, OUTCOME_STYLES } from './operationLabels';
+import { OutcomeCounts } from './OutcomeCounts';
+import type { BulkOperationView, BulkResultRow } from './types';
+import { useNames } from './useNames';
+
+const PAGE = 50;
+
+/** What a finished operation did to each user: counts (which filter the list), the list, the CSV. */
+export function OperationResults({ operation }: { operation: BulkOperationView }) {
+  const trpc = useTRPC();
+  const names = useNames();
+  const [outcome, setOutcome] = useState<Outcome | null>(null);
+  const results = useInfiniteQuery(
+    trpc.bulk.results.infiniteQueryOptions(
+      outcome ? { id: operation.id, outcome, limit: PAGE } : { id: operation.id, limit: PAGE },
+      { getNextPageParam: (last) => last.nextCursor ?? undefined },
+    ),
+  );
+  const rows = results.data?.pages.flatMap((p) => p.items) ?? [];
+  const shownCount = outcome ? operation.counts[outcome] : operation.processed;
+
+  return (
+    <div className="flex flex-col gap-4" data-testid="operation-results">
+      <OutcomeCounts
+        counts={operation.counts}
+        labels={OUTCOME_LABELS}
+        selected={outcome}
+        onSelect={(o) => setOutcome((current) => (current === o ? null : o))}
+      />
+      <div className="overflow-hidden rounded-lg border border-slate-200 bg-white">
+        <div className="flex items-center justify-between gap-3 border-b border-slate-100 bg-slate-50 px-4 py-2.5">
+          <p className="text-sm text-slate-600">
+            {outcome ? (
+              <>
+                {formatCount(shownCount)} {OUTCOME_LABELS[outcome].toLowerCase()} ·{' '}
+                <button type="button" className="font-medium text-brand-700 hover:underline" onClick={() => setOutcome(null)}>
+                  Show all {formatCount(operation.processed)}
+                </button>
+              </>
+            ) : (
+              `All ${formatCount(operation.processed)} users`
+            )}
+          </p>
+          <a
+            href={`/api/bulk-operations/${operation.id}/results.csv`}
+            download
+            className="inline-flex items-center gap-1.5 rounded-lg border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium text-slate-700 shadow-sm hover:bg-slate-50"
+          >
+            <svg aria-hidden viewBox="0 0 20 20" className="h-4 w-4" fill="currentColor">
+              <path d="M10 2.75a.75.75 0 0 1 .75.75v7.69l2.72-2.72a.75.75 0 1 1 1.06 1.06l-4 4a.75.75 0 0 1-1.06 0l-4-4a.75.75 0 0 1 1.06-1.06l2.72 2.72V3.5a.75.75 0 0 1 .75-.75ZM3.5 14a.75.75 0 0 1 .75.75v.75c0 .41.34.75.75.75h10a.75.75 0 0 0 .75-.75v-.75a.75.75 0 0 1 1.5 0v.75A2.25 2.25 0 0 1 15 17.75H5a2.25 2.25 0 0 1-2.25-2.25v-.75A.75.75 0 0 1 3.5 14Z" />
+            </svg>
+            Download CSV
+          </a>
+        </div>
+        {results.isPending ? (
+          <div className="p-8">
+            <Spinner label="Loading results…" />
+          </div>
+        ) : results.isError ? (
+          <p role="alert" className="p-6 text-sm text-red-700">
+            {errorMessage(results.error)}
+          </p>
+        ) : rows.length === 0 ? (
+          <p className="p-6 text-center text-sm text-slate-500">No user has this outcome.</p>
+        ) : (
+          <ul className="divide-y divide-slate-100" aria-label="Results per user">
+            {rows.map((row) => (
+              <ResultRow key={row.userId || row.email} row={row} names={names} />
+            ))}
+          </ul>
+        )}
+        {results.hasNextPage && (
+          <div className="border-t border-slate-100 p-3 text-center">
+            <Button variant="ghost" disabled={results.isFetchingNextPage} onClick={() => void results.fetchNextPage()}>
+              {results.isFetchingNextPage ? 'Loading…' : `Show ${PAGE} more`}
+            </Button>
+          </div>
+        )}
+      </div>
+    </div>
+  );
+}
+
+function ResultRow({ row, names }: { row: BulkResultRow; names: Names }) {
+  return (
+    <li
+      data-testid="result-row"
+      data-user-id={row.userId}
+      data-outcome={row.outcome}
+      data-reason={row.reason ?? ''}
+      className="grid grid-cols-[minmax(0,1fr)_auto] gap-x-4 gap-y-1.5 px-4 py-2.5"
+    >
+      <span className="truncate text-sm text-slate-800">{row.email}</span>
+      <span
+        className={`justify-self-end rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${OUTCOME_STYLES[row.outcome].badge}`}
+      >
+        {OUTCOME_LABELS[row.outcome]}
+      </span>
+      <div className="col-span-2 text-xs text-slate-500">
+        {row.outcome === 'change' ? <ChangeDiff before={row.before} after={row.after} names={names} /> : row.sentence}
+      </div>
+    </li>
+  );
+}

@@ -1,0 +1,112 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useRef } from 'react';
+import { Spinner } from '../components/Spinner';
+import { formatCount, formatDateTime } from '../lib/format';
+import { errorMessage, useTRPC } from '../lib/trpc';
+import { isActive, STATUS_LABELS } from './operationLabels';
+import { OperationProgress } from './OperationProgress';
+import { OperationResults } from './OperationResults';
+import { OperationStatusBadge } from './OperationStatusBadge';
+import type { BulkOperationView } from './types';
+
+/** How often a queued or running operation is asked for its progress. */
+export const PROGRESS_POLL_MS = 500;
+
+function outcomeSentence(operation: BulkOperationView): string {
+  const { counts } = operation;
+  const parts = [`${formatCount(counts.change)} changed`];
+  if (counts.skip) parts.push(`${formatCount(counts.skip)} skipped`);
+  if (counts.blocked) parts.push(`${formatCount(counts.blocked)} blocked`);
+  if (counts.failed) parts.push(`${formatCount(counts.failed)} failed`);
+  return `${parts.join(', ')} of ${formatCount(operation.total)} ${operation.total === 1 ? 'user' : 'users'}.`;
+}
+
+/**
+ * One operation by id, as it goes: the progress bar while it is queued or running (followed every
+ * 500 ms), then its results. Used by the mass-operation panel and by Admin › Operations.
+ */
+export function OperationView({ id, onFinished }: { id: string; onFinished?: () => void }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const operation = useQuery(
+    trpc.bulk.get.queryOptions(
+      { id },
+      {
+        staleTime: 0,
+        refetchInterval: (query) => {
+          const status = query.state.data?.status;
+          return status && isActive(status) ? PROGRESS_POLL_MS : false;
+        },
+      },
+    ),
+  );
+  const cancel = useMutation(
+    trpc.bulk.cancel.mutationOptions({
+      onSuccess: (updated) => queryClient.setQueryData(trpc.bulk.get.queryKey({ id }), updated),
+    }),
+  );
+
+  // Tell the page once the work is done (e.g. to reload the users it changed).
+  const status = operation.data?.status;
+  const reported = useRef(false);
+  useEffect(() => {
+    if (!status || isActive(status) || reported.current) return;
+    reported.current = true;
+    onFinished?.();
+  }, [status, onFinished]);
+
+  if (operation.isPending) {
+    return (
+      <div className="rounded-lg border border-slate-200 bg-white p-8">
+        <Spinner label="Loading the operation…" />
+      </div>
+    );
+  }
+  if (operation.isError) {
+    return (
+      <p role="alert" className="rounded-lg border border-red-200 bg-red-50 p-4 text-sm text-red-800">
+        {errorMessage(operation.error)}
+      </p>
+    );
+  }
+  const op = operation.data;
+  return (
+    <div className="flex flex-col gap-4" data-testid="operation-view" data-operation-id={op.id} data-status={op.status}>
+      <div className="flex flex-wrap items-center gap-x-3 gap-y-1">
+        <OperationStatusBadge status={op.status} />
+        <p className="text-sm text-slate-600">
+          {isActive(op.status)
+            ? `Started by ${op.actor.name} on ${formatDateTime(op.createdAt)}`
+            : outcomeSentence(op)}
+        </p>
+      </div>
+      {isActive(op.status) ? (
+        <OperationProgress
+          operation={op}
+          cancelling={cancel.isPending}
+          onCancel={() => cancel.mutate({ id: op.id })}
+        />
+      ) : (
+        <>
+          {op.status === 'failed' && (
+            <p role="alert" className="rounded-lg border border-rose-200 bg-rose-50 p-3 text-sm text-rose-800">
+              The operation stopped on an error{op.error ? `: ${op.error}` : '.'} What was done before it stays done.
+            </p>
+          )}
+          {op.status === 'cancelled' && (
+            <p className="rounded-lg border border-amber-200 bg-amber-50 p-3 text-sm text-amber-900">
+              {STATUS_LABELS.cancelled} after {formatCount(op.processed)} of {formatCount(op.total)} users; what was
+              done before stays done.
+            </p>
+          )}
+          <OperationResults operation={op} />
+        </>
+      )}
+      {cancel.isError && (
+        <p role="alert" className="text-sm text-red-700">
+          {errorMessage(cancel.error)}
+        </p>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,41 @@
+import { useId } from 'react';
+import { formatCount } from '../lib/format';
+
+/**
+ * Assigning the Administrator role is confirmed by typing how many users it makes administrators
+ * (SPEC §2): Apply stays disabled until the number typed is the number shown.
+ */
+export function PrivilegedConfirmation({
+  count,
+  value,
+  onChange,
+}: {
+  count: number;
+  value: string;
+  onChange: (value: string) => void;
+}) {
+  const id = useId();
+  const many = count === 1 ? 'user' : 'users';
+  return (
+    <div role="group" aria-labelledby={`${id}-title`} className="rounded-lg border border-amber-300 bg-amber-50 p-4">
+      <p id={`${id}-title`} className="text-sm font-semibold text-amber-900">
+        {formatCount(count)} {many} will become {count === 1 ? 'an administrator' : 'administrators'}
+      </p>
+      <p className="mt-1 text-sm text-amber-900/80">
+        Administrators reach the Admin module and can change every user of the platform. To confirm, type{' '}
+        <strong className="font-semibold text-amber-950">{count}</strong> below.
+      </p>
+      <label htmlFor={id} className="mt-3 block text-xs font-medium text-amber-900">
+        Number of users who will become administrators
+      </label>
+      <input
+        id={id}
+        inputMode="numeric"
+        autoComplete="off"
+        value={value}
+        onChange={(e) => onChange(e.target.value)}
+        className="mt-1 h-9 w-32 rounded-md border border-amber-300 bg-white px-3 text-sm tabular-nums focus:border-amber-500 focus:outline-none focus:ring-2 focus:ring-amber-500/30"
+      />
+    </div>
+  );
+}

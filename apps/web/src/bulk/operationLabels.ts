@@ -1,0 +1,70 @@
+import {
+  type BulkOperation,
+  type BulkOperationKind,
+  type BulkOperationStatus,
+  bulkOperationSchema,
+  OPERATION_LABELS,
+  type Outcome,
+} from '@roster/domain';
+
+const KIND_LABELS: Record<BulkOperationKind, string> = { ...OPERATION_LABELS, import: 'Import' };
+
+export function kindLabel(kind: BulkOperationKind): string {
+  return KIND_LABELS[kind];
+}
+
+export const STATUS_LABELS: Record<BulkOperationStatus, string> = {
+  queued: 'Queued',
+  running: 'Running',
+  succeeded: 'Succeeded',
+  completed_with_skips: 'Completed with skips',
+  failed: 'Failed',
+  cancelled: 'Cancelled',
+};
+
+export function isActive(status: BulkOperationStatus): boolean {
+  return status === 'queued' || status === 'running';
+}
+
+/** What happened to a user, as results say it. */
+export const OUTCOME_LABELS: Record<Outcome, string> = {
+  change: 'Changed',
+  skip: 'Skipped',
+  blocked: 'Blocked',
+  failed: 'Failed',
+};
+
+/** The same outcome before it happens, as the preview says it. */
+export const PREVIEW_LABELS: Record<Exclude<Outcome, 'failed'>, string> = {
+  change: 'Will change',
+  skip: 'Skipped',
+  blocked: 'Blocked',
+};
+
+export const OUTCOME_STYLES: Record<Outcome, { badge: string; bar: string; text: string }> = {
+  change: { badge: 'bg-emerald-50 text-emerald-700 ring-emerald-200', bar: 'bg-emerald-500', text: 'text-emerald-700' },
+  skip: { badge: 'bg-slate-100 text-slate-600 ring-slate-200', bar: 'bg-slate-400', text: 'text-slate-600' },
+  blocked: { badge: 'bg-amber-50 text-amber-800 ring-amber-200', bar: 'bg-amber-500', text: 'text-amber-800' },
+  failed: { badge: 'bg-rose-50 text-rose-700 ring-rose-200', bar: 'bg-rose-500', text: 'text-rose-700' },
+};
+
+/** A stored operation's parameters (a JSON column) read back as the operation it was. */
+export function operationOf(kind: BulkOperationKind, params: unknown): BulkOperation | null {
+  const fields = typeof params === 'object' && params !== null ? params : {};
+  const parsed = bulkOperationSchema.safeParse({ ...fields, kind });
+  return parsed.success ? parsed.data : null;
+}
+
+/** One sentence under the operation's name in the panel: what it does, in the admin's words. */
+export const OPERATION_DESCRIPTIONS: Record<BulkOperation['kind'], string> = {
+  assign_role: 'Every selected user gets this role. Users who already have it are skipped.',
+  copy_access:
+    'Copies module access, scope and cross-functional rights from one user. Role, status and functional authorizations (projects, activities, sub-budgets) are not touched.',
+  invite: 'Users who were never invited receive an invitation e-mail with a link valid for 7 days.',
+  resend_invitation: 'Pending invitations are sent again with a new link; the previous link stops working.',
+  cancel_invitation: 'Pending invitations are cancelled: their links stop working and the users return to Created.',
+  deactivate:
+    'Users can no longer sign in; their sessions and API tokens are revoked. Their data is kept and they can be reactivated.',
+  reactivate:
+    'Deactivated users can sign in again — or return to Created if they never accepted an invitation.',
+};

@@ -1,0 +1,19 @@
+import { useQuery } from '@tanstack/react-query';
+import { useMemo } from 'react';
+import { useTRPC } from '../lib/trpc';
+import type { Names } from './describeChange';
+
+/** Role and organisation-unit names for the ids a diff carries (both lists are small and cached). */
+export function useNames(): Names {
+  const trpc = useTRPC();
+  const roles = useQuery(trpc.roles.list.queryOptions(undefined, { staleTime: 300_000 }));
+  const catalog = useQuery(trpc.catalog.get.queryOptions(undefined, { staleTime: 300_000 }));
+  return useMemo(() => {
+    const roleNames = new Map(roles.data?.map((r) => [r.id, r.name]));
+    const unitNames = new Map(catalog.data?.orgUnits.map((u) => [u.id, u.name]));
+    return {
+      role: (id) => roleNames.get(id) ?? 'Unknown role',
+      orgUnit: (id) => unitNames.get(id) ?? 'Unknown unit',
+    };
+  }, [roles.data, catalog.data]);
+}
