@@ -1,6 +1,6 @@
 import { type Db, invitations, moduleAccess, roles, userRights, userScopes, users } from '@roster/db';
 import type { GrantedAccessLevel, Module, PlanUser, Right } from '@roster/domain';
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 
 /**
  * The current state of these users, as the bulk rules need it. With `withAccess`, their module
@@ -13,6 +13,7 @@ export async function loadPlanUsers(
   withAccess: boolean,
 ): Promise<PlanUser[]> {
   if (ids.length === 0) return [];
+  // One array parameter, not thousands of them.
   const idList = [...ids];
   const rows = await db
     .select({
@@ -28,15 +29,24 @@ export async function loadPlanUsers(
     .from(users)
     .innerJoin(roles, eq(roles.id, users.roleId))
     .leftJoin(invitations, and(eq(invitations.userId, users.id), eq(invitations.status, 'pending')))
-    .where(inArray(users.id, idList));
+    .where(sql`${users.id} = any(${sql.param(idList)}::uuid[])`);
   const modules = new Map<string, Partial<Record<Module, GrantedAccessLevel>>>();
   const scopes = new Map<string, string[]>();
   const rights = new Map<string, Right[]>();
   if (withAccess) {
     const [accessRows, scopeRows, rightRows] = await Promise.all([
-      db.select().from(moduleAccess).where(inArray(moduleAccess.userId, idList)),
-      db.select().from(userScopes).where(inArray(userScopes.userId, idList)),
-      db.select().from(userRights).where(inArray(userRights.userId, idList)),
+      db
+        .select()
+        .from(moduleAccess)
+        .where(sql`${moduleAccess.userId} = any(${sql.param(idList)}::uuid[])`),
+      db
+        .select()
+        .from(userScopes)
+        .where(sql`${userScopes.userId} = any(${sql.param(idList)}::uuid[])`),
+      db
+        .select()
+        .from(userRights)
+        .where(sql`${userRights.userId} = any(${sql.param(idList)}::uuid[])`),
     ]);
     for (const row of accessRows)
       modules.set(row.userId, { ...modules.get(row.userId), [row.module]: row.level });

@@ -1,0 +1,67 @@
+import { randomUUID } from 'node:crypto';
+import { roles, users } from '@roster/db';
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, TEST_ADMIN, type TestServer } from '../src/testing';
+
+let server: TestServer;
+let cookie: string;
+
+async function post(path: string, input: unknown, headers: Record<string, string> = {}) {
+  return fetch(`${server.url}/trpc/${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-roster-csrf': '1', ...headers },
+    body: JSON.stringify({ json: input }),
+  });
+}
+
+beforeAll(async () => {
+  server = await startTestServer();
+  const response = await post('auth.signIn', TEST_ADMIN);
+  cookie = (response.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+});
+afterAll(() => server.close());
+
+describe('GET /api/bulk-operations/:id/results.csv', () => {
+  it('lists every user with outcome, reason and sentence, with formula cells escaped', async () => {
+    const [reader] = await server.testDb.db
+      .select({ id: roles.id })
+      .from(roles)
+      .where(eq(roles.name, 'Reader'));
+    const inserted = await server.testDb.db
+      .insert(users)
+      .values([
+        { email: '=hyperlink@evil.test', status: 'active', roleId: reader?.id ?? '' },
+        { email: 'plain@roster.test', status: 'deactivated', roleId: reader?.id ?? '' },
+      ])
+      .returning({ id: users.id });
+    const operationId = randomUUID();
+    const response = await post(
+      'bulk.execute',
+      { operationId, operation: { kind: 'deactivate' }, selection: { ids: inserted.map((u) => u.id) } },
+      { cookie },
+    );
+    expect(response.status).toBe(200);
+
+    const csv = await fetch(`${server.url}/api/bulk-operations/${operationId}/results.csv`, {
+      headers: { cookie },
+    });
+    expect(csv.status).toBe(200);
+    expect(csv.headers.get('content-type')).toContain('text/csv');
+    const lines = (await csv.text()).trimEnd().split('\r\n');
+    expect(lines).toEqual([
+      'user_id,email,outcome,reason,sentence',
+      `${inserted[0]?.id},'=hyperlink@evil.test,change,,`,
+      `${inserted[1]?.id},plain@roster.test,skip,already_deactivated,Already deactivated.`,
+    ]);
+  });
+
+  it('is for administrators only, and refuses a malformed id', async () => {
+    const id = randomUUID();
+    expect((await fetch(`${server.url}/api/bulk-operations/${id}/results.csv`)).status).toBe(401);
+    const bad = await fetch(`${server.url}/api/bulk-operations/not-an-id/results.csv`, {
+      headers: { cookie },
+    });
+    expect(bad.status).toBe(400);
+  });
+});
