@@ -1,0 +1,188 @@
+import { randomUUID } from 'node:crypto';
+import type { RosterClient } from '@roster/client';
+import { type Db, queryRows, roles } from '@roster/db';
+import type { BulkOperation, Selection } from '@roster/domain';
+import { eq, sql } from 'drizzle-orm';
+import type { ServerProcess } from './serverProcess';
+
+export type BulkResult = {
+  operation: string;
+  users: number;
+  productSeconds: number;
+  floorSeconds: number;
+  peakRssMiB: number;
+  status: string;
+};
+
+const COHORT_ROLE = 'Bench cohort';
+
+async function roleId(db: Db, name: string): Promise<string> {
+  await db.insert(roles).values({ name }).onConflictDoNothing({ target: roles.name });
+  const [row] = await db.select({ id: roles.id }).from(roles).where(eq(roles.name, name));
+  if (!row) throw new Error(`no role ${name}`);
+  return row.id;
+}
+
+/** The same N non-administrator users every run: the cohort each operation is applied to. */
+async function prepareCohort(db: Db, size: number): Promise<string[]> {
+  await db.execute(sql`drop table if exists bench_cohort`);
+  await db.execute(sql`create table bench_cohort as
+    select u.id from users u join roles r on r.id = u.role_id
+    where not r.is_admin and u.email not like 'bench-%' order by u.id limit ${size}`);
+  await db.execute(sql`alter table bench_cohort add primary key (id)`);
+  const rows = await queryRows<{ id: string }>(db, sql`select id::text as id from bench_cohort order by id`);
+  return rows.map((r) => r.id);
+}
+
+/** The cohort's starting state for an operation (not timed): every cohort user will change. */
+async function resetCohort(
+  db: Db,
+  operation: 'assign_role' | 'deactivate' | 'copy_access',
+  cohortRole: string,
+  readerRole: string,
+) {
+  if (operation === 'assign_role') {
+    await db.execute(
+      sql`update users set role_id = ${readerRole} where id in (select id from bench_cohort) and role_id <> ${readerRole}`,
+    );
+  } else if (operation === 'deactivate') {
+    await db.execute(sql`update users set role_id = ${cohortRole}, status = 'active'
+      where id in (select id from bench_cohort) and (role_id <> ${cohortRole} or status <> 'active')`);
+  } else {
+    await db.execute(sql`delete from module_access where user_id in (select id from bench_cohort)`);
+    await db.execute(
+      sql`insert into module_access (user_id, module, level) select id, 'portfolio', 'read' from bench_cohort`,
+    );
+  }
+  await db.execute(sql`checkpoint`);
+}
+
+/**
+ * The floor: hand-written set-based SQL doing the same writes as the product (the change, one audit
+ * row per user, one result row per user), in one transaction.
+ */
+async function runFloor(
+  db: Db,
+  operation: 'assign_role' | 'deactivate' | 'copy_access',
+  ids: { cohortRole: string; contributorRole: string; sourceId: string; actorId: string },
+) {
+  await db.transaction(async (tx) => {
+    const opId = randomUUID();
+    await tx.execute(sql`insert into bulk_operations (id, kind, params, selection, actor_id, status)
+      values (${opId}, ${operation}, '{}', '{}', ${ids.actorId}, 'running')`);
+    if (operation === 'assign_role') {
+      await tx.execute(sql`with changed as (
+          update users u set role_id = ${ids.contributorRole}, version = version + 1, updated_at = now()
+          from bench_cohort c where u.id = c.id returning u.id, u.email),
+        audit as (insert into audit_events (actor_id, user_id, operation_id, action, before, after)
+          select ${ids.actorId}, id, ${opId}, 'user.assign_role', '{}'::jsonb, jsonb_build_object('roleId', ${ids.contributorRole}::text) from changed)
+        insert into bulk_operation_items (operation_id, position, user_id, email, outcome, processed_at)
+        select ${opId}, row_number() over (), id, email, 'change', now() from changed`);
+    } else if (operation === 'deactivate') {
+      await tx.execute(sql`with changed as (
+          update users u set status = 'deactivated', version = version + 1, updated_at = now()
+          where role_id = ${ids.cohortRole} and status <> 'deactivated' returning u.id, u.email),
+        audit as (insert into audit_events (actor_id, user_id, operation_id, action, before, after)
+          select ${ids.actorId}, id, ${opId}, 'user.deactivate', '{"status":"active"}'::jsonb, '{"status":"deactivated"}'::jsonb from changed)
+        insert into bulk_operation_items (operation_id, position, user_id, email, outcome, processed_at)
+        select ${opId}, row_number() over (), id, email, 'change', now() from changed`);
+    } else {
+      await tx.execute(sql`delete from module_access where user_id in (select id from bench_cohort)`);
+      await tx.execute(sql`insert into module_access (user_id, module, level)
+        select c.id, m.module, m.level from bench_cohort c cross join (select module, level from module_access where user_id = ${ids.sourceId}) m`);
+      await tx.execute(sql`with changed as (
+          update users u set version = version + 1, updated_at = now() from bench_cohort c where u.id = c.id returning u.id, u.email),
+        audit as (insert into audit_events (actor_id, user_id, operation_id, action, before, after)
+          select ${ids.actorId}, id, ${opId}, 'user.copy_access', '{}'::jsonb, '{}'::jsonb from changed)
+        insert into bulk_operation_items (operation_id, position, user_id, email, outcome, processed_at)
+        select ${opId}, row_number() over (), id, email, 'change', now() from changed`);
+    }
+  });
+}
+
+async function runProduct(
+  client: RosterClient,
+  server: ServerProcess,
+  operation: BulkOperation,
+  selection: Selection,
+) {
+  let peak = server.rssMiB();
+  const sampler = setInterval(() => {
+    peak = Math.max(peak, server.rssMiB());
+  }, 100);
+  const started = performance.now();
+  let op = await client.bulk.execute.mutate({ operationId: randomUUID(), operation, selection });
+  while (op.status === 'queued' || op.status === 'running') {
+    await new Promise((r) => setTimeout(r, 250));
+    op = await client.bulk.get.query({ id: op.id });
+  }
+  const seconds = (performance.now() - started) / 1000;
+  clearInterval(sampler);
+  return { seconds, peak: Math.max(peak, server.rssMiB()), status: op.status, changed: op.counts.change };
+}
+
+/** Assign role, deactivate (by filter) and copy access over `sizes` users, each beside its floor. */
+export async function benchBulk(
+  client: RosterClient,
+  server: ServerProcess,
+  db: Db,
+  sizes: number[],
+  actorId: string,
+) {
+  const cohortRole = await roleId(db, COHORT_ROLE);
+  const readerRole = await roleId(db, 'Reader');
+  const contributorRole = await roleId(db, 'Contributor');
+  const [source] = await queryRows<{ id: string }>(
+    db,
+    sql`select user_id::text as id from module_access
+    group by user_id having count(*) >= 3 order by user_id desc limit 1`,
+  );
+  if (!source) throw new Error('no source user with module access');
+  const results: BulkResult[] = [];
+  for (const size of sizes) {
+    const cohort = await prepareCohort(db, size);
+    const idsSelection = size <= 100_000;
+    // Up to 100,000 users the ticked-rows selection; deactivate always "all matching a filter".
+    const selections: Record<string, Selection> = {
+      assign_role: { ids: cohort },
+      deactivate: { filter: { roleIds: [cohortRole] }, expectedCount: size },
+      copy_access: { ids: cohort },
+    };
+    const operations: Record<string, BulkOperation> = {
+      assign_role: { kind: 'assign_role', roleId: contributorRole },
+      deactivate: { kind: 'deactivate' },
+      copy_access: { kind: 'copy_access', sourceUserId: source.id },
+    };
+    for (const name of ['assign_role', 'deactivate', 'copy_access'] as const) {
+      if (!idsSelection && name !== 'deactivate') continue;
+      await resetCohort(db, name, cohortRole, readerRole);
+      const product = await runProduct(
+        client,
+        server,
+        operations[name] ?? { kind: 'deactivate' },
+        selections[name] ?? { ids: [] },
+      );
+      await resetCohort(db, name, cohortRole, readerRole);
+      const floorStarted = performance.now();
+      await runFloor(db, name, { cohortRole, contributorRole, sourceId: source.id, actorId });
+      const floorSeconds = (performance.now() - floorStarted) / 1000;
+      const result = {
+        operation: name,
+        users: size,
+        productSeconds: product.seconds,
+        floorSeconds,
+        peakRssMiB: product.peak,
+        status: `${product.status} (${product.changed.toLocaleString('en')} changed)`,
+      };
+      results.push(result);
+      console.log(
+        `  ${name} × ${size.toLocaleString('en')}: product ${product.seconds.toFixed(1)} s, floor ${floorSeconds.toFixed(1)} s, ratio ${(product.seconds / floorSeconds).toFixed(2)}, RSS ${product.peak.toFixed(0)} MiB, ${result.status}`,
+      );
+    }
+  }
+  // Leave the tenant as it was: the cohort back to active Readers.
+  await db.execute(
+    sql`update users set role_id = ${readerRole}, status = 'active' where id in (select id from bench_cohort)`,
+  );
+  return results;
+}
