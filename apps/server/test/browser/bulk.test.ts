@@ -1,0 +1,628 @@
+import { randomBytes } from 'node:crypto';
+import {
+  functionalMemberships,
+  functionalResources,
+  invitations,
+  moduleAccess,
+  orgUnits,
+  roles,
+  seedUsers,
+  userRights,
+  userScopes,
+  users,
+} from '@roster/db';
+import type { GrantedAccessLevel, Module, Right, UserStatus } from '@roster/domain';
+import { and, count, eq, inArray } from 'drizzle-orm';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, TEST_ADMIN, type TestServer } from '../../src/testing';
+import { launchBrowser, screenshot, WEB_DIST } from './browser';
+import { signInAsAdmin } from './signIn';
+
+let server: TestServer;
+let browser: Browser;
+let page: Page;
+let adminId: string;
+const roleIds = new Map<string, string>();
+let unitA: string;
+let unitB: string;
+
+const DAY = 86_400_000;
+
+type Fixture = {
+  status: UserStatus;
+  role?: string;
+  /** Has accepted an invitation once (reactivation returns the user to `active`). */
+  activated?: boolean;
+  /** For invited users: how long ago the pending invitation was last sent. */
+  invitedAgoMs?: number;
+  modules?: Partial<Record<Module, GrantedAccessLevel>>;
+  scope?: string[];
+  rights?: Right[];
+};
+
+/**
+ * Users of one test, each in a known state, whose e-mails share `<tag>-` so that a search shows
+ * exactly them (and the admin selects them as a person would). Returns their ids by name.
+ */
+async function createUsers(tag: string, fixtures: Record<string, Fixture>): Promise<Record<string, string>> {
+  const db = server.testDb.db;
+  const ids: Record<string, string> = {};
+  for (const [name, f] of Object.entries(fixtures)) {
+    const [user] = await db
+      .insert(users)
+      .values({
+        email: `${tag}-${name}@fixture.example`,
+        firstName: 'Fixture',
+        lastName: `${tag} ${name}`,
+        status: f.status,
+        roleId: roleId(f.role ?? 'Reader'),
+        activatedAt: f.activated || f.status === 'active' ? new Date(Date.now() - 30 * DAY) : null,
+      })
+      .returning({ id: users.id });
+    if (!user) throw new Error('insert failed');
+    ids[name] = user.id;
+    if (f.status === 'invited') {
+      const sent = new Date(Date.now() - (f.invitedAgoMs ?? 2 * DAY));
+      await db.insert(invitations).values({
+        userId: user.id,
+        tokenHash: randomBytes(32).toString('hex'),
+        expiresAt: new Date(sent.getTime() + 7 * DAY),
+        lastSentAt: sent,
+        invitedBy: adminId,
+      });
+    }
+    const modules = Object.entries(f.modules ?? {}).flatMap(([module, level]) =>
+      level ? [{ userId: user.id, module: moduleOf(module), level }] : [],
+    );
+    if (modules.length) await db.insert(moduleAccess).values(modules);
+    if (f.scope?.length)
+      await db.insert(userScopes).values(f.scope.map((orgUnitId) => ({ userId: user.id, orgUnitId })));
+    if (f.rights?.length)
+      await db.insert(userRights).values(f.rights.map((right) => ({ userId: user.id, right })));
+  }
+  return ids;
+}
+
+const MODULE_NAMES: readonly Module[] = [
+  'portfolio',
+  'projects',
+  'resources',
+  'budget',
+  'applications',
+  'contracts',
+  'suppliers',
+  'reporting',
+];
+function moduleOf(name: string): Module {
+  const module = MODULE_NAMES.find((m) => m === name);
+  if (!module) throw new Error(`unknown module ${name}`);
+  return module;
+}
+
+function roleId(name: string): string {
+  const id = roleIds.get(name);
+  if (!id) throw new Error(`no role ${name}`);
+  return id;
+}
+
+async function stateOf(ids: string[]) {
+  const rows = await server.testDb.db
+    .select({ id: users.id, status: users.status, roleId: users.roleId })
+    .from(users)
+    .where(inArray(users.id, ids));
+  return new Map(rows.map((r) => [r.id, r]));
+}
+
+async function pendingInvitations(ids: string[]) {
+  return server.testDb.db
+    .select()
+    .from(invitations)
+    .where(and(inArray(invitations.userId, ids), eq(invitations.status, 'pending')));
+}
+
+async function accessOf(userId: string) {
+  const db = server.testDb.db;
+  const [modules, scope, rights] = await Promise.all([
+    db.select().from(moduleAccess).where(eq(moduleAccess.userId, userId)),
+    db.select().from(userScopes).where(eq(userScopes.userId, userId)),
+    db.select().from(userRights).where(eq(userRights.userId, userId)),
+  ]);
+  return {
+    modules: Object.fromEntries(modules.map((m) => [m.module, m.level])),
+    scope: scope.map((s) => s.orgUnitId).sort(),
+    rights: rights.map((r) => r.right).sort(),
+  };
+}
+
+// ——— the page, as an administrator uses it ———
+
+const search = async (text: string) => {
+  await page.getByLabel('Search users').fill(text);
+  if (text) await page.waitForURL((url) => url.searchParams.get('q') === text);
+  else await page.waitForURL((url) => !url.searchParams.has('q'));
+};
+
+const rows = () => page.locator('[role="row"][data-user-id]');
+
+/** Searches for a test's users and ticks every one of them with the header checkbox. */
+async function selectGroup(tag: string, expected: number) {
+  await search(`${tag}-`);
+  await page.getByText(`${expected} matching users`, { exact: true }).waitFor();
+  await expect.poll(() => rows().count()).toBe(expected);
+  await page.getByLabel('Select loaded users').click();
+}
+
+/** Ticks one more user found by a search (the selection is kept across searches). */
+async function selectOne(email: string, id: string) {
+  await search(email);
+  await page.locator(`[role="row"][data-user-id="${id}"]`).waitFor();
+  await page.getByLabel(`Select ${email}`).click();
+}
+
+async function chooseOperation(label: string) {
+  await page.getByRole('button', { name: 'Mass operation' }).click();
+  await page.getByRole('menuitem', { name: label, exact: true }).click();
+  await page.getByRole('dialog').getByRole('heading', { name: label }).waitFor();
+}
+
+type PreviewRead = { decidedBy: string; counts: Record<string, number>; groups: Record<string, number> };
+
+async function readPreview(): Promise<PreviewRead> {
+  const preview = page.getByTestId('bulk-preview');
+  await preview.waitFor();
+  const decidedBy = (await preview.getAttribute('data-decided-by')) ?? '';
+  const counts: Record<string, number> = {};
+  for (const outcome of ['change', 'skip', 'blocked']) {
+    counts[outcome] = Number(await preview.getByTestId(`count-${outcome}`).getAttribute('data-count'));
+  }
+  const groups = await preview
+    .getByTestId('preview-group')
+    .evaluateAll((els) =>
+      Object.fromEntries(
+        els.map((el) => [el.getAttribute('data-group') ?? '', Number(el.getAttribute('data-count'))]),
+      ),
+    );
+  return { decidedBy, counts, groups };
+}
+
+const TERMINAL = ['succeeded', 'completed_with_skips', 'failed', 'cancelled'];
+
+/** Apply, then wait for the results; returns the operation id (which the URL carries). */
+async function applyAndWait(): Promise<string> {
+  await page.getByRole('button', { name: 'Apply', exact: true }).click();
+  await page.waitForURL((url) => url.searchParams.has('operation'));
+  const id = new URL(page.url()).searchParams.get('operation') ?? '';
+  await waitForResults(id);
+  return id;
+}
+
+async function waitForResults(id: string) {
+  const view = page.locator(`[data-testid="operation-view"][data-operation-id="${id}"]`);
+  await expect
+    .poll(async () => view.getAttribute('data-status'), { timeout: 30_000, interval: 200 })
+    .toSatisfy((status: string | null) => status !== null && TERMINAL.includes(status));
+  await page.getByTestId('result-row').first().waitFor();
+}
+
+/** Each user's outcome in the results list, as `change`, `skip:<reason>` or `blocked:<reason>`. */
+async function resultsByUser(): Promise<Record<string, string>> {
+  return page.getByTestId('result-row').evaluateAll((els) =>
+    Object.fromEntries(
+      els.map((el) => {
+        const outcome = el.getAttribute('data-outcome') ?? '';
+        const reason = el.getAttribute('data-reason');
+        return [el.getAttribute('data-user-id') ?? '', reason ? `${outcome}:${reason}` : outcome];
+      }),
+    ),
+  );
+}
+
+/** The results, grouped as the preview grouped them. */
+function groupCounts(results: Record<string, string>): Record<string, number> {
+  const groups: Record<string, number> = {};
+  for (const group of Object.values(results)) groups[group] = (groups[group] ?? 0) + 1;
+  return groups;
+}
+
+async function closeSheet() {
+  await page.getByRole('dialog').getByRole('button', { name: 'Close', exact: true }).last().click();
+  await page.waitForURL((url) => !url.searchParams.has('operation'));
+  await expect.poll(() => page.getByRole('dialog').count()).toBe(0);
+  await search('');
+}
+
+beforeAll(async () => {
+  server = await startTestServer({ webDist: WEB_DIST });
+  const db = server.testDb.db;
+  await seedUsers(db, { users: 1_200 });
+  for (const role of await db.select({ id: roles.id, name: roles.name }).from(roles))
+    roleIds.set(role.name, role.id);
+  const [admin] = await db.select({ id: users.id }).from(users).where(eq(users.email, TEST_ADMIN.email));
+  if (!admin) throw new Error('no admin');
+  adminId = admin.id;
+  const departments = await db
+    .select({ id: orgUnits.id })
+    .from(orgUnits)
+    .where(eq(orgUnits.kind, 'department'))
+    .limit(2);
+  unitA = departments[0]?.id ?? '';
+  unitB = departments[1]?.id ?? '';
+  browser = await launchBrowser();
+  page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  page.setDefaultTimeout(10_000);
+  page.on('pageerror', (error) => console.error('page error:', error.message));
+  await signInAsAdmin(page, server.url);
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+describe('Admin › Users › Mass operation', () => {
+  it('Assign role: previews changes and skips in the browser, then assigns the role', async () => {
+    const ids = await createUsers('op-assign', {
+      active: { status: 'active' },
+      invited: { status: 'invited' },
+      created: { status: 'created' },
+      already: { status: 'active', role: 'Project manager' },
+    });
+    await selectGroup('op-assign', 4);
+    await chooseOperation('Assign role');
+    await screenshot(page, 'bulk-assign-role-empty');
+    await page.getByRole('button', { name: 'Role to assign' }).click();
+    await page.getByRole('combobox', { name: 'Search roles' }).fill('project');
+    await page.getByRole('option', { name: /Project manager/ }).click();
+
+    const preview = await readPreview();
+    expect(preview).toEqual({
+      decidedBy: 'browser',
+      counts: { change: 3, skip: 1, blocked: 0 },
+      groups: { change: 3, 'skip:already_has_role': 1 },
+    });
+    const group = page.locator('[data-testid="preview-group"][data-group="change"]');
+    await group.getByText('Reader').first().waitFor();
+    await group.getByText('Project manager').first().waitFor();
+    await screenshot(page, 'bulk-assign-role-preview');
+
+    await applyAndWait();
+    const results = await resultsByUser();
+    expect(groupCounts(results)).toEqual(preview.groups);
+    expect(results[ids.already ?? '']).toBe('skip:already_has_role');
+    await screenshot(page, 'bulk-assign-role-results');
+
+    const after = await stateOf(Object.values(ids));
+    for (const id of Object.values(ids)) expect(after.get(id)?.roleId).toBe(roleId('Project manager'));
+    expect(after.get(ids.invited ?? '')?.status).toBe('invited');
+    await closeSheet();
+  });
+
+  it('Assign role Administrator: Apply waits for the typed number of new administrators', async () => {
+    const ids = await createUsers('op-admin', {
+      first: { status: 'active' },
+      second: { status: 'active', role: 'Buyer' },
+      already: { status: 'active', role: 'Administrator' },
+    });
+    await selectGroup('op-admin', 3);
+    await chooseOperation('Assign role');
+    await page.getByRole('button', { name: 'Role to assign' }).click();
+    await page.getByRole('combobox', { name: 'Search roles' }).fill('admin');
+    await page.getByRole('combobox', { name: 'Search roles' }).press('Enter');
+
+    const preview = await readPreview();
+    expect(preview.counts).toEqual({ change: 2, skip: 1, blocked: 0 });
+    const apply = page.getByRole('button', { name: 'Apply', exact: true });
+    const confirmation = page.getByLabel('Number of users who will become administrators');
+    await page.getByText('2 users will become administrators').waitFor();
+    await expect(apply.isDisabled()).resolves.toBe(true);
+    await confirmation.fill('3');
+    await expect(apply.isDisabled()).resolves.toBe(true);
+    await confirmation.fill('2');
+    await expect(apply.isEnabled()).resolves.toBe(true);
+    await screenshot(page, 'bulk-assign-admin-confirm');
+
+    await applyAndWait();
+    expect(groupCounts(await resultsByUser())).toEqual(preview.groups);
+    const after = await stateOf(Object.values(ids));
+    for (const id of Object.values(ids)) expect(after.get(id)?.roleId).toBe(roleId('Administrator'));
+    await closeSheet();
+  });
+
+  it('Copy access and authorizations: shows each user’s diff, then copies (memberships untouched)', async () => {
+    const sourceAccess = {
+      modules: { portfolio: 'edit', budget: 'read' },
+      scope: [unitA],
+      rights: ['buyer', 'data_export'],
+    } satisfies Pick<Fixture, 'modules' | 'scope' | 'rights'>;
+    const ids = await createUsers('op-copy', {
+      source: { status: 'active', ...sourceAccess },
+      different: {
+        status: 'active',
+        modules: { projects: 'edit', budget: 'edit' },
+        scope: [unitB],
+        rights: [],
+      },
+      same: { status: 'invited', ...sourceAccess },
+      empty: { status: 'created' },
+    });
+    const [resource] = await server.testDb.db
+      .select({ id: functionalResources.id })
+      .from(functionalResources)
+      .limit(1);
+    await server.testDb.db
+      .insert(functionalMemberships)
+      .values({ userId: ids.different ?? '', resourceId: resource?.id ?? '' });
+
+    await selectGroup('op-copy', 4);
+    await chooseOperation('Copy access and authorizations');
+    await page.getByRole('button', { name: 'Copy from' }).click();
+    await page.getByRole('combobox', { name: 'Search users by name or e-mail' }).fill('op-copy-source');
+    await page.getByRole('option', { name: /op-copy-source@fixture\.example/ }).click();
+
+    const preview = await readPreview();
+    expect(preview).toEqual({
+      decidedBy: 'browser',
+      counts: { change: 2, skip: 2, blocked: 0 },
+      groups: { change: 2, 'skip:is_source': 1, 'skip:same_access': 1 },
+    });
+    const diff = page.locator(
+      `[data-testid="preview-group"][data-group="change"] [data-user-id="${ids.different}"]`,
+    );
+    await diff.getByText('Portfolio').waitFor();
+    await diff.getByText('+ Buyer').waitFor();
+    await screenshot(page, 'bulk-copy-access-preview');
+
+    await applyAndWait();
+    expect(groupCounts(await resultsByUser())).toEqual(preview.groups);
+    const expected = {
+      modules: sourceAccess.modules,
+      scope: [unitA],
+      rights: [...sourceAccess.rights].sort(),
+    };
+    await expect(accessOf(ids.different ?? '')).resolves.toEqual(expected);
+    await expect(accessOf(ids.empty ?? '')).resolves.toEqual(expected);
+    await expect(accessOf(ids.same ?? '')).resolves.toEqual(expected);
+    const [memberships] = await server.testDb.db
+      .select({ n: count() })
+      .from(functionalMemberships)
+      .where(eq(functionalMemberships.userId, ids.different ?? ''));
+    expect(memberships?.n).toBe(1);
+    await screenshot(page, 'bulk-copy-access-results');
+    await closeSheet();
+  });
+
+  it('Invite: invites the users never invited and says why the others are skipped', async () => {
+    const ids = await createUsers('op-invite', {
+      new1: { status: 'created' },
+      new2: { status: 'created' },
+      invited: { status: 'invited' },
+      active: { status: 'active' },
+      gone: { status: 'deactivated', activated: true },
+    });
+    await selectGroup('op-invite', 5);
+    await chooseOperation('Invite');
+    await page.getByLabel('Message (optional)').fill('Welcome to the portfolio tool.');
+    const preview = await readPreview();
+    expect(preview).toEqual({
+      decidedBy: 'browser',
+      counts: { change: 2, skip: 3, blocked: 0 },
+      groups: { change: 2, 'skip:already_invited': 1, 'skip:already_active': 1, 'skip:deactivated': 1 },
+    });
+    await page.getByText('Already invited: use “Resend invitation” instead.').waitFor();
+    await screenshot(page, 'bulk-invite-preview');
+
+    await applyAndWait();
+    expect(groupCounts(await resultsByUser())).toEqual(preview.groups);
+    const after = await stateOf(Object.values(ids));
+    expect(after.get(ids.new1 ?? '')?.status).toBe('invited');
+    expect(after.get(ids.new2 ?? '')?.status).toBe('invited');
+    expect(after.get(ids.active ?? '')?.status).toBe('active');
+    expect(after.get(ids.gone ?? '')?.status).toBe('deactivated');
+    const pending = await pendingInvitations([ids.new1 ?? '', ids.new2 ?? '']);
+    expect(pending).toHaveLength(2);
+    for (const invitation of pending) expect(invitation.message).toBe('Welcome to the portfolio tool.');
+    await closeSheet();
+  });
+
+  it('Resend invitation: renews pending invitations, but not one sent seconds ago', async () => {
+    const ids = await createUsers('op-resend', {
+      old1: { status: 'invited', invitedAgoMs: 3 * DAY },
+      old2: { status: 'invited', invitedAgoMs: 8 * DAY },
+      recent: { status: 'invited', invitedAgoMs: 5_000 },
+      active: { status: 'active' },
+    });
+    const before = new Map((await pendingInvitations(Object.values(ids))).map((i) => [i.userId, i]));
+    await selectGroup('op-resend', 4);
+    await chooseOperation('Resend invitation');
+    const preview = await readPreview();
+    expect(preview).toEqual({
+      decidedBy: 'browser',
+      counts: { change: 2, skip: 2, blocked: 0 },
+      groups: { change: 2, 'skip:resent_recently': 1, 'skip:not_invited': 1 },
+    });
+    await screenshot(page, 'bulk-resend-preview');
+
+    await applyAndWait();
+    expect(groupCounts(await resultsByUser())).toEqual(preview.groups);
+    const after = new Map((await pendingInvitations(Object.values(ids))).map((i) => [i.userId, i]));
+    for (const name of ['old1', 'old2']) {
+      const id = ids[name] ?? '';
+      expect(after.get(id)?.tokenHash).not.toBe(before.get(id)?.tokenHash);
+      expect(after.get(id)?.expiresAt.getTime()).toBeGreaterThan(Date.now() + 6 * DAY);
+    }
+    expect(after.get(ids.recent ?? '')?.tokenHash).toBe(before.get(ids.recent ?? '')?.tokenHash);
+    await closeSheet();
+  });
+
+  it('Cancel invitation: returns invited users to Created and voids their links', async () => {
+    const ids = await createUsers('op-cancel', {
+      invited1: { status: 'invited' },
+      invited2: { status: 'invited' },
+      created: { status: 'created' },
+    });
+    await selectGroup('op-cancel', 3);
+    await chooseOperation('Cancel invitation');
+    const preview = await readPreview();
+    expect(preview).toEqual({
+      decidedBy: 'browser',
+      counts: { change: 2, skip: 1, blocked: 0 },
+      groups: { change: 2, 'skip:not_invited': 1 },
+    });
+    await applyAndWait();
+    expect(groupCounts(await resultsByUser())).toEqual(preview.groups);
+    const after = await stateOf(Object.values(ids));
+    for (const id of Object.values(ids)) expect(after.get(id)?.status).toBe('created');
+    await expect(pendingInvitations(Object.values(ids))).resolves.toHaveLength(0);
+    await closeSheet();
+  });
+
+  it('Deactivate: a selection across searches is previewed by the server; your own account is blocked', async () => {
+    const ids = await createUsers('op-deact', {
+      active1: { status: 'active' },
+      active2: { status: 'active' },
+      invited: { status: 'invited' },
+      gone: { status: 'deactivated' },
+    });
+    await selectGroup('op-deact', 4);
+    await selectOne(TEST_ADMIN.email, adminId);
+    await expect(page.getByTestId('selected-count').textContent()).resolves.toBe('5 selected');
+    await chooseOperation('Deactivate');
+    const preview = await readPreview();
+    expect(preview).toEqual({
+      decidedBy: 'server',
+      counts: { change: 3, skip: 1, blocked: 1 },
+      groups: { change: 3, 'skip:already_deactivated': 1, 'blocked:self': 1 },
+    });
+    await page.getByText('You cannot do this to your own account.').waitFor();
+    await screenshot(page, 'bulk-deactivate-preview');
+
+    await applyAndWait();
+    const results = await resultsByUser();
+    expect(groupCounts(results)).toEqual(preview.groups);
+    expect(results[adminId]).toBe('blocked:self');
+    const after = await stateOf([...Object.values(ids), adminId]);
+    for (const id of Object.values(ids)) expect(after.get(id)?.status).toBe('deactivated');
+    expect(after.get(adminId)?.status).toBe('active');
+    await expect(pendingInvitations([ids.invited ?? ''])).resolves.toHaveLength(0);
+    await screenshot(page, 'bulk-deactivate-results');
+    await closeSheet();
+  });
+
+  it('Reactivate: users who had accepted return to Active, the others to Created', async () => {
+    const ids = await createUsers('op-react', {
+      accepted: { status: 'deactivated', activated: true },
+      never: { status: 'deactivated' },
+      active: { status: 'active' },
+    });
+    await selectGroup('op-react', 3);
+    await chooseOperation('Reactivate');
+    const preview = await readPreview();
+    expect(preview).toEqual({
+      decidedBy: 'browser',
+      counts: { change: 2, skip: 1, blocked: 0 },
+      groups: { change: 2, 'skip:not_deactivated': 1 },
+    });
+    const change = page.locator('[data-testid="preview-group"][data-group="change"]');
+    await change.locator(`[data-user-id="${ids.accepted}"]`).getByText('Active').waitFor();
+    await change.locator(`[data-user-id="${ids.never}"]`).getByText('Created').waitFor();
+    await screenshot(page, 'bulk-reactivate-preview');
+
+    await applyAndWait();
+    expect(groupCounts(await resultsByUser())).toEqual(preview.groups);
+    const after = await stateOf(Object.values(ids));
+    expect(after.get(ids.accepted ?? '')?.status).toBe('active');
+    expect(after.get(ids.never ?? '')?.status).toBe('created');
+    expect(after.get(ids.active ?? '')?.status).toBe('active');
+    await closeSheet();
+  });
+
+  it('all users matching: the server previews, the progress survives a reload, the results match', async () => {
+    const db = server.testDb.db;
+    const byStatus = Object.fromEntries(
+      (await db.select({ status: users.status, n: count() }).from(users).groupBy(users.status)).map((r) => [
+        r.status,
+        r.n,
+      ]),
+    );
+    const total = Object.values(byStatus).reduce((a, b) => a + b, 0);
+    expect(total).toBeGreaterThan(1_000); // more than an apply finishes inside its request
+    await page.getByText(`${total.toLocaleString('en')} users`, { exact: true }).waitFor();
+    await page.getByLabel('Select loaded users').click();
+    await page
+      .getByRole('button', { name: `Select all ${total.toLocaleString('en')} users matching this filter` })
+      .click();
+    await chooseOperation('Invite');
+    const preview = await readPreview();
+    const skipped = (byStatus.invited ?? 0) + (byStatus.active ?? 0) + (byStatus.deactivated ?? 0);
+    expect(preview.decidedBy).toBe('server');
+    expect(preview.counts).toEqual({ change: byStatus.created ?? 0, skip: skipped, blocked: 0 });
+    expect(preview.groups).toEqual({
+      change: byStatus.created,
+      'skip:already_invited': byStatus.invited,
+      'skip:already_active': byStatus.active,
+      'skip:deactivated': byStatus.deactivated,
+    });
+    await screenshot(page, 'bulk-all-matching-preview');
+
+    await page.getByRole('button', { name: 'Apply', exact: true }).click();
+    await page.waitForURL((url) => url.searchParams.has('operation'));
+    const id = new URL(page.url()).searchParams.get('operation') ?? '';
+    await page.locator(`[data-testid="operation-view"][data-operation-id="${id}"]`).waitFor();
+    await screenshot(page, 'bulk-all-matching-progress');
+    await page.reload();
+    await waitForResults(id);
+    await screenshot(page, 'bulk-all-matching-results');
+
+    const counts = await page
+      .getByTestId('operation-results')
+      .locator('[data-testid^="count-"]')
+      .evaluateAll((els) =>
+        Object.fromEntries(
+          els.map((el) => [el.getAttribute('data-testid'), Number(el.getAttribute('data-count'))]),
+        ),
+      );
+    expect(counts).toEqual({
+      'count-change': preview.counts.change,
+      'count-skip': preview.counts.skip,
+      'count-blocked': 0,
+      'count-failed': 0,
+    });
+    const [stillCreated] = await db.select({ n: count() }).from(users).where(eq(users.status, 'created'));
+    expect(stillCreated?.n).toBe(0);
+
+    // The outcome filter narrows the list; the CSV has one line per user.
+    await page.getByTestId('count-skip').click();
+    await expect.poll(async () => new Set(Object.values(await resultsByUser())).has('change')).toBe(false);
+    const csv = await page.evaluate(async (href) => {
+      const response = await fetch(href);
+      return { status: response.status, lines: (await response.text()).trimEnd().split('\r\n').length };
+    }, `/api/bulk-operations/${id}/results.csv`);
+    expect(csv).toEqual({ status: 200, lines: total + 1 });
+    await expect(page.getByRole('link', { name: 'Download CSV' }).getAttribute('href')).resolves.toBe(
+      `/api/bulk-operations/${id}/results.csv`,
+    );
+    await closeSheet();
+  });
+});
+
+describe('Admin › Operations', () => {
+  it('lists every operation with its parameters, counts and status, and opens its results', async () => {
+    await page.getByRole('navigation', { name: 'Admin' }).getByRole('link', { name: 'Operations' }).click();
+    const table = page.getByRole('table', { name: 'Operations' });
+    await table.waitFor();
+    await expect.poll(() => table.locator('tbody tr').count()).toBe(9);
+    const first = table.locator('tbody tr').first();
+    await first.getByText('Invite', { exact: true }).waitFor();
+    await table.getByText('Role to assign: Project manager').waitFor();
+    await table.getByText('From op-copy-source@fixture.example · replace').waitFor();
+    await table.getByText('Message: “Welcome to the portfolio tool.”').waitFor();
+    await screenshot(page, 'operations-history');
+
+    await table.getByRole('link', { name: 'Reactivate' }).click();
+    await page.waitForURL(/\/admin\/operations\/[0-9a-f-]{36}$/);
+    await page.getByRole('heading', { name: 'Reactivate' }).waitFor();
+    await page.getByTestId('result-row').first().waitFor();
+    await expect(page.getByTestId('result-row').count()).resolves.toBe(3);
+    await screenshot(page, 'operation-detail');
+  });
+});
