@@ -1,0 +1,106 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { auditEvents, bulkOperationItems, roles, users } from '@roster/db';
+import { createTestDb, type TestDb } from '@roster/db/testing';
+import { and, eq, isNull } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { INLINE_MAX_USERS } from '../src/bulk/startBulkOperation';
+import { type Caller, newAdmin } from './userFixtures';
+
+const worker = fileURLToPath(new URL('./fixtures/bulkWorker.ts', import.meta.url));
+let testDb: TestDb;
+let caller: Caller;
+
+beforeAll(async () => {
+  testDb = await createTestDb();
+  ({ caller } = await newAdmin(testDb.db));
+});
+afterAll(() => testDb?.close());
+
+function startWorker(url: string): ChildProcess {
+  return spawn(process.execPath, ['--import', 'tsx', worker], {
+    env: { ...process.env, ROSTER_TEST_DATABASE_URL: url },
+    stdio: 'inherit',
+  });
+}
+
+async function waitFor<T>(
+  read: () => Promise<T>,
+  done: (value: T) => boolean,
+  timeoutMs = 60_000,
+): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (done(value)) return value;
+    if (Date.now() > until) throw new Error(`gave up waiting; last value ${JSON.stringify(value)}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+// Two processes need a database both can open: real PostgreSQL (PGlite is one process's).
+describe.runIf(process.env.DATABASE_URL)('a worker process killed mid-operation', () => {
+  it('loses nothing: another process resumes and every user is processed exactly once', { timeout: 120_000 }, async () => {
+    const url = testDb.url ?? '';
+    const [reader] = await testDb.db.select({ id: roles.id }).from(roles).where(eq(roles.name, 'Reader'));
+    const total = INLINE_MAX_USERS + 500;
+    await testDb.db
+      .insert(users)
+      .values(
+        Array.from({ length: total }, () => ({
+          email: `${randomUUID()}@roster.test`,
+          status: 'active' as const,
+          roleId: reader?.id ?? '',
+        })),
+      );
+    const op = await caller.bulk.execute({
+      operationId: randomUUID(),
+      operation: { kind: 'deactivate' },
+      selection: { filter: { roleIds: [reader?.id ?? ''] }, expectedCount: total },
+    });
+    expect(op.status).toBe('queued');
+
+    const first = startWorker(url);
+    await waitFor(
+      () => caller.bulk.get({ id: op.id }),
+      (o) => o.processed >= 200,
+    );
+    first.kill('SIGKILL');
+    await new Promise((resolve) => first.once('exit', resolve));
+    const atCrash = await caller.bulk.get({ id: op.id });
+    expect(atCrash.status).toBe('running');
+    expect(atCrash.processed).toBeLessThan(total);
+
+    const second = startWorker(url);
+    try {
+      const done = await waitFor(
+        () => caller.bulk.get({ id: op.id }),
+        (o) => o.status !== 'running' && o.status !== 'queued',
+      );
+      expect(done).toMatchObject({
+        status: 'succeeded',
+        processed: total,
+        counts: { change: total, failed: 0 },
+      });
+    } finally {
+      second.kill('SIGKILL');
+    }
+    const audit = await testDb.db
+      .select({ userId: auditEvents.userId })
+      .from(auditEvents)
+      .where(eq(auditEvents.operationId, op.id));
+    expect(audit).toHaveLength(total);
+    expect(new Set(audit.map((a) => a.userId)).size).toBe(total);
+    const pending = await testDb.db
+      .select({ position: bulkOperationItems.position })
+      .from(bulkOperationItems)
+      .where(and(eq(bulkOperationItems.operationId, op.id), isNull(bulkOperationItems.outcome)));
+    expect(pending).toHaveLength(0);
+    const versions = await testDb.db
+      .select({ version: users.version })
+      .from(users)
+      .where(eq(users.roleId, reader?.id ?? ''));
+    expect(versions.every((v) => v.version === 2)).toBe(true);
+  });
+});
