@@ -41,19 +41,19 @@ async function waitFor<T>(
 
 // Two processes need a database both can open: real PostgreSQL (PGlite is one process's).
 describe.runIf(process.env.DATABASE_URL)('a worker process killed mid-operation', () => {
-  it('loses nothing: another process resumes and every user is processed exactly once', { timeout: 120_000 }, async () => {
+  it('loses nothing: another process resumes and every user is processed exactly once', {
+    timeout: 120_000,
+  }, async () => {
     const url = testDb.url ?? '';
     const [reader] = await testDb.db.select({ id: roles.id }).from(roles).where(eq(roles.name, 'Reader'));
     const total = INLINE_MAX_USERS + 500;
-    await testDb.db
-      .insert(users)
-      .values(
-        Array.from({ length: total }, () => ({
-          email: `${randomUUID()}@roster.test`,
-          status: 'active' as const,
-          roleId: reader?.id ?? '',
-        })),
-      );
+    await testDb.db.insert(users).values(
+      Array.from({ length: total }, () => ({
+        email: `${randomUUID()}@roster.test`,
+        status: 'active' as const,
+        roleId: reader?.id ?? '',
+      })),
+    );
     const op = await caller.bulk.execute({
       operationId: randomUUID(),
       operation: { kind: 'deactivate' },

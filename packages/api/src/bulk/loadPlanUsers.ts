@@ -11,11 +11,12 @@ export async function loadPlanUsers(
   db: Db,
   ids: readonly string[],
   withAccess: boolean,
+  options: { lock?: boolean } = {},
 ): Promise<PlanUser[]> {
   if (ids.length === 0) return [];
   // One array parameter, not thousands of them.
   const idList = [...ids];
-  const rows = await db
+  const query = db
     .select({
       id: users.id,
       email: users.email,
@@ -29,7 +30,12 @@ export async function loadPlanUsers(
     .from(users)
     .innerJoin(roles, eq(roles.id, users.roleId))
     .leftJoin(invitations, and(eq(invitations.userId, users.id), eq(invitations.status, 'pending')))
-    .where(sql`${users.id} = any(${sql.param(idList)}::uuid[])`);
+    .where(sql`${users.id} = any(${sql.param(idList)}::uuid[])`)
+    // With `lock`, the users' rows are locked as they are read, in id order, so that two operations
+    // on overlapping users never deadlock; the caller decides on these locked rows.
+    .orderBy(users.id)
+    .$dynamic();
+  const rows = await (options.lock ? query.for('update', { of: users }) : query);
   const modules = new Map<string, Partial<Record<Module, GrantedAccessLevel>>>();
   const scopes = new Map<string, string[]>();
   const rights = new Map<string, Right[]>();

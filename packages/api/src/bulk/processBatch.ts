@@ -43,14 +43,11 @@ export async function processBatch(
     );
     if (items.length === 0) return { processed: 0, changed: 0, skipped: 0, blocked: 0, failed: 0 };
     const ids = items.flatMap((i) => (i.user_id ? [i.user_id] : []));
-    // Lock in id order, so two operations on overlapping users never deadlock.
-    await tx.execute(
-      sql`select id from users where id = any(${sql.param(ids)}::uuid[]) order by id for update`,
-    );
     if (CAN_CHANGE_ADMINS.has(operation.params.kind)) {
       await tx.execute(sql`select pg_advisory_xact_lock(${ADMIN_COUNT_LOCK})`);
     }
-    const users = await loadPlanUsers(tx, ids, operation.params.kind === 'copy_access');
+    // The users' rows are locked as they are read: every decision below is made on locked rows.
+    const users = await loadPlanUsers(tx, ids, operation.params.kind === 'copy_access', { lock: true });
     const decided = planBulkOperation(operation.params, users, {
       ...plan,
       now,
