@@ -90,6 +90,12 @@ async function runFloor(
       await tx.execute(sql`delete from module_access where user_id in (select id from bench_cohort)`);
       await tx.execute(sql`insert into module_access (user_id, module, level)
         select c.id, m.module, m.level from bench_cohort c cross join (select module, level from module_access where user_id = ${ids.sourceId}) m`);
+      await tx.execute(sql`delete from user_scopes where user_id in (select id from bench_cohort)`);
+      await tx.execute(sql`insert into user_scopes (user_id, org_unit_id)
+        select c.id, s.org_unit_id from bench_cohort c cross join (select org_unit_id from user_scopes where user_id = ${ids.sourceId}) s`);
+      await tx.execute(sql`delete from user_rights where user_id in (select id from bench_cohort)`);
+      await tx.execute(sql`insert into user_rights (user_id, "right")
+        select c.id, r."right" from bench_cohort c cross join (select "right" from user_rights where user_id = ${ids.sourceId}) r`);
       await tx.execute(sql`with changed as (
           update users u set version = version + 1, updated_at = now() from bench_cohort c where u.id = c.id returning u.id, u.email),
         audit as (insert into audit_events (actor_id, user_id, operation_id, action, before, after)

@@ -57,22 +57,24 @@ try {
       .split(',')
       .map(Number)
       .filter((n) => n > 0);
-    const bulk = await benchBulk(client, server, handle.db, sizes, admin?.id ?? '');
-    writeSection(
-      'bulk',
-      [
-        `## Bulk operations in a ${size.toLocaleString('en')}-user tenant`,
-        '',
-        `${date} · ${machine} · PostgreSQL default settings · the real server process over HTTP, audit and per-user results included; wall time from Apply until the operation reports done. Floor: hand-written set-based SQL doing the same writes (the update, one audit row and one result row per user) in one transaction, in the same run. Up to 100,000 users the selection is the ticked rows; deactivate selects "all users matching a filter".`,
-        '',
-        '| operation | users | product (s) | users/s | floor (s) | product/floor time | server peak RSS (MiB) | outcome |',
-        '|---|---:|---:|---:|---:|---:|---:|---|',
-        ...bulk.map(
-          (r) =>
-            `| ${r.operation} | ${r.users.toLocaleString('en')} | ${r.productSeconds.toFixed(1)} | ${Math.round(r.users / r.productSeconds).toLocaleString('en')} | ${r.floorSeconds.toFixed(1)} | ${(r.productSeconds / r.floorSeconds).toFixed(2)} | ${r.peakRssMiB.toFixed(0)} | ${r.status} |`,
-        ),
-      ].join('\n'),
-    );
+    for (const bulkSize of sizes) {
+      const bulk = await benchBulk(client, server, handle.db, [bulkSize], admin?.id ?? '');
+      writeSection(
+        `bulk-${bulkSize}`,
+        [
+          `## Bulk operations on ${bulkSize.toLocaleString('en')} users of a ${size.toLocaleString('en')}-user tenant`,
+          '',
+          `${date} · ${machine} · PostgreSQL default settings · the real server process over HTTP, audit and per-user results included; wall time from Apply until the operation reports done. Floor: hand-written set-based SQL doing the same writes (the update, one audit row and one result row per user) in one transaction, in the same run. Up to 100,000 users the selection is the ticked rows; deactivate selects "all users matching a filter".`,
+          '',
+          '| operation | users | product (s) | users/s | floor (s) | product/floor time | server peak RSS (MiB) | outcome |',
+          '|---|---:|---:|---:|---:|---:|---:|---|',
+          ...bulk.map(
+            (r) =>
+              `| ${r.operation} | ${r.users.toLocaleString('en')} | ${r.productSeconds.toFixed(1)} | ${Math.round(r.users / r.productSeconds).toLocaleString('en')} | ${r.floorSeconds.toFixed(1)} | ${(r.productSeconds / r.floorSeconds).toFixed(2)} | ${r.peakRssMiB.toFixed(0)} | ${r.status} |`,
+          ),
+        ].join('\n'),
+      );
+    }
   }
   console.log('Results written to BENCHMARKS.md');
 } finally {
