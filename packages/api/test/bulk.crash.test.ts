@@ -103,4 +103,55 @@ describe.runIf(process.env.DATABASE_URL)('a worker process killed mid-operation'
       .where(eq(users.roleId, reader?.id ?? ''));
     expect(versions.every((v) => v.version === 2)).toBe(true);
   });
+
+  it('two worker processes on one database share the work and never process a user twice', {
+    timeout: 120_000,
+  }, async () => {
+    const url = testDb.url ?? '';
+    const [buyer] = await testDb.db.select({ id: roles.id }).from(roles).where(eq(roles.name, 'Buyer'));
+    const total = INLINE_MAX_USERS + 300;
+    await testDb.db
+      .insert(users)
+      .values(
+        Array.from({ length: total }, () => ({
+          email: `${randomUUID()}@roster.test`,
+          status: 'created' as const,
+          roleId: buyer?.id ?? '',
+        })),
+      );
+    const ops = await Promise.all(
+      [0, 1].map(() =>
+        caller.bulk.execute({
+          operationId: randomUUID(),
+          operation: { kind: 'invite' },
+          selection: { filter: { roleIds: [buyer?.id ?? ''], status: ['created'] }, expectedCount: total },
+        }),
+      ),
+    ).catch(() => []);
+    // The second apply of the same filter may find the count changed; one queued operation is enough.
+    const queued = ops.filter((o) => o.status === 'queued');
+    expect(queued.length).toBeGreaterThan(0);
+    const workers = [startWorker(url), startWorker(url)];
+    try {
+      for (const op of queued) {
+        await waitFor(
+          () => caller.bulk.get({ id: op.id }),
+          (o) => o.status !== 'running' && o.status !== 'queued',
+        );
+      }
+    } finally {
+      for (const w of workers) w.kill('SIGKILL');
+    }
+    const invited = await testDb.db
+      .select({ id: users.id })
+      .from(users)
+      .where(and(eq(users.roleId, buyer?.id ?? ''), eq(users.status, 'invited')));
+    expect(invited).toHaveLength(total);
+    const audit = await testDb.db
+      .select({ userId: auditEvents.userId })
+      .from(auditEvents)
+      .where(eq(auditEvents.action, 'user.invite'));
+    expect(audit).toHaveLength(total);
+    expect(new Set(audit.map((a) => a.userId)).size).toBe(total);
+  });
 });
