@@ -69,7 +69,7 @@ async function runFloor(
   await db.transaction(async (tx) => {
     const opId = randomUUID();
     await tx.execute(sql`insert into bulk_operations (id, kind, params, selection, actor_id, status)
-      values (${opId}, ${operation}, '{}', '{}', ${ids.actorId}, 'running')`);
+      values (${opId}, ${operation}, '{}', '{}', ${ids.actorId}, 'succeeded')`);
     if (operation === 'assign_role') {
       await tx.execute(sql`with changed as (
           update users u set role_id = ${ids.contributorRole}, version = version + 1, updated_at = now()

@@ -1,4 +1,6 @@
 import { Navigate, Route, Routes } from 'react-router';
+import { OperationPage } from './bulk/OperationPage';
+import { OperationsPage } from './bulk/OperationsPage';
 import { AdminFrame } from './components/AdminFrame';
 import { RequireAdmin } from './components/RequireAdmin';
 import { ComingSoonPage } from './pages/ComingSoonPage';
@@ -22,7 +24,8 @@ export function App() {
       >
         <Route index element={<Navigate to="users" replace />} />
         <Route path="users" element={<UsersPage />} />
-        <Route path="operations" element={<ComingSoonPage title="Operations" />} />
+        <Route path="operations" element={<OperationsPage />} />
+        <Route path="operations/:id" element={<OperationPage />} />
         <Route path="import" element={<ComingSoonPage title="Import" />} />
         <Route path="outbox" element={<ComingSoonPage title="Outbox" />} />
         <Route path="tokens" element={<TokensPage />} />

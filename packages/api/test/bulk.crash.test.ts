@@ -110,15 +110,13 @@ describe.runIf(process.env.DATABASE_URL)('a worker process killed mid-operation'
     const url = testDb.url ?? '';
     const [buyer] = await testDb.db.select({ id: roles.id }).from(roles).where(eq(roles.name, 'Buyer'));
     const total = INLINE_MAX_USERS + 300;
-    await testDb.db
-      .insert(users)
-      .values(
-        Array.from({ length: total }, () => ({
-          email: `${randomUUID()}@roster.test`,
-          status: 'created' as const,
-          roleId: buyer?.id ?? '',
-        })),
-      );
+    await testDb.db.insert(users).values(
+      Array.from({ length: total }, () => ({
+        email: `${randomUUID()}@roster.test`,
+        status: 'created' as const,
+        roleId: buyer?.id ?? '',
+      })),
+    );
     const ops = await Promise.all(
       [0, 1].map(() =>
         caller.bulk.execute({

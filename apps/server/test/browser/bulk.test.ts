@@ -1,5 +1,6 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import {
+  bulkOperations,
   functionalMemberships,
   functionalResources,
   invitations,
@@ -160,8 +161,9 @@ async function selectOne(email: string, id: string) {
   await page.getByLabel(`Select ${email}`).click();
 }
 
-async function chooseOperation(label: string) {
+async function chooseOperation(label: string, menuScreenshot?: string) {
   await page.getByRole('button', { name: 'Mass operation' }).click();
+  if (menuScreenshot) await screenshot(page, menuScreenshot);
   await page.getByRole('menuitem', { name: label, exact: true }).click();
   await page.getByRole('dialog').getByRole('heading', { name: label }).waitFor();
 }
@@ -202,7 +204,14 @@ async function waitForResults(id: string) {
   await expect
     .poll(async () => view.getAttribute('data-status'), { timeout: 30_000, interval: 200 })
     .toSatisfy((status: string | null) => status !== null && TERMINAL.includes(status));
-  await page.getByTestId('result-row').first().waitFor();
+  await page
+    .getByTestId('result-row')
+    .first()
+    .waitFor()
+    .catch(async (error: unknown) => {
+      await screenshot(page, 'bulk-failure');
+      throw error;
+    });
 }
 
 /** Each user's outcome in the results list, as `change`, `skip:<reason>` or `blocked:<reason>`. */
@@ -268,7 +277,7 @@ describe('Admin › Users › Mass operation', () => {
       already: { status: 'active', role: 'Project manager' },
     });
     await selectGroup('op-assign', 4);
-    await chooseOperation('Assign role');
+    await chooseOperation('Assign role', 'bulk-menu');
     await screenshot(page, 'bulk-assign-role-empty');
     await page.getByRole('button', { name: 'Role to assign' }).click();
     await page.getByRole('combobox', { name: 'Search roles' }).fill('project');
@@ -624,5 +633,48 @@ describe('Admin › Operations', () => {
     await page.getByTestId('result-row').first().waitFor();
     await expect(page.getByTestId('result-row').count()).resolves.toBe(3);
     await screenshot(page, 'operation-detail');
+  });
+
+  it('follows a running operation with a progress bar, across a reload, until its results', async () => {
+    // An operation as a worker leaves it mid-way (its lease held, so the runner leaves it alone).
+    const db = server.testDb.db;
+    const id = randomUUID();
+    await db.insert(bulkOperations).values({
+      id,
+      kind: 'deactivate',
+      params: { kind: 'deactivate' },
+      selection: { kind: 'filter', filter: { status: ['active'] }, count: 4_000 },
+      actorId: adminId,
+      status: 'running',
+      total: 4_000,
+      processed: 1_500,
+      changed: 1_350,
+      skipped: 140,
+      blocked: 10,
+      startedAt: new Date(),
+      leaseUntil: new Date(Date.now() + 10 * 60_000),
+    });
+    await page.goto(`${server.url}/admin/users?operation=${id}`);
+    const bar = page.getByRole('progressbar', { name: 'Users processed' });
+    await expect.poll(() => bar.getAttribute('aria-valuenow')).toBe('1500');
+    await page.getByText('1,500 of 4,000 users · 37%').waitFor();
+    await screenshot(page, 'bulk-progress');
+
+    await db
+      .update(bulkOperations)
+      .set({ processed: 3_000, changed: 2_800 })
+      .where(eq(bulkOperations.id, id));
+    await expect.poll(() => bar.getAttribute('aria-valuenow')).toBe('3000');
+    await page.reload();
+    await expect.poll(() => bar.getAttribute('aria-valuenow')).toBe('3000');
+
+    await db
+      .update(bulkOperations)
+      .set({ processed: 4_000, changed: 3_800, status: 'completed_with_skips', finishedAt: new Date() })
+      .where(eq(bulkOperations.id, id));
+    const view = page.locator(`[data-testid="operation-view"][data-operation-id="${id}"]`);
+    await expect.poll(() => view.getAttribute('data-status')).toBe('completed_with_skips');
+    await expect(view.getByTestId('count-change').getAttribute('data-count')).resolves.toBe('3800');
+    await expect(bar.count()).resolves.toBe(0);
   });
 });

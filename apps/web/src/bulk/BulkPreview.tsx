@@ -1,9 +1,9 @@
 import { Button } from '../components/Button';
 import { Spinner } from '../components/Spinner';
-import { errorMessage } from '../lib/trpc';
+import { errorCode, errorMessage } from '../lib/trpc';
 import type { Names } from './describeChange';
-import { PREVIEW_LABELS } from './operationLabels';
 import { OutcomeCounts } from './OutcomeCounts';
+import { PREVIEW_LABELS } from './operationLabels';
 import { PreviewGroupCard } from './PreviewGroupCard';
 import type { BulkPreviewState } from './useBulkPreview';
 
@@ -11,15 +11,32 @@ import type { BulkPreviewState } from './useBulkPreview';
  * What the operation would do, before anything happens: counts per outcome, then each group of
  * users with the reason in words and, for changes, each user's before → after.
  */
-export function BulkPreview({ state, names }: { state: BulkPreviewState; names: Names }) {
+export function BulkPreview({
+  state,
+  names,
+  changeSentence,
+}: {
+  state: BulkPreviewState;
+  names: Names;
+  changeSentence: string;
+}) {
   const { preview } = state;
   if (state.error) {
+    // A filter whose count moved cannot be previewed again as it is: the admin selects anew.
+    const stale = errorCode(state.error) === 'selection_changed';
     return (
-      <div role="alert" className="flex flex-col items-start gap-3 rounded-lg border border-red-200 bg-red-50 p-4">
+      <div
+        role="alert"
+        className="flex flex-col items-start gap-3 rounded-lg border border-red-200 bg-red-50 p-4"
+      >
         <p className="text-sm text-red-800">{errorMessage(state.error)}</p>
-        <Button variant="secondary" onClick={state.retry}>
-          Preview again
-        </Button>
+        {stale ? (
+          <p className="text-sm text-red-800">Close this panel and select the users again.</p>
+        ) : (
+          <Button variant="secondary" onClick={state.retry}>
+            Preview again
+          </Button>
+        )}
       </div>
     );
   }
@@ -45,7 +62,13 @@ export function BulkPreview({ state, names }: { state: BulkPreviewState; names: 
       </p>
       <div className="flex flex-col gap-2">
         {preview.groups.map((group) => (
-          <PreviewGroupCard key={group.key} group={group} names={names} sampled={preview.decidedBy === 'server'} />
+          <PreviewGroupCard
+            key={group.key}
+            group={group}
+            names={names}
+            sampled={preview.decidedBy === 'server'}
+            changeSentence={changeSentence}
+          />
         ))}
       </div>
     </div>

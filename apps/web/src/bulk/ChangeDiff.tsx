@@ -12,9 +12,10 @@ export function ChangeDiff({ before, after, names }: { before: unknown; after: u
           {line.kind === 'value' ? (
             <>
               <span className="text-slate-500 line-through decoration-slate-300">{line.before}</span>
-              <span aria-label="becomes" className="text-slate-400">
+              <span aria-hidden className="text-slate-400">
                 →
               </span>
+              <span className="sr-only">becomes</span>
               <span className="font-medium text-slate-900">{line.after}</span>
             </>
           ) : (
@@ -25,7 +26,7 @@ export function ChangeDiff({ before, after, names }: { before: unknown; after: u
                 </span>
               ))}
               {line.removed.map((name) => (
-                <span key={`-${name}`} className="rounded bg-rose-50 px-1.5 py-0.5 text-rose-700 line-through">
+                <span key={`-${name}`} className="rounded bg-rose-50 px-1.5 py-0.5 text-rose-700">
                   − {name}
                 </span>
               ))}

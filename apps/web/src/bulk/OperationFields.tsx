@@ -39,7 +39,9 @@ export function OperationFields({
                 <label
                   key={mode.value}
                   className={`flex cursor-pointer gap-2.5 rounded-lg border p-3 text-sm ${
-                    draft.mode === mode.value ? 'border-brand-300 bg-brand-50/60 ring-1 ring-brand-300' : 'border-slate-200 hover:bg-slate-50'
+                    draft.mode === mode.value
+                      ? 'border-brand-300 bg-brand-50/60 ring-1 ring-brand-300'
+                      : 'border-slate-200 hover:bg-slate-50'
                   }`}
                 >
                   <input

@@ -58,7 +58,7 @@ export function OperationProgress({
         <p className="text-xs text-slate-500">
           The operation continues on the server if you leave; find it under Operations.
         </p>
-        <Button variant="secondary" onClick={onCancel} disabled={cancelling}>
+        <Button variant="secondary" className="shrink-0" onClick={onCancel} disabled={cancelling}>
           {cancelling ? 'Cancelling…' : 'Cancel operation'}
         </Button>
       </div>

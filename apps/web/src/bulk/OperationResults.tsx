@@ -4,11 +4,11 @@ import { useState } from 'react';
 import { Button } from '../components/Button';
 import { Spinner } from '../components/Spinner';
 import { formatCount } from '../lib/format';
-import { errorMessage, useTRPC } from '../lib/trpc';
+import { errorMessage, useTRPCClient } from '../lib/trpc';
 import { ChangeDiff } from './ChangeDiff';
 import type { Names } from './describeChange';
-import { OUTCOME_LABELS, OUTCOME_STYLES } from './operationLabels';
 import { OutcomeCounts } from './OutcomeCounts';
+import { OUTCOME_LABELS, OUTCOME_STYLES } from './operationLabels';
 import type { BulkOperationView, BulkResultRow } from './types';
 import { useNames } from './useNames';
 
@@ -16,15 +16,18 @@ const PAGE = 50;
 
 /** What a finished operation did to each user: counts (which filter the list), the list, the CSV. */
 export function OperationResults({ operation }: { operation: BulkOperationView }) {
-  const trpc = useTRPC();
   const names = useNames();
   const [outcome, setOutcome] = useState<Outcome | null>(null);
-  const results = useInfiniteQuery(
-    trpc.bulk.results.infiniteQueryOptions(
-      outcome ? { id: operation.id, outcome, limit: PAGE } : { id: operation.id, limit: PAGE },
-      { getNextPageParam: (last) => last.nextCursor ?? undefined },
-    ),
-  );
+  const client = useTRPCClient();
+  const input = outcome ? { id: operation.id, outcome, limit: PAGE } : { id: operation.id, limit: PAGE };
+  // The plain client, not `infiniteQueryOptions`: its `direction` key is refused by the strict input.
+  const results = useInfiniteQuery({
+    queryKey: ['bulk.results', input],
+    queryFn: ({ pageParam }: { pageParam: number | null }) =>
+      client.bulk.results.query(pageParam === null ? input : { ...input, cursor: pageParam }),
+    initialPageParam: null,
+    getNextPageParam: (last) => last.nextCursor,
+  });
   const rows = results.data?.pages.flatMap((p) => p.items) ?? [];
   const shownCount = outcome ? operation.counts[outcome] : operation.processed;
 
@@ -42,7 +45,11 @@ export function OperationResults({ operation }: { operation: BulkOperationView }
             {outcome ? (
               <>
                 {formatCount(shownCount)} {OUTCOME_LABELS[outcome].toLowerCase()} ·{' '}
-                <button type="button" className="font-medium text-brand-700 hover:underline" onClick={() => setOutcome(null)}>
+                <button
+                  type="button"
+                  className="font-medium text-brand-700 hover:underline"
+                  onClick={() => setOutcome(null)}
+                >
                   Show all {formatCount(operation.processed)}
                 </button>
               </>
@@ -70,7 +77,9 @@ export function OperationResults({ operation }: { operation: BulkOperationView }
             {errorMessage(results.error)}
           </p>
         ) : rows.length === 0 ? (
-          <p className="p-6 text-center text-sm text-slate-500">No user has this outcome.</p>
+          <p className="p-6 text-center text-sm text-slate-500">
+            {outcome ? 'No user has this outcome.' : 'No user was processed.'}
+          </p>
         ) : (
           <ul className="divide-y divide-slate-100" aria-label="Results per user">
             {rows.map((row) => (
@@ -80,7 +89,11 @@ export function OperationResults({ operation }: { operation: BulkOperationView }
         )}
         {results.hasNextPage && (
           <div className="border-t border-slate-100 p-3 text-center">
-            <Button variant="ghost" disabled={results.isFetchingNextPage} onClick={() => void results.fetchNextPage()}>
+            <Button
+              variant="ghost"
+              disabled={results.isFetchingNextPage}
+              onClick={() => void results.fetchNextPage()}
+            >
               {results.isFetchingNextPage ? 'Loading…' : `Show ${PAGE} more`}
             </Button>
           </div>
@@ -106,7 +119,11 @@ function ResultRow({ row, names }: { row: BulkResultRow; names: Names }) {
         {OUTCOME_LABELS[row.outcome]}
       </span>
       <div className="col-span-2 text-xs text-slate-500">
-        {row.outcome === 'change' ? <ChangeDiff before={row.before} after={row.after} names={names} /> : row.sentence}
+        {row.outcome === 'change' ? (
+          <ChangeDiff before={row.before} after={row.after} names={names} />
+        ) : (
+          row.sentence
+        )}
       </div>
     </li>
   );

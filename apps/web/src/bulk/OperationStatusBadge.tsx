@@ -17,7 +17,9 @@ export function OperationStatusBadge({ status }: { status: BulkOperationStatus }
       data-status={status}
       className={`inline-flex items-center gap-1.5 rounded-full px-2 py-0.5 text-xs font-medium whitespace-nowrap ring-1 ring-inset ${STYLES[status]}`}
     >
-      {status === 'running' && <span aria-hidden className="h-1.5 w-1.5 animate-pulse rounded-full bg-sky-500" />}
+      {status === 'running' && (
+        <span aria-hidden className="h-1.5 w-1.5 animate-pulse rounded-full bg-sky-500" />
+      )}
       {STATUS_LABELS[status]}
     </span>
   );

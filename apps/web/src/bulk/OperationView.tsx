@@ -3,10 +3,10 @@ import { useEffect, useRef } from 'react';
 import { Spinner } from '../components/Spinner';
 import { formatCount, formatDateTime } from '../lib/format';
 import { errorMessage, useTRPC } from '../lib/trpc';
-import { isActive, STATUS_LABELS } from './operationLabels';
 import { OperationProgress } from './OperationProgress';
 import { OperationResults } from './OperationResults';
 import { OperationStatusBadge } from './OperationStatusBadge';
+import { isActive, STATUS_LABELS } from './operationLabels';
 import type { BulkOperationView } from './types';
 
 /** How often a queued or running operation is asked for its progress. */
@@ -71,7 +71,12 @@ export function OperationView({ id, onFinished }: { id: string; onFinished?: () 
   }
   const op = operation.data;
   return (
-    <div className="flex flex-col gap-4" data-testid="operation-view" data-operation-id={op.id} data-status={op.status}>
+    <div
+      className="flex flex-col gap-4"
+      data-testid="operation-view"
+      data-operation-id={op.id}
+      data-status={op.status}
+    >
       <div className="flex flex-wrap items-center gap-x-3 gap-y-1">
         <OperationStatusBadge status={op.status} />
         <p className="text-sm text-slate-600">
@@ -89,14 +94,18 @@ export function OperationView({ id, onFinished }: { id: string; onFinished?: () 
       ) : (
         <>
           {op.status === 'failed' && (
-            <p role="alert" className="rounded-lg border border-rose-200 bg-rose-50 p-3 text-sm text-rose-800">
-              The operation stopped on an error{op.error ? `: ${op.error}` : '.'} What was done before it stays done.
-            </p>
+            <div
+              role="alert"
+              className="rounded-lg border border-rose-200 bg-rose-50 p-3 text-sm text-rose-800"
+            >
+              <p>The operation stopped on an unexpected error. What was done before it stays done.</p>
+              {op.error && <p className="mt-1 font-mono text-xs text-rose-700">{op.error}</p>}
+            </div>
           )}
           {op.status === 'cancelled' && (
             <p className="rounded-lg border border-amber-200 bg-amber-50 p-3 text-sm text-amber-900">
-              {STATUS_LABELS.cancelled} after {formatCount(op.processed)} of {formatCount(op.total)} users; what was
-              done before stays done.
+              {STATUS_LABELS.cancelled} after {formatCount(op.processed)} of {formatCount(op.total)} users;
+              what was done before stays done.
             </p>
           )}
           <OperationResults operation={op} />

@@ -19,7 +19,9 @@ export function OutcomeCounts({ counts, labels, selected, onSelect }: Props) {
         const n = counts[outcome] ?? 0;
         const body = (
           <>
-            <span className={`text-2xl font-semibold tabular-nums ${n ? OUTCOME_STYLES[outcome].text : 'text-slate-300'}`}>
+            <span
+              className={`text-2xl font-semibold tabular-nums ${n ? OUTCOME_STYLES[outcome].text : 'text-slate-300'}`}
+            >
               {formatCount(n)}
             </span>
             <span className="text-xs font-medium text-slate-500">{labels[outcome]}</span>
@@ -43,7 +45,12 @@ export function OutcomeCounts({ counts, labels, selected, onSelect }: Props) {
             {body}
           </button>
         ) : (
-          <div key={outcome} data-testid={`count-${outcome}`} data-count={n} className={`${tile} border-slate-200 bg-white`}>
+          <div
+            key={outcome}
+            data-testid={`count-${outcome}`}
+            data-count={n}
+            className={`${tile} border-slate-200 bg-white`}
+          >
             {body}
           </div>
         );

@@ -10,12 +10,23 @@ const FIRST_SHOWN = 10;
 const MORE_STEP = 100;
 
 /** One outcome-and-reason group of the preview, with the users behind it (and their diffs). */
-export function PreviewGroupCard({ group, names, sampled }: { group: PreviewGroup; names: Names; sampled: boolean }) {
+export function PreviewGroupCard({
+  group,
+  names,
+  sampled,
+  changeSentence,
+}: {
+  group: PreviewGroup;
+  names: Names;
+  sampled: boolean;
+  /** What happens to the users of the `change` group, e.g. "Will be invited by e-mail." */
+  changeSentence: string;
+}) {
   const [shown, setShown] = useState(FIRST_SHOWN);
   const [open, setOpen] = useState(group.outcome !== 'skip');
   const users = group.users.slice(0, shown);
   const hidden = group.count - users.length;
-  const title = group.reason === null ? 'Will be changed' : reasonSentence(group.reason);
+  const title = group.reason === null ? changeSentence : reasonSentence(group.reason);
   return (
     <section
       data-testid="preview-group"
@@ -48,7 +59,9 @@ export function PreviewGroupCard({ group, names, sampled }: { group: PreviewGrou
             {users.map((user) => (
               <li key={user.userId} className="flex flex-col gap-1.5 px-4 py-2.5" data-user-id={user.userId}>
                 <span className="truncate text-sm text-slate-700">{user.email}</span>
-                {group.outcome === 'change' && <ChangeDiff before={user.before} after={user.after} names={names} />}
+                {group.outcome === 'change' && (
+                  <ChangeDiff before={user.before} after={user.after} names={names} />
+                )}
               </li>
             ))}
           </ul>

@@ -17,11 +17,11 @@ export function PrivilegedConfirmation({
   const id = useId();
   const many = count === 1 ? 'user' : 'users';
   return (
-    <div role="group" aria-labelledby={`${id}-title`} className="rounded-lg border border-amber-300 bg-amber-50 p-4">
-      <p id={`${id}-title`} className="text-sm font-semibold text-amber-900">
+    <fieldset className="rounded-lg border border-amber-300 bg-amber-50 p-4">
+      <legend className="float-left text-sm font-semibold text-amber-900">
         {formatCount(count)} {many} will become {count === 1 ? 'an administrator' : 'administrators'}
-      </p>
-      <p className="mt-1 text-sm text-amber-900/80">
+      </legend>
+      <p className="clear-left pt-1 text-sm text-amber-900/80">
         Administrators reach the Admin module and can change every user of the platform. To confirm, type{' '}
         <strong className="font-semibold text-amber-950">{count}</strong> below.
       </p>
@@ -36,6 +36,6 @@ export function PrivilegedConfirmation({
         onChange={(e) => onChange(e.target.value)}
         className="mt-1 h-9 w-32 rounded-md border border-amber-300 bg-white px-3 text-sm tabular-nums focus:border-amber-500 focus:outline-none focus:ring-2 focus:ring-amber-500/30"
       />
-    </div>
+    </fieldset>
   );
 }

@@ -4,7 +4,13 @@ import { useTRPC } from '../lib/trpc';
 import { SearchSelect } from './SearchSelect';
 
 /** "Role to assign": every role of the tenant, searchable by name. */
-export function RolePicker({ roleId, onChange }: { roleId: string | null; onChange: (roleId: string) => void }) {
+export function RolePicker({
+  roleId,
+  onChange,
+}: {
+  roleId: string | null;
+  onChange: (roleId: string) => void;
+}) {
   const trpc = useTRPC();
   const roles = useQuery(trpc.roles.list.queryOptions(undefined, { staleTime: 300_000 }));
   const [query, setQuery] = useState('');

@@ -1,5 +1,5 @@
 import { Popover } from 'radix-ui';
-import { type KeyboardEvent, type ReactNode, useEffect, useId, useState } from 'react';
+import { type KeyboardEvent, type ReactNode, useId, useState } from 'react';
 
 export type SearchOption = { id: string; label: string; detail?: string | undefined; aside?: ReactNode };
 
@@ -27,7 +27,8 @@ export function SearchSelect(props: Props) {
   const [active, setActive] = useState(0);
   const listId = useId();
   const labelId = useId();
-  useEffect(() => setActive(0), [options]);
+  // The highlighted option, kept within the options as they change with the search.
+  const current = Math.max(0, Math.min(active, options.length - 1));
 
   const pick = (id: string) => {
     props.onSelect(id);
@@ -37,10 +38,10 @@ export function SearchSelect(props: Props) {
     if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
       event.preventDefault();
       const step = event.key === 'ArrowDown' ? 1 : -1;
-      setActive((i) => Math.max(0, Math.min(options.length - 1, i + step)));
+      setActive(Math.max(0, Math.min(options.length - 1, current + step)));
     } else if (event.key === 'Enter') {
       event.preventDefault();
-      const option = options[active];
+      const option = options[current];
       if (option) pick(option.id);
     }
   };
@@ -64,7 +65,12 @@ export function SearchSelect(props: Props) {
           ) : (
             <span className="text-slate-400">{props.placeholder}</span>
           )}
-          <svg aria-hidden viewBox="0 0 20 20" className="h-4 w-4 shrink-0 text-slate-400" fill="currentColor">
+          <svg
+            aria-hidden
+            viewBox="0 0 20 20"
+            className="h-4 w-4 shrink-0 text-slate-400"
+            fill="currentColor"
+          >
             <path d="M5.3 7.3a1 1 0 0 1 1.4 0L10 10.6l3.3-3.3a1 1 0 1 1 1.4 1.4l-4 4a1 1 0 0 1-1.4 0l-4-4a1 1 0 0 1 0-1.4Z" />
           </svg>
         </Popover.Trigger>
@@ -82,10 +88,13 @@ export function SearchSelect(props: Props) {
                 aria-label={props.searchLabel}
                 aria-expanded
                 aria-controls={listId}
-                aria-activedescendant={options[active] ? `${listId}-${options[active].id}` : undefined}
+                aria-activedescendant={options[current] ? `${listId}-${options[current].id}` : undefined}
                 placeholder={props.searchLabel}
                 value={props.query}
-                onChange={(e) => props.onQueryChange(e.target.value)}
+                onChange={(e) => {
+                  setActive(0);
+                  props.onQueryChange(e.target.value);
+                }}
                 onKeyDown={onKeyDown}
                 className="h-9 w-full rounded-md border border-slate-200 px-3 text-sm placeholder:text-slate-400 focus:border-brand-500 focus:outline-none"
               />
@@ -107,12 +116,14 @@ export function SearchSelect(props: Props) {
                     onClick={() => pick(option.id)}
                     onKeyDown={() => {}}
                     className={`flex cursor-pointer items-center justify-between gap-3 rounded-md px-3 py-2 text-sm ${
-                      index === active ? 'bg-slate-100' : ''
+                      index === current ? 'bg-slate-100' : ''
                     }`}
                   >
                     <span className="min-w-0">
                       <span className="block truncate font-medium text-slate-800">{option.label}</span>
-                      {option.detail && <span className="block truncate text-xs text-slate-500">{option.detail}</span>}
+                      {option.detail && (
+                        <span className="block truncate text-xs text-slate-500">{option.detail}</span>
+                      )}
                     </span>
                     <span className="flex shrink-0 items-center gap-2">
                       {option.aside}

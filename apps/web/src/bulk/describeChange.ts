@@ -23,7 +23,7 @@ const strings = (value: unknown): string[] =>
 function dateText(value: unknown): string {
   if (value instanceof Date) return formatDate(value);
   if (typeof value === 'string' && !Number.isNaN(Date.parse(value))) return formatDate(new Date(value));
-  return 'none';
+  return '—';
 }
 
 function statusText(value: unknown): string {

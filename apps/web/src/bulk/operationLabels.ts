@@ -42,9 +42,17 @@ export const PREVIEW_LABELS: Record<Exclude<Outcome, 'failed'>, string> = {
 };
 
 export const OUTCOME_STYLES: Record<Outcome, { badge: string; bar: string; text: string }> = {
-  change: { badge: 'bg-emerald-50 text-emerald-700 ring-emerald-200', bar: 'bg-emerald-500', text: 'text-emerald-700' },
+  change: {
+    badge: 'bg-emerald-50 text-emerald-700 ring-emerald-200',
+    bar: 'bg-emerald-500',
+    text: 'text-emerald-700',
+  },
   skip: { badge: 'bg-slate-100 text-slate-600 ring-slate-200', bar: 'bg-slate-400', text: 'text-slate-600' },
-  blocked: { badge: 'bg-amber-50 text-amber-800 ring-amber-200', bar: 'bg-amber-500', text: 'text-amber-800' },
+  blocked: {
+    badge: 'bg-amber-50 text-amber-800 ring-amber-200',
+    bar: 'bg-amber-500',
+    text: 'text-amber-800',
+  },
   failed: { badge: 'bg-rose-50 text-rose-700 ring-rose-200', bar: 'bg-rose-500', text: 'text-rose-700' },
 };
 
@@ -62,9 +70,21 @@ export const OPERATION_DESCRIPTIONS: Record<BulkOperation['kind'], string> = {
     'Copies module access, scope and cross-functional rights from one user. Role, status and functional authorizations (projects, activities, sub-budgets) are not touched.',
   invite: 'Users who were never invited receive an invitation e-mail with a link valid for 7 days.',
   resend_invitation: 'Pending invitations are sent again with a new link; the previous link stops working.',
-  cancel_invitation: 'Pending invitations are cancelled: their links stop working and the users return to Created.',
+  cancel_invitation:
+    'Pending invitations are cancelled: their links stop working and the users return to Created.',
   deactivate:
     'Users can no longer sign in; their sessions and API tokens are revoked. Their data is kept and they can be reactivated.',
   reactivate:
     'Deactivated users can sign in again — or return to Created if they never accepted an invitation.',
+};
+
+/** The title of the preview's `change` group: what happens to those users. */
+export const CHANGE_SENTENCES: Record<BulkOperation['kind'], string> = {
+  assign_role: 'Will get this role.',
+  copy_access: 'Will get the copied access and authorizations.',
+  invite: 'Will be invited by e-mail.',
+  resend_invitation: 'Will receive a new invitation e-mail.',
+  cancel_invitation: 'Will have their invitation cancelled.',
+  deactivate: 'Will be deactivated and signed out.',
+  reactivate: 'Will be reactivated.',
 };

@@ -42,7 +42,10 @@ export function planUserFromRow(row: UserRow): PlanUser {
     access: {
       modules: modulesOf(row.moduleAccess),
       scope: row.scope,
-      rights: row.rights.flatMap((right): Right[] => oneOf(RIGHTS, right) ?? []),
+      rights: row.rights.flatMap((right): Right[] => {
+        const known = oneOf(RIGHTS, right);
+        return known ? [known] : [];
+      }),
     },
     invitation:
       invitation?.lastSentAt && invitation.expiresAt

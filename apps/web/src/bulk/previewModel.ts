@@ -53,9 +53,8 @@ export function previewInBrowser(
   context: PlanContext,
 ): Preview {
   const { outcomes } = planBulkOperation(operation, users, context);
-  const emails = new Map(users.map((u) => [u.id, u.email]));
   const groups = new Map<string, PreviewGroup>();
-  for (const o of outcomes) {
+  for (const [i, o] of outcomes.entries()) {
     const reason = o.outcome === 'change' ? null : o.reason;
     const key = groupKey(o.outcome, reason);
     let group = groups.get(key);
@@ -64,7 +63,9 @@ export function previewInBrowser(
       groups.set(key, group);
     }
     group.count += 1;
-    const email = emails.get(o.userId) ?? '';
+    // The rule decides users in order, one outcome each: the i-th outcome is the i-th user's.
+    const user = users[i];
+    const email = user?.id === o.userId ? user.email : '';
     group.users.push(
       o.outcome === 'change'
         ? { userId: o.userId, email, before: o.before, after: o.after }

@@ -70,7 +70,13 @@ function usePlanContext(operation: BulkOperation | null, sourceRow: UserRow | nu
  * The preview of an operation on a selection: decided instantly in the browser by the domain rule
  * when every selected user is loaded, else by `bulk.preview` (counts and samples per group).
  */
-export function useBulkPreview({ operation, selection, planUsers, sourceRow, selectionKey }: Input): BulkPreviewState {
+export function useBulkPreview({
+  operation,
+  selection,
+  planUsers,
+  sourceRow,
+  selectionKey,
+}: Input): BulkPreviewState {
   const client = useTRPCClient();
   const context = usePlanContext(planUsers ? operation : null, sourceRow);
   const inBrowser = useMemo(() => {
@@ -90,7 +96,8 @@ export function useBulkPreview({ operation, selection, planUsers, sourceRow, sel
     staleTime: 30_000,
   });
 
-  if (!operation) return { preview: undefined, tookMs: undefined, pending: false, error: null, retry: () => {} };
+  if (!operation)
+    return { preview: undefined, tookMs: undefined, pending: false, error: null, retry: () => {} };
   if (planUsers) {
     return {
       preview: inBrowser?.preview,

@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import { Button } from '../components/Button';
 import { formatCount } from '../lib/format';
 import { type SelectionState, selectedCount, toSelection } from './selection';
@@ -15,6 +16,7 @@ export function SelectionBar({
   counting,
   onSelectAllMatching,
   onClear,
+  children,
 }: {
   totalExact: boolean;
   counting: boolean;
@@ -24,6 +26,8 @@ export function SelectionBar({
   total: number;
   onSelectAllMatching: () => void;
   onClear: () => void;
+  /** What can be done with the selection (the "Mass operation" drop-down). */
+  children?: ReactNode;
 }) {
   const count = selectedCount(selection);
   if (count === 0) return null;
@@ -37,6 +41,7 @@ export function SelectionBar({
       <span className="font-semibold" data-testid="selected-count">
         {formatCount(count)} selected
       </span>
+      {children}
       {selection.mode === 'filter' ? (
         <span>All {formatCount(count)} users matching this filter are selected.</span>
       ) : allLoadedSelected && total > loadedCount ? (

@@ -1,20 +1,33 @@
-import type { UserSort, UsersFilter } from '@roster/domain';
+import type { BulkOperation, UserSort, UsersFilter } from '@roster/domain';
 import { keepPreviousData, useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useSearchParams } from 'react-router';
+import { MassOperationMenu } from '../bulk/MassOperationMenu';
+import { MassOperationSheet } from '../bulk/MassOperationSheet';
+import { planUsersForIds } from '../bulk/planUsersFromRows';
 import { Button } from '../components/Button';
 import { PageHeader } from '../components/PageHeader';
 import { Spinner } from '../components/Spinner';
 import { formatCount } from '../lib/format';
 import { errorMessage, useTRPC } from '../lib/trpc';
 import { SelectionBar } from './SelectionBar';
-import { emptySelection, type SelectionState, selectAllMatching, toggleLoaded, toggleRow } from './selection';
+import {
+  emptySelection,
+  type SelectionState,
+  selectAllMatching,
+  selectedCount,
+  toggleLoaded,
+  toggleRow,
+  toSelection,
+} from './selection';
 import { UserDrawer } from './UserDrawer';
 import { UsersTable } from './UsersTable';
 import { UsersToolbar } from './UsersToolbar';
 import { paramsFromView, viewFromParams } from './urlState';
 
 export const USERS_PAGE_SIZE = 100;
+/** The URL parameter naming the bulk operation whose progress and results are shown. */
+const OPERATION_PARAM = 'operation';
 
 function useNow(intervalMs = 60_000) {
   const [now, setNow] = useState(() => new Date());
@@ -34,6 +47,9 @@ export function UsersPage() {
   const [selection, setSelection] = useState<SelectionState>(emptySelection);
   const [openUserId, setOpenUserId] = useState<string | null>(null);
   const now = useNow();
+  const [massKind, setMassKind] = useState<BulkOperation['kind'] | null>(null);
+  const [massSession, setMassSession] = useState(0);
+  const operationId = params.get(OPERATION_PARAM);
 
   const list = useInfiniteQuery(
     trpc.users.list.infiniteQueryOptions(
@@ -59,7 +75,26 @@ export function UsersPage() {
   }, [filterKey]);
 
   const setView = useCallback(
-    (filter: UsersFilter, sort: UserSort) => setParams(paramsFromView({ filter, sort }), { replace: true }),
+    (filter: UsersFilter, sort: UserSort) =>
+      setParams(
+        (current) => {
+          const next = paramsFromView({ filter, sort });
+          const operation = current.get(OPERATION_PARAM);
+          if (operation) next.set(OPERATION_PARAM, operation);
+          return next;
+        },
+        { replace: true },
+      ),
+    [setParams],
+  );
+  const setOperationParam = useCallback(
+    (id: string | null) =>
+      setParams((current) => {
+        const next = new URLSearchParams(current);
+        if (id) next.set(OPERATION_PARAM, id);
+        else next.delete(OPERATION_PARAM);
+        return next;
+      }),
     [setParams],
   );
   const onFilter = useCallback((filter: UsersFilter) => setView(filter, view.sort), [setView, view.sort]);
@@ -74,6 +109,32 @@ export function UsersPage() {
   const allLoadedSelected =
     selection.mode === 'ids' && loadedIds.length > 0 && loadedIds.every((id) => selection.ids.has(id));
   const filtered = Object.keys(view.filter).length > 0;
+
+  // The mass operation acts on the selection as it is when the panel opens (the panel is modal).
+  const bulkSelection = useMemo(() => toSelection(selection), [selection]);
+  const rowsById = useMemo(() => new Map(rows.map((r) => [r.id, r])), [rows]);
+  const planUsers = useMemo(
+    () => (massKind && 'ids' in bulkSelection ? planUsersForIds(bulkSelection.ids, rowsById) : null),
+    [massKind, bulkSelection, rowsById],
+  );
+  const count = selectedCount(selection);
+  const chooseOperation = (kind: BulkOperation['kind']) => {
+    setMassSession((n) => n + 1);
+    setMassKind(kind);
+  };
+  const onApplied = (id: string) => {
+    setMassKind(null);
+    setSelection(emptySelection);
+    setOperationParam(id);
+  };
+  const closeMassOperation = () => {
+    setMassKind(null);
+    setOperationParam(null);
+  };
+  const onOperationFinished = useCallback(
+    () => void queryClient.invalidateQueries({ queryKey: trpc.users.pathKey() }),
+    [queryClient, trpc],
+  );
 
   return (
     <div className="flex h-full flex-col">
@@ -96,7 +157,9 @@ export function UsersPage() {
           counting={selectAll.isPending}
           onSelectAllMatching={() => selectAll.mutate(view.filter)}
           onClear={() => setSelection(emptySelection)}
-        />
+        >
+          <MassOperationMenu onChoose={chooseOperation} />
+        </SelectionBar>
         {list.isPending ? (
           <div className="flex flex-1 items-center justify-center rounded-xl border border-slate-200 bg-white">
             <Spinner label="Loading users…" />
@@ -141,6 +204,21 @@ export function UsersPage() {
         )}
       </div>
       <UserDrawer userId={openUserId} onClose={() => setOpenUserId(null)} now={now} />
+      <MassOperationSheet
+        kind={massKind}
+        operationId={operationId}
+        selection={bulkSelection}
+        selectionLabel={
+          selection.mode === 'filter'
+            ? `All ${formatCount(count)} users matching this filter`
+            : `${formatCount(count)} selected ${count === 1 ? 'user' : 'users'}`
+        }
+        planUsers={planUsers}
+        selectionKey={String(massSession)}
+        onApplied={onApplied}
+        onFinished={onOperationFinished}
+        onClose={closeMassOperation}
+      />
     </div>
   );
 }

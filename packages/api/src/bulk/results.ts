@@ -11,6 +11,8 @@ export const bulkResultsInputSchema = z
     /** The position after which the page starts (from `nextCursor`). */
     cursor: z.number().int().min(0).optional(),
     limit: z.number().int().min(1).max(1000).optional(),
+    /** Sent by tRPC's infinite queries; pages only go forward. */
+    direction: z.enum(['forward', 'backward']).optional(),
   })
   .strict();
 

@@ -67,8 +67,8 @@ export async function runOperation(
     .innerJoin(users, eq(users.id, bulkOperations.actorId))
     .where(eq(bulkOperations.id, id));
   if (!row) return;
-  const params: BulkOperation = bulkOperationSchema.parse(row.params);
   try {
+    const params: BulkOperation = bulkOperationSchema.parse(row.params);
     const { role, source, invitationTtlMs, actorId } = await loadPlanContext(
       db,
       params,

@@ -1,7 +1,7 @@
 import { bulkOperations } from '@roster/db';
 import { bulkOperationSchema, DomainError, selectionSchema } from '@roster/domain';
 import type { TRPCRouterRecord } from '@trpc/server';
-import { and, desc, eq, inArray, lt } from 'drizzle-orm';
+import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { selectOperations, toOperationView } from '../bulk/operationView';
 import { previewBulkOperation } from '../bulk/previewBulkOperation';
@@ -41,22 +41,34 @@ export const bulkRouter = {
     .input(
       z
         .object({
-          cursor: z.string().datetime().optional(),
+          /** `<createdAt ISO>|<id>` of the last operation of the previous page. */
+          cursor: z.string().max(100).optional(),
           limit: z.number().int().min(1).max(200).optional(),
+          /** Sent by tRPC's infinite queries; pages only go forward. */
+          direction: z.enum(['forward', 'backward']).optional(),
         })
         .strict()
         .optional(),
     )
     .query(async ({ ctx, input }) => {
       const limit = input?.limit ?? 50;
+      const [at, id] = input?.cursor?.split('|') ?? [];
+      if (input?.cursor && (!at || !id || Number.isNaN(Date.parse(at)) || !z.uuid().safeParse(id).success)) {
+        throw new DomainError('invalid_cursor');
+      }
       const rows = await selectOperations(ctx.db)
-        .where(input?.cursor ? lt(bulkOperations.createdAt, new Date(input.cursor)) : undefined)
-        .orderBy(desc(bulkOperations.createdAt))
+        .where(
+          at && id
+            ? sql`(${bulkOperations.createdAt}, ${bulkOperations.id}) < (${at}::timestamptz, ${id}::uuid)`
+            : undefined,
+        )
+        .orderBy(desc(bulkOperations.createdAt), desc(bulkOperations.id))
         .limit(limit + 1);
       const page = rows.slice(0, limit);
+      const last = page.at(-1);
       return {
         items: page.map(toOperationView),
-        nextCursor: rows.length > limit ? (page.at(-1)?.createdAt.toISOString() ?? null) : null,
+        nextCursor: rows.length > limit && last ? `${last.createdAt.toISOString()}|${last.id}` : null,
       };
     }),
 

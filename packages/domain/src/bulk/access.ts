@@ -8,7 +8,39 @@ export type UserAccess = {
   rights: readonly Right[];
 };
 
-const sorted = <T extends string>(values: Iterable<T>): T[] => [...new Set(values)].sort();
+/** Ascending and without repeats; lists that already are (as the database returns them) are kept. */
+function sorted<T extends string>(values: readonly T[]): readonly T[] {
+  for (let i = 1; i < values.length; i++) {
+    const previous = values[i - 1];
+    const current = values[i];
+    if (previous === undefined || current === undefined || previous >= current)
+      return [...new Set(values)].sort();
+  }
+  return values;
+}
+
+/** The union of two ascending lists without repeats, in one pass. */
+function union<T extends string>(a: readonly T[], b: readonly T[]): readonly T[] {
+  const result: T[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    const x = a[i];
+    const y = b[j];
+    if (y === undefined || (x !== undefined && x < y)) {
+      if (x !== undefined) result.push(x);
+      i++;
+    } else if (x === undefined || y < x) {
+      result.push(y);
+      j++;
+    } else {
+      result.push(x);
+      i++;
+      j++;
+    }
+  }
+  return result;
+}
 
 /** The same access written the same way, so two can be compared. */
 export function normalizeAccess(access: UserAccess): UserAccess {
@@ -20,9 +52,12 @@ export function normalizeAccess(access: UserAccess): UserAccess {
   return { modules, scope: sorted(access.scope), rights: sorted(access.rights) };
 }
 
-/** `replace`: the source's access; `merge`: the higher level of each module, the union of the rest. */
+/**
+ * `replace`: the source's access; `merge`: the higher level of each module, the union of the rest.
+ * Both inputs normalised; so is the result.
+ */
 export function combineAccess(target: UserAccess, source: UserAccess, mode: 'replace' | 'merge'): UserAccess {
-  if (mode === 'replace') return normalizeAccess(source);
+  if (mode === 'replace') return source;
   const modules: Partial<Record<Module, GrantedAccessLevel>> = {};
   for (const module of MODULES) {
     const a = target.modules[module];
@@ -30,11 +65,7 @@ export function combineAccess(target: UserAccess, source: UserAccess, mode: 'rep
     const higher = a && b ? (accessAtLeast(a, b) ? a : b) : (a ?? b);
     if (higher) modules[module] = higher;
   }
-  return normalizeAccess({
-    modules,
-    scope: [...target.scope, ...source.scope],
-    rights: [...target.rights, ...source.rights],
-  });
+  return { modules, scope: union(target.scope, source.scope), rights: union(target.rights, source.rights) };
 }
 
 const sameList = (a: readonly string[], b: readonly string[]) =>
@@ -42,13 +73,11 @@ const sameList = (a: readonly string[], b: readonly string[]) =>
 const sameModules = (a: UserAccess['modules'], b: UserAccess['modules']) =>
   MODULES.every((m) => a[m] === b[m]);
 
-/** The parts of `after` that differ from `before` (both normalised), each with its old value. */
+/** The parts of `after` that differ from `before`, each with its old value. Both must be normalised. */
 export function accessDiff(
-  before: UserAccess,
-  after: UserAccess,
+  b: UserAccess,
+  a: UserAccess,
 ): { before: Partial<UserAccess>; after: Partial<UserAccess> } | null {
-  const b = normalizeAccess(before);
-  const a = normalizeAccess(after);
   const diff: { before: Partial<UserAccess>; after: Partial<UserAccess> } = { before: {}, after: {} };
   if (!sameModules(b.modules, a.modules)) {
     diff.before.modules = b.modules;

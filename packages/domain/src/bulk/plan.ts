@@ -1,6 +1,9 @@
 import type { UserStatus } from '../catalog';
 import { DomainError } from '../errors';
-import { accessDiff, combineAccess, type UserAccess } from './access';
+import { accessDiff, combineAccess, normalizeAccess, type UserAccess } from './access';
+
+const EMPTY_ACCESS: UserAccess = { modules: {}, scope: [], rights: [] };
+
 import type { BulkOperation } from './operations';
 import type { BlockedReason, SkipReason } from './reasons';
 
@@ -90,6 +93,8 @@ export function planBulkOperation(
     outcomes.push({ userId: user.id, outcome: 'change', before, after });
   };
 
+  // Normalised once, not once per user: the copy is compared with every target.
+  const sourceAccess = context.source ? normalizeAccess(context.source.access) : EMPTY_ACCESS;
   for (const user of users) {
     switch (operation.kind) {
       case 'assign_role': {
@@ -106,10 +111,8 @@ export function planBulkOperation(
           skip(user, 'is_source');
           break;
         }
-        const diff = accessDiff(
-          user.access,
-          combineAccess(user.access, source.access, operation.mode ?? 'replace'),
-        );
+        const before = normalizeAccess(user.access);
+        const diff = accessDiff(before, combineAccess(before, sourceAccess, operation.mode ?? 'replace'));
         if (!diff) skip(user, 'same_access');
         else change(user, diff.before, diff.after);
         break;

@@ -1,0 +1,114 @@
+import type { BulkOperation, PlanUser, Selection } from '@roster/domain';
+import { useMutation } from '@tanstack/react-query';
+import { useMemo, useState } from 'react';
+import { Button } from '../components/Button';
+import { formatCount } from '../lib/format';
+import { errorCode, errorMessage, useTRPC } from '../lib/trpc';
+import { BulkPreview } from './BulkPreview';
+import { newOperationId } from './newOperationId';
+import { OperationFields } from './OperationFields';
+import { newDraft, operationFromDraft, withInvitationMessage } from './operationDraft';
+import { CHANGE_SENTENCES } from './operationLabels';
+import { PrivilegedConfirmation } from './PrivilegedConfirmation';
+import { useBulkPreview } from './useBulkPreview';
+import { useNames } from './useNames';
+
+type Props = {
+  kind: BulkOperation['kind'];
+  selection: Selection;
+  /** Every selected user when all are loaded (the instant preview); else null (server preview). */
+  planUsers: readonly PlanUser[] | null;
+  selectionKey: string;
+  onApplied: (operationId: string) => void;
+  onCancel: () => void;
+};
+
+/**
+ * The chosen operation before it runs: its own field, the preview, the typed confirmation when
+ * users would become administrators, and Apply (`bulk.execute`).
+ */
+export function MassOperationForm({ kind, selection, planUsers, selectionKey, onApplied, onCancel }: Props) {
+  const trpc = useTRPC();
+  const names = useNames();
+  const [draft, setDraft] = useState(() => newDraft(kind));
+  const [message, setMessage] = useState('');
+  const [typed, setTyped] = useState('');
+  const operation = useMemo(() => operationFromDraft(draft), [draft]);
+  const state = useBulkPreview({ operation, selection, planUsers, sourceRow: draft.source, selectionKey });
+  const preview = state.preview;
+
+  // One id per distinct request: retrying the same Apply (e.g. after a lost answer) cannot run twice.
+  const [attempt, setAttempt] = useState<{ key: string; id: string } | null>(null);
+  const execute = useMutation(
+    trpc.bulk.execute.mutationOptions({ onSuccess: (applied) => onApplied(applied.id) }),
+  );
+
+  const privileged = (preview?.becomeAdministrators ?? 0) > 0;
+  const confirmed = !privileged || typed.trim() === String(preview?.becomeAdministrators);
+  const changes = preview?.counts.change ?? 0;
+  const canApply = operation !== null && preview !== undefined && !state.error && changes > 0 && confirmed;
+
+  const apply = () => {
+    if (!operation || !canApply) return;
+    const request = withInvitationMessage(operation, message);
+    const key = JSON.stringify([request, privileged]);
+    const id = attempt?.key === key ? attempt.id : newOperationId();
+    setAttempt({ key, id });
+    execute.mutate({
+      operationId: id,
+      operation: request,
+      selection,
+      ...(privileged ? { confirmPrivileged: true } : {}),
+    });
+  };
+
+  const refused = execute.error;
+  return (
+    <>
+      <div className="flex min-h-0 flex-1 flex-col gap-5 overflow-y-auto px-6 py-5">
+        <OperationFields draft={draft} onChange={setDraft} message={message} onMessageChange={setMessage} />
+        {operation ? (
+          <section aria-label="Preview" className="flex flex-col gap-3">
+            <h3 className="text-xs font-semibold uppercase tracking-wide text-slate-500">Preview</h3>
+            <BulkPreview state={state} names={names} changeSentence={CHANGE_SENTENCES[kind]} />
+          </section>
+        ) : (
+          <p className="rounded-lg border border-dashed border-slate-300 p-6 text-center text-sm text-slate-500">
+            {kind === 'assign_role'
+              ? 'Choose the role to assign to see what would change.'
+              : 'Choose the user to copy from to see what would change.'}
+          </p>
+        )}
+        {privileged && preview && (
+          <PrivilegedConfirmation count={preview.becomeAdministrators} value={typed} onChange={setTyped} />
+        )}
+      </div>
+      <footer className="flex items-center gap-3 border-t border-slate-200 bg-slate-50 px-6 py-4">
+        <div className="min-w-0 flex-1 text-sm">
+          {refused ? (
+            <p role="alert" className="text-red-700">
+              {errorMessage(refused)}
+              {errorCode(refused) === 'selection_changed' && ' Close this panel and select the users again.'}
+            </p>
+          ) : preview ? (
+            <p className="text-slate-600">
+              {changes === 0
+                ? 'Nothing would change for these users.'
+                : `${formatCount(changes)} of ${formatCount(preview.total)} ${preview.total === 1 ? 'user' : 'users'} will change.`}
+            </p>
+          ) : null}
+        </div>
+        <Button variant="secondary" onClick={onCancel}>
+          Cancel
+        </Button>
+        <Button
+          variant={kind === 'deactivate' ? 'danger' : 'primary'}
+          disabled={!canApply || execute.isPending}
+          onClick={apply}
+        >
+          {execute.isPending ? 'Applying…' : 'Apply'}
+        </Button>
+      </footer>
+    </>
+  );
+}

@@ -1,0 +1,118 @@
+import { type BulkOperation, OPERATION_LABELS, type PlanUser, type Selection } from '@roster/domain';
+import { useQuery } from '@tanstack/react-query';
+import { Dialog } from 'radix-ui';
+import { type ReactNode, useRef } from 'react';
+import { Link } from 'react-router';
+import { Button } from '../components/Button';
+import { useTRPC } from '../lib/trpc';
+import { MassOperationForm } from './MassOperationForm';
+import { OperationView } from './OperationView';
+import { kindLabel, OPERATION_DESCRIPTIONS } from './operationLabels';
+
+type Props = {
+  /** The operation being prepared (the form), if any. */
+  kind: BulkOperation['kind'] | null;
+  /** The operation applied (its progress and results), if any: it comes from the URL. */
+  operationId: string | null;
+  selection: Selection;
+  /** "12 selected users", "All 4,210 users matching this filter". */
+  selectionLabel: string;
+  planUsers: readonly PlanUser[] | null;
+  selectionKey: string;
+  onApplied: (operationId: string) => void;
+  onFinished: () => void;
+  onClose: () => void;
+};
+
+/** The side panel of a mass operation: prepared and previewed, then followed until its results. */
+export function MassOperationSheet(props: Props) {
+  const { kind, operationId } = props;
+  const content = useRef<HTMLDivElement>(null);
+  return (
+    <Dialog.Root
+      open={kind !== null || operationId !== null}
+      onOpenChange={(open) => !open && props.onClose()}
+    >
+      <Dialog.Portal>
+        <Dialog.Overlay className="fixed inset-0 z-30 bg-slate-900/30" />
+        <Dialog.Content
+          ref={content}
+          aria-describedby={undefined}
+          // The panel itself takes focus (Tab reaches its fields), not the first button in it.
+          onOpenAutoFocus={(event) => {
+            event.preventDefault();
+            content.current?.focus();
+          }}
+          className="fixed top-0 right-0 z-40 flex h-full w-full max-w-2xl flex-col bg-slate-50 shadow-2xl focus:outline-none"
+        >
+          {operationId ? (
+            <AppliedOperation id={operationId} onFinished={props.onFinished} />
+          ) : kind ? (
+            <>
+              <SheetHeader title={OPERATION_LABELS[kind]}>
+                <p className="mt-1 text-sm text-slate-600">{OPERATION_DESCRIPTIONS[kind]}</p>
+                <p className="mt-3 inline-flex rounded-full bg-brand-50 px-2.5 py-1 text-xs font-medium text-brand-800 ring-1 ring-brand-200 ring-inset">
+                  {props.selectionLabel}
+                </p>
+              </SheetHeader>
+              <MassOperationForm
+                key={kind}
+                kind={kind}
+                selection={props.selection}
+                planUsers={props.planUsers}
+                selectionKey={props.selectionKey}
+                onApplied={props.onApplied}
+                onCancel={props.onClose}
+              />
+            </>
+          ) : null}
+        </Dialog.Content>
+      </Dialog.Portal>
+    </Dialog.Root>
+  );
+}
+
+function SheetHeader({ title, children }: { title: string; children?: ReactNode }) {
+  return (
+    <header className="flex items-start justify-between gap-4 border-b border-slate-200 bg-white px-6 py-5">
+      <div className="min-w-0">
+        <p className="text-xs font-semibold uppercase tracking-wide text-slate-400">Mass operation</p>
+        <Dialog.Title className="mt-0.5 text-lg font-semibold text-slate-900">{title}</Dialog.Title>
+        {children}
+      </div>
+      <Dialog.Close
+        aria-label="Close"
+        className="rounded-md p-1.5 text-slate-400 hover:bg-slate-100 hover:text-slate-700"
+      >
+        <svg aria-hidden viewBox="0 0 20 20" className="h-5 w-5" fill="currentColor">
+          <path d="M6.28 5.22a.75.75 0 0 0-1.06 1.06L8.94 10l-3.72 3.72a.75.75 0 1 0 1.06 1.06L10 11.06l3.72 3.72a.75.75 0 1 0 1.06-1.06L11.06 10l3.72-3.72a.75.75 0 0 0-1.06-1.06L10 8.94 6.28 5.22Z" />
+        </svg>
+      </Dialog.Close>
+    </header>
+  );
+}
+
+/** After Apply (or on a reload with `?operation=<id>`): the progress, then the results. */
+function AppliedOperation({ id, onFinished }: { id: string; onFinished: () => void }) {
+  const trpc = useTRPC();
+  const operation = useQuery(trpc.bulk.get.queryOptions({ id }, { staleTime: 0 }));
+  return (
+    <>
+      <SheetHeader title={operation.data ? kindLabel(operation.data.kind) : 'Operation'} />
+      <div className="min-h-0 flex-1 overflow-y-auto px-6 py-5">
+        <OperationView id={id} onFinished={onFinished} />
+      </div>
+      <footer className="flex items-center justify-end gap-3 border-t border-slate-200 bg-slate-50 px-6 py-4">
+        <Link
+          to={`/admin/operations/${id}`}
+          className="mr-auto text-sm font-medium text-brand-700 hover:text-brand-900 hover:underline"
+        >
+          Open in Operations
+        </Link>
+        <Dialog.Close asChild>
+          <Button variant="secondary">Close</Button>
+        </Dialog.Close>
+      </footer>
+    </>
+  );
+}

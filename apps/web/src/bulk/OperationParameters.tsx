@@ -1,0 +1,47 @@
+import type { BulkOperationKind } from '@roster/domain';
+import { useQuery } from '@tanstack/react-query';
+import { useTRPC } from '../lib/trpc';
+import { operationOf } from './operationLabels';
+import { useNames } from './useNames';
+
+function SourceUser({ id }: { id: string }) {
+  const trpc = useTRPC();
+  const user = useQuery(trpc.users.get.queryOptions({ id }, { staleTime: 300_000, retry: false }));
+  return <>{user.data?.email ?? (user.isError ? 'a deleted user' : '…')}</>;
+}
+
+/** An operation's parameters in a few words: the role assigned, the user copied from, the message. */
+export function OperationParameters({ kind, params }: { kind: BulkOperationKind; params: unknown }) {
+  const names = useNames();
+  const operation = operationOf(kind, params);
+  switch (operation?.kind) {
+    case 'assign_role':
+      return <span className="block truncate">Role to assign: {names.role(operation.roleId)}</span>;
+    case 'copy_access':
+      return (
+        <span className="block truncate">
+          From <SourceUser id={operation.sourceUserId} /> · {operation.mode === 'merge' ? 'merge' : 'replace'}
+        </span>
+      );
+    case 'invite':
+      return operation.message ? (
+        <span className="block truncate" title={operation.message}>
+          Message: “{operation.message}”
+        </span>
+      ) : (
+        <span className="text-slate-400">No message</span>
+      );
+    default:
+      return <span className="text-slate-400">—</span>;
+  }
+}
+
+/** Whether an operation has parameters worth showing (a role, a source user, a message). */
+export function hasParameters(kind: BulkOperationKind, params: unknown): boolean {
+  const operation = operationOf(kind, params);
+  return (
+    operation?.kind === 'assign_role' ||
+    operation?.kind === 'copy_access' ||
+    (operation?.kind === 'invite' && Boolean(operation.message))
+  );
+}
