@@ -69,7 +69,11 @@ describe('GET /api/bulk-operations/:id/results.csv', () => {
 describe('large selections over HTTP', () => {
   it('a selection of 100,000 ticked users fits in one request', async () => {
     const ids = Array.from({ length: 100_000 }, () => randomUUID());
-    const response = await post('bulk.preview', { operation: { kind: 'deactivate' }, selection: { ids } }, { cookie });
+    const response = await post(
+      'bulk.preview',
+      { operation: { kind: 'deactivate' }, selection: { ids } },
+      { cookie },
+    );
     // Read and checked: these users do not exist (not refused as too large).
     expect(response.status).toBe(404);
     const body = await response.text();
