@@ -11,12 +11,17 @@ export class DataDirLockedError extends Error {
   }
 }
 
+/** The `code` of a Node system error (`EEXIST`, `EPERM`, …). */
+function systemErrorCode(error: unknown): string | undefined {
+  return error instanceof Error && 'code' in error && typeof error.code === 'string' ? error.code : undefined;
+}
+
 function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
   } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
+    return systemErrorCode(error) === 'EPERM';
   }
 }
 
@@ -43,7 +48,7 @@ export function lockDataDir(dataDir: string): () => void {
       process.on('exit', release);
       return release;
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      if (systemErrorCode(error) !== 'EEXIST') throw error;
       const pid = Number.parseInt(readFileSync(lockFile, 'utf8'), 10);
       if (Number.isFinite(pid) && isAlive(pid)) throw new DataDirLockedError(dataDir, pid);
       rmSync(lockFile, { force: true });
