@@ -20,7 +20,8 @@ function planUser(i: number): PlanUser {
     activatedAt: i % 3 ? new Date() : null,
     access: {
       modules: { [MODULES[i % MODULES.length] ?? 'budget']: 'edit', portfolio: 'read' },
-      scope: [`unit-${i % 40}`, `unit-${(i * 7) % 40}`],
+      // Sorted, as the users list returns them.
+      scope: [...new Set([`unit-${String(i % 40).padStart(2, '0')}`, `unit-${String((i * 7) % 40).padStart(2, '0')}`])].sort(),
       rights: i % 5 ? ['buyer'] : [],
     },
     invitation:
