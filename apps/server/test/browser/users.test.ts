@@ -121,9 +121,12 @@ describe('Admin › Users', () => {
     expect('ids' in selection && new Set(selection.ids)).toEqual(new Set(ids));
 
     await page.locator('[data-index="9"]').focus();
+    await page.waitForFunction('document.activeElement?.getAttribute("data-index") === "9"');
     await page.keyboard.press('Space');
     await expect(page.getByTestId('selected-count').textContent()).resolves.toBe('7 selected');
     await page.keyboard.press('ArrowDown');
+    // Focus moves on the next animation frame; a person's next key press comes later than that.
+    await page.waitForFunction('document.activeElement?.getAttribute("data-index") === "10"');
     await page.keyboard.press('Space');
     await expect(page.getByTestId('selected-count').textContent()).resolves.toBe('8 selected');
     await screenshot(page, 'users-selected');
