@@ -177,9 +177,11 @@ export function UsersTable(props: Props) {
       event.preventDefault();
       const next = Math.max(0, Math.min(rows.length - 1, index + (event.key === 'ArrowDown' ? 1 : -1)));
       virtualizer.scrollToIndex(next);
-      requestAnimationFrame(() =>
-        scrollRef.current?.querySelector<HTMLElement>(`[data-index="${next}"]`)?.focus(),
-      );
+      const row = () => scrollRef.current?.querySelector<HTMLElement>(`[data-index="${next}"]`);
+      // The next row is usually rendered already; if not, it is after the scroll.
+      const rendered = row();
+      if (rendered) rendered.focus();
+      else requestAnimationFrame(() => row()?.focus());
     } else if (event.key === 'Enter') {
       props.onOpenUser(id);
     }
