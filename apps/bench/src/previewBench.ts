@@ -21,7 +21,12 @@ function planUser(i: number): PlanUser {
     access: {
       modules: { [MODULES[i % MODULES.length] ?? 'budget']: 'edit', portfolio: 'read' },
       // Sorted, as the users list returns them.
-      scope: [...new Set([`unit-${String(i % 40).padStart(2, '0')}`, `unit-${String((i * 7) % 40).padStart(2, '0')}`])].sort(),
+      scope: [
+        ...new Set([
+          `unit-${String(i % 40).padStart(2, '0')}`,
+          `unit-${String((i * 7) % 40).padStart(2, '0')}`,
+        ]),
+      ].sort(),
       rights: i % 5 ? ['buyer'] : [],
     },
     invitation:
