@@ -184,6 +184,11 @@ describe('bulk.execute, small selections (finished inside the request)', () => {
     const all = await testDb.db.select().from(invitations).where(inArray(invitations.userId, created));
     expect(all.filter((i) => i.status === 'superseded')).toHaveLength(2);
     expect(all.filter((i) => i.status === 'pending').map((i) => i.sentCount)).toEqual([2, 2]);
+    // The resent invitation keeps the message it was sent with.
+    expect(all.filter((i) => i.status === 'pending').map((i) => i.message)).toEqual([
+      'Welcome <b>aboard</b>',
+      'Welcome <b>aboard</b>',
+    ]);
 
     const cancel = await caller.bulk.execute({
       operationId: randomUUID(),

@@ -39,10 +39,11 @@ async function createInvitations(
   db: Db,
   changes: Changed[],
   ctx: ApplyContext,
-  message: string | undefined,
-  sentCounts: Map<string, number>,
+  /** Per user: the message of the invitation and how many times it has been sent with this one. */
+  previous: (userId: string) => { message: string | undefined; sentCount: number },
 ) {
   const rows = changes.map((c) => {
+    const { message, sentCount } = previous(c.userId);
     const token = newSecretToken();
     const expiresAt =
       c.after.invitationExpiresAt ?? new Date(ctx.now.getTime() + ctx.config.invitationTtlDays * 86_400_000);
@@ -58,15 +59,18 @@ async function createInvitations(
       tokenHash: hashToken(token),
       expiresAt,
       to: ctx.emails.get(c.userId) ?? '',
+      message: message ?? null,
+      sentCount,
       ...email,
     };
   });
   await db.execute(sql`
     insert into invitations (id, user_id, token_hash, status, message, expires_at, sent_count, last_sent_at, invited_by, operation_id, created_at)
-    select x.id, x.user_id, x.token_hash, 'pending', ${message ?? null}, x.expires_at::timestamptz, x.sent_count, ${sqlTime(ctx.now)}, ${ctx.actor.id}, ${ctx.operationId}, ${sqlTime(ctx.now)}
+    select x.id, x.user_id, x.token_hash, 'pending', x.message, x.expires_at::timestamptz, x.sent_count, ${sqlTime(ctx.now)}, ${ctx.actor.id}, ${ctx.operationId}, ${sqlTime(ctx.now)}
     from unnest(${uuids(rows.map((r) => r.id))}, ${uuids(rows.map((r) => r.userId))}, ${sql.param(rows.map((r) => r.tokenHash))}::text[],
-      ${sql.param(rows.map((r) => r.expiresAt.toISOString()))}::text[], ${sql.param(rows.map((r) => sentCounts.get(r.userId) ?? 1))}::int[])
-      as x(id, user_id, token_hash, expires_at, sent_count)`);
+      ${sql.param(rows.map((r) => r.expiresAt.toISOString()))}::text[], ${sql.param(rows.map((r) => r.sentCount))}::int[],
+      ${sql.param(rows.map((r) => r.message))}::text[])
+      as x(id, user_id, token_hash, expires_at, sent_count, message)`);
   await db.execute(sql`
     insert into email_outbox (id, "to", subject, text, html, status, invitation_id, operation_id, created_at, next_attempt_at)
     select x.id, x.to, x.subject, x.text, x.html, 'queued', x.invitation_id, ${ctx.operationId}, ${sqlTime(ctx.now)}, ${sqlTime(ctx.now)}
@@ -140,16 +144,20 @@ export async function applyChanges(
       return;
     case 'invite':
       await setStatuses(db, changes, ctx.now);
-      await createInvitations(db, changes, ctx, operation.message, new Map());
+      await createInvitations(db, changes, ctx, () => ({ message: operation.message, sentCount: 1 }));
       return;
     case 'resend_invitation': {
-      const superseded = await queryRows<{ user_id: string; sent_count: number }>(
+      // The new invitation replaces the old one: same message, one more sending.
+      const superseded = await queryRows<{ user_id: string; sent_count: number; message: string | null }>(
         db,
         sql`update invitations set status = 'superseded'
-          where user_id = any(${uuids(ids)}) and status = 'pending' returning user_id, sent_count`,
+          where user_id = any(${uuids(ids)}) and status = 'pending' returning user_id, sent_count, message`,
       );
-      const sentCounts = new Map(superseded.map((row) => [row.user_id, Number(row.sent_count) + 1]));
-      await createInvitations(db, changes, ctx, undefined, sentCounts);
+      const byUser = new Map(superseded.map((row) => [row.user_id, row]));
+      await createInvitations(db, changes, ctx, (userId) => {
+        const old = byUser.get(userId);
+        return { message: old?.message ?? undefined, sentCount: Number(old?.sent_count ?? 0) + 1 };
+      });
       return;
     }
     case 'cancel_invitation':
