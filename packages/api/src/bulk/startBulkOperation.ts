@@ -6,7 +6,6 @@ import { usersFilterCondition } from '../users/usersFilter';
 import { selectOperations, toOperationView } from './operationView';
 import { loadPlanContext } from './planContext';
 import { claimOperation, runOperation } from './runOperation';
-import { BULK_BATCH_SIZE } from './selection';
 
 /** Selections up to this size finish inside the request; larger ones run in the background. */
 export const INLINE_MAX_USERS = 1_000;
@@ -122,7 +121,7 @@ export async function startBulkOperation(
   if (created === false) return getOperation(db, input.operationId);
   if (created <= INLINE_MAX_USERS) {
     const claimed = await claimOperation(db, config, now, input.operationId);
-    if (claimed) await runOperation(db, claimed, config, { batchSize: BULK_BATCH_SIZE });
+    if (claimed) await runOperation(db, claimed, config);
   }
   return getOperation(db, input.operationId);
 }
