@@ -12,7 +12,7 @@ import {
   userScopes,
   users,
 } from '@roster/db';
-import type { GrantedAccessLevel, Module, Right, UserStatus } from '@roster/domain';
+import { type GrantedAccessLevel, MODULES, type Module, type Right, type UserStatus } from '@roster/domain';
 import { and, count, eq, inArray } from 'drizzle-orm';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -85,18 +85,8 @@ async function createUsers(tag: string, fixtures: Record<string, Fixture>): Prom
   return ids;
 }
 
-const MODULE_NAMES: readonly Module[] = [
-  'portfolio',
-  'projects',
-  'resources',
-  'budget',
-  'applications',
-  'contracts',
-  'suppliers',
-  'reporting',
-];
 function moduleOf(name: string): Module {
-  const module = MODULE_NAMES.find((m) => m === name);
+  const module = MODULES.find((m) => m === name);
   if (!module) throw new Error(`unknown module ${name}`);
   return module;
 }

@@ -3,6 +3,11 @@ import { DomainError, type Selection } from '@roster/domain';
 import { and, asc, count, gt, inArray } from 'drizzle-orm';
 import { usersFilterCondition } from '../users/usersFilter';
 
+/** The refusals of a selection as a whole, shared by the preview and the apply. */
+export const unknownSelectedUsers = () =>
+  new DomainError('user_not_found', 'Some selected users do not exist.');
+export const filterMatchesNobody = () => new DomainError('empty_selection', 'No user matches this filter.');
+
 /** Users are loaded, locked and decided in batches of this many. */
 export const BULK_BATCH_SIZE = 10_000;
 
@@ -37,7 +42,7 @@ export async function checkedSelectionBatches(
         .where(inArray(users.id, ids.slice(i, i + batchSize)));
       found += row?.n ?? 0;
     }
-    if (found !== ids.length) throw new DomainError('user_not_found', 'Some selected users do not exist.');
+    if (found !== ids.length) throw unknownSelectedUsers();
     return {
       total: ids.length,
       batches: async function* () {
@@ -48,7 +53,7 @@ export async function checkedSelectionBatches(
   const condition = await usersFilterCondition(db, selection.filter, now);
   const [row] = await db.select({ n: count() }).from(users).where(condition);
   const total = row?.n ?? 0;
-  if (total === 0) throw new DomainError('empty_selection', 'No user matches this filter.');
+  if (total === 0) throw filterMatchesNobody();
   if (total !== selection.expectedCount) throw new DomainError('selection_changed');
   return {
     total,

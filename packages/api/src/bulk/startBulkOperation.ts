@@ -6,6 +6,7 @@ import { usersFilterCondition } from '../users/usersFilter';
 import { selectOperations, toOperationView } from './operationView';
 import { loadPlanContext } from './planContext';
 import { claimOperation, runOperation } from './runOperation';
+import { filterMatchesNobody, unknownSelectedUsers } from './selection';
 
 /** Selections up to this size finish inside the request; larger ones run in the background. */
 export const INLINE_MAX_USERS = 1_000;
@@ -100,7 +101,7 @@ export async function startBulkOperation(
             select count(*)::int as n from items`,
       );
       total = rows[0]?.n ?? 0;
-      if (total !== ids.length) throw new DomainError('user_not_found', 'Some selected users do not exist.');
+      if (total !== ids.length) throw unknownSelectedUsers();
     } else {
       const rows = await queryRows<{ n: number }>(
         tx,
@@ -112,7 +113,7 @@ export async function startBulkOperation(
             select count(*)::int as n from items`,
       );
       total = rows[0]?.n ?? 0;
-      if (total === 0) throw new DomainError('empty_selection', 'No user matches this filter.');
+      if (total === 0) throw filterMatchesNobody();
       if (total !== input.selection.expectedCount) throw new DomainError('selection_changed');
     }
     await tx.update(bulkOperations).set({ total }).where(eq(bulkOperations.id, input.operationId));
