@@ -46,10 +46,26 @@ function requestInfo(req: FastifyRequest): RequestInfo {
   };
 }
 
+/**
+ * The URL as logs may keep it: invitation links carry their secret in the path, and tRPC queries
+ * carry their input (an invitation token, a search) in the query string.
+ */
+export function logSafeUrl(url: string): string {
+  const redacted = url.replace(/\/invite\/[^/?#]+/, '/invite/[redacted]');
+  return redacted.startsWith('/trpc') ? redacted.replace(/\?.*$/, '') : redacted;
+}
+
 export async function buildServer(options: BuildServerOptions) {
   const app = Fastify({
     logger: {
       level: options.logLevel ?? 'info',
+      serializers: {
+        req: (req: { method: string; url: string; ip?: string }) => ({
+          method: req.method,
+          url: logSafeUrl(req.url),
+          remoteAddress: req.ip,
+        }),
+      },
       redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
     },
     bodyLimit: BODY_LIMIT_BYTES,

@@ -49,6 +49,9 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     api: {
       ...defaultApiConfig,
       publicUrl: publicUrl.replace(/\/$/, ''),
+      smtp: env.SMTP_URL
+        ? { url: env.SMTP_URL, from: env.SMTP_FROM ?? 'Roster <no-reply@roster.local>' }
+        : null,
       invitationTtlDays: positiveInt(
         'ROSTER_INVITATION_TTL_DAYS',
         env.ROSTER_INVITATION_TTL_DAYS,

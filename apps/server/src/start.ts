@@ -1,4 +1,4 @@
-import { ensureBootstrapAdmin, startBulkRunner } from '@roster/api';
+import { ensureBootstrapAdmin, smtpTransport, startBulkRunner, startOutboxDelivery } from '@roster/api';
 import { countUsers, createDb, seedUsers } from '@roster/db';
 import { buildServer } from './buildServer';
 import type { ServerConfig } from './config';
@@ -19,7 +19,17 @@ export async function startServer(config: ServerConfig, webDist?: string) {
   const runner = startBulkRunner(handle.db, config.api, {
     onError: (error) => app.log.error({ err: error }, 'bulk operation runner'),
   });
+  const smtp = config.api.smtp;
+  const delivery = smtp
+    ? startOutboxDelivery(handle.db, config.api, smtpTransport(smtp), {
+        onError: (error) => app.log.error({ err: error }, 'e-mail delivery'),
+      })
+    : null;
+  app.log.info(
+    smtp ? 'E-mails are delivered by SMTP' : 'SMTP_URL is not set: e-mails stay in Admin › Outbox',
+  );
   const close = async () => {
+    await delivery?.stop();
     await runner.stop();
     await app.close();
     await handle.close();

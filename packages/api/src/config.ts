@@ -1,15 +1,34 @@
+/** How e-mails leave the outbox: nodemailer's SMTP connection URL and the sender address. */
+export type SmtpConfig = {
+  /** `smtp://user:pass@host:port` or `smtps://…`; TLS options as `?tls.rejectUnauthorized=false`. */
+  url: string;
+  from: string;
+};
+
 export type ApiConfig = {
   /** Where people open the web app; invitation links start with it. */
   publicUrl: string;
+  /** The name of the platform people are invited to, in e-mails and on the acceptance page. */
+  platformName: string;
   sessionTtlDays: number;
   invitationTtlDays: number;
   /** A worker holds a running bulk operation this long without progress; then another takes over. */
   bulkLeaseMs: number;
+  /** Null: e-mails stay in the outbox as `captured`, readable by administrators (SPEC §4). */
+  smtp: SmtpConfig | null;
+  /** Delivery attempts of one e-mail before it is `failed`. */
+  mailMaxAttempts: number;
+  /** The wait after the first failed attempt; it doubles after each further failure. */
+  mailRetryBaseMs: number;
 };
 
 export const defaultApiConfig: ApiConfig = {
   publicUrl: 'http://localhost:3000',
+  platformName: 'Roster',
   sessionTtlDays: 14,
   invitationTtlDays: 7,
   bulkLeaseMs: 30_000,
+  smtp: null,
+  mailMaxAttempts: 5,
+  mailRetryBaseMs: 30_000,
 };

@@ -2,6 +2,8 @@ import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
 import { authRouter } from './routers/auth';
 import { bulkRouter } from './routers/bulk';
 import { catalogRouter } from './routers/catalog';
+import { invitationsRouter } from './routers/invitations';
+import { outboxRouter } from './routers/outbox';
 import { rolesRouter } from './routers/roles';
 import { tokensRouter } from './routers/tokens';
 import { usersRouter } from './routers/users';
@@ -14,6 +16,8 @@ export const appRouter = createTRPCRouter({
   roles: rolesRouter,
   catalog: catalogRouter,
   bulk: bulkRouter,
+  invitations: invitationsRouter,
+  outbox: outboxRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -173,7 +173,7 @@ describe('bulk.execute, small selections (finished inside the request)', () => {
     expect(tooSoon.counts).toMatchObject({ change: 0, skip: 2 });
     await testDb.db
       .update(invitations)
-      .set({ lastSentAt: new Date(Date.now() - 120_000) })
+      .set({ lastSentAt: new Date(NOW.getTime() - 120_000) })
       .where(inArray(invitations.userId, created));
     const resend = await caller.bulk.execute({
       operationId: randomUUID(),

@@ -11,6 +11,7 @@ import {
 import { asc, count, eq } from 'drizzle-orm';
 import { expect } from 'vitest';
 import {
+  type ApiConfig,
   appRouter,
   type Context,
   createCaller,
@@ -83,6 +84,7 @@ export type RowCounts = {
 export type Harness = {
   testDb: TestDb;
   db: Db;
+  config: ApiConfig;
   clock: TestClock;
   passwordHash: string;
   /** Empties the database and puts the clock back to START. */
@@ -110,19 +112,16 @@ export type Harness = {
 
 let userSequence = 0;
 
-export async function createHarness(): Promise<Harness> {
+export async function createHarness(options: { config?: Partial<ApiConfig> } = {}): Promise<Harness> {
   const testDb = await createTestDb();
   const db = testDb.db;
+  const config: ApiConfig = { ...defaultApiConfig, ...options.config };
   const clock = new TestClock();
   const passwordHash = await hashPassword(PASSWORD);
 
   const request: Harness['request'] = async (info = {}) => {
     const cookie = recordCookie();
-    const ctx = await createContext(
-      { db, config: defaultApiConfig, now: clock.now },
-      { ...baseRequest, ...info },
-      cookie,
-    );
+    const ctx = await createContext({ db, config, now: clock.now }, { ...baseRequest, ...info }, cookie);
     return { ctx, caller: createCaller(ctx), cookie };
   };
 
@@ -178,6 +177,7 @@ export async function createHarness(): Promise<Harness> {
   return {
     testDb,
     db,
+    config,
     clock,
     passwordHash,
     reset: async () => {

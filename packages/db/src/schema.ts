@@ -355,6 +355,7 @@ export const emailOutbox = pgTable(
   },
   (t) => [
     index('email_outbox_invitation_id_idx').on(t.invitationId),
-    index('email_outbox_due_idx').on(t.nextAttemptAt).where(sql`${t.status} = 'queued'`),
+    /** What the delivery workers claim: queued messages, and sending ones whose claim ran out. */
+    index('email_outbox_due_idx').on(t.nextAttemptAt).where(sql`${t.status} in ('queued', 'sending')`),
   ],
 );

@@ -25,6 +25,14 @@ export const DOMAIN_ERROR_CODES = {
   operation_not_found: 'NOT_FOUND',
   operation_conflict: 'CONFLICT',
   operation_finished: 'CONFLICT',
+  invitation_malformed: 'BAD_REQUEST',
+  invitation_unknown: 'NOT_FOUND',
+  invitation_expired: 'CONFLICT',
+  invitation_cancelled: 'CONFLICT',
+  invitation_superseded: 'CONFLICT',
+  invitation_used: 'CONFLICT',
+  weak_password: 'BAD_REQUEST',
+  outbox_message_not_found: 'NOT_FOUND',
 } as const;
 
 export type DomainErrorCode = keyof typeof DOMAIN_ERROR_CODES;
@@ -52,6 +60,16 @@ export const DOMAIN_ERROR_MESSAGES: Record<DomainErrorCode, string> = {
   operation_not_found: 'This bulk operation does not exist.',
   operation_conflict: 'This operation id is already used by a different operation.',
   operation_finished: 'This operation has already finished.',
+  invitation_malformed:
+    'This invitation link is incomplete. Open the link from the e-mail again, or copy all of it.',
+  invitation_unknown: 'This invitation link is not valid. Ask your administrator for a new invitation.',
+  invitation_expired: 'This invitation has expired. Ask your administrator to send it again.',
+  invitation_cancelled: 'This invitation was cancelled by an administrator.',
+  invitation_superseded:
+    'A newer invitation was sent to you after this one. Use the link in the most recent e-mail.',
+  invitation_used: 'This invitation was already accepted. Sign in with your e-mail and password.',
+  weak_password: 'Choose a stronger password.',
+  outbox_message_not_found: 'This message is not in the outbox.',
 };
 
 /** The whole request is invalid; thrown by domain and API code, mapped once by the API. */

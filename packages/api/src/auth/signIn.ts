@@ -1,4 +1,4 @@
-import { auditEvents, roles, sessions, signInThrottle, users } from '@roster/db';
+import { auditEvents, roles, signInThrottle, users } from '@roster/db';
 import {
   DomainError,
   isAdministrator,
@@ -8,7 +8,8 @@ import {
 } from '@roster/domain';
 import { eq } from 'drizzle-orm';
 import type { Context } from '../context';
-import { hashToken, newSecretToken, verifyPassword } from './secrets';
+import { openSession } from './openSession';
+import { verifyPassword } from './secrets';
 
 export type SignedInUser = {
   id: string;
@@ -97,12 +98,8 @@ export async function signIn(ctx: Context, input: SignInInput): Promise<SignedIn
     await auditFailure(ctx, input.email, `status_${user.status}`, user.id);
     throw new DomainError(user.status === 'deactivated' ? 'account_deactivated' : 'account_not_active');
   }
-  const token = newSecretToken();
-  const expiresAt = new Date(now.getTime() + ctx.config.sessionTtlDays * 86_400_000);
-  await ctx.db.transaction(async (tx) => {
-    await tx
-      .insert(sessions)
-      .values({ userId: user.id, tokenHash: hashToken(token), createdAt: now, expiresAt });
+  const session = await ctx.db.transaction(async (tx) => {
+    const opened = await openSession(tx, ctx, user.id, now);
     await tx.update(users).set({ lastLoginAt: now }).where(eq(users.id, user.id));
     await tx.delete(signInThrottle).where(eq(signInThrottle.email, input.email));
     await tx.insert(auditEvents).values({
@@ -112,8 +109,9 @@ export async function signIn(ctx: Context, input: SignInInput): Promise<SignedIn
       action: 'auth.sign_in',
       meta: { ip: ctx.request.ip, userAgent: ctx.request.userAgent ?? null },
     });
+    return opened;
   });
-  ctx.cookie.set(token, expiresAt);
+  ctx.cookie.set(session.token, session.expiresAt);
   return {
     id: user.id,
     email: user.email,

@@ -4,7 +4,7 @@ import { sql } from 'drizzle-orm';
 import { v7 as uuidv7 } from 'uuid';
 import { hashToken, newSecretToken } from '../auth/secrets';
 import type { ApiConfig } from '../config';
-import { invitationEmail } from './invitationEmail';
+import { invitationEmail } from '../invitations/invitationEmail';
 
 type Changed = Extract<UserOutcome, { outcome: 'change' }>;
 
@@ -49,6 +49,7 @@ async function createInvitations(
       c.after.invitationExpiresAt ?? new Date(ctx.now.getTime() + ctx.config.invitationTtlDays * 86_400_000);
     const email = invitationEmail({
       inviterName: ctx.actor.name,
+      platformName: ctx.config.platformName,
       link: `${ctx.config.publicUrl}/invite/${token}`,
       expiresAt,
       message,
@@ -73,7 +74,7 @@ async function createInvitations(
       as x(id, user_id, token_hash, expires_at, sent_count, message)`);
   await db.execute(sql`
     insert into email_outbox (id, "to", subject, text, html, status, invitation_id, operation_id, created_at, next_attempt_at)
-    select x.id, x.to, x.subject, x.text, x.html, 'queued', x.invitation_id, ${ctx.operationId}, ${sqlTime(ctx.now)}, ${sqlTime(ctx.now)}
+    select x.id, x.to, x.subject, x.text, x.html, ${ctx.config.smtp ? 'queued' : 'captured'}::outbox_status, x.invitation_id, ${ctx.operationId}, ${sqlTime(ctx.now)}, ${sqlTime(ctx.now)}
     from unnest(${uuids(rows.map(() => uuidv7()))}, ${sql.param(rows.map((r) => r.to))}::text[], ${sql.param(rows.map((r) => r.subject))}::text[],
       ${sql.param(rows.map((r) => r.text))}::text[], ${sql.param(rows.map((r) => r.html))}::text[], ${uuids(rows.map((r) => r.id))})
       as x(id, "to", subject, text, html, invitation_id)`);

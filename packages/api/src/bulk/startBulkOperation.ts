@@ -122,7 +122,8 @@ export async function startBulkOperation(
   if (created === false) return getOperation(db, input.operationId);
   if (created <= INLINE_MAX_USERS) {
     const claimed = await claimOperation(db, config, now, input.operationId);
-    if (claimed) await runOperation(db, claimed, config);
+    // Inside the request, on the request's clock: what the preview showed is what applies.
+    if (claimed) await runOperation(db, claimed, config, { now: () => now });
   }
   return getOperation(db, input.operationId);
 }

@@ -1,0 +1,85 @@
+import { auditEvents, invitations, roles, users } from '@roster/db';
+import {
+  DomainError,
+  type InvitationAcceptInput,
+  isAdministrator,
+  PASSWORD_PROBLEM_MESSAGES,
+  passwordProblems,
+} from '@roster/domain';
+import { eq, sql } from 'drizzle-orm';
+import { openSession } from '../auth/openSession';
+import { hashPassword } from '../auth/secrets';
+import type { SignedInUser } from '../auth/signIn';
+import type { Context } from '../context';
+import { findAcceptableInvitation } from './findInvitation';
+
+/**
+ * Accepting an invitation: the invitee chooses a name and password, becomes `active`, the
+ * invitation becomes `accepted` and the invitee is signed in, all in one transaction on the locked
+ * invitation and user; a link that cannot be accepted changes nothing.
+ */
+export async function acceptInvitation(ctx: Context, input: InvitationAcceptInput): Promise<SignedInUser> {
+  const now = ctx.now();
+  // Checked before the slow password hash, so a dead link answers at once.
+  const preview = await findAcceptableInvitation(ctx.db, input.token, now);
+  const problems = passwordProblems(input.password, {
+    email: preview.invitee.email,
+    firstName: input.firstName,
+    lastName: input.lastName,
+  });
+  if (problems.length) {
+    throw new DomainError('weak_password', problems.map((p) => PASSWORD_PROBLEM_MESSAGES[p]).join(' '));
+  }
+  const passwordHash = await hashPassword(input.password);
+  const { user, session } = await ctx.db.transaction(async (tx) => {
+    const invitation = await findAcceptableInvitation(tx, input.token, now, { lock: true });
+    const userId = invitation.invitee.id;
+    const [user] = await tx
+      .update(users)
+      .set({
+        firstName: input.firstName,
+        lastName: input.lastName,
+        passwordHash,
+        status: 'active',
+        activatedAt: now,
+        lastLoginAt: now,
+        updatedAt: now,
+        version: sql`${users.version} + 1`,
+      })
+      .where(eq(users.id, userId))
+      .returning({ id: users.id, email: users.email, roleId: users.roleId });
+    if (!user) throw new Error('The invited user vanished under its lock');
+    await tx
+      .update(invitations)
+      .set({ status: 'accepted', acceptedAt: now })
+      .where(eq(invitations.id, invitation.id));
+    await tx.insert(auditEvents).values({
+      at: now,
+      actorId: userId,
+      userId,
+      action: 'invitation.accepted',
+      before: {
+        status: 'invited',
+        firstName: invitation.invitee.firstName,
+        lastName: invitation.invitee.lastName,
+      },
+      after: { status: 'active', firstName: input.firstName, lastName: input.lastName },
+      meta: { invitationId: invitation.id, ip: ctx.request.ip },
+    });
+    const [role] = await tx
+      .select({ name: roles.name, isAdmin: roles.isAdmin })
+      .from(roles)
+      .where(eq(roles.id, user.roleId));
+    if (!role) throw new Error('The invited user has no role');
+    return { user: { ...user, role }, session: await openSession(tx, ctx, userId, now) };
+  });
+  ctx.cookie.set(session.token, session.expiresAt);
+  return {
+    id: user.id,
+    email: user.email,
+    firstName: input.firstName,
+    lastName: input.lastName,
+    roleName: user.role.name,
+    isAdmin: isAdministrator({ status: 'active', roleIsAdmin: user.role.isAdmin }),
+  };
+}
