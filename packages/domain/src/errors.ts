@@ -1,3 +1,5 @@
+import { IMPORT_LIMITS } from './imports/limits';
+
 /**
  * Every reason a whole request is refused. The API maps each code to one tRPC error code and passes
  * the code itself on as `data.code`, so clients can rely on it.
@@ -17,6 +19,14 @@ export const DOMAIN_ERROR_CODES = {
   unknown_org_unit: 'BAD_REQUEST',
   unknown_right: 'BAD_REQUEST',
   unknown_source_user: 'BAD_REQUEST',
+  empty_file: 'BAD_REQUEST',
+  no_rows: 'BAD_REQUEST',
+  missing_email_column: 'BAD_REQUEST',
+  duplicate_headers: 'BAD_REQUEST',
+  too_many_rows: 'BAD_REQUEST',
+  file_too_large: 'BAD_REQUEST',
+  not_utf8: 'BAD_REQUEST',
+  unclosed_quote: 'BAD_REQUEST',
   invalid_cursor: 'BAD_REQUEST',
   empty_selection: 'BAD_REQUEST',
   selection_too_large: 'BAD_REQUEST',
@@ -52,6 +62,17 @@ export const DOMAIN_ERROR_MESSAGES: Record<DomainErrorCode, string> = {
   unknown_org_unit: 'This organisation unit does not exist.',
   unknown_right: 'This cross-functional right does not exist.',
   unknown_source_user: 'The user to copy access from does not exist.',
+  empty_file: 'This file is empty.',
+  no_rows: 'This file has a header line but no users under it.',
+  missing_email_column:
+    'This file has no email column. Name the column of e-mail addresses “email”, or choose it in the column mapping.',
+  duplicate_headers:
+    'Several columns of this file are read as the same column. Keep only one of them, or choose which to use in the column mapping.',
+  too_many_rows: `An import holds at most ${IMPORT_LIMITS.maxRows.toLocaleString('en')} users. Split this file into smaller ones.`,
+  file_too_large: `An import file is at most ${IMPORT_LIMITS.maxBytes / (1024 * 1024)} MB. Split this file into smaller ones.`,
+  not_utf8:
+    'This file is not UTF-8 text. In Excel, save it as “CSV UTF-8 (Comma delimited)”; in other tools, choose the UTF-8 encoding.',
+  unclosed_quote: 'A quoted value in this file is never closed. Check its quotation marks.',
   invalid_cursor: 'The page cursor is not valid. Start again from the first page.',
   empty_selection: 'Select at least one user.',
   selection_too_large: 'Too many users are selected for one operation.',

@@ -3,6 +3,7 @@ export * from './bulk';
 export * from './catalog';
 export * from './csv';
 export * from './errors';
+export * from './imports';
 export * from './invitations';
 export * from './outbox';
 export * from './users';

@@ -1,0 +1,7 @@
+export * from './columns';
+export * from './errorsCsv';
+export * from './fileRefusals';
+export * from './limits';
+export * from './reasons';
+export * from './rows';
+export * from './validateImportRows';
