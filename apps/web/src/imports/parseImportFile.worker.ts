@@ -1,0 +1,9 @@
+import { parseImportBytes } from './parseImportBytes';
+import { readParseImportRequest } from './parseImportRequest';
+
+/** Parses a large import file off the main thread, so the page keeps answering while it runs. */
+addEventListener('message', (event: MessageEvent<unknown>) => {
+  const request = readParseImportRequest(event.data);
+  if (!request) return;
+  postMessage(parseImportBytes(request.bytes, request.mapping ? { mapping: request.mapping } : {}));
+});
