@@ -1,51 +1,42 @@
-import { createRosterClient, rosterErrorCode } from '@roster/client';
 import { Command, CommanderError } from 'commander';
-
-/** Exit codes: 0 done, 1 refused or failed, 2 usage error. */
-const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
-
-function clientFromEnv() {
-  const url = process.env.ROSTER_URL;
-  const token = process.env.ROSTER_TOKEN;
-  if (!url || !token) {
-    console.error(
-      'Set ROSTER_URL (e.g. http://localhost:3000) and ROSTER_TOKEN (an API token from Admin › API tokens).',
-    );
-    process.exit(EXIT.usage);
-  }
-  return createRosterClient({ url, token });
-}
+import { EXIT } from './cliErrors';
+import { addBulkCommand } from './commands/bulk';
+import { addUsersCommand } from './commands/users';
+import { addWhoamiCommand } from './commands/whoami';
+import { describeError } from './describeError';
+import { printJson, printNote } from './output';
 
 const program = new Command()
   .name('roster')
-  .description('Administer the users of your Roster tenant from the command line.')
-  .option('--json', 'print machine-readable JSON')
-  .option('--debug', 'print stack traces of errors')
+  .description(
+    'Administer the users of your Roster tenant from the command line.\n' +
+      'Set ROSTER_URL (the server) and ROSTER_TOKEN (an API token from Admin › API tokens).\n' +
+      'Exit codes: 0 done, 1 refused or failed, 2 usage error.',
+  )
+  .option('--json', 'print one JSON document on stdout, for scripts')
+  .option('--debug', 'print the stack trace of an error')
+  .showHelpAfterError('(add --help for usage)')
+  // Subcommands created after this inherit it: commander throws instead of exiting, so the exit
+  // code of a usage error is ours to choose.
   .exitOverride();
 
-program
-  .command('whoami')
-  .description('show who the API token acts for')
-  .action(async () => {
-    const me = await clientFromEnv().auth.me.query();
-    if (!me) {
-      console.error(
-        'The token was not accepted (unknown, revoked or expired). Create a new one in Admin › API tokens.',
-      );
-      process.exit(EXIT.failed);
-    }
-    if (program.opts().json) console.log(JSON.stringify(me));
-    else console.log(`${me.firstName} ${me.lastName} <${me.email}> — ${me.roleName}`);
-  });
+addUsersCommand(program);
+addBulkCommand(program);
+addWhoamiCommand(program);
 
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
   if (error instanceof CommanderError) {
-    process.exit(error.exitCode === 0 ? EXIT.ok : EXIT.usage);
+    // Commander has printed the message (or the help) already.
+    const helpAsked = error.code === 'commander.helpDisplayed' || error.code === 'commander.version';
+    process.exitCode = helpAsked ? EXIT.ok : EXIT.usage;
+  } else {
+    const report = describeError(error, process.env.ROSTER_URL);
+    const { json, debug } = program.opts<{ json?: boolean; debug?: boolean }>();
+    if (json) printJson({ error: { code: report.code, message: report.message } });
+    printNote(report.code === 'usage' ? `error: ${report.message}` : `${report.code}: ${report.message}`);
+    if (debug && error instanceof Error && error.stack) printNote(error.stack);
+    process.exitCode = report.exitCode;
   }
-  const code = rosterErrorCode(error);
-  console.error(code ? `${code}: ${error instanceof Error ? error.message : String(error)}` : String(error));
-  if (program.opts().debug && error instanceof Error) console.error(error.stack);
-  process.exit(EXIT.failed);
 }

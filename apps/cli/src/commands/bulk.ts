@@ -1,0 +1,16 @@
+import type { Command } from 'commander';
+import { addBulkApplyCommands } from './bulkApply';
+import { addBulkListCommand } from './bulkList';
+import { addBulkResultsCommand } from './bulkResults';
+import { addBulkStatusCommand } from './bulkStatus';
+
+/** `roster bulk …`: the seven operations, and the operations already run. */
+export function addBulkCommand(program: Command): void {
+  const bulk = program
+    .command('bulk')
+    .description('bulk operations on users: run one, follow it, read its results, list the history');
+  addBulkApplyCommands(bulk);
+  addBulkStatusCommand(bulk);
+  addBulkResultsCommand(bulk);
+  addBulkListCommand(bulk);
+}

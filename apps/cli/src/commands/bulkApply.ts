@@ -1,0 +1,101 @@
+import { randomUUID } from 'node:crypto';
+import type { BulkOperation, Selection } from '@roster/client';
+import { OPERATION_LABELS } from '@roster/domain';
+import { type Command, Option } from 'commander';
+import { UsageError } from '../cliErrors';
+import { clientFromEnv } from '../clientFromEnv';
+import { confirmApply } from '../confirm';
+import { followProgress } from '../followProgress';
+import { globalOptions } from '../globalOptions';
+import { OPERATION_COMMANDS, type OperationArgs, operationFromArgs } from '../operationArgs';
+import { exitCodeOf, operationReport } from '../operationReport';
+import { plural, printJson, printLine, printNote } from '../output';
+import { previewReport } from '../previewReport';
+import { isUuid, type SelectionArgs, selectionFromArgs } from '../selectionArgs';
+
+type BulkApplyOptions = SelectionArgs &
+  OperationArgs & { dryRun?: boolean; yes?: boolean; operationId?: string };
+
+/** The options only some operations take. */
+const OPERATION_OPTIONS: Partial<Record<BulkOperation['kind'], (command: Command) => void>> = {
+  assign_role: (command) => {
+    command.requiredOption('--role <name>', 'the role to assign, by name');
+  },
+  copy_access: (command) => {
+    command
+      .requiredOption('--source <email>', 'the e-mail of the user whose access is copied')
+      .addOption(
+        new Option('--mode <mode>', 'replace the targets’ access, or merge it with the source’s')
+          .choices(['replace', 'merge'])
+          .default('replace'),
+      );
+  },
+  invite: (command) => {
+    command.option('--message <text>', 'a personal message for the invitation e-mail');
+  },
+};
+
+/**
+ * `roster bulk <operation>`: preview on the server, ask, apply, follow the progress. The same
+ * preview the web app shows, decided by the same rule the apply runs.
+ */
+async function runBulkOperation(kind: BulkOperation['kind'], options: BulkApplyOptions, command: Command) {
+  const { json } = globalOptions(command);
+  if (options.operationId !== undefined && !isUuid(options.operationId)) {
+    throw new UsageError('--operation-id is a UUID.');
+  }
+  const { client } = clientFromEnv();
+  const { operation, title, privileged } = await operationFromArgs(client, kind, options);
+  const selection = await selectionFromArgs(client, options);
+  const preview = await client.bulk.preview.mutate({ operation, selection });
+
+  if (options.dryRun) {
+    if (json) return printJson({ dryRun: true, operation, selection, preview });
+    for (const line of previewReport(title, preview)) printLine(line);
+    printNote('Dry run: nothing was applied.');
+    return;
+  }
+  if (!json) for (const line of previewReport(title, preview)) printLine(line);
+  await confirmApply({
+    yes: options.yes === true,
+    question: `${title}: apply to ${plural(preview.total, 'user')}?`,
+    becomeAdministrators: privileged ? preview.becomeAdministrators : 0,
+  });
+  // The apply checks that the filter still matches the number of users just previewed.
+  const applied: Selection =
+    'filter' in selection ? { ...selection, expectedCount: preview.total } : selection;
+  const started = await client.bulk.execute.mutate({
+    operationId: options.operationId ?? randomUUID(),
+    operation,
+    selection: applied,
+    confirmPrivileged: privileged || undefined,
+  });
+  const finished = await followProgress(client, started, { title, json });
+  process.exitCode = exitCodeOf(finished);
+  if (json) return printJson({ preview, operation: finished });
+  for (const line of operationReport(finished)) printLine(line);
+  printNote(`Per-user results: roster bulk results ${finished.id}`);
+}
+
+export function addBulkApplyCommands(bulk: Command): void {
+  for (const [name, kind] of Object.entries(OPERATION_COMMANDS)) {
+    const command = bulk
+      .command(name)
+      .description(`${OPERATION_LABELS[kind]}: preview, confirm, apply and follow the progress`)
+      .option('--ids <ids>', 'user ids, separated by commas')
+      .option('--ids-file <file>', 'a file of user ids, one per line or separated by commas (- for stdin)')
+      .option(
+        '--filter <conditions>',
+        'every user matching KEY=VALUE conditions: status, role, search, module, right, org-unit, invitation-expired (e.g. status=invited,role=Reader)',
+      );
+    OPERATION_OPTIONS[kind]?.(command);
+    command
+      .option('--dry-run', 'show the preview, grouped by outcome and reason, and apply nothing')
+      .option('-y, --yes', 'apply without asking (needed when there is no terminal to ask on)')
+      .option(
+        '--operation-id <uuid>',
+        'the idempotency key: applying again with the same id never runs twice',
+      )
+      .action((options: BulkApplyOptions, self: Command) => runBulkOperation(kind, options, self));
+  }
+}

@@ -1,0 +1,69 @@
+import type { Outcome, RouterOutputs } from '@roster/client';
+import { csvRow, OUTCOMES } from '@roster/domain';
+import { type Command, Option } from 'commander';
+import { clientFromEnv } from '../clientFromEnv';
+import { globalOptions } from '../globalOptions';
+import { operationIdArg } from '../operationId';
+import { positiveInteger } from '../optionParsers';
+import { formatCount, formatTable, printJson, printLine, printNote } from '../output';
+
+type ResultItem = RouterOutputs['bulk']['results']['items'][number];
+type BulkResultsOptions = { csv?: boolean; outcome?: Outcome; reason?: string; limit?: number };
+
+/** The API's largest page of results. */
+const RESULTS_PAGE = 1000;
+
+/** The columns of the server's results download (`/api/bulk-operations/:id/results.csv`). */
+const CSV_HEADER = ['user_id', 'email', 'outcome', 'reason', 'sentence'];
+
+export function addBulkResultsCommand(bulk: Command): void {
+  bulk
+    .command('results')
+    .description('the per-user results of a bulk operation: outcome, reason and its sentence')
+    .argument('<id>', 'the operation id')
+    .option('--csv', 'print CSV (the columns of the web app’s download)')
+    .addOption(new Option('--outcome <outcome>', 'only users with this outcome').choices(OUTCOMES))
+    .option('--reason <code>', 'only users with this reason code, e.g. already_has_role')
+    .option('--limit <n>', 'at most this many users', positiveInteger)
+    .action(async (id: string, options: BulkResultsOptions, command: Command) => {
+      const { json } = globalOptions(command);
+      const operationId = operationIdArg(id);
+      const { client } = clientFromEnv();
+      // Refuses an unknown operation with `operation_not_found` (its results would just be empty).
+      const operation = await client.bulk.get.query({ id: operationId });
+      const limit = options.limit ?? Number.POSITIVE_INFINITY;
+
+      if (options.csv) process.stdout.write(csvRow(CSV_HEADER));
+      const items: ResultItem[] = [];
+      let printed = 0;
+      let cursor: number | undefined;
+      do {
+        const page = await client.bulk.results.query({
+          id: operationId,
+          outcome: options.outcome,
+          reason: options.reason,
+          cursor,
+          limit: Math.min(RESULTS_PAGE, limit - printed),
+        });
+        // CSV is written page by page: an operation may hold a million users.
+        if (options.csv) {
+          process.stdout.write(
+            page.items.map((r) => csvRow([r.userId, r.email, r.outcome, r.reason, r.sentence])).join(''),
+          );
+        } else items.push(...page.items);
+        printed += page.items.length;
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor !== undefined && printed < limit);
+
+      if (options.csv) return;
+      if (json) return printJson({ operation, items });
+      for (const line of formatTable(items, [
+        { title: 'E-MAIL', value: (r) => r.email },
+        { title: 'OUTCOME', value: (r) => r.outcome },
+        { title: 'REASON', value: (r) => (r.reason ? `${r.sentence} [${r.reason}]` : '') },
+      ])) {
+        printLine(line);
+      }
+      printNote(`${formatCount(items.length)} of ${formatCount(operation.processed)} processed users.`);
+    });
+}

@@ -1,0 +1,8 @@
+import type { Command } from 'commander';
+import { addUsersListCommand } from './usersList';
+
+/** `roster users …` */
+export function addUsersCommand(program: Command): void {
+  const users = program.command('users').description('the users of the tenant');
+  addUsersListCommand(users);
+}

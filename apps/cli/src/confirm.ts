@@ -1,0 +1,44 @@
+import { createInterface } from 'node:readline/promises';
+import { RefusedError, UsageError } from './cliErrors';
+import { formatCount, plural } from './output';
+
+export type ConfirmRequest = {
+  /** `--yes`: apply without asking. */
+  yes: boolean;
+  /** What will happen, as a question: `Assign role “Reader” to 12 users?` */
+  question: string;
+  /** Users who will become administrators: the person types this number, as in the web app. */
+  becomeAdministrators?: number;
+};
+
+async function ask(question: string): Promise<string> {
+  const readline = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return (await readline.question(question)).trim();
+  } finally {
+    readline.close();
+  }
+}
+
+/**
+ * Asks before anything is applied. Without a terminal to ask on, nothing is applied unless `--yes`
+ * says so: a script must say what it means.
+ */
+export async function confirmApply(request: ConfirmRequest): Promise<void> {
+  if (request.yes) return;
+  if (!process.stdin.isTTY) {
+    throw new UsageError('Nothing was applied: there is no terminal to confirm on. Pass --yes to apply.');
+  }
+  const admins = request.becomeAdministrators ?? 0;
+  if (admins > 0) {
+    const answer = await ask(
+      `${request.question}\n${plural(admins, 'user')} will become administrators. Type ${formatCount(admins)} to confirm: `,
+    );
+    if (answer.replaceAll(',', '') !== String(admins)) {
+      throw new RefusedError('not_confirmed', 'Nothing was applied: the number typed did not match.');
+    }
+    return;
+  }
+  const answer = (await ask(`${request.question} [y/N] `)).toLowerCase();
+  if (answer !== 'y' && answer !== 'yes') throw new RefusedError('not_confirmed', 'Nothing was applied.');
+}

@@ -1,0 +1,67 @@
+import type { BulkOperation, RosterClient } from '@roster/client';
+import { OPERATION_LABELS } from '@roster/domain';
+import { roleByName } from './roleByName';
+import { sourceUserByEmail } from './userByEmail';
+
+/** The command-line name of each operation, and the API kind it runs. */
+export const OPERATION_COMMANDS = {
+  'assign-role': 'assign_role',
+  'copy-access': 'copy_access',
+  invite: 'invite',
+  'resend-invitation': 'resend_invitation',
+  'cancel-invitation': 'cancel_invitation',
+  deactivate: 'deactivate',
+  reactivate: 'reactivate',
+} as const satisfies Record<string, BulkOperation['kind']>;
+
+export type OperationCommand = keyof typeof OPERATION_COMMANDS;
+
+/** The operation's own options, as people write them. */
+export type OperationArgs = { role?: string; source?: string; mode?: 'replace' | 'merge'; message?: string };
+
+export type ResolvedOperation = {
+  operation: BulkOperation;
+  /** What the operation does, in the UI's words: `Assign role “Reader”`. */
+  title: string;
+  /** Assigning the Administrator role: the API wants `confirmPrivileged`. */
+  privileged: boolean;
+};
+
+/** The API operation for a command, with role names and source e-mails looked up. */
+export async function operationFromArgs(
+  client: RosterClient,
+  kind: BulkOperation['kind'],
+  args: OperationArgs,
+): Promise<ResolvedOperation> {
+  const label = OPERATION_LABELS[kind];
+  switch (kind) {
+    case 'assign_role': {
+      const role = await roleByName(client, args.role ?? '');
+      return {
+        operation: { kind, roleId: role.id },
+        title: `${label} “${role.name}”`,
+        privileged: role.isAdmin,
+      };
+    }
+    case 'copy_access': {
+      const source = await sourceUserByEmail(client, args.source ?? '');
+      const mode = args.mode ?? 'replace';
+      return {
+        operation: { kind, sourceUserId: source.id, mode },
+        title: `${label} from ${source.email} (${mode})`,
+        privileged: false,
+      };
+    }
+    case 'invite':
+      return {
+        operation: args.message === undefined ? { kind } : { kind, message: args.message },
+        title: label,
+        privileged: false,
+      };
+    case 'resend_invitation':
+    case 'cancel_invitation':
+    case 'deactivate':
+    case 'reactivate':
+      return { operation: { kind }, title: label, privileged: false };
+  }
+}

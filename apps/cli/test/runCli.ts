@@ -1,0 +1,44 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const CLI_DIR = fileURLToPath(new URL('..', import.meta.url));
+
+export type CliRun = { code: number | null; stdout: string; stderr: string };
+
+/**
+ * Runs the real command-line tool (`node --import tsx src/main.ts …`) as a child process, as
+ * `pnpm roster` does: its own environment, and stdin a pipe (not a terminal) that is closed at once
+ * unless `input` is given.
+ */
+export function runCli(
+  args: readonly string[],
+  options: { env: Record<string, string | undefined>; input?: string },
+): Promise<CliRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], {
+      cwd: CLI_DIR,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1', ...options.env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk;
+    });
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr += chunk;
+    });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.stdin.end(options.input ?? '');
+  });
+}
+
+/** The one JSON document a `--json` run printed on stdout. */
+export function jsonOf(run: CliRun): unknown {
+  try {
+    return JSON.parse(run.stdout);
+  } catch {
+    throw new Error(`stdout is not one JSON document.\nstdout: ${run.stdout}\nstderr: ${run.stderr}`);
+  }
+}

@@ -1,0 +1,7 @@
+import { defineConfig } from 'vitest/config';
+import { databaseTestConfig } from '../../packages/db/src/testing/vitestConfig.ts';
+
+// Each test runs the real CLI as a child process (about a second apiece), some several times.
+export default defineConfig({
+  test: { ...databaseTestConfig, include: ['test/**/*.test.ts'], testTimeout: 90_000 },
+});
