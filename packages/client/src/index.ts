@@ -3,7 +3,26 @@ import { createTRPCClient, httpBatchLink, TRPCClientError } from '@trpc/client';
 import superjson from 'superjson';
 
 export type { AppRouter, RouterInputs, RouterOutputs } from '@roster/api';
-export type { BulkOperationKind, Outcome, UserStatus } from '@roster/domain';
+/** The domain's words, as the API takes and returns them (SPEC §6): operations, selections, filters, outcomes. */
+export type {
+  BlockedReason,
+  BulkOperation,
+  BulkOperationKind,
+  BulkOperationKindOf,
+  BulkOperationStatus,
+  Change,
+  DomainErrorCode,
+  Module,
+  Outcome,
+  Reason,
+  Right,
+  Selection,
+  SkipReason,
+  UserSort,
+  UserStatus,
+  UsersFilter,
+  UsersListInput,
+} from '@roster/domain';
 
 export type RosterClientOptions = {
   /** The Roster server, e.g. `http://localhost:3000` (the API is served under `/trpc`). */
