@@ -3,6 +3,10 @@ import { OperationPage } from './bulk/OperationPage';
 import { OperationsPage } from './bulk/OperationsPage';
 import { AdminFrame } from './components/AdminFrame';
 import { RequireAdmin } from './components/RequireAdmin';
+import { AcceptInvitationPage } from './invitations/AcceptInvitationPage';
+import { WelcomePage } from './invitations/WelcomePage';
+import { OutboxMessagePage } from './outbox/OutboxMessagePage';
+import { OutboxPage } from './outbox/OutboxPage';
 import { ComingSoonPage } from './pages/ComingSoonPage';
 import { NoAccessPage } from './pages/NoAccessPage';
 import { SignInPage } from './pages/SignInPage';
@@ -14,6 +18,8 @@ export function App() {
     <Routes>
       <Route path="/sign-in" element={<SignInPage />} />
       <Route path="/no-access" element={<NoAccessPage />} />
+      <Route path="/invite/:token" element={<AcceptInvitationPage />} />
+      <Route path="/welcome" element={<WelcomePage />} />
       <Route
         path="/admin"
         element={
@@ -27,7 +33,8 @@ export function App() {
         <Route path="operations" element={<OperationsPage />} />
         <Route path="operations/:id" element={<OperationPage />} />
         <Route path="import" element={<ComingSoonPage title="Import" />} />
-        <Route path="outbox" element={<ComingSoonPage title="Outbox" />} />
+        <Route path="outbox" element={<OutboxPage />} />
+        <Route path="outbox/:id" element={<OutboxMessagePage />} />
         <Route path="tokens" element={<TokensPage />} />
       </Route>
       <Route path="*" element={<Navigate to="/admin/users" replace />} />

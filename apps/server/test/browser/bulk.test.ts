@@ -18,6 +18,17 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, TEST_ADMIN, type TestServer } from '../../src/testing';
 import { launchBrowser, screenshot, WEB_DIST } from './browser';
+import {
+  applyAndWait,
+  chooseOperation,
+  closeSheet,
+  groupCounts,
+  readPreview,
+  resultsByUser,
+  selectGroup,
+  selectOne,
+  waitForResults,
+} from './massOperation';
 import { signInAsAdmin } from './signIn';
 
 let server: TestServer;
@@ -126,111 +137,6 @@ async function accessOf(userId: string) {
   };
 }
 
-// ——— the page, as an administrator uses it ———
-
-const search = async (text: string) => {
-  await page.getByLabel('Search users').fill(text);
-  if (text) await page.waitForURL((url) => url.searchParams.get('q') === text);
-  else await page.waitForURL((url) => !url.searchParams.has('q'));
-};
-
-const rows = () => page.locator('[role="row"][data-user-id]');
-
-/** Searches for a test's users and ticks every one of them with the header checkbox. */
-async function selectGroup(tag: string, expected: number) {
-  await search(`${tag}-`);
-  await page.getByText(`${expected} matching users`, { exact: true }).waitFor();
-  await expect.poll(() => rows().count()).toBe(expected);
-  await page.getByLabel('Select loaded users').click();
-}
-
-/** Ticks one more user found by a search (the selection is kept across searches). */
-async function selectOne(email: string, id: string) {
-  await search(email);
-  await page.locator(`[role="row"][data-user-id="${id}"]`).waitFor();
-  await page.getByLabel(`Select ${email}`).click();
-}
-
-async function chooseOperation(label: string, menuScreenshot?: string) {
-  await page.getByRole('button', { name: 'Mass operation' }).click();
-  if (menuScreenshot) await screenshot(page, menuScreenshot);
-  await page.getByRole('menuitem', { name: label, exact: true }).click();
-  await page.getByRole('dialog').getByRole('heading', { name: label }).waitFor();
-}
-
-type PreviewRead = { decidedBy: string; counts: Record<string, number>; groups: Record<string, number> };
-
-async function readPreview(): Promise<PreviewRead> {
-  const preview = page.getByTestId('bulk-preview');
-  await preview.waitFor();
-  const decidedBy = (await preview.getAttribute('data-decided-by')) ?? '';
-  const counts: Record<string, number> = {};
-  for (const outcome of ['change', 'skip', 'blocked']) {
-    counts[outcome] = Number(await preview.getByTestId(`count-${outcome}`).getAttribute('data-count'));
-  }
-  const groups = await preview
-    .getByTestId('preview-group')
-    .evaluateAll((els) =>
-      Object.fromEntries(
-        els.map((el) => [el.getAttribute('data-group') ?? '', Number(el.getAttribute('data-count'))]),
-      ),
-    );
-  return { decidedBy, counts, groups };
-}
-
-const TERMINAL = ['succeeded', 'completed_with_skips', 'failed', 'cancelled'];
-
-/** Apply, then wait for the results; returns the operation id (which the URL carries). */
-async function applyAndWait(): Promise<string> {
-  await page.getByRole('button', { name: 'Apply', exact: true }).click();
-  await page.waitForURL((url) => url.searchParams.has('operation'));
-  const id = new URL(page.url()).searchParams.get('operation') ?? '';
-  await waitForResults(id);
-  return id;
-}
-
-async function waitForResults(id: string) {
-  const view = page.locator(`[data-testid="operation-view"][data-operation-id="${id}"]`);
-  await expect
-    .poll(async () => view.getAttribute('data-status'), { timeout: 30_000, interval: 200 })
-    .toSatisfy((status: string | null) => status !== null && TERMINAL.includes(status));
-  await page
-    .getByTestId('result-row')
-    .first()
-    .waitFor()
-    .catch(async (error: unknown) => {
-      await screenshot(page, 'bulk-failure');
-      throw error;
-    });
-}
-
-/** Each user's outcome in the results list, as `change`, `skip:<reason>` or `blocked:<reason>`. */
-async function resultsByUser(): Promise<Record<string, string>> {
-  return page.getByTestId('result-row').evaluateAll((els) =>
-    Object.fromEntries(
-      els.map((el) => {
-        const outcome = el.getAttribute('data-outcome') ?? '';
-        const reason = el.getAttribute('data-reason');
-        return [el.getAttribute('data-user-id') ?? '', reason ? `${outcome}:${reason}` : outcome];
-      }),
-    ),
-  );
-}
-
-/** The results, grouped as the preview grouped them. */
-function groupCounts(results: Record<string, string>): Record<string, number> {
-  const groups: Record<string, number> = {};
-  for (const group of Object.values(results)) groups[group] = (groups[group] ?? 0) + 1;
-  return groups;
-}
-
-async function closeSheet() {
-  await page.getByRole('dialog').getByRole('button', { name: 'Close', exact: true }).last().click();
-  await page.waitForURL((url) => !url.searchParams.has('operation'));
-  await expect.poll(() => page.getByRole('dialog').count()).toBe(0);
-  await search('');
-}
-
 beforeAll(async () => {
   server = await startTestServer({ webDist: WEB_DIST });
   const db = server.testDb.db;
@@ -266,14 +172,14 @@ describe('Admin › Users › Mass operation', () => {
       created: { status: 'created' },
       already: { status: 'active', role: 'Project manager' },
     });
-    await selectGroup('op-assign', 4);
-    await chooseOperation('Assign role', 'bulk-menu');
+    await selectGroup(page, 'op-assign', 4);
+    await chooseOperation(page, 'Assign role', 'bulk-menu');
     await screenshot(page, 'bulk-assign-role-empty');
     await page.getByRole('button', { name: 'Role to assign' }).click();
     await page.getByRole('combobox', { name: 'Search roles' }).fill('project');
     await page.getByRole('option', { name: /Project manager/ }).click();
 
-    const preview = await readPreview();
+    const preview = await readPreview(page);
     expect(preview).toEqual({
       decidedBy: 'browser',
       counts: { change: 3, skip: 1, blocked: 0 },
@@ -284,8 +190,8 @@ describe('Admin › Users › Mass operation', () => {
     await group.getByText('Project manager').first().waitFor();
     await screenshot(page, 'bulk-assign-role-preview');
 
-    await applyAndWait();
-    const results = await resultsByUser();
+    await applyAndWait(page);
+    const results = await resultsByUser(page);
     expect(groupCounts(results)).toEqual(preview.groups);
     expect(results[ids.already ?? '']).toBe('skip:already_has_role');
     await screenshot(page, 'bulk-assign-role-results');
@@ -293,7 +199,7 @@ describe('Admin › Users › Mass operation', () => {
     const after = await stateOf(Object.values(ids));
     for (const id of Object.values(ids)) expect(after.get(id)?.roleId).toBe(roleId('Project manager'));
     expect(after.get(ids.invited ?? '')?.status).toBe('invited');
-    await closeSheet();
+    await closeSheet(page);
   });
 
   it('Assign role Administrator: Apply waits for the typed number of new administrators', async () => {
@@ -302,13 +208,13 @@ describe('Admin › Users › Mass operation', () => {
       second: { status: 'active', role: 'Buyer' },
       already: { status: 'active', role: 'Administrator' },
     });
-    await selectGroup('op-admin', 3);
-    await chooseOperation('Assign role');
+    await selectGroup(page, 'op-admin', 3);
+    await chooseOperation(page, 'Assign role');
     await page.getByRole('button', { name: 'Role to assign' }).click();
     await page.getByRole('combobox', { name: 'Search roles' }).fill('admin');
     await page.getByRole('combobox', { name: 'Search roles' }).press('Enter');
 
-    const preview = await readPreview();
+    const preview = await readPreview(page);
     expect(preview.counts).toEqual({ change: 2, skip: 1, blocked: 0 });
     const apply = page.getByRole('button', { name: 'Apply', exact: true });
     const confirmation = page.getByLabel('Number of users who will become administrators');
@@ -320,11 +226,11 @@ describe('Admin › Users › Mass operation', () => {
     await expect(apply.isEnabled()).resolves.toBe(true);
     await screenshot(page, 'bulk-assign-admin-confirm');
 
-    await applyAndWait();
-    expect(groupCounts(await resultsByUser())).toEqual(preview.groups);
+    await applyAndWait(page);
+    expect(groupCounts(await resultsByUser(page))).toEqual(preview.groups);
     const after = await stateOf(Object.values(ids));
     for (const id of Object.values(ids)) expect(after.get(id)?.roleId).toBe(roleId('Administrator'));
-    await closeSheet();
+    await closeSheet(page);
   });
 
   it('Copy access and authorizations: shows each user’s diff, then copies (memberships untouched)', async () => {
@@ -352,13 +258,13 @@ describe('Admin › Users › Mass operation', () => {
       .insert(functionalMemberships)
       .values({ userId: ids.different ?? '', resourceId: resource?.id ?? '' });
 
-    await selectGroup('op-copy', 4);
-    await chooseOperation('Copy access and authorizations');
+    await selectGroup(page, 'op-copy', 4);
+    await chooseOperation(page, 'Copy access and authorizations');
     await page.getByRole('button', { name: 'Copy from' }).click();
     await page.getByRole('combobox', { name: 'Search users by name or e-mail' }).fill('op-copy-source');
     await page.getByRole('option', { name: /op-copy-source@fixture\.example/ }).click();
 
-    const preview = await readPreview();
+    const preview = await readPreview(page);
     expect(preview).toEqual({
       decidedBy: 'browser',
       counts: { change: 2, skip: 2, blocked: 0 },
@@ -371,8 +277,8 @@ describe('Admin › Users › Mass operation', () => {
     await diff.getByText('+ Buyer').waitFor();
     await screenshot(page, 'bulk-copy-access-preview');
 
-    await applyAndWait();
-    expect(groupCounts(await resultsByUser())).toEqual(preview.groups);
+    await applyAndWait(page);
+    expect(groupCounts(await resultsByUser(page))).toEqual(preview.groups);
     const expected = {
       modules: sourceAccess.modules,
       scope: [unitA],
@@ -387,7 +293,7 @@ describe('Admin › Users › Mass operation', () => {
       .where(eq(functionalMemberships.userId, ids.different ?? ''));
     expect(memberships?.n).toBe(1);
     await screenshot(page, 'bulk-copy-access-results');
-    await closeSheet();
+    await closeSheet(page);
   });
 
   it('Invite: invites the users never invited and says why the others are skipped', async () => {
@@ -398,10 +304,10 @@ describe('Admin › Users › Mass operation', () => {
       active: { status: 'active' },
       gone: { status: 'deactivated', activated: true },
     });
-    await selectGroup('op-invite', 5);
-    await chooseOperation('Invite');
+    await selectGroup(page, 'op-invite', 5);
+    await chooseOperation(page, 'Invite');
     await page.getByLabel('Message (optional)').fill('Welcome to the portfolio tool.');
-    const preview = await readPreview();
+    const preview = await readPreview(page);
     expect(preview).toEqual({
       decidedBy: 'browser',
       counts: { change: 2, skip: 3, blocked: 0 },
@@ -410,8 +316,8 @@ describe('Admin › Users › Mass operation', () => {
     await page.getByText('Already invited: use “Resend invitation” instead.').waitFor();
     await screenshot(page, 'bulk-invite-preview');
 
-    await applyAndWait();
-    expect(groupCounts(await resultsByUser())).toEqual(preview.groups);
+    await applyAndWait(page);
+    expect(groupCounts(await resultsByUser(page))).toEqual(preview.groups);
     const after = await stateOf(Object.values(ids));
     expect(after.get(ids.new1 ?? '')?.status).toBe('invited');
     expect(after.get(ids.new2 ?? '')?.status).toBe('invited');
@@ -420,7 +326,7 @@ describe('Admin › Users › Mass operation', () => {
     const pending = await pendingInvitations([ids.new1 ?? '', ids.new2 ?? '']);
     expect(pending).toHaveLength(2);
     for (const invitation of pending) expect(invitation.message).toBe('Welcome to the portfolio tool.');
-    await closeSheet();
+    await closeSheet(page);
   });
 
   it('Resend invitation: renews pending invitations, but not one sent seconds ago', async () => {
@@ -431,9 +337,9 @@ describe('Admin › Users › Mass operation', () => {
       active: { status: 'active' },
     });
     const before = new Map((await pendingInvitations(Object.values(ids))).map((i) => [i.userId, i]));
-    await selectGroup('op-resend', 4);
-    await chooseOperation('Resend invitation');
-    const preview = await readPreview();
+    await selectGroup(page, 'op-resend', 4);
+    await chooseOperation(page, 'Resend invitation');
+    const preview = await readPreview(page);
     expect(preview).toEqual({
       decidedBy: 'browser',
       counts: { change: 2, skip: 2, blocked: 0 },
@@ -441,8 +347,8 @@ describe('Admin › Users › Mass operation', () => {
     });
     await screenshot(page, 'bulk-resend-preview');
 
-    await applyAndWait();
-    expect(groupCounts(await resultsByUser())).toEqual(preview.groups);
+    await applyAndWait(page);
+    expect(groupCounts(await resultsByUser(page))).toEqual(preview.groups);
     const after = new Map((await pendingInvitations(Object.values(ids))).map((i) => [i.userId, i]));
     for (const name of ['old1', 'old2']) {
       const id = ids[name] ?? '';
@@ -450,7 +356,7 @@ describe('Admin › Users › Mass operation', () => {
       expect(after.get(id)?.expiresAt.getTime()).toBeGreaterThan(Date.now() + 6 * DAY);
     }
     expect(after.get(ids.recent ?? '')?.tokenHash).toBe(before.get(ids.recent ?? '')?.tokenHash);
-    await closeSheet();
+    await closeSheet(page);
   });
 
   it('Cancel invitation: returns invited users to Created and voids their links', async () => {
@@ -459,20 +365,20 @@ describe('Admin › Users › Mass operation', () => {
       invited2: { status: 'invited' },
       created: { status: 'created' },
     });
-    await selectGroup('op-cancel', 3);
-    await chooseOperation('Cancel invitation');
-    const preview = await readPreview();
+    await selectGroup(page, 'op-cancel', 3);
+    await chooseOperation(page, 'Cancel invitation');
+    const preview = await readPreview(page);
     expect(preview).toEqual({
       decidedBy: 'browser',
       counts: { change: 2, skip: 1, blocked: 0 },
       groups: { change: 2, 'skip:not_invited': 1 },
     });
-    await applyAndWait();
-    expect(groupCounts(await resultsByUser())).toEqual(preview.groups);
+    await applyAndWait(page);
+    expect(groupCounts(await resultsByUser(page))).toEqual(preview.groups);
     const after = await stateOf(Object.values(ids));
     for (const id of Object.values(ids)) expect(after.get(id)?.status).toBe('created');
     await expect(pendingInvitations(Object.values(ids))).resolves.toHaveLength(0);
-    await closeSheet();
+    await closeSheet(page);
   });
 
   it('Deactivate: a selection across searches is previewed by the server; your own account is blocked', async () => {
@@ -482,11 +388,11 @@ describe('Admin › Users › Mass operation', () => {
       invited: { status: 'invited' },
       gone: { status: 'deactivated' },
     });
-    await selectGroup('op-deact', 4);
-    await selectOne(TEST_ADMIN.email, adminId);
+    await selectGroup(page, 'op-deact', 4);
+    await selectOne(page, TEST_ADMIN.email, adminId);
     await expect(page.getByTestId('selected-count').textContent()).resolves.toBe('5 selected');
-    await chooseOperation('Deactivate');
-    const preview = await readPreview();
+    await chooseOperation(page, 'Deactivate');
+    const preview = await readPreview(page);
     expect(preview).toEqual({
       decidedBy: 'server',
       counts: { change: 3, skip: 1, blocked: 1 },
@@ -495,8 +401,8 @@ describe('Admin › Users › Mass operation', () => {
     await page.getByText('You cannot do this to your own account.').waitFor();
     await screenshot(page, 'bulk-deactivate-preview');
 
-    await applyAndWait();
-    const results = await resultsByUser();
+    await applyAndWait(page);
+    const results = await resultsByUser(page);
     expect(groupCounts(results)).toEqual(preview.groups);
     expect(results[adminId]).toBe('blocked:self');
     const after = await stateOf([...Object.values(ids), adminId]);
@@ -504,7 +410,7 @@ describe('Admin › Users › Mass operation', () => {
     expect(after.get(adminId)?.status).toBe('active');
     await expect(pendingInvitations([ids.invited ?? ''])).resolves.toHaveLength(0);
     await screenshot(page, 'bulk-deactivate-results');
-    await closeSheet();
+    await closeSheet(page);
   });
 
   it('Reactivate: users who had accepted return to Active, the others to Created', async () => {
@@ -513,9 +419,9 @@ describe('Admin › Users › Mass operation', () => {
       never: { status: 'deactivated' },
       active: { status: 'active' },
     });
-    await selectGroup('op-react', 3);
-    await chooseOperation('Reactivate');
-    const preview = await readPreview();
+    await selectGroup(page, 'op-react', 3);
+    await chooseOperation(page, 'Reactivate');
+    const preview = await readPreview(page);
     expect(preview).toEqual({
       decidedBy: 'browser',
       counts: { change: 2, skip: 1, blocked: 0 },
@@ -526,13 +432,13 @@ describe('Admin › Users › Mass operation', () => {
     await change.locator(`[data-user-id="${ids.never}"]`).getByText('Created').waitFor();
     await screenshot(page, 'bulk-reactivate-preview');
 
-    await applyAndWait();
-    expect(groupCounts(await resultsByUser())).toEqual(preview.groups);
+    await applyAndWait(page);
+    expect(groupCounts(await resultsByUser(page))).toEqual(preview.groups);
     const after = await stateOf(Object.values(ids));
     expect(after.get(ids.accepted ?? '')?.status).toBe('active');
     expect(after.get(ids.never ?? '')?.status).toBe('created');
     expect(after.get(ids.active ?? '')?.status).toBe('active');
-    await closeSheet();
+    await closeSheet(page);
   });
 
   it('all users matching: the server previews, the progress survives a reload, the results match', async () => {
@@ -550,8 +456,8 @@ describe('Admin › Users › Mass operation', () => {
     await page
       .getByRole('button', { name: `Select all ${total.toLocaleString('en')} users matching this filter` })
       .click();
-    await chooseOperation('Invite');
-    const preview = await readPreview();
+    await chooseOperation(page, 'Invite');
+    const preview = await readPreview(page);
     const skipped = (byStatus.invited ?? 0) + (byStatus.active ?? 0) + (byStatus.deactivated ?? 0);
     expect(preview.decidedBy).toBe('server');
     expect(preview.counts).toEqual({ change: byStatus.created ?? 0, skip: skipped, blocked: 0 });
@@ -569,7 +475,7 @@ describe('Admin › Users › Mass operation', () => {
     await page.locator(`[data-testid="operation-view"][data-operation-id="${id}"]`).waitFor();
     await screenshot(page, 'bulk-all-matching-progress');
     await page.reload();
-    await waitForResults(id);
+    await waitForResults(page, id);
     await screenshot(page, 'bulk-all-matching-results');
 
     const counts = await page
@@ -591,7 +497,9 @@ describe('Admin › Users › Mass operation', () => {
 
     // The outcome filter narrows the list; the CSV has one line per user.
     await page.getByTestId('count-skip').click();
-    await expect.poll(async () => new Set(Object.values(await resultsByUser())).has('change')).toBe(false);
+    await expect
+      .poll(async () => new Set(Object.values(await resultsByUser(page))).has('change'))
+      .toBe(false);
     const csv = await page.evaluate(async (href) => {
       const response = await fetch(href);
       return { status: response.status, lines: (await response.text()).trimEnd().split('\r\n').length };
@@ -600,7 +508,7 @@ describe('Admin › Users › Mass operation', () => {
     await expect(page.getByRole('link', { name: 'Download CSV' }).getAttribute('href')).resolves.toBe(
       `/api/bulk-operations/${id}/results.csv`,
     );
-    await closeSheet();
+    await closeSheet(page);
   });
 });
 

@@ -1,5 +1,5 @@
 import { isInvitationExpired, type UserStatus } from '@roster/domain';
-import { formatDate } from '../lib/format';
+import { formatDayMonth } from '../lib/format';
 
 const STYLES: Record<UserStatus | 'expired', string> = {
   created: 'bg-slate-100 text-slate-700 ring-slate-200',
@@ -20,26 +20,36 @@ export function statusLabel(status: UserStatus): string {
   return LABELS[status];
 }
 
-/** The status, and for invited users whether and when their invitation expires. */
+/** The pending invitation of an invited user, as the users list and detail give it. */
+export type PendingInvitation = { expiresAt: Date; sentCount: number; lastSentAt: Date };
+
+/** "sent 3 Nov (2×) · until 10 Nov", or "sent 3 Nov · expired 10 Nov". */
+export function invitationSummary(invitation: PendingInvitation, now: Date): string {
+  const times = invitation.sentCount > 1 ? ` (${invitation.sentCount}×)` : '';
+  const expiry = isInvitationExpired(invitation.expiresAt, now) ? 'expired' : 'until';
+  return `sent ${formatDayMonth(invitation.lastSentAt)}${times} · ${expiry} ${formatDayMonth(invitation.expiresAt)}`;
+}
+
+/** The status, and for invited users when their invitation was sent, how often, and its expiry. */
 export function StatusBadge({
   status,
-  invitationExpiresAt,
+  invitation,
   now,
 }: {
   status: UserStatus;
-  invitationExpiresAt: Date | null | undefined;
+  invitation: PendingInvitation | null | undefined;
   now: Date;
 }) {
-  const expired =
-    status === 'invited' && invitationExpiresAt && isInvitationExpired(invitationExpiresAt, now);
+  const pending = status === 'invited' ? invitation : null;
+  const expired = pending ? isInvitationExpired(pending.expiresAt, now) : false;
   const style = STYLES[expired ? 'expired' : status];
   return (
-    <span className="inline-flex items-center gap-2">
+    <span className="inline-flex flex-col items-start gap-0.5">
       <span className={`rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${style}`}>
         {expired ? 'Invitation expired' : LABELS[status]}
       </span>
-      {status === 'invited' && invitationExpiresAt && !expired && (
-        <span className="text-xs text-slate-500">until {formatDate(invitationExpiresAt)}</span>
+      {pending && (
+        <span className="text-xs whitespace-nowrap text-slate-500">{invitationSummary(pending, now)}</span>
       )}
     </span>
   );

@@ -67,9 +67,7 @@ export function UserDrawer({
                   <div className="mt-3 flex items-center gap-3">
                     <StatusBadge
                       status={user.data.status}
-                      invitationExpiresAt={
-                        user.data.invitation?.status === 'pending' ? user.data.invitation.expiresAt : null
-                      }
+                      invitation={user.data.invitation?.status === 'pending' ? user.data.invitation : null}
                       now={now}
                     />
                     <span className="text-sm text-slate-600">{user.data.roleName}</span>

@@ -118,11 +118,7 @@ export function UsersTable(props: Props) {
         header: 'Status',
         size: 220,
         cell: ({ row }) => (
-          <StatusBadge
-            status={row.original.status}
-            invitationExpiresAt={row.original.invitation?.expiresAt}
-            now={now}
-          />
+          <StatusBadge status={row.original.status} invitation={row.original.invitation} now={now} />
         ),
       },
       {

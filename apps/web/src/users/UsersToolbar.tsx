@@ -1,8 +1,9 @@
 import { RIGHTS, USER_STATUSES, type UsersFilter } from '@roster/domain';
 import { useQuery } from '@tanstack/react-query';
 import { DropdownMenu, Popover } from 'radix-ui';
-import { forwardRef, type ReactNode, useEffect, useMemo, useState } from 'react';
+import { forwardRef, type ReactNode, useMemo } from 'react';
 import { Button } from '../components/Button';
+import { SearchBox } from '../components/SearchBox';
 import { useTRPC } from '../lib/trpc';
 import { moduleLabel } from './ModuleAccessSummary';
 import { statusLabel } from './StatusBadge';
@@ -38,36 +39,6 @@ const FilterTrigger = forwardRef<
     </button>
   );
 });
-
-function SearchBox({ value, onChange }: { value: string; onChange: (value: string) => void }) {
-  const [text, setText] = useState(value);
-  useEffect(() => setText(value), [value]);
-  useEffect(() => {
-    if (text === value) return;
-    const timer = setTimeout(() => onChange(text), 250);
-    return () => clearTimeout(timer);
-  }, [text, value, onChange]);
-  return (
-    <div className="relative">
-      <svg
-        aria-hidden
-        viewBox="0 0 20 20"
-        className="absolute top-2.5 left-3 h-4 w-4 text-slate-400"
-        fill="currentColor"
-      >
-        <path d="M8.5 3a5.5 5.5 0 0 1 4.38 8.82l3.65 3.65a.75.75 0 1 1-1.06 1.06l-3.65-3.65A5.5 5.5 0 1 1 8.5 3Zm0 1.5a4 4 0 1 0 0 8 4 4 0 0 0 0-8Z" />
-      </svg>
-      <input
-        type="search"
-        aria-label="Search users"
-        placeholder="Search name or e-mail"
-        value={text}
-        onChange={(e) => setText(e.target.value)}
-        className="h-9 w-72 rounded-lg border border-slate-300 bg-white pr-3 pl-9 text-sm shadow-sm placeholder:text-slate-400 focus:border-brand-500 focus:outline-none focus:ring-2 focus:ring-brand-500/30"
-      />
-    </div>
-  );
-}
 
 const RIGHT_LABELS: Record<string, string> = {
   buyer: 'Buyer',
@@ -116,7 +87,12 @@ export function UsersToolbar({
 
   return (
     <div className="flex flex-wrap items-center gap-2">
-      <SearchBox value={filter.search ?? ''} onChange={(search) => set({ search })} />
+      <SearchBox
+        label="Search users"
+        placeholder="Search name or e-mail"
+        value={filter.search ?? ''}
+        onChange={(search) => set({ search })}
+      />
 
       <DropdownMenu.Root>
         <DropdownMenu.Trigger asChild>

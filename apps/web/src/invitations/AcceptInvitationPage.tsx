@@ -1,0 +1,204 @@
+import {
+  type DomainErrorCode,
+  PASSWORD_PROBLEM_MESSAGES,
+  PASSWORD_RULES,
+  type PasswordProblem,
+  passwordProblems,
+} from '@roster/domain';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { type FormEvent, useEffect, useState } from 'react';
+import { Link, useNavigate, useParams } from 'react-router';
+import { Button } from '../components/Button';
+import { FullPageMessage } from '../components/FullPageMessage';
+import { Logo } from '../components/Logo';
+import { Spinner } from '../components/Spinner';
+import { TextField } from '../components/TextField';
+import { formatDateTime } from '../lib/format';
+import { errorCode, errorMessage, useTRPC } from '../lib/trpc';
+
+/** What a link that cannot be accepted is called on its page; the sentence comes from the API. */
+const REFUSAL_TITLES = new Map<string, string>([
+  ['invitation_malformed', 'This link is incomplete'],
+  ['invitation_unknown', 'This link is not valid'],
+  ['invitation_expired', 'This invitation has expired'],
+  ['invitation_cancelled', 'This invitation was cancelled'],
+  ['invitation_superseded', 'This link was replaced by a newer one'],
+  ['invitation_used', 'This invitation was already accepted'],
+] satisfies [DomainErrorCode, string][]);
+
+/** The rules shown under the password field, ticked as they are met. */
+const RULES: PasswordProblem[] = ['too_short', 'repetitive', 'contains_personal_data'];
+
+/**
+ * `/invite/<token>`: who invited whom, and the form that accepts. Opening it only reads
+ * (`invitations.inspect`); only submitting the form accepts.
+ */
+export function AcceptInvitationPage() {
+  const { token = '' } = useParams();
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const navigate = useNavigate();
+  const invitation = useQuery(
+    trpc.invitations.inspect.queryOptions({ token }, { retry: false, staleTime: Infinity }),
+  );
+  const [firstName, setFirstName] = useState('');
+  const [lastName, setLastName] = useState('');
+  const [password, setPassword] = useState('');
+  const [showPassword, setShowPassword] = useState(false);
+  const [submitted, setSubmitted] = useState(false);
+  useEffect(() => {
+    if (!invitation.data) return;
+    setFirstName((v) => v || invitation.data.firstName);
+    setLastName((v) => v || invitation.data.lastName);
+  }, [invitation.data]);
+  const accept = useMutation(
+    trpc.invitations.accept.mutationOptions({
+      onSuccess: async (user) => {
+        queryClient.setQueryData(trpc.auth.me.queryKey(), user);
+        await navigate(user.isAdmin ? '/admin/users' : '/welcome', { replace: true });
+      },
+    }),
+  );
+
+  if (invitation.isPending) {
+    return (
+      <FullPageMessage>
+        <Spinner label="Opening your invitation…" />
+      </FullPageMessage>
+    );
+  }
+  if (invitation.isError) {
+    const code = errorCode(invitation.error);
+    const title = (code && REFUSAL_TITLES.get(code)) || 'This invitation cannot be opened';
+    return (
+      <FullPageMessage title={title}>
+        <p role="alert" data-refusal={code}>
+          {errorMessage(invitation.error)}
+        </p>
+        {code === 'invitation_used' && (
+          <Link to="/sign-in" className="mt-6 inline-block font-medium text-brand-700 hover:underline">
+            Go to sign-in
+          </Link>
+        )}
+      </FullPageMessage>
+    );
+  }
+
+  const { email, inviterName, platformName, expiresAt } = invitation.data;
+  const problems = passwordProblems(password, { email, firstName, lastName });
+  const nameMissing = { first: firstName.trim() === '', last: lastName.trim() === '' };
+  const canSubmit = problems.length === 0 && !nameMissing.first && !nameMissing.last;
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    setSubmitted(true);
+    if (canSubmit) accept.mutate({ token, firstName, lastName, password });
+  };
+
+  return (
+    <main className="flex min-h-full items-center justify-center bg-gradient-to-b from-slate-50 to-slate-100 p-6">
+      <div className="w-full max-w-md">
+        <div className="mb-8 flex justify-center">
+          <Logo />
+        </div>
+        <form
+          onSubmit={submit}
+          noValidate
+          className="flex flex-col gap-5 rounded-2xl border border-slate-200 bg-white p-8 shadow-sm"
+          aria-labelledby="accept-title"
+        >
+          <div>
+            <h1 id="accept-title" className="text-xl font-semibold text-slate-900">
+              Join {platformName}
+            </h1>
+            <p className="mt-1 text-sm text-slate-600">
+              {inviterName ? (
+                <>
+                  <strong className="font-medium text-slate-800">{inviterName}</strong> invited you
+                </>
+              ) : (
+                'You were invited'
+              )}{' '}
+              as <strong className="font-medium text-slate-800">{email}</strong>. Choose your name and a
+              password to accept.
+            </p>
+            <p className="mt-2 text-xs text-slate-500">
+              This link works once, until {formatDateTime(expiresAt)}.
+            </p>
+          </div>
+          {accept.isError && (
+            <div
+              role="alert"
+              className="rounded-lg border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-700"
+            >
+              {errorMessage(accept.error)}
+            </div>
+          )}
+          <div className="grid grid-cols-2 gap-3">
+            <TextField
+              label="First name"
+              name="given-name"
+              autoComplete="given-name"
+              required
+              value={firstName}
+              onChange={(e) => setFirstName(e.target.value)}
+              error={submitted && nameMissing.first ? 'Enter your first name.' : undefined}
+            />
+            <TextField
+              label="Last name"
+              name="family-name"
+              autoComplete="family-name"
+              required
+              value={lastName}
+              onChange={(e) => setLastName(e.target.value)}
+              error={submitted && nameMissing.last ? 'Enter your last name.' : undefined}
+            />
+          </div>
+          <div className="flex flex-col gap-2">
+            <TextField
+              label="Password"
+              type={showPassword ? 'text' : 'password'}
+              name="new-password"
+              autoComplete="new-password"
+              required
+              maxLength={PASSWORD_RULES.maxLength}
+              value={password}
+              onChange={(e) => setPassword(e.target.value)}
+            />
+            <label className="flex items-center gap-2 text-xs text-slate-600">
+              <input
+                type="checkbox"
+                checked={showPassword}
+                onChange={(e) => setShowPassword(e.target.checked)}
+              />
+              Show password
+            </label>
+            <ul aria-label="Password rules" className="flex flex-col gap-1 text-xs">
+              {RULES.map((rule) => {
+                const broken = password !== '' && problems.includes(rule);
+                const met = password !== '' && !broken;
+                return (
+                  <li
+                    key={rule}
+                    data-rule={rule}
+                    data-met={met}
+                    className={
+                      met ? 'text-emerald-700' : broken && submitted ? 'text-red-600' : 'text-slate-500'
+                    }
+                  >
+                    <span aria-hidden className="mr-1.5 inline-block w-3">
+                      {met ? '✓' : '•'}
+                    </span>
+                    {PASSWORD_PROBLEM_MESSAGES[rule]}
+                  </li>
+                );
+              })}
+            </ul>
+          </div>
+          <Button type="submit" disabled={accept.isPending} className="mt-1 w-full py-2.5">
+            {accept.isPending ? 'Joining…' : 'Accept and sign in'}
+          </Button>
+        </form>
+      </div>
+    </main>
+  );
+}
