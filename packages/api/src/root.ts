@@ -2,6 +2,7 @@ import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
 import { authRouter } from './routers/auth';
 import { bulkRouter } from './routers/bulk';
 import { catalogRouter } from './routers/catalog';
+import { importsRouter } from './routers/imports';
 import { invitationsRouter } from './routers/invitations';
 import { outboxRouter } from './routers/outbox';
 import { rolesRouter } from './routers/roles';
@@ -16,6 +17,7 @@ export const appRouter = createTRPCRouter({
   roles: rolesRouter,
   catalog: catalogRouter,
   bulk: bulkRouter,
+  imports: importsRouter,
   invitations: invitationsRouter,
   outbox: outboxRouter,
 });

@@ -53,6 +53,8 @@ export const BULK_OPERATION_KINDS = [
 export type BulkOperationKind = (typeof BULK_OPERATION_KINDS)[number];
 
 export const BULK_OPERATION_STATUSES = [
+  /** An import whose rows are still arriving, part by part; nothing runs yet. */
+  'receiving',
   'queued',
   'running',
   'succeeded',

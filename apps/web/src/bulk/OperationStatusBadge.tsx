@@ -2,6 +2,7 @@ import type { BulkOperationStatus } from '@roster/domain';
 import { STATUS_LABELS } from './operationLabels';
 
 const STYLES: Record<BulkOperationStatus, string> = {
+  receiving: 'bg-slate-100 text-slate-700 ring-slate-200',
   queued: 'bg-slate-100 text-slate-700 ring-slate-200',
   running: 'bg-sky-50 text-sky-700 ring-sky-200',
   succeeded: 'bg-emerald-50 text-emerald-700 ring-emerald-200',

@@ -14,6 +14,7 @@ export function kindLabel(kind: BulkOperationKind): string {
 }
 
 export const STATUS_LABELS: Record<BulkOperationStatus, string> = {
+  receiving: 'Uploading',
   queued: 'Queued',
   running: 'Running',
   succeeded: 'Succeeded',
@@ -23,7 +24,7 @@ export const STATUS_LABELS: Record<BulkOperationStatus, string> = {
 };
 
 export function isActive(status: BulkOperationStatus): boolean {
-  return status === 'queued' || status === 'running';
+  return status === 'receiving' || status === 'queued' || status === 'running';
 }
 
 /** What happened to a user, as results say it. */

@@ -34,34 +34,43 @@ async function cancelPendingInvitations(db: Db, ids: string[]) {
     where user_id = any(${uuids(ids)}) and status = 'pending'`);
 }
 
+/** Someone to send a new invitation to. */
+export type Invitee = {
+  userId: string;
+  email: string;
+  message: string | undefined;
+  /** How many times an invitation has been sent to this user, this one included. */
+  sentCount: number;
+  /** When the new link stops working; by default `invitationTtlDays` from now. */
+  expiresAt?: Date | null | undefined;
+};
+
 /** New pending invitations (256-bit tokens, stored as hashes) and their e-mails in the outbox. */
-async function createInvitations(
+export async function createInvitations(
   db: Db,
-  changes: Changed[],
-  ctx: ApplyContext,
-  /** Per user: the message of the invitation and how many times it has been sent with this one. */
-  previous: (userId: string) => { message: string | undefined; sentCount: number },
+  invitees: Invitee[],
+  ctx: Pick<ApplyContext, 'operationId' | 'actor' | 'now' | 'config'>,
 ) {
-  const rows = changes.map((c) => {
-    const { message, sentCount } = previous(c.userId);
+  if (invitees.length === 0) return;
+  const rows = invitees.map((invitee) => {
     const token = newSecretToken();
     const expiresAt =
-      c.after.invitationExpiresAt ?? new Date(ctx.now.getTime() + ctx.config.invitationTtlDays * 86_400_000);
+      invitee.expiresAt ?? new Date(ctx.now.getTime() + ctx.config.invitationTtlDays * 86_400_000);
     const email = invitationEmail({
       inviterName: ctx.actor.name,
       platformName: ctx.config.platformName,
       link: `${ctx.config.publicUrl}/invite/${token}`,
       expiresAt,
-      message,
+      message: invitee.message,
     });
     return {
       id: uuidv7(),
-      userId: c.userId,
+      userId: invitee.userId,
       tokenHash: hashToken(token),
       expiresAt,
-      to: ctx.emails.get(c.userId) ?? '',
-      message: message ?? null,
-      sentCount,
+      to: invitee.email,
+      message: invitee.message ?? null,
+      sentCount: invitee.sentCount,
       ...email,
     };
   });
@@ -145,7 +154,17 @@ export async function applyChanges(
       return;
     case 'invite':
       await setStatuses(db, changes, ctx.now);
-      await createInvitations(db, changes, ctx, () => ({ message: operation.message, sentCount: 1 }));
+      await createInvitations(
+        db,
+        changes.map((c) => ({
+          userId: c.userId,
+          email: ctx.emails.get(c.userId) ?? '',
+          message: operation.message,
+          sentCount: 1,
+          expiresAt: c.after.invitationExpiresAt,
+        })),
+        ctx,
+      );
       return;
     case 'resend_invitation': {
       // The new invitation replaces the old one: same message, one more sending.
@@ -155,10 +174,20 @@ export async function applyChanges(
           where user_id = any(${uuids(ids)}) and status = 'pending' returning user_id, sent_count, message`,
       );
       const byUser = new Map(superseded.map((row) => [row.user_id, row]));
-      await createInvitations(db, changes, ctx, (userId) => {
-        const old = byUser.get(userId);
-        return { message: old?.message ?? undefined, sentCount: Number(old?.sent_count ?? 0) + 1 };
-      });
+      await createInvitations(
+        db,
+        changes.map((c) => {
+          const old = byUser.get(c.userId);
+          return {
+            userId: c.userId,
+            email: ctx.emails.get(c.userId) ?? '',
+            message: old?.message ?? undefined,
+            sentCount: Number(old?.sent_count ?? 0) + 1,
+            expiresAt: c.after.invitationExpiresAt,
+          };
+        }),
+        ctx,
+      );
       return;
     }
     case 'cancel_invitation':

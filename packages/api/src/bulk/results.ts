@@ -1,6 +1,6 @@
 import { bulkOperationItems, type Db } from '@roster/db';
 import { OUTCOMES, reasonSentence } from '@roster/domain';
-import { and, asc, eq, gt, isNotNull } from 'drizzle-orm';
+import { and, asc, eq, gt, isNotNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
 
 export const bulkResultsInputSchema = z
@@ -23,7 +23,7 @@ export async function listResults(db: Db, input: z.infer<typeof bulkResultsInput
     .select({
       position: bulkOperationItems.position,
       userId: bulkOperationItems.userId,
-      email: bulkOperationItems.email,
+      email: sql<string | null>`coalesce(${bulkOperationItems.email}, ${bulkOperationItems.input}->>'email')`,
       outcome: bulkOperationItems.outcome,
       reason: bulkOperationItems.reason,
       before: bulkOperationItems.before,

@@ -1,6 +1,6 @@
 import { bulkOperationItems, type Db } from '@roster/db';
 import { csvRow, reasonSentence } from '@roster/domain';
-import { and, asc, eq, gt, isNotNull } from 'drizzle-orm';
+import { and, asc, eq, gt, isNotNull, sql } from 'drizzle-orm';
 
 const PAGE = 5_000;
 
@@ -13,7 +13,9 @@ export async function* bulkResultsCsv(db: Db, operationId: string): AsyncGenerat
       .select({
         position: bulkOperationItems.position,
         userId: bulkOperationItems.userId,
-        email: bulkOperationItems.email,
+        email: sql<
+          string | null
+        >`coalesce(${bulkOperationItems.email}, ${bulkOperationItems.input}->>'email')`,
         outcome: bulkOperationItems.outcome,
         reason: bulkOperationItems.reason,
       })

@@ -1,9 +1,16 @@
 import { bulkOperations, type Db, queryRows, sqlTime, users } from '@roster/db';
-import { type BulkOperation, type BulkOperationStatus, bulkOperationSchema } from '@roster/domain';
+import {
+  type BulkOperation,
+  type BulkOperationKind,
+  type BulkOperationStatus,
+  bulkOperationSchema,
+  importParamsSchema,
+} from '@roster/domain';
 import { eq, sql } from 'drizzle-orm';
 import type { ApiConfig } from '../config';
+import { IMPORT_BATCH_SIZE, processImportBatch } from '../imports/processImportBatch';
 import { loadPlanContext } from './planContext';
-import { processBatch } from './processBatch';
+import { type BatchResult, processBatch } from './processBatch';
 import { batchSizeFor } from './selection';
 
 export type RunOptions = {
@@ -47,6 +54,43 @@ export async function claimOperation(
   return rows[0]?.id ?? null;
 }
 
+/** How the next batch of an operation is processed: an import creates users; the rest change them. */
+async function batchProcessor(
+  db: Db,
+  id: string,
+  kind: BulkOperationKind,
+  rawParams: unknown,
+  actor: { id: string; name: string },
+  config: ApiConfig,
+  options: RunOptions,
+  startedAt: Date,
+): Promise<(now: Date) => Promise<BatchResult>> {
+  if (kind === 'import') {
+    const params = importParamsSchema.parse(rawParams);
+    return (now) =>
+      processImportBatch(db, { id, params }, actor, now, config, options.batchSize ?? IMPORT_BATCH_SIZE);
+  }
+  const params: BulkOperation = bulkOperationSchema.parse(rawParams);
+  const { role, source, invitationTtlMs, actorId } = await loadPlanContext(
+    db,
+    params,
+    actor.id,
+    startedAt,
+    config,
+  );
+  const plan = { role, source, invitationTtlMs, actorId };
+  return (now) =>
+    processBatch(
+      db,
+      { id, params },
+      plan,
+      { actor, config },
+      now,
+      config,
+      options.batchSize ?? batchSizeFor(params.kind),
+    );
+}
+
 /** Processes a claimed operation batch by batch until it is done, cancelled or `maxBatches` is reached. */
 export async function runOperation(
   db: Db,
@@ -57,6 +101,7 @@ export async function runOperation(
   const now = options.now ?? (() => new Date());
   const [row] = await db
     .select({
+      kind: bulkOperations.kind,
       params: bulkOperations.params,
       actorId: bulkOperations.actorId,
       firstName: users.firstName,
@@ -68,16 +113,8 @@ export async function runOperation(
     .where(eq(bulkOperations.id, id));
   if (!row) return;
   try {
-    const params: BulkOperation = bulkOperationSchema.parse(row.params);
-    const { role, source, invitationTtlMs, actorId } = await loadPlanContext(
-      db,
-      params,
-      row.actorId,
-      now(),
-      config,
-    );
-    const plan = { role, source, invitationTtlMs, actorId };
     const actor = { id: row.actorId, name: `${row.firstName} ${row.lastName}`.trim() || row.email };
+    const processNext = await batchProcessor(db, id, row.kind, row.params, actor, config, options, now());
     for (let batches = 0; options.maxBatches === undefined || batches < options.maxBatches; batches++) {
       const [state] = await db
         .select({ cancelRequested: bulkOperations.cancelRequested })
@@ -90,15 +127,7 @@ export async function runOperation(
           .where(eq(bulkOperations.id, id));
         return;
       }
-      const result = await processBatch(
-        db,
-        { id, params },
-        plan,
-        { actor, config },
-        now(),
-        config,
-        options.batchSize ?? batchSizeFor(params.kind),
-      );
+      const result = await processNext(now());
       if (result.processed === 0) break;
     }
     const [done] = await db

@@ -1,3 +1,5 @@
+import { IMPORT_ERROR_REASONS, IMPORT_SKIP_REASONS } from '../imports/reasons';
+
 /** Every reason a user is skipped or blocked, with the sentence people read (SPEC §2). */
 export const SKIP_REASONS = {
   already_has_role: 'Already has this role.',
@@ -28,6 +30,8 @@ export type BlockedReason = keyof typeof BLOCKED_REASONS;
 export type Reason = SkipReason | BlockedReason;
 
 const SENTENCES: Readonly<Record<string, string>> = {
+  ...IMPORT_SKIP_REASONS,
+  ...IMPORT_ERROR_REASONS,
   ...SKIP_REASONS,
   ...BLOCKED_REASONS,
   ...FAILED_REASONS,

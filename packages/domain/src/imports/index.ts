@@ -1,4 +1,5 @@
 export * from './columns';
+export * from './commit';
 export * from './errorsCsv';
 export * from './fileRefusals';
 export * from './limits';

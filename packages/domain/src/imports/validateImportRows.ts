@@ -124,3 +124,12 @@ export function countImportOutcomes(
   }
   return counts;
 }
+
+/**
+ * Whether a row names somebody: its e-mail passed the e-mail rules, so a later row with the same
+ * e-mail is its duplicate (whatever else is wrong with this one).
+ */
+export function importRowHasEmail(result: Pick<ImportRowResult, 'reason' | 'detail'>): boolean {
+  if (result.reason === 'missing_email' || result.reason === 'invalid_email') return false;
+  return !(result.reason === 'too_long' && result.detail === 'email');
+}

@@ -1,0 +1,93 @@
+import { bulkOperations, type Db, queryRows } from '@roster/db';
+import {
+  DomainError,
+  type ImportCommitInput,
+  type ImportParams,
+  importRowHasEmail,
+  validateImportRows,
+} from '@roster/domain';
+import { eq, sql } from 'drizzle-orm';
+import { claimOperation, runOperation } from '../bulk/runOperation';
+import { canonicalJson, getOperation, INLINE_MAX_USERS } from '../bulk/startBulkOperation';
+import type { ApiConfig } from '../config';
+import { loadImportLookups } from './importLookups';
+
+/**
+ * `imports.commit`, one part: records the import as a bulk operation (`receiving`) on its first
+ * part, stores the part's rows as the operation's items (once, whatever the retries), and when the
+ * last row has arrived queues the operation, running it inside the request when it is small.
+ * Idempotent on `operationId`: a part sent again, or a whole commit retried, creates nothing twice.
+ */
+export async function commitImportPart(
+  db: Db,
+  input: ImportCommitInput,
+  actorId: string,
+  now: Date,
+  config: ApiConfig,
+) {
+  const params: ImportParams = { kind: 'import', ...input.import };
+  // Every row of the part is validated as it arrives; the file's own rules are the domain's.
+  const validated = validateImportRows(input.rows);
+  if (!input.confirmPrivileged) {
+    const lookups = await loadImportLookups(db, validated);
+    if (validated.some((r) => r.outcome === 'create' && lookups.roleFor(r.role)?.isAdmin)) {
+      throw new DomainError('confirmation_required');
+    }
+  }
+  const state = await db.transaction(async (tx) => {
+    await tx
+      .insert(bulkOperations)
+      .values({
+        id: input.operationId,
+        kind: 'import',
+        params,
+        selection: { kind: 'import', rows: params.totalRows },
+        actorId,
+        status: 'receiving',
+        total: params.totalRows,
+        fileSha256: params.fileSha256,
+        createdAt: now,
+      })
+      .onConflictDoNothing();
+    const [operation] = await tx
+      .select({
+        kind: bulkOperations.kind,
+        params: bulkOperations.params,
+        actorId: bulkOperations.actorId,
+        status: bulkOperations.status,
+      })
+      .from(bulkOperations)
+      .where(eq(bulkOperations.id, input.operationId))
+      .for('update');
+    if (
+      !operation ||
+      operation.kind !== 'import' ||
+      operation.actorId !== actorId ||
+      canonicalJson(operation.params) !== canonicalJson(params)
+    ) {
+      throw new DomainError('operation_conflict');
+    }
+    if (operation.status !== 'receiving') return 'complete';
+    // The position of a row is its line in the file: unique, in file order, and the same on a retry.
+    // Only a row with a valid e-mail keeps one: only such a row makes a later one a duplicate.
+    await tx.execute(sql`
+      insert into bulk_operation_items (operation_id, position, email, input)
+      select ${input.operationId}, x.line, x.email, x.input::jsonb
+      from unnest(${sql.param(input.rows.map((r) => r.line))}::int[], ${sql.param(validated.map((r) => (importRowHasEmail(r) ? r.email : null)))}::text[],
+        ${sql.param(input.rows.map((r) => JSON.stringify(r)))}::text[]) as x(line, email, input)
+      on conflict do nothing`);
+    const [received] = await queryRows<{ n: number }>(
+      tx,
+      sql`select count(*)::int as n from bulk_operation_items where operation_id = ${input.operationId}`,
+    );
+    if ((received?.n ?? 0) > params.totalRows) throw new DomainError('operation_conflict');
+    if ((received?.n ?? 0) < params.totalRows) return 'receiving';
+    await tx.execute(sql`update bulk_operations set status = 'queued' where id = ${input.operationId}`);
+    return 'queued';
+  });
+  if (state === 'queued' && params.totalRows <= INLINE_MAX_USERS) {
+    const claimed = await claimOperation(db, config, now, input.operationId);
+    if (claimed) await runOperation(db, claimed, config, { now: () => now });
+  }
+  return getOperation(db, input.operationId);
+}

@@ -1,0 +1,196 @@
+import { type Db, queryRows, sqlTime } from '@roster/db';
+import {
+  createImportRowValidator,
+  type ImportParams,
+  type ImportRowResult,
+  importRowInputSchema,
+} from '@roster/domain';
+import { sql } from 'drizzle-orm';
+import { v7 as uuidv7 } from 'uuid';
+import { createInvitations } from '../bulk/applyChanges';
+import type { BatchResult } from '../bulk/processBatch';
+import type { ApiConfig } from '../config';
+import { decideImportRow, loadImportLookups } from './importLookups';
+
+/** Rows per transaction of an import (each creates a user, an audit event and maybe an invitation). */
+export const IMPORT_BATCH_SIZE = 5_000;
+
+const uuids = (values: string[]) => sql`${sql.param(values)}::uuid[]`;
+
+type Item = { position: number; input: unknown };
+type Verdict = ImportRowResult & { position: number; userId: string | null };
+
+/** Bulk operation outcomes of import verdicts: a row with an error is a `failed` item. */
+const OUTCOME = { create: 'change', skip: 'skip', error: 'failed' } as const;
+
+/**
+ * One batch of an import, in one transaction: the next rows in file order, validated again by the
+ * domain, checked against the database, then the users created set-based with their role, copied
+ * access, invitations, audit events and per-row results. An e-mail created meanwhile by someone
+ * else (`on conflict do nothing`) makes its row an `already_exists` skip, never a second user.
+ */
+export async function processImportBatch(
+  db: Db,
+  operation: { id: string; params: ImportParams },
+  actor: { id: string; name: string },
+  now: Date,
+  config: ApiConfig,
+  batchSize = IMPORT_BATCH_SIZE,
+): Promise<BatchResult> {
+  return db.transaction(async (tx) => {
+    const items = await queryRows<Item>(
+      tx,
+      sql`select position, input from bulk_operation_items
+          where operation_id = ${operation.id} and outcome is null
+          order by position limit ${batchSize} for update skip locked`,
+    );
+    if (items.length === 0) return { processed: 0, changed: 0, skipped: 0, blocked: 0, failed: 0 };
+    const validate = createImportRowValidator();
+    const validated = items.map((item) => ({
+      position: item.position,
+      result: validate(importRowInputSchema.parse(item.input)),
+    }));
+
+    // A duplicate of a row in an earlier batch: the earlier line wins, as in the preview.
+    const emails = validated.flatMap((v) => (v.result.outcome === 'create' ? [v.result.email] : []));
+    const earlier = new Map(
+      (
+        await queryRows<{ email: string; line: number }>(
+          tx,
+          sql`select email, min(position) as line from bulk_operation_items
+            where operation_id = ${operation.id} and position < ${items[0]?.position ?? 0}
+              and email = any(${sql.param(emails)}::text[])
+            group by email`,
+        )
+      ).map((r) => [r.email, Number(r.line)]),
+    );
+    const lookups = await loadImportLookups(
+      tx,
+      validated.map((v) => v.result),
+    );
+    const newEmails = await importEmailsAmong(
+      tx,
+      operation.id,
+      validated.map((v) => v.result.copyAccessFrom).filter((e) => e !== ''),
+    );
+    const verdicts: Verdict[] = validated.map(({ position, result }) => {
+      const firstLine = result.outcome === 'create' ? earlier.get(result.email) : undefined;
+      const decided: ImportRowResult =
+        firstLine !== undefined
+          ? { ...result, outcome: 'skip', reason: 'duplicate_in_file', detail: String(firstLine) }
+          : decideImportRow(result, lookups, (email) => newEmails.has(email));
+      return { ...decided, position, userId: null };
+    });
+
+    const toCreate = verdicts.filter((v) => v.outcome === 'create');
+    const created = await insertUsers(tx, toCreate, lookups, operation.params.invite, now);
+    for (const v of toCreate) {
+      const id = created.get(v.email);
+      if (id) v.userId = id;
+      else Object.assign(v, { outcome: 'skip', reason: 'already_exists', detail: null });
+    }
+    const made = toCreate.filter((v) => v.userId !== null);
+    await copyAccess(
+      tx,
+      made.flatMap((v) => {
+        const sourceId = v.copyAccessFrom ? lookups.sourceIdFor(v.copyAccessFrom) : undefined;
+        return v.userId && sourceId ? [{ userId: v.userId, sourceId }] : [];
+      }),
+    );
+    if (operation.params.invite) {
+      await createInvitations(
+        tx,
+        made.map((v) => ({
+          userId: v.userId ?? '',
+          email: v.email,
+          message: operation.params.message,
+          sentCount: 1,
+        })),
+        { operationId: operation.id, actor, now, config },
+      );
+    }
+    const audit = made.map((v) => ({
+      userId: v.userId ?? '',
+      after: JSON.stringify({
+        email: v.email,
+        firstName: v.firstName,
+        lastName: v.lastName,
+        roleId: lookups.roleFor(v.role)?.id ?? null,
+        status: operation.params.invite ? 'invited' : 'created',
+        ...(v.copyAccessFrom ? { copiedAccessFrom: lookups.sourceIdFor(v.copyAccessFrom) } : {}),
+        line: v.line,
+      }),
+    }));
+    if (audit.length) {
+      await tx.execute(sql`
+        insert into audit_events (at, actor_id, user_id, operation_id, action, after)
+        select ${sqlTime(now)}, ${actor.id}, x.user_id, ${operation.id}, 'user.import', x.a::jsonb
+        from unnest(${uuids(audit.map((a) => a.userId))}, ${sql.param(audit.map((a) => a.after))}::text[]) as x(user_id, a)`);
+    }
+    await tx.execute(sql`
+      update bulk_operation_items i set outcome = x.outcome::outcome, reason = x.reason, user_id = x.user_id,
+        after = case when x.detail is null then null else jsonb_build_object('detail', x.detail) end,
+        processed_at = ${sqlTime(now)}
+      from unnest(${sql.param(verdicts.map((v) => v.position))}::int[], ${sql.param(verdicts.map((v) => OUTCOME[v.outcome]))}::text[],
+        ${sql.param(verdicts.map((v) => v.reason))}::text[], ${sql.param(verdicts.map((v) => v.userId))}::uuid[],
+        ${sql.param(verdicts.map((v) => v.detail))}::text[]) as x(position, outcome, reason, user_id, detail)
+      where i.operation_id = ${operation.id} and i.position = x.position`);
+    const result: BatchResult = {
+      processed: verdicts.length,
+      changed: made.length,
+      skipped: verdicts.filter((v) => v.outcome === 'skip').length,
+      blocked: 0,
+      failed: verdicts.filter((v) => v.outcome === 'error').length,
+    };
+    await tx.execute(sql`update bulk_operations set processed = processed + ${result.processed},
+        changed = changed + ${result.changed}, skipped = skipped + ${result.skipped},
+        failed = failed + ${result.failed}, lease_until = ${sqlTime(new Date(now.getTime() + config.bulkLeaseMs))}
+      where id = ${operation.id}`);
+    return result;
+  });
+}
+
+/** Which of these e-mails are rows of this same import (a source user that does not exist yet). */
+async function importEmailsAmong(db: Db, operationId: string, emails: string[]): Promise<Set<string>> {
+  if (emails.length === 0) return new Set();
+  const rows = await queryRows<{ email: string }>(
+    db,
+    sql`select distinct email from bulk_operation_items
+      where operation_id = ${operationId} and email = any(${sql.param([...new Set(emails)])}::text[])`,
+  );
+  return new Set(rows.map((r) => r.email));
+}
+
+/** The users, set-based; returns the id of each e-mail actually inserted (not taken meanwhile). */
+async function insertUsers(
+  db: Db,
+  rows: Verdict[],
+  lookups: Awaited<ReturnType<typeof loadImportLookups>>,
+  invited: boolean,
+  now: Date,
+): Promise<Map<string, string>> {
+  if (rows.length === 0) return new Map();
+  const inserted = await queryRows<{ id: string; email: string }>(
+    db,
+    sql`insert into users (id, email, first_name, last_name, status, role_id, created_at, updated_at)
+      select x.id, x.email, x.first_name, x.last_name, ${invited ? 'invited' : 'created'}::user_status, x.role_id, ${sqlTime(now)}, ${sqlTime(now)}
+      from unnest(${uuids(rows.map(() => uuidv7()))}, ${sql.param(rows.map((r) => r.email))}::text[],
+        ${sql.param(rows.map((r) => r.firstName))}::text[], ${sql.param(rows.map((r) => r.lastName))}::text[],
+        ${uuids(rows.map((r) => lookups.roleFor(r.role)?.id ?? ''))}) as x(id, email, first_name, last_name, role_id)
+      on conflict (email) do nothing
+      returning id, email`,
+  );
+  return new Map(inserted.map((r) => [r.email, r.id]));
+}
+
+/** The source users' module access, scope and rights, copied to the new users (memberships are not). */
+async function copyAccess(db: Db, pairs: { userId: string; sourceId: string }[]): Promise<void> {
+  if (pairs.length === 0) return;
+  const x = sql`unnest(${uuids(pairs.map((p) => p.userId))}, ${uuids(pairs.map((p) => p.sourceId))}) as x(user_id, source_id)`;
+  await db.execute(sql`insert into module_access (user_id, module, level)
+    select x.user_id, m.module, m.level from ${x} join module_access m on m.user_id = x.source_id`);
+  await db.execute(sql`insert into user_scopes (user_id, org_unit_id)
+    select x.user_id, s.org_unit_id from ${x} join user_scopes s on s.user_id = x.source_id`);
+  await db.execute(sql`insert into user_rights (user_id, "right")
+    select x.user_id, r."right" from ${x} join user_rights r on r.user_id = x.source_id`);
+}
