@@ -3,11 +3,11 @@ import { OperationPage } from './bulk/OperationPage';
 import { OperationsPage } from './bulk/OperationsPage';
 import { AdminFrame } from './components/AdminFrame';
 import { RequireAdmin } from './components/RequireAdmin';
+import { ImportPage } from './imports/ImportPage';
 import { AcceptInvitationPage } from './invitations/AcceptInvitationPage';
 import { WelcomePage } from './invitations/WelcomePage';
 import { OutboxMessagePage } from './outbox/OutboxMessagePage';
 import { OutboxPage } from './outbox/OutboxPage';
-import { ComingSoonPage } from './pages/ComingSoonPage';
 import { NoAccessPage } from './pages/NoAccessPage';
 import { SignInPage } from './pages/SignInPage';
 import { TokensPage } from './pages/TokensPage';
@@ -32,7 +32,7 @@ export function App() {
         <Route path="users" element={<UsersPage />} />
         <Route path="operations" element={<OperationsPage />} />
         <Route path="operations/:id" element={<OperationPage />} />
-        <Route path="import" element={<ComingSoonPage title="Import" />} />
+        <Route path="import" element={<ImportPage />} />
         <Route path="outbox" element={<OutboxPage />} />
         <Route path="outbox/:id" element={<OutboxMessagePage />} />
         <Route path="tokens" element={<TokensPage />} />

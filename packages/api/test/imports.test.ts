@@ -145,8 +145,8 @@ describe('imports.commit', () => {
       { fileSha256: 'b'.repeat(64) },
     );
     const op = await admin.imports.commit(input);
-    expect(op).toMatchObject({ kind: 'import', status: 'failed', total: 6, processed: 6 });
-    expect(op.counts).toEqual({ change: 2, skip: 2, blocked: 0, failed: 2 });
+    expect(op).toMatchObject({ kind: 'import', status: 'completed_with_skips', total: 6, processed: 6 });
+    expect(op.counts).toEqual({ change: 2, skip: 2, blocked: 2, failed: 0 });
 
     const created = await byEmail(['grace@x.test', 'alan@x.test']);
     const buyer = await h.roleId('Buyer');
@@ -201,10 +201,17 @@ describe('imports.commit', () => {
       ['alan@x.test', 'change', null],
       ['taken@x.test', 'skip', 'already_exists'],
       ['grace@x.test', 'skip', 'duplicate_in_file'],
-      ['=HYPERLINK("http://evil")', 'failed', 'invalid_email'],
-      ['odd@x.test', 'failed', 'unknown_role'],
+      ['=HYPERLINK("http://evil")', 'blocked', 'invalid_email'],
+      ['odd@x.test', 'blocked', 'unknown_role'],
     ]);
-    expect(results.items[2]?.sentence).toBe('A user with this e-mail already exists.');
+    expect(results.items.map((r) => r.sentence)).toEqual([
+      null,
+      null,
+      'A user with this e-mail already exists.',
+      'The same e-mail is already on line 2.',
+      'This is not a valid e-mail address.',
+      'No role is named “Astronaut”.',
+    ]);
 
     // The formula comes back escaped in the results CSV.
     let csv = '';

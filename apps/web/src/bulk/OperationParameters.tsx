@@ -1,5 +1,6 @@
-import type { BulkOperationKind } from '@roster/domain';
+import { type BulkOperationKind, importParamsSchema } from '@roster/domain';
 import { useQuery } from '@tanstack/react-query';
+import { formatCount } from '../lib/format';
 import { useTRPC } from '../lib/trpc';
 import { operationOf } from './operationLabels';
 import { useNames } from './useNames';
@@ -13,6 +14,16 @@ function SourceUser({ id }: { id: string }) {
 /** An operation's parameters in a few words: the role assigned, the user copied from, the message. */
 export function OperationParameters({ kind, params }: { kind: BulkOperationKind; params: unknown }) {
   const names = useNames();
+  if (kind === 'import') {
+    const file = importParamsSchema.safeParse(params);
+    if (!file.success) return <span className="text-slate-400">—</span>;
+    return (
+      <span className="block truncate" title={`SHA-256 ${file.data.fileSha256}`}>
+        {file.data.fileName ?? 'CSV file'} · {formatCount(file.data.totalRows)} rows
+        {file.data.invite ? ' · invited' : ''}
+      </span>
+    );
+  }
   const operation = operationOf(kind, params);
   switch (operation?.kind) {
     case 'assign_role':
@@ -42,6 +53,7 @@ export function hasParameters(kind: BulkOperationKind, params: unknown): boolean
   return (
     operation?.kind === 'assign_role' ||
     operation?.kind === 'copy_access' ||
-    (operation?.kind === 'invite' && Boolean(operation.message))
+    (operation?.kind === 'invite' && Boolean(operation.message)) ||
+    kind === 'import'
   );
 }

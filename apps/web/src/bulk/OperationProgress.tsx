@@ -1,7 +1,7 @@
 import { OUTCOMES } from '@roster/domain';
 import { Button } from '../components/Button';
 import { formatCount } from '../lib/format';
-import { OUTCOME_LABELS, OUTCOME_STYLES } from './operationLabels';
+import { OUTCOME_STYLES, outcomeLabels } from './operationLabels';
 import type { BulkOperationView } from './types';
 
 /**
@@ -50,7 +50,7 @@ export function OperationProgress({
         {OUTCOMES.map((outcome) => (
           <span key={outcome} className="inline-flex items-center gap-1.5">
             <span aria-hidden className={`h-2 w-2 rounded-full ${OUTCOME_STYLES[outcome].bar}`} />
-            {OUTCOME_LABELS[outcome]} {formatCount(counts[outcome])}
+            {outcomeLabels(operation.kind)[outcome]} {formatCount(counts[outcome])}
           </span>
         ))}
       </p>

@@ -8,7 +8,7 @@ import { errorMessage, useTRPCClient } from '../lib/trpc';
 import { ChangeDiff } from './ChangeDiff';
 import type { Names } from './describeChange';
 import { OutcomeCounts } from './OutcomeCounts';
-import { OUTCOME_LABELS, OUTCOME_STYLES } from './operationLabels';
+import { OUTCOME_STYLES, outcomeLabels } from './operationLabels';
 import type { BulkOperationView, BulkResultRow } from './types';
 import { useNames } from './useNames';
 
@@ -30,12 +30,13 @@ export function OperationResults({ operation }: { operation: BulkOperationView }
   });
   const rows = results.data?.pages.flatMap((p) => p.items) ?? [];
   const shownCount = outcome ? operation.counts[outcome] : operation.processed;
+  const labels = outcomeLabels(operation.kind);
 
   return (
     <div className="flex flex-col gap-4" data-testid="operation-results">
       <OutcomeCounts
         counts={operation.counts}
-        labels={OUTCOME_LABELS}
+        labels={labels}
         selected={outcome}
         onSelect={(o) => setOutcome((current) => (current === o ? null : o))}
       />
@@ -44,7 +45,7 @@ export function OperationResults({ operation }: { operation: BulkOperationView }
           <p className="text-sm text-slate-600">
             {outcome ? (
               <>
-                {formatCount(shownCount)} {OUTCOME_LABELS[outcome].toLowerCase()} ·{' '}
+                {formatCount(shownCount)} {labels[outcome].toLowerCase()} ·{' '}
                 <button
                   type="button"
                   className="font-medium text-brand-700 hover:underline"
@@ -83,7 +84,7 @@ export function OperationResults({ operation }: { operation: BulkOperationView }
         ) : (
           <ul className="divide-y divide-slate-100" aria-label="Results per user">
             {rows.map((row) => (
-              <ResultRow key={row.userId || row.email} row={row} names={names} />
+              <ResultRow key={row.position} row={row} names={names} labels={labels} />
             ))}
           </ul>
         )}
@@ -103,7 +104,15 @@ export function OperationResults({ operation }: { operation: BulkOperationView }
   );
 }
 
-function ResultRow({ row, names }: { row: BulkResultRow; names: Names }) {
+function ResultRow({
+  row,
+  names,
+  labels,
+}: {
+  row: BulkResultRow;
+  names: Names;
+  labels: Record<Outcome, string>;
+}) {
   return (
     <li
       data-testid="result-row"
@@ -116,10 +125,10 @@ function ResultRow({ row, names }: { row: BulkResultRow; names: Names }) {
       <span
         className={`justify-self-end rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${OUTCOME_STYLES[row.outcome].badge}`}
       >
-        {OUTCOME_LABELS[row.outcome]}
+        {labels[row.outcome]}
       </span>
       <div className="col-span-2 text-xs text-slate-500">
-        {row.outcome === 'change' ? (
+        {row.outcome === 'change' && row.before !== null ? (
           <ChangeDiff before={row.before} after={row.after} names={names} />
         ) : (
           row.sentence

@@ -8,7 +8,7 @@ import { formatCount, formatDateTime } from '../lib/format';
 import { errorMessage, useTRPCClient } from '../lib/trpc';
 import { OperationParameters } from './OperationParameters';
 import { OperationStatusBadge } from './OperationStatusBadge';
-import { isActive, kindLabel, OUTCOME_LABELS, OUTCOME_STYLES } from './operationLabels';
+import { isActive, kindLabel, OUTCOME_STYLES, outcomeLabels } from './operationLabels';
 import type { BulkOperationView } from './types';
 
 const PAGE = 50;
@@ -139,7 +139,7 @@ function CountsSummary({ operation }: { operation: BulkOperationView }) {
     <span className="flex flex-wrap gap-x-2.5 text-xs whitespace-nowrap">
       {shown.map((o) => (
         <span key={o} className={OUTCOME_STYLES[o].text}>
-          {formatCount(operation.counts[o])} {OUTCOME_LABELS[o].toLowerCase()}
+          {formatCount(operation.counts[o])} {outcomeLabels(operation.kind)[o].toLowerCase()}
         </span>
       ))}
     </span>

@@ -35,6 +35,13 @@ export const OUTCOME_LABELS: Record<Outcome, string> = {
   failed: 'Failed',
 };
 
+/** An import creates users: its changes are called what they are. */
+export function outcomeLabels(kind: BulkOperationKind): Record<Outcome, string> {
+  return kind === 'import'
+    ? { ...OUTCOME_LABELS, change: 'Created', blocked: 'Not created' }
+    : OUTCOME_LABELS;
+}
+
 /** The same outcome before it happens, as the preview says it. */
 export const PREVIEW_LABELS: Record<Exclude<Outcome, 'failed'>, string> = {
   change: 'Will change',

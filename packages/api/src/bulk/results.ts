@@ -1,5 +1,5 @@
 import { bulkOperationItems, type Db } from '@roster/db';
-import { OUTCOMES, reasonSentence } from '@roster/domain';
+import { OUTCOMES, reasonSentence, resultDetail } from '@roster/domain';
 import { and, asc, eq, gt, isNotNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
 
@@ -47,11 +47,13 @@ export async function listResults(db: Db, input: z.infer<typeof bulkResultsInput
       row.outcome
         ? [
             {
+              /** The user's place in the selection; for an import, the line of the file. */
+              position: row.position,
               userId: row.userId ?? '',
               email: row.email ?? '',
               outcome: row.outcome,
               reason: row.reason,
-              sentence: row.reason ? reasonSentence(row.reason) : null,
+              sentence: row.reason ? reasonSentence(row.reason, resultDetail(row.after)) : null,
               before: row.before,
               after: row.after,
             },

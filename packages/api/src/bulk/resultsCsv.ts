@@ -1,5 +1,5 @@
 import { bulkOperationItems, type Db } from '@roster/db';
-import { csvRow, reasonSentence } from '@roster/domain';
+import { csvRow, reasonSentence, resultDetail } from '@roster/domain';
 import { and, asc, eq, gt, isNotNull, sql } from 'drizzle-orm';
 
 const PAGE = 5_000;
@@ -18,6 +18,7 @@ export async function* bulkResultsCsv(db: Db, operationId: string): AsyncGenerat
         >`coalesce(${bulkOperationItems.email}, ${bulkOperationItems.input}->>'email')`,
         outcome: bulkOperationItems.outcome,
         reason: bulkOperationItems.reason,
+        after: bulkOperationItems.after,
       })
       .from(bulkOperationItems)
       .where(
@@ -31,7 +32,15 @@ export async function* bulkResultsCsv(db: Db, operationId: string): AsyncGenerat
       .limit(PAGE);
     if (rows.length === 0) return;
     yield rows
-      .map((r) => csvRow([r.userId, r.email, r.outcome, r.reason, r.reason ? reasonSentence(r.reason) : '']))
+      .map((r) =>
+        csvRow([
+          r.userId,
+          r.email,
+          r.outcome,
+          r.reason,
+          r.reason ? reasonSentence(r.reason, resultDetail(r.after)) : '',
+        ]),
+      )
       .join('');
     after = rows.at(-1)?.position ?? after;
   }

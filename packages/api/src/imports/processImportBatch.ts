@@ -20,8 +20,11 @@ const uuids = (values: string[]) => sql`${sql.param(values)}::uuid[]`;
 type Item = { position: number; input: unknown };
 type Verdict = ImportRowResult & { position: number; userId: string | null };
 
-/** Bulk operation outcomes of import verdicts: a row with an error is a `failed` item. */
-const OUTCOME = { create: 'change', skip: 'skip', error: 'failed' } as const;
+/**
+ * Bulk operation outcomes of import verdicts: a row with an error is `blocked` (by its own content,
+ * as a guard blocks a change); `failed` stays for unexpected errors.
+ */
+const OUTCOME = { create: 'change', skip: 'skip', error: 'blocked' } as const;
 
 /**
  * One batch of an import, in one transaction: the next rows in file order, validated again by the
@@ -139,12 +142,12 @@ export async function processImportBatch(
       processed: verdicts.length,
       changed: made.length,
       skipped: verdicts.filter((v) => v.outcome === 'skip').length,
-      blocked: 0,
-      failed: verdicts.filter((v) => v.outcome === 'error').length,
+      blocked: verdicts.filter((v) => v.outcome === 'error').length,
+      failed: 0,
     };
     await tx.execute(sql`update bulk_operations set processed = processed + ${result.processed},
         changed = changed + ${result.changed}, skipped = skipped + ${result.skipped},
-        failed = failed + ${result.failed}, lease_until = ${sqlTime(new Date(now.getTime() + config.bulkLeaseMs))}
+        blocked = blocked + ${result.blocked}, lease_until = ${sqlTime(new Date(now.getTime() + config.bulkLeaseMs))}
       where id = ${operation.id}`);
     return result;
   });

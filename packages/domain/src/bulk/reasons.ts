@@ -1,4 +1,9 @@
-import { IMPORT_ERROR_REASONS, IMPORT_SKIP_REASONS } from '../imports/reasons';
+import {
+  IMPORT_ERROR_REASONS,
+  IMPORT_SKIP_REASONS,
+  importReasonSentence,
+  isImportReason,
+} from '../imports/reasons';
 
 /** Every reason a user is skipped or blocked, with the sentence people read (SPEC §2). */
 export const SKIP_REASONS = {
@@ -37,6 +42,18 @@ const SENTENCES: Readonly<Record<string, string>> = {
   ...FAILED_REASONS,
 };
 
-export function reasonSentence(reason: string): string {
+/**
+ * The sentence of any result's reason. An import row's `detail` (its column, line, role or e-mail)
+ * makes the sentence precise.
+ */
+export function reasonSentence(reason: string, detail?: string | null): string {
+  if (detail && isImportReason(reason)) return importReasonSentence(reason, detail);
   return SENTENCES[reason] ?? reason;
+}
+
+/** The detail an import row's result keeps beside its reason (`{ detail }` in the item's `after`). */
+export function resultDetail(after: unknown): string | null {
+  return after && typeof after === 'object' && 'detail' in after && typeof after.detail === 'string'
+    ? after.detail
+    : null;
 }

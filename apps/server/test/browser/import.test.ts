@@ -1,0 +1,173 @@
+import { readFile } from 'node:fs/promises';
+import { moduleAccess, roles, users } from '@roster/db';
+import { eq, inArray, like } from 'drizzle-orm';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from '../../src/testing';
+import { launchBrowser, screenshot, WEB_DIST } from './browser';
+import { search } from './massOperation';
+import { signInAsAdmin } from './signIn';
+
+let server: TestServer;
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  server = await startTestServer({ webDist: WEB_DIST });
+  const db = server.testDb.db;
+  const [reader] = await db.select({ id: roles.id }).from(roles).where(eq(roles.name, 'Reader'));
+  const [source] = await db
+    .insert(users)
+    .values([
+      { email: 'imp-source@fixture.example', status: 'active', roleId: reader?.id ?? '' },
+      { email: 'imp-taken@fixture.example', status: 'active', roleId: reader?.id ?? '' },
+    ])
+    .returning({ id: users.id });
+  await db.insert(moduleAccess).values({ userId: source?.id ?? '', module: 'portfolio', level: 'edit' });
+  browser = await launchBrowser();
+  page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
+  page.setDefaultTimeout(10_000);
+  page.on('pageerror', (error) => console.error('page error:', error.message));
+  await signInAsAdmin(page, server.url, '/admin/import');
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+// Semicolons, a BOM, capitals and spaces in e-mails, a quoted name with a semicolon, and bad rows.
+const FILE = `\uFEFFE-mail;First name;Last name;Role;copy_access_from
+imp-ada@fixture.example;Ada;Lovelace;Project manager;
+ IMP-Alan@Fixture.example ;Alan;"Turing; OBE";;imp-source@fixture.example
+imp-taken@fixture.example;Taken;Already;;
+imp-ada@fixture.example;Ada;Again;;
+not-an-email;Bad;Row;;
+imp-nobody@fixture.example;No;Role;Astronaut;
+=HYPERLINK("http://evil.example");Formula;Cell;;
+`;
+
+describe('Admin › Import', () => {
+  it('previews a file row by row, offers the errors, creates the valid users and shows the results', async () => {
+    await page.getByLabel('CSV file').setInputFiles({
+      name: 'new-people.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(FILE, 'utf8'),
+    });
+    const preview = page.getByTestId('import-preview');
+    await preview.waitFor();
+    const count = async (outcome: string) =>
+      Number(await preview.getByTestId(`count-${outcome}`).getAttribute('data-count'));
+    expect([await count('create'), await count('skip'), await count('error')]).toEqual([2, 2, 3]);
+    const verdicts = await page
+      .getByTestId('import-row')
+      .evaluateAll((els) =>
+        els.map((el) => `${el.getAttribute('data-line')}:${el.getAttribute('data-reason')}`),
+      );
+    expect(verdicts).toEqual([
+      '4:already_exists',
+      '5:duplicate_in_file',
+      '6:invalid_email',
+      '7:unknown_role',
+      '8:invalid_email',
+    ]);
+    await page.getByText('No role is named “Astronaut”.').waitFor();
+    await page.getByText('The same e-mail is already on line 2.').waitFor();
+    await screenshot(page, 'import-preview');
+
+    // The rows not created, as a CSV to fix and upload again; the formula comes back escaped.
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download rows not created (CSV)' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toBe('new-people-errors.csv');
+    const csv = await readFile((await download.path()) ?? '', 'utf8');
+    const lines = csv
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split(/\r?\n/);
+    expect(lines).toHaveLength(6);
+    expect(lines[0]).toContain('line,email');
+    expect(csv).toContain(`"'=HYPERLINK(""http://evil.example"")"`);
+    expect(csv).not.toMatch(/(^|[,;])"?=HYPERLINK/m);
+
+    // Nothing exists before the commit.
+    const created = () =>
+      server.testDb.db
+        .select()
+        .from(users)
+        .where(inArray(users.email, ['imp-ada@fixture.example', 'imp-alan@fixture.example']));
+    expect(await created()).toEqual([]);
+
+    await page.getByLabel('Invite the new users now').check();
+    await page.getByRole('button', { name: 'Create 2 users' }).click();
+    await page.waitForURL(/\/admin\/operations\/[0-9a-f-]{36}$/);
+    const view = page.getByTestId('operation-view');
+    await expect.poll(() => view.getAttribute('data-status'), { timeout: 30_000 }).toBe('completed_with_skips');
+    await page.getByTestId('result-row').first().waitFor();
+    await screenshot(page, 'import-results');
+    const results = await page
+      .getByTestId('result-row')
+      .evaluateAll((els) =>
+        els.map((el) => `${el.getAttribute('data-outcome')}:${el.getAttribute('data-reason') ?? ''}`),
+      );
+    expect(results.sort()).toEqual(
+      [
+        'change:',
+        'change:',
+        'skip:already_exists',
+        'skip:duplicate_in_file',
+        'blocked:invalid_email',
+        'blocked:unknown_role',
+        'blocked:invalid_email',
+      ].sort(),
+    );
+
+    const made = new Map((await created()).map((u) => [u.email, u]));
+    expect(made.get('imp-ada@fixture.example')).toMatchObject({ status: 'invited', firstName: 'Ada' });
+    expect(made.get('imp-alan@fixture.example')).toMatchObject({
+      status: 'invited',
+      lastName: 'Turing; OBE',
+    });
+    const copied = await server.testDb.db
+      .select()
+      .from(moduleAccess)
+      .where(eq(moduleAccess.userId, made.get('imp-alan@fixture.example')?.id ?? ''));
+    expect(copied.map((a) => [a.module, a.level])).toEqual([['portfolio', 'edit']]);
+
+    // The new users are in the table.
+    await page.getByRole('navigation', { name: 'Admin' }).getByRole('link', { name: 'Users' }).click();
+    await search(page, 'imp-a');
+    const rows = page.locator('[role="row"][data-user-id]');
+    await expect.poll(() => rows.count()).toBe(2);
+    await expect
+      .poll(() => rows.allTextContents())
+      .toEqual([expect.stringContaining('Ada Lovelace'), expect.stringContaining('Alan Turing; OBE')]);
+    await screenshot(page, 'import-users');
+    expect(await server.testDb.db.select().from(users).where(like(users.email, '%hyperlink%'))).toEqual([]);
+  });
+
+  it('refuses a file that is not UTF-8, and one with no e-mail column until a column is chosen', async () => {
+    await page.goto(`${server.url}/admin/import`);
+    await page.getByLabel('CSV file').setInputFiles({
+      name: 'latin1.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from([
+        0x65, 0x6d, 0x61, 0x69, 0x6c, 0x0a, 0x6a, 0xe9, 0x40, 0x78, 0x2e, 0x69, 0x6f, 0x0a,
+      ]),
+    });
+    await page.getByRole('alert').filter({ hasText: 'UTF-8' }).waitFor();
+
+    await page.getByLabel('CSV file').setInputFiles({
+      name: 'odd-headers.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from('Courriel,Prénom\nimp-claude@fixture.example,Claude\n', 'utf8'),
+    });
+    await page.getByRole('alert').filter({ hasText: 'email' }).waitFor();
+    await screenshot(page, 'import-mapping');
+    await page.getByLabel('Column for email').selectOption({ label: 'Courriel' });
+    await page.getByLabel('Column for first_name').selectOption({ label: 'Prénom' });
+    const preview = page.getByTestId('import-preview');
+    await preview.waitFor();
+    expect(await preview.getByTestId('count-create').getAttribute('data-count')).toBe('1');
+  });
+});

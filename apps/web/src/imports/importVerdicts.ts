@@ -1,0 +1,54 @@
+import type { ImportOutcome, ImportReason, ImportRowResult } from '@roster/domain';
+
+/** One row's verdict as the preview shows it: the file's rules, then the server's. */
+export type ImportVerdict = {
+  line: number;
+  outcome: ImportOutcome;
+  reason: ImportReason | null;
+  detail: string | null;
+};
+
+/** Rows the server should check: only those the file's own rules would create (results align with rows). */
+export function rowsToCheck<Row>(rows: readonly Row[], results: readonly ImportRowResult[]): Row[] {
+  return rows.filter((_, i) => results[i]?.outcome === 'create');
+}
+
+/**
+ * The verdict on every row: the browser's for rows the file's rules already refuse, the server's for
+ * the rest. A source user the server does not know but this file creates is `source_is_new` (the
+ * server sees one chunk at a time; it decides the same again at commit).
+ */
+export function mergeVerdicts(
+  results: readonly ImportRowResult[],
+  server: ReadonlyMap<number, ImportVerdict>,
+): ImportVerdict[] {
+  const created = new Set(results.filter((r) => r.outcome === 'create').map((r) => r.email));
+  return results.map((row) => {
+    const checked = row.outcome === 'create' ? server.get(row.line) : undefined;
+    const verdict: ImportVerdict = checked ?? {
+      line: row.line,
+      outcome: row.outcome,
+      reason: row.reason,
+      detail: row.detail,
+    };
+    if (verdict.reason === 'unknown_source_user' && created.has(row.copyAccessFrom)) {
+      return { ...verdict, reason: 'source_is_new' };
+    }
+    return verdict;
+  });
+}
+
+export type VerdictCounts = Record<ImportOutcome, number>;
+
+export function countVerdicts(verdicts: readonly ImportVerdict[]): VerdictCounts {
+  const counts: VerdictCounts = { create: 0, skip: 0, error: 0 };
+  for (const v of verdicts) counts[v.outcome]++;
+  return counts;
+}
+
+/** Consecutive slices of at most `size` items. */
+export function chunksOf<T>(items: readonly T[], size: number): T[][] {
+  const chunks: T[][] = [];
+  for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size));
+  return chunks;
+}
