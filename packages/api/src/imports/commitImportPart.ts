@@ -60,8 +60,7 @@ export async function commitImportPart(
       .where(eq(bulkOperations.id, input.operationId))
       .for('update');
     if (
-      !operation ||
-      operation.kind !== 'import' ||
+      operation?.kind !== 'import' ||
       operation.actorId !== actorId ||
       canonicalJson(operation.params) !== canonicalJson(params)
     ) {
