@@ -12,6 +12,8 @@ const ADMIN_COUNT_LOCK = 7_201_001;
 const CAN_CHANGE_ADMINS = new Set<BulkOperation['kind']>(['assign_role', 'deactivate', 'reactivate']);
 
 export type BatchResult = {
+  /** The position of the last item of the batch: the next batch starts after it. */
+  lastPosition: number;
   processed: number;
   changed: number;
   skipped: number;
@@ -19,11 +21,21 @@ export type BatchResult = {
   failed: number;
 };
 
+export const NOTHING_LEFT: BatchResult = {
+  lastPosition: 0,
+  processed: 0,
+  changed: 0,
+  skipped: 0,
+  blocked: 0,
+  failed: 0,
+};
+
 /**
  * One batch of an operation, in one transaction: claim the next pending items, lock their users,
  * decide on the locked rows with the domain rule, write the changes, their audit events and the
  * per-user results, and move the counters. A crash anywhere rolls the whole batch back, so each
- * user is processed exactly once.
+ * user is processed exactly once. Items are taken in position order after `after` (the last
+ * position of the previous batch), so a batch never walks over the items already done.
  */
 export async function processBatch(
   db: Db,
@@ -33,15 +45,16 @@ export async function processBatch(
   now: Date,
   config: ApiConfig,
   batchSize = BULK_BATCH_SIZE,
+  after = 0,
 ): Promise<BatchResult> {
   return db.transaction(async (tx) => {
     const items = await queryRows<{ position: number; user_id: string | null }>(
       tx,
       sql`select position, user_id from bulk_operation_items
-          where operation_id = ${operation.id} and outcome is null
+          where operation_id = ${operation.id} and position > ${after} and outcome is null
           order by position limit ${batchSize} for update skip locked`,
     );
-    if (items.length === 0) return { processed: 0, changed: 0, skipped: 0, blocked: 0, failed: 0 };
+    if (items.length === 0) return NOTHING_LEFT;
     const ids = items.flatMap((i) => (i.user_id ? [i.user_id] : []));
     if (CAN_CHANGE_ADMINS.has(operation.params.kind)) {
       await tx.execute(sql`select pg_advisory_xact_lock(${ADMIN_COUNT_LOCK})`);
@@ -95,6 +108,7 @@ export async function processBatch(
         ${sql.param(results.map((r) => r.after))}::text[]) as x(position, outcome, reason, b, a)
       where i.operation_id = ${operation.id} and i.position = x.position`);
     const result: BatchResult = {
+      lastPosition: items.at(-1)?.position ?? after,
       processed: results.length,
       changed: changes.length,
       skipped: results.filter((r) => r.outcome === 'skip').length,

@@ -64,11 +64,19 @@ async function batchProcessor(
   config: ApiConfig,
   options: RunOptions,
   startedAt: Date,
-): Promise<(now: Date) => Promise<BatchResult>> {
+): Promise<(now: Date, after: number) => Promise<BatchResult>> {
   if (kind === 'import') {
     const params = importParamsSchema.parse(rawParams);
-    return (now) =>
-      processImportBatch(db, { id, params }, actor, now, config, options.batchSize ?? IMPORT_BATCH_SIZE);
+    return (now, after) =>
+      processImportBatch(
+        db,
+        { id, params },
+        actor,
+        now,
+        config,
+        options.batchSize ?? IMPORT_BATCH_SIZE,
+        after,
+      );
   }
   const params: BulkOperation = bulkOperationSchema.parse(rawParams);
   const { role, source, invitationTtlMs, actorId } = await loadPlanContext(
@@ -79,7 +87,7 @@ async function batchProcessor(
     config,
   );
   const plan = { role, source, invitationTtlMs, actorId };
-  return (now) =>
+  return (now, after) =>
     processBatch(
       db,
       { id, params },
@@ -88,6 +96,7 @@ async function batchProcessor(
       now,
       config,
       options.batchSize ?? batchSizeFor(params.kind),
+      after,
     );
 }
 
@@ -114,6 +123,8 @@ export async function runOperation(
   if (!row) return;
   try {
     const actor = { id: row.actorId, name: `${row.firstName} ${row.lastName}`.trim() || row.email };
+    // Where the next batch starts; after a takeover, the first batch walks from the beginning once.
+    let after = 0;
     const processNext = await batchProcessor(db, id, row.kind, row.params, actor, config, options, now());
     for (let batches = 0; options.maxBatches === undefined || batches < options.maxBatches; batches++) {
       const [state] = await db
@@ -127,8 +138,9 @@ export async function runOperation(
           .where(eq(bulkOperations.id, id));
         return;
       }
-      const result = await processNext(now());
+      const result = await processNext(now(), after);
       if (result.processed === 0) break;
+      after = result.lastPosition;
     }
     const [done] = await db
       .select({

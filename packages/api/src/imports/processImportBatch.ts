@@ -8,7 +8,7 @@ import {
 import { sql } from 'drizzle-orm';
 import { v7 as uuidv7 } from 'uuid';
 import { createInvitations } from '../bulk/applyChanges';
-import type { BatchResult } from '../bulk/processBatch';
+import { type BatchResult, NOTHING_LEFT } from '../bulk/processBatch';
 import type { ApiConfig } from '../config';
 import { decideImportRow, loadImportLookups } from './importLookups';
 
@@ -39,15 +39,16 @@ export async function processImportBatch(
   now: Date,
   config: ApiConfig,
   batchSize = IMPORT_BATCH_SIZE,
+  after = 0,
 ): Promise<BatchResult> {
   return db.transaction(async (tx) => {
     const items = await queryRows<Item>(
       tx,
       sql`select position, input from bulk_operation_items
-          where operation_id = ${operation.id} and outcome is null
+          where operation_id = ${operation.id} and position > ${after} and outcome is null
           order by position limit ${batchSize} for update skip locked`,
     );
-    if (items.length === 0) return { processed: 0, changed: 0, skipped: 0, blocked: 0, failed: 0 };
+    if (items.length === 0) return NOTHING_LEFT;
     const validate = createImportRowValidator();
     const validated = items.map((item) => ({
       position: item.position,
@@ -139,6 +140,7 @@ export async function processImportBatch(
         ${sql.param(verdicts.map((v) => v.detail))}::text[]) as x(position, outcome, reason, user_id, detail)
       where i.operation_id = ${operation.id} and i.position = x.position`);
     const result: BatchResult = {
+      lastPosition: items.at(-1)?.position ?? after,
       processed: verdicts.length,
       changed: made.length,
       skipped: verdicts.filter((v) => v.outcome === 'skip').length,
