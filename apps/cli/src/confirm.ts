@@ -1,6 +1,6 @@
 import { createInterface } from 'node:readline/promises';
 import { RefusedError, UsageError } from './cliErrors';
-import { formatCount, plural } from './output';
+import { becomeAdministratorsSentence, formatCount } from './output';
 
 export type ConfirmRequest = {
   /** `--yes`: apply without asking. */
@@ -32,7 +32,7 @@ export async function confirmApply(request: ConfirmRequest): Promise<void> {
   const admins = request.becomeAdministrators ?? 0;
   if (admins > 0) {
     const answer = await ask(
-      `${request.question}\n${plural(admins, 'user')} will become administrators. Type ${formatCount(admins)} to confirm: `,
+      `${request.question}\n${becomeAdministratorsSentence(admins)}. Type ${formatCount(admins)} to confirm: `,
     );
     if (answer.replaceAll(',', '') !== String(admins)) {
       throw new RefusedError('not_confirmed', 'Nothing was applied: the number typed did not match.');

@@ -8,6 +8,7 @@ export type Operation = RouterOutputs['bulk']['get'];
 const KIND_LABELS: Record<BulkOperationKind, string> = { ...OPERATION_LABELS, import: 'Import' };
 
 export const STATUS_LABELS: Record<BulkOperationStatus, string> = {
+  receiving: 'Uploading',
   queued: 'Queued',
   running: 'Running',
   succeeded: 'Succeeded',
@@ -20,8 +21,9 @@ export function kindLabel(kind: BulkOperationKind): string {
   return KIND_LABELS[kind];
 }
 
+/** An import still receiving its rows, or an operation waiting for or in the hands of a worker, is not. */
 export function isFinished(operation: Pick<Operation, 'status'>): boolean {
-  return operation.status !== 'queued' && operation.status !== 'running';
+  return operation.status !== 'receiving' && operation.status !== 'queued' && operation.status !== 'running';
 }
 
 /** Done (even with skipped or blocked users) is 0; an operation that failed or was cancelled is 1. */

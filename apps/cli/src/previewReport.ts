@@ -1,6 +1,6 @@
 import type { RouterOutputs } from '@roster/client';
 import { BLOCKED_REASONS, reasonSentence } from '@roster/domain';
-import { formatCount, plural } from './output';
+import { becomeAdministratorsSentence, formatCount, plural } from './output';
 
 export type Preview = RouterOutputs['bulk']['preview'];
 
@@ -36,7 +36,7 @@ export function previewReport(title: string, preview: Preview): string[] {
     }
   }
   if (preview.becomeAdministrators > 0) {
-    lines.push(`  ${plural(preview.becomeAdministrators, 'user')} will become administrators.`);
+    lines.push(`  ${becomeAdministratorsSentence(preview.becomeAdministrators)}.`);
   }
   return lines;
 }

@@ -3,6 +3,7 @@ import { text as readAll } from 'node:stream/consumers';
 import type { RosterClient, Selection } from '@roster/client';
 import { SELECTION_MAX_IDS } from '@roster/domain';
 import { UsageError } from './cliErrors';
+import { userPath } from './userPath';
 import { type FilterWords, usersFilterFrom } from './usersFilter';
 
 /** How a bulk command names its users: exactly one of these. */
@@ -120,7 +121,7 @@ export async function selectionFromArgs(client: RosterClient, args: SelectionArg
 async function readIdsFile(path: string): Promise<string> {
   if (path === '-') return readAll(process.stdin);
   try {
-    return await readFile(path, 'utf8');
+    return await readFile(userPath(path), 'utf8');
   } catch (error) {
     const reason = error instanceof Error && 'code' in error ? String(error.code) : String(error);
     throw new UsageError(`Cannot read --ids-file ${path} (${reason}).`);

@@ -1,6 +1,6 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import {
   auditEvents,
   bulkOperations,
@@ -293,10 +293,14 @@ describe('roster bulk <operation> --yes applies each of the seven operations', (
     ]);
   });
 
-  it('cancel-invitation: invited users return to created and their invitation is cancelled', async () => {
+  it('cancel-invitation: invited users return to created and their invitation is cancelled (ids on stdin)', async () => {
     const list = await insertUsers(cli, [{ email: 'cancel.me@roster.test', status: 'invited' }]);
     const { operation } = applied(
-      await cli.cli(['bulk', 'cancel-invitation', '--ids', ids(list), '--yes', '--json']),
+      await cli.cli(
+        ['bulk', 'cancel-invitation', '--ids-file', '-', '--yes', '--json'],
+        {},
+        `${ids(list)}\n`,
+      ),
     );
     expect(operation).toMatchObject({ status: 'succeeded', counts: { change: 1 } });
     expect(await statusesOf(list)).toEqual({ 'cancel.me@roster.test': 'created' });
@@ -323,14 +327,18 @@ describe('roster bulk <operation> --yes applies each of the seven operations', (
     });
   });
 
-  it('reactivate: users who had accepted become active again, the others created', async () => {
+  it('reactivate: users who had accepted become active again, the others created (ids from a file)', async () => {
     const list = await insertUsers(cli, [
       { email: 'was.active@roster.test', status: 'deactivated', activated: true },
       { email: 'never.accepted@roster.test', status: 'deactivated', activated: false },
     ]);
     const file = await writeIdsFile(list.map((u) => u.id));
+    // As `pnpm roster` runs it: a relative path is the caller's, not apps/cli's.
     const { operation } = applied(
-      await cli.cli(['bulk', 'reactivate', '--ids-file', file, '--yes', '--json']),
+      await cli.cli(['bulk', 'reactivate', '--ids-file', basename(file), '--yes', '--json'], {
+        npm_lifecycle_event: 'roster',
+        INIT_CWD: dirname(file),
+      }),
     );
     expect(operation).toMatchObject({ status: 'succeeded', counts: { change: 2 } });
     expect(await statusesOf(list)).toEqual({

@@ -20,8 +20,8 @@ export type CliServer = {
   /** An API token of the test administrator, created through `tokens.create`. */
   token: string;
   adminId: string;
-  /** Runs the CLI against this server with that token (or the env given). */
-  cli: (args: readonly string[], env?: Record<string, string | undefined>) => Promise<CliRun>;
+  /** Runs the CLI against this server with that token (or the env given), `input` on its stdin. */
+  cli: (args: readonly string[], env?: Record<string, string | undefined>, input?: string) => Promise<CliRun>;
   /** Empties the database and gives the administrator a new token. */
   reset: () => Promise<void>;
   roleId: (name: RoleName) => Promise<string>;
@@ -74,8 +74,8 @@ export async function startCliServer(): Promise<CliServer> {
     get adminId() {
       return state.adminId;
     },
-    cli: (args, env = {}) =>
-      runCli(args, { env: { ROSTER_URL: server.url, ROSTER_TOKEN: state.token, ...env } }),
+    cli: (args, env = {}, input = undefined) =>
+      runCli(args, { env: { ROSTER_URL: server.url, ROSTER_TOKEN: state.token, ...env }, input }),
     reset: async () => {
       await server.testDb.reset();
       await ensureBootstrapAdmin(db, TEST_ADMIN.email, TEST_ADMIN.password);

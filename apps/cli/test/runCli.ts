@@ -42,3 +42,38 @@ export function jsonOf(run: CliRun): unknown {
     throw new Error(`stdout is not one JSON document.\nstdout: ${run.stdout}\nstderr: ${run.stderr}`);
   }
 }
+
+/**
+ * Runs the tool on a terminal of its own (util-linux `script` gives it a pseudo-terminal), as a
+ * person at a keyboard does: `answer` is typed once the tool asks its question. stdout and stderr
+ * arrive together, with the terminal's control sequences.
+ */
+export function runCliOnTerminal(
+  args: readonly string[],
+  options: { env: Record<string, string | undefined>; answer: string },
+): Promise<{ code: number | null; output: string }> {
+  const command = ['node', '--import', 'tsx', 'src/main.ts', ...args]
+    .map((arg) => `'${arg.replaceAll("'", `'\\''`)}'`)
+    .join(' ');
+  return new Promise((resolve, reject) => {
+    const child = spawn('script', ['--quiet', '--flush', '--return', '--command', command, '/dev/null'], {
+      cwd: CLI_DIR,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, TERM: 'xterm', ...options.env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let output = '';
+    let asked = false;
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      output += chunk;
+      if (!asked && /\[y\/N\] |to confirm: /.test(output)) {
+        asked = true;
+        child.stdin.write(`${options.answer}\r`);
+      }
+    });
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      output += chunk;
+    });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, output }));
+  });
+}
