@@ -1,13 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { RosterClient } from '@roster/client';
+// The browser's own parser and chunking (the shared client code), run here: the import end to end.
+import { chunksOf, parseImportText, rowsToCheck } from '@roster/client/imports';
 import { type Db, queryRows } from '@roster/db';
 import { IMPORT_CHUNK_ROWS, toImportRowInput } from '@roster/domain';
 import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { v7 as uuidv7 } from 'uuid';
-// The browser's own parser and chunking, run here in Node: the import end to end is what is timed.
-import { chunksOf, rowsToCheck } from '../../web/src/imports/importVerdicts';
-import { parseImportText } from '../../web/src/imports/parseImportText';
 import type { ServerProcess } from './serverProcess';
 
 export type ImportBenchResult = {

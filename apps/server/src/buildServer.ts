@@ -146,15 +146,15 @@ export async function buildServer(options: BuildServerOptions) {
       .send(Readable.from(bulkResultsCsv(options.db, req.params.id)));
   });
 
-  if (options.webDist && existsSync(options.webDist)) {
-    await app.register(fastifyStatic, { root: options.webDist, wildcard: false });
-    // The SPA owns every other GET path (client-side routes such as /users or /invite/<token>).
-    app.setNotFoundHandler((req, reply) => {
-      if (req.method === 'GET' && !req.url.startsWith('/trpc') && !req.url.startsWith('/api/')) {
-        return reply.sendFile('index.html');
-      }
-      return refuse(reply, 404, 'not_found', 'Not found.');
-    });
-  }
+  const serveSpa = Boolean(options.webDist && existsSync(options.webDist));
+  if (serveSpa) await app.register(fastifyStatic, { root: options.webDist ?? '', wildcard: false });
+  // The SPA owns every other GET path (client-side routes such as /users or /invite/<token>). Without
+  // it, unknown paths are refused here rather than by Fastify's default, which logs the raw URL.
+  app.setNotFoundHandler((req, reply) => {
+    if (serveSpa && req.method === 'GET' && !req.url.startsWith('/trpc') && !req.url.startsWith('/api/')) {
+      return reply.sendFile('index.html');
+    }
+    return refuse(reply, 404, 'not_found', 'Not found.');
+  });
   return app;
 }

@@ -111,7 +111,7 @@ describe('imports.preview', () => {
     ]);
     expect(preview.rows[0]?.email).toBe('new@x.test');
     expect(preview.counts).toMatchObject({ total: 10, create: 3, skip: 2, error: 5 });
-    expect(preview.privileged).toBe(1);
+    expect(preview.rows.filter((r) => r.privileged).map((r) => r.line)).toEqual([11]);
     expect(await h.counts()).toEqual(before);
   });
 
@@ -317,6 +317,15 @@ describe('imports.commit', () => {
     expect(await h.counts()).toEqual(afterReader);
     expect(afterReader.users).toBe(before.users + 1);
     expect(await h.db.select().from(bulkOperations)).toEqual([]);
+    // A row for an existing administrator creates nobody: no confirmation is needed for it.
+    const again = await admin.imports.preview({
+      rows: [row(2, 'ada@roster.test', { role: 'Administrator' })],
+    });
+    expect(again.rows[0]).toMatchObject({ outcome: 'skip', reason: 'already_exists', privileged: false });
+    const reupload = await admin.imports.commit(
+      commitInput([row(2, 'ada@roster.test', { role: 'Administrator' })]),
+    );
+    expect(reupload.counts).toMatchObject({ change: 0, skip: 1 });
 
     const confirmed = await admin.imports.commit({
       ...commitInput([row(2, 'boss@x.test', { role: 'administrator' })]),

@@ -88,9 +88,14 @@ describe('invitations.accept', () => {
     expect(audit).toHaveLength(1);
     expect(audit[0]).toMatchObject({
       actorId: user.id,
-      before: { status: 'invited' },
+      before: { status: 'invited', firstName: 'Test', lastName: user.lastName },
       after: { status: 'active', firstName: 'Grace', lastName: 'Hopper' },
     });
+    const signIns = await h.db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.userId, user.id), eq(auditEvents.action, 'auth.sign_in')));
+    expect(signIns.map((e) => e.meta)).toContainEqual(expect.objectContaining({ via: 'invitation' }));
     expect(JSON.stringify(audit[0])).not.toContain(accept.password);
   });
 

@@ -102,7 +102,9 @@ describe('Admin › Import', () => {
     await page.getByRole('button', { name: 'Create 2 users' }).click();
     await page.waitForURL(/\/admin\/operations\/[0-9a-f-]{36}$/);
     const view = page.getByTestId('operation-view');
-    await expect.poll(() => view.getAttribute('data-status'), { timeout: 30_000 }).toBe('completed_with_skips');
+    await expect
+      .poll(() => view.getAttribute('data-status'), { timeout: 30_000 })
+      .toBe('completed_with_skips');
     await page.getByTestId('result-row').first().waitFor();
     await screenshot(page, 'import-results');
     const results = await page

@@ -1,4 +1,12 @@
 import {
+  chunksOf,
+  countPrivileged,
+  countVerdicts,
+  type ImportVerdict,
+  mergeVerdicts,
+  rowsToCheck,
+} from '@roster/client/imports';
+import {
   IMPORT_CHUNK_ROWS,
   type ImportColumnMapping,
   type ImportFileRefusal,
@@ -17,12 +25,12 @@ import { ColumnMapping } from './ColumnMapping';
 import { downloadText } from './downloadText';
 import { FileDropZone } from './FileDropZone';
 import { ImportRowsTable } from './ImportRowsTable';
-import { chunksOf, countVerdicts, type ImportVerdict, mergeVerdicts, rowsToCheck } from './importVerdicts';
 import { type ImportFileParse, parseImportFile } from './parseImportFile';
 
 type Parsed = Extract<ImportFileParse, { ok: true }>;
 
-type Checked = { verdicts: ImportVerdict[]; privileged: number };
+/** The verdicts of a checked file, and the id its commit keeps across retries (idempotency). */
+type Checked = { verdicts: ImportVerdict[]; privileged: number; operationId: string };
 
 /**
  * Admin › Import: a CSV file read in the browser, every row judged at once by the domain's rules,
@@ -46,7 +54,6 @@ export function ImportPage() {
   const check = async (parse: Parsed) => {
     const rows = rowsToCheck(parse.rows, parse.results).map(toImportRowInput);
     const server = new Map<number, ImportVerdict>();
-    let privileged = 0;
     const chunks = chunksOf(rows, IMPORT_CHUNK_ROWS);
     for (const [index, chunk] of chunks.entries()) {
       setProgress({ label: 'Checking against the users of the platform', done: index, total: chunks.length });
@@ -54,10 +61,10 @@ export function ImportPage() {
         rows: chunk,
       });
       for (const v of answer.rows) server.set(v.line, v);
-      privileged += answer.privileged;
     }
     setProgress(null);
-    setChecked({ verdicts: mergeVerdicts(parse.results, server), privileged });
+    const verdicts = mergeVerdicts(parse.results, server);
+    setChecked({ verdicts, privileged: countPrivileged(verdicts), operationId: newOperationId() });
   };
 
   const read = async (next: File, mapping?: ImportColumnMapping) => {
@@ -84,14 +91,18 @@ export function ImportPage() {
     }
   };
 
+  /** Other parameters make another import: it gets an id of its own. */
+  const renewOperationId = () => setChecked((c) => c && { ...c, operationId: newOperationId() });
+
   const counts = checked ? countVerdicts(checked.verdicts) : null;
   const needsConfirmation = (checked?.privileged ?? 0) > 0;
   const confirmed = !needsConfirmation || confirmation.trim() === String(checked?.privileged);
 
   const commit = async () => {
-    if (!parsed || !file) return;
+    if (!parsed || !file || !checked) return;
     setError(null);
-    const operationId = newOperationId();
+    // Sent again after a failure, the parts already stored are not stored twice.
+    const { operationId } = checked;
     const parts = chunksOf(parsed.rows.map(toImportRowInput), IMPORT_CHUNK_ROWS);
     try {
       let operation: { id: string } | null = null;
@@ -211,7 +222,14 @@ export function ImportPage() {
             <ImportRowsTable rows={parsed.rows} verdicts={checked.verdicts} />
             <div className="flex flex-col gap-3 rounded-xl border border-slate-200 bg-white p-5">
               <label className="flex items-center gap-2 text-sm text-slate-800">
-                <input type="checkbox" checked={invite} onChange={(e) => setInvite(e.target.checked)} />
+                <input
+                  type="checkbox"
+                  checked={invite}
+                  onChange={(e) => {
+                    setInvite(e.target.checked);
+                    renewOperationId();
+                  }}
+                />
                 Invite the new users now (each receives an invitation e-mail)
               </label>
               {invite && (
@@ -220,7 +238,10 @@ export function ImportPage() {
                   <textarea
                     value={message}
                     maxLength={2000}
-                    onChange={(e) => setMessage(e.target.value)}
+                    onChange={(e) => {
+                      setMessage(e.target.value);
+                      renewOperationId();
+                    }}
                     rows={2}
                     className="rounded-lg border border-slate-300 px-3 py-2 text-sm shadow-sm focus:border-brand-500 focus:outline-none focus:ring-2 focus:ring-brand-500/30"
                   />

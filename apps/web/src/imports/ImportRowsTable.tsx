@@ -1,7 +1,7 @@
+import type { ImportVerdict } from '@roster/client/imports';
 import { type ImportOutcome, type ImportRow, importReasonSentence } from '@roster/domain';
 import { useMemo, useState } from 'react';
 import { formatCount } from '../lib/format';
-import type { ImportVerdict } from './importVerdicts';
 
 const SHOWN = 200;
 

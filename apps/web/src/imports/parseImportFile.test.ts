@@ -1,9 +1,8 @@
+import { type ImportParse, parseImportBytes, parseImportText } from '@roster/client/imports';
 import { IMPORT_LIMITS, importErrorsCsv } from '@roster/domain';
 import { describe, expect, it } from 'vitest';
-import { parseImportBytes } from './parseImportBytes';
 import { parseImportFile } from './parseImportFile';
 import { readParseImportRequest } from './parseImportRequest';
-import { type ImportParse, parseImportText } from './parseImportText';
 
 const utf8 = (text: string) => new TextEncoder().encode(text);
 

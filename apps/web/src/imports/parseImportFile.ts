@@ -1,8 +1,7 @@
+import type { ImportParse, ImportParseOptions } from '@roster/client/imports';
+import { parseImportBytes, sha256Hex } from '@roster/client/imports';
 import { IMPORT_LIMITS, type ImportFileRefusal, importFileRefusal } from '@roster/domain';
-import { parseImportBytes } from './parseImportBytes';
 import type { ParseImportRequest } from './parseImportRequest';
-import type { ImportParse, ImportParseOptions } from './parseImportText';
-import { sha256Hex } from './sha256Hex';
 
 /** A parsed file with its SHA-256 (recorded on the import's operation), or why it is refused. */
 export type ImportFileParse = (ImportParse & { fileSha256: string }) | ImportFileRefusal;

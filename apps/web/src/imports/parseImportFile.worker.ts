@@ -1,4 +1,4 @@
-import { parseImportBytes } from './parseImportBytes';
+import { parseImportBytes } from '@roster/client/imports';
 import { readParseImportRequest } from './parseImportRequest';
 
 /** Parses a large import file off the main thread, so the page keeps answering while it runs. */

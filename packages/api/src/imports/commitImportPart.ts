@@ -1,8 +1,10 @@
 import { bulkOperations, type Db, queryRows } from '@roster/db';
 import {
   DomainError,
+  decideImportRow,
   type ImportCommitInput,
   type ImportParams,
+  importRowCreatesAdministrator,
   importRowHasEmail,
   validateImportRows,
 } from '@roster/domain';
@@ -29,8 +31,10 @@ export async function commitImportPart(
   // Every row of the part is validated as it arrives; the file's own rules are the domain's.
   const validated = validateImportRows(input.rows);
   if (!input.confirmPrivileged) {
+    // The very verdict the preview gave: a row for an existing user creates nobody.
     const lookups = await loadImportLookups(db, validated);
-    if (validated.some((r) => r.outcome === 'create' && lookups.roleFor(r.role)?.isAdmin)) {
+    const facts = { ...lookups, isEmailOfThisImport: () => false };
+    if (validated.some((r) => importRowCreatesAdministrator(decideImportRow(r, facts), facts))) {
       throw new DomainError('confirmation_required');
     }
   }

@@ -1,6 +1,12 @@
 import type { Db } from '@roster/db';
-import { countImportOutcomes, type ImportPreviewInput, validateImportRows } from '@roster/domain';
-import { decideImportRow, loadImportLookups } from './importLookups';
+import {
+  countImportOutcomes,
+  decideImportRow,
+  type ImportPreviewInput,
+  importRowCreatesAdministrator,
+  validateImportRows,
+} from '@roster/domain';
+import { loadImportLookups } from './importLookups';
 
 /**
  * `imports.preview`: every row of one chunk with its verdict, the file's rules re-run here and then
@@ -11,12 +17,18 @@ export async function previewImport(db: Db, input: ImportPreviewInput) {
   const validated = validateImportRows(input.rows);
   const lookups = await loadImportLookups(db, validated);
   const emailsOfChunk = new Set(validated.map((r) => r.email));
-  const rows = validated.map((row) => decideImportRow(row, lookups, (email) => emailsOfChunk.has(email)));
-  const privileged = rows.filter((r) => r.outcome === 'create' && lookups.roleFor(r.role)?.isAdmin).length;
+  const facts = { ...lookups, isEmailOfThisImport: (email: string) => emailsOfChunk.has(email) };
+  const rows = validated.map((row) => decideImportRow(row, facts));
   return {
-    rows: rows.map(({ line, outcome, reason, detail, email }) => ({ line, outcome, reason, detail, email })),
+    rows: rows.map((row) => ({
+      line: row.line,
+      outcome: row.outcome,
+      reason: row.reason,
+      detail: row.detail,
+      email: row.email,
+      /** Creates a user with the Administrator role: the commit asks for confirmation. */
+      privileged: importRowCreatesAdministrator(row, facts),
+    })),
     counts: countImportOutcomes(rows),
-    /** Rows that would create users with the Administrator role: the commit asks for confirmation. */
-    privileged,
   };
 }

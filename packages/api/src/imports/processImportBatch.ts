@@ -1,6 +1,7 @@
 import { type Db, queryRows, sqlTime } from '@roster/db';
 import {
   createImportRowValidator,
+  decideImportRow,
   type ImportParams,
   type ImportRowResult,
   importRowInputSchema,
@@ -10,7 +11,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { createInvitations } from '../bulk/applyChanges';
 import { type BatchResult, NOTHING_LEFT } from '../bulk/processBatch';
 import type { ApiConfig } from '../config';
-import { decideImportRow, loadImportLookups } from './importLookups';
+import { loadImportLookups } from './importLookups';
 
 /** Rows per transaction of an import (each creates a user, an audit event and maybe an invitation). */
 export const IMPORT_BATCH_SIZE = 5_000;
@@ -18,7 +19,6 @@ export const IMPORT_BATCH_SIZE = 5_000;
 const uuids = (values: string[]) => sql`${sql.param(values)}::uuid[]`;
 
 type Item = { position: number; input: unknown };
-type Verdict = ImportRowResult & { position: number; userId: string | null };
 
 /**
  * Bulk operation outcomes of import verdicts: a row with an error is `blocked` (by its own content,
@@ -52,85 +52,94 @@ export async function processImportBatch(
     const validate = createImportRowValidator();
     const validated = items.map((item) => ({
       position: item.position,
-      result: validate(importRowInputSchema.parse(item.input)),
+      row: validate(importRowInputSchema.parse(item.input)),
     }));
 
-    // A duplicate of a row in an earlier batch: the earlier line wins, as in the preview.
-    const emails = validated.flatMap((v) => (v.result.outcome === 'create' ? [v.result.email] : []));
-    const earlier = new Map(
+    // The first line of each e-mail in the whole file: any later line with it is a duplicate.
+    const emails = validated.flatMap((v) => (v.row.outcome === 'create' ? [v.row.email] : []));
+    const firstLine = new Map(
       (
         await queryRows<{ email: string; line: number }>(
           tx,
           sql`select email, min(position) as line from bulk_operation_items
-            where operation_id = ${operation.id} and position < ${items[0]?.position ?? 0}
-              and email = any(${sql.param(emails)}::text[])
+            where operation_id = ${operation.id} and email = any(${sql.param(emails)}::text[])
             group by email`,
         )
       ).map((r) => [r.email, Number(r.line)]),
     );
     const lookups = await loadImportLookups(
       tx,
-      validated.map((v) => v.result),
+      validated.map((v) => v.row),
     );
     const newEmails = await importEmailsAmong(
       tx,
       operation.id,
-      validated.map((v) => v.result.copyAccessFrom).filter((e) => e !== ''),
+      validated.map((v) => v.row.copyAccessFrom).filter((e) => e !== ''),
     );
-    const verdicts: Verdict[] = validated.map(({ position, result }) => {
-      const firstLine = result.outcome === 'create' ? earlier.get(result.email) : undefined;
-      const decided: ImportRowResult =
-        firstLine !== undefined
-          ? { ...result, outcome: 'skip', reason: 'duplicate_in_file', detail: String(firstLine) }
-          : decideImportRow(result, lookups, (email) => newEmails.has(email));
-      return { ...decided, position, userId: null };
+    const facts = { ...lookups, isEmailOfThisImport: (email: string) => newEmails.has(email) };
+    const decided = validated.map(({ position, row }) => {
+      const first = row.outcome === 'create' ? firstLine.get(row.email) : undefined;
+      const verdict: ImportRowResult =
+        first !== undefined && first < position
+          ? { ...row, outcome: 'skip', reason: 'duplicate_in_file', detail: String(first) }
+          : decideImportRow(row, facts);
+      return { position, verdict };
     });
 
-    const toCreate = verdicts.filter((v) => v.outcome === 'create');
-    const created = await insertUsers(tx, toCreate, lookups, operation.params.invite, now);
-    for (const v of toCreate) {
-      const id = created.get(v.email);
-      if (id) v.userId = id;
-      else Object.assign(v, { outcome: 'skip', reason: 'already_exists', detail: null });
-    }
-    const made = toCreate.filter((v) => v.userId !== null);
+    const creations = decided.flatMap(({ position, verdict }) => {
+      const role = verdict.outcome === 'create' ? lookups.role(verdict.role) : undefined;
+      if (!role) return [];
+      const sourceId = verdict.copyAccessFrom ? (lookups.sourceIdFor(verdict.copyAccessFrom) ?? null) : null;
+      return [{ position, verdict, roleId: role.id, sourceId }];
+    });
+    const inserted = await insertUsers(tx, creations, operation.params.invite, now);
+    const made = creations.flatMap((c) => {
+      const userId = inserted.get(c.verdict.email);
+      return userId ? [{ ...c, userId }] : [];
+    });
+    const userIdAt = new Map(made.map((m) => [m.position, m.userId]));
     await copyAccess(
       tx,
-      made.flatMap((v) => {
-        const sourceId = v.copyAccessFrom ? lookups.sourceIdFor(v.copyAccessFrom) : undefined;
-        return v.userId && sourceId ? [{ userId: v.userId, sourceId }] : [];
-      }),
+      made.flatMap((m) => (m.sourceId ? [{ userId: m.userId, sourceId: m.sourceId }] : [])),
     );
     if (operation.params.invite) {
       await createInvitations(
         tx,
-        made.map((v) => ({
-          userId: v.userId ?? '',
-          email: v.email,
+        made.map((m) => ({
+          userId: m.userId,
+          email: m.verdict.email,
           message: operation.params.message,
           sentCount: 1,
         })),
         { operationId: operation.id, actor, now, config },
       );
     }
-    const audit = made.map((v) => ({
-      userId: v.userId ?? '',
-      after: JSON.stringify({
-        email: v.email,
-        firstName: v.firstName,
-        lastName: v.lastName,
-        roleId: lookups.roleFor(v.role)?.id ?? null,
-        status: operation.params.invite ? 'invited' : 'created',
-        ...(v.copyAccessFrom ? { copiedAccessFrom: lookups.sourceIdFor(v.copyAccessFrom) } : {}),
-        line: v.line,
-      }),
-    }));
-    if (audit.length) {
+    if (made.length) {
+      const after = made.map((m) =>
+        JSON.stringify({
+          email: m.verdict.email,
+          firstName: m.verdict.firstName,
+          lastName: m.verdict.lastName,
+          roleId: m.roleId,
+          status: operation.params.invite ? 'invited' : 'created',
+          ...(m.sourceId ? { copiedAccessFrom: m.sourceId } : {}),
+          line: m.verdict.line,
+        }),
+      );
       await tx.execute(sql`
         insert into audit_events (at, actor_id, user_id, operation_id, action, after)
         select ${sqlTime(now)}, ${actor.id}, x.user_id, ${operation.id}, 'user.import', x.a::jsonb
-        from unnest(${uuids(audit.map((a) => a.userId))}, ${sql.param(audit.map((a) => a.after))}::text[]) as x(user_id, a)`);
+        from unnest(${uuids(made.map((m) => m.userId))}, ${sql.param(after)}::text[]) as x(user_id, a)`);
     }
+    // A row the file would create but whose e-mail was taken meanwhile is an `already_exists` skip.
+    const verdicts = decided.map(({ position, verdict }) => {
+      const userId = userIdAt.get(position) ?? null;
+      const final: ImportRowResult =
+        verdict.outcome === 'create' && userId === null
+          ? { ...verdict, outcome: 'skip', reason: 'already_exists', detail: null }
+          : verdict;
+      return { ...final, position, userId };
+    });
     await tx.execute(sql`
       update bulk_operation_items i set outcome = x.outcome::outcome, reason = x.reason, user_id = x.user_id,
         after = case when x.detail is null then null else jsonb_build_object('detail', x.detail) end,
@@ -169,8 +178,7 @@ async function importEmailsAmong(db: Db, operationId: string, emails: string[]):
 /** The users, set-based; returns the id of each e-mail actually inserted (not taken meanwhile). */
 async function insertUsers(
   db: Db,
-  rows: Verdict[],
-  lookups: Awaited<ReturnType<typeof loadImportLookups>>,
+  rows: { verdict: ImportRowResult; roleId: string }[],
   invited: boolean,
   now: Date,
 ): Promise<Map<string, string>> {
@@ -179,9 +187,9 @@ async function insertUsers(
     db,
     sql`insert into users (id, email, first_name, last_name, status, role_id, created_at, updated_at)
       select x.id, x.email, x.first_name, x.last_name, ${invited ? 'invited' : 'created'}::user_status, x.role_id, ${sqlTime(now)}, ${sqlTime(now)}
-      from unnest(${uuids(rows.map(() => uuidv7()))}, ${sql.param(rows.map((r) => r.email))}::text[],
-        ${sql.param(rows.map((r) => r.firstName))}::text[], ${sql.param(rows.map((r) => r.lastName))}::text[],
-        ${uuids(rows.map((r) => lookups.roleFor(r.role)?.id ?? ''))}) as x(id, email, first_name, last_name, role_id)
+      from unnest(${uuids(rows.map(() => uuidv7()))}, ${sql.param(rows.map((r) => r.verdict.email))}::text[],
+        ${sql.param(rows.map((r) => r.verdict.firstName))}::text[], ${sql.param(rows.map((r) => r.verdict.lastName))}::text[],
+        ${uuids(rows.map((r) => r.roleId))}) as x(id, email, first_name, last_name, role_id)
       on conflict (email) do nothing
       returning id, email`,
   );

@@ -53,19 +53,33 @@ export async function acceptInvitation(ctx: Context, input: InvitationAcceptInpu
       .update(invitations)
       .set({ status: 'accepted', acceptedAt: now })
       .where(eq(invitations.id, invitation.id));
-    await tx.insert(auditEvents).values({
-      at: now,
-      actorId: userId,
-      userId,
-      action: 'invitation.accepted',
-      before: {
-        status: 'invited',
-        firstName: invitation.invitee.firstName,
-        lastName: invitation.invitee.lastName,
+    // The audit keeps the fields that changed; the password is never in it.
+    const before: Record<string, string> = { status: 'invited' };
+    const after: Record<string, string> = { status: 'active' };
+    for (const field of ['firstName', 'lastName'] as const) {
+      if (invitation.invitee[field] !== input[field]) {
+        before[field] = invitation.invitee[field];
+        after[field] = input[field];
+      }
+    }
+    await tx.insert(auditEvents).values([
+      {
+        at: now,
+        actorId: userId,
+        userId,
+        action: 'invitation.accepted',
+        before,
+        after,
+        meta: { invitationId: invitation.id, ip: ctx.request.ip },
       },
-      after: { status: 'active', firstName: input.firstName, lastName: input.lastName },
-      meta: { invitationId: invitation.id, ip: ctx.request.ip },
-    });
+      {
+        at: now,
+        actorId: userId,
+        userId,
+        action: 'auth.sign_in',
+        meta: { via: 'invitation', ip: ctx.request.ip, userAgent: ctx.request.userAgent ?? null },
+      },
+    ]);
     const [role] = await tx
       .select({ name: roles.name, isAdmin: roles.isAdmin })
       .from(roles)

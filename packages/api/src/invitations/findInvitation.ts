@@ -41,7 +41,13 @@ export async function findAcceptableInvitation(
     .innerJoin(users, eq(users.id, invitations.userId))
     .leftJoin(inviters, eq(inviters.id, invitations.invitedBy))
     .where(eq(invitations.tokenHash, hashToken(token)));
-  const [row] = options.lock ? await query.for('update', { of: [invitations, users] }) : await query;
+  let [row] = await query;
+  if (row && options.lock) {
+    // The user's row first, then the invitation's: the order bulk operations lock them in, so an
+    // acceptance and a resend, cancel or deactivate of the same user never deadlock.
+    await db.select({ id: users.id }).from(users).where(eq(users.id, row.userId)).for('update');
+    [row] = await query.for('update', { of: invitations });
+  }
   if (!row) throw new DomainError('invitation_unknown');
   const refusal = invitationRefusal(row, now);
   if (refusal) throw new DomainError(refusal);

@@ -72,22 +72,30 @@ export const bulkRouter = {
       };
     }),
 
-  /** Stops a queued or running operation between batches; what was done stays done and audited. */
+  /**
+   * Stops a queued or running operation between batches (what was done stays done and audited), or
+   * an import still receiving its rows.
+   */
   cancel: adminProcedure.input(byId).mutation(async ({ ctx, input }) => {
     const updated = await ctx.db
       .update(bulkOperations)
       .set({ cancelRequested: true })
-      .where(and(eq(bulkOperations.id, input.id), inArray(bulkOperations.status, ['queued', 'running'])))
+      .where(
+        and(
+          eq(bulkOperations.id, input.id),
+          inArray(bulkOperations.status, ['receiving', 'queued', 'running']),
+        ),
+      )
       .returning({ id: bulkOperations.id });
     if (updated.length === 0) {
       await getOperation(ctx.db, input.id);
       throw new DomainError('operation_finished');
     }
-    // A queued operation nobody runs yet is cancelled at once.
+    // An operation nobody runs yet is cancelled at once.
     await ctx.db
       .update(bulkOperations)
       .set({ status: 'cancelled', finishedAt: ctx.now() })
-      .where(and(eq(bulkOperations.id, input.id), eq(bulkOperations.status, 'queued')));
+      .where(and(eq(bulkOperations.id, input.id), inArray(bulkOperations.status, ['receiving', 'queued'])));
     return getOperation(ctx.db, input.id);
   }),
 } satisfies TRPCRouterRecord;

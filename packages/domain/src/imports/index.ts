@@ -1,5 +1,6 @@
 export * from './columns';
 export * from './commit';
+export * from './decideImportRow';
 export * from './errorsCsv';
 export * from './fileRefusals';
 export * from './limits';

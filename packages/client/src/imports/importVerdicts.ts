@@ -6,6 +6,8 @@ export type ImportVerdict = {
   outcome: ImportOutcome;
   reason: ImportReason | null;
   detail: string | null;
+  /** The server's word: this row creates a user with the Administrator role. */
+  privileged?: boolean;
 };
 
 /** Rows the server should check: only those the file's own rules would create (results align with rows). */
@@ -51,4 +53,9 @@ export function chunksOf<T>(items: readonly T[], size: number): T[][] {
   const chunks: T[][] = [];
   for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size));
   return chunks;
+}
+
+/** Rows that would create administrators: the commit needs their number confirmed. */
+export function countPrivileged(verdicts: readonly ImportVerdict[]): number {
+  return verdicts.filter((v) => v.outcome === 'create' && v.privileged === true).length;
 }

@@ -1,6 +1,12 @@
 import { createImportRowValidator, type ImportRow } from '@roster/domain';
 import { describe, expect, it } from 'vitest';
-import { chunksOf, countVerdicts, type ImportVerdict, mergeVerdicts, rowsToCheck } from './importVerdicts';
+import {
+  chunksOf,
+  countVerdicts,
+  type ImportVerdict,
+  mergeVerdicts,
+  rowsToCheck,
+} from '../src/imports/importVerdicts';
 
 const row = (line: number, email: string, copyAccessFrom = ''): ImportRow => ({
   line,
