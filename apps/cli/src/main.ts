@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { EXIT } from './cliErrors';
 import { addBulkCommand } from './commands/bulk';
+import { addImportCommand } from './commands/import';
 import { addUsersCommand } from './commands/users';
 import { addWhoamiCommand } from './commands/whoami';
 import { describeError } from './describeError';
@@ -22,6 +23,7 @@ const program = new Command()
 
 addUsersCommand(program);
 addBulkCommand(program);
+addImportCommand(program);
 addWhoamiCommand(program);
 
 try {
