@@ -1,7 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { RosterClient } from '@roster/client';
 // The browser's own parser and chunking (the shared client code), run here: the import end to end.
-import { chunksOf, parseImportText, rowsToCheck } from '@roster/client/imports';
+import {
+  chunksOf,
+  IMPORT_CONCURRENCY,
+  mapConcurrently,
+  parseImportText,
+  rowsToCheck,
+} from '@roster/client/imports';
 import { type Db, queryRows } from '@roster/db';
 import { IMPORT_CHUNK_ROWS, toImportRowInput } from '@roster/domain';
 import { sql } from 'drizzle-orm';

@@ -118,7 +118,7 @@ try {
       [
         `## CSV import of ${r.rows.toLocaleString('en')} rows into a ${size.toLocaleString('en')}-user tenant`,
         '',
-        `${date} · ${machine} · PostgreSQL default settings · end to end: the browser's parser and validation (run in Node), \`imports.preview\` in chunks of 5,000 rows, \`imports.commit\` in parts of 5,000 rows, then the operation running in the server process until it reports done (users, copied access for one row in ten, audit and per-row results). Floor: a bare \`COPY\` of the same rows into \`users\` (its indexes and search trigger included), same run.`,
+        `${date} · ${machine} · PostgreSQL default settings · end to end: the browser's parser and validation (run in Node), \`imports.preview\` in chunks of 5,000 rows and \`imports.commit\` in parts of 5,000 rows (two requests in flight, as the web app and the CLI send them), then the operation running in the server process until it reports done (users, copied access for one row in ten, audit and per-row results). Floor: a bare \`COPY\` of the same rows into \`users\` (its indexes and search trigger included), same run.`,
         '',
         '| rows | parse (s) | preview (s) | upload (s) | run (s) | product (s) | rows/s | floor (s) | product/floor | target ≤ 1.5× | server peak RSS (MiB) | outcome |',
         '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---|',

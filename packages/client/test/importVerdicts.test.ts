@@ -4,6 +4,7 @@ import {
   chunksOf,
   countVerdicts,
   type ImportVerdict,
+  mapConcurrently,
   mergeVerdicts,
   rowsToCheck,
 } from '../src/imports/importVerdicts';
@@ -54,5 +55,21 @@ describe('chunksOf', () => {
   it('slices in order without losing any item', () => {
     expect(chunksOf([1, 2, 3, 4, 5], 2)).toEqual([[1, 2], [3, 4], [5]]);
     expect(chunksOf([], 3)).toEqual([]);
+  });
+});
+
+describe('mapConcurrently', () => {
+  it('keeps the order of the items and never runs more than the limit at once', async () => {
+    let running = 0;
+    let most = 0;
+    const results = await mapConcurrently([30, 10, 20, 5, 1], 2, async (ms, index) => {
+      running++;
+      most = Math.max(most, running);
+      await new Promise((resolve) => setTimeout(resolve, ms));
+      running--;
+      return `${index}:${ms}`;
+    });
+    expect(results).toEqual(['0:30', '1:10', '2:20', '3:5', '4:1']);
+    expect(most).toBe(2);
   });
 });

@@ -5,7 +5,9 @@ import {
   chunksOf,
   countPrivileged,
   countVerdicts,
+  IMPORT_CONCURRENCY,
   type ImportVerdict,
+  mapConcurrently,
   mergeVerdicts,
   parseImportBytes,
   rowsToCheck,
@@ -101,9 +103,9 @@ async function runImport(file: string, options: ImportOptions, command: Command)
   });
   const operationId = options.operationId ?? randomUUID();
   const fileSha256 = await sha256Hex(new Uint8Array(bytes));
-  let started: Awaited<ReturnType<typeof client.imports.commit.mutate>> | null = null;
-  for (const rows of chunksOf(parsed.rows.map(toImportRowInput), IMPORT_CHUNK_ROWS)) {
-    started = await client.imports.commit.mutate({
+  const parts = chunksOf(parsed.rows.map(toImportRowInput), IMPORT_CHUNK_ROWS);
+  await mapConcurrently(parts, IMPORT_CONCURRENCY, (rows) =>
+    client.imports.commit.mutate({
       operationId,
       import: {
         invite: options.invite === true,
@@ -114,9 +116,9 @@ async function runImport(file: string, options: ImportOptions, command: Command)
       },
       ...(privileged > 0 ? { confirmPrivileged: true } : {}),
       rows,
-    });
-  }
-  if (!started) return;
+    }),
+  );
+  const started = await client.bulk.get.query({ id: operationId });
   const finished = await followProgress(client, started, { title: 'Import', json });
   process.exitCode = exitCodeOf(finished);
   if (json) return printJson({ counts, operation: finished });

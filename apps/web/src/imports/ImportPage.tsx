@@ -2,7 +2,9 @@ import {
   chunksOf,
   countPrivileged,
   countVerdicts,
+  IMPORT_CONCURRENCY,
   type ImportVerdict,
+  mapConcurrently,
   mergeVerdicts,
   rowsToCheck,
 } from '@roster/client/imports';
@@ -55,13 +57,14 @@ export function ImportPage() {
     const rows = rowsToCheck(parse.rows, parse.results).map(toImportRowInput);
     const server = new Map<number, ImportVerdict>();
     const chunks = chunksOf(rows, IMPORT_CHUNK_ROWS);
-    for (const [index, chunk] of chunks.entries()) {
-      setProgress({ label: 'Checking against the users of the platform', done: index, total: chunks.length });
-      const answer = await client.imports.preview.mutate({
-        rows: chunk,
-      });
+    let done = 0;
+    const label = 'Checking against the users of the platform';
+    setProgress({ label, done, total: chunks.length });
+    await mapConcurrently(chunks, IMPORT_CONCURRENCY, async (chunk) => {
+      const answer = await client.imports.preview.mutate({ rows: chunk });
       for (const v of answer.rows) server.set(v.line, v);
-    }
+      setProgress({ label, done: ++done, total: chunks.length });
+    });
     setProgress(null);
     const verdicts = mergeVerdicts(parse.results, server);
     setChecked({ verdicts, privileged: countPrivileged(verdicts), operationId: newOperationId() });
@@ -105,10 +108,11 @@ export function ImportPage() {
     const { operationId } = checked;
     const parts = chunksOf(parsed.rows.map(toImportRowInput), IMPORT_CHUNK_ROWS);
     try {
-      let operation: { id: string } | null = null;
-      for (const [index, rows] of parts.entries()) {
-        setProgress({ label: 'Sending the rows', done: index, total: parts.length });
-        operation = await client.imports.commit.mutate({
+      let done = 0;
+      const label = 'Sending the rows';
+      setProgress({ label, done, total: parts.length });
+      await mapConcurrently(parts, IMPORT_CONCURRENCY, async (rows) => {
+        await client.imports.commit.mutate({
           operationId,
           import: {
             invite,
@@ -120,8 +124,9 @@ export function ImportPage() {
           ...(needsConfirmation ? { confirmPrivileged: true } : {}),
           rows,
         });
-      }
-      if (operation) await navigate(`/admin/operations/${operation.id}`);
+        setProgress({ label, done: ++done, total: parts.length });
+      });
+      await navigate(`/admin/operations/${operationId}`);
     } catch (e) {
       setError(errorMessage(e));
     } finally {

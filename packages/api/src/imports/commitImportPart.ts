@@ -1,9 +1,11 @@
-import { bulkOperations, type Db, queryRows } from '@roster/db';
+import { bulkOperations, type Db, queryRows, roles } from '@roster/db';
 import {
   DomainError,
   decideImportRow,
   type ImportCommitInput,
   type ImportParams,
+  type ImportRowResult,
+  importRoleKey,
   importRowCreatesAdministrator,
   importRowHasEmail,
   validateImportRows,
@@ -13,6 +15,13 @@ import { claimOperation, runOperation } from '../bulk/runOperation';
 import { canonicalJson, getOperation, INLINE_MAX_USERS } from '../bulk/startBulkOperation';
 import type { ApiConfig } from '../config';
 import { loadImportLookups } from './importLookups';
+
+/** Whether any row the file would create names a role with administrator rights (a cheap first look). */
+async function namesAdministratorRole(db: Db, rows: readonly ImportRowResult[]): Promise<boolean> {
+  const admins = await db.select({ name: roles.name }).from(roles).where(eq(roles.isAdmin, true));
+  const keys = new Set(admins.map((r) => importRoleKey(r.name)));
+  return rows.some((r) => r.outcome === 'create' && keys.has(importRoleKey(r.role)));
+}
 
 /**
  * `imports.commit`, one part: records the import as a bulk operation (`receiving`) on its first
@@ -30,7 +39,7 @@ export async function commitImportPart(
   const params: ImportParams = { kind: 'import', ...input.import };
   // Every row of the part is validated as it arrives; the file's own rules are the domain's.
   const validated = validateImportRows(input.rows);
-  if (!input.confirmPrivileged) {
+  if (!input.confirmPrivileged && (await namesAdministratorRole(db, validated))) {
     // The very verdict the preview gave: a row for an existing user creates nobody.
     const lookups = await loadImportLookups(db, validated);
     const facts = { ...lookups, isEmailOfThisImport: () => false };

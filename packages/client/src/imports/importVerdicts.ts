@@ -59,3 +59,28 @@ export function chunksOf<T>(items: readonly T[], size: number): T[][] {
 export function countPrivileged(verdicts: readonly ImportVerdict[]): number {
   return verdicts.filter((v) => v.outcome === 'create' && v.privileged === true).length;
 }
+
+/** Chunks of one import in flight at once: the next travels while the server works on one. */
+export const IMPORT_CONCURRENCY = 2;
+
+/**
+ * Runs `task` on every item with at most `limit` running at once, and returns the results in item
+ * order: chunks of an import travel while the server works on the previous ones.
+ */
+export async function mapConcurrently<T, R>(
+  items: readonly T[],
+  limit: number,
+  task: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      const item = items[index];
+      if (item !== undefined) results[index] = await task(item, index);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
