@@ -1,15 +1,28 @@
 import { type Db, roles, users } from '@roster/db';
 import { type BulkOperation, DomainError, type PlanContext } from '@roster/domain';
-import { and, count, eq } from 'drizzle-orm';
+import { and, count, eq, inArray } from 'drizzle-orm';
 import type { ApiConfig } from '../config';
 import { loadPlanUsers } from './loadPlanUsers';
 
+/**
+ * Active users of an administrator role. The role ids are read first so that the count walks the
+ * role index over the few administrators, not every active user (every batch asks).
+ */
 export async function countActiveAdmins(db: Db): Promise<number> {
+  const adminRoles = await db.select({ id: roles.id }).from(roles).where(eq(roles.isAdmin, true));
+  if (adminRoles.length === 0) return 0;
   const [row] = await db
     .select({ n: count() })
     .from(users)
-    .innerJoin(roles, eq(roles.id, users.roleId))
-    .where(and(eq(users.status, 'active'), eq(roles.isAdmin, true)));
+    .where(
+      and(
+        inArray(
+          users.roleId,
+          adminRoles.map((r) => r.id),
+        ),
+        eq(users.status, 'active'),
+      ),
+    );
   return row?.n ?? 0;
 }
 
