@@ -19,8 +19,10 @@ function sorted<T extends string>(values: readonly T[]): readonly T[] {
   return values;
 }
 
-/** The union of two ascending lists without repeats, in one pass. */
+/** The union of two ascending lists without repeats, in one pass; one of them when it holds the other. */
 function union<T extends string>(a: readonly T[], b: readonly T[]): readonly T[] {
+  if (b.length === 0) return a;
+  if (a.length === 0) return b;
   const result: T[] = [];
   let i = 0;
   let j = 0;
@@ -42,14 +44,30 @@ function union<T extends string>(a: readonly T[], b: readonly T[]): readonly T[]
   return result;
 }
 
-/** The same access written the same way, so two can be compared. */
+const KNOWN_MODULES: ReadonlySet<string> = new Set(MODULES);
+
+/** Whether a module map holds only known modules with a level (as the database gives them). */
+function isCleanModules(modules: UserAccess['modules']): boolean {
+  for (const [module, level] of Object.entries(modules)) {
+    if (!level || !KNOWN_MODULES.has(module)) return false;
+  }
+  return true;
+}
+
+/**
+ * The same access written the same way, so two can be compared. Access that already is (as the
+ * database returns it) is returned as it is: a preview of 10,000 users allocates nothing here.
+ */
 export function normalizeAccess(access: UserAccess): UserAccess {
+  const scope = sorted(access.scope);
+  const rights = sorted(access.rights);
+  if (isCleanModules(access.modules) && scope === access.scope && rights === access.rights) return access;
   const modules: Partial<Record<Module, GrantedAccessLevel>> = {};
   for (const module of MODULES) {
     const level = access.modules[module];
     if (level) modules[module] = level;
   }
-  return { modules, scope: sorted(access.scope), rights: sorted(access.rights) };
+  return { modules, scope, rights };
 }
 
 /**
@@ -58,12 +76,15 @@ export function normalizeAccess(access: UserAccess): UserAccess {
  */
 export function combineAccess(target: UserAccess, source: UserAccess, mode: 'replace' | 'merge'): UserAccess {
   if (mode === 'replace') return source;
-  const modules: Partial<Record<Module, GrantedAccessLevel>> = {};
+  // The target's map when the source adds nothing to it; otherwise a copy raised where the source is higher.
+  let modules: Partial<Record<Module, GrantedAccessLevel>> = target.modules;
   for (const module of MODULES) {
-    const a = target.modules[module];
-    const b = source.modules[module];
-    const higher = a && b ? (accessAtLeast(a, b) ? a : b) : (a ?? b);
-    if (higher) modules[module] = higher;
+    const level = source.modules[module];
+    const current = modules[module];
+    if (level && (!current || !accessAtLeast(current, level))) {
+      if (modules === target.modules) modules = { ...target.modules };
+      modules[module] = level;
+    }
   }
   return { modules, scope: union(target.scope, source.scope), rights: union(target.rights, source.rights) };
 }
