@@ -1,29 +1,22 @@
 import type { BulkOperationKind, BulkOperationStatus, RouterOutputs } from '@roster/client';
-import { OPERATION_LABELS } from '@roster/domain';
+import {
+  BULK_OPERATION_KIND_LABELS,
+  BULK_OPERATION_STATUS_LABELS,
+  isOperationUnfinished,
+} from '@roster/domain';
 import { EXIT, type ExitCode } from './cliErrors';
 import { formatCount, formatTime, plural } from './output';
 
 export type Operation = RouterOutputs['bulk']['get'];
 
-const KIND_LABELS: Record<BulkOperationKind, string> = { ...OPERATION_LABELS, import: 'Import' };
-
-export const STATUS_LABELS: Record<BulkOperationStatus, string> = {
-  receiving: 'Uploading',
-  queued: 'Queued',
-  running: 'Running',
-  succeeded: 'Succeeded',
-  completed_with_skips: 'Completed with skips',
-  failed: 'Failed',
-  cancelled: 'Cancelled',
-};
+export const STATUS_LABELS = BULK_OPERATION_STATUS_LABELS;
 
 export function kindLabel(kind: BulkOperationKind): string {
-  return KIND_LABELS[kind];
+  return BULK_OPERATION_KIND_LABELS[kind];
 }
 
-/** An import still receiving its rows, or an operation waiting for or in the hands of a worker, is not. */
 export function isFinished(operation: Pick<Operation, 'status'>): boolean {
-  return operation.status !== 'receiving' && operation.status !== 'queued' && operation.status !== 'running';
+  return !isOperationUnfinished(operation.status);
 }
 
 /** Done (even with skipped or blocked users) is 0; an operation that failed or was cancelled is 1. */

@@ -1,31 +1,20 @@
 import {
+  BULK_OPERATION_KIND_LABELS,
+  BULK_OPERATION_STATUS_LABELS,
   type BulkOperation,
   type BulkOperationKind,
-  type BulkOperationStatus,
   bulkOperationSchema,
-  OPERATION_LABELS,
+  isOperationUnfinished,
   type Outcome,
 } from '@roster/domain';
 
-const KIND_LABELS: Record<BulkOperationKind, string> = { ...OPERATION_LABELS, import: 'Import' };
-
 export function kindLabel(kind: BulkOperationKind): string {
-  return KIND_LABELS[kind];
+  return BULK_OPERATION_KIND_LABELS[kind];
 }
 
-export const STATUS_LABELS: Record<BulkOperationStatus, string> = {
-  receiving: 'Uploading',
-  queued: 'Queued',
-  running: 'Running',
-  succeeded: 'Succeeded',
-  completed_with_skips: 'Completed with skips',
-  failed: 'Failed',
-  cancelled: 'Cancelled',
-};
+export const STATUS_LABELS = BULK_OPERATION_STATUS_LABELS;
 
-export function isActive(status: BulkOperationStatus): boolean {
-  return status === 'receiving' || status === 'queued' || status === 'running';
-}
+export const isActive = isOperationUnfinished;
 
 /** What happened to a user, as results say it. */
 export const OUTCOME_LABELS: Record<Outcome, string> = {

@@ -1,6 +1,7 @@
 import type { ImportVerdict } from '@roster/client/imports';
 import { type ImportOutcome, type ImportRow, importReasonSentence } from '@roster/domain';
 import { useMemo, useState } from 'react';
+import { ToggleChips } from '../components/ToggleChips';
 import { formatCount } from '../lib/format';
 
 const SHOWN = 200;
@@ -45,23 +46,14 @@ export function ImportRowsTable({
   ];
   return (
     <div className="overflow-hidden rounded-xl border border-slate-200 bg-white">
-      <fieldset aria-label="Rows shown" className="flex flex-wrap gap-1 border-b border-slate-100 p-3">
-        {filters.map(([value, label]) => (
-          <button
-            key={value}
-            type="button"
-            aria-pressed={filter === value}
-            onClick={() => setFilter(value)}
-            className={`rounded-full px-3 py-1 text-xs font-medium ring-1 ring-inset ${
-              filter === value
-                ? 'bg-slate-900 text-white ring-slate-900'
-                : 'bg-white text-slate-600 ring-slate-200 hover:bg-slate-50'
-            }`}
-          >
-            {label}
-          </button>
-        ))}
-      </fieldset>
+      <div className="border-b border-slate-100 p-3">
+        <ToggleChips
+          label="Rows shown"
+          options={filters.map(([value, label]) => ({ value, label }))}
+          value={filter}
+          onChange={setFilter}
+        />
+      </div>
       {matching.length === 0 ? (
         <p className="p-6 text-center text-sm text-slate-500">No row here.</p>
       ) : (

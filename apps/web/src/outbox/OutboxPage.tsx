@@ -6,6 +6,7 @@ import { Button } from '../components/Button';
 import { PageHeader } from '../components/PageHeader';
 import { SearchBox } from '../components/SearchBox';
 import { Spinner } from '../components/Spinner';
+import { ToggleChips } from '../components/ToggleChips';
 import { formatDateTime } from '../lib/format';
 import { errorMessage, useTRPCClient } from '../lib/trpc';
 import { OUTBOX_STATUS_LABELS, OutboxStatusBadge } from './OutboxStatusBadge';
@@ -59,23 +60,15 @@ export function OutboxPage() {
             value={search}
             onChange={setSearch}
           />
-          <fieldset aria-label="Delivery state" className="flex flex-wrap gap-1">
-            {[null, ...OUTBOX_STATUSES].map((s) => (
-              <button
-                key={s ?? 'all'}
-                type="button"
-                aria-pressed={status === s}
-                onClick={() => setStatus(s)}
-                className={`rounded-full px-3 py-1 text-xs font-medium ring-1 ring-inset ${
-                  status === s
-                    ? 'bg-slate-900 text-white ring-slate-900'
-                    : 'bg-white text-slate-600 ring-slate-200 hover:bg-slate-50'
-                }`}
-              >
-                {s ? OUTBOX_STATUS_LABELS[s] : 'All'}
-              </button>
-            ))}
-          </fieldset>
+          <ToggleChips
+            label="Delivery state"
+            options={[
+              { value: null, label: 'All' },
+              ...OUTBOX_STATUSES.map((s) => ({ value: s, label: OUTBOX_STATUS_LABELS[s] })),
+            ]}
+            value={status}
+            onChange={setStatus}
+          />
         </div>
         <section className="overflow-hidden rounded-xl border border-slate-200 bg-white">
           {list.isPending ? (

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { BulkOperationKind, BulkOperationStatus } from '../catalog';
 
 /** The seven operations of SPEC §2, as the API and the CLI take them. */
 export const bulkOperationSchema = z.discriminatedUnion('kind', [
@@ -34,3 +35,24 @@ export const OPERATION_LABELS: Record<BulkOperation['kind'], string> = {
   deactivate: 'Deactivate',
   reactivate: 'Reactivate',
 };
+
+/** Every kind of bulk operation in the UI's words, imports included. */
+export const BULK_OPERATION_KIND_LABELS: Record<BulkOperationKind, string> = {
+  ...OPERATION_LABELS,
+  import: 'Import',
+};
+
+export const BULK_OPERATION_STATUS_LABELS: Record<BulkOperationStatus, string> = {
+  receiving: 'Uploading',
+  queued: 'Queued',
+  running: 'Running',
+  succeeded: 'Succeeded',
+  completed_with_skips: 'Completed with skips',
+  failed: 'Failed',
+  cancelled: 'Cancelled',
+};
+
+/** An import still receiving its rows, or an operation waiting for or in the hands of a worker. */
+export function isOperationUnfinished(status: BulkOperationStatus): boolean {
+  return status === 'receiving' || status === 'queued' || status === 'running';
+}
