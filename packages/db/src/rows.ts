@@ -49,3 +49,13 @@ export async function estimateRows(db: Db, query: SQLWrapper): Promise<number> {
 export function sqlTime(date: Date): SQL {
   return sql`${date.toISOString()}::timestamptz`;
 }
+
+/** A list of ids as one `uuid[]` parameter, not thousands of them. */
+export function sqlUuids(ids: readonly string[]): SQL {
+  return sql`${sql.param([...ids])}::uuid[]`;
+}
+
+/** A LIKE pattern that finds `term` anywhere: `%` and `_` typed by people are literal characters. */
+export function likeContains(term: string): string {
+  return `%${term.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}

@@ -1,4 +1,4 @@
-import { type Db, queryRows, sqlTime } from '@roster/db';
+import { type Db, queryRows, sqlTime, sqlUuids } from '@roster/db';
 import type { BulkOperation, Change, UserOutcome } from '@roster/domain';
 import { sql } from 'drizzle-orm';
 import { v7 as uuidv7 } from 'uuid';
@@ -16,8 +16,6 @@ export type ApplyContext = {
   emails: Map<string, string>;
 };
 
-const uuids = (values: string[]) => sql`${sql.param(values)}::uuid[]`;
-
 /** Status updates of users, one statement for the batch; every change bumps the version. */
 async function setStatuses(db: Db, changes: Changed[], now: Date) {
   const ids = changes.map((c) => c.userId);
@@ -25,13 +23,13 @@ async function setStatuses(db: Db, changes: Changed[], now: Date) {
   await db.execute(sql`
     update users set status = x.status::user_status, version = version + 1, updated_at = ${sqlTime(now)},
       activated_at = case when x.status = 'active' then coalesce(activated_at, ${sqlTime(now)}) else activated_at end
-    from unnest(${uuids(ids)}, ${sql.param(statuses)}::text[]) as x(id, status)
+    from unnest(${sqlUuids(ids)}, ${sql.param(statuses)}::text[]) as x(id, status)
     where users.id = x.id`);
 }
 
 async function cancelPendingInvitations(db: Db, ids: string[]) {
   await db.execute(sql`update invitations set status = 'cancelled'
-    where user_id = any(${uuids(ids)}) and status = 'pending'`);
+    where user_id = any(${sqlUuids(ids)}) and status = 'pending'`);
 }
 
 /** Someone to send a new invitation to. */
@@ -77,15 +75,15 @@ export async function createInvitations(
   await db.execute(sql`
     insert into invitations (id, user_id, token_hash, status, message, expires_at, sent_count, last_sent_at, invited_by, operation_id, created_at)
     select x.id, x.user_id, x.token_hash, 'pending', x.message, x.expires_at::timestamptz, x.sent_count, ${sqlTime(ctx.now)}, ${ctx.actor.id}, ${ctx.operationId}, ${sqlTime(ctx.now)}
-    from unnest(${uuids(rows.map((r) => r.id))}, ${uuids(rows.map((r) => r.userId))}, ${sql.param(rows.map((r) => r.tokenHash))}::text[],
+    from unnest(${sqlUuids(rows.map((r) => r.id))}, ${sqlUuids(rows.map((r) => r.userId))}, ${sql.param(rows.map((r) => r.tokenHash))}::text[],
       ${sql.param(rows.map((r) => r.expiresAt.toISOString()))}::text[], ${sql.param(rows.map((r) => r.sentCount))}::int[],
       ${sql.param(rows.map((r) => r.message))}::text[])
       as x(id, user_id, token_hash, expires_at, sent_count, message)`);
   await db.execute(sql`
     insert into email_outbox (id, "to", subject, text, html, status, invitation_id, operation_id, created_at, next_attempt_at)
     select x.id, x.to, x.subject, x.text, x.html, ${ctx.config.smtp ? 'queued' : 'captured'}::outbox_status, x.invitation_id, ${ctx.operationId}, ${sqlTime(ctx.now)}, ${sqlTime(ctx.now)}
-    from unnest(${uuids(rows.map(() => uuidv7()))}, ${sql.param(rows.map((r) => r.to))}::text[], ${sql.param(rows.map((r) => r.subject))}::text[],
-      ${sql.param(rows.map((r) => r.text))}::text[], ${sql.param(rows.map((r) => r.html))}::text[], ${uuids(rows.map((r) => r.id))})
+    from unnest(${sqlUuids(rows.map(() => uuidv7()))}, ${sql.param(rows.map((r) => r.to))}::text[], ${sql.param(rows.map((r) => r.subject))}::text[],
+      ${sql.param(rows.map((r) => r.text))}::text[], ${sql.param(rows.map((r) => r.html))}::text[], ${sqlUuids(rows.map((r) => r.id))})
       as x(id, "to", subject, text, html, invitation_id)`);
 }
 
@@ -94,42 +92,42 @@ async function writeAccess(db: Db, changes: Changed[]) {
   const withModules = changes.filter((c) => c.after.modules);
   if (withModules.length) {
     const ids = withModules.map((c) => c.userId);
-    await db.execute(sql`delete from module_access where user_id = any(${uuids(ids)})`);
+    await db.execute(sql`delete from module_access where user_id = any(${sqlUuids(ids)})`);
     const rows = withModules.flatMap((c) =>
       Object.entries(c.after.modules ?? {}).map(([module, level]) => ({ userId: c.userId, module, level })),
     );
     if (rows.length) {
       await db.execute(sql`insert into module_access (user_id, module, level)
-        select * from unnest(${uuids(rows.map((r) => r.userId))}, ${sql.param(rows.map((r) => r.module))}::module_name[],
+        select * from unnest(${sqlUuids(rows.map((r) => r.userId))}, ${sql.param(rows.map((r) => r.module))}::module_name[],
           ${sql.param(rows.map((r) => r.level ?? 'read'))}::access_level[])`);
     }
   }
   const withScope = changes.filter((c) => c.after.scope);
   if (withScope.length) {
     await db.execute(
-      sql`delete from user_scopes where user_id = any(${uuids(withScope.map((c) => c.userId))})`,
+      sql`delete from user_scopes where user_id = any(${sqlUuids(withScope.map((c) => c.userId))})`,
     );
     const rows = withScope.flatMap((c) => (c.after.scope ?? []).map((unit) => ({ userId: c.userId, unit })));
     if (rows.length) {
       await db.execute(sql`insert into user_scopes (user_id, org_unit_id)
-        select * from unnest(${uuids(rows.map((r) => r.userId))}, ${uuids(rows.map((r) => r.unit))})`);
+        select * from unnest(${sqlUuids(rows.map((r) => r.userId))}, ${sqlUuids(rows.map((r) => r.unit))})`);
     }
   }
   const withRights = changes.filter((c) => c.after.rights);
   if (withRights.length) {
     await db.execute(
-      sql`delete from user_rights where user_id = any(${uuids(withRights.map((c) => c.userId))})`,
+      sql`delete from user_rights where user_id = any(${sqlUuids(withRights.map((c) => c.userId))})`,
     );
     const rows = withRights.flatMap((c) =>
       (c.after.rights ?? []).map((right) => ({ userId: c.userId, right })),
     );
     if (rows.length) {
       await db.execute(sql`insert into user_rights (user_id, "right")
-        select * from unnest(${uuids(rows.map((r) => r.userId))}, ${sql.param(rows.map((r) => r.right))}::right_name[])`);
+        select * from unnest(${sqlUuids(rows.map((r) => r.userId))}, ${sql.param(rows.map((r) => r.right))}::right_name[])`);
     }
   }
   await db.execute(sql`update users set version = version + 1, updated_at = now()
-    where id = any(${uuids(changes.map((c) => c.userId))})`);
+    where id = any(${sqlUuids(changes.map((c) => c.userId))})`);
 }
 
 /**
@@ -147,7 +145,7 @@ export async function applyChanges(
   switch (operation.kind) {
     case 'assign_role':
       await db.execute(sql`update users set role_id = ${operation.roleId}, version = version + 1, updated_at = ${sqlTime(ctx.now)}
-        where id = any(${uuids(ids)})`);
+        where id = any(${sqlUuids(ids)})`);
       return;
     case 'copy_access':
       await writeAccess(db, changes);
@@ -171,7 +169,7 @@ export async function applyChanges(
       const superseded = await queryRows<{ user_id: string; sent_count: number; message: string | null }>(
         db,
         sql`update invitations set status = 'superseded'
-          where user_id = any(${uuids(ids)}) and status = 'pending' returning user_id, sent_count, message`,
+          where user_id = any(${sqlUuids(ids)}) and status = 'pending' returning user_id, sent_count, message`,
       );
       const byUser = new Map(superseded.map((row) => [row.user_id, row]));
       await createInvitations(
@@ -199,10 +197,10 @@ export async function applyChanges(
       await cancelPendingInvitations(db, ids);
       // Revoked, not merely refused while deactivated: a reactivated user signs in anew.
       await db.execute(
-        sql`update sessions set revoked_at = ${sqlTime(ctx.now)} where user_id = any(${uuids(ids)}) and revoked_at is null`,
+        sql`update sessions set revoked_at = ${sqlTime(ctx.now)} where user_id = any(${sqlUuids(ids)}) and revoked_at is null`,
       );
       await db.execute(
-        sql`update api_tokens set revoked_at = ${sqlTime(ctx.now)} where user_id = any(${uuids(ids)}) and revoked_at is null`,
+        sql`update api_tokens set revoked_at = ${sqlTime(ctx.now)} where user_id = any(${sqlUuids(ids)}) and revoked_at is null`,
       );
       return;
     case 'reactivate':

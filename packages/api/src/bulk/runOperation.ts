@@ -8,6 +8,7 @@ import {
 } from '@roster/domain';
 import { eq, sql } from 'drizzle-orm';
 import type { ApiConfig } from '../config';
+import { errorText } from '../errorText';
 import { IMPORT_BATCH_SIZE, processImportBatch } from '../imports/processImportBatch';
 import { loadPlanContext } from './planContext';
 import { type BatchResult, processBatch } from './processBatch';
@@ -18,12 +19,6 @@ export type RunOptions = {
   batchSize?: number /** Stop after this many batches (tests). */;
   maxBatches?: number;
 };
-
-/** The root cause first: drivers wrap it in a message that repeats the whole query. */
-function describeError(error: unknown): string {
-  const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
-  return (cause instanceof Error ? cause.message : String(cause)).slice(0, 1000);
-}
 
 function finalStatus(row: { skipped: number; blocked: number; failed: number }): BulkOperationStatus {
   if (row.failed > 0) return 'failed';
@@ -163,7 +158,7 @@ export async function runOperation(
       .update(bulkOperations)
       .set({
         status: 'failed',
-        error: describeError(error),
+        error: errorText(error),
         finishedAt: now(),
         leaseUntil: null,
       })

@@ -1,7 +1,8 @@
-import { type Db, queryRows, sqlTime } from '@roster/db';
+import { type Db, queryRows, sqlTime, sqlUuids } from '@roster/db';
 import {
   createImportRowValidator,
   decideImportRow,
+  IMPORT_RESULT_OUTCOMES,
   type ImportParams,
   type ImportRowResult,
   importRowInputSchema,
@@ -16,15 +17,7 @@ import { loadImportLookups } from './importLookups';
 /** Rows per transaction of an import (each creates a user, an audit event and maybe an invitation). */
 export const IMPORT_BATCH_SIZE = 5_000;
 
-const uuids = (values: string[]) => sql`${sql.param(values)}::uuid[]`;
-
 type Item = { position: number; input: unknown };
-
-/**
- * Bulk operation outcomes of import verdicts: a row with an error is `blocked` (by its own content,
- * as a guard blocks a change); `failed` stays for unexpected errors.
- */
-const OUTCOME = { create: 'change', skip: 'skip', error: 'blocked' } as const;
 
 /**
  * One batch of an import, in one transaction: the next rows in file order, validated again by the
@@ -55,28 +48,18 @@ export async function processImportBatch(
       row: validate(importRowInputSchema.parse(item.input)),
     }));
 
-    // The first line of each e-mail in the whole file: any later line with it is a duplicate.
-    const emails = validated.flatMap((v) => (v.row.outcome === 'create' ? [v.row.email] : []));
-    const firstLine = new Map(
-      (
-        await queryRows<{ email: string; line: number }>(
-          tx,
-          sql`select email, min(position) as line from bulk_operation_items
-            where operation_id = ${operation.id} and email = any(${sql.param(emails)}::text[])
-            group by email`,
-        )
-      ).map((r) => [r.email, Number(r.line)]),
-    );
+    // The first line of each e-mail (the batch's rows and their source users) in the whole file: a
+    // later line with it is a duplicate, and a source user on any line is created by this import.
+    const emails = validated.flatMap((v) => [
+      ...(v.row.outcome === 'create' ? [v.row.email] : []),
+      ...(v.row.copyAccessFrom ? [v.row.copyAccessFrom] : []),
+    ]);
+    const firstLine = await firstLinesOf(tx, operation.id, emails);
     const lookups = await loadImportLookups(
       tx,
       validated.map((v) => v.row),
     );
-    const newEmails = await importEmailsAmong(
-      tx,
-      operation.id,
-      validated.map((v) => v.row.copyAccessFrom).filter((e) => e !== ''),
-    );
-    const facts = { ...lookups, isEmailOfThisImport: (email: string) => newEmails.has(email) };
+    const facts = { ...lookups, isEmailOfThisImport: (email: string) => firstLine.has(email) };
     const decided = validated.map(({ position, row }) => {
       const first = row.outcome === 'create' ? firstLine.get(row.email) : undefined;
       const verdict: ImportRowResult =
@@ -129,7 +112,7 @@ export async function processImportBatch(
       await tx.execute(sql`
         insert into audit_events (at, actor_id, user_id, operation_id, action, after)
         select ${sqlTime(now)}, ${actor.id}, x.user_id, ${operation.id}, 'user.import', x.a::jsonb
-        from unnest(${uuids(made.map((m) => m.userId))}, ${sql.param(after)}::text[]) as x(user_id, a)`);
+        from unnest(${sqlUuids(made.map((m) => m.userId))}, ${sql.param(after)}::text[]) as x(user_id, a)`);
     }
     // A row the file would create but whose e-mail was taken meanwhile is an `already_exists` skip.
     const verdicts = decided.map(({ position, verdict }) => {
@@ -144,7 +127,7 @@ export async function processImportBatch(
       update bulk_operation_items i set outcome = x.outcome::outcome, reason = x.reason, user_id = x.user_id,
         after = case when x.detail is null then null else jsonb_build_object('detail', x.detail) end,
         processed_at = ${sqlTime(now)}
-      from unnest(${sql.param(verdicts.map((v) => v.position))}::int[], ${sql.param(verdicts.map((v) => OUTCOME[v.outcome]))}::text[],
+      from unnest(${sql.param(verdicts.map((v) => v.position))}::int[], ${sql.param(verdicts.map((v) => IMPORT_RESULT_OUTCOMES[v.outcome]))}::text[],
         ${sql.param(verdicts.map((v) => v.reason))}::text[], ${sql.param(verdicts.map((v) => v.userId))}::uuid[],
         ${sql.param(verdicts.map((v) => v.detail))}::text[]) as x(position, outcome, reason, user_id, detail)
       where i.operation_id = ${operation.id} and i.position = x.position`);
@@ -164,15 +147,16 @@ export async function processImportBatch(
   });
 }
 
-/** Which of these e-mails are rows of this same import (a source user that does not exist yet). */
-async function importEmailsAmong(db: Db, operationId: string, emails: string[]): Promise<Set<string>> {
-  if (emails.length === 0) return new Set();
-  const rows = await queryRows<{ email: string }>(
+/** The first line of the import on which each of these e-mails appears, for those that do. */
+async function firstLinesOf(db: Db, operationId: string, emails: string[]): Promise<Map<string, number>> {
+  if (emails.length === 0) return new Map();
+  const rows = await queryRows<{ email: string; line: number }>(
     db,
-    sql`select distinct email from bulk_operation_items
-      where operation_id = ${operationId} and email = any(${sql.param([...new Set(emails)])}::text[])`,
+    sql`select email, min(position) as line from bulk_operation_items
+      where operation_id = ${operationId} and email = any(${sql.param([...new Set(emails)])}::text[])
+      group by email`,
   );
-  return new Set(rows.map((r) => r.email));
+  return new Map(rows.map((r) => [r.email, Number(r.line)]));
 }
 
 /** The users, set-based; returns the id of each e-mail actually inserted (not taken meanwhile). */
@@ -187,9 +171,9 @@ async function insertUsers(
     db,
     sql`insert into users (id, email, first_name, last_name, status, role_id, created_at, updated_at)
       select x.id, x.email, x.first_name, x.last_name, ${invited ? 'invited' : 'created'}::user_status, x.role_id, ${sqlTime(now)}, ${sqlTime(now)}
-      from unnest(${uuids(rows.map(() => uuidv7()))}, ${sql.param(rows.map((r) => r.verdict.email))}::text[],
+      from unnest(${sqlUuids(rows.map(() => uuidv7()))}, ${sql.param(rows.map((r) => r.verdict.email))}::text[],
         ${sql.param(rows.map((r) => r.verdict.firstName))}::text[], ${sql.param(rows.map((r) => r.verdict.lastName))}::text[],
-        ${uuids(rows.map((r) => r.roleId))}) as x(id, email, first_name, last_name, role_id)
+        ${sqlUuids(rows.map((r) => r.roleId))}) as x(id, email, first_name, last_name, role_id)
       on conflict (email) do nothing
       returning id, email`,
   );
@@ -199,7 +183,7 @@ async function insertUsers(
 /** The source users' module access, scope and rights, copied to the new users (memberships are not). */
 async function copyAccess(db: Db, pairs: { userId: string; sourceId: string }[]): Promise<void> {
   if (pairs.length === 0) return;
-  const x = sql`unnest(${uuids(pairs.map((p) => p.userId))}, ${uuids(pairs.map((p) => p.sourceId))}) as x(user_id, source_id)`;
+  const x = sql`unnest(${sqlUuids(pairs.map((p) => p.userId))}, ${sqlUuids(pairs.map((p) => p.sourceId))}) as x(user_id, source_id)`;
   await db.execute(sql`insert into module_access (user_id, module, level)
     select x.user_id, m.module, m.level from ${x} join module_access m on m.user_id = x.source_id`);
   await db.execute(sql`insert into user_scopes (user_id, org_unit_id)

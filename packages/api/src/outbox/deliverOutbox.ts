@@ -1,6 +1,7 @@
 import { type Db, queryRows, sqlTime } from '@roster/db';
 import { sql } from 'drizzle-orm';
 import type { ApiConfig } from '../config';
+import { errorText } from '../errorText';
 import type { MailTransport } from './mailTransport';
 
 /**
@@ -72,11 +73,6 @@ async function record(db: Db, mail: Claimed, error: string | null, now: Date, co
     where id = ${mail.id} and status = 'sending' and attempts = ${mail.attempts}`);
 }
 
-function describe(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error);
-  return text.slice(0, 1000);
-}
-
 /**
  * One round of delivery: claims due messages batch by batch and sends each, recording it at once;
  * returns how many were sent or tried. Failures are retried with back-off until `mailMaxAttempts`,
@@ -102,7 +98,7 @@ export async function deliverDueMessages(
       try {
         await transport.send({ from, to: mail.to, subject: mail.subject, text: mail.text, html: mail.html });
       } catch (e) {
-        error = describe(e);
+        error = errorText(e);
       }
       await record(db, mail, error, now(), config);
       attempted++;

@@ -1,4 +1,4 @@
-import { emailOutbox, invitations } from '@roster/db';
+import { emailOutbox, invitations, likeContains } from '@roster/db';
 import { DomainError, outboxGetInputSchema, outboxListInputSchema } from '@roster/domain';
 import type { TRPCRouterRecord } from '@trpc/server';
 import { and, desc, eq, ilike, inArray, lt, type SQL } from 'drizzle-orm';
@@ -19,15 +19,12 @@ const summary = {
   userId: invitations.userId,
 };
 
-/** Escapes LIKE's wildcards so a search for `a_b` finds only `a_b`. */
-const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-
 /** Admin › Outbox: every e-mail the platform sent or keeps, newest first (SPEC §4). */
 export const outboxRouter = {
   list: adminProcedure.input(outboxListInputSchema).query(async ({ ctx, input }) => {
     const conditions: SQL[] = [];
     if (input.status?.length) conditions.push(inArray(emailOutbox.status, input.status));
-    if (input.search) conditions.push(ilike(emailOutbox.to, likePattern(input.search)));
+    if (input.search) conditions.push(ilike(emailOutbox.to, likeContains(input.search)));
     if (input.cursor) conditions.push(lt(emailOutbox.id, input.cursor));
     const rows = await ctx.db
       .select(summary)

@@ -2,6 +2,7 @@ import {
   type Db,
   estimateRows,
   invitations,
+  likeContains,
   moduleAccess,
   orgUnits,
   queryRows,
@@ -16,11 +17,6 @@ import { and, eq, exists, gt, inArray, lte, type SQL, sql } from 'drizzle-orm';
 
 /** Up to this many estimated matches a search fetches its matches first (see below). */
 const RARE_SEARCH_MATCHES = 50_000;
-
-/** `%` and `_` in what people type are literal characters, not LIKE wildcards. */
-function likeContains(term: string): string {
-  return `%${term.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-}
 
 async function orgUnitIds(db: Db, orgUnitId: string, includeDescendants: boolean): Promise<string[]> {
   if (!includeDescendants) {

@@ -1,9 +1,20 @@
+import type { Outcome } from '../catalog';
 import { IMPORT_COLUMNS, type ImportColumn } from './columns';
 import { IMPORT_LIMITS } from './limits';
 
 /** What becomes of one row of an import (SPEC §3). */
 export const IMPORT_OUTCOMES = ['create', 'skip', 'error'] as const;
 export type ImportOutcome = (typeof IMPORT_OUTCOMES)[number];
+
+/**
+ * What each verdict is among a bulk operation's results: a row with an error is `blocked` (by its
+ * own content, as a guard blocks a change); `failed` stays for unexpected errors.
+ */
+export const IMPORT_RESULT_OUTCOMES = {
+  create: 'change',
+  skip: 'skip',
+  error: 'blocked',
+} as const satisfies Record<ImportOutcome, Outcome>;
 
 /** Rows left alone: nothing is wrong with them, there is just nothing to create. */
 export const IMPORT_SKIP_REASONS = {
