@@ -57,6 +57,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
         env.ROSTER_INVITATION_TTL_DAYS,
         defaultApiConfig.invitationTtlDays,
       ),
+      // PostgreSQL runs two batches of an operation on two cores; the embedded database has one connection.
+      bulkConcurrency: env.DATABASE_URL ? 2 : 1,
     },
     logLevel: env.LOG_LEVEL ?? (env.NODE_ENV === 'test' ? 'warn' : 'info'),
   };

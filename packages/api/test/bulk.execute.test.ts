@@ -16,6 +16,7 @@ import {
 import { createTestDb, type TestDb } from '@roster/db/testing';
 import { and, eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { type Context, createCaller } from '../src';
 import { claimOperation, runOperation } from '../src/bulk/runOperation';
 import { INLINE_MAX_USERS } from '../src/bulk/startBulkOperation';
 import { defaultApiConfig } from '../src/config';
@@ -23,6 +24,7 @@ import { type Caller, expectApiError, NOW, newAdmin } from './userFixtures';
 
 let testDb: TestDb;
 let caller: Caller;
+let adminCtx: Context;
 let actorId: string;
 let readerRole: string;
 let buyerRole: string;
@@ -33,7 +35,7 @@ beforeAll(async () => {
 afterAll(() => testDb.close());
 beforeEach(async () => {
   await testDb.reset();
-  ({ caller, id: actorId } = await newAdmin(testDb.db));
+  ({ caller, id: actorId, ctx: adminCtx } = await newAdmin(testDb.db));
   const all = await testDb.db.select({ id: roles.id, name: roles.name }).from(roles);
   readerRole = all.find((r) => r.name === 'Reader')?.id ?? '';
   buyerRole = all.find((r) => r.name === 'Buyer')?.id ?? '';
@@ -301,10 +303,13 @@ describe('idempotency and refusals', () => {
 
 describe('large selections run in the background', () => {
   const config = { ...defaultApiConfig, bulkLeaseMs: 1_000 };
+  /** Batches are cut at Apply: a caller whose operations run in batches of `size` users. */
+  const callerWithBatches = (size: number) =>
+    createCaller({ ...adminCtx, config: { ...adminCtx.config, bulkBatchSize: size } });
 
   it('resume after a crash with every user processed exactly once', async () => {
     const ids = await addUsers(INLINE_MAX_USERS + 50, 'active');
-    const op = await caller.bulk.execute({
+    const op = await callerWithBatches(200).bulk.execute({
       operationId: randomUUID(),
       operation: { kind: 'deactivate' },
       selection: { filter: { status: ['active'], roleIds: [readerRole] }, expectedCount: ids.length },
@@ -313,14 +318,14 @@ describe('large selections run in the background', () => {
     // A worker takes it, does two batches and dies without a word.
     const t0 = new Date();
     expect(await claimOperation(testDb.db, config, t0)).toBe(op.id);
-    await runOperation(testDb.db, op.id, config, { batchSize: 200, maxBatches: 2 });
+    await runOperation(testDb.db, op.id, config, { maxBatches: 2 });
     expect((await caller.bulk.get({ id: op.id })).processed).toBe(400);
     // Its lease still holds: nobody else takes the operation yet.
     expect(await claimOperation(testDb.db, config, new Date(t0.getTime() + 500))).toBeNull();
     // Once the lease has run out, another worker takes it over and finishes it.
     const later = new Date(Date.now() + 5_000);
     expect(await claimOperation(testDb.db, config, later)).toBe(op.id);
-    await runOperation(testDb.db, op.id, config, { batchSize: 200 });
+    await runOperation(testDb.db, op.id, config);
     const done = await caller.bulk.get({ id: op.id });
     expect(done).toMatchObject({
       status: 'succeeded',
@@ -356,15 +361,15 @@ describe('large selections run in the background', () => {
 
   it('cancel stops between batches; what was done stays done', async () => {
     const ids = await addUsers(INLINE_MAX_USERS + 10, 'active');
-    const op = await caller.bulk.execute({
+    const op = await callerWithBatches(100).bulk.execute({
       operationId: randomUUID(),
       operation: { kind: 'deactivate' },
       selection: { filter: { status: ['active'], roleIds: [readerRole] }, expectedCount: ids.length },
     });
     await claimOperation(testDb.db, config, new Date());
-    await runOperation(testDb.db, op.id, config, { batchSize: 100, maxBatches: 1 });
+    await runOperation(testDb.db, op.id, config, { maxBatches: 1 });
     await caller.bulk.cancel({ id: op.id });
-    await runOperation(testDb.db, op.id, config, { batchSize: 100 });
+    await runOperation(testDb.db, op.id, config);
     const cancelled = await caller.bulk.get({ id: op.id });
     expect(cancelled).toMatchObject({ status: 'cancelled', processed: 100 });
     expect(await auditFor(op.id)).toHaveLength(100);

@@ -316,6 +316,25 @@ export const bulkOperationItems = pgTable(
   (t) => [primaryKey({ columns: [t.operationId, t.position] })],
 );
 
+/**
+ * The selection of a running operation, snapshotted at Apply as arrays of user ids: one row per batch,
+ * deleted in the transaction that processes that batch (so a batch is done exactly when its row is
+ * gone). A hundred rows for 1,000,000 users, instead of a queue row per user written twice.
+ */
+export const bulkOperationBatches = pgTable(
+  'bulk_operation_batches',
+  {
+    operationId: uuid('operation_id')
+      .notNull()
+      .references(() => bulkOperations.id),
+    batchNo: integer('batch_no').notNull(),
+    /** The result position of the batch's first user; the others follow in order. */
+    firstPosition: integer('first_position').notNull(),
+    userIds: uuid('user_ids').array().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.operationId, t.batchNo] })],
+);
+
 export const auditEvents = pgTable(
   'audit_events',
   {

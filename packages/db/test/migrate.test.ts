@@ -6,6 +6,7 @@ import { adminUrl, databaseUrlFor } from '../src/testing/urls';
 const EXPECTED_TABLES = [
   'api_tokens',
   'audit_events',
+  'bulk_operation_batches',
   'bulk_operation_items',
   'bulk_operations',
   'email_outbox',

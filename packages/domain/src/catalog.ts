@@ -49,6 +49,8 @@ export const BULK_OPERATION_KINDS = [
   'deactivate',
   'reactivate',
   'import',
+  /** Restores what another operation changed (SPEC §2 "Revert"). */
+  'revert',
 ] as const;
 export type BulkOperationKind = (typeof BULK_OPERATION_KINDS)[number];
 

@@ -1,5 +1,5 @@
 import { type Db, queryRows, sqlTime, sqlUuids } from '@roster/db';
-import type { BulkOperation, Change, UserOutcome } from '@roster/domain';
+import type { Change, UserOutcome } from '@roster/domain';
 import { sql } from 'drizzle-orm';
 import { v7 as uuidv7 } from 'uuid';
 import { hashToken, newSecretToken } from '../auth/secrets';
@@ -88,7 +88,7 @@ export async function createInvitations(
 }
 
 /** Replaces the parts of each user's access that the copy changes, with their new value. */
-async function writeAccess(db: Db, changes: Changed[]) {
+async function writeAccess(db: Db, changes: Changed[], now: Date) {
   const withModules = changes.filter((c) => c.after.modules);
   if (withModules.length) {
     const ids = withModules.map((c) => c.userId);
@@ -126,87 +126,102 @@ async function writeAccess(db: Db, changes: Changed[]) {
         select * from unnest(${sqlUuids(rows.map((r) => r.userId))}, ${sql.param(rows.map((r) => r.right))}::right_name[])`);
     }
   }
-  await db.execute(sql`update users set version = version + 1, updated_at = now()
+  await db.execute(sql`update users set version = version + 1, updated_at = ${sqlTime(now)}
     where id = any(${sqlUuids(changes.map((c) => c.userId))})`);
 }
 
+/** Role updates of users, one statement for the batch (each user's own role: a revert gives back many). */
+async function setRoles(db: Db, changes: Changed[], now: Date) {
+  await db.execute(sql`
+    update users set role_id = x.role_id, version = version + 1, updated_at = ${sqlTime(now)}
+    from unnest(${sqlUuids(changes.map((c) => c.userId))}, ${sqlUuids(changes.map((c) => c.after.roleId ?? ''))}) as x(id, role_id)
+    where users.id = x.id`);
+}
+
+/** Revoked, not merely refused while deactivated: a reactivated user signs in anew. */
+async function revokeSignIns(db: Db, ids: string[], now: Date) {
+  await db.execute(
+    sql`update sessions set revoked_at = ${sqlTime(now)} where user_id = any(${sqlUuids(ids)}) and revoked_at is null`,
+  );
+  await db.execute(
+    sql`update api_tokens set revoked_at = ${sqlTime(now)} where user_id = any(${sqlUuids(ids)}) and revoked_at is null`,
+  );
+}
+
+/** A new link for users whose invitation is resent: the old one is superseded, its message kept. */
+async function resendInvitations(db: Db, changes: Changed[], ctx: ApplyContext) {
+  const superseded = await queryRows<{ user_id: string; sent_count: number; message: string | null }>(
+    db,
+    sql`update invitations set status = 'superseded'
+      where user_id = any(${sqlUuids(changes.map((c) => c.userId))}) and status = 'pending' returning user_id, sent_count, message`,
+  );
+  const byUser = new Map(superseded.map((row) => [row.user_id, row]));
+  await createInvitations(
+    db,
+    changes.map((c) => {
+      const old = byUser.get(c.userId);
+      return {
+        userId: c.userId,
+        email: ctx.emails.get(c.userId) ?? '',
+        message: old?.message ?? undefined,
+        sentCount: Number(old?.sent_count ?? 0) + 1,
+        expiresAt: c.after.invitationExpiresAt,
+      };
+    }),
+    ctx,
+  );
+}
+
 /**
- * Writes what the rule decided for one batch, set-based: a few statements whatever its size. Runs
- * inside the batch's transaction, on rows it has locked.
+ * Writes what a rule decided for one batch, set-based: a few statements whatever its size. Runs
+ * inside the batch's transaction, on rows it has locked. What is written follows from the fields a
+ * change names, so an operation and the revert of one write the same way: a new status brings its
+ * effects (to `invited`: an invitation and its e-mail; away from `invited`: the pending invitation
+ * is cancelled; to `deactivated`: sessions and API tokens are revoked), a new expiry alone is a resent
+ * invitation, and access is replaced where it changed.
  */
 export async function applyChanges(
   db: Db,
-  operation: BulkOperation,
   changes: Changed[],
-  ctx: ApplyContext,
+  ctx: ApplyContext & { invitationMessage?: string | undefined },
 ): Promise<void> {
-  if (changes.length === 0) return;
-  const ids = changes.map((c) => c.userId);
-  switch (operation.kind) {
-    case 'assign_role':
-      await db.execute(sql`update users set role_id = ${operation.roleId}, version = version + 1, updated_at = ${sqlTime(ctx.now)}
-        where id = any(${sqlUuids(ids)})`);
-      return;
-    case 'copy_access':
-      await writeAccess(db, changes);
-      return;
-    case 'invite':
-      await setStatuses(db, changes, ctx.now);
-      await createInvitations(
+  const withStatus = changes.filter((c) => c.after.status !== undefined);
+  if (withStatus.length) {
+    await setStatuses(db, withStatus, ctx.now);
+    const leavingInvited = withStatus.filter(
+      (c) => c.before.status === 'invited' || c.after.status === 'deactivated',
+    );
+    if (leavingInvited.length)
+      await cancelPendingInvitations(
         db,
-        changes.map((c) => ({
-          userId: c.userId,
-          email: ctx.emails.get(c.userId) ?? '',
-          message: operation.message,
-          sentCount: 1,
-          expiresAt: c.after.invitationExpiresAt,
-        })),
-        ctx,
+        leavingInvited.map((c) => c.userId),
       );
-      return;
-    case 'resend_invitation': {
-      // The new invitation replaces the old one: same message, one more sending.
-      const superseded = await queryRows<{ user_id: string; sent_count: number; message: string | null }>(
+    const deactivated = withStatus.filter((c) => c.after.status === 'deactivated');
+    if (deactivated.length)
+      await revokeSignIns(
         db,
-        sql`update invitations set status = 'superseded'
-          where user_id = any(${sqlUuids(ids)}) and status = 'pending' returning user_id, sent_count, message`,
+        deactivated.map((c) => c.userId),
+        ctx.now,
       );
-      const byUser = new Map(superseded.map((row) => [row.user_id, row]));
-      await createInvitations(
-        db,
-        changes.map((c) => {
-          const old = byUser.get(c.userId);
-          return {
-            userId: c.userId,
-            email: ctx.emails.get(c.userId) ?? '',
-            message: old?.message ?? undefined,
-            sentCount: Number(old?.sent_count ?? 0) + 1,
-            expiresAt: c.after.invitationExpiresAt,
-          };
-        }),
-        ctx,
-      );
-      return;
-    }
-    case 'cancel_invitation':
-      await setStatuses(db, changes, ctx.now);
-      await cancelPendingInvitations(db, ids);
-      return;
-    case 'deactivate':
-      await setStatuses(db, changes, ctx.now);
-      await cancelPendingInvitations(db, ids);
-      // Revoked, not merely refused while deactivated: a reactivated user signs in anew.
-      await db.execute(
-        sql`update sessions set revoked_at = ${sqlTime(ctx.now)} where user_id = any(${sqlUuids(ids)}) and revoked_at is null`,
-      );
-      await db.execute(
-        sql`update api_tokens set revoked_at = ${sqlTime(ctx.now)} where user_id = any(${sqlUuids(ids)}) and revoked_at is null`,
-      );
-      return;
-    case 'reactivate':
-      await setStatuses(db, changes, ctx.now);
-      return;
+    const invited = withStatus.filter((c) => c.after.status === 'invited');
+    await createInvitations(
+      db,
+      invited.map((c) => ({
+        userId: c.userId,
+        email: ctx.emails.get(c.userId) ?? '',
+        message: ctx.invitationMessage,
+        sentCount: 1,
+        expiresAt: c.after.invitationExpiresAt,
+      })),
+      ctx,
+    );
   }
+  const resent = changes.filter((c) => c.after.status === undefined && c.after.invitationExpiresAt);
+  if (resent.length) await resendInvitations(db, resent, ctx);
+  const withRole = changes.filter((c) => c.after.roleId !== undefined);
+  if (withRole.length) await setRoles(db, withRole, ctx.now);
+  const withAccess = changes.filter((c) => c.after.modules || c.after.scope || c.after.rights);
+  if (withAccess.length) await writeAccess(db, withAccess, ctx.now);
 }
 
 /** The audit trail of a change: only the fields that changed (SPEC §1). */

@@ -16,26 +16,45 @@ export async function loadPlanUsers(
   if (ids.length === 0) return [];
   // One array parameter, not thousands of them.
   const idList = [...ids];
+  // Users alone, with no join: when a row was changed by a transaction this one waited for, a locking
+  // read re-checks the new row version against the joined rows it had read before (a user whose role
+  // changed would drop out of a join on roles). Role and invitation are read after, by plain queries
+  // that see the rows as they are once locked.
   const query = db
     .select({
       id: users.id,
       email: users.email,
       status: users.status,
       roleId: users.roleId,
-      roleIsAdmin: roles.isAdmin,
       activatedAt: users.activatedAt,
-      lastSentAt: invitations.lastSentAt,
-      expiresAt: invitations.expiresAt,
     })
     .from(users)
-    .innerJoin(roles, eq(roles.id, users.roleId))
-    .leftJoin(invitations, and(eq(invitations.userId, users.id), eq(invitations.status, 'pending')))
     .where(sql`${users.id} = any(${sql.param(idList)}::uuid[])`)
     // With `lock`, the users' rows are locked as they are read, in id order, so that two operations
     // on overlapping users never deadlock; the caller decides on these locked rows.
     .orderBy(users.id)
     .$dynamic();
-  const rows = await (options.lock ? query.for('update', { of: users }) : query);
+  const rows = await (options.lock ? query.for('update') : query);
+  const [adminRoles, pending] = await Promise.all([
+    db.select({ id: roles.id }).from(roles).where(eq(roles.isAdmin, true)),
+    db
+      .select({
+        userId: invitations.userId,
+        lastSentAt: invitations.lastSentAt,
+        expiresAt: invitations.expiresAt,
+      })
+      .from(invitations)
+      .where(
+        and(
+          sql`${invitations.userId} = any(${sql.param(idList)}::uuid[])`,
+          eq(invitations.status, 'pending'),
+        ),
+      ),
+  ]);
+  const adminRoleIds = new Set(adminRoles.map((r) => r.id));
+  const invitationOf = new Map(
+    pending.map((i) => [i.userId, { lastSentAt: i.lastSentAt, expiresAt: i.expiresAt }]),
+  );
   const modules = new Map<string, Partial<Record<Module, GrantedAccessLevel>>>();
   const scopes = new Map<string, string[]>();
   const rights = new Map<string, Right[]>();
@@ -67,15 +86,14 @@ export async function loadPlanUsers(
         email: row.email,
         status: row.status,
         roleId: row.roleId,
-        roleIsAdmin: row.roleIsAdmin,
+        roleIsAdmin: adminRoleIds.has(row.roleId),
         activatedAt: row.activatedAt,
         access: {
           modules: modules.get(row.id) ?? {},
           scope: scopes.get(row.id) ?? [],
           rights: rights.get(row.id) ?? [],
         },
-        invitation:
-          row.lastSentAt && row.expiresAt ? { lastSentAt: row.lastSentAt, expiresAt: row.expiresAt } : null,
+        invitation: invitationOf.get(row.id) ?? null,
       } satisfies PlanUser,
     ]),
   );

@@ -1,15 +1,13 @@
-import { type Db, queryRows, sqlTime } from '@roster/db';
-import { type BulkOperation, type PlanContext, planBulkOperation, type UserOutcome } from '@roster/domain';
+import { type Db, queryRows, sqlTime, sqlUuids } from '@roster/db';
+import { isActiveAdministrator, type PlanUser, type UserOutcome } from '@roster/domain';
 import { sql } from 'drizzle-orm';
 import type { ApiConfig } from '../config';
 import { type ApplyContext, applyChanges, auditJson } from './applyChanges';
 import { loadPlanUsers } from './loadPlanUsers';
 import { countActiveAdmins } from './planContext';
-import { BULK_BATCH_SIZE } from './selection';
 
-/** Serialises every change that can alter the number of active administrators (any operation). */
+/** Serialises every batch that may lower the number of active administrators (any operation). */
 const ADMIN_COUNT_LOCK = 7_201_001;
-const CAN_CHANGE_ADMINS = new Set<BulkOperation['kind']>(['assign_role', 'deactivate', 'reactivate']);
 
 export type BatchResult = {
   /** The position of the last item of the batch: the next batch starts after it. */
@@ -30,85 +28,99 @@ export const NOTHING_LEFT: BatchResult = {
   failed: 0,
 };
 
-/**
- * One batch of an operation, in one transaction: claim the next pending items, lock their users,
- * decide on the locked rows with the domain rule, write the changes, their audit events and the
- * per-user results, and move the counters. A crash anywhere rolls the whole batch back, so each
- * user is processed exactly once. Items are taken in position order after `after` (the last
- * position of the previous batch), so a batch never walks over the items already done.
- */
-export async function processBatch(
+/** What a batch's users are decided by: an operation's rule, or the revert of another operation. */
+export type BatchRule = {
+  /** The audit action of each change. */
+  action: string;
+  /** Whether a change may remove an administrator (role or status changes). */
+  mayChangeAdmins: boolean;
+  /** The message of the invitations this rule sends. */
+  invitationMessage?: string | undefined;
+  /** Reads what deciding on these users needs besides their own rows, and returns the decision. */
+  prepare(
+    tx: Db,
+    ids: string[],
+  ): Promise<{
+    withAccess: boolean;
+    decide: (users: PlanUser[], activeAdminCount: number, now: Date) => UserOutcome[];
+  }>;
+};
+
+/** Another batch holds the administrator lock: this one is run again, taking the lock first. */
+class AdminLockBusy extends Error {}
+
+type Batch = { batch_no: number; first_position: number; user_ids: string[] };
+
+async function processBatchOnce(
   db: Db,
-  operation: { id: string; params: BulkOperation },
-  plan: Omit<PlanContext, 'activeAdminCount' | 'now'>,
+  operationId: string,
+  rule: BatchRule,
   apply: Omit<ApplyContext, 'operationId' | 'emails' | 'now'>,
   now: Date,
   config: ApiConfig,
-  batchSize = BULK_BATCH_SIZE,
-  after = 0,
+  adminLockFirst: boolean,
 ): Promise<BatchResult> {
   return db.transaction(async (tx) => {
-    const items = await queryRows<{ position: number; user_id: string | null }>(
+    // SKIP LOCKED: batches of one operation in flight at once each take their own.
+    const [batch] = await queryRows<Batch>(
       tx,
-      sql`select position, user_id from bulk_operation_items
-          where operation_id = ${operation.id} and position > ${after} and outcome is null
-          order by position limit ${batchSize} for update skip locked`,
+      sql`select batch_no, first_position, user_ids::text[] as user_ids from bulk_operation_batches
+          where operation_id = ${operationId} order by batch_no limit 1 for update skip locked`,
     );
-    if (items.length === 0) return NOTHING_LEFT;
-    const ids = items.flatMap((i) => (i.user_id ? [i.user_id] : []));
-    if (CAN_CHANGE_ADMINS.has(operation.params.kind)) {
-      await tx.execute(sql`select pg_advisory_xact_lock(${ADMIN_COUNT_LOCK})`);
-    }
+    if (!batch) return NOTHING_LEFT;
+    const ids = batch.user_ids;
+    if (adminLockFirst) await tx.execute(sql`select pg_advisory_xact_lock(${ADMIN_COUNT_LOCK})`);
+    const { withAccess, decide } = await rule.prepare(tx, ids);
     // The users' rows are locked as they are read: every decision below is made on locked rows.
-    const users = await loadPlanUsers(tx, ids, operation.params.kind === 'copy_access', { lock: true });
-    const decided = planBulkOperation(operation.params, users, {
-      ...plan,
-      now,
-      activeAdminCount: await countActiveAdmins(tx),
-    });
-    const byUser = new Map<string, UserOutcome>(decided.outcomes.map((o) => [o.userId, o]));
-    const changes = decided.outcomes.filter((o) => o.outcome === 'change');
-    await applyChanges(tx, operation.params, changes, {
+    const users = await loadPlanUsers(tx, ids, withAccess, { lock: true });
+    // Only a batch that holds an active administrator can lower their number. Such a batch takes the
+    // lock (or, if another batch has it, starts again waiting for it: never waiting while it holds
+    // row locks, so two batches cannot deadlock); the others run side by side.
+    if (rule.mayChangeAdmins && !adminLockFirst && users.some(isActiveAdministrator)) {
+      const [got] = await queryRows<{ ok: boolean }>(
+        tx,
+        sql`select pg_try_advisory_xact_lock(${ADMIN_COUNT_LOCK}) as ok`,
+      );
+      if (!got?.ok) throw new AdminLockBusy();
+    }
+    const outcomes = decide(users, await countActiveAdmins(tx), now);
+    const byUser = new Map<string, UserOutcome>(outcomes.map((o) => [o.userId, o]));
+    const emails = new Map(users.map((u) => [u.id, u.email]));
+    const changes = outcomes.flatMap((o) => (o.outcome === 'change' ? [o] : []));
+    await applyChanges(tx, changes, {
       ...apply,
-      operationId: operation.id,
+      operationId,
       now,
-      emails: new Map(users.map((u) => [u.id, u.email])),
+      emails,
+      invitationMessage: rule.invitationMessage,
     });
     if (changes.length) {
       await tx.execute(sql`
         insert into audit_events (at, actor_id, user_id, operation_id, action, before, after)
-        select ${sqlTime(now)}, ${apply.actor.id}, x.user_id, ${operation.id}, ${`user.${operation.params.kind}`}, x.b::jsonb, x.a::jsonb
-        from unnest(${sql.param(changes.map((c) => c.userId))}::uuid[], ${sql.param(changes.map((c) => auditJson(c.before)))}::text[],
+        select ${sqlTime(now)}, ${apply.actor.id}, x.user_id, ${operationId}, ${rule.action}, x.b::jsonb, x.a::jsonb
+        from unnest(${sqlUuids(changes.map((c) => c.userId))}, ${sql.param(changes.map((c) => auditJson(c.before)))}::text[],
           ${sql.param(changes.map((c) => auditJson(c.after)))}::text[]) as x(user_id, b, a)`);
     }
-    const results = items.map((item) => {
-      const o = item.user_id ? byUser.get(item.user_id) : undefined;
-      if (!o)
-        return {
-          position: item.position,
-          outcome: 'failed',
-          reason: 'user_not_found',
-          before: null,
-          after: null,
-        };
+    // The per-user results are written once, as they are decided.
+    const results = ids.map((userId) => {
+      const o = byUser.get(userId);
+      if (!o) return { outcome: 'failed', reason: 'user_not_found', before: null, after: null };
       return o.outcome === 'change'
-        ? {
-            position: item.position,
-            outcome: 'change',
-            reason: null,
-            before: auditJson(o.before),
-            after: auditJson(o.after),
-          }
-        : { position: item.position, outcome: o.outcome, reason: o.reason, before: null, after: null };
+        ? { outcome: 'change', reason: null, before: auditJson(o.before), after: auditJson(o.after) }
+        : { outcome: o.outcome, reason: o.reason, before: null, after: null };
     });
     await tx.execute(sql`
-      update bulk_operation_items i set outcome = x.outcome::outcome, reason = x.reason, before = x.b::jsonb, after = x.a::jsonb, processed_at = ${sqlTime(now)}
-      from unnest(${sql.param(results.map((r) => r.position))}::int[], ${sql.param(results.map((r) => r.outcome))}::text[],
-        ${sql.param(results.map((r) => r.reason))}::text[], ${sql.param(results.map((r) => r.before))}::text[],
-        ${sql.param(results.map((r) => r.after))}::text[]) as x(position, outcome, reason, b, a)
-      where i.operation_id = ${operation.id} and i.position = x.position`);
+      insert into bulk_operation_items (operation_id, position, user_id, email, outcome, reason, before, after, processed_at)
+      select ${operationId}, ${batch.first_position} + x.n - 1, x.user_id, x.email, x.outcome::outcome, x.reason, x.b::jsonb, x.a::jsonb, ${sqlTime(now)}
+      from unnest(${sqlUuids(ids)}, ${sql.param(ids.map((id) => emails.get(id) ?? null))}::text[],
+        ${sql.param(results.map((r) => r.outcome))}::text[], ${sql.param(results.map((r) => r.reason))}::text[],
+        ${sql.param(results.map((r) => r.before))}::text[], ${sql.param(results.map((r) => r.after))}::text[])
+        with ordinality as x(user_id, email, outcome, reason, b, a, n)`);
+    await tx.execute(
+      sql`delete from bulk_operation_batches where operation_id = ${operationId} and batch_no = ${batch.batch_no}`,
+    );
     const result: BatchResult = {
-      lastPosition: items.at(-1)?.position ?? after,
+      lastPosition: batch.first_position + ids.length - 1,
       processed: results.length,
       changed: changes.length,
       skipped: results.filter((r) => r.outcome === 'skip').length,
@@ -118,7 +130,29 @@ export async function processBatch(
     await tx.execute(sql`update bulk_operations set processed = processed + ${result.processed},
         changed = changed + ${result.changed}, skipped = skipped + ${result.skipped}, blocked = blocked + ${result.blocked},
         failed = failed + ${result.failed}, lease_until = ${sqlTime(new Date(now.getTime() + config.bulkLeaseMs))}
-      where id = ${operation.id}`);
+      where id = ${operationId}`);
     return result;
   });
+}
+
+/**
+ * One batch of an operation, in one transaction: take the next batch of its selection, lock its
+ * users, decide on the locked rows with the domain rule, write the changes, their audit events and
+ * the per-user results, move the counters and drop the batch. A crash anywhere rolls the whole
+ * batch back, so each user is processed exactly once.
+ */
+export async function processBatch(
+  db: Db,
+  operationId: string,
+  rule: BatchRule,
+  apply: Omit<ApplyContext, 'operationId' | 'emails' | 'now'>,
+  now: Date,
+  config: ApiConfig,
+): Promise<BatchResult> {
+  try {
+    return await processBatchOnce(db, operationId, rule, apply, now, config, false);
+  } catch (error) {
+    if (!(error instanceof AdminLockBusy)) throw error;
+    return processBatchOnce(db, operationId, rule, apply, now, config, true);
+  }
 }

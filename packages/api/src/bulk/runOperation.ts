@@ -5,18 +5,22 @@ import {
   type BulkOperationStatus,
   bulkOperationSchema,
   importParamsSchema,
+  revertParamsSchema,
 } from '@roster/domain';
 import { eq, sql } from 'drizzle-orm';
 import type { ApiConfig } from '../config';
 import { errorText } from '../errorText';
 import { IMPORT_BATCH_SIZE, processImportBatch } from '../imports/processImportBatch';
+import { adminRoleIds, operationRule, revertRule } from './batchRules';
 import { loadPlanContext } from './planContext';
 import { type BatchResult, processBatch } from './processBatch';
-import { batchSizeFor } from './selection';
+import { dropRemainingBatches, failRemainingBatches } from './selectionBatches';
 
 export type RunOptions = {
   now?: () => Date;
-  batchSize?: number /** Stop after this many batches (tests). */;
+  /** Rows per batch of an import (other operations are batched at Apply: `bulkBatchSize`). */
+  batchSize?: number;
+  /** Stop after this many batches (tests). */
   maxBatches?: number;
 };
 
@@ -73,6 +77,16 @@ async function batchProcessor(
         after,
       );
   }
+  const apply = { actor, config };
+  if (kind === 'revert') {
+    const params = revertParamsSchema.parse(rawParams);
+    const rule = revertRule(params.operationId, {
+      actorId: actor.id,
+      invitationTtlMs: config.invitationTtlDays * 86_400_000,
+      adminRoleIds: await adminRoleIds(db),
+    });
+    return (now) => processBatch(db, id, rule, apply, now, config);
+  }
   const params: BulkOperation = bulkOperationSchema.parse(rawParams);
   const { role, source, invitationTtlMs, actorId } = await loadPlanContext(
     db,
@@ -81,18 +95,8 @@ async function batchProcessor(
     startedAt,
     config,
   );
-  const plan = { role, source, invitationTtlMs, actorId };
-  return (now, after) =>
-    processBatch(
-      db,
-      { id, params },
-      plan,
-      { actor, config },
-      now,
-      config,
-      options.batchSize ?? batchSizeFor(params.kind),
-      after,
-    );
+  const rule = operationRule(params, { role, source, invitationTtlMs, actorId });
+  return (now) => processBatch(db, id, rule, apply, now, config);
 }
 
 /** Processes a claimed operation batch by batch until it is done, cancelled or `maxBatches` is reached. */
@@ -118,24 +122,45 @@ export async function runOperation(
   if (!row) return;
   try {
     const actor = { id: row.actorId, name: `${row.firstName} ${row.lastName}`.trim() || row.email };
-    // Where the next batch starts; after a takeover, the first batch walks from the beginning once.
-    let after = 0;
     const processNext = await batchProcessor(db, id, row.kind, row.params, actor, config, options, now());
-    for (let batches = 0; options.maxBatches === undefined || batches < options.maxBatches; batches++) {
-      const [state] = await db
-        .select({ cancelRequested: bulkOperations.cancelRequested })
-        .from(bulkOperations)
-        .where(eq(bulkOperations.id, id));
-      if (state?.cancelRequested) {
-        await db
-          .update(bulkOperations)
-          .set({ status: 'cancelled', finishedAt: now(), leaseUntil: null })
+    let batches = 0;
+    let cancelled = false;
+    /** A lane failed: the others stop after their current batch. */
+    let halted = false;
+    /** One lane of batches; an import's batches follow the file's order, so it has one lane. */
+    const lane = async () => {
+      // Where the next batch starts (imports); after a takeover, the first batch walks from the beginning once.
+      let after = 0;
+      while (!cancelled && !halted && (options.maxBatches === undefined || batches < options.maxBatches)) {
+        batches++;
+        const [state] = await db
+          .select({ cancelRequested: bulkOperations.cancelRequested })
+          .from(bulkOperations)
           .where(eq(bulkOperations.id, id));
-        return;
+        if (state?.cancelRequested) {
+          cancelled = true;
+          return;
+        }
+        const result = await processNext(now(), after).catch((error: unknown) => {
+          halted = true;
+          throw error;
+        });
+        if (result.processed === 0) return;
+        after = result.lastPosition;
       }
-      const result = await processNext(now(), after);
-      if (result.processed === 0) break;
-      after = result.lastPosition;
+    };
+    const lanes = row.kind === 'import' ? 1 : Math.max(1, config.bulkConcurrency);
+    // Every lane ends before anything is decided about the operation, even when one has failed.
+    const settled = await Promise.allSettled(Array.from({ length: lanes }, lane));
+    const failure = settled.find((r) => r.status === 'rejected');
+    if (failure) throw failure.reason;
+    if (cancelled) {
+      await dropRemainingBatches(db, id);
+      await db
+        .update(bulkOperations)
+        .set({ status: 'cancelled', finishedAt: now(), leaseUntil: null })
+        .where(eq(bulkOperations.id, id));
+      return;
     }
     const [done] = await db
       .select({
@@ -154,9 +179,12 @@ export async function runOperation(
         .where(eq(bulkOperations.id, id));
     }
   } catch (error) {
+    const unreached = row.kind === 'import' ? 0 : await failRemainingBatches(db, id, now());
     await db
       .update(bulkOperations)
       .set({
+        processed: sql`${bulkOperations.processed} + ${unreached}`,
+        failed: sql`${bulkOperations.failed} + ${unreached}`,
         status: 'failed',
         error: errorText(error),
         finishedAt: now(),

@@ -14,10 +14,10 @@ export const BULK_BATCH_SIZE = 10_000;
 /**
  * Fewer transactions are faster (10,000 users per batch took a role change of 100,000 users from
  * 32 s to 24 s), but "Copy access" also holds every user's access: its batches stay at 5,000 to
- * keep the server's memory flat.
+ * keep the server's memory flat, and so does a revert (which may give access back).
  */
 export function batchSizeFor(kind: string): number {
-  return kind === 'copy_access' ? 5_000 : BULK_BATCH_SIZE;
+  return kind === 'copy_access' || kind === 'revert' ? 5_000 : BULK_BATCH_SIZE;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { bulkOperations, type Db, queryRows, roles } from '@roster/db';
+import { bulkOperations, type Db, roles } from '@roster/db';
 import { type BulkOperation, DomainError, type Selection } from '@roster/domain';
 import { eq, sql } from 'drizzle-orm';
 import type { ApiConfig } from '../config';
@@ -6,7 +6,8 @@ import { usersFilterCondition } from '../users/usersFilter';
 import { selectOperations, toOperationView } from './operationView';
 import { loadPlanContext } from './planContext';
 import { claimOperation, runOperation } from './runOperation';
-import { filterMatchesNobody, unknownSelectedUsers } from './selection';
+import { batchSizeFor, filterMatchesNobody, unknownSelectedUsers } from './selection';
+import { insertSelectionBatches, pickListedUsers } from './selectionBatches';
 
 /** Selections up to this size finish inside the request; larger ones run in the background. */
 export const INLINE_MAX_USERS = 1_000;
@@ -27,14 +28,14 @@ export function canonicalJson(value: unknown): string {
   );
 }
 
-async function getOperation(db: Db, id: string) {
+export async function getOperation(db: Db, id: string) {
   const [row] = await selectOperations(db).where(eq(bulkOperations.id, id));
   if (!row) throw new DomainError('operation_not_found');
   return toOperationView(row);
 }
 
 /**
- * Apply: records the operation and its work queue (one item per selected user) in one transaction,
+ * Apply: records the operation and its selection (as batches of user ids) in one transaction,
  * then runs it. Idempotent on `operationId`: a retried apply returns the same operation.
  */
 export async function startBulkOperation(
@@ -86,33 +87,20 @@ export async function startBulkOperation(
       .onConflictDoNothing({ target: bulkOperations.id })
       .returning({ id: bulkOperations.id });
     if (inserted.length === 0) return false;
+    const batchSize = config.bulkBatchSize ?? batchSizeFor(input.operation.kind);
     let total: number;
     if ('ids' in input.selection) {
       const ids = [...new Set(input.selection.ids.map((id) => id.toLowerCase()))];
       if (ids.length === 0) throw new DomainError('empty_selection');
-      const rows = await queryRows<{ n: number }>(
-        tx,
-        sql`with items as (
-              insert into bulk_operation_items (operation_id, position, user_id, email)
-              select ${input.operationId}, x.position, u.id, u.email
-              from unnest(${sql.param(ids)}::uuid[]) with ordinality as x(id, position)
-              join users u on u.id = x.id
-              returning 1)
-            select count(*)::int as n from items`,
-      );
-      total = rows[0]?.n ?? 0;
+      total = await insertSelectionBatches(tx, input.operationId, pickListedUsers(ids), batchSize);
       if (total !== ids.length) throw unknownSelectedUsers();
     } else {
-      const rows = await queryRows<{ n: number }>(
+      total = await insertSelectionBatches(
         tx,
-        sql`with items as (
-              insert into bulk_operation_items (operation_id, position, user_id, email)
-              select ${input.operationId}, row_number() over (order by users.id), users.id, users.email
-              from users ${condition ? sql`where ${condition}` : sql``}
-              returning 1)
-            select count(*)::int as n from items`,
+        input.operationId,
+        sql`select id, id as ord from users ${condition ? sql`where ${condition}` : sql``}`,
+        batchSize,
       );
-      total = rows[0]?.n ?? 0;
       if (total === 0) throw filterMatchesNobody();
       if (total !== input.selection.expectedCount) throw new DomainError('selection_changed');
     }
@@ -127,5 +115,3 @@ export async function startBulkOperation(
   }
   return getOperation(db, input.operationId);
 }
-
-export { getOperation };

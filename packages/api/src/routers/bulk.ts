@@ -7,6 +7,7 @@ import { selectOperations, toOperationView } from '../bulk/operationView';
 import { previewBulkOperation } from '../bulk/previewBulkOperation';
 import { bulkResultsInputSchema, listResults } from '../bulk/results';
 import { getOperation, startBulkOperation } from '../bulk/startBulkOperation';
+import { followUpInputSchema, startFollowUpOperation } from '../bulk/startFollowUpOperation';
 import { adminProcedure } from '../trpc';
 
 const byId = z.object({ id: z.uuid() }).strict();
@@ -32,6 +33,20 @@ export const bulkRouter = {
         .strict(),
     )
     .mutation(({ ctx, input }) => startBulkOperation(ctx.db, input, ctx.actor.userId, ctx.now(), ctx.config)),
+
+  /** Gives back what a finished operation changed, as a new operation (`changed_since` for users changed again). */
+  revert: adminProcedure
+    .input(followUpInputSchema)
+    .mutation(({ ctx, input }) =>
+      startFollowUpOperation(ctx.db, 'revert', input, ctx.actor.userId, ctx.now(), ctx.config),
+    ),
+
+  /** Runs the failed users of a finished operation again, as a new operation with the same parameters. */
+  retry: adminProcedure
+    .input(followUpInputSchema)
+    .mutation(({ ctx, input }) =>
+      startFollowUpOperation(ctx.db, 'retry', input, ctx.actor.userId, ctx.now(), ctx.config),
+    ),
 
   get: adminProcedure.input(byId).query(({ ctx, input }) => getOperation(ctx.db, input.id)),
 

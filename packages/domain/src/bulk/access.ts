@@ -45,11 +45,13 @@ function union<T extends string>(a: readonly T[], b: readonly T[]): readonly T[]
 }
 
 const KNOWN_MODULES: ReadonlySet<string> = new Set(MODULES);
+const isModule = (name: string): name is Module => KNOWN_MODULES.has(name);
 
 /** Whether a module map holds only known modules with a level (as the database gives them). */
 function isCleanModules(modules: UserAccess['modules']): boolean {
-  for (const [module, level] of Object.entries(modules)) {
-    if (!level || !KNOWN_MODULES.has(module)) return false;
+  // `for … in`, not Object.entries: a preview checks 10,000 maps and this allocates nothing.
+  for (const module in modules) {
+    if (!isModule(module) || !modules[module]) return false;
   }
   return true;
 }
@@ -76,23 +78,39 @@ export function normalizeAccess(access: UserAccess): UserAccess {
  */
 export function combineAccess(target: UserAccess, source: UserAccess, mode: 'replace' | 'merge'): UserAccess {
   if (mode === 'replace') return source;
-  // The target's map when the source adds nothing to it; otherwise a copy raised where the source is higher.
-  let modules: Partial<Record<Module, GrantedAccessLevel>> = target.modules;
+  // The target's map when the source adds nothing to it; otherwise a new one raised where the source
+  // is higher, built in module order (one object shape for every user: a preview builds 10,000).
+  let raises = false;
   for (const module of MODULES) {
     const level = source.modules[module];
-    const current = modules[module];
-    if (level && (!current || !accessAtLeast(current, level))) {
-      if (modules === target.modules) modules = { ...target.modules };
-      modules[module] = level;
+    const current = target.modules[module];
+    if (level && (!current || !accessAtLeast(current, level))) raises = true;
+  }
+  let modules = target.modules;
+  if (raises) {
+    modules = {};
+    for (const module of MODULES) {
+      const level = source.modules[module];
+      const current = target.modules[module];
+      const higher = level && (!current || !accessAtLeast(current, level)) ? level : current;
+      if (higher) modules[module] = higher;
     }
   }
   return { modules, scope: union(target.scope, source.scope), rights: union(target.rights, source.rights) };
 }
 
-const sameList = (a: readonly string[], b: readonly string[]) =>
-  a.length === b.length && a.every((x, i) => x === b[i]);
-const sameModules = (a: UserAccess['modules'], b: UserAccess['modules']) =>
-  MODULES.every((m) => a[m] === b[m]);
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function sameModules(a: UserAccess['modules'], b: UserAccess['modules']): boolean {
+  if (a === b) return true;
+  for (const module of MODULES) if (a[module] !== b[module]) return false;
+  return true;
+}
 
 /** The parts of `after` that differ from `before`, each with its old value. Both must be normalised. */
 export function accessDiff(

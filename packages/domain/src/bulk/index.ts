@@ -2,3 +2,4 @@ export * from './access';
 export * from './operations';
 export * from './plan';
 export * from './reasons';
+export * from './revert';

@@ -40,6 +40,7 @@ export const OPERATION_LABELS: Record<BulkOperation['kind'], string> = {
 export const BULK_OPERATION_KIND_LABELS: Record<BulkOperationKind, string> = {
   ...OPERATION_LABELS,
   import: 'Import',
+  revert: 'Revert',
 };
 
 export const BULK_OPERATION_STATUS_LABELS: Record<BulkOperationStatus, string> = {

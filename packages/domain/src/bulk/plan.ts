@@ -61,6 +61,50 @@ export const RESEND_MIN_INTERVAL_MS = 60_000;
 
 const isActiveAdmin = (status: UserStatus, roleIsAdmin: boolean) => status === 'active' && roleIsAdmin;
 
+/** An active user of an administrator role: changing such a user may remove an administrator. */
+export function isActiveAdministrator(user: Pick<PlanUser, 'status' | 'roleIsAdmin'>): boolean {
+  return isActiveAdmin(user.status, user.roleIsAdmin);
+}
+
+/**
+ * Collects outcomes in order, with the two guards every change passes: the acting admin's own
+ * account (`self`, where the rule asks for it) and the last active administrator (`last_admin`).
+ * `roleIsAdmin` tells whether a role a change assigns is an administrator role.
+ */
+export function outcomeRecorder(
+  context: Pick<PlanContext, 'actorId' | 'activeAdminCount'>,
+  roleIsAdmin: (roleId: string) => boolean,
+) {
+  let admins = context.activeAdminCount;
+  const outcomes: UserOutcome[] = [];
+  return {
+    outcomes,
+    admins: () => admins,
+    skip: (user: PlanUser, reason: SkipReason) =>
+      void outcomes.push({ userId: user.id, outcome: 'skip', reason }),
+    block: (user: PlanUser, reason: BlockedReason) =>
+      void outcomes.push({ userId: user.id, outcome: 'blocked', reason }),
+    change(user: PlanUser, before: Change, after: Change, guards: { self?: boolean } = {}): void {
+      if (guards.self && user.id === context.actorId) {
+        outcomes.push({ userId: user.id, outcome: 'blocked', reason: 'self' });
+        return;
+      }
+      const wasAdmin = isActiveAdmin(user.status, user.roleIsAdmin);
+      const isAdmin = isActiveAdmin(
+        after.status ?? user.status,
+        after.roleId !== undefined ? roleIsAdmin(after.roleId) : user.roleIsAdmin,
+      );
+      const delta = (isAdmin ? 1 : 0) - (wasAdmin ? 1 : 0);
+      if (delta < 0 && admins + delta < 1) {
+        outcomes.push({ userId: user.id, outcome: 'blocked', reason: 'last_admin' });
+        return;
+      }
+      admins += delta;
+      outcomes.push({ userId: user.id, outcome: 'change', before, after });
+    },
+  };
+}
+
 /**
  * Decides, for every selected user, what one bulk operation does: `change` (with before/after),
  * `skip` or `blocked` (SPEC §2). Pure: the web preview and the server's apply run this same rule,
@@ -72,26 +116,10 @@ export function planBulkOperation(
   users: readonly PlanUser[],
   context: PlanContext,
 ): Plan {
-  let admins = context.activeAdminCount;
-  const outcomes: UserOutcome[] = [];
-  const skip = (user: PlanUser, reason: SkipReason) =>
-    outcomes.push({ userId: user.id, outcome: 'skip', reason });
-  const block = (user: PlanUser, reason: BlockedReason) =>
-    outcomes.push({ userId: user.id, outcome: 'blocked', reason });
-
-  /** Records a change after the guards on the actor's own account and on the last administrator. */
-  const change = (user: PlanUser, before: Change, after: Change, guards: { self?: boolean } = {}): void => {
-    if (guards.self && user.id === context.actorId) return void block(user, 'self');
-    const wasAdmin = isActiveAdmin(user.status, user.roleIsAdmin);
-    const isAdmin = isActiveAdmin(
-      after.status ?? user.status,
-      after.roleId !== undefined ? (context.role?.isAdmin ?? false) : user.roleIsAdmin,
-    );
-    const delta = (isAdmin ? 1 : 0) - (wasAdmin ? 1 : 0);
-    if (delta < 0 && admins + delta < 1) return void block(user, 'last_admin');
-    admins += delta;
-    outcomes.push({ userId: user.id, outcome: 'change', before, after });
-  };
+  const { outcomes, admins, skip, change } = outcomeRecorder(
+    context,
+    (roleId) => roleId === context.role?.id && context.role.isAdmin,
+  );
 
   // Normalised once, not once per user: the copy is compared with every target.
   const sourceAccess = context.source ? normalizeAccess(context.source.access) : EMPTY_ACCESS;
@@ -167,7 +195,7 @@ export function planBulkOperation(
       }
     }
   }
-  return { outcomes, activeAdminCount: admins };
+  return { outcomes, activeAdminCount: admins() };
 }
 
 /** Counts per outcome and per reason, as previews and results show them. */

@@ -22,6 +22,7 @@ export const SKIP_REASONS = {
 export const BLOCKED_REASONS = {
   self: 'You cannot do this to your own account.',
   last_admin: 'Would leave the platform without an active administrator.',
+  changed_since: 'Changed again since this operation: reverting would undo the newer change.',
 } as const;
 
 /** Why a user failed: an unexpected error, not a rule (such users can be retried). */

@@ -1,0 +1,72 @@
+import { type Db, queryRows, roles, sqlUuids } from '@roster/db';
+import {
+  type BulkOperation,
+  changesAccess,
+  type PlanContext,
+  planBulkOperation,
+  planRevert,
+  type RecordedChange,
+  recordedChangeSchema,
+} from '@roster/domain';
+import { eq, sql } from 'drizzle-orm';
+import type { BatchRule } from './processBatch';
+
+const CAN_CHANGE_ADMINS = new Set<BulkOperation['kind']>(['assign_role', 'deactivate', 'reactivate']);
+
+/** The rule of one of the seven operations (SPEC §2), with the tenant facts loaded at its start. */
+export function operationRule(
+  operation: BulkOperation,
+  plan: Omit<PlanContext, 'activeAdminCount' | 'now'>,
+): BatchRule {
+  return {
+    action: `user.${operation.kind}`,
+    mayChangeAdmins: CAN_CHANGE_ADMINS.has(operation.kind),
+    invitationMessage: operation.kind === 'invite' ? operation.message : undefined,
+    prepare: async () => ({
+      withAccess: operation.kind === 'copy_access',
+      decide: (users, activeAdminCount, now) =>
+        planBulkOperation(operation, users, { ...plan, now, activeAdminCount }).outcomes,
+    }),
+  };
+}
+
+/** The administrator roles of the tenant. */
+export async function adminRoleIds(db: Db): Promise<Set<string>> {
+  const rows = await db.select({ id: roles.id }).from(roles).where(eq(roles.isAdmin, true));
+  return new Set(rows.map((r) => r.id));
+}
+
+/** The revert of `sourceOperationId`: each user's recorded change, given back (domain `planRevert`). */
+export function revertRule(
+  sourceOperationId: string,
+  context: { actorId: string; invitationTtlMs: number; adminRoleIds: ReadonlySet<string> },
+): BatchRule {
+  return {
+    action: 'user.revert',
+    mayChangeAdmins: true,
+    prepare: async (tx, ids) => {
+      const rows = await queryRows<{ user_id: string; before: unknown; after: unknown }>(
+        tx,
+        sql`select user_id::text as user_id, before, after from bulk_operation_items
+            where operation_id = ${sourceOperationId} and outcome = 'change' and user_id = any(${sqlUuids(ids)})`,
+      );
+      const recorded = new Map<string, RecordedChange>(
+        rows.map((row) => [
+          row.user_id,
+          { before: recordedChangeSchema.parse(row.before), after: recordedChangeSchema.parse(row.after) },
+        ]),
+      );
+      return {
+        withAccess: [...recorded.values()].some((r) => changesAccess(r.before)),
+        decide: (users, activeAdminCount, now) =>
+          planRevert(
+            users.flatMap((user) => {
+              const change = recorded.get(user.id);
+              return change ? [{ user, recorded: change }] : [];
+            }),
+            { ...context, now, activeAdminCount },
+          ).outcomes,
+      };
+    },
+  };
+}

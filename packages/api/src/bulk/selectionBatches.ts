@@ -1,0 +1,61 @@
+import { type Db, queryRows, sqlTime, sqlUuids } from '@roster/db';
+import { type SQL, sql } from 'drizzle-orm';
+
+/**
+ * Snapshots an operation's selection as its batches: `picked` selects `(id, ord)` rows, one per
+ * user, and users are numbered by `ord` into batches of `batchSize`. One statement, whatever the
+ * size; the number of users is returned.
+ */
+export async function insertSelectionBatches(
+  db: Db,
+  operationId: string,
+  picked: SQL,
+  batchSize: number,
+): Promise<number> {
+  const [row] = await queryRows<{ n: number }>(
+    db,
+    sql`with picked as (${picked}),
+        numbered as (select id, n, n / ${batchSize}::int as batch_no
+          from (select id, row_number() over (order by ord) - 1 as n from picked) as ordered),
+        batches as (
+          insert into bulk_operation_batches (operation_id, batch_no, first_position, user_ids)
+          select ${operationId}, batch_no, batch_no * ${batchSize}::int + 1, array_agg(id order by n)
+          from numbered group by batch_no
+          returning cardinality(user_ids) as size)
+        select coalesce(sum(size), 0)::int as n from batches`,
+  );
+  return row?.n ?? 0;
+}
+
+/** The listed users that exist, in the order listed. */
+export const pickListedUsers = (ids: readonly string[]) =>
+  sql`select u.id, x.ord from unnest(${sqlUuids(ids)}) with ordinality as x(id, ord) join users u on u.id = x.id`;
+
+/** The users another operation changed, or those that failed in it. */
+export const pickOperationUsers = (operationId: string, outcome: 'change' | 'failed') =>
+  sql`select user_id as id, position as ord from bulk_operation_items
+      where operation_id = ${operationId} and outcome = ${outcome} and user_id is not null`;
+
+/**
+ * When an operation fails on an unexpected error, the users it had not reached yet are recorded as
+ * `failed` (so they can be retried) and its remaining batches dropped.
+ */
+export async function failRemainingBatches(db: Db, operationId: string, at: Date): Promise<number> {
+  const [row] = await queryRows<{ n: number }>(
+    db,
+    sql`with dropped as (
+          delete from bulk_operation_batches where operation_id = ${operationId} returning first_position, user_ids),
+        failed as (
+          insert into bulk_operation_items (operation_id, position, user_id, email, outcome, reason, processed_at)
+          select ${operationId}, d.first_position + x.n - 1, x.id, u.email, 'failed', 'unexpected_error', ${sqlTime(at)}
+          from dropped d cross join unnest(d.user_ids) with ordinality as x(id, n) left join users u on u.id = x.id
+          returning 1)
+        select count(*)::int as n from failed`,
+  );
+  return row?.n ?? 0;
+}
+
+/** A cancelled operation's batches not yet processed: nothing will process them. */
+export async function dropRemainingBatches(db: Db, operationId: string): Promise<void> {
+  await db.execute(sql`delete from bulk_operation_batches where operation_id = ${operationId}`);
+}

@@ -1,0 +1,116 @@
+import { z } from 'zod';
+import { type BulkOperationKind, GRANTED_ACCESS_LEVELS, MODULES, RIGHTS, USER_STATUSES } from '../catalog';
+import { accessDiff, normalizeAccess, type UserAccess } from './access';
+import { type Change, outcomeRecorder, type Plan, type PlanContext, type PlanUser } from './plan';
+
+/** What an operation recorded for one user it changed: the fields it changed, before and after. */
+export type RecordedChange = { before: Change; after: Change };
+
+export type RevertContext = Pick<PlanContext, 'actorId' | 'now' | 'activeAdminCount' | 'invitationTtlMs'> & {
+  /** The tenant's administrator roles: a revert may give any role back. */
+  adminRoleIds: ReadonlySet<string>;
+};
+
+/**
+ * Whether an operation of this kind can be reverted. A resent invitation cannot be taken back (the
+ * old link is gone for good), and users an import created are not deleted by a bulk operation.
+ */
+export function canRevert(kind: BulkOperationKind): boolean {
+  return kind !== 'resend_invitation' && kind !== 'import';
+}
+
+/** Whether the recorded change touches the user's access (the server then loads it). */
+export function changesAccess(change: Change): boolean {
+  return change.modules !== undefined || change.scope !== undefined || change.rights !== undefined;
+}
+
+/** The user's access, with only the parts a change names taken from it. */
+function accessOf(user: PlanUser, change: Change): UserAccess {
+  const current = normalizeAccess(user.access);
+  return normalizeAccess({
+    modules: change.modules !== undefined ? current.modules : {},
+    scope: change.scope !== undefined ? current.scope : [],
+    rights: change.rights !== undefined ? current.rights : [],
+  });
+}
+
+/** Whether the user still has exactly what the operation left: else a newer change would be lost. */
+function stillAsLeft(user: PlanUser, after: Change): boolean {
+  if (after.status !== undefined && user.status !== after.status) return false;
+  if (after.roleId !== undefined && user.roleId !== after.roleId) return false;
+  if (!changesAccess(after)) return true;
+  const left = normalizeAccess({
+    modules: after.modules ?? {},
+    scope: after.scope ?? [],
+    rights: after.rights ?? [],
+  });
+  return accessDiff(accessOf(user, after), left) === null;
+}
+
+/**
+ * Revert (SPEC §2): for each user an operation changed, give back the fields it changed as they were
+ * before, unless the user was changed again since (`changed_since`, blocked). Restoring a status has
+ * the effects of the operation that leads there (to `invited`: a new invitation with a fresh link;
+ * away from `invited`: the pending invitation is cancelled). The acting admin's own role and status
+ * are guarded as in the operations themselves (`self`), and so is the last administrator.
+ */
+export function planRevert(
+  targets: readonly { user: PlanUser; recorded: RecordedChange }[],
+  context: RevertContext,
+): Plan {
+  const { outcomes, admins, block, change } = outcomeRecorder(context, (roleId) =>
+    context.adminRoleIds.has(roleId),
+  );
+  for (const { user, recorded } of targets) {
+    if (!stillAsLeft(user, recorded.after)) {
+      block(user, 'changed_since');
+      continue;
+    }
+    const before: Change = {};
+    const after: Change = {};
+    if (recorded.before.status !== undefined) {
+      before.status = user.status;
+      after.status = recorded.before.status;
+      if (after.status === 'invited') {
+        before.invitationExpiresAt = null;
+        after.invitationExpiresAt = new Date(context.now.getTime() + context.invitationTtlMs);
+      } else if (user.status === 'invited') {
+        before.invitationExpiresAt = user.invitation?.expiresAt ?? null;
+        after.invitationExpiresAt = null;
+      }
+    }
+    if (recorded.before.roleId !== undefined) {
+      before.roleId = user.roleId;
+      after.roleId = recorded.before.roleId;
+    }
+    const access = accessOf(user, recorded.before);
+    if (recorded.before.modules !== undefined) {
+      before.modules = access.modules;
+      after.modules = recorded.before.modules;
+    }
+    if (recorded.before.scope !== undefined) {
+      before.scope = access.scope;
+      after.scope = recorded.before.scope;
+    }
+    if (recorded.before.rights !== undefined) {
+      before.rights = access.rights;
+      after.rights = recorded.before.rights;
+    }
+    change(user, before, after, { self: after.status !== undefined || after.roleId !== undefined });
+  }
+  return { outcomes, activeAdminCount: admins() };
+}
+
+/** The stored parameters of a revert: the operation whose changes it gives back. */
+export const revertParamsSchema = z.object({ kind: z.literal('revert'), operationId: z.uuid() }).strict();
+export type RevertParams = z.infer<typeof revertParamsSchema>;
+
+/** A change as results and audit events store it (JSON: dates as ISO strings). */
+export const recordedChangeSchema = z.object({
+  status: z.enum(USER_STATUSES).optional(),
+  roleId: z.string().optional(),
+  modules: z.partialRecord(z.enum(MODULES), z.enum(GRANTED_ACCESS_LEVELS)).optional(),
+  scope: z.array(z.string()).optional(),
+  rights: z.array(z.enum(RIGHTS)).optional(),
+  invitationExpiresAt: z.coerce.date().nullable().optional(),
+});

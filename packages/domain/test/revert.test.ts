@@ -1,0 +1,187 @@
+import { describe, expect, it } from 'vitest';
+import {
+  BULK_OPERATION_KINDS,
+  canRevert,
+  type PlanUser,
+  planRevert,
+  type RecordedChange,
+  type RevertContext,
+  recordedChangeSchema,
+} from '../src';
+
+const NOW = new Date('2026-05-01T12:00:00Z');
+const DAY = 86_400_000;
+const ADMIN_ROLE = '00000000-0000-7000-8000-00000000000a';
+const READER_ROLE = '00000000-0000-7000-8000-00000000000b';
+const BUYER_ROLE = '00000000-0000-7000-8000-00000000000c';
+const ACTOR = '00000000-0000-7000-8000-0000000000ff';
+
+let seq = 0;
+function user(overrides: Partial<PlanUser> = {}): PlanUser {
+  seq += 1;
+  return {
+    id: `00000000-0000-7000-8000-${String(seq).padStart(12, '0')}`,
+    email: `user${seq}@example.com`,
+    status: 'active',
+    roleId: BUYER_ROLE,
+    roleIsAdmin: false,
+    activatedAt: new Date('2026-01-01T00:00:00Z'),
+    access: { modules: {}, scope: [], rights: [] },
+    invitation: null,
+    ...overrides,
+  };
+}
+
+const context = (overrides: Partial<RevertContext> = {}): RevertContext => ({
+  actorId: ACTOR,
+  now: NOW,
+  activeAdminCount: 3,
+  invitationTtlMs: 7 * DAY,
+  adminRoleIds: new Set([ADMIN_ROLE]),
+  ...overrides,
+});
+
+function revertOne(target: PlanUser, recorded: RecordedChange, ctx: Partial<RevertContext> = {}) {
+  const [outcome] = planRevert([{ user: target, recorded }], context(ctx)).outcomes;
+  if (!outcome) throw new Error('no outcome');
+  return outcome;
+}
+
+const assigned: RecordedChange = { before: { roleId: READER_ROLE }, after: { roleId: BUYER_ROLE } };
+const deactivated = (from: PlanUser['status']): RecordedChange => ({
+  before: { status: from },
+  after: { status: 'deactivated' },
+});
+
+describe('revert: each changed user given back as it was', () => {
+  it.each<[string, () => PlanUser, RecordedChange, Partial<RevertContext>, string]>([
+    ['a role given back', () => user(), assigned, {}, 'change'],
+    [
+      'a role changed again since',
+      () => user({ roleId: ADMIN_ROLE, roleIsAdmin: true }),
+      assigned,
+      {},
+      'blocked:changed_since',
+    ],
+    ['a deactivation undone', () => user({ status: 'deactivated' }), deactivated('active'), {}, 'change'],
+    [
+      'a user reactivated since by someone else',
+      () => user(),
+      deactivated('active'),
+      {},
+      'blocked:changed_since',
+    ],
+    [
+      'an invitation cancelled since',
+      () => user({ status: 'created', activatedAt: null }),
+      {
+        before: { status: 'created' },
+        after: { status: 'invited', invitationExpiresAt: new Date(NOW.getTime() + DAY) },
+      },
+      {},
+      'blocked:changed_since',
+    ],
+    ['the acting admin’s own role', () => user({ id: ACTOR }), assigned, {}, 'blocked:self'],
+    [
+      'the last active administrator demoted by the revert',
+      () => user({ roleId: ADMIN_ROLE, roleIsAdmin: true }),
+      { before: { roleId: READER_ROLE }, after: { roleId: ADMIN_ROLE } },
+      { activeAdminCount: 1 },
+      'blocked:last_admin',
+    ],
+    [
+      'an administrator demoted by the revert while others remain',
+      () => user({ roleId: ADMIN_ROLE, roleIsAdmin: true }),
+      { before: { roleId: READER_ROLE }, after: { roleId: ADMIN_ROLE } },
+      { activeAdminCount: 2 },
+      'change',
+    ],
+    [
+      'access copied since by someone else',
+      () => user({ access: { modules: { budget: 'edit' }, scope: [], rights: [] } }),
+      { before: { modules: {} }, after: { modules: { budget: 'read' } } },
+      {},
+      'blocked:changed_since',
+    ],
+  ])('%s', (_name, target, recorded, ctx, expected) => {
+    const o = revertOne(target(), recorded, ctx);
+    expect(o.outcome === 'change' ? 'change' : `${o.outcome}:${o.reason}`).toBe(expected);
+  });
+
+  it('gives back exactly the recorded fields, with the current values as before', () => {
+    const o = revertOne(user(), assigned);
+    expect(o).toMatchObject({
+      outcome: 'change',
+      before: { roleId: BUYER_ROLE },
+      after: { roleId: READER_ROLE },
+    });
+  });
+
+  it('a user deactivated while invited gets a new invitation with a fresh expiry', () => {
+    const o = revertOne(user({ status: 'deactivated', activatedAt: null }), deactivated('invited'));
+    expect(o).toEqual({
+      userId: expect.any(String),
+      outcome: 'change',
+      before: { status: 'deactivated', invitationExpiresAt: null },
+      after: { status: 'invited', invitationExpiresAt: new Date(NOW.getTime() + 7 * DAY) },
+    });
+  });
+
+  it('an invitation taken back: invited → created, the pending invitation gone', () => {
+    const expiresAt = new Date(NOW.getTime() + 2 * DAY);
+    const o = revertOne(
+      user({ status: 'invited', activatedAt: null, invitation: { lastSentAt: NOW, expiresAt } }),
+      { before: { status: 'created' }, after: { status: 'invited', invitationExpiresAt: expiresAt } },
+    );
+    expect(o).toMatchObject({
+      outcome: 'change',
+      before: { status: 'invited', invitationExpiresAt: expiresAt },
+      after: { status: 'created', invitationExpiresAt: null },
+    });
+  });
+
+  it('copied access given back part by part; unrelated parts are not compared', () => {
+    const target = user({
+      access: { modules: { budget: 'read', projects: 'edit' }, scope: ['unit-b'], rights: ['buyer'] },
+    });
+    const o = revertOne(target, {
+      before: { modules: { projects: 'edit' } },
+      after: { modules: { budget: 'read', projects: 'edit' } },
+    });
+    expect(o).toMatchObject({
+      outcome: 'change',
+      before: { modules: { budget: 'read', projects: 'edit' } },
+      after: { modules: { projects: 'edit' } },
+    });
+    expect(o.outcome === 'change' && 'scope' in o.after).toBe(false);
+  });
+
+  it('decides in order: demoting two of two administrators blocks the second', () => {
+    const recorded: RecordedChange = { before: { roleId: READER_ROLE }, after: { roleId: ADMIN_ROLE } };
+    const admins = [
+      user({ roleId: ADMIN_ROLE, roleIsAdmin: true }),
+      user({ roleId: ADMIN_ROLE, roleIsAdmin: true }),
+    ];
+    const plan = planRevert(
+      admins.map((u) => ({ user: u, recorded })),
+      context({ activeAdminCount: 2 }),
+    );
+    expect(plan.outcomes.map((o) => (o.outcome === 'blocked' ? o.reason : o.outcome))).toEqual([
+      'change',
+      'last_admin',
+    ]);
+    expect(plan.activeAdminCount).toBe(1);
+  });
+});
+
+describe('what can be reverted', () => {
+  it('every operation but a resend and an import', () => {
+    expect(BULK_OPERATION_KINDS.filter((k) => !canRevert(k))).toEqual(['resend_invitation', 'import']);
+  });
+
+  it('recorded changes come back from their JSON with dates as dates', () => {
+    const stored = JSON.parse(JSON.stringify({ status: 'invited', invitationExpiresAt: NOW }));
+    expect(recordedChangeSchema.parse(stored)).toEqual({ status: 'invited', invitationExpiresAt: NOW });
+    expect(recordedChangeSchema.safeParse({ status: 'gone' }).success).toBe(false);
+  });
+});
