@@ -20,6 +20,7 @@ import { type Context, createCaller } from '../src';
 import { claimOperation, runOperation } from '../src/bulk/runOperation';
 import { INLINE_MAX_USERS } from '../src/bulk/startBulkOperation';
 import { defaultApiConfig } from '../src/config';
+import { addUsers as addUsersTo } from './bulkFixtures';
 import { type Caller, expectApiError, NOW, newAdmin } from './userFixtures';
 
 let testDb: TestDb;
@@ -44,28 +45,7 @@ beforeEach(async () => {
 type Status = 'created' | 'invited' | 'active' | 'deactivated';
 async function addUsers(n: number, status: Status, extra: { admin?: boolean; activated?: boolean } = {}) {
   const roleId = extra.admin ? await administratorRoleId(testDb.db) : readerRole;
-  const rows = await testDb.db
-    .insert(users)
-    .values(
-      Array.from({ length: n }, () => ({
-        email: `${randomUUID()}@roster.test`,
-        status,
-        roleId,
-        activatedAt: status === 'active' || extra.activated ? NOW : null,
-      })),
-    )
-    .returning({ id: users.id, email: users.email });
-  if (status === 'invited') {
-    await testDb.db.insert(invitations).values(
-      rows.map((r) => ({
-        userId: r.id,
-        tokenHash: randomUUID(),
-        expiresAt: new Date(NOW.getTime() + 86_400_000),
-        lastSentAt: new Date(NOW.getTime() - 3_600_000),
-      })),
-    );
-  }
-  return rows.map((r) => r.id);
+  return addUsersTo(testDb.db, n, status, roleId, extra);
 }
 
 const userRows = (ids: string[]) => testDb.db.select().from(users).where(inArray(users.id, ids));

@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import {
+  bulkOperationItems,
   bulkOperations,
   functionalMemberships,
   functionalResources,
@@ -531,6 +532,84 @@ describe('Admin › Operations', () => {
     await page.getByTestId('result-row').first().waitFor();
     await expect(page.getByTestId('result-row').count()).resolves.toBe(3);
     await screenshot(page, 'operation-detail');
+  });
+
+  it('reverts an operation from its page: the users get back what they had', async () => {
+    const emails = ['op-assign-active', 'op-assign-invited', 'op-assign-created', 'op-assign-already'].map(
+      (name) => `${name}@fixture.example`,
+    );
+    const assigned = await server.testDb.db
+      .select({ id: users.id, email: users.email })
+      .from(users)
+      .where(inArray(users.email, emails));
+    const byEmail = new Map(assigned.map((u) => [u.email, u.id]));
+    await page.getByRole('navigation', { name: 'Admin' }).getByRole('link', { name: 'Operations' }).click();
+    const table = page.getByRole('table', { name: 'Operations' });
+    await table.getByText('Role to assign: Project manager').click();
+    await page.waitForURL(/\/admin\/operations\/[0-9a-f-]{36}$/);
+    const source = page.url().split('/').at(-1) ?? '';
+    await page.getByRole('button', { name: 'Revert…' }).click();
+    const dialog = page.getByRole('region', { name: 'Revert this operation' });
+    await dialog.getByText('The 3 users it changed get back what they had before').waitFor();
+    await screenshot(page, 'operation-revert-confirm');
+    await dialog.getByRole('button', { name: 'Revert', exact: true }).click();
+    await page.waitForURL((url) => !url.pathname.endsWith(source));
+    await page.getByRole('heading', { name: 'Revert' }).waitFor();
+    const id = page.url().split('/').at(-1) ?? '';
+    await waitForResults(page, id);
+    const results = await resultsByUser(page);
+    expect(groupCounts(results)).toEqual({ change: 3 });
+    await page.getByRole('link', { name: 'Reverts an earlier operation' }).waitFor();
+    await screenshot(page, 'operation-revert-results');
+    const after = await stateOf([...byEmail.values()]);
+    expect(after.get(byEmail.get(emails[0] ?? '') ?? '')?.roleId).toBe(roleId('Reader'));
+    expect(after.get(byEmail.get(emails[3] ?? '') ?? '')?.roleId).toBe(roleId('Project manager'));
+  });
+
+  it('retries the users an operation failed on', async () => {
+    const ids = await createUsers('op-retry', { one: { status: 'active' }, two: { status: 'active' } });
+    // An operation that stopped on an unexpected error before reaching these two users.
+    const id = randomUUID();
+    const db = server.testDb.db;
+    await db.insert(bulkOperations).values({
+      id,
+      kind: 'deactivate',
+      params: { kind: 'deactivate' },
+      selection: { kind: 'ids', count: 2 },
+      actorId: adminId,
+      status: 'failed',
+      error: 'connection reset',
+      total: 2,
+      processed: 2,
+      failed: 2,
+      startedAt: new Date(),
+      finishedAt: new Date(),
+    });
+    await db.insert(bulkOperationItems).values(
+      Object.values(ids).map((userId, i) => ({
+        operationId: id,
+        position: i + 1,
+        userId,
+        outcome: 'failed' as const,
+        reason: 'unexpected_error',
+        processedAt: new Date(),
+      })),
+    );
+    await page.goto(`${server.url}/admin/operations/${id}`);
+    await page.getByText('connection reset').waitFor();
+    await page.getByRole('button', { name: 'Retry failed users…' }).click();
+    await page
+      .getByRole('region', { name: 'Retry the failed users' })
+      .getByRole('button', { name: 'Retry', exact: true })
+      .click();
+    await page.waitForURL((url) => !url.pathname.endsWith(id));
+    const retry = page.url().split('/').at(-1) ?? '';
+    await waitForResults(page, retry);
+    expect(groupCounts(await resultsByUser(page))).toEqual({ change: 2 });
+    await page.getByRole('link', { name: 'an earlier operation' }).waitFor();
+    await screenshot(page, 'operation-retry-results');
+    const after = await stateOf(Object.values(ids));
+    for (const userId of Object.values(ids)) expect(after.get(userId)?.status).toBe('deactivated');
   });
 
   it('follows a running operation with a progress bar, across a reload, until its results', async () => {

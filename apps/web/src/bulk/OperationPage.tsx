@@ -27,6 +27,16 @@ export function OperationPage() {
                 <OperationParameters kind={op.kind} params={op.params} />
               </Detail>
             )}
+            {op.sourceOperationId && op.kind !== 'revert' && (
+              <Detail label="Retry of">
+                <Link
+                  to={`/admin/operations/${op.sourceOperationId}`}
+                  className="font-medium text-brand-700 hover:underline"
+                >
+                  an earlier operation
+                </Link>
+              </Detail>
+            )}
             <Detail label="Users">{formatCount(op.total)}</Detail>
             <Detail label="By">{op.actor.name}</Detail>
             <Detail label="Started">{formatDateTime(op.startedAt ?? op.createdAt)}</Detail>

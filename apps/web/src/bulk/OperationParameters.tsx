@@ -1,5 +1,6 @@
-import { type BulkOperationKind, importParamsSchema } from '@roster/domain';
+import { type BulkOperationKind, importParamsSchema, revertParamsSchema } from '@roster/domain';
 import { useQuery } from '@tanstack/react-query';
+import { Link } from 'react-router';
 import { formatCount } from '../lib/format';
 import { useTRPC } from '../lib/trpc';
 import { operationOf } from './operationLabels';
@@ -22,6 +23,19 @@ export function OperationParameters({ kind, params }: { kind: BulkOperationKind;
         {file.data.fileName ?? 'CSV file'} · {formatCount(file.data.totalRows)} rows
         {file.data.invite ? ' · invited' : ''}
       </span>
+    );
+  }
+  if (kind === 'revert') {
+    const revert = revertParamsSchema.safeParse(params);
+    return revert.success ? (
+      <Link
+        to={`/admin/operations/${revert.data.operationId}`}
+        className="font-medium text-brand-700 hover:underline"
+      >
+        Reverts an earlier operation
+      </Link>
+    ) : (
+      <span className="text-slate-400">—</span>
     );
   }
   const operation = operationOf(kind, params);
@@ -54,6 +68,7 @@ export function hasParameters(kind: BulkOperationKind, params: unknown): boolean
     operation?.kind === 'assign_role' ||
     operation?.kind === 'copy_access' ||
     (operation?.kind === 'invite' && Boolean(operation.message)) ||
-    kind === 'import'
+    kind === 'import' ||
+    kind === 'revert'
   );
 }

@@ -3,6 +3,7 @@ import { useEffect, useRef } from 'react';
 import { Spinner } from '../components/Spinner';
 import { formatCount, formatDateTime } from '../lib/format';
 import { errorMessage, useTRPC } from '../lib/trpc';
+import { FollowUpActions } from './FollowUpActions';
 import { OperationProgress } from './OperationProgress';
 import { OperationResults } from './OperationResults';
 import { OperationStatusBadge } from './OperationStatusBadge';
@@ -108,6 +109,7 @@ export function OperationView({ id, onFinished }: { id: string; onFinished?: () 
               what was done before stays done.
             </p>
           )}
+          <FollowUpActions operation={op} />
           <OperationResults operation={op} />
         </>
       )}

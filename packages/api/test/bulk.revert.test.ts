@@ -1,0 +1,251 @@
+import { randomUUID } from 'node:crypto';
+import {
+  administratorRoleId,
+  auditEvents,
+  bulkOperations,
+  emailOutbox,
+  invitations,
+  moduleAccess,
+  roles,
+  sessions,
+  users,
+} from '@roster/db';
+import { createTestDb, type TestDb } from '@roster/db/testing';
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { type Context, createCaller } from '../src';
+import { INLINE_MAX_USERS } from '../src/bulk/startBulkOperation';
+import { addUsers } from './bulkFixtures';
+import { callByPath } from './harness';
+import { type Caller, expectApiError, NOW, newAdmin } from './userFixtures';
+
+let testDb: TestDb;
+let caller: Caller;
+let adminCtx: Context;
+let actorId: string;
+let readerRole: string;
+let buyerRole: string;
+
+beforeAll(async () => {
+  testDb = await createTestDb();
+});
+afterAll(() => testDb.close());
+beforeEach(async () => {
+  await testDb.reset();
+  ({ caller, id: actorId, ctx: adminCtx } = await newAdmin(testDb.db));
+  const all = await testDb.db.select({ id: roles.id, name: roles.name }).from(roles);
+  readerRole = all.find((r) => r.name === 'Reader')?.id ?? '';
+  buyerRole = all.find((r) => r.name === 'Buyer')?.id ?? '';
+});
+
+const userRows = (ids: string[]) =>
+  testDb.db.select().from(users).where(inArray(users.id, ids)).orderBy(users.id);
+const apply = (
+  operation: Parameters<Caller['bulk']['execute']>[0]['operation'],
+  ids: string[],
+  confirmPrivileged?: boolean,
+) => caller.bulk.execute({ operationId: randomUUID(), operation, selection: { ids }, confirmPrivileged });
+const revert = (id: string, confirmPrivileged?: boolean) =>
+  caller.bulk.revert({ operationId: randomUUID(), id, confirmPrivileged });
+const outcomes = async (id: string) =>
+  (await caller.bulk.results({ id })).items.map((r) =>
+    r.outcome === 'change' ? 'change' : `${r.outcome}:${r.reason}`,
+  );
+const operationCount = async () =>
+  (await testDb.db.select({ n: sql<number>`count(*)::int` }).from(bulkOperations))[0]?.n;
+
+describe('bulk.revert', () => {
+  it('assign role: gives each role back, blocks the users changed again since, audits the revert', async () => {
+    const ids = await addUsers(testDb.db, 3, 'active', readerRole);
+    const assigned = await apply({ kind: 'assign_role', roleId: buyerRole }, ids);
+    const [changedSince = ''] = ids;
+    await testDb.db.update(users).set({ roleId: readerRole }).where(eq(users.id, changedSince));
+    await testDb.db.update(users).set({ roleId: buyerRole }).where(eq(users.id, changedSince));
+    await testDb.db
+      .update(users)
+      .set({ roleId: await administratorRoleId(testDb.db) })
+      .where(eq(users.id, changedSince));
+
+    const reverted = await revert(assigned.id);
+    expect(reverted).toMatchObject({
+      kind: 'revert',
+      status: 'completed_with_skips',
+      total: 3,
+      sourceOperationId: assigned.id,
+    });
+    expect(reverted.counts).toEqual({ change: 2, skip: 0, blocked: 1, failed: 0 });
+    expect(await outcomes(reverted.id)).toEqual(['blocked:changed_since', 'change', 'change']);
+    const rows = await userRows(ids);
+    expect(rows.map((r) => r.roleId)).toEqual([await administratorRoleId(testDb.db), readerRole, readerRole]);
+    const audit = await testDb.db.select().from(auditEvents).where(eq(auditEvents.operationId, reverted.id));
+    expect(audit).toHaveLength(2);
+    expect(audit[0]).toMatchObject({
+      actorId,
+      action: 'user.revert',
+      before: { roleId: buyerRole },
+      after: { roleId: readerRole },
+    });
+    // Operations history lists it beside the operation it reverts (both at the test clock's time).
+    const history = await caller.bulk.list();
+    expect(history.items.find((o) => o.id === reverted.id)).toMatchObject({
+      kind: 'revert',
+      sourceOperationId: assigned.id,
+    });
+  });
+
+  it('deactivate ↔ reactivate: the active come back active, the invited get a new invitation', async () => {
+    const [active = ''] = await addUsers(testDb.db, 1, 'active', readerRole);
+    const [invited = ''] = await addUsers(testDb.db, 1, 'invited', readerRole);
+    await testDb.db
+      .insert(sessions)
+      .values({ userId: active, tokenHash: randomUUID(), expiresAt: new Date(NOW.getTime() + 86_400_000) });
+    const deactivation = await apply({ kind: 'deactivate' }, [active, invited]);
+    expect(deactivation.counts.change).toBe(2);
+
+    const reverted = await revert(deactivation.id);
+    expect(reverted.counts).toEqual({ change: 2, skip: 0, blocked: 0, failed: 0 });
+    const byId = new Map((await userRows([active, invited])).map((r) => [r.id, r]));
+    expect(byId.get(active)?.status).toBe('active');
+    expect(byId.get(invited)?.status).toBe('invited');
+    // A revoked session stays revoked: the user signs in anew.
+    const [session] = await testDb.db.select().from(sessions).where(eq(sessions.userId, active));
+    expect(session?.revokedAt).not.toBeNull();
+    const pending = await testDb.db
+      .select()
+      .from(invitations)
+      .where(and(eq(invitations.userId, invited), eq(invitations.status, 'pending')));
+    expect(pending).toHaveLength(1);
+    expect(pending[0]?.operationId).toBe(reverted.id);
+    const mails = await testDb.db.select().from(emailOutbox).where(eq(emailOutbox.operationId, reverted.id));
+    expect(mails).toHaveLength(1);
+
+    // And the revert of the revert deactivates them again, with its own effects.
+    const again = await revert(reverted.id);
+    expect(again.counts.change).toBe(2);
+    expect((await userRows([active, invited])).map((r) => r.status)).toEqual(['deactivated', 'deactivated']);
+    const stillPending = await testDb.db
+      .select()
+      .from(invitations)
+      .where(and(eq(invitations.userId, invited), eq(invitations.status, 'pending')));
+    expect(stillPending).toHaveLength(0);
+  });
+
+  it('invite ↔ cancel invitation: the invitation is cancelled and its link stops working', async () => {
+    const ids = await addUsers(testDb.db, 2, 'created', readerRole);
+    const invite = await apply({ kind: 'invite' }, ids);
+    const reverted = await revert(invite.id);
+    expect(reverted.counts.change).toBe(2);
+    expect((await userRows(ids)).map((r) => r.status)).toEqual(['created', 'created']);
+    const rows = await testDb.db.select().from(invitations).where(inArray(invitations.userId, ids));
+    expect(rows.map((r) => r.status)).toEqual(['cancelled', 'cancelled']);
+  });
+
+  it('copy access: each user’s own access comes back; functional memberships untouched', async () => {
+    const [source = '', target = ''] = await addUsers(testDb.db, 2, 'active', readerRole);
+    await testDb.db.insert(moduleAccess).values([
+      { userId: source, module: 'budget', level: 'edit' },
+      { userId: target, module: 'projects', level: 'read' },
+    ]);
+    const copy = await apply({ kind: 'copy_access', sourceUserId: source }, [target]);
+    expect(copy.counts.change).toBe(1);
+    const reverted = await revert(copy.id);
+    expect(reverted.counts.change).toBe(1);
+    const access = await testDb.db.select().from(moduleAccess).where(eq(moduleAccess.userId, target));
+    expect(access.map((a) => [a.module, a.level])).toEqual([['projects', 'read']]);
+  });
+
+  it('refuses, writing nothing: unknown, unfinished, not revertible, nothing changed, unconfirmed admins', async () => {
+    const before = await operationCount();
+    await expectApiError(revert(randomUUID()), 'NOT_FOUND', 'operation_not_found');
+    for (const input of [
+      { operationId: 'not-a-uuid', id: randomUUID() },
+      { id: randomUUID() },
+      { operationId: randomUUID(), id: randomUUID(), extra: 1 },
+    ]) {
+      for (const path of ['bulk.revert', 'bulk.retry']) {
+        await expectApiError(
+          callByPath(adminCtx, { path, type: 'mutation' }, input),
+          'BAD_REQUEST',
+          'invalid_input',
+        );
+      }
+    }
+    const invitedIds = await addUsers(testDb.db, 1, 'invited', readerRole);
+    const resend = await apply({ kind: 'resend_invitation' }, invitedIds);
+    await expectApiError(revert(resend.id), 'BAD_REQUEST', 'not_revertible');
+    const skipped = await apply({ kind: 'reactivate' }, invitedIds);
+    expect(skipped.counts.change).toBe(0);
+    await expectApiError(revert(skipped.id), 'BAD_REQUEST', 'nothing_to_revert');
+    const many = await addUsers(testDb.db, INLINE_MAX_USERS + 1, 'active', readerRole);
+    const queued = await apply({ kind: 'deactivate' }, many);
+    expect(queued.status).toBe('queued');
+    await expectApiError(revert(queued.id), 'CONFLICT', 'operation_not_finished');
+    const demoted = await addUsers(testDb.db, 1, 'active', await administratorRoleId(testDb.db));
+    const demotion = await apply({ kind: 'assign_role', roleId: readerRole }, demoted);
+    await expectApiError(revert(demotion.id), 'PRECONDITION_FAILED', 'confirmation_required');
+    expect(await operationCount()).toBe((before ?? 0) + 4);
+    expect((await userRows(demoted))[0]?.roleId).toBe(readerRole);
+    const confirmed = await revert(demotion.id, true);
+    expect(confirmed.counts.change).toBe(1);
+    expect((await userRows(demoted))[0]?.roleId).toBe(await administratorRoleId(testDb.db));
+  });
+
+  it('is idempotent on its operation id; the same id for something else is a conflict', async () => {
+    const ids = await addUsers(testDb.db, 2, 'active', readerRole);
+    const assigned = await apply({ kind: 'assign_role', roleId: buyerRole }, ids);
+    const operationId = randomUUID();
+    const first = await caller.bulk.revert({ operationId, id: assigned.id });
+    const again = await caller.bulk.revert({ operationId, id: assigned.id });
+    expect(again).toEqual(first);
+    expect(
+      await testDb.db.select().from(auditEvents).where(eq(auditEvents.operationId, operationId)),
+    ).toHaveLength(2);
+    await expectApiError(
+      caller.bulk.retry({ operationId, id: assigned.id }),
+      'CONFLICT',
+      'operation_conflict',
+    );
+  });
+});
+
+describe('bulk.retry', () => {
+  it('runs the users that failed on an unexpected error again, with the same parameters', async () => {
+    const ids = await addUsers(testDb.db, 6, 'active', readerRole);
+    // An unexpected error in the second batch: a trigger refuses one user's update.
+    const [, , , doomed = ''] = ids;
+    await testDb.db.execute(
+      sql.raw(`create function refuse_update() returns trigger language plpgsql as $$
+      begin if new.id = '${doomed}' then raise exception 'disk on fire'; end if; return new; end $$`),
+    );
+    await testDb.db.execute(
+      sql`create trigger refuse_update before update on users for each row execute function refuse_update()`,
+    );
+    const small = createCaller({ ...adminCtx, config: { ...adminCtx.config, bulkBatchSize: 3 } });
+    const failed = await small.bulk.execute({
+      operationId: randomUUID(),
+      operation: { kind: 'assign_role', roleId: buyerRole },
+      selection: { ids },
+    });
+    expect(failed).toMatchObject({ status: 'failed', processed: 6, counts: { change: 3, failed: 3 } });
+    expect((await small.bulk.get({ id: failed.id })).error).toContain('disk on fire');
+    const failedResults = await caller.bulk.results({ id: failed.id, outcome: 'failed' });
+    expect(failedResults.items.map((r) => [r.userId, r.reason])).toEqual(
+      ids.slice(3).map((id) => [id, 'unexpected_error']),
+    );
+
+    await testDb.db.execute(sql`drop trigger refuse_update on users`);
+    const retried = await caller.bulk.retry({ operationId: randomUUID(), id: failed.id });
+    expect(retried).toMatchObject({
+      kind: 'assign_role',
+      status: 'succeeded',
+      total: 3,
+      sourceOperationId: failed.id,
+    });
+    expect((await userRows(ids)).every((r) => r.roleId === buyerRole)).toBe(true);
+    await expectApiError(
+      caller.bulk.retry({ operationId: randomUUID(), id: retried.id }),
+      'BAD_REQUEST',
+      'nothing_to_retry',
+    );
+  });
+});
