@@ -3,6 +3,18 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const serverMain = fileURLToPath(new URL('../../server/src/main.ts', import.meta.url));
+const serverPackage = fileURLToPath(new URL('../../server/package.json', import.meta.url));
+
+/**
+ * The node flags of apps/server's `start` script (a small young generation and a bounded old one keep
+ * memory flat), read from it so that the bench measures the server exactly as it runs.
+ */
+function startFlags(): string[] {
+  const script: unknown = JSON.parse(readFileSync(serverPackage, 'utf8')).scripts?.start;
+  const flags = typeof script === 'string' ? /\bnode (.*?) --import tsx\b/.exec(script)?.[1] : undefined;
+  if (!flags) throw new Error(`No node flags found in the start script of ${serverPackage}`);
+  return flags.split(' ');
+}
 
 export type ServerProcess = {
   url: string;
@@ -14,8 +26,7 @@ export type ServerProcess = {
 
 /** The real server, in a process of its own, as `pnpm start` runs it (without the SPA). */
 export async function startServerProcess(databaseUrl: string, port: number): Promise<ServerProcess> {
-  // The node flags of apps/server's `start` script: a small young generation keeps memory flat.
-  const child = spawn(process.execPath, ['--max-semi-space-size=4', '--import', 'tsx', serverMain], {
+  const child = spawn(process.execPath, [...startFlags(), '--import', 'tsx', serverMain], {
     env: {
       ...process.env,
       DATABASE_URL: databaseUrl,

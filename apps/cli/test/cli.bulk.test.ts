@@ -327,6 +327,25 @@ describe('roster bulk <operation> --yes applies each of the seven operations', (
     });
   });
 
+  it('revert and retry: the deactivation undone as a new operation; nothing failed, nothing to retry', async () => {
+    const list = await insertUsers(cli, [
+      { email: 'r1@roster.test', status: 'active', role: 'Reader' },
+      { email: 'r2@roster.test', status: 'invited', role: 'Reader' },
+    ]);
+    const { operation } = applied(
+      await cli.cli(['bulk', 'deactivate', '--ids', ids(list), '--yes', '--json']),
+    );
+    const reverted = await cli.cli(['bulk', 'revert', operation.id, '--yes', '--json']);
+    expect(reverted.code, reverted.stderr).toBe(0);
+    expect(jsonOf(reverted)).toMatchObject({ kind: 'revert', status: 'succeeded', total: 2 });
+    expect(await statusesOf(list)).toEqual({ 'r1@roster.test': 'active', 'r2@roster.test': 'invited' });
+    const retried = await cli.cli(['bulk', 'retry', operation.id, '--yes']);
+    expect(retried.code).toBe(1);
+    expect(retried.stderr).toContain('nothing_to_retry: No user failed in this operation');
+    const unconfirmed = await cli.cli(['bulk', 'revert', operation.id]);
+    expect(unconfirmed.code).toBe(2);
+  });
+
   it('reactivate: users who had accepted become active again, the others created (ids from a file)', async () => {
     const list = await insertUsers(cli, [
       { email: 'was.active@roster.test', status: 'deactivated', activated: true },

@@ -19,9 +19,19 @@ function sorted<T extends string>(values: readonly T[]): readonly T[] {
   return values;
 }
 
-/** The union of two ascending lists without repeats, in one pass; one of them when it holds the other. */
+/** Whether every item of the ascending list `b` is in the ascending list `a` (one pass, no allocation). */
+function includesAll<T extends string>(a: readonly T[], b: readonly T[]): boolean {
+  let i = 0;
+  for (const y of b) {
+    while (i < a.length && (a[i] ?? y) < y) i++;
+    if (a[i] !== y) return false;
+  }
+  return true;
+}
+
+/** The union of two ascending lists without repeats, in one pass; `a` itself when it holds `b`. */
 function union<T extends string>(a: readonly T[], b: readonly T[]): readonly T[] {
-  if (b.length === 0) return a;
+  if (includesAll(a, b)) return a;
   if (a.length === 0) return b;
   const result: T[] = [];
   let i = 0;
@@ -117,18 +127,23 @@ export function accessDiff(
   b: UserAccess,
   a: UserAccess,
 ): { before: Partial<UserAccess>; after: Partial<UserAccess> } | null {
+  const modules = !sameModules(b.modules, a.modules);
+  const scope = !sameList(b.scope, a.scope);
+  const rights = !sameList(b.rights, a.rights);
+  // Nothing is allocated for a user whose access would not change (most of a repeated merge).
+  if (!modules && !scope && !rights) return null;
   const diff: { before: Partial<UserAccess>; after: Partial<UserAccess> } = { before: {}, after: {} };
-  if (!sameModules(b.modules, a.modules)) {
+  if (modules) {
     diff.before.modules = b.modules;
     diff.after.modules = a.modules;
   }
-  if (!sameList(b.scope, a.scope)) {
+  if (scope) {
     diff.before.scope = b.scope;
     diff.after.scope = a.scope;
   }
-  if (!sameList(b.rights, a.rights)) {
+  if (rights) {
     diff.before.rights = b.rights;
     diff.after.rights = a.rights;
   }
-  return Object.keys(diff.after).length ? diff : null;
+  return diff;
 }
