@@ -110,27 +110,31 @@ export async function benchImport(
   const parsed = parseImportText(csv);
   if (!parsed.ok) throw new Error(`The bench file was refused: ${parsed.message}`);
   const parsedAt = performance.now();
-  for (const chunk of chunksOf(
-    rowsToCheck(parsed.rows, parsed.results).map(toImportRowInput),
-    IMPORT_CHUNK_ROWS,
-  )) {
-    await client.imports.preview.mutate({ rows: chunk });
-  }
+  // As the web app and the CLI send them: IMPORT_CONCURRENCY requests in flight.
+  await mapConcurrently(
+    chunksOf(rowsToCheck(parsed.rows, parsed.results).map(toImportRowInput), IMPORT_CHUNK_ROWS),
+    IMPORT_CONCURRENCY,
+    (chunk) => client.imports.preview.mutate({ rows: chunk }),
+  );
   const previewedAt = performance.now();
   const operationId = randomUUID();
-  let op: { status: string; counts: { change: number } } = { status: 'receiving', counts: { change: 0 } };
-  for (const part of chunksOf(parsed.rows.map(toImportRowInput), IMPORT_CHUNK_ROWS)) {
-    op = await client.imports.commit.mutate({
-      operationId,
-      import: {
-        invite: false,
-        fileSha256: 'f'.repeat(64),
-        fileName: 'bench.csv',
-        totalRows: parsed.rows.length,
-      },
-      rows: part,
-    });
-  }
+  const parts = await mapConcurrently(
+    chunksOf(parsed.rows.map(toImportRowInput), IMPORT_CHUNK_ROWS),
+    IMPORT_CONCURRENCY,
+    (part) =>
+      client.imports.commit.mutate({
+        operationId,
+        import: {
+          invite: false,
+          fileSha256: 'f'.repeat(64),
+          fileName: 'bench.csv',
+          totalRows: parsed.rows.length,
+        },
+        rows: part,
+      }),
+  );
+  let op: { status: string; counts: { change: number } } = await client.bulk.get.query({ id: operationId });
+  if (parts.length === 0) throw new Error('The bench file has no rows');
   const uploadedAt = performance.now();
   while (op.status === 'queued' || op.status === 'running' || op.status === 'receiving') {
     await new Promise((r) => setTimeout(r, 100));

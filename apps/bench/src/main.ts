@@ -94,7 +94,7 @@ try {
         [
           `## Bulk operations on ${bulkSize.toLocaleString('en')} users of a ${size.toLocaleString('en')}-user tenant`,
           '',
-          `${date} · ${machine} · PostgreSQL default settings · the real server process over HTTP, audit and per-user results included; wall time from Apply until the operation reports done. Floor: hand-written set-based SQL doing the same writes (the update, one audit row and one result row per user) in one transaction, in the same run. Up to 100,000 users the selection is the ticked rows; deactivate selects "all users matching a filter".`,
+          `${date} · ${machine} · PostgreSQL default settings · the real server process over HTTP, audit and per-user results included; wall time from Apply until the operation reports done. Floor: hand-written set-based SQL doing the same writes (the update, one audit row and one result row per user) in one transaction, in the same run. Up to 100,000 users the selection is the ticked rows (deactivate: "all users matching a filter"); beyond, every operation selects all users matching a filter. On PostgreSQL the server runs two batches of an operation at once.`,
           '',
           '| operation | users | product (s) | users/s | floor (s) | product/floor time | server peak RSS (MiB) | outcome |',
           '|---|---:|---:|---:|---:|---:|---:|---|',
