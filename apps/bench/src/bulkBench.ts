@@ -30,6 +30,9 @@ async function prepareCohort(db: Db, size: number): Promise<string[]> {
     select u.id from users u join roles r on r.id = u.role_id
     where not r.is_admin and u.email not like 'bench-%' order by u.id limit ${size}`);
   await db.execute(sql`alter table bench_cohort add primary key (id)`);
+  // A filter on the cohort's role must select exactly the cohort.
+  await db.execute(sql`update users set role_id = (select id from roles where name = 'Reader')
+    where role_id = (select id from roles where name = ${COHORT_ROLE}) and id not in (select id from bench_cohort)`);
   const rows = await queryRows<{ id: string }>(db, sql`select id::text as id from bench_cohort order by id`);
   return rows.map((r) => r.id);
 }
@@ -51,6 +54,8 @@ async function resetCohort(
       sql`insert into module_access (user_id, module, level) select id, 'portfolio', 'read' from bench_cohort`,
     );
   }
+  // Product and floor each start from a vacuumed table, not from the dead rows of the last run.
+  await db.execute(sql`vacuum (analyze) users, user_search, module_access`);
   await db.execute(sql`checkpoint`);
 }
 

@@ -260,10 +260,13 @@ describe('imports.commit', () => {
     expect(await h.counts()).toEqual(before);
   });
 
-  it('waits for every part, in any order and sent twice, then runs in batches in file order', async () => {
+  it('waits for every part, in any order and sent twice, then runs two batches at a time', async () => {
     const rows = Array.from({ length: 1_200 }, (_, i) => row(i + 2, `p${i}@x.test`));
     // The same person on line 3 and on line 1,100: the later line is the duplicate, across batches.
     rows[1_098] = row(1_100, 'p1@x.test');
+    // Access copied from someone this file creates (line 2, in the first batch): refused as the
+    // preview said, though that user exists by the time a later batch runs.
+    rows[1_150] = row(1_152, 'p1150@x.test', { copyAccessFrom: 'p0@x.test' });
     const id = randomUUID();
     const parts = [rows.slice(600), rows.slice(0, 600)];
     const first = await admin.imports.commit({ ...commitInput(rows, {}, id), rows: parts[0] ?? [] });
@@ -277,10 +280,12 @@ describe('imports.commit', () => {
     // Meanwhile someone creates one of these people by hand: the import skips them.
     await h.createUser({ email: 'p5@x.test' });
     expect(await claimOperation(h.db, h.config, h.clock.now(), id)).toBe(id);
-    await runOperation(h.db, id, h.config, { now: h.clock.now, batchSize: 500 });
+    await runOperation(h.db, id, { ...h.config, bulkConcurrency: 2 }, { now: h.clock.now, batchSize: 300 });
     const done = await admin.bulk.get({ id });
     expect(done).toMatchObject({ status: 'completed_with_skips', processed: 1_200 });
-    expect(done.counts).toEqual({ change: 1_198, skip: 2, blocked: 0, failed: 0 });
+    expect(done.counts).toEqual({ change: 1_197, skip: 2, blocked: 1, failed: 0 });
+    const refused = await admin.bulk.results({ id, outcome: 'blocked' });
+    expect(refused.items.map((r) => [r.position, r.reason])).toEqual([[1_152, 'source_is_new']]);
     const skips = await admin.bulk.results({ id, outcome: 'skip' });
     expect(skips.items.map((r) => [r.email, r.reason])).toEqual([
       ['p5@x.test', 'already_exists'],

@@ -127,7 +127,7 @@ export async function runOperation(
     let cancelled = false;
     /** A lane failed: the others stop after their current batch. */
     let halted = false;
-    /** One lane of batches; an import's batches follow the file's order, so it has one lane. */
+    /** One lane of batches; `bulkConcurrency` lanes take the next batches side by side. */
     const lane = async () => {
       // Where the next batch starts (imports); after a takeover, the first batch walks from the beginning once.
       let after = 0;
@@ -149,7 +149,7 @@ export async function runOperation(
         after = result.lastPosition;
       }
     };
-    const lanes = row.kind === 'import' ? 1 : Math.max(1, config.bulkConcurrency);
+    const lanes = Math.max(1, config.bulkConcurrency);
     // Every lane ends before anything is decided about the operation, even when one has failed.
     const settled = await Promise.allSettled(Array.from({ length: lanes }, lane));
     const failure = settled.find((r) => r.status === 'rejected');

@@ -59,7 +59,18 @@ export async function processImportBatch(
       tx,
       validated.map((v) => v.row),
     );
-    const facts = { ...lookups, isEmailOfThisImport: (email: string) => firstLine.has(email) };
+    // A source user this same import created is `source_is_new`, as the preview said, whichever batch
+    // created it first: batches run side by side, so what an earlier line created is never relied on.
+    const createdHere = await createdByImport(
+      tx,
+      operation.id,
+      validated.flatMap((v) => (v.row.copyAccessFrom ? [v.row.copyAccessFrom] : [])),
+    );
+    const facts = {
+      ...lookups,
+      sourceExists: (email: string) => lookups.sourceExists(email) && !createdHere.has(email),
+      isEmailOfThisImport: (email: string) => firstLine.has(email),
+    };
     const decided = validated.map(({ position, row }) => {
       const first = row.outcome === 'create' ? firstLine.get(row.email) : undefined;
       const verdict: ImportRowResult =
@@ -145,6 +156,17 @@ export async function processImportBatch(
       where id = ${operation.id}`);
     return result;
   });
+}
+
+/** Those of these e-mails whose user this import has created. */
+async function createdByImport(db: Db, operationId: string, emails: string[]): Promise<Set<string>> {
+  if (emails.length === 0) return new Set();
+  const rows = await queryRows<{ email: string }>(
+    db,
+    sql`select email from bulk_operation_items
+      where operation_id = ${operationId} and outcome = 'change' and email = any(${sql.param([...new Set(emails)])}::text[])`,
+  );
+  return new Set(rows.map((r) => r.email));
 }
 
 /** The first line of the import on which each of these e-mails appears, for those that do. */
