@@ -24,11 +24,12 @@ async function roleId(db: Db, name: string): Promise<string> {
 }
 
 /** The same N non-administrator users every run: the cohort each operation is applied to. */
-async function prepareCohort(db: Db, size: number): Promise<string[]> {
+async function prepareCohort(db: Db, size: number, sourceId: string): Promise<string[]> {
   await db.execute(sql`drop table if exists bench_cohort`);
+  // Never the user whose access is copied: resetting the cohort would reset the source too.
   await db.execute(sql`create table bench_cohort as
     select u.id from users u join roles r on r.id = u.role_id
-    where not r.is_admin and u.email not like 'bench-%' order by u.id limit ${size}`);
+    where not r.is_admin and u.email not like 'bench-%' and u.id <> ${sourceId} order by u.id limit ${size}`);
   await db.execute(sql`alter table bench_cohort add primary key (id)`);
   // A filter on the cohort's role must select exactly the cohort.
   await db.execute(sql`update users set role_id = (select id from roles where name = 'Reader')
@@ -148,7 +149,7 @@ export async function benchBulk(
   if (!source) throw new Error('no source user with module access');
   const results: BulkResult[] = [];
   for (const wanted of sizes) {
-    const cohort = await prepareCohort(db, wanted);
+    const cohort = await prepareCohort(db, wanted, source.id);
     // A tenant has fewer non-administrators than users: the cohort is what there is.
     const size = cohort.length;
     // Up to 100,000 users the ticked-rows selection (the limit of one); beyond, and for deactivate

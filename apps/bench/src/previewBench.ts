@@ -33,6 +33,7 @@ function planUser(i: number): PlanUser {
       i % 4 === 1
         ? { lastSentAt: new Date(Date.now() - 3_600_000), expiresAt: new Date(Date.now() + 86_400_000) }
         : null,
+    version: 1,
   };
 }
 

@@ -130,6 +130,22 @@ describe('bulk.revert', () => {
     expect(stillPending).toHaveLength(0);
   });
 
+  it('a user changed again since, even back to what the operation left, is not reverted', async () => {
+    const ids = await addUsers(testDb.db, 2, 'active', readerRole);
+    const [bounced = ''] = ids;
+    const deactivation = await apply({ kind: 'deactivate' }, ids);
+    // Someone else reactivates one of them and deactivates them again: the same status, a newer change.
+    await apply({ kind: 'reactivate' }, [bounced]);
+    await apply({ kind: 'deactivate' }, [bounced]);
+    const reverted = await revert(deactivation.id);
+    expect(reverted.counts).toEqual({ change: 1, skip: 0, blocked: 1, failed: 0 });
+    const byUser = new Map(
+      (await caller.bulk.results({ id: reverted.id })).items.map((r) => [r.userId, r.reason]),
+    );
+    expect(byUser.get(bounced)).toBe('changed_since');
+    expect((await userRows([bounced]))[0]?.status).toBe('deactivated');
+  });
+
   it('invite ↔ cancel invitation: the invitation is cancelled and its link stops working', async () => {
     const ids = await addUsers(testDb.db, 2, 'created', readerRole);
     const invite = await apply({ kind: 'invite' }, ids);
@@ -214,7 +230,7 @@ describe('bulk.retry', () => {
     // An unexpected error in the second batch: a trigger refuses one user's update.
     const [, , , doomed = ''] = ids;
     await testDb.db.execute(
-      sql.raw(`create function refuse_update() returns trigger language plpgsql as $$
+      sql.raw(`create or replace function refuse_update() returns trigger language plpgsql as $$
       begin if new.id = '${doomed}' then raise exception 'disk on fire'; end if; return new; end $$`),
     );
     await testDb.db.execute(
@@ -234,6 +250,7 @@ describe('bulk.retry', () => {
     );
 
     await testDb.db.execute(sql`drop trigger refuse_update on users`);
+    await testDb.db.execute(sql`drop function refuse_update()`);
     const retried = await caller.bulk.retry({ operationId: randomUUID(), id: failed.id });
     expect(retried).toMatchObject({
       kind: 'assign_role',
@@ -246,6 +263,35 @@ describe('bulk.retry', () => {
       caller.bulk.retry({ operationId: randomUUID(), id: retried.id }),
       'BAD_REQUEST',
       'nothing_to_retry',
+    );
+  });
+
+  it('retries the failed users of a revert with the revert’s rule; its id stays that retry’s', async () => {
+    const ids = await addUsers(testDb.db, 4, 'active', readerRole);
+    const assigned = await apply({ kind: 'assign_role', roleId: buyerRole }, ids);
+    const [, , doomed = ''] = ids;
+    await testDb.db.execute(
+      sql.raw(`create or replace function refuse_update() returns trigger language plpgsql as $$
+      begin if new.id = '${doomed}' then raise exception 'disk on fire'; end if; return new; end $$`),
+    );
+    await testDb.db.execute(
+      sql`create trigger refuse_update before update on users for each row execute function refuse_update()`,
+    );
+    const small = createCaller({ ...adminCtx, config: { ...adminCtx.config, bulkBatchSize: 2 } });
+    const reverted = await small.bulk.revert({ operationId: randomUUID(), id: assigned.id });
+    expect(reverted).toMatchObject({ kind: 'revert', status: 'failed', counts: { change: 2, failed: 2 } });
+    await testDb.db.execute(sql`drop trigger refuse_update on users`);
+    await testDb.db.execute(sql`drop function refuse_update()`);
+    const operationId = randomUUID();
+    const retried = await caller.bulk.retry({ operationId, id: reverted.id });
+    expect(retried).toMatchObject({ kind: 'revert', status: 'succeeded', total: 2, counts: { change: 2 } });
+    expect((await userRows(ids)).every((r) => r.roleId === readerRole)).toBe(true);
+    // The same id again is the same retry; as a revert it is someone else's operation.
+    expect(await caller.bulk.retry({ operationId, id: reverted.id })).toEqual(retried);
+    await expectApiError(
+      caller.bulk.revert({ operationId, id: reverted.id }),
+      'CONFLICT',
+      'operation_conflict',
     );
   });
 });

@@ -311,6 +311,8 @@ export const bulkOperationItems = pgTable(
     after: jsonb('after'),
     /** For imports: the CSV row (line number and values). */
     input: jsonb('input'),
+    /** For a change: the user's version once changed (a revert refuses users changed again since). */
+    version: integer('version'),
     processedAt: at('processed_at'),
   },
   (t) => [primaryKey({ columns: [t.operationId, t.position] })],
@@ -331,6 +333,8 @@ export const bulkOperationBatches = pgTable(
     /** The result position of the batch's first user; the others follow in order. */
     firstPosition: integer('first_position').notNull(),
     userIds: uuid('user_ids').array().notNull(),
+    /** For a revert: each user's result position in the operation it reverts. */
+    sourcePositions: integer('source_positions').array(),
   },
   (t) => [primaryKey({ columns: [t.operationId, t.batchNo] })],
 );

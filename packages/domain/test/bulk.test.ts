@@ -30,6 +30,7 @@ function user(overrides: Partial<PlanUser> = {}): PlanUser {
     activatedAt: new Date('2026-01-01T00:00:00Z'),
     access: { modules: {}, scope: [], rights: [] },
     invitation: null,
+    version: 1,
     ...overrides,
   };
 }

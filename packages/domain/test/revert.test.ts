@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   BULK_OPERATION_KINDS,
+  canRetry,
   canRevert,
   type PlanUser,
   planRevert,
@@ -28,6 +29,7 @@ function user(overrides: Partial<PlanUser> = {}): PlanUser {
     activatedAt: new Date('2026-01-01T00:00:00Z'),
     access: { modules: {}, scope: [], rights: [] },
     invitation: null,
+    version: 1,
     ...overrides,
   };
 }
@@ -108,6 +110,13 @@ describe('revert: each changed user given back as it was', () => {
     expect(o.outcome === 'change' ? 'change' : `${o.outcome}:${o.reason}`).toBe(expected);
   });
 
+  it('a user changed again since, even back to what the operation left, is changed_since (by version)', () => {
+    const recorded = { ...assigned, version: 2 };
+    expect(revertOne(user({ version: 2 }), recorded).outcome).toBe('change');
+    const changedBack = revertOne(user({ version: 4 }), recorded);
+    expect(changedBack.outcome === 'blocked' && changedBack.reason).toBe('changed_since');
+  });
+
   it('gives back exactly the recorded fields, with the current values as before', () => {
     const o = revertOne(user(), assigned);
     expect(o).toMatchObject({
@@ -177,6 +186,10 @@ describe('revert: each changed user given back as it was', () => {
 describe('what can be reverted', () => {
   it('every operation but a resend and an import', () => {
     expect(BULK_OPERATION_KINDS.filter((k) => !canRevert(k))).toEqual(['resend_invitation', 'import']);
+  });
+
+  it('the failed users of every operation but an import can be retried', () => {
+    expect(BULK_OPERATION_KINDS.filter((k) => !canRetry(k))).toEqual(['import']);
   });
 
   it('recorded changes come back from their JSON with dates as dates', () => {

@@ -1,4 +1,4 @@
-import { canRevert } from '@roster/domain';
+import { canRetry, canRevert } from '@roster/domain';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useId, useRef, useState } from 'react';
 import { useNavigate } from 'react-router';
@@ -50,7 +50,7 @@ export function FollowUpActions({ operation }: { operation: BulkOperationView })
   const mutation = mode === 'retry' ? retry : revert;
 
   const revertible = canRevert(operation.kind) && operation.counts.change > 0;
-  const retryable = operation.kind !== 'import' && operation.counts.failed > 0;
+  const retryable = canRetry(operation.kind) && operation.counts.failed > 0;
   if (!revertible && !retryable) return null;
   const count = mode === 'retry' ? operation.counts.failed : operation.counts.change;
   const needsConfirmation = errorCode(mutation.error) === 'confirmation_required';

@@ -1,3 +1,4 @@
+import { followUpSelectionSchema } from '@roster/domain';
 import { useQuery } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 import { Link, useParams } from 'react-router';
@@ -27,16 +28,17 @@ export function OperationPage() {
                 <OperationParameters kind={op.kind} params={op.params} />
               </Detail>
             )}
-            {op.sourceOperationId && op.kind !== 'revert' && (
-              <Detail label="Retry of">
-                <Link
-                  to={`/admin/operations/${op.sourceOperationId}`}
-                  className="font-medium text-brand-700 hover:underline"
-                >
-                  an earlier operation
-                </Link>
-              </Detail>
-            )}
+            {followUpSelectionSchema.safeParse(op.selection).data?.kind === 'retry' &&
+              op.sourceOperationId && (
+                <Detail label="Retry of">
+                  <Link
+                    to={`/admin/operations/${op.sourceOperationId}`}
+                    className="font-medium text-brand-700 hover:underline"
+                  >
+                    an earlier operation
+                  </Link>
+                </Detail>
+              )}
             <Detail label="Users">{formatCount(op.total)}</Detail>
             <Detail label="By">{op.actor.name}</Detail>
             <Detail label="Started">{formatDateTime(op.startedAt ?? op.createdAt)}</Detail>

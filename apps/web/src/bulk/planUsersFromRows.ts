@@ -51,6 +51,7 @@ export function planUserFromRow(row: UserRow): PlanUser {
       invitation?.lastSentAt && invitation.expiresAt
         ? { lastSentAt: invitation.lastSentAt, expiresAt: invitation.expiresAt }
         : null,
+    version: row.version,
   };
   converted.set(row, user);
   return user;

@@ -1,4 +1,4 @@
-import { type Db, queryRows, roles, sqlUuids } from '@roster/db';
+import { type Db, queryRows, roles } from '@roster/db';
 import {
   type BulkOperation,
   changesAccess,
@@ -44,16 +44,27 @@ export function revertRule(
   return {
     action: 'user.revert',
     mayChangeAdmins: true,
-    prepare: async (tx, ids) => {
-      const rows = await queryRows<{ user_id: string; before: unknown; after: unknown }>(
+    prepare: async (tx, batch) => {
+      // By the positions the batch kept: primary-key lookups, not a walk over every result.
+      const rows = await queryRows<{
+        user_id: string;
+        before: unknown;
+        after: unknown;
+        version: number | null;
+      }>(
         tx,
-        sql`select user_id::text as user_id, before, after from bulk_operation_items
-            where operation_id = ${sourceOperationId} and outcome = 'change' and user_id = any(${sqlUuids(ids)})`,
+        sql`select user_id::text as user_id, before, after, version from bulk_operation_items
+            where operation_id = ${sourceOperationId} and position = any(${sql.param(batch.sourcePositions ?? [])}::int[])
+              and outcome = 'change'`,
       );
       const recorded = new Map<string, RecordedChange>(
         rows.map((row) => [
           row.user_id,
-          { before: recordedChangeSchema.parse(row.before), after: recordedChangeSchema.parse(row.after) },
+          {
+            before: recordedChangeSchema.parse(row.before),
+            after: recordedChangeSchema.parse(row.after),
+            version: row.version,
+          },
         ]),
       );
       return {

@@ -27,6 +27,7 @@ export async function loadPlanUsers(
       status: users.status,
       roleId: users.roleId,
       activatedAt: users.activatedAt,
+      version: users.version,
     })
     .from(users)
     .where(sql`${users.id} = any(${sql.param(idList)}::uuid[])`)
@@ -94,6 +95,7 @@ export async function loadPlanUsers(
           rights: rights.get(row.id) ?? [],
         },
         invitation: invitationOf.get(row.id) ?? null,
+        version: row.version,
       } satisfies PlanUser,
     ]),
   );

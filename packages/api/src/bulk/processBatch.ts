@@ -36,10 +36,10 @@ export type BatchRule = {
   mayChangeAdmins: boolean;
   /** The message of the invitations this rule sends. */
   invitationMessage?: string | undefined;
-  /** Reads what deciding on these users needs besides their own rows, and returns the decision. */
+  /** Reads what deciding on this batch's users needs besides their own rows, and returns the decision. */
   prepare(
     tx: Db,
-    ids: string[],
+    batch: { userIds: string[]; sourcePositions: number[] | null },
   ): Promise<{
     withAccess: boolean;
     decide: (users: PlanUser[], activeAdminCount: number, now: Date) => UserOutcome[];
@@ -49,7 +49,12 @@ export type BatchRule = {
 /** Another batch holds the administrator lock: this one is run again, taking the lock first. */
 class AdminLockBusy extends Error {}
 
-type Batch = { batch_no: number; first_position: number; user_ids: string[] };
+type Batch = {
+  batch_no: number;
+  first_position: number;
+  user_ids: string[];
+  source_positions: number[] | null;
+};
 
 async function processBatchOnce(
   db: Db,
@@ -64,13 +69,16 @@ async function processBatchOnce(
     // SKIP LOCKED: batches of one operation in flight at once each take their own.
     const [batch] = await queryRows<Batch>(
       tx,
-      sql`select batch_no, first_position, user_ids::text[] as user_ids from bulk_operation_batches
+      sql`select batch_no, first_position, user_ids::text[] as user_ids, source_positions from bulk_operation_batches
           where operation_id = ${operationId} order by batch_no limit 1 for update skip locked`,
     );
     if (!batch) return NOTHING_LEFT;
     const ids = batch.user_ids;
     if (adminLockFirst) await tx.execute(sql`select pg_advisory_xact_lock(${ADMIN_COUNT_LOCK})`);
-    const { withAccess, decide } = await rule.prepare(tx, ids);
+    const { withAccess, decide } = await rule.prepare(tx, {
+      userIds: ids,
+      sourcePositions: batch.source_positions,
+    });
     // The users' rows are locked as they are read: every decision below is made on locked rows.
     const users = await loadPlanUsers(tx, ids, withAccess, { lock: true });
     // Only a batch that holds an active administrator can lower their number. Such a batch takes the
@@ -86,6 +94,8 @@ async function processBatchOnce(
     const outcomes = decide(users, await countActiveAdmins(tx), now);
     const byUser = new Map<string, UserOutcome>(outcomes.map((o) => [o.userId, o]));
     const emails = new Map(users.map((u) => [u.id, u.email]));
+    // Every change bumps the version once (a change names a role, a status or access, never two).
+    const versions = new Map(users.map((u) => [u.id, u.version + 1]));
     const changes = outcomes.flatMap((o) => (o.outcome === 'change' ? [o] : []));
     await applyChanges(tx, changes, {
       ...apply,
@@ -101,26 +111,35 @@ async function processBatchOnce(
         from unnest(${sqlUuids(changes.map((c) => c.userId))}, ${sql.param(changes.map((c) => auditJson(c.before)))}::text[],
           ${sql.param(changes.map((c) => auditJson(c.after)))}::text[]) as x(user_id, b, a)`);
     }
-    // The per-user results are written once, as they are decided.
+    // The per-user results are written once, as they are decided; a revert's results take the
+    // positions of the operation it reverts (so that its own retry finds what to give back).
     const results = ids.map((userId) => {
       const o = byUser.get(userId);
-      if (!o) return { outcome: 'failed', reason: 'user_not_found', before: null, after: null };
+      if (!o)
+        return { outcome: 'failed', reason: 'user_not_found', before: null, after: null, version: null };
       return o.outcome === 'change'
-        ? { outcome: 'change', reason: null, before: auditJson(o.before), after: auditJson(o.after) }
-        : { outcome: o.outcome, reason: o.reason, before: null, after: null };
+        ? {
+            outcome: 'change',
+            reason: null,
+            before: auditJson(o.before),
+            after: auditJson(o.after),
+            version: versions.get(userId) ?? null,
+          }
+        : { outcome: o.outcome, reason: o.reason, before: null, after: null, version: null };
     });
     await tx.execute(sql`
-      insert into bulk_operation_items (operation_id, position, user_id, email, outcome, reason, before, after, processed_at)
-      select ${operationId}, ${batch.first_position} + x.n - 1, x.user_id, x.email, x.outcome::outcome, x.reason, x.b::jsonb, x.a::jsonb, ${sqlTime(now)}
+      insert into bulk_operation_items (operation_id, position, user_id, email, outcome, reason, before, after, version, processed_at)
+      select ${operationId}, coalesce(x.source_position, ${batch.first_position} + x.n - 1), x.user_id, x.email, x.outcome::outcome, x.reason, x.b::jsonb, x.a::jsonb, x.version, ${sqlTime(now)}
       from unnest(${sqlUuids(ids)}, ${sql.param(ids.map((id) => emails.get(id) ?? null))}::text[],
         ${sql.param(results.map((r) => r.outcome))}::text[], ${sql.param(results.map((r) => r.reason))}::text[],
-        ${sql.param(results.map((r) => r.before))}::text[], ${sql.param(results.map((r) => r.after))}::text[])
-        with ordinality as x(user_id, email, outcome, reason, b, a, n)`);
+        ${sql.param(results.map((r) => r.before))}::text[], ${sql.param(results.map((r) => r.after))}::text[],
+        ${sql.param(results.map((r) => r.version))}::int[], ${sql.param(batch.source_positions ?? ids.map(() => null))}::int[])
+        with ordinality as x(user_id, email, outcome, reason, b, a, version, source_position, n)`);
     await tx.execute(
       sql`delete from bulk_operation_batches where operation_id = ${operationId} and batch_no = ${batch.batch_no}`,
     );
     const result: BatchResult = {
-      lastPosition: batch.first_position + ids.length - 1,
+      lastPosition: batch.source_positions?.at(-1) ?? batch.first_position + ids.length - 1,
       processed: results.length,
       changed: changes.length,
       skipped: results.filter((r) => r.outcome === 'skip').length,

@@ -179,17 +179,20 @@ export async function runOperation(
         .where(eq(bulkOperations.id, id));
     }
   } catch (error) {
-    const unreached = row.kind === 'import' ? 0 : await failRemainingBatches(db, id, now());
-    await db
-      .update(bulkOperations)
-      .set({
-        processed: sql`${bulkOperations.processed} + ${unreached}`,
-        failed: sql`${bulkOperations.failed} + ${unreached}`,
-        status: 'failed',
-        error: errorText(error),
-        finishedAt: now(),
-        leaseUntil: null,
-      })
-      .where(eq(bulkOperations.id, id));
+    // In one transaction: the users not reached are recorded as failed exactly when the operation is.
+    await db.transaction(async (tx) => {
+      const unreached = await failRemainingBatches(tx, id, now());
+      await tx
+        .update(bulkOperations)
+        .set({
+          processed: sql`${bulkOperations.processed} + ${unreached}`,
+          failed: sql`${bulkOperations.failed} + ${unreached}`,
+          status: 'failed',
+          error: errorText(error),
+          finishedAt: now(),
+          leaseUntil: null,
+        })
+        .where(eq(bulkOperations.id, id));
+    });
   }
 }

@@ -3,23 +3,27 @@ import { type SQL, sql } from 'drizzle-orm';
 
 /**
  * Snapshots an operation's selection as its batches: `picked` selects `(id, ord)` rows, one per
- * user, and users are numbered by `ord` into batches of `batchSize`. One statement, whatever the
- * size; the number of users is returned.
+ * user, and users are numbered by `ord` into batches of `batchSize`. With `keepSourcePositions`,
+ * `ord` is each user's result position in the operation followed: each batch keeps them, and its
+ * results take them as their own positions (a revert, and the retry of one). One
+ * statement, whatever the size; the number of users is returned.
  */
 export async function insertSelectionBatches(
   db: Db,
   operationId: string,
   picked: SQL,
   batchSize: number,
+  keepSourcePositions = false,
 ): Promise<number> {
   const [row] = await queryRows<{ n: number }>(
     db,
     sql`with picked as (${picked}),
-        numbered as (select id, n, n / ${batchSize}::int as batch_no
-          from (select id, row_number() over (order by ord) - 1 as n from picked) as ordered),
+        numbered as (select id, ord, n, n / ${batchSize}::int as batch_no
+          from (select id, ord, row_number() over (order by ord) - 1 as n from picked) as ordered),
         batches as (
-          insert into bulk_operation_batches (operation_id, batch_no, first_position, user_ids)
-          select ${operationId}, batch_no, batch_no * ${batchSize}::int + 1, array_agg(id order by n)
+          insert into bulk_operation_batches (operation_id, batch_no, first_position, user_ids, source_positions)
+          select ${operationId}, batch_no, batch_no * ${batchSize}::int + 1, array_agg(id order by n),
+            ${keepSourcePositions ? sql`array_agg(ord::int order by n)` : sql`null::int[]`}
           from numbered group by batch_no
           returning cardinality(user_ids) as size)
         select coalesce(sum(size), 0)::int as n from batches`,

@@ -1,10 +1,10 @@
-import { bulkOperations, type Db, roles } from '@roster/db';
+import { bulkOperations, type Db } from '@roster/db';
 import { type BulkOperation, DomainError, type Selection } from '@roster/domain';
 import { eq, sql } from 'drizzle-orm';
 import type { ApiConfig } from '../config';
 import { usersFilterCondition } from '../users/usersFilter';
 import { selectOperations, toOperationView } from './operationView';
-import { loadPlanContext } from './planContext';
+import { assignsAdministratorRole, loadPlanContext } from './planContext';
 import { claimOperation, runOperation } from './runOperation';
 import { batchSizeFor, filterMatchesNobody, unknownSelectedUsers } from './selection';
 import { insertSelectionBatches, pickListedUsers } from './selectionBatches';
@@ -57,12 +57,8 @@ export async function startBulkOperation(
   }
   // Refuses unknown roles and source users before anything is written.
   await loadPlanContext(db, input.operation, actorId, now, config);
-  if (input.operation.kind === 'assign_role' && !input.confirmPrivileged) {
-    const [role] = await db
-      .select({ isAdmin: roles.isAdmin })
-      .from(roles)
-      .where(eq(roles.id, input.operation.roleId));
-    if (role?.isAdmin) throw new DomainError('confirmation_required');
+  if (!input.confirmPrivileged && (await assignsAdministratorRole(db, input.operation))) {
+    throw new DomainError('confirmation_required');
   }
   const condition =
     'filter' in input.selection ? await usersFilterCondition(db, input.selection.filter, now) : undefined;

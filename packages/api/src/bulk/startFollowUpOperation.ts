@@ -1,13 +1,22 @@
-import { bulkOperations, type Db, queryRows, roles } from '@roster/db';
-import { canRevert, DomainError, isOperationUnfinished } from '@roster/domain';
+import { bulkOperations, type Db, queryRows } from '@roster/db';
+import {
+  bulkOperationSchema,
+  canRetry,
+  canRevert,
+  DomainError,
+  followUpSelectionSchema,
+  isOperationUnfinished,
+  revertParamsSchema,
+} from '@roster/domain';
 import { eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { ApiConfig } from '../config';
 import { adminRoleIds } from './batchRules';
+import { assignsAdministratorRole, loadPlanContext } from './planContext';
 import { claimOperation, runOperation } from './runOperation';
 import { batchSizeFor } from './selection';
 import { insertSelectionBatches, pickOperationUsers } from './selectionBatches';
-import { canonicalJson, getOperation, INLINE_MAX_USERS } from './startBulkOperation';
+import { getOperation, INLINE_MAX_USERS } from './startBulkOperation';
 
 /** `bulk.revert` and `bulk.retry`: a new operation (idempotent on `operationId`) that follows `id`. */
 export const followUpInputSchema = z
@@ -33,16 +42,6 @@ async function revertGrantsAdmin(db: Db, sourceId: string): Promise<boolean> {
   return row?.yes ?? false;
 }
 
-async function retryGrantsAdmin(db: Db, params: unknown): Promise<boolean> {
-  const roleId = z.object({ kind: z.literal('assign_role'), roleId: z.string() }).safeParse(params);
-  if (!roleId.success) return false;
-  const [role] = await db
-    .select({ isAdmin: roles.isAdmin })
-    .from(roles)
-    .where(eq(roles.id, roleId.data.roleId));
-  return role?.isAdmin ?? false;
-}
-
 /**
  * Revert (the changed users of a finished operation, given back as they were) or retry (its failed
  * users, run again with the same parameters), as a new bulk operation with the same durability,
@@ -60,15 +59,17 @@ export async function startFollowUpOperation(
     .select({
       actorId: bulkOperations.actorId,
       sourceOperationId: bulkOperations.sourceOperationId,
-      kind: bulkOperations.kind,
+      selection: bulkOperations.selection,
     })
     .from(bulkOperations)
     .where(eq(bulkOperations.id, input.operationId));
   if (existing) {
+    const follows = followUpSelectionSchema.safeParse(existing.selection);
     if (
       existing.actorId !== actorId ||
       existing.sourceOperationId !== input.id ||
-      (mode === 'revert') !== (existing.kind === 'revert')
+      !follows.success ||
+      follows.data.kind !== mode
     ) {
       throw new DomainError('operation_conflict');
     }
@@ -81,9 +82,22 @@ export async function startFollowUpOperation(
   if (!source) throw new DomainError('operation_not_found');
   if (isOperationUnfinished(source.status)) throw new DomainError('operation_not_finished');
   if (mode === 'revert' && !canRevert(source.kind)) throw new DomainError('not_revertible');
-  if (mode === 'retry' && source.kind === 'import') throw new DomainError('not_retryable');
-  const grantsAdmin =
-    mode === 'revert' ? await revertGrantsAdmin(db, input.id) : await retryGrantsAdmin(db, source.params);
+  if (mode === 'retry' && !canRetry(source.kind)) throw new DomainError('not_retryable');
+  // What an Apply refuses, a retry refuses too: a role or source user gone since, an unconfirmed
+  // promotion. A revert (or the retry of one) may give the Administrator role back: confirmed too.
+  const revertOf =
+    mode === 'revert'
+      ? input.id
+      : source.kind === 'revert'
+        ? revertParamsSchema.parse(source.params).operationId
+        : null;
+  let grantsAdmin: boolean;
+  if (revertOf) grantsAdmin = await revertGrantsAdmin(db, revertOf);
+  else {
+    const operation = bulkOperationSchema.parse(source.params);
+    await loadPlanContext(db, operation, actorId, now, config);
+    grantsAdmin = await assignsAdministratorRole(db, operation);
+  }
   if (grantsAdmin && !input.confirmPrivileged) throw new DomainError('confirmation_required');
 
   const kind = mode === 'revert' ? ('revert' as const) : source.kind;
@@ -108,6 +122,7 @@ export async function startFollowUpOperation(
       input.operationId,
       pickOperationUsers(input.id, mode === 'revert' ? 'change' : 'failed'),
       config.bulkBatchSize ?? batchSizeFor(kind),
+      kind === 'revert',
     );
     if (n === 0) throw new DomainError(mode === 'revert' ? 'nothing_to_revert' : 'nothing_to_retry');
     await tx.update(bulkOperations).set({ total: n }).where(eq(bulkOperations.id, input.operationId));

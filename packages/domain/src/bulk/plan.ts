@@ -20,6 +20,8 @@ export type PlanUser = {
   access: UserAccess;
   /** The pending invitation, if any. */
   invitation: { lastSentAt: Date; expiresAt: Date } | null;
+  /** Bumped by every change of the user (optimistic concurrency; a revert compares it). */
+  version: number;
 };
 
 /** The fields a change touches, with their values before and after (only what changes). */

@@ -3,8 +3,11 @@ import { type BulkOperationKind, GRANTED_ACCESS_LEVELS, MODULES, RIGHTS, USER_ST
 import { accessDiff, normalizeAccess, type UserAccess } from './access';
 import { type Change, outcomeRecorder, type Plan, type PlanContext, type PlanUser } from './plan';
 
-/** What an operation recorded for one user it changed: the fields it changed, before and after. */
-export type RecordedChange = { before: Change; after: Change };
+/**
+ * What an operation recorded for one user it changed: the fields it changed, before and after, and
+ * the user's version once changed (null for results recorded before versions were).
+ */
+export type RecordedChange = { before: Change; after: Change; version?: number | null };
 
 export type RevertContext = Pick<PlanContext, 'actorId' | 'now' | 'activeAdminCount' | 'invitationTtlMs'> & {
   /** The tenant's administrator roles: a revert may give any role back. */
@@ -18,6 +21,17 @@ export type RevertContext = Pick<PlanContext, 'actorId' | 'now' | 'activeAdminCo
 export function canRevert(kind: BulkOperationKind): boolean {
   return kind !== 'resend_invitation' && kind !== 'import';
 }
+
+/** Whether the failed users of such an operation can be retried: an import's rows are imported again. */
+export function canRetry(kind: BulkOperationKind): boolean {
+  return kind !== 'import';
+}
+
+/** The selection of a revert or a retry: the operation it follows. */
+export const followUpSelectionSchema = z.object({
+  kind: z.enum(['revert', 'retry']),
+  operationId: z.uuid(),
+});
 
 /** Whether the recorded change touches the user's access (the server then loads it). */
 export function changesAccess(change: Change): boolean {
@@ -34,8 +48,14 @@ function accessOf(user: PlanUser, change: Change): UserAccess {
   });
 }
 
-/** Whether the user still has exactly what the operation left: else a newer change would be lost. */
-function stillAsLeft(user: PlanUser, after: Change): boolean {
+/**
+ * Whether the user is still as the operation left them: else a newer change would be lost. The
+ * version catches a user changed and changed back; the fields, a change that did not bump it.
+ */
+function stillAsLeft(user: PlanUser, recorded: RecordedChange): boolean {
+  if (recorded.version !== undefined && recorded.version !== null && user.version !== recorded.version)
+    return false;
+  const after = recorded.after;
   if (after.status !== undefined && user.status !== after.status) return false;
   if (after.roleId !== undefined && user.roleId !== after.roleId) return false;
   if (!changesAccess(after)) return true;
@@ -62,7 +82,7 @@ export function planRevert(
     context.adminRoleIds.has(roleId),
   );
   for (const { user, recorded } of targets) {
-    if (!stillAsLeft(user, recorded.after)) {
+    if (!stillAsLeft(user, recorded)) {
       block(user, 'changed_since');
       continue;
     }
