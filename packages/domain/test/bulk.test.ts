@@ -10,30 +10,10 @@ import {
   SKIP_REASONS,
   summarizeOutcomes,
 } from '../src';
+import { ACTOR, ADMIN_ROLE, DAY, NOW, READER_ROLE, user } from './planUserFactory';
 
-const NOW = new Date('2026-05-01T12:00:00Z');
-const DAY = 86_400_000;
-const ADMIN_ROLE = '00000000-0000-7000-8000-00000000000a';
-const READER_ROLE = '00000000-0000-7000-8000-00000000000b';
-const ACTOR = '00000000-0000-7000-8000-0000000000ff';
 const SOURCE = '00000000-0000-7000-8000-0000000000ee';
 
-let seq = 0;
-function user(overrides: Partial<PlanUser> = {}): PlanUser {
-  seq += 1;
-  return {
-    id: `00000000-0000-7000-8000-${String(seq).padStart(12, '0')}`,
-    email: `user${seq}@example.com`,
-    status: 'active',
-    roleId: READER_ROLE,
-    roleIsAdmin: false,
-    activatedAt: new Date('2026-01-01T00:00:00Z'),
-    access: { modules: {}, scope: [], rights: [] },
-    invitation: null,
-    version: 1,
-    ...overrides,
-  };
-}
 const admin = (overrides: Partial<PlanUser> = {}) =>
   user({ roleId: ADMIN_ROLE, roleIsAdmin: true, ...overrides });
 const invited = (sentAgoMs: number) =>

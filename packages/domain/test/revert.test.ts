@@ -9,30 +9,10 @@ import {
   type RevertContext,
   recordedChangeSchema,
 } from '../src';
+import { ACTOR, ADMIN_ROLE, BUYER_ROLE, DAY, NOW, READER_ROLE, user } from './planUserFactory';
 
-const NOW = new Date('2026-05-01T12:00:00Z');
-const DAY = 86_400_000;
-const ADMIN_ROLE = '00000000-0000-7000-8000-00000000000a';
-const READER_ROLE = '00000000-0000-7000-8000-00000000000b';
-const BUYER_ROLE = '00000000-0000-7000-8000-00000000000c';
-const ACTOR = '00000000-0000-7000-8000-0000000000ff';
-
-let seq = 0;
-function user(overrides: Partial<PlanUser> = {}): PlanUser {
-  seq += 1;
-  return {
-    id: `00000000-0000-7000-8000-${String(seq).padStart(12, '0')}`,
-    email: `user${seq}@example.com`,
-    status: 'active',
-    roleId: BUYER_ROLE,
-    roleIsAdmin: false,
-    activatedAt: new Date('2026-01-01T00:00:00Z'),
-    access: { modules: {}, scope: [], rights: [] },
-    invitation: null,
-    version: 1,
-    ...overrides,
-  };
-}
+/** The users of these tests are Buyers unless told otherwise. */
+const buyer = (overrides: Partial<PlanUser> = {}) => user({ roleId: BUYER_ROLE, ...overrides });
 
 const context = (overrides: Partial<RevertContext> = {}): RevertContext => ({
   actorId: ACTOR,
@@ -57,25 +37,25 @@ const deactivated = (from: PlanUser['status']): RecordedChange => ({
 
 describe('revert: each changed user given back as it was', () => {
   it.each<[string, () => PlanUser, RecordedChange, Partial<RevertContext>, string]>([
-    ['a role given back', () => user(), assigned, {}, 'change'],
+    ['a role given back', () => buyer(), assigned, {}, 'change'],
     [
       'a role changed again since',
-      () => user({ roleId: ADMIN_ROLE, roleIsAdmin: true }),
+      () => buyer({ roleId: ADMIN_ROLE, roleIsAdmin: true }),
       assigned,
       {},
       'blocked:changed_since',
     ],
-    ['a deactivation undone', () => user({ status: 'deactivated' }), deactivated('active'), {}, 'change'],
+    ['a deactivation undone', () => buyer({ status: 'deactivated' }), deactivated('active'), {}, 'change'],
     [
       'a user reactivated since by someone else',
-      () => user(),
+      () => buyer(),
       deactivated('active'),
       {},
       'blocked:changed_since',
     ],
     [
       'an invitation cancelled since',
-      () => user({ status: 'created', activatedAt: null }),
+      () => buyer({ status: 'created', activatedAt: null }),
       {
         before: { status: 'created' },
         after: { status: 'invited', invitationExpiresAt: new Date(NOW.getTime() + DAY) },
@@ -83,24 +63,24 @@ describe('revert: each changed user given back as it was', () => {
       {},
       'blocked:changed_since',
     ],
-    ['the acting admin’s own role', () => user({ id: ACTOR }), assigned, {}, 'blocked:self'],
+    ['the acting admin’s own role', () => buyer({ id: ACTOR }), assigned, {}, 'blocked:self'],
     [
       'the last active administrator demoted by the revert',
-      () => user({ roleId: ADMIN_ROLE, roleIsAdmin: true }),
+      () => buyer({ roleId: ADMIN_ROLE, roleIsAdmin: true }),
       { before: { roleId: READER_ROLE }, after: { roleId: ADMIN_ROLE } },
       { activeAdminCount: 1 },
       'blocked:last_admin',
     ],
     [
       'an administrator demoted by the revert while others remain',
-      () => user({ roleId: ADMIN_ROLE, roleIsAdmin: true }),
+      () => buyer({ roleId: ADMIN_ROLE, roleIsAdmin: true }),
       { before: { roleId: READER_ROLE }, after: { roleId: ADMIN_ROLE } },
       { activeAdminCount: 2 },
       'change',
     ],
     [
       'access copied since by someone else',
-      () => user({ access: { modules: { budget: 'edit' }, scope: [], rights: [] } }),
+      () => buyer({ access: { modules: { budget: 'edit' }, scope: [], rights: [] } }),
       { before: { modules: {} }, after: { modules: { budget: 'read' } } },
       {},
       'blocked:changed_since',
@@ -112,13 +92,13 @@ describe('revert: each changed user given back as it was', () => {
 
   it('a user changed again since, even back to what the operation left, is changed_since (by version)', () => {
     const recorded = { ...assigned, version: 2 };
-    expect(revertOne(user({ version: 2 }), recorded).outcome).toBe('change');
-    const changedBack = revertOne(user({ version: 4 }), recorded);
+    expect(revertOne(buyer({ version: 2 }), recorded).outcome).toBe('change');
+    const changedBack = revertOne(buyer({ version: 4 }), recorded);
     expect(changedBack.outcome === 'blocked' && changedBack.reason).toBe('changed_since');
   });
 
   it('gives back exactly the recorded fields, with the current values as before', () => {
-    const o = revertOne(user(), assigned);
+    const o = revertOne(buyer(), assigned);
     expect(o).toMatchObject({
       outcome: 'change',
       before: { roleId: BUYER_ROLE },
@@ -127,7 +107,7 @@ describe('revert: each changed user given back as it was', () => {
   });
 
   it('a user deactivated while invited gets a new invitation with a fresh expiry', () => {
-    const o = revertOne(user({ status: 'deactivated', activatedAt: null }), deactivated('invited'));
+    const o = revertOne(buyer({ status: 'deactivated', activatedAt: null }), deactivated('invited'));
     expect(o).toEqual({
       userId: expect.any(String),
       outcome: 'change',
@@ -139,7 +119,7 @@ describe('revert: each changed user given back as it was', () => {
   it('an invitation taken back: invited → created, the pending invitation gone', () => {
     const expiresAt = new Date(NOW.getTime() + 2 * DAY);
     const o = revertOne(
-      user({ status: 'invited', activatedAt: null, invitation: { lastSentAt: NOW, expiresAt } }),
+      buyer({ status: 'invited', activatedAt: null, invitation: { lastSentAt: NOW, expiresAt } }),
       { before: { status: 'created' }, after: { status: 'invited', invitationExpiresAt: expiresAt } },
     );
     expect(o).toMatchObject({
@@ -150,7 +130,7 @@ describe('revert: each changed user given back as it was', () => {
   });
 
   it('copied access given back part by part; unrelated parts are not compared', () => {
-    const target = user({
+    const target = buyer({
       access: { modules: { budget: 'read', projects: 'edit' }, scope: ['unit-b'], rights: ['buyer'] },
     });
     const o = revertOne(target, {
@@ -168,8 +148,8 @@ describe('revert: each changed user given back as it was', () => {
   it('decides in order: demoting two of two administrators blocks the second', () => {
     const recorded: RecordedChange = { before: { roleId: READER_ROLE }, after: { roleId: ADMIN_ROLE } };
     const admins = [
-      user({ roleId: ADMIN_ROLE, roleIsAdmin: true }),
-      user({ roleId: ADMIN_ROLE, roleIsAdmin: true }),
+      buyer({ roleId: ADMIN_ROLE, roleIsAdmin: true }),
+      buyer({ roleId: ADMIN_ROLE, roleIsAdmin: true }),
     ];
     const plan = planRevert(
       admins.map((u) => ({ user: u, recorded })),

@@ -557,12 +557,16 @@ describe('Admin › Operations', () => {
     await page.getByRole('heading', { name: 'Revert' }).waitFor();
     const id = page.url().split('/').at(-1) ?? '';
     await waitForResults(page, id);
+    // The created user was invited since (by "all users matching"): a newer change, left as it is.
     const results = await resultsByUser(page);
-    expect(groupCounts(results)).toEqual({ change: 3 });
+    expect(groupCounts(results)).toEqual({ change: 2, 'blocked:changed_since': 1 });
+    expect(results[byEmail.get(emails[2] ?? '') ?? '']).toBe('blocked:changed_since');
+    await page.getByText('Changed again since this operation').waitFor();
     await page.getByRole('link', { name: 'Reverts an earlier operation' }).waitFor();
     await screenshot(page, 'operation-revert-results');
     const after = await stateOf([...byEmail.values()]);
     expect(after.get(byEmail.get(emails[0] ?? '') ?? '')?.roleId).toBe(roleId('Reader'));
+    expect(after.get(byEmail.get(emails[2] ?? '') ?? '')?.roleId).toBe(roleId('Project manager'));
     expect(after.get(byEmail.get(emails[3] ?? '') ?? '')?.roleId).toBe(roleId('Project manager'));
   });
 
@@ -610,6 +614,38 @@ describe('Admin › Operations', () => {
     await screenshot(page, 'operation-retry-results');
     const after = await stateOf(Object.values(ids));
     for (const userId of Object.values(ids)) expect(after.get(userId)?.status).toBe('deactivated');
+  });
+
+  it('reverting a demotion right from the results asks for the typed number of users first', async () => {
+    const ids = await createUsers('op-demote', {
+      boss: { status: 'active', role: 'Administrator' },
+      deputy: { status: 'active', role: 'Administrator' },
+    });
+    await page.goto(`${server.url}/admin/users`);
+    await selectGroup(page, 'op-demote', 2);
+    await chooseOperation(page, 'Assign role');
+    await page.getByRole('button', { name: 'Role to assign' }).click();
+    await page.getByRole('combobox', { name: 'Search roles' }).fill('reader');
+    await page.getByRole('combobox', { name: 'Search roles' }).press('Enter');
+    await applyAndWait(page);
+    await page.getByRole('dialog').getByRole('button', { name: 'Revert…' }).click();
+    const dialog = page.getByRole('region', { name: 'Revert this operation' });
+    await dialog.getByRole('button', { name: 'Revert', exact: true }).click();
+    // The server says administrators come back: the admin types how many users the revert goes through.
+    const typed = dialog.getByLabel('Number of users');
+    await typed.waitFor();
+    await dialog.getByText('Some of these users get the Administrator role back').waitFor();
+    const confirm = dialog.getByRole('button', { name: 'Revert', exact: true });
+    await expect(confirm.isDisabled()).resolves.toBe(true);
+    await typed.fill('2');
+    await screenshot(page, 'operation-revert-admin-confirm');
+    await confirm.click();
+    await page.waitForURL(/\/admin\/operations\/[0-9a-f-]{36}$/);
+    const id = page.url().split('/').at(-1) ?? '';
+    await waitForResults(page, id);
+    expect(groupCounts(await resultsByUser(page))).toEqual({ change: 2 });
+    const after = await stateOf(Object.values(ids));
+    for (const userId of Object.values(ids)) expect(after.get(userId)?.roleId).toBe(roleId('Administrator'));
   });
 
   it('follows a running operation with a progress bar, across a reload, until its results', async () => {

@@ -1,11 +1,12 @@
 import { canRetry, canRevert } from '@roster/domain';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useId, useRef, useState } from 'react';
+import { useRef, useState } from 'react';
 import { useNavigate } from 'react-router';
 import { Button } from '../components/Button';
 import { formatCount } from '../lib/format';
 import { errorCode, errorMessage, useTRPC } from '../lib/trpc';
 import { newOperationId } from './newOperationId';
+import { PrivilegedConfirmation } from './PrivilegedConfirmation';
 import type { BulkOperationView } from './types';
 
 type Mode = 'revert' | 'retry';
@@ -38,7 +39,6 @@ export function FollowUpActions({ operation }: { operation: BulkOperationView })
   const queryClient = useQueryClient();
   const [mode, setMode] = useState<Mode | null>(null);
   const [typed, setTyped] = useState('');
-  const typedId = useId();
   // One id per confirmation dialog: a double click or a retried request starts one operation.
   const operationId = useRef(newOperationId());
   const onStarted = (started: { id: string }) => {
@@ -97,24 +97,7 @@ export function FollowUpActions({ operation }: { operation: BulkOperationView })
       <h3 className="text-sm font-semibold text-slate-900">{words.title}</h3>
       <p className="text-sm text-slate-600">{words.body(count)}</p>
       {needsConfirmation && (
-        <div className="rounded-lg border border-amber-300 bg-amber-50 p-4 text-sm text-amber-900">
-          <p>
-            Some of these users get the Administrator role back, and administrators can change every user of
-            the platform. To confirm, type <strong className="font-semibold">{count}</strong>, the number of
-            users this {mode} goes through.
-          </p>
-          <label htmlFor={typedId} className="mt-3 block text-xs font-medium">
-            Number of users
-          </label>
-          <input
-            id={typedId}
-            inputMode="numeric"
-            autoComplete="off"
-            value={typed}
-            onChange={(e) => setTyped(e.target.value)}
-            className="mt-1 h-9 w-32 rounded-md border border-amber-300 bg-white px-3 text-sm tabular-nums focus:border-amber-500 focus:outline-none focus:ring-2 focus:ring-amber-500/30"
-          />
-        </div>
+        <PrivilegedConfirmation count={count} value={typed} onChange={setTyped} of={`this ${mode}`} />
       )}
       {mutation.isError && !needsConfirmation && (
         <p role="alert" className="text-sm text-red-700">
