@@ -66,6 +66,18 @@ describe('bulk.revert', () => {
       .set({ roleId: await administratorRoleId(testDb.db) })
       .where(eq(users.id, changedSince));
 
+    // The preview says it first, with the same rule, and writes nothing.
+    const operations = await operationCount();
+    const preview = await caller.bulk.previewRevert({ id: assigned.id });
+    expect(preview).toMatchObject({
+      total: 3,
+      counts: { change: 2, skip: 0, blocked: 1 },
+      reasons: { changed_since: 1 },
+      becomeAdministrators: 0,
+    });
+    expect(preview.samples['blocked:changed_since']?.map((u) => u.userId)).toEqual([changedSince]);
+    expect(await operationCount()).toBe(operations);
+
     const reverted = await revert(assigned.id);
     expect(reverted).toMatchObject({
       kind: 'revert',
@@ -189,6 +201,8 @@ describe('bulk.revert', () => {
     const invitedIds = await addUsers(testDb.db, 1, 'invited', readerRole);
     const resend = await apply({ kind: 'resend_invitation' }, invitedIds);
     await expectApiError(revert(resend.id), 'BAD_REQUEST', 'not_revertible');
+    await expectApiError(caller.bulk.previewRevert({ id: resend.id }), 'BAD_REQUEST', 'not_revertible');
+    await expectApiError(caller.bulk.previewRevert({ id: randomUUID() }), 'NOT_FOUND', 'operation_not_found');
     const skipped = await apply({ kind: 'reactivate' }, invitedIds);
     expect(skipped.counts.change).toBe(0);
     await expectApiError(revert(skipped.id), 'BAD_REQUEST', 'nothing_to_revert');
@@ -198,6 +212,7 @@ describe('bulk.revert', () => {
     await expectApiError(revert(queued.id), 'CONFLICT', 'operation_not_finished');
     const demoted = await addUsers(testDb.db, 1, 'active', await administratorRoleId(testDb.db));
     const demotion = await apply({ kind: 'assign_role', roleId: readerRole }, demoted);
+    expect((await caller.bulk.previewRevert({ id: demotion.id })).becomeAdministrators).toBe(1);
     await expectApiError(revert(demotion.id), 'PRECONDITION_FAILED', 'confirmation_required');
     expect(await operationCount()).toBe((before ?? 0) + 4);
     expect((await userRows(demoted))[0]?.roleId).toBe(readerRole);

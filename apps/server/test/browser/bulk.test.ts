@@ -550,7 +550,13 @@ describe('Admin › Operations', () => {
     const source = page.url().split('/').at(-1) ?? '';
     await page.getByRole('button', { name: 'Revert…' }).click();
     const dialog = page.getByRole('region', { name: 'Revert this operation' });
-    await dialog.getByText('The 3 users it changed get back what they had before').waitFor();
+    await dialog.getByText('Reverting gives the 3 users it changed back what they had before').waitFor();
+    // The preview: the created user was invited since (by "all users matching"), a newer change.
+    const preview = dialog.getByTestId('revert-preview');
+    await preview.getByText('users get back what they had').waitFor();
+    expect(await preview.innerText()).toMatch(
+      /2 users get back what they had\.\s+1 left as they are: Changed again since/,
+    );
     await screenshot(page, 'operation-revert-confirm');
     await dialog.getByRole('button', { name: 'Revert', exact: true }).click();
     await page.waitForURL((url) => !url.pathname.endsWith(source));
@@ -616,7 +622,7 @@ describe('Admin › Operations', () => {
     for (const userId of Object.values(ids)) expect(after.get(userId)?.status).toBe('deactivated');
   });
 
-  it('reverting a demotion right from the results asks for the typed number of users first', async () => {
+  it('reverting a demotion right from the results asks for the typed number of new administrators', async () => {
     const ids = await createUsers('op-demote', {
       boss: { status: 'active', role: 'Administrator' },
       deputy: { status: 'active', role: 'Administrator' },
@@ -630,12 +636,12 @@ describe('Admin › Operations', () => {
     await applyAndWait(page);
     await page.getByRole('dialog').getByRole('button', { name: 'Revert…' }).click();
     const dialog = page.getByRole('region', { name: 'Revert this operation' });
-    await dialog.getByRole('button', { name: 'Revert', exact: true }).click();
-    // The server says administrators come back: the admin types how many users the revert goes through.
-    const typed = dialog.getByLabel('Number of users');
+    // The preview counts the administrators who come back: the admin types that number.
+    const typed = dialog.getByLabel('Number of users who will become administrators');
     await typed.waitFor();
-    await dialog.getByText('Some of these users get the Administrator role back').waitFor();
+    await dialog.getByText('2 users will become administrators').waitFor();
     const confirm = dialog.getByRole('button', { name: 'Revert', exact: true });
+    await typed.fill('1');
     await expect(confirm.isDisabled()).resolves.toBe(true);
     await typed.fill('2');
     await screenshot(page, 'operation-revert-admin-confirm');

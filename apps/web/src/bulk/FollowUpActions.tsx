@@ -1,13 +1,14 @@
-import { canRetry, canRevert } from '@roster/domain';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { canRetry, canRevert, reasonSentence } from '@roster/domain';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useRef, useState } from 'react';
 import { useNavigate } from 'react-router';
 import { Button } from '../components/Button';
+import { Spinner } from '../components/Spinner';
 import { formatCount } from '../lib/format';
 import { errorCode, errorMessage, useTRPC } from '../lib/trpc';
 import { newOperationId } from './newOperationId';
 import { PrivilegedConfirmation } from './PrivilegedConfirmation';
-import type { BulkOperationView } from './types';
+import type { BulkOperationView, RevertPreview } from './types';
 
 type Mode = 'revert' | 'retry';
 
@@ -16,7 +17,7 @@ const WORDS: Record<Mode, { button: string; title: string; body: (n: number) => 
     button: 'Revert…',
     title: 'Revert this operation',
     body: (n) =>
-      `The ${formatCount(n)} ${n === 1 ? 'user it changed gets' : 'users it changed get'} back what they had before, as a new operation with its own results. Users changed again since are left as they are.`,
+      `Reverting gives the ${formatCount(n)} ${n === 1 ? 'user' : 'users'} it changed back what they had before, as a new operation with its own results. Users changed again since are left as they are.`,
     confirm: 'Revert',
   },
   retry: {
@@ -46,6 +47,10 @@ export function FollowUpActions({ operation }: { operation: BulkOperationView })
     void navigate(`/admin/operations/${started.id}`);
   };
   const revert = useMutation(trpc.bulk.revert.mutationOptions({ onSuccess: onStarted }));
+  // What the revert would do, by the server's rule on the users as they are now.
+  const revertPreview = useQuery(
+    trpc.bulk.previewRevert.queryOptions({ id: operation.id }, { enabled: mode === 'revert', staleTime: 0 }),
+  );
   const retry = useMutation(trpc.bulk.retry.mutationOptions({ onSuccess: onStarted }));
   const mutation = mode === 'retry' ? retry : revert;
 
@@ -53,7 +58,14 @@ export function FollowUpActions({ operation }: { operation: BulkOperationView })
   const retryable = canRetry(operation.kind) && operation.counts.failed > 0;
   if (!revertible && !retryable) return null;
   const count = mode === 'retry' ? operation.counts.failed : operation.counts.change;
-  const needsConfirmation = errorCode(mutation.error) === 'confirmation_required';
+  const preview = mode === 'revert' ? revertPreview.data : undefined;
+  // Administrators coming back are confirmed by their number when the preview counted them, else by
+  // the number of users, once the server has said it needs a confirmation.
+  const newAdministrators = preview?.becomeAdministrators ?? 0;
+  const needsConfirmation = newAdministrators > 0 || errorCode(mutation.error) === 'confirmation_required';
+  const expected = newAdministrators > 0 ? newAdministrators : count;
+  const waitingForPreview = mode === 'revert' && !preview && !revertPreview.isError;
+  const nothingToDo = preview !== undefined && preview.counts.change === 0;
 
   const open = (next: Mode) => {
     operationId.current = newOperationId();
@@ -96,8 +108,20 @@ export function FollowUpActions({ operation }: { operation: BulkOperationView })
     >
       <h3 className="text-sm font-semibold text-slate-900">{words.title}</h3>
       <p className="text-sm text-slate-600">{words.body(count)}</p>
-      {needsConfirmation && (
-        <PrivilegedConfirmation count={count} value={typed} onChange={setTyped} of={`this ${mode}`} />
+      {waitingForPreview && <Spinner label="Checking each user as they are now…" />}
+      {preview && <RevertPreviewSummary preview={preview} />}
+      {revertPreview.isError && (
+        <p role="alert" className="text-sm text-red-700">
+          {errorMessage(revertPreview.error)}
+        </p>
+      )}
+      {needsConfirmation && !nothingToDo && (
+        <PrivilegedConfirmation
+          count={expected}
+          value={typed}
+          onChange={setTyped}
+          of={newAdministrators > 0 ? undefined : `this ${mode}`}
+        />
       )}
       {mutation.isError && !needsConfirmation && (
         <p role="alert" className="text-sm text-red-700">
@@ -107,7 +131,12 @@ export function FollowUpActions({ operation }: { operation: BulkOperationView })
       <div className="flex gap-2">
         <Button
           onClick={submit}
-          disabled={mutation.isPending || (needsConfirmation && typed.trim() !== String(count))}
+          disabled={
+            mutation.isPending ||
+            waitingForPreview ||
+            nothingToDo ||
+            (needsConfirmation && typed.trim() !== String(expected))
+          }
         >
           {mutation.isPending ? 'Starting…' : words.confirm}
         </Button>
@@ -116,5 +145,24 @@ export function FollowUpActions({ operation }: { operation: BulkOperationView })
         </Button>
       </div>
     </section>
+  );
+}
+
+/** The revert's preview in a sentence per group: who gets their access back, who stays as they are. */
+function RevertPreviewSummary({ preview }: { preview: RevertPreview }) {
+  const blocked = Object.entries(preview.reasons);
+  return (
+    <div className="rounded-md bg-slate-50 p-3 text-sm text-slate-700" data-testid="revert-preview">
+      <p>
+        <strong className="font-semibold text-emerald-700">{formatCount(preview.counts.change)}</strong>{' '}
+        {preview.counts.change === 1 ? 'user gets' : 'users get'} back what they had.
+      </p>
+      {blocked.map(([reason, n]) => (
+        <p key={reason}>
+          <strong className="font-semibold text-rose-700">{formatCount(n)}</strong> left as they are:{' '}
+          {reasonSentence(reason)}
+        </p>
+      ))}
+    </div>
   );
 }

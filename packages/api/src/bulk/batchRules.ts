@@ -25,7 +25,7 @@ export function operationRule(
     prepare: async () => ({
       withAccess: operation.kind === 'copy_access',
       decide: (users, activeAdminCount, now) =>
-        planBulkOperation(operation, users, { ...plan, now, activeAdminCount }).outcomes,
+        planBulkOperation(operation, users, { ...plan, now, activeAdminCount }),
     }),
   };
 }
@@ -76,7 +76,7 @@ export function revertRule(
               return change ? [{ user, recorded: change }] : [];
             }),
             { ...context, now, activeAdminCount },
-          ).outcomes,
+          ),
       };
     },
   };

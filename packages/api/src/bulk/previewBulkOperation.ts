@@ -1,15 +1,13 @@
-import type { Db } from '@roster/db';
-import {
-  type BulkOperation,
-  planBulkOperation,
-  type Selection,
-  summarizeOutcomes,
-  type UserOutcome,
-} from '@roster/domain';
+import { type Db, queryRows } from '@roster/db';
+import { type BulkOperation, type Selection, summarizeOutcomes, type UserOutcome } from '@roster/domain';
+import { sql } from 'drizzle-orm';
 import type { ApiConfig } from '../config';
+import { adminRoleIds, operationRule, revertRule } from './batchRules';
 import { loadPlanUsers } from './loadPlanUsers';
-import { loadPlanContext } from './planContext';
-import { checkedSelectionBatches } from './selection';
+import { countActiveAdmins, loadPlanContext } from './planContext';
+import type { BatchRule } from './processBatch';
+import { batchSizeFor, checkedSelectionBatches } from './selection';
+import { finishedSourceOperation } from './startFollowUpOperation';
 
 /** Users shown per outcome group (`change`, `skip:<reason>`, `blocked:<reason>`). */
 export const PREVIEW_SAMPLES_PER_GROUP = 5;
@@ -19,7 +17,60 @@ export type PreviewSample = { userId: string; email: string } & (
   | { outcome: 'skip' | 'blocked'; reason: string }
 );
 
+type PreviewBatch = { userIds: string[]; sourcePositions: number[] | null };
+
 const groupOf = (o: UserOutcome) => (o.outcome === 'change' ? 'change' : `${o.outcome}:${o.reason}`);
+
+/**
+ * What a rule would do to each batch's users, on their current state: counts per outcome and
+ * reason, a few users per group, and how many would get an administrator role. Reads only.
+ */
+async function previewBatches(
+  db: Db,
+  batches: AsyncIterable<PreviewBatch>,
+  rule: BatchRule,
+  start: { activeAdminCount: number; now: Date; adminRoleIds: ReadonlySet<string> },
+) {
+  let admins = start.activeAdminCount;
+  let total = 0;
+  const counts = { change: 0, skip: 0, blocked: 0 };
+  const reasons: Record<string, number> = {};
+  const samples: Record<string, PreviewSample[]> = {};
+  let becomeAdministrators = 0;
+  for await (const batch of batches) {
+    const { withAccess, decide } = await rule.prepare(db, batch);
+    const users = await loadPlanUsers(db, batch.userIds, withAccess);
+    const plan = decide(users, admins, start.now);
+    admins = plan.activeAdminCount;
+    total += batch.userIds.length;
+    const summary = summarizeOutcomes(plan.outcomes);
+    counts.change += summary.counts.change;
+    counts.skip += summary.counts.skip;
+    counts.blocked += summary.counts.blocked;
+    for (const [reason, n] of Object.entries(summary.reasons)) reasons[reason] = (reasons[reason] ?? 0) + n;
+    const emails = new Map(users.map((u) => [u.id, u.email]));
+    for (const outcome of plan.outcomes) {
+      if (
+        outcome.outcome === 'change' &&
+        outcome.after.roleId &&
+        start.adminRoleIds.has(outcome.after.roleId)
+      ) {
+        becomeAdministrators += 1;
+      }
+      const key = groupOf(outcome);
+      const group = samples[key] ?? [];
+      samples[key] = group;
+      if (group.length >= PREVIEW_SAMPLES_PER_GROUP) continue;
+      const email = emails.get(outcome.userId) ?? '';
+      group.push(
+        outcome.outcome === 'change'
+          ? { userId: outcome.userId, email, outcome: 'change', before: outcome.before, after: outcome.after }
+          : { userId: outcome.userId, email, outcome: outcome.outcome, reason: outcome.reason },
+      );
+    }
+  }
+  return { total, counts, reasons, samples, becomeAdministrators };
+}
 
 /**
  * What an operation would do to every selected user, decided by the same rule the apply runs, on
@@ -34,33 +85,48 @@ export async function previewBulkOperation(
 ) {
   const context = await loadPlanContext(db, input.operation, actorId, now, config);
   const selection = await checkedSelectionBatches(db, input.selection, now);
-  const counts = { change: 0, skip: 0, blocked: 0 };
-  const reasons: Record<string, number> = {};
-  const samples: Record<string, PreviewSample[]> = {};
-  let becomeAdministrators = 0;
-  for await (const ids of selection.batches()) {
-    const batch = await loadPlanUsers(db, ids, input.operation.kind === 'copy_access');
-    const plan = planBulkOperation(input.operation, batch, context);
-    context.activeAdminCount = plan.activeAdminCount;
-    const summary = summarizeOutcomes(plan.outcomes);
-    counts.change += summary.counts.change;
-    counts.skip += summary.counts.skip;
-    counts.blocked += summary.counts.blocked;
-    for (const [reason, n] of Object.entries(summary.reasons)) reasons[reason] = (reasons[reason] ?? 0) + n;
-    const emails = new Map(batch.map((u) => [u.id, u.email]));
-    for (const outcome of plan.outcomes) {
-      if (outcome.outcome === 'change' && context.role?.isAdmin) becomeAdministrators += 1;
-      const key = groupOf(outcome);
-      const group = samples[key] ?? [];
-      samples[key] = group;
-      if (group.length >= PREVIEW_SAMPLES_PER_GROUP) continue;
-      const email = emails.get(outcome.userId) ?? '';
-      group.push(
-        outcome.outcome === 'change'
-          ? { userId: outcome.userId, email, outcome: 'change', before: outcome.before, after: outcome.after }
-          : { userId: outcome.userId, email, outcome: outcome.outcome, reason: outcome.reason },
+  const batches = async function* () {
+    for await (const userIds of selection.batches()) yield { userIds, sourcePositions: null };
+  };
+  const preview = await previewBatches(db, batches(), operationRule(input.operation, context), {
+    activeAdminCount: context.activeAdminCount,
+    now,
+    adminRoleIds: await adminRoleIds(db),
+  });
+  return { ...preview, total: selection.total };
+}
+
+/**
+ * What reverting a finished operation would do to each user it changed (`bulk.previewRevert`): the
+ * revert's own rule on the users' current state, batch by batch through its results. Reads only.
+ */
+export async function previewRevert(db: Db, id: string, actorId: string, now: Date, config: ApiConfig) {
+  await finishedSourceOperation(db, id, 'revert');
+  const size = batchSizeFor('revert');
+  const batches = async function* () {
+    let after = 0;
+    for (;;) {
+      const rows = await queryRows<{ user_id: string; position: number }>(
+        db,
+        sql`select user_id::text as user_id, position from bulk_operation_items
+            where operation_id = ${id} and outcome = 'change' and position > ${after}
+            order by position limit ${size}`,
       );
+      const last = rows.at(-1);
+      if (!last) return;
+      yield { userIds: rows.map((r) => r.user_id), sourcePositions: rows.map((r) => r.position) };
+      after = last.position;
     }
-  }
-  return { total: selection.total, counts, reasons, samples, becomeAdministrators };
+  };
+  const admins = await adminRoleIds(db);
+  const rule = revertRule(id, {
+    actorId,
+    invitationTtlMs: config.invitationTtlDays * 86_400_000,
+    adminRoleIds: admins,
+  });
+  return previewBatches(db, batches(), rule, {
+    activeAdminCount: await countActiveAdmins(db),
+    now,
+    adminRoleIds: admins,
+  });
 }

@@ -1,5 +1,5 @@
 import { type Db, queryRows, sqlTime, sqlUuids } from '@roster/db';
-import { isActiveAdministrator, type PlanUser, type UserOutcome } from '@roster/domain';
+import { isActiveAdministrator, type Plan, type PlanUser, type UserOutcome } from '@roster/domain';
 import { sql } from 'drizzle-orm';
 import type { ApiConfig } from '../config';
 import { type ApplyContext, applyChanges, auditJson } from './applyChanges';
@@ -42,7 +42,7 @@ export type BatchRule = {
     batch: { userIds: string[]; sourcePositions: number[] | null },
   ): Promise<{
     withAccess: boolean;
-    decide: (users: PlanUser[], activeAdminCount: number, now: Date) => UserOutcome[];
+    decide: (users: PlanUser[], activeAdminCount: number, now: Date) => Plan;
   }>;
 };
 
@@ -91,7 +91,7 @@ async function processBatchOnce(
       );
       if (!got?.ok) throw new AdminLockBusy();
     }
-    const outcomes = decide(users, await countActiveAdmins(tx), now);
+    const { outcomes } = decide(users, await countActiveAdmins(tx), now);
     const byUser = new Map<string, UserOutcome>(outcomes.map((o) => [o.userId, o]));
     const emails = new Map(users.map((u) => [u.id, u.email]));
     // Every change bumps the version once (a change names a role, a status or access, never two).

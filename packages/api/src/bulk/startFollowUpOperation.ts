@@ -43,6 +43,22 @@ async function revertGrantsAdmin(db: Db, sourceId: string): Promise<boolean> {
 }
 
 /**
+ * The operation a revert or retry follows, refused as the whole request when it does not exist, has
+ * not finished, or is of a kind that cannot be reverted (or retried).
+ */
+export async function finishedSourceOperation(db: Db, id: string, mode: 'revert' | 'retry') {
+  const [source] = await db
+    .select({ kind: bulkOperations.kind, params: bulkOperations.params, status: bulkOperations.status })
+    .from(bulkOperations)
+    .where(eq(bulkOperations.id, id));
+  if (!source) throw new DomainError('operation_not_found');
+  if (isOperationUnfinished(source.status)) throw new DomainError('operation_not_finished');
+  if (mode === 'revert' && !canRevert(source.kind)) throw new DomainError('not_revertible');
+  if (mode === 'retry' && !canRetry(source.kind)) throw new DomainError('not_retryable');
+  return source;
+}
+
+/**
  * Revert (the changed users of a finished operation, given back as they were) or retry (its failed
  * users, run again with the same parameters), as a new bulk operation with the same durability,
  * results and audit as any other.
@@ -75,14 +91,7 @@ export async function startFollowUpOperation(
     }
     return getOperation(db, input.operationId);
   }
-  const [source] = await db
-    .select({ kind: bulkOperations.kind, params: bulkOperations.params, status: bulkOperations.status })
-    .from(bulkOperations)
-    .where(eq(bulkOperations.id, input.id));
-  if (!source) throw new DomainError('operation_not_found');
-  if (isOperationUnfinished(source.status)) throw new DomainError('operation_not_finished');
-  if (mode === 'revert' && !canRevert(source.kind)) throw new DomainError('not_revertible');
-  if (mode === 'retry' && !canRetry(source.kind)) throw new DomainError('not_retryable');
+  const source = await finishedSourceOperation(db, input.id, mode);
   // What an Apply refuses, a retry refuses too: a role or source user gone since, an unconfirmed
   // promotion. A revert (or the retry of one) may give the Administrator role back: confirmed too.
   const revertOf =

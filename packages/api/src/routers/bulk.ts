@@ -4,7 +4,7 @@ import type { TRPCRouterRecord } from '@trpc/server';
 import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { selectOperations, toOperationView } from '../bulk/operationView';
-import { previewBulkOperation } from '../bulk/previewBulkOperation';
+import { previewBulkOperation, previewRevert } from '../bulk/previewBulkOperation';
 import { bulkResultsInputSchema, listResults } from '../bulk/results';
 import { getOperation, startBulkOperation } from '../bulk/startBulkOperation';
 import { followUpInputSchema, startFollowUpOperation } from '../bulk/startFollowUpOperation';
@@ -33,6 +33,11 @@ export const bulkRouter = {
         .strict(),
     )
     .mutation(({ ctx, input }) => startBulkOperation(ctx.db, input, ctx.actor.userId, ctx.now(), ctx.config)),
+
+  /** What a revert would do to each user the operation changed: counts, reasons and samples. */
+  previewRevert: adminProcedure
+    .input(byId)
+    .query(({ ctx, input }) => previewRevert(ctx.db, input.id, ctx.actor.userId, ctx.now(), ctx.config)),
 
   /** Gives back what a finished operation changed, as a new operation (`changed_since` for users changed again). */
   revert: adminProcedure
