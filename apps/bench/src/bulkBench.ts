@@ -55,7 +55,11 @@ async function resetCohort(
       sql`insert into module_access (user_id, module, level) select id, 'portfolio', 'read' from bench_cohort`,
     );
   }
-  // Product and floor each start from a vacuumed table, not from the dead rows of the last run.
+  await vacuumTables(db);
+}
+
+/** Product and floor each start from vacuumed tables, not from the dead rows of the last run. */
+async function vacuumTables(db: Db) {
   await db.execute(sql`vacuum (analyze) users, user_search, module_access`);
   await db.execute(sql`checkpoint`);
 }
@@ -109,25 +113,32 @@ async function runFloor(
   });
 }
 
+/** Times an operation from its start (Apply, or a revert) until it reports done, with the server's peak RSS. */
 async function runProduct(
-  client: RosterClient,
   server: ServerProcess,
-  operation: BulkOperation,
-  selection: Selection,
+  client: RosterClient,
+  start: () => Promise<{ id: string; status: string }>,
 ) {
   let peak = server.rssMiB();
   const sampler = setInterval(() => {
     peak = Math.max(peak, server.rssMiB());
   }, 100);
   const started = performance.now();
-  let op = await client.bulk.execute.mutate({ operationId: randomUUID(), operation, selection });
+  let op = await start();
   while (op.status === 'queued' || op.status === 'running') {
     await new Promise((r) => setTimeout(r, 250));
     op = await client.bulk.get.query({ id: op.id });
   }
+  const done = await client.bulk.get.query({ id: op.id });
   const seconds = (performance.now() - started) / 1000;
   clearInterval(sampler);
-  return { seconds, peak: Math.max(peak, server.rssMiB()), status: op.status, changed: op.counts.change };
+  return {
+    id: done.id,
+    seconds,
+    peak: Math.max(peak, server.rssMiB()),
+    status: done.status,
+    changed: done.counts.change,
+  };
 }
 
 /** Assign role, deactivate (by filter) and copy access over `sizes` users, each beside its floor. */
@@ -168,28 +179,43 @@ export async function benchBulk(
     };
     for (const name of ['assign_role', 'deactivate', 'copy_access'] as const) {
       await resetCohort(db, name, cohortRole);
-      const product = await runProduct(
-        client,
-        server,
-        operations[name] ?? { kind: 'deactivate' },
-        selections[name] ?? { ids: [] },
+      const operation = operations[name] ?? { kind: 'deactivate' };
+      const selection = selections[name] ?? { ids: [] };
+      const product = await runProduct(server, client, () =>
+        client.bulk.execute.mutate({ operationId: randomUUID(), operation, selection }),
       );
+      // The revert of the role change: the same writes the other way, so it stands beside the same floor.
+      const reverted =
+        name === 'assign_role'
+          ? await (async () => {
+              await vacuumTables(db);
+              return runProduct(server, client, () =>
+                client.bulk.revert.mutate({ operationId: randomUUID(), id: product.id }),
+              );
+            })()
+          : null;
       await resetCohort(db, name, cohortRole);
       const floorStarted = performance.now();
       await runFloor(db, name, { cohortRole, contributorRole, sourceId: source.id, actorId });
       const floorSeconds = (performance.now() - floorStarted) / 1000;
-      const result = {
-        operation: name,
-        users: size,
-        productSeconds: product.seconds,
-        floorSeconds,
-        peakRssMiB: product.peak,
-        status: `${product.status} (${product.changed.toLocaleString('en')} changed)`,
-      };
-      results.push(result);
-      console.log(
-        `  ${name} × ${size.toLocaleString('en')}: product ${product.seconds.toFixed(1)} s, floor ${floorSeconds.toFixed(1)} s, ratio ${(product.seconds / floorSeconds).toFixed(2)}, RSS ${product.peak.toFixed(0)} MiB, ${result.status}`,
-      );
+      for (const [label, run] of [
+        [name, product],
+        [`revert of ${name}`, reverted],
+      ] as const) {
+        if (!run) continue;
+        const result = {
+          operation: label,
+          users: size,
+          productSeconds: run.seconds,
+          floorSeconds,
+          peakRssMiB: run.peak,
+          status: `${run.status} (${run.changed.toLocaleString('en')} changed)`,
+        };
+        results.push(result);
+        console.log(
+          `  ${label} × ${size.toLocaleString('en')}: product ${run.seconds.toFixed(1)} s, floor ${floorSeconds.toFixed(1)} s, ratio ${(run.seconds / floorSeconds).toFixed(2)}, RSS ${run.peak.toFixed(0)} MiB, ${result.status}`,
+        );
+      }
     }
   }
   // Leave the tenant as it was: the cohort back to active Readers.
