@@ -6,7 +6,7 @@ import { createTestDb, type TestDb } from '@roster/db/testing';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCaller } from '../src';
-import { INLINE_MAX_USERS } from '../src/bulk/startBulkOperation';
+import { INLINE_MAX_USERS } from '../src/bulk/runOperation';
 import { type Caller, newAdmin } from './userFixtures';
 
 const worker = fileURLToPath(new URL('./fixtures/bulkWorker.ts', import.meta.url));

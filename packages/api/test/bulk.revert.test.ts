@@ -14,7 +14,7 @@ import { createTestDb, type TestDb } from '@roster/db/testing';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type Context, createCaller } from '../src';
-import { INLINE_MAX_USERS } from '../src/bulk/startBulkOperation';
+import { INLINE_MAX_USERS } from '../src/bulk/runOperation';
 import { addUsers } from './bulkFixtures';
 import { callByPath } from './harness';
 import { type Caller, expectApiError, NOW, newAdmin } from './userFixtures';

@@ -30,12 +30,6 @@ export function operationRule(
   };
 }
 
-/** The administrator roles of the tenant. */
-export async function adminRoleIds(db: Db): Promise<Set<string>> {
-  const rows = await db.select({ id: roles.id }).from(roles).where(eq(roles.isAdmin, true));
-  return new Set(rows.map((r) => r.id));
-}
-
 /** The revert of `sourceOperationId`: each user's recorded change, given back (domain `planRevert`). */
 export function revertRule(
   sourceOperationId: string,

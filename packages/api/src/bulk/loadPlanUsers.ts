@@ -1,6 +1,7 @@
 import { type Db, invitations, moduleAccess, roles, userRights, userScopes, users } from '@roster/db';
 import type { GrantedAccessLevel, Module, PlanUser, Right } from '@roster/domain';
 import { and, eq, sql } from 'drizzle-orm';
+import { adminRoleIds } from './adminRoleIds';
 
 /**
  * The current state of these users, as the bulk rules need it. With `withAccess`, their module
@@ -36,8 +37,8 @@ export async function loadPlanUsers(
     .orderBy(users.id)
     .$dynamic();
   const rows = await (options.lock ? query.for('update') : query);
-  const [adminRoles, pending] = await Promise.all([
-    db.select({ id: roles.id }).from(roles).where(eq(roles.isAdmin, true)),
+  const [admins, pending] = await Promise.all([
+    adminRoleIds(db),
     db
       .select({
         userId: invitations.userId,
@@ -52,7 +53,6 @@ export async function loadPlanUsers(
         ),
       ),
   ]);
-  const adminRoleIds = new Set(adminRoles.map((r) => r.id));
   const invitationOf = new Map(
     pending.map((i) => [i.userId, { lastSentAt: i.lastSentAt, expiresAt: i.expiresAt }]),
   );
@@ -87,7 +87,7 @@ export async function loadPlanUsers(
         email: row.email,
         status: row.status,
         roleId: row.roleId,
-        roleIsAdmin: adminRoleIds.has(row.roleId),
+        roleIsAdmin: admins.has(row.roleId),
         activatedAt: row.activatedAt,
         access: {
           modules: modules.get(row.id) ?? {},

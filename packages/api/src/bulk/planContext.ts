@@ -2,6 +2,7 @@ import { type Db, roles, users } from '@roster/db';
 import { type BulkOperation, DomainError, type PlanContext } from '@roster/domain';
 import { and, count, eq, inArray } from 'drizzle-orm';
 import type { ApiConfig } from '../config';
+import { adminRoleIds } from './adminRoleIds';
 import { loadPlanUsers } from './loadPlanUsers';
 
 /**
@@ -9,20 +10,12 @@ import { loadPlanUsers } from './loadPlanUsers';
  * role index over the few administrators, not every active user (every batch asks).
  */
 export async function countActiveAdmins(db: Db): Promise<number> {
-  const adminRoles = await db.select({ id: roles.id }).from(roles).where(eq(roles.isAdmin, true));
-  if (adminRoles.length === 0) return 0;
+  const admins = [...(await adminRoleIds(db))];
+  if (admins.length === 0) return 0;
   const [row] = await db
     .select({ n: count() })
     .from(users)
-    .where(
-      and(
-        inArray(
-          users.roleId,
-          adminRoles.map((r) => r.id),
-        ),
-        eq(users.status, 'active'),
-      ),
-    );
+    .where(and(inArray(users.roleId, admins), eq(users.status, 'active')));
   return row?.n ?? 0;
 }
 

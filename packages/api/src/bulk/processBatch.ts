@@ -1,7 +1,6 @@
 import { type Db, queryRows, sqlTime, sqlUuids } from '@roster/db';
 import { isActiveAdministrator, type Plan, type PlanUser, type UserOutcome } from '@roster/domain';
 import { sql } from 'drizzle-orm';
-import type { ApiConfig } from '../config';
 import { type ApplyContext, applyChanges, auditJson } from './applyChanges';
 import { loadPlanUsers } from './loadPlanUsers';
 import { countActiveAdmins } from './planContext';
@@ -56,104 +55,6 @@ type Batch = {
   source_positions: number[] | null;
 };
 
-async function processBatchOnce(
-  db: Db,
-  operationId: string,
-  rule: BatchRule,
-  apply: Omit<ApplyContext, 'operationId' | 'emails' | 'now'>,
-  now: Date,
-  config: ApiConfig,
-  adminLockFirst: boolean,
-): Promise<BatchResult> {
-  return db.transaction(async (tx) => {
-    // SKIP LOCKED: batches of one operation in flight at once each take their own.
-    const [batch] = await queryRows<Batch>(
-      tx,
-      sql`select batch_no, first_position, user_ids::text[] as user_ids, source_positions from bulk_operation_batches
-          where operation_id = ${operationId} order by batch_no limit 1 for update skip locked`,
-    );
-    if (!batch) return NOTHING_LEFT;
-    const ids = batch.user_ids;
-    if (adminLockFirst) await tx.execute(sql`select pg_advisory_xact_lock(${ADMIN_COUNT_LOCK})`);
-    const { withAccess, decide } = await rule.prepare(tx, {
-      userIds: ids,
-      sourcePositions: batch.source_positions,
-    });
-    // The users' rows are locked as they are read: every decision below is made on locked rows.
-    const users = await loadPlanUsers(tx, ids, withAccess, { lock: true });
-    // Only a batch that holds an active administrator can lower their number. Such a batch takes the
-    // lock (or, if another batch has it, starts again waiting for it: never waiting while it holds
-    // row locks, so two batches cannot deadlock); the others run side by side.
-    if (rule.mayChangeAdmins && !adminLockFirst && users.some(isActiveAdministrator)) {
-      const [got] = await queryRows<{ ok: boolean }>(
-        tx,
-        sql`select pg_try_advisory_xact_lock(${ADMIN_COUNT_LOCK}) as ok`,
-      );
-      if (!got?.ok) throw new AdminLockBusy();
-    }
-    const { outcomes } = decide(users, await countActiveAdmins(tx), now);
-    const byUser = new Map<string, UserOutcome>(outcomes.map((o) => [o.userId, o]));
-    const emails = new Map(users.map((u) => [u.id, u.email]));
-    // Every change bumps the version once (a change names a role, a status or access, never two).
-    const versions = new Map(users.map((u) => [u.id, u.version + 1]));
-    const changes = outcomes.flatMap((o) => (o.outcome === 'change' ? [o] : []));
-    await applyChanges(tx, changes, {
-      ...apply,
-      operationId,
-      now,
-      emails,
-      invitationMessage: rule.invitationMessage,
-    });
-    if (changes.length) {
-      await tx.execute(sql`
-        insert into audit_events (at, actor_id, user_id, operation_id, action, before, after)
-        select ${sqlTime(now)}, ${apply.actor.id}, x.user_id, ${operationId}, ${rule.action}, x.b::jsonb, x.a::jsonb
-        from unnest(${sqlUuids(changes.map((c) => c.userId))}, ${sql.param(changes.map((c) => auditJson(c.before)))}::text[],
-          ${sql.param(changes.map((c) => auditJson(c.after)))}::text[]) as x(user_id, b, a)`);
-    }
-    // The per-user results are written once, as they are decided; a revert's results take the
-    // positions of the operation it reverts (so that its own retry finds what to give back).
-    const results = ids.map((userId) => {
-      const o = byUser.get(userId);
-      if (!o)
-        return { outcome: 'failed', reason: 'user_not_found', before: null, after: null, version: null };
-      return o.outcome === 'change'
-        ? {
-            outcome: 'change',
-            reason: null,
-            before: auditJson(o.before),
-            after: auditJson(o.after),
-            version: versions.get(userId) ?? null,
-          }
-        : { outcome: o.outcome, reason: o.reason, before: null, after: null, version: null };
-    });
-    await tx.execute(sql`
-      insert into bulk_operation_items (operation_id, position, user_id, email, outcome, reason, before, after, version, processed_at)
-      select ${operationId}, coalesce(x.source_position, ${batch.first_position} + x.n - 1), x.user_id, x.email, x.outcome::outcome, x.reason, x.b::jsonb, x.a::jsonb, x.version, ${sqlTime(now)}
-      from unnest(${sqlUuids(ids)}, ${sql.param(ids.map((id) => emails.get(id) ?? null))}::text[],
-        ${sql.param(results.map((r) => r.outcome))}::text[], ${sql.param(results.map((r) => r.reason))}::text[],
-        ${sql.param(results.map((r) => r.before))}::text[], ${sql.param(results.map((r) => r.after))}::text[],
-        ${sql.param(results.map((r) => r.version))}::int[], ${sql.param(batch.source_positions ?? ids.map(() => null))}::int[])
-        with ordinality as x(user_id, email, outcome, reason, b, a, version, source_position, n)`);
-    await tx.execute(
-      sql`delete from bulk_operation_batches where operation_id = ${operationId} and batch_no = ${batch.batch_no}`,
-    );
-    const result: BatchResult = {
-      lastPosition: batch.source_positions?.at(-1) ?? batch.first_position + ids.length - 1,
-      processed: results.length,
-      changed: changes.length,
-      skipped: results.filter((r) => r.outcome === 'skip').length,
-      blocked: results.filter((r) => r.outcome === 'blocked').length,
-      failed: results.filter((r) => r.outcome === 'failed').length,
-    };
-    await tx.execute(sql`update bulk_operations set processed = processed + ${result.processed},
-        changed = changed + ${result.changed}, skipped = skipped + ${result.skipped}, blocked = blocked + ${result.blocked},
-        failed = failed + ${result.failed}, lease_until = ${sqlTime(new Date(now.getTime() + config.bulkLeaseMs))}
-      where id = ${operationId}`);
-    return result;
-  });
-}
-
 /**
  * One batch of an operation, in one transaction: take the next batch of its selection, lock its
  * users, decide on the locked rows with the domain rule, write the changes, their audit events and
@@ -166,12 +67,99 @@ export async function processBatch(
   rule: BatchRule,
   apply: Omit<ApplyContext, 'operationId' | 'emails' | 'now'>,
   now: Date,
-  config: ApiConfig,
+  adminLockFirst = false,
 ): Promise<BatchResult> {
+  const { config } = apply;
   try {
-    return await processBatchOnce(db, operationId, rule, apply, now, config, false);
+    return await db.transaction(async (tx) => {
+      // SKIP LOCKED: batches of one operation in flight at once each take their own.
+      const [batch] = await queryRows<Batch>(
+        tx,
+        sql`select batch_no, first_position, user_ids::text[] as user_ids, source_positions from bulk_operation_batches
+          where operation_id = ${operationId} order by batch_no limit 1 for update skip locked`,
+      );
+      if (!batch) return NOTHING_LEFT;
+      const ids = batch.user_ids;
+      if (adminLockFirst) await tx.execute(sql`select pg_advisory_xact_lock(${ADMIN_COUNT_LOCK})`);
+      const { withAccess, decide } = await rule.prepare(tx, {
+        userIds: ids,
+        sourcePositions: batch.source_positions,
+      });
+      // The users' rows are locked as they are read: every decision below is made on locked rows.
+      const users = await loadPlanUsers(tx, ids, withAccess, { lock: true });
+      // Only a batch that holds an active administrator can lower their number. Such a batch takes the
+      // lock (or, if another batch has it, starts again waiting for it: never waiting while it holds
+      // row locks, so two batches cannot deadlock); the others run side by side.
+      if (rule.mayChangeAdmins && !adminLockFirst && users.some(isActiveAdministrator)) {
+        const [got] = await queryRows<{ ok: boolean }>(
+          tx,
+          sql`select pg_try_advisory_xact_lock(${ADMIN_COUNT_LOCK}) as ok`,
+        );
+        if (!got?.ok) throw new AdminLockBusy();
+      }
+      const { outcomes } = decide(users, await countActiveAdmins(tx), now);
+      const byUser = new Map<string, UserOutcome>(outcomes.map((o) => [o.userId, o]));
+      const emails = new Map(users.map((u) => [u.id, u.email]));
+      // Every change bumps the version once (a change names a role, a status or access, never two).
+      const versions = new Map(users.map((u) => [u.id, u.version + 1]));
+      const changes = outcomes.flatMap((o) => (o.outcome === 'change' ? [o] : []));
+      await applyChanges(tx, changes, {
+        ...apply,
+        operationId,
+        now,
+        emails,
+        invitationMessage: rule.invitationMessage,
+      });
+      if (changes.length) {
+        await tx.execute(sql`
+        insert into audit_events (at, actor_id, user_id, operation_id, action, before, after)
+        select ${sqlTime(now)}, ${apply.actor.id}, x.user_id, ${operationId}, ${rule.action}, x.b::jsonb, x.a::jsonb
+        from unnest(${sqlUuids(changes.map((c) => c.userId))}, ${sql.param(changes.map((c) => auditJson(c.before)))}::text[],
+          ${sql.param(changes.map((c) => auditJson(c.after)))}::text[]) as x(user_id, b, a)`);
+      }
+      // The per-user results are written once, as they are decided; a revert's results take the
+      // positions of the operation it reverts (so that its own retry finds what to give back).
+      const results = ids.map((userId) => {
+        const o = byUser.get(userId);
+        if (!o)
+          return { outcome: 'failed', reason: 'user_not_found', before: null, after: null, version: null };
+        return o.outcome === 'change'
+          ? {
+              outcome: 'change',
+              reason: null,
+              before: auditJson(o.before),
+              after: auditJson(o.after),
+              version: versions.get(userId) ?? null,
+            }
+          : { outcome: o.outcome, reason: o.reason, before: null, after: null, version: null };
+      });
+      await tx.execute(sql`
+      insert into bulk_operation_items (operation_id, position, user_id, email, outcome, reason, before, after, version, processed_at)
+      select ${operationId}, coalesce(x.source_position, ${batch.first_position} + x.n - 1), x.user_id, x.email, x.outcome::outcome, x.reason, x.b::jsonb, x.a::jsonb, x.version, ${sqlTime(now)}
+      from unnest(${sqlUuids(ids)}, ${sql.param(ids.map((id) => emails.get(id) ?? null))}::text[],
+        ${sql.param(results.map((r) => r.outcome))}::text[], ${sql.param(results.map((r) => r.reason))}::text[],
+        ${sql.param(results.map((r) => r.before))}::text[], ${sql.param(results.map((r) => r.after))}::text[],
+        ${sql.param(results.map((r) => r.version))}::int[], ${sql.param(batch.source_positions ?? ids.map(() => null))}::int[])
+        with ordinality as x(user_id, email, outcome, reason, b, a, version, source_position, n)`);
+      await tx.execute(
+        sql`delete from bulk_operation_batches where operation_id = ${operationId} and batch_no = ${batch.batch_no}`,
+      );
+      const result: BatchResult = {
+        lastPosition: batch.source_positions?.at(-1) ?? batch.first_position + ids.length - 1,
+        processed: results.length,
+        changed: changes.length,
+        skipped: results.filter((r) => r.outcome === 'skip').length,
+        blocked: results.filter((r) => r.outcome === 'blocked').length,
+        failed: results.filter((r) => r.outcome === 'failed').length,
+      };
+      await tx.execute(sql`update bulk_operations set processed = processed + ${result.processed},
+        changed = changed + ${result.changed}, skipped = skipped + ${result.skipped}, blocked = blocked + ${result.blocked},
+        failed = failed + ${result.failed}, lease_until = ${sqlTime(new Date(now.getTime() + config.bulkLeaseMs))}
+      where id = ${operationId}`);
+      return result;
+    });
   } catch (error) {
-    if (!(error instanceof AdminLockBusy)) throw error;
-    return processBatchOnce(db, operationId, rule, apply, now, config, true);
+    if (adminLockFirst || !(error instanceof AdminLockBusy)) throw error;
+    return processBatch(db, operationId, rule, apply, now, true);
   }
 }

@@ -11,7 +11,8 @@ import { eq, sql } from 'drizzle-orm';
 import type { ApiConfig } from '../config';
 import { errorText } from '../errorText';
 import { IMPORT_BATCH_SIZE, processImportBatch } from '../imports/processImportBatch';
-import { adminRoleIds, operationRule, revertRule } from './batchRules';
+import { adminRoleIds } from './adminRoleIds';
+import { operationRule, revertRule } from './batchRules';
 import { loadPlanContext } from './planContext';
 import { type BatchResult, processBatch } from './processBatch';
 import { dropRemainingBatches, failRemainingBatches } from './selectionBatches';
@@ -27,6 +28,25 @@ export type RunOptions = {
 function finalStatus(row: { skipped: number; blocked: number; failed: number }): BulkOperationStatus {
   if (row.failed > 0) return 'failed';
   return row.skipped + row.blocked > 0 ? 'completed_with_skips' : 'succeeded';
+}
+
+/** Operations of up to this many users finish inside the request that starts them. */
+export const INLINE_MAX_USERS = 1_000;
+
+/**
+ * Runs a just-started operation inside its request, on the request's clock (what the preview showed
+ * is what applies), when it has at most INLINE_MAX_USERS users; larger ones are left to the workers.
+ */
+export async function runInsideRequestWhenSmall(
+  db: Db,
+  config: ApiConfig,
+  now: Date,
+  id: string,
+  users: number,
+): Promise<void> {
+  if (users > INLINE_MAX_USERS) return;
+  const claimed = await claimOperation(db, config, now, id);
+  if (claimed) await runOperation(db, claimed, config, { now: () => now });
 }
 
 /**
@@ -85,7 +105,7 @@ async function batchProcessor(
       invitationTtlMs: config.invitationTtlDays * 86_400_000,
       adminRoleIds: await adminRoleIds(db),
     });
-    return (now) => processBatch(db, id, rule, apply, now, config);
+    return (now) => processBatch(db, id, rule, apply, now);
   }
   const params: BulkOperation = bulkOperationSchema.parse(rawParams);
   const { role, source, invitationTtlMs, actorId } = await loadPlanContext(
@@ -96,7 +116,7 @@ async function batchProcessor(
     config,
   );
   const rule = operationRule(params, { role, source, invitationTtlMs, actorId });
-  return (now) => processBatch(db, id, rule, apply, now, config);
+  return (now) => processBatch(db, id, rule, apply, now);
 }
 
 /** Processes a claimed operation batch by batch until it is done, cancelled or `maxBatches` is reached. */

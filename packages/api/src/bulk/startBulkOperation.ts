@@ -5,12 +5,9 @@ import type { ApiConfig } from '../config';
 import { usersFilterCondition } from '../users/usersFilter';
 import { selectOperations, toOperationView } from './operationView';
 import { assignsAdministratorRole, loadPlanContext } from './planContext';
-import { claimOperation, runOperation } from './runOperation';
+import { runInsideRequestWhenSmall } from './runOperation';
 import { batchSizeFor, filterMatchesNobody, unknownSelectedUsers } from './selection';
 import { insertSelectionBatches, pickListedUsers } from './selectionBatches';
-
-/** Selections up to this size finish inside the request; larger ones run in the background. */
-export const INLINE_MAX_USERS = 1_000;
 
 export type StartInput = {
   operationId: string;
@@ -104,10 +101,6 @@ export async function startBulkOperation(
     return total;
   });
   if (created === false) return getOperation(db, input.operationId);
-  if (created <= INLINE_MAX_USERS) {
-    const claimed = await claimOperation(db, config, now, input.operationId);
-    // Inside the request, on the request's clock: what the preview showed is what applies.
-    if (claimed) await runOperation(db, claimed, config, { now: () => now });
-  }
+  await runInsideRequestWhenSmall(db, config, now, input.operationId, created);
   return getOperation(db, input.operationId);
 }

@@ -11,12 +11,12 @@ import {
 import { eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { ApiConfig } from '../config';
-import { adminRoleIds } from './batchRules';
+import { adminRoleIds } from './adminRoleIds';
 import { assignsAdministratorRole, loadPlanContext } from './planContext';
-import { claimOperation, runOperation } from './runOperation';
+import { runInsideRequestWhenSmall } from './runOperation';
 import { batchSizeFor } from './selection';
 import { insertSelectionBatches, pickOperationUsers } from './selectionBatches';
-import { getOperation, INLINE_MAX_USERS } from './startBulkOperation';
+import { getOperation } from './startBulkOperation';
 
 /** `bulk.revert` and `bulk.retry`: a new operation (idempotent on `operationId`) that follows `id`. */
 export const followUpInputSchema = z
@@ -137,9 +137,6 @@ export async function startFollowUpOperation(
     await tx.update(bulkOperations).set({ total: n }).where(eq(bulkOperations.id, input.operationId));
     return n;
   });
-  if (total !== null && total <= INLINE_MAX_USERS) {
-    const claimed = await claimOperation(db, config, now, input.operationId);
-    if (claimed) await runOperation(db, claimed, config, { now: () => now });
-  }
+  if (total !== null) await runInsideRequestWhenSmall(db, config, now, input.operationId, total);
   return getOperation(db, input.operationId);
 }

@@ -11,8 +11,8 @@ import {
   validateImportRows,
 } from '@roster/domain';
 import { eq, sql } from 'drizzle-orm';
-import { claimOperation, runOperation } from '../bulk/runOperation';
-import { canonicalJson, getOperation, INLINE_MAX_USERS } from '../bulk/startBulkOperation';
+import { runInsideRequestWhenSmall } from '../bulk/runOperation';
+import { canonicalJson, getOperation } from '../bulk/startBulkOperation';
 import type { ApiConfig } from '../config';
 import { loadImportLookups } from './importLookups';
 
@@ -97,9 +97,7 @@ export async function commitImportPart(
     await tx.execute(sql`update bulk_operations set status = 'queued' where id = ${input.operationId}`);
     return 'queued';
   });
-  if (state === 'queued' && params.totalRows <= INLINE_MAX_USERS) {
-    const claimed = await claimOperation(db, config, now, input.operationId);
-    if (claimed) await runOperation(db, claimed, config, { now: () => now });
-  }
+  if (state === 'queued')
+    await runInsideRequestWhenSmall(db, config, now, input.operationId, params.totalRows);
   return getOperation(db, input.operationId);
 }
