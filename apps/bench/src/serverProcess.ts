@@ -26,7 +26,11 @@ export type ServerProcess = {
 
 /** The real server, in a process of its own, as `pnpm start` runs it (without the SPA). */
 export async function startServerProcess(databaseUrl: string, port: number): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [...startFlags(), '--import', 'tsx', serverMain], {
+  // BENCH_PROFILE_DIR=<dir>: the server writes a CPU profile there when it stops (open it in DevTools).
+  const profile = process.env.BENCH_PROFILE_DIR
+    ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`]
+    : [];
+  const child = spawn(process.execPath, [...startFlags(), ...profile, '--import', 'tsx', serverMain], {
     env: {
       ...process.env,
       DATABASE_URL: databaseUrl,

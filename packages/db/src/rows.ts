@@ -59,3 +59,19 @@ export function sqlUuids(ids: readonly string[]): SQL {
 export function likeContains(term: string): string {
   return `%${term.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
+
+/** Whether a database error (or one it wraps, as drizzle does) is a unique-constraint violation. */
+export function isUniqueViolation(error: unknown): boolean {
+  for (let e: unknown = error; e !== null && typeof e === 'object'; e = 'cause' in e ? e.cause : null) {
+    if ('code' in e && e.code === '23505') return true;
+  }
+  return false;
+}
+
+/**
+ * Many rows as one JSON parameter, read back as records: `from ${sqlJsonRecords(rows)} as x(id uuid, …)`.
+ * Cheaper to send than one array per column, and the columns keep their names.
+ */
+export function sqlJsonRecords(rows: readonly object[]): SQL {
+  return sql`json_to_recordset(${JSON.stringify(rows)}::json)`;
+}

@@ -291,16 +291,16 @@ export const bulkOperations = pgTable(
 );
 
 /**
- * One row per selected user (or imported CSV row): the work queue of the operation while it runs
- * and its per-user results afterwards. `user_id` is deliberately not a foreign key: results are a
- * record, and an index on it would cost every bulk write.
+ * One row per selected user (or imported CSV row): the per-user results of an operation (and the
+ * rows of an import, from its preview on). `user_id` is deliberately not a foreign key: results are
+ * a record, and an index on it would cost every bulk write. Nor is `operation_id`: items are only
+ * written by transactions that have just read their operation, and the check per row cost a third of
+ * the writes of an import's rows.
  */
 export const bulkOperationItems = pgTable(
   'bulk_operation_items',
   {
-    operationId: uuid('operation_id')
-      .notNull()
-      .references(() => bulkOperations.id),
+    operationId: uuid('operation_id').notNull(),
     position: integer('position').notNull(),
     userId: uuid('user_id'),
     email: text('email'),
@@ -335,6 +335,11 @@ export const bulkOperationBatches = pgTable(
     userIds: uuid('user_ids').array().notNull(),
     /** For a revert: each user's result position in the operation it reverts. */
     sourcePositions: integer('source_positions').array(),
+    /**
+     * For an import: the position of the batch's last row. Its rows are the items from
+     * `first_position` to here (and `user_ids` is empty: the batch creates its users).
+     */
+    lastPosition: integer('last_position'),
   },
   (t) => [primaryKey({ columns: [t.operationId, t.batchNo] })],
 );

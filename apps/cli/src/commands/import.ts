@@ -2,18 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import {
-  chunksOf,
   countPrivileged,
   countVerdicts,
-  IMPORT_CONCURRENCY,
   type ImportVerdict,
-  mapConcurrently,
-  mergeVerdicts,
   parseImportBytes,
-  rowsToCheck,
+  previewImportFile,
   sha256Hex,
 } from '@roster/client/imports';
-import { IMPORT_CHUNK_ROWS, importReasonSentence, toImportRowInput } from '@roster/domain';
+import { importReasonSentence } from '@roster/domain';
 import type { Command } from 'commander';
 import { RefusedError, UsageError } from '../cliErrors';
 import { clientFromEnv } from '../clientFromEnv';
@@ -64,7 +60,8 @@ function verdictReport(verdicts: readonly ImportVerdict[]): string[] {
 
 /**
  * `roster import FILE.csv`: the file read and judged as the web app does (the shared client code),
- * checked against the server, then committed in parts as one bulk operation whose progress is followed.
+ * previewed on the server (which keeps the rows), then committed as one bulk operation whose progress
+ * is followed.
  */
 async function runImport(file: string, options: ImportOptions, command: Command) {
   const { json } = globalOptions(command);
@@ -79,13 +76,17 @@ async function runImport(file: string, options: ImportOptions, command: Command)
   if (!parsed.ok) throw new RefusedError(parsed.reason, parsed.message);
   const { client } = clientFromEnv();
 
-  const server = new Map<number, ImportVerdict>();
-  const toCheck = rowsToCheck(parsed.rows, parsed.results).map(toImportRowInput);
-  for (const chunk of chunksOf(toCheck, IMPORT_CHUNK_ROWS)) {
-    for (const verdict of (await client.imports.preview.mutate({ rows: chunk })).rows)
-      server.set(verdict.line, verdict);
-  }
-  const verdicts = mergeVerdicts(parsed.results, server);
+  const operationId = options.operationId ?? randomUUID();
+  const verdicts = await previewImportFile(client, {
+    operationId,
+    file: {
+      fileSha256: await sha256Hex(new Uint8Array(bytes)),
+      fileName: basename(file).slice(0, 255),
+      totalRows: parsed.rows.length,
+    },
+    rows: parsed.rows,
+    results: parsed.results,
+  });
   const counts = countVerdicts(verdicts);
   const privileged = countPrivileged(verdicts);
 
@@ -101,23 +102,12 @@ async function runImport(file: string, options: ImportOptions, command: Command)
     question: `Create ${plural(counts.create, 'user')} from ${basename(file)}${options.invite ? ' and invite them' : ''}?`,
     becomeAdministrators: privileged,
   });
-  const operationId = options.operationId ?? randomUUID();
-  const fileSha256 = await sha256Hex(new Uint8Array(bytes));
-  const parts = chunksOf(parsed.rows.map(toImportRowInput), IMPORT_CHUNK_ROWS);
-  await mapConcurrently(parts, IMPORT_CONCURRENCY, (rows) =>
-    client.imports.commit.mutate({
-      operationId,
-      import: {
-        invite: options.invite === true,
-        ...(options.message ? { message: options.message } : {}),
-        fileSha256,
-        fileName: basename(file).slice(0, 255),
-        totalRows: parsed.rows.length,
-      },
-      ...(privileged > 0 ? { confirmPrivileged: true } : {}),
-      rows,
-    }),
-  );
+  await client.imports.commit.mutate({
+    operationId,
+    invite: options.invite === true,
+    ...(options.message ? { message: options.message } : {}),
+    ...(privileged > 0 ? { confirmPrivileged: true } : {}),
+  });
   const started = await client.bulk.get.query({ id: operationId });
   const finished = await followProgress(client, started, { title: 'Import', json });
   process.exitCode = exitCodeOf(finished);

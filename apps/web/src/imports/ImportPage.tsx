@@ -1,20 +1,5 @@
-import {
-  chunksOf,
-  countPrivileged,
-  countVerdicts,
-  IMPORT_CONCURRENCY,
-  type ImportVerdict,
-  mapConcurrently,
-  mergeVerdicts,
-  rowsToCheck,
-} from '@roster/client/imports';
-import {
-  IMPORT_CHUNK_ROWS,
-  type ImportColumnMapping,
-  type ImportFileRefusal,
-  importErrorsCsv,
-  toImportRowInput,
-} from '@roster/domain';
+import { countPrivileged, countVerdicts, type ImportVerdict, previewImportFile } from '@roster/client/imports';
+import { type ImportColumnMapping, type ImportFileRefusal, importErrorsCsv } from '@roster/domain';
 import { useState } from 'react';
 import { useNavigate } from 'react-router';
 import { newOperationId } from '../bulk/newOperationId';
@@ -53,21 +38,22 @@ export function ImportPage() {
   const [message, setMessage] = useState('');
   const [confirmation, setConfirmation] = useState('');
 
-  const check = async (parse: Parsed) => {
-    const rows = rowsToCheck(parse.rows, parse.results).map(toImportRowInput);
-    const server = new Map<number, ImportVerdict>();
-    const chunks = chunksOf(rows, IMPORT_CHUNK_ROWS);
-    let done = 0;
+  /** Every row previewed under a new import id; the server keeps them for the commit. */
+  const check = async (parse: Parsed, name: string) => {
+    const operationId = newOperationId();
     const label = 'Checking against the users of the platform';
-    setProgress({ label, done, total: chunks.length });
-    await mapConcurrently(chunks, IMPORT_CONCURRENCY, async (chunk) => {
-      const answer = await client.imports.preview.mutate({ rows: chunk });
-      for (const v of answer.rows) server.set(v.line, v);
-      setProgress({ label, done: ++done, total: chunks.length });
-    });
+    const verdicts = await previewImportFile(
+      client,
+      {
+        operationId,
+        file: { fileSha256: parse.fileSha256, fileName: name.slice(0, 255), totalRows: parse.rows.length },
+        rows: parse.rows,
+        results: parse.results,
+      },
+      (done, total) => setProgress({ label, done, total }),
+    );
     setProgress(null);
-    const verdicts = mergeVerdicts(parse.results, server);
-    setChecked({ verdicts, privileged: countPrivileged(verdicts), operationId: newOperationId() });
+    setChecked({ verdicts, privileged: countPrivileged(verdicts), operationId });
   };
 
   const read = async (next: File, mapping?: ImportColumnMapping) => {
@@ -85,7 +71,7 @@ export function ImportPage() {
         return;
       }
       setParsed(result);
-      await check(result);
+      await check(result, next.name);
     } catch (e) {
       setProgress(null);
       setError(errorMessage(e));
@@ -94,37 +80,22 @@ export function ImportPage() {
     }
   };
 
-  /** Other parameters make another import: it gets an id of its own. */
-  const renewOperationId = () => setChecked((c) => c && { ...c, operationId: newOperationId() });
-
   const counts = checked ? countVerdicts(checked.verdicts) : null;
   const needsConfirmation = (checked?.privileged ?? 0) > 0;
   const confirmed = !needsConfirmation || confirmation.trim() === String(checked?.privileged);
 
   const commit = async () => {
-    if (!parsed || !file || !checked) return;
+    if (!parsed || !checked) return;
     setError(null);
-    // Sent again after a failure, the parts already stored are not stored twice.
+    // The rows were kept by the preview; a commit sent again after a failure runs the import once.
     const { operationId } = checked;
-    const parts = chunksOf(parsed.rows.map(toImportRowInput), IMPORT_CHUNK_ROWS);
     try {
-      let done = 0;
-      const label = 'Sending the rows';
-      setProgress({ label, done, total: parts.length });
-      await mapConcurrently(parts, IMPORT_CONCURRENCY, async (rows) => {
-        await client.imports.commit.mutate({
-          operationId,
-          import: {
-            invite,
-            ...(invite && message.trim() ? { message } : {}),
-            fileSha256: parsed.fileSha256,
-            fileName: file.name.slice(0, 255),
-            totalRows: parsed.rows.length,
-          },
-          ...(needsConfirmation ? { confirmPrivileged: true } : {}),
-          rows,
-        });
-        setProgress({ label, done: ++done, total: parts.length });
+      setProgress({ label: 'Starting the import', done: 0, total: 1 });
+      await client.imports.commit.mutate({
+        operationId,
+        invite,
+        ...(invite && message.trim() ? { message } : {}),
+        ...(needsConfirmation ? { confirmPrivileged: true } : {}),
       });
       await navigate(`/admin/operations/${operationId}`);
     } catch (e) {
@@ -232,7 +203,6 @@ export function ImportPage() {
                   checked={invite}
                   onChange={(e) => {
                     setInvite(e.target.checked);
-                    renewOperationId();
                   }}
                 />
                 Invite the new users now (each receives an invitation e-mail)
@@ -245,8 +215,7 @@ export function ImportPage() {
                     maxLength={2000}
                     onChange={(e) => {
                       setMessage(e.target.value);
-                      renewOperationId();
-                    }}
+                      }}
                     rows={2}
                     className="rounded-lg border border-slate-300 px-3 py-2 text-sm shadow-sm focus:border-brand-500 focus:outline-none focus:ring-2 focus:ring-brand-500/30"
                   />

@@ -9,8 +9,6 @@ import { countActiveAdmins } from './planContext';
 const ADMIN_COUNT_LOCK = 7_201_001;
 
 export type BatchResult = {
-  /** The position of the last item of the batch: the next batch starts after it. */
-  lastPosition: number;
   processed: number;
   changed: number;
   skipped: number;
@@ -19,7 +17,6 @@ export type BatchResult = {
 };
 
 export const NOTHING_LEFT: BatchResult = {
-  lastPosition: 0,
   processed: 0,
   changed: 0,
   skipped: 0,
@@ -145,7 +142,6 @@ export async function processBatch(
         sql`delete from bulk_operation_batches where operation_id = ${operationId} and batch_no = ${batch.batch_no}`,
       );
       const result: BatchResult = {
-        lastPosition: batch.source_positions?.at(-1) ?? batch.first_position + ids.length - 1,
         processed: results.length,
         changed: changes.length,
         skipped: results.filter((r) => r.outcome === 'skip').length,

@@ -10,7 +10,7 @@ import {
 import { eq, sql } from 'drizzle-orm';
 import type { ApiConfig } from '../config';
 import { errorText } from '../errorText';
-import { IMPORT_BATCH_SIZE, processImportBatch } from '../imports/processImportBatch';
+import { loadImportFileFacts, processImportBatch } from '../imports/processImportBatch';
 import { adminRoleIds } from './adminRoleIds';
 import { operationRule, revertRule } from './batchRules';
 import { loadPlanContext } from './planContext';
@@ -19,8 +19,6 @@ import { dropRemainingBatches, failRemainingBatches } from './selectionBatches';
 
 export type RunOptions = {
   now?: () => Date;
-  /** Rows per batch of an import (other operations are batched at Apply: `bulkBatchSize`). */
-  batchSize?: number;
   /** Stop after this many batches (tests). */
   maxBatches?: number;
 };
@@ -81,21 +79,12 @@ async function batchProcessor(
   rawParams: unknown,
   actor: { id: string; name: string },
   config: ApiConfig,
-  options: RunOptions,
   startedAt: Date,
-): Promise<(now: Date, after: number) => Promise<BatchResult>> {
+): Promise<(now: Date) => Promise<BatchResult>> {
   if (kind === 'import') {
     const params = importParamsSchema.parse(rawParams);
-    return (now, after) =>
-      processImportBatch(
-        db,
-        { id, params },
-        actor,
-        now,
-        config,
-        options.batchSize ?? IMPORT_BATCH_SIZE,
-        after,
-      );
+    const file = await loadImportFileFacts(db, id);
+    return (now) => processImportBatch(db, { id, params, file }, actor, now, config);
   }
   const apply = { actor, config };
   if (kind === 'revert') {
@@ -142,15 +131,13 @@ export async function runOperation(
   if (!row) return;
   try {
     const actor = { id: row.actorId, name: `${row.firstName} ${row.lastName}`.trim() || row.email };
-    const processNext = await batchProcessor(db, id, row.kind, row.params, actor, config, options, now());
+    const processNext = await batchProcessor(db, id, row.kind, row.params, actor, config, now());
     let batches = 0;
     let cancelled = false;
     /** A lane failed: the others stop after their current batch. */
     let halted = false;
     /** One lane of batches; `bulkConcurrency` lanes take the next batches side by side. */
     const lane = async () => {
-      // Where the next batch starts (imports); after a takeover, the first batch walks from the beginning once.
-      let after = 0;
       while (!cancelled && !halted && (options.maxBatches === undefined || batches < options.maxBatches)) {
         batches++;
         const [state] = await db
@@ -161,12 +148,11 @@ export async function runOperation(
           cancelled = true;
           return;
         }
-        const result = await processNext(now(), after).catch((error: unknown) => {
+        const result = await processNext(now()).catch((error: unknown) => {
           halted = true;
           throw error;
         });
         if (result.processed === 0) return;
-        after = result.lastPosition;
       }
     };
     const lanes = Math.max(1, config.bulkConcurrency);

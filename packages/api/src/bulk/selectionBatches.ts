@@ -31,6 +31,26 @@ export async function insertSelectionBatches(
   return row?.n ?? 0;
 }
 
+/**
+ * Cuts a committed import's rows into batches of `batchSize` rows in file order, each the range of
+ * positions from its first row to its last. One statement; the number of batches is returned.
+ */
+export async function insertImportBatches(db: Db, operationId: string, batchSize: number): Promise<number> {
+  const [row] = await queryRows<{ n: number }>(
+    db,
+    sql`with numbered as (
+          select position, (row_number() over (order by position) - 1) / ${batchSize}::int as batch_no
+          from bulk_operation_items where operation_id = ${operationId}),
+        batches as (
+          insert into bulk_operation_batches (operation_id, batch_no, first_position, last_position, user_ids)
+          select ${operationId}, batch_no, min(position), max(position), '{}'::uuid[]
+          from numbered group by batch_no
+          returning 1)
+        select count(*)::int as n from batches`,
+  );
+  return row?.n ?? 0;
+}
+
 /** The listed users that exist, in the order listed. */
 export const pickListedUsers = (ids: readonly string[]) =>
   sql`select u.id, x.ord from unnest(${sqlUuids(ids)}) with ordinality as x(id, ord) join users u on u.id = x.id`;
@@ -41,20 +61,27 @@ export const pickOperationUsers = (operationId: string, outcome: 'change' | 'fai
       where operation_id = ${operationId} and outcome = ${outcome} and user_id is not null`;
 
 /**
- * When an operation fails on an unexpected error, the users it had not reached yet are recorded as
- * `failed` (so they can be retried) and its remaining batches dropped.
+ * When an operation fails on an unexpected error, the users it had not reached yet (or the rows of an
+ * import) are recorded as `failed` (so they can be retried) and its remaining batches dropped.
  */
 export async function failRemainingBatches(db: Db, operationId: string, at: Date): Promise<number> {
   const [row] = await queryRows<{ n: number }>(
     db,
     sql`with dropped as (
-          delete from bulk_operation_batches where operation_id = ${operationId} returning first_position, user_ids),
+          delete from bulk_operation_batches where operation_id = ${operationId}
+          returning first_position, last_position, user_ids),
         failed as (
           insert into bulk_operation_items (operation_id, position, user_id, email, outcome, reason, processed_at)
           select ${operationId}, d.first_position + x.n - 1, x.id, u.email, 'failed', 'unexpected_error', ${sqlTime(at)}
           from dropped d cross join unnest(d.user_ids) with ordinality as x(id, n) left join users u on u.id = x.id
+          returning 1),
+        failed_rows as (
+          update bulk_operation_items i set outcome = 'failed', reason = 'unexpected_error', processed_at = ${sqlTime(at)}
+          from dropped d
+          where d.last_position is not null and i.operation_id = ${operationId}
+            and i.position between d.first_position and d.last_position and i.outcome is null
           returning 1)
-        select count(*)::int as n from failed`,
+        select ((select count(*) from failed) + (select count(*) from failed_rows))::int as n`,
   );
   return row?.n ?? 0;
 }

@@ -1,34 +1,135 @@
-import type { Db } from '@roster/db';
+import { bulkOperations, type Db, queryRows, sqlTime, sqlUuids } from '@roster/db';
 import {
   countImportOutcomes,
+  DomainError,
   decideImportRow,
+  type ImportFile,
+  type ImportParams,
   type ImportPreviewInput,
+  type ImportRowResult,
+  importParamsSchema,
   importRowCreatesAdministrator,
+  importRowHasEmail,
   validateImportRows,
 } from '@roster/domain';
+import { eq, sql } from 'drizzle-orm';
+import { canonicalJson } from '../bulk/startBulkOperation';
 import { loadImportLookups } from './importLookups';
 
+/** A previewed import nobody commits is dropped, with its rows, after this long. */
+export const IMPORT_PREVIEW_TTL_MS = 24 * 60 * 60 * 1000;
+
+/** The file part of an import's recorded parameters. */
+function fileOf(params: ImportParams): ImportFile {
+  return { fileSha256: params.fileSha256, fileName: params.fileName, totalRows: params.totalRows };
+}
+
 /**
- * `imports.preview`: every row of one chunk with its verdict, the file's rules re-run here and then
- * checked against the database. Rows arrive in chunks; a duplicate across chunks is the browser's
- * to mark (it holds the whole file), and the commit decides it again on the server.
+ * `imports.preview`, one chunk: every row with its verdict, the file's rules re-run here and then
+ * checked against the database. The chunk's rows are kept for the import `operationId` (a bulk
+ * operation `receiving` its rows), so that `imports.commit` sends none again. A duplicate across
+ * chunks is the browser's to mark (it holds the whole file); the run decides it again on the server.
+ *
+ * The answer lists only the rows that will not simply be created (skips, errors, and creations of
+ * administrators, which the commit asks to confirm): every other row of the chunk is a `create`.
  */
-export async function previewImport(db: Db, input: ImportPreviewInput) {
+export async function previewImport(db: Db, input: ImportPreviewInput, actorId: string, now: Date) {
   const validated = validateImportRows(input.rows);
-  const lookups = await loadImportLookups(db, validated);
+  const [lookups] = await Promise.all([
+    loadImportLookups(db, validated),
+    stageChunk(db, input, validated, actorId, now),
+  ]);
   const emailsOfChunk = new Set(validated.map((r) => r.email));
   const facts = { ...lookups, isEmailOfThisImport: (email: string) => emailsOfChunk.has(email) };
-  const rows = validated.map((row) => decideImportRow(row, facts));
+  const decided = validated.map((row) => decideImportRow(row, facts));
   return {
-    rows: rows.map((row) => ({
-      line: row.line,
-      outcome: row.outcome,
-      reason: row.reason,
-      detail: row.detail,
-      email: row.email,
+    rows: decided.flatMap((row) => {
       /** Creates a user with the Administrator role: the commit asks for confirmation. */
-      privileged: importRowCreatesAdministrator(row, facts),
-    })),
-    counts: countImportOutcomes(rows),
+      const privileged = importRowCreatesAdministrator(row, facts);
+      if (row.outcome === 'create' && !privileged) return [];
+      return [
+        { line: row.line, outcome: row.outcome, reason: row.reason, detail: row.detail, email: row.email, privileged },
+      ];
+    }),
+    counts: countImportOutcomes(decided),
   };
+}
+
+/**
+ * Keeps a chunk's rows as the items of the import's operation, recorded (`receiving`) by its first
+ * chunk. A chunk sent again stores nothing twice; a chunk of another file, of another admin or of an
+ * import already committed is refused.
+ */
+async function stageChunk(
+  db: Db,
+  input: ImportPreviewInput,
+  validated: readonly ImportRowResult[],
+  actorId: string,
+  now: Date,
+): Promise<void> {
+  const params: ImportParams = { kind: 'import', invite: false, ...input.file };
+  const created = await db
+    .insert(bulkOperations)
+    .values({
+      id: input.operationId,
+      kind: 'import',
+      params,
+      selection: { kind: 'import', rows: params.totalRows },
+      actorId,
+      status: 'receiving',
+      total: params.totalRows,
+      fileSha256: params.fileSha256,
+      createdAt: now,
+    })
+    .onConflictDoNothing()
+    .returning({ id: bulkOperations.id });
+  if (created.length > 0) await dropStalePreviews(db, now);
+  await db.transaction(async (tx) => {
+    // Shared: chunks are stored side by side; a commit (which locks for update) waits for them.
+    const [operation] = await tx
+      .select({
+        kind: bulkOperations.kind,
+        params: bulkOperations.params,
+        actorId: bulkOperations.actorId,
+        status: bulkOperations.status,
+      })
+      .from(bulkOperations)
+      .where(eq(bulkOperations.id, input.operationId))
+      .for('share');
+    const recorded = importParamsSchema.safeParse(operation?.params);
+    if (
+      operation?.kind !== 'import' ||
+      operation.actorId !== actorId ||
+      !recorded.success ||
+      canonicalJson(fileOf(recorded.data)) !== canonicalJson(fileOf(params))
+    ) {
+      throw new DomainError('operation_conflict');
+    }
+    if (operation.status !== 'receiving') throw new DomainError('import_committed');
+    // The position of a row is its line in the file: unique, in file order, and the same on a retry.
+    // Only a row with a valid e-mail keeps its e-mail: only such a row makes a later one a duplicate.
+    await tx.execute(sql`
+      insert into bulk_operation_items (operation_id, position, email, input)
+      select ${input.operationId}, x.line, x.email, x.input::jsonb
+      from unnest(${sql.param(input.rows.map((r) => r.line))}::int[], ${sql.param(validated.map((r) => (importRowHasEmail(r) ? r.email : null)))}::text[],
+        ${sql.param(input.rows.map((r) => JSON.stringify(r)))}::text[]) as x(line, email, input)
+      on conflict do nothing`);
+  });
+}
+
+/** Removes the previews that were never committed and are older than IMPORT_PREVIEW_TTL_MS. */
+async function dropStalePreviews(db: Db, now: Date): Promise<void> {
+  const cutoff = new Date(now.getTime() - IMPORT_PREVIEW_TTL_MS);
+  await db.transaction(async (tx) => {
+    const stale = await queryRows<{ id: string }>(
+      tx,
+      sql`select id from bulk_operations
+        where kind = 'import' and status = 'receiving' and created_at < ${sqlTime(cutoff)}
+        for update skip locked`,
+    );
+    if (stale.length === 0) return;
+    const ids = sqlUuids(stale.map((r) => r.id));
+    await tx.execute(sql`delete from bulk_operation_items where operation_id = any(${ids})`);
+    await tx.execute(sql`delete from bulk_operations where id = any(${ids})`);
+  });
 }

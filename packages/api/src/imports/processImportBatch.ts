@@ -1,4 +1,4 @@
-import { type Db, queryRows, sqlTime, sqlUuids } from '@roster/db';
+import { type Db, isUniqueViolation, queryRows, sqlJsonRecords, sqlTime } from '@roster/db';
 import {
   createImportRowValidator,
   decideImportRow,
@@ -6,55 +6,91 @@ import {
   type ImportParams,
   type ImportRowResult,
   importRowInputSchema,
+  normalizeEmail,
 } from '@roster/domain';
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import { v7 as uuidv7 } from 'uuid';
 import { createInvitations } from '../bulk/applyChanges';
 import { type BatchResult, NOTHING_LEFT } from '../bulk/processBatch';
 import type { ApiConfig } from '../config';
 import { loadImportLookups } from './importLookups';
 
-/** Rows per transaction of an import (each creates a user, an audit event and maybe an invitation). */
+/** Rows per batch (one transaction) of an import: each creates a user, an audit event and maybe an invitation. */
 export const IMPORT_BATCH_SIZE = 5_000;
 
 type Item = { position: number; input: unknown };
 
 /**
- * One batch of an import, in one transaction: the next rows in file order, validated again by the
- * domain, checked against the database, then the users created set-based with their role, copied
- * access, invitations, audit events and per-row results. An e-mail created meanwhile by someone
- * else (`on conflict do nothing`) makes its row an `already_exists` skip, never a second user.
+ * What every batch of an import needs to know about the whole file, read once per run: the rows no
+ * longer change once the import is committed, so any process that runs it reads the same.
+ */
+export type ImportFileFacts = {
+  /** The first line of each e-mail the file holds more than once: a later line with it is a duplicate. */
+  firstLineOfRepeated: ReadonlyMap<string, number>;
+  /** The source users (`copy_access_from`) that are e-mails of the file itself. */
+  sourcesInFile: ReadonlySet<string>;
+};
+
+export async function loadImportFileFacts(db: Db, operationId: string): Promise<ImportFileFacts> {
+  const repeated = await queryRows<{ email: string; line: number }>(
+    db,
+    sql`select email, min(position)::int as line from bulk_operation_items
+      where operation_id = ${operationId} and email is not null group by email having count(*) > 1`,
+  );
+  const cells = await queryRows<{ source: string }>(
+    db,
+    sql`select distinct input->>'copyAccessFrom' as source from bulk_operation_items
+      where operation_id = ${operationId} and coalesce(input->>'copyAccessFrom', '') <> ''`,
+  );
+  const sources = [...new Set(cells.map((c) => normalizeEmail(c.source)))];
+  const inFile = sources.length
+    ? await queryRows<{ email: string }>(
+        db,
+        sql`select distinct email from bulk_operation_items
+          where operation_id = ${operationId} and email = any(${sql.param(sources)}::text[])`,
+      )
+    : [];
+  return {
+    firstLineOfRepeated: new Map(repeated.map((r) => [r.email, r.line])),
+    sourcesInFile: new Set(inFile.map((r) => r.email)),
+  };
+}
+
+/**
+ * One batch of an import, in one transaction: a range of rows no other batch holds (its batch row is
+ * the claim, deleted with the results), validated again by the domain, checked against the database,
+ * then the users created set-based with their role, copied access, invitations, audit events and
+ * per-row results. An e-mail created meanwhile by someone else makes its row an `already_exists`
+ * skip, never a second user.
  */
 export async function processImportBatch(
   db: Db,
-  operation: { id: string; params: ImportParams },
+  operation: { id: string; params: ImportParams; file: ImportFileFacts },
   actor: { id: string; name: string },
   now: Date,
   config: ApiConfig,
-  batchSize = IMPORT_BATCH_SIZE,
-  after = 0,
 ): Promise<BatchResult> {
   return db.transaction(async (tx) => {
+    // SKIP LOCKED: batches in flight at once each take their own; the batch row is the claim.
+    const [batch] = await queryRows<{ batch_no: number; first_position: number; last_position: number | null }>(
+      tx,
+      sql`select batch_no, first_position, last_position from bulk_operation_batches
+        where operation_id = ${operation.id} order by batch_no limit 1 for update skip locked`,
+    );
+    if (!batch) return NOTHING_LEFT;
     const items = await queryRows<Item>(
       tx,
       sql`select position, input from bulk_operation_items
-          where operation_id = ${operation.id} and position > ${after} and outcome is null
-          order by position limit ${batchSize} for update skip locked`,
+        where operation_id = ${operation.id}
+          and position between ${batch.first_position} and ${batch.last_position ?? batch.first_position}
+        order by position`,
     );
-    if (items.length === 0) return NOTHING_LEFT;
     const validate = createImportRowValidator();
     const validated = items.map((item) => ({
       position: item.position,
       row: validate(importRowInputSchema.parse(item.input)),
     }));
 
-    // The first line of each e-mail (the batch's rows and their source users) in the whole file: a
-    // later line with it is a duplicate, and a source user on any line is created by this import.
-    const emails = validated.flatMap((v) => [
-      ...(v.row.outcome === 'create' ? [v.row.email] : []),
-      ...(v.row.copyAccessFrom ? [v.row.copyAccessFrom] : []),
-    ]);
-    const firstLine = await firstLinesOf(tx, operation.id, emails);
     const lookups = await loadImportLookups(
       tx,
       validated.map((v) => v.row),
@@ -64,15 +100,17 @@ export async function processImportBatch(
     const createdHere = await createdByImport(
       tx,
       operation.id,
-      validated.flatMap((v) => (v.row.copyAccessFrom ? [v.row.copyAccessFrom] : [])),
+      validated.flatMap((v) =>
+        operation.file.sourcesInFile.has(v.row.copyAccessFrom) ? [v.row.copyAccessFrom] : [],
+      ),
     );
     const facts = {
       ...lookups,
       sourceExists: (email: string) => lookups.sourceExists(email) && !createdHere.has(email),
-      isEmailOfThisImport: (email: string) => firstLine.has(email),
+      isEmailOfThisImport: (email: string) => operation.file.sourcesInFile.has(email),
     };
     const decided = validated.map(({ position, row }) => {
-      const first = row.outcome === 'create' ? firstLine.get(row.email) : undefined;
+      const first = row.outcome === 'create' ? operation.file.firstLineOfRepeated.get(row.email) : undefined;
       const verdict: ImportRowResult =
         first !== undefined && first < position
           ? { ...row, outcome: 'skip', reason: 'duplicate_in_file', detail: String(first) }
@@ -109,8 +147,9 @@ export async function processImportBatch(
       );
     }
     if (made.length) {
-      const after = made.map((m) =>
-        JSON.stringify({
+      const events = made.map((m) => ({
+        user_id: m.userId,
+        after: {
           email: m.verdict.email,
           firstName: m.verdict.firstName,
           lastName: m.verdict.lastName,
@@ -118,12 +157,12 @@ export async function processImportBatch(
           status: operation.params.invite ? 'invited' : 'created',
           ...(m.sourceId ? { copiedAccessFrom: m.sourceId } : {}),
           line: m.verdict.line,
-        }),
-      );
+        },
+      }));
       await tx.execute(sql`
         insert into audit_events (at, actor_id, user_id, operation_id, action, after)
-        select ${sqlTime(now)}, ${actor.id}, x.user_id, ${operation.id}, 'user.import', x.a::jsonb
-        from unnest(${sqlUuids(made.map((m) => m.userId))}, ${sql.param(after)}::text[]) as x(user_id, a)`);
+        select ${sqlTime(now)}, ${actor.id}, x.user_id, ${operation.id}, 'user.import', x.after
+        from ${sqlJsonRecords(events)} as x(user_id uuid, after jsonb)`);
     }
     // A row the file would create but whose e-mail was taken meanwhile is an `already_exists` skip.
     const verdicts = decided.map(({ position, verdict }) => {
@@ -134,16 +173,23 @@ export async function processImportBatch(
           : verdict;
       return { ...final, position, userId };
     });
+    const results = verdicts.map((v) => ({
+      position: v.position,
+      outcome: IMPORT_RESULT_OUTCOMES[v.outcome],
+      reason: v.reason,
+      user_id: v.userId,
+      detail: v.detail,
+    }));
     await tx.execute(sql`
       update bulk_operation_items i set outcome = x.outcome::outcome, reason = x.reason, user_id = x.user_id,
         after = case when x.detail is null then null else jsonb_build_object('detail', x.detail) end,
         processed_at = ${sqlTime(now)}
-      from unnest(${sql.param(verdicts.map((v) => v.position))}::int[], ${sql.param(verdicts.map((v) => IMPORT_RESULT_OUTCOMES[v.outcome]))}::text[],
-        ${sql.param(verdicts.map((v) => v.reason))}::text[], ${sql.param(verdicts.map((v) => v.userId))}::uuid[],
-        ${sql.param(verdicts.map((v) => v.detail))}::text[]) as x(position, outcome, reason, user_id, detail)
+      from ${sqlJsonRecords(results)} as x(position int, outcome text, reason text, user_id uuid, detail text)
       where i.operation_id = ${operation.id} and i.position = x.position`);
+    await tx.execute(
+      sql`delete from bulk_operation_batches where operation_id = ${operation.id} and batch_no = ${batch.batch_no}`,
+    );
     const result: BatchResult = {
-      lastPosition: items.at(-1)?.position ?? after,
       processed: verdicts.length,
       changed: made.length,
       skipped: verdicts.filter((v) => v.outcome === 'skip').length,
@@ -169,19 +215,11 @@ async function createdByImport(db: Db, operationId: string, emails: string[]): P
   return new Set(rows.map((r) => r.email));
 }
 
-/** The first line of the import on which each of these e-mails appears, for those that do. */
-async function firstLinesOf(db: Db, operationId: string, emails: string[]): Promise<Map<string, number>> {
-  if (emails.length === 0) return new Map();
-  const rows = await queryRows<{ email: string; line: number }>(
-    db,
-    sql`select email, min(position) as line from bulk_operation_items
-      where operation_id = ${operationId} and email = any(${sql.param([...new Set(emails)])}::text[])
-      group by email`,
-  );
-  return new Map(rows.map((r) => [r.email, Number(r.line)]));
-}
-
-/** The users, set-based; returns the id of each e-mail actually inserted (not taken meanwhile). */
+/**
+ * The users, set-based; returns the id of each e-mail actually inserted. The e-mails were free a
+ * moment ago, so a plain insert is tried first; when one was taken meanwhile (a unique violation),
+ * the batch inserts again skipping the e-mails now taken.
+ */
 async function insertUsers(
   db: Db,
   rows: { verdict: ImportRowResult; roleId: string }[],
@@ -189,23 +227,37 @@ async function insertUsers(
   now: Date,
 ): Promise<Map<string, string>> {
   if (rows.length === 0) return new Map();
-  const inserted = await queryRows<{ id: string; email: string }>(
-    db,
-    sql`insert into users (id, email, first_name, last_name, status, role_id, created_at, updated_at)
-      select x.id, x.email, x.first_name, x.last_name, ${invited ? 'invited' : 'created'}::user_status, x.role_id, ${sqlTime(now)}, ${sqlTime(now)}
-      from unnest(${sqlUuids(rows.map(() => uuidv7()))}, ${sql.param(rows.map((r) => r.verdict.email))}::text[],
-        ${sql.param(rows.map((r) => r.verdict.firstName))}::text[], ${sql.param(rows.map((r) => r.verdict.lastName))}::text[],
-        ${sqlUuids(rows.map((r) => r.roleId))}) as x(id, email, first_name, last_name, role_id)
-      on conflict (email) do nothing
-      returning id, email`,
+  const records = sqlJsonRecords(
+    rows.map((r) => ({
+      id: uuidv7(),
+      email: r.verdict.email,
+      first_name: r.verdict.firstName,
+      last_name: r.verdict.lastName,
+      role_id: r.roleId,
+    })),
   );
+  const insert = (executor: Db, onConflict: SQL) =>
+    queryRows<{ id: string; email: string }>(
+      executor,
+      sql`insert into users (id, email, first_name, last_name, status, role_id, created_at, updated_at)
+        select x.id, x.email, x.first_name, x.last_name, ${invited ? 'invited' : 'created'}::user_status, x.role_id, ${sqlTime(now)}, ${sqlTime(now)}
+        from ${records} as x(id uuid, email text, first_name text, last_name text, role_id uuid)
+        ${onConflict} returning id, email`,
+    );
+  // In a savepoint: a violation undoes only the attempt, not the batch's transaction.
+  const inserted = await db
+    .transaction((savepoint) => insert(savepoint, sql``))
+    .catch((error: unknown) => {
+      if (!isUniqueViolation(error)) throw error;
+      return insert(db, sql`on conflict (email) do nothing`);
+    });
   return new Map(inserted.map((r) => [r.email, r.id]));
 }
 
 /** The source users' module access, scope and rights, copied to the new users (memberships are not). */
 async function copyAccess(db: Db, pairs: { userId: string; sourceId: string }[]): Promise<void> {
   if (pairs.length === 0) return;
-  const x = sql`unnest(${sqlUuids(pairs.map((p) => p.userId))}, ${sqlUuids(pairs.map((p) => p.sourceId))}) as x(user_id, source_id)`;
+  const x = sql`${sqlJsonRecords(pairs.map((p) => ({ user_id: p.userId, source_id: p.sourceId })))} as x(user_id uuid, source_id uuid)`;
   await db.execute(sql`insert into module_access (user_id, module, level)
     select x.user_id, m.module, m.level from ${x} join module_access m on m.user_id = x.source_id`);
   await db.execute(sql`insert into user_scopes (user_id, org_unit_id)

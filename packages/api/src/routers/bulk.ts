@@ -1,7 +1,7 @@
 import { bulkOperations } from '@roster/db';
 import { bulkOperationSchema, DomainError, selectionSchema } from '@roster/domain';
 import type { TRPCRouterRecord } from '@trpc/server';
-import { and, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, ne, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { selectOperations, toOperationView } from '../bulk/operationView';
 import { previewBulkOperation, previewRevert } from '../bulk/previewBulkOperation';
@@ -78,9 +78,13 @@ export const bulkRouter = {
       }
       const rows = await selectOperations(ctx.db)
         .where(
-          at && id
-            ? sql`(${bulkOperations.createdAt}, ${bulkOperations.id}) < (${at}::timestamptz, ${id}::uuid)`
-            : undefined,
+          and(
+            // A previewed import is an operation once committed.
+            ne(bulkOperations.status, 'receiving'),
+            at && id
+              ? sql`(${bulkOperations.createdAt}, ${bulkOperations.id}) < (${at}::timestamptz, ${id}::uuid)`
+              : undefined,
+          ),
         )
         .orderBy(desc(bulkOperations.createdAt), desc(bulkOperations.id))
         .limit(limit + 1);

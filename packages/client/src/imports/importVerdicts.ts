@@ -10,15 +10,11 @@ export type ImportVerdict = {
   privileged?: boolean;
 };
 
-/** Rows the server should check: only those the file's own rules would create (results align with rows). */
-export function rowsToCheck<Row>(rows: readonly Row[], results: readonly ImportRowResult[]): Row[] {
-  return rows.filter((_, i) => results[i]?.outcome === 'create');
-}
-
 /**
  * The verdict on every row: the browser's for rows the file's rules already refuse, the server's for
- * the rest. A source user the server does not know but this file creates is `source_is_new` (the
- * server sees one chunk at a time; it decides the same again at commit).
+ * the rest (the server lists only rows it will not simply create; any other is a `create`). A source
+ * user the server does not know but this file creates is `source_is_new` (the server sees one chunk
+ * at a time; it decides the same again as the import runs).
  */
 export function mergeVerdicts(
   results: readonly ImportRowResult[],

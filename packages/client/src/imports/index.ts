@@ -3,4 +3,5 @@
 export * from './importVerdicts';
 export * from './parseImportBytes';
 export * from './parseImportText';
+export * from './previewImportFile';
 export * from './sha256Hex';

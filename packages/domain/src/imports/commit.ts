@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { IMPORT_LIMITS } from './limits';
 import { importRowInputSchema } from './rows';
 
-/** Rows per `imports.preview` call and per `imports.commit` part: no request holds a whole file. */
+/** Rows per `imports.preview` call: no request holds a whole file. */
 export const IMPORT_CHUNK_ROWS = 5_000;
 
 /** The role of imported rows that name none. */
@@ -19,35 +19,51 @@ const chunk = z
   .min(1, 'Send at least one row.')
   .max(IMPORT_CHUNK_ROWS, `Send at most ${IMPORT_CHUNK_ROWS.toLocaleString('en')} rows per request.`);
 
-export const importPreviewInputSchema = z.object({ rows: chunk }).strict();
+/** The file an import reads: recorded on its bulk operation from the first previewed chunk on. */
+export const importFileSchema = z
+  .object({
+    fileSha256: z.string().regex(/^[0-9a-f]{64}$/, 'The file digest is 64 hexadecimal digits.'),
+    fileName: z.string().trim().max(255).optional(),
+    /** Data rows in the file: the import can be committed once this many rows have been previewed. */
+    totalRows: z.number().int().min(1).max(IMPORT_LIMITS.maxRows),
+  })
+  .strict();
+export type ImportFile = z.infer<typeof importFileSchema>;
+
+/**
+ * One chunk of the file to preview. The server keeps the chunk's rows for the import `operationId`
+ * (chunks may arrive in any order and any number of times), so that the commit sends no rows again.
+ */
+export const importPreviewInputSchema = z
+  .object({ operationId: z.uuid(), file: importFileSchema, rows: chunk })
+  .strict();
 export type ImportPreviewInput = z.infer<typeof importPreviewInputSchema>;
 
-/** What an import does, as recorded on its bulk operation (`params`); the same in every part. */
-export const importParamsSchema = z
+/** The choices the commit adds to a previewed file. */
+const importChoicesSchema = z
   .object({
-    kind: z.literal('import'),
     /** Invite the created users at once (an invitation e-mail each). */
     invite: z.boolean(),
     message: invitationMessage,
-    fileSha256: z.string().regex(/^[0-9a-f]{64}$/, 'The file digest is 64 hexadecimal digits.'),
-    fileName: z.string().trim().max(255).optional(),
-    /** Data rows in the file: the operation starts once this many rows have arrived. */
-    totalRows: z.number().int().min(1).max(IMPORT_LIMITS.maxRows),
   })
+  .strict();
+
+/** What an import does, as recorded on its bulk operation (`params`). */
+export const importParamsSchema = importFileSchema
+  .extend(importChoicesSchema.shape)
+  .extend({ kind: z.literal('import') })
   .strict();
 export type ImportParams = z.infer<typeof importParamsSchema>;
 
 /**
- * One part of a commit: the import's parameters, and the next rows of the file. Parts may arrive in
- * any order and any number of times; the operation runs once every row has arrived.
+ * The commit of a previewed import: every row of the file has been previewed under `operationId`;
+ * the server decides each row again as it creates the users. Idempotent on `operationId`.
  */
-export const importCommitInputSchema = z
-  .object({
+export const importCommitInputSchema = importChoicesSchema
+  .extend({
     operationId: z.uuid(),
-    import: importParamsSchema.omit({ kind: true }),
     /** Required when rows would create users with the Administrator role. */
     confirmPrivileged: z.boolean().optional(),
-    rows: chunk,
   })
   .strict();
 export type ImportCommitInput = z.infer<typeof importCommitInputSchema>;

@@ -1,0 +1,40 @@
+import type { AppRouter } from '@roster/api';
+import {
+  IMPORT_CHUNK_ROWS,
+  type ImportFile,
+  type ImportRow,
+  type ImportRowResult,
+  toImportRowInput,
+} from '@roster/domain';
+import type { TRPCClient } from '@trpc/client';
+import { chunksOf, IMPORT_CONCURRENCY, type ImportVerdict, mapConcurrently, mergeVerdicts } from './importVerdicts';
+
+export type ImportFilePreview = {
+  operationId: string;
+  file: ImportFile;
+  /** The parsed rows, and the file's own verdict on each (the same order). */
+  rows: readonly ImportRow[];
+  results: readonly ImportRowResult[];
+};
+
+/**
+ * Sends every row of a parsed file to `imports.preview` under the import's `operationId`, in chunks
+ * with IMPORT_CONCURRENCY in flight, and returns the verdict on every row. The server keeps the rows:
+ * `imports.commit` with the same `operationId` then creates the users without sending them again.
+ */
+export async function previewImportFile(
+  client: Pick<TRPCClient<AppRouter>, 'imports'>,
+  preview: ImportFilePreview,
+  onChunk?: (done: number, total: number) => void,
+): Promise<ImportVerdict[]> {
+  const server = new Map<number, ImportVerdict>();
+  const chunks = chunksOf(preview.rows.map(toImportRowInput), IMPORT_CHUNK_ROWS);
+  let done = 0;
+  onChunk?.(done, chunks.length);
+  await mapConcurrently(chunks, IMPORT_CONCURRENCY, async (rows) => {
+    const answer = await client.imports.preview.mutate({ operationId: preview.operationId, file: preview.file, rows });
+    for (const verdict of answer.rows) server.set(verdict.line, verdict);
+    onChunk?.(++done, chunks.length);
+  });
+  return mergeVerdicts(preview.results, server);
+}
