@@ -21,7 +21,8 @@ function postgresCpuSeconds(): number {
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === 'postgres') total += processCpuSeconds(Number(entry));
+      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === 'postgres')
+        total += processCpuSeconds(Number(entry));
     } catch {
       // The process ended while being read.
     }
@@ -43,7 +44,11 @@ export function sampleCpu(serverPid: number): CpuSample {
 
 /** The CPU seconds each part used between two samples. */
 export function cpuBetween(from: CpuSample, to: CpuSample): CpuSample {
-  return { server: to.server - from.server, postgres: to.postgres - from.postgres, bench: to.bench - from.bench };
+  return {
+    server: to.server - from.server,
+    postgres: to.postgres - from.postgres,
+    bench: to.bench - from.bench,
+  };
 }
 
 export function formatCpu(c: CpuSample): string {

@@ -122,7 +122,10 @@ async function copyFloor(
     await copyLines(
       client,
       'copy users (id, email, first_name, last_name, status, role_id, created_at, updated_at) from stdin',
-      ids.map((id, i) => `${id}\t${prefix}-${i}@import.example\tFirst${i}\tLast ${i}\tcreated\t${roleId}\t${now}\t${now}\n`),
+      ids.map(
+        (id, i) =>
+          `${id}\t${prefix}-${i}@import.example\tFirst${i}\tLast ${i}\tcreated\t${roleId}\t${now}\t${now}\n`,
+      ),
     );
     const users = (performance.now() - started) / 1000;
     await copyLines(
@@ -200,7 +203,6 @@ export async function benchImport(
   if (!parsed.ok) throw new Error(`The bench file was refused: ${parsed.message}`);
   const parsedAt = performance.now();
   const cpuAtParsed = sampleCpu(pid);
-  console.log('TMP phase parsed', process.hrtime.bigint() / 1000n);
   // As the web app and the CLI send them: the whole file previewed (the server keeps the rows), then
   // the commit.
   const operationId = randomUUID();
@@ -212,19 +214,16 @@ export async function benchImport(
   });
   const previewedAt = performance.now();
   const cpuAtPreviewed = sampleCpu(pid);
-  console.log('TMP phase previewed', process.hrtime.bigint() / 1000n);
   await client.imports.commit.mutate({ operationId, invite: false });
   let op: { status: string; counts: { change: number } } = await client.bulk.get.query({ id: operationId });
   const committedAt = performance.now();
   const cpuAtCommitted = sampleCpu(pid);
-  console.log('TMP phase committed', process.hrtime.bigint() / 1000n);
   while (op.status === 'queued' || op.status === 'running' || op.status === 'receiving') {
     await new Promise((r) => setTimeout(r, 100));
     op = await client.bulk.get.query({ id: operationId });
   }
   const finishedAt = performance.now();
   const cpuAtFinished = sampleCpu(pid);
-  console.log('TMP phase finished', process.hrtime.bigint() / 1000n);
   clearInterval(sampler);
   peak = Math.max(peak, server.rssMiB());
 

@@ -1,4 +1,4 @@
-import type { BulkOperationKind, BulkOperationStatus, RouterOutputs } from '@roster/client';
+import type { BulkOperationKind, RouterOutputs } from '@roster/client';
 import {
   BULK_OPERATION_KIND_LABELS,
   BULK_OPERATION_STATUS_LABELS,

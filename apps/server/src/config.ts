@@ -58,7 +58,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
         defaultApiConfig.invitationTtlDays,
       ),
       // PostgreSQL runs two batches of an operation on two cores; the embedded database has one connection.
-      bulkConcurrency: env.TMP_LANES ? Number(env.TMP_LANES) : env.DATABASE_URL ? 2 : 1,
+      bulkConcurrency: env.DATABASE_URL ? 2 : 1,
     },
     logLevel: env.LOG_LEVEL ?? (env.NODE_ENV === 'test' ? 'warn' : 'info'),
   };

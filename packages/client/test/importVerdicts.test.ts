@@ -1,4 +1,4 @@
-import { createImportRowValidator, type ImportRow } from '@roster/domain';
+import { createImportRowValidator, type ImportPreviewInput, type ImportRow } from '@roster/domain';
 import { describe, expect, it } from 'vitest';
 import {
   chunksOf,
@@ -6,8 +6,8 @@ import {
   type ImportVerdict,
   mapConcurrently,
   mergeVerdicts,
-  rowsToCheck,
 } from '../src/imports/importVerdicts';
+import { previewImportFile } from '../src/imports/previewImportFile';
 
 const row = (line: number, email: string, copyAccessFrom = ''): ImportRow => ({
   line,
@@ -29,10 +29,6 @@ describe('mergeVerdicts', () => {
   ];
   const results = rows.map(validate);
 
-  it('asks the server only about rows the file would create', () => {
-    expect(rowsToCheck(rows, results).map((r) => r.line)).toEqual([2, 4, 5]);
-  });
-
   it("keeps the browser's verdicts, takes the server's, and names sources created by the same file", () => {
     const server = new Map<number, ImportVerdict>([
       [2, { line: 2, outcome: 'skip', reason: 'already_exists', detail: null }],
@@ -48,6 +44,51 @@ describe('mergeVerdicts', () => {
       [6, 'error', 'invalid_email'],
     ]);
     expect(countVerdicts(merged)).toEqual({ create: 0, skip: 2, error: 3 });
+  });
+});
+
+describe('previewImportFile', () => {
+  it('sends every row in chunks under the import id, and a row the server does not list is a creation', async () => {
+    const validate = createImportRowValidator();
+    const rows = Array.from({ length: 12_000 }, (_, i) => row(i + 2, i === 3 ? 'broken' : `u${i}@x.test`));
+    const results = rows.map(validate);
+    const sent: ImportPreviewInput[] = [];
+    const progress: [number, number][] = [];
+    const client = {
+      imports: {
+        preview: {
+          mutate: async (input: ImportPreviewInput) => {
+            sent.push(input);
+            // The server lists only the rows it will not simply create.
+            const taken = input.rows.filter((r) => r.email === 'u7@x.test');
+            return {
+              rows: taken.map((r) => ({
+                line: r.line,
+                outcome: 'skip' as const,
+                reason: 'already_exists' as const,
+                detail: null,
+              })),
+            };
+          },
+        },
+      },
+    };
+    const file = { fileSha256: 'a'.repeat(64), fileName: 'people.csv', totalRows: rows.length };
+    const verdicts = await previewImportFile(
+      client,
+      { operationId: 'op-1', file, rows, results },
+      (done, total) => progress.push([done, total]),
+    );
+    expect(sent.map((s) => s.rows.length)).toEqual([5_000, 5_000, 2_000]);
+    expect(new Set(sent.map((s) => s.operationId))).toEqual(new Set(['op-1']));
+    expect(sent.every((s) => s.file === file)).toBe(true);
+    // The rows the file's rules refuse are sent too: the server keeps every row for the commit.
+    expect(sent.flatMap((s) => s.rows).map((r) => r.line)).toEqual(rows.map((r) => r.line));
+    expect(progress.at(0)).toEqual([0, 3]);
+    expect(progress.at(-1)).toEqual([3, 3]);
+    expect(countVerdicts(verdicts)).toEqual({ create: 11_998, skip: 1, error: 1 });
+    expect(verdicts[3]).toMatchObject({ outcome: 'error', reason: 'invalid_email' });
+    expect(verdicts[7]).toMatchObject({ outcome: 'skip', reason: 'already_exists' });
   });
 });
 

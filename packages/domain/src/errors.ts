@@ -38,7 +38,6 @@ export const DOMAIN_ERROR_CODES = {
   operation_not_finished: 'CONFLICT',
   import_not_previewed: 'NOT_FOUND',
   import_incomplete: 'PRECONDITION_FAILED',
-  import_committed: 'CONFLICT',
   not_revertible: 'BAD_REQUEST',
   not_retryable: 'BAD_REQUEST',
   nothing_to_revert: 'BAD_REQUEST',
@@ -91,8 +90,8 @@ export const DOMAIN_ERROR_MESSAGES: Record<DomainErrorCode, string> = {
   operation_finished: 'This operation has already finished.',
   operation_not_finished: 'This operation has not finished yet. Wait until it is done, or cancel it.',
   import_not_previewed: 'This import has not been previewed. Preview the file, then commit it.',
-  import_incomplete: 'Not every row of this file has been previewed yet. Preview the whole file, then commit it.',
-  import_committed: 'This import has already been committed. To import the file again, preview it again.',
+  import_incomplete:
+    'Not every row of this file has been previewed yet. Preview the whole file, then commit it.',
   not_revertible:
     'This operation cannot be reverted: a resent invitation cannot be taken back, and users created by an import are not deleted.',
   not_retryable: 'The rows of an import that failed are retried by importing them again.',

@@ -1,4 +1,9 @@
-import { countPrivileged, countVerdicts, type ImportVerdict, previewImportFile } from '@roster/client/imports';
+import {
+  countPrivileged,
+  countVerdicts,
+  type ImportVerdict,
+  previewImportFile,
+} from '@roster/client/imports';
 import { type ImportColumnMapping, type ImportFileRefusal, importErrorsCsv } from '@roster/domain';
 import { useState } from 'react';
 import { useNavigate } from 'react-router';
@@ -215,7 +220,7 @@ export function ImportPage() {
                     maxLength={2000}
                     onChange={(e) => {
                       setMessage(e.target.value);
-                      }}
+                    }}
                     rows={2}
                     className="rounded-lg border border-slate-300 px-3 py-2 text-sm shadow-sm focus:border-brand-500 focus:outline-none focus:ring-2 focus:ring-brand-500/30"
                   />

@@ -1,4 +1,4 @@
-import { type Db, queryRows, roles } from '@roster/db';
+import { queryRows } from '@roster/db';
 import {
   type BulkOperation,
   changesAccess,
@@ -8,7 +8,7 @@ import {
   type RecordedChange,
   recordedChangeSchema,
 } from '@roster/domain';
-import { eq, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import type { BatchRule } from './processBatch';
 
 const CAN_CHANGE_ADMINS = new Set<BulkOperation['kind']>(['assign_role', 'deactivate', 'reactivate']);

@@ -1,4 +1,4 @@
-import { type Db, invitations, moduleAccess, roles, userRights, userScopes, users } from '@roster/db';
+import { type Db, invitations, moduleAccess, userRights, userScopes, users } from '@roster/db';
 import type { GrantedAccessLevel, Module, PlanUser, Right } from '@roster/domain';
 import { and, eq, sql } from 'drizzle-orm';
 import { adminRoleIds } from './adminRoleIds';

@@ -48,7 +48,14 @@ export async function previewImport(db: Db, input: ImportPreviewInput, actorId: 
       const privileged = importRowCreatesAdministrator(row, facts);
       if (row.outcome === 'create' && !privileged) return [];
       return [
-        { line: row.line, outcome: row.outcome, reason: row.reason, detail: row.detail, email: row.email, privileged },
+        {
+          line: row.line,
+          outcome: row.outcome,
+          reason: row.reason,
+          detail: row.detail,
+          email: row.email,
+          privileged,
+        },
       ];
     }),
     counts: countImportOutcomes(decided),
@@ -57,8 +64,8 @@ export async function previewImport(db: Db, input: ImportPreviewInput, actorId: 
 
 /**
  * Keeps a chunk's rows as the items of the import's operation, recorded (`receiving`) by its first
- * chunk. A chunk sent again stores nothing twice; a chunk of another file, of another admin or of an
- * import already committed is refused.
+ * chunk. A chunk sent again stores nothing twice, nor does one of an import already committed; a
+ * chunk of another file or of another admin is refused.
  */
 async function stageChunk(
   db: Db,
@@ -105,7 +112,8 @@ async function stageChunk(
     ) {
       throw new DomainError('operation_conflict');
     }
-    if (operation.status !== 'receiving') throw new DomainError('import_committed');
+    // An import committed already (a command run again with its id) keeps the rows it has.
+    if (operation.status !== 'receiving') return;
     // The position of a row is its line in the file: unique, in file order, and the same on a retry.
     // Only a row with a valid e-mail keeps its e-mail: only such a row makes a later one a duplicate.
     await tx.execute(sql`

@@ -72,7 +72,11 @@ export async function processImportBatch(
 ): Promise<BatchResult> {
   return db.transaction(async (tx) => {
     // SKIP LOCKED: batches in flight at once each take their own; the batch row is the claim.
-    const [batch] = await queryRows<{ batch_no: number; first_position: number; last_position: number | null }>(
+    const [batch] = await queryRows<{
+      batch_no: number;
+      first_position: number;
+      last_position: number | null;
+    }>(
       tx,
       sql`select batch_no, first_position, last_position from bulk_operation_batches
         where operation_id = ${operation.id} order by batch_no limit 1 for update skip locked`,

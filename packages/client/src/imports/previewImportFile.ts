@@ -1,13 +1,25 @@
-import type { AppRouter } from '@roster/api';
 import {
   IMPORT_CHUNK_ROWS,
   type ImportFile,
+  type ImportPreviewInput,
   type ImportRow,
   type ImportRowResult,
   toImportRowInput,
 } from '@roster/domain';
-import type { TRPCClient } from '@trpc/client';
-import { chunksOf, IMPORT_CONCURRENCY, type ImportVerdict, mapConcurrently, mergeVerdicts } from './importVerdicts';
+import {
+  chunksOf,
+  IMPORT_CONCURRENCY,
+  type ImportVerdict,
+  mapConcurrently,
+  mergeVerdicts,
+} from './importVerdicts';
+
+/** The one procedure the preview needs: the typed client has it (and a test can stand in for it). */
+export type ImportPreviewClient = {
+  imports: {
+    preview: { mutate: (input: ImportPreviewInput) => Promise<{ rows: readonly ImportVerdict[] }> };
+  };
+};
 
 export type ImportFilePreview = {
   operationId: string;
@@ -23,7 +35,7 @@ export type ImportFilePreview = {
  * `imports.commit` with the same `operationId` then creates the users without sending them again.
  */
 export async function previewImportFile(
-  client: Pick<TRPCClient<AppRouter>, 'imports'>,
+  client: ImportPreviewClient,
   preview: ImportFilePreview,
   onChunk?: (done: number, total: number) => void,
 ): Promise<ImportVerdict[]> {
@@ -32,7 +44,11 @@ export async function previewImportFile(
   let done = 0;
   onChunk?.(done, chunks.length);
   await mapConcurrently(chunks, IMPORT_CONCURRENCY, async (rows) => {
-    const answer = await client.imports.preview.mutate({ operationId: preview.operationId, file: preview.file, rows });
+    const answer = await client.imports.preview.mutate({
+      operationId: preview.operationId,
+      file: preview.file,
+      rows,
+    });
     for (const verdict of answer.rows) server.set(verdict.line, verdict);
     onChunk?.(++done, chunks.length);
   });
