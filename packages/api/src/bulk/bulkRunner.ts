@@ -1,5 +1,6 @@
 import type { Db } from '@roster/db';
 import type { ApiConfig } from '../config';
+import { onBulkQueued } from './bulkWakeups';
 import { claimOperation, runOperation } from './runOperation';
 
 /**
@@ -13,7 +14,7 @@ export function startBulkRunner(
   options: { pollMs?: number; onError?: (error: unknown) => void } = {},
 ) {
   let stopped = false;
-  let running: Promise<void> = Promise.resolve();
+  let running: Promise<void> | null = null;
   const tick = async () => {
     while (!stopped) {
       const id = await claimOperation(db, config, new Date());
@@ -21,13 +22,23 @@ export function startBulkRunner(
       await runOperation(db, id, config);
     }
   };
-  const timer = setInterval(() => {
-    running = running.then(tick).catch((error: unknown) => options.onError?.(error));
-  }, options.pollMs ?? 500);
+  // A look every `pollMs` (a cheap query on a partial index) while idle, and at once when this
+  // process queues an operation; none while it is running one.
+  const look = () => {
+    if (running || stopped) return;
+    running = tick()
+      .catch((error: unknown) => options.onError?.(error))
+      .finally(() => {
+        running = null;
+      });
+  };
+  const timer = setInterval(look, options.pollMs ?? 500);
+  const unsubscribe = onBulkQueued(look);
   return {
     stop: async () => {
       stopped = true;
       clearInterval(timer);
+      unsubscribe();
       await running;
     },
   };

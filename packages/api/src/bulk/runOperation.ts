@@ -12,6 +12,7 @@ import type { ApiConfig } from '../config';
 import { errorText } from '../errorText';
 import { loadImportFileFacts, processImportBatch } from '../imports/processImportBatch';
 import { adminRoleIds } from './adminRoleIds';
+import { wakeBulkRunner } from './bulkWakeups';
 import { operationRule, revertRule } from './batchRules';
 import { loadPlanContext } from './planContext';
 import { type BatchResult, processBatch } from './processBatch';
@@ -33,7 +34,8 @@ export const INLINE_MAX_USERS = 1_000;
 
 /**
  * Runs a just-started operation inside its request, on the request's clock (what the preview showed
- * is what applies), when it has at most INLINE_MAX_USERS users; larger ones are left to the workers.
+ * is what applies), when it has at most INLINE_MAX_USERS users; larger ones are left to the workers,
+ * this process's woken at once.
  */
 export async function runInsideRequestWhenSmall(
   db: Db,
@@ -42,7 +44,10 @@ export async function runInsideRequestWhenSmall(
   id: string,
   users: number,
 ): Promise<void> {
-  if (users > INLINE_MAX_USERS) return;
+  if (users > INLINE_MAX_USERS) {
+    wakeBulkRunner();
+    return;
+  }
   const claimed = await claimOperation(db, config, now, id);
   if (claimed) await runOperation(db, claimed, config, { now: () => now });
 }

@@ -1,4 +1,4 @@
-import { bulkOperations, type Db, queryRows, sqlTime, sqlUuids } from '@roster/db';
+import { bulkOperations, type Db, queryRows, sqlJsonRecords, sqlTime, sqlUuids } from '@roster/db';
 import {
   countImportOutcomes,
   DomainError,
@@ -116,11 +116,14 @@ async function stageChunk(
     if (operation.status !== 'receiving') return;
     // The position of a row is its line in the file: unique, in file order, and the same on a retry.
     // Only a row with a valid e-mail keeps its e-mail: only such a row makes a later one a duplicate.
+    const staged = input.rows.map((r, i) => {
+      const row = validated[i];
+      return { line: r.line, email: row && importRowHasEmail(row) ? row.email : null, input: r };
+    });
     await tx.execute(sql`
       insert into bulk_operation_items (operation_id, position, email, input)
-      select ${input.operationId}, x.line, x.email, x.input::jsonb
-      from unnest(${sql.param(input.rows.map((r) => r.line))}::int[], ${sql.param(validated.map((r) => (importRowHasEmail(r) ? r.email : null)))}::text[],
-        ${sql.param(input.rows.map((r) => JSON.stringify(r)))}::text[]) as x(line, email, input)
+      select ${input.operationId}, x.line, x.email, x.input
+      from ${sqlJsonRecords(staged)} as x(line int, email text, input jsonb)
       on conflict do nothing`);
   });
 }

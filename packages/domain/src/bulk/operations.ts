@@ -44,7 +44,7 @@ export const BULK_OPERATION_KIND_LABELS: Record<BulkOperationKind, string> = {
 };
 
 export const BULK_OPERATION_STATUS_LABELS: Record<BulkOperationStatus, string> = {
-  receiving: 'Uploading',
+  receiving: 'Previewed, not committed',
   queued: 'Queued',
   running: 'Running',
   succeeded: 'Succeeded',
@@ -53,7 +53,7 @@ export const BULK_OPERATION_STATUS_LABELS: Record<BulkOperationStatus, string> =
   cancelled: 'Cancelled',
 };
 
-/** An import still receiving its rows, or an operation waiting for or in the hands of a worker. */
+/** An import previewed but not committed, or an operation waiting for or in the hands of a worker. */
 export function isOperationUnfinished(status: BulkOperationStatus): boolean {
   return status === 'receiving' || status === 'queued' || status === 'running';
 }
