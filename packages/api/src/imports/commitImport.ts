@@ -4,7 +4,6 @@ import {
   decideImportRow,
   type ImportCommitInput,
   type ImportParams,
-  importParamsSchema,
   importRoleKey,
   importRowCreatesAdministrator,
   importRowInputSchema,
@@ -16,6 +15,7 @@ import { insertImportBatches } from '../bulk/selectionBatches';
 import { canonicalJson, getOperation } from '../bulk/startBulkOperation';
 import type { ApiConfig } from '../config';
 import { loadImportLookups } from './importLookups';
+import { lockImportOperation } from './lockImportOperation';
 import { IMPORT_BATCH_SIZE } from './processImportBatch';
 
 /**
@@ -32,22 +32,9 @@ export async function commitImport(
   config: ApiConfig,
 ) {
   const params = await db.transaction(async (tx) => {
-    const [operation] = await tx
-      .select({
-        kind: bulkOperations.kind,
-        params: bulkOperations.params,
-        actorId: bulkOperations.actorId,
-        status: bulkOperations.status,
-      })
-      .from(bulkOperations)
-      .where(eq(bulkOperations.id, input.operationId))
-      .for('update');
+    const operation = await lockImportOperation(tx, input.operationId, actorId, 'update');
     if (!operation) throw new DomainError('import_not_previewed');
-    const recorded = importParamsSchema.safeParse(operation.params);
-    if (operation.kind !== 'import' || operation.actorId !== actorId || !recorded.success) {
-      throw new DomainError('operation_conflict');
-    }
-    const params: ImportParams = { ...recorded.data, invite: input.invite, message: input.message };
+    const params: ImportParams = { ...operation.params, invite: input.invite, message: input.message };
     if (operation.status !== 'receiving') {
       if (canonicalJson(operation.params) === canonicalJson(params)) return null;
       throw new DomainError('operation_conflict');

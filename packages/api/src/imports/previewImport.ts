@@ -7,14 +7,14 @@ import {
   type ImportParams,
   type ImportPreviewInput,
   type ImportRowResult,
-  importParamsSchema,
   importRowCreatesAdministrator,
   importRowHasEmail,
   validateImportRows,
 } from '@roster/domain';
-import { eq, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import { canonicalJson } from '../bulk/startBulkOperation';
 import { loadImportLookups } from './importLookups';
+import { lockImportOperation } from './lockImportOperation';
 
 /** A previewed import nobody commits is dropped, with its rows, after this long. */
 export const IMPORT_PREVIEW_TTL_MS = 24 * 60 * 60 * 1000;
@@ -92,24 +92,8 @@ async function stageChunk(
     .returning({ id: bulkOperations.id });
   if (created.length > 0) await dropStalePreviews(db, now);
   await db.transaction(async (tx) => {
-    // Shared: chunks are stored side by side; a commit (which locks for update) waits for them.
-    const [operation] = await tx
-      .select({
-        kind: bulkOperations.kind,
-        params: bulkOperations.params,
-        actorId: bulkOperations.actorId,
-        status: bulkOperations.status,
-      })
-      .from(bulkOperations)
-      .where(eq(bulkOperations.id, input.operationId))
-      .for('share');
-    const recorded = importParamsSchema.safeParse(operation?.params);
-    if (
-      operation?.kind !== 'import' ||
-      operation.actorId !== actorId ||
-      !recorded.success ||
-      canonicalJson(fileOf(recorded.data)) !== canonicalJson(fileOf(params))
-    ) {
+    const operation = await lockImportOperation(tx, input.operationId, actorId, 'share');
+    if (!operation || canonicalJson(fileOf(operation.params)) !== canonicalJson(fileOf(params))) {
       throw new DomainError('operation_conflict');
     }
     // An import committed already (a command run again with its id) keeps the rows it has.
