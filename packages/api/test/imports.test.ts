@@ -311,6 +311,24 @@ describe('imports.commit', () => {
     const audit = await h.db.select().from(auditEvents).where(eq(auditEvents.operationId, op.id));
     expect(audit.map((a) => a.action)).toEqual(['user.import', 'user.import']);
     expect(audit.map((a) => a.userId).sort()).toEqual([...created.values()].map((u) => u.id).sort());
+    const afterOf = new Map(audit.map((a) => [a.userId, a.after]));
+    expect(afterOf.get(alan?.id ?? '')).toEqual({
+      email: 'alan@x.test',
+      firstName: 'First',
+      lastName: 'Last 3',
+      roleId: await h.roleId('Reader'),
+      status: 'created',
+      copiedAccessFrom: source.id,
+      line: 3,
+    });
+    expect(afterOf.get(created.get('grace@x.test')?.id ?? '')).toEqual({
+      email: 'grace@x.test',
+      firstName: 'Grace',
+      lastName: 'Hopper',
+      roleId: buyer,
+      status: 'created',
+      line: 2,
+    });
 
     const results = await admin.bulk.results({ id: op.id });
     expect(results.items.map((r) => [r.email, r.outcome, r.reason])).toEqual([
@@ -533,6 +551,11 @@ describe('imports.commit', () => {
         ).toEqual([['race@x.test', 'already_exists']]);
         expect(await h.db.select().from(users).where(eq(users.email, 'race@x.test'))).toHaveLength(1);
         expect(await byEmail(['calm@x.test'])).toHaveProperty('size', 1);
+        // Only the user the import created has its audit event.
+        const audit = await h.db.select().from(auditEvents).where(eq(auditEvents.operationId, id));
+        expect(audit.map((a) => a.after)).toEqual([
+          expect.objectContaining({ email: 'calm@x.test', line: 3 }),
+        ]);
       } finally {
         await other.close();
       }

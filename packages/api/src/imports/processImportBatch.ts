@@ -128,7 +128,12 @@ export async function processImportBatch(
       const sourceId = verdict.copyAccessFrom ? (lookups.sourceIdFor(verdict.copyAccessFrom) ?? null) : null;
       return [{ position, verdict, roleId: role.id, sourceId }];
     });
-    const inserted = await insertUsers(tx, creations, operation.params.invite, now);
+    const inserted = await insertUsers(tx, creations, {
+      invited: operation.params.invite,
+      now,
+      actorId: actor.id,
+      operationId: operation.id,
+    });
     const made = creations.flatMap((c) => {
       const userId = inserted.get(c.verdict.email);
       return userId ? [{ ...c, userId }] : [];
@@ -149,24 +154,6 @@ export async function processImportBatch(
         })),
         { operationId: operation.id, actor, now, config },
       );
-    }
-    if (made.length) {
-      const events = made.map((m) => ({
-        user_id: m.userId,
-        after: {
-          email: m.verdict.email,
-          firstName: m.verdict.firstName,
-          lastName: m.verdict.lastName,
-          roleId: m.roleId,
-          status: operation.params.invite ? 'invited' : 'created',
-          ...(m.sourceId ? { copiedAccessFrom: m.sourceId } : {}),
-          line: m.verdict.line,
-        },
-      }));
-      await tx.execute(sql`
-        insert into audit_events (at, actor_id, user_id, operation_id, action, after)
-        select ${sqlTime(now)}, ${actor.id}, x.user_id, ${operation.id}, 'user.import', x.after
-        from ${sqlJsonRecords(events)} as x(user_id uuid, after jsonb)`);
     }
     // A row the file would create but whose e-mail was taken meanwhile is an `already_exists` skip.
     const verdicts = decided.map(({ position, verdict }) => {
@@ -220,40 +207,57 @@ async function createdByImport(db: Db, operationId: string, emails: string[]): P
 }
 
 /**
- * The users, set-based; returns the id of each e-mail actually inserted. The e-mails were free a
- * moment ago, so a plain insert is tried first; when one was taken meanwhile (a unique violation),
- * the batch inserts again skipping the e-mails now taken.
+ * The users and their audit events, set-based, in one statement; returns the id of each e-mail
+ * actually inserted. The e-mails were free a moment ago, so a plain insert is tried first; when one
+ * was taken meanwhile (a unique violation), the batch inserts again skipping the e-mails now taken.
  */
 async function insertUsers(
   db: Db,
-  rows: { verdict: ImportRowResult; roleId: string }[],
-  invited: boolean,
-  now: Date,
+  rows: { verdict: ImportRowResult; roleId: string; sourceId: string | null }[],
+  at: { invited: boolean; now: Date; actorId: string; operationId: string },
 ): Promise<Map<string, string>> {
   if (rows.length === 0) return new Map();
-  const records = sqlJsonRecords(
-    rows.map((r) => ({
-      id: uuidv7(),
-      email: r.verdict.email,
-      first_name: r.verdict.firstName,
-      last_name: r.verdict.lastName,
-      role_id: r.roleId,
-    })),
-  );
-  const insert = (executor: Db, onConflict: SQL) =>
+  const records = rows.map((r) => ({
+    id: uuidv7(),
+    email: r.verdict.email,
+    first_name: r.verdict.firstName,
+    last_name: r.verdict.lastName,
+    role_id: r.roleId,
+    source_id: r.sourceId,
+    line: r.verdict.line,
+  }));
+  const now = sqlTime(at.now);
+  // The audit event of each user inserted: its values as stored, the source it copies and its line.
+  const insert = (executor: Db, onConflict: SQL, returning: SQL) =>
     queryRows<{ id: string; email: string }>(
       executor,
-      sql`insert into users (id, email, first_name, last_name, status, role_id, created_at, updated_at)
-        select x.id, x.email, x.first_name, x.last_name, ${invited ? 'invited' : 'created'}::user_status, x.role_id, ${sqlTime(now)}, ${sqlTime(now)}
-        from ${records} as x(id uuid, email text, first_name text, last_name text, role_id uuid)
-        ${onConflict} returning id, email`,
+      sql`with x as (
+          select * from ${sqlJsonRecords(records)}
+            as x(id uuid, email text, first_name text, last_name text, role_id uuid, source_id uuid, line int)),
+        inserted as (
+          insert into users (id, email, first_name, last_name, status, role_id, created_at, updated_at)
+          select x.id, x.email, x.first_name, x.last_name, ${at.invited ? 'invited' : 'created'}::user_status, x.role_id, ${now}, ${now}
+          from x ${onConflict}
+          returning id, email, first_name, last_name, role_id, status),
+        audited as (
+          insert into audit_events (at, actor_id, user_id, operation_id, action, after)
+          select ${now}, ${at.actorId}, i.id, ${at.operationId}, 'user.import',
+            jsonb_strip_nulls(jsonb_build_object('email', i.email, 'firstName', i.first_name,
+              'lastName', i.last_name, 'roleId', i.role_id, 'status', i.status,
+              'copiedAccessFrom', x.source_id, 'line', x.line))
+          from inserted i join x on x.id = i.id)
+        select id, email from inserted ${returning}`,
     );
-  // In a savepoint: a violation undoes only the attempt, not the batch's transaction.
+  // In a savepoint: a violation undoes only the attempt, not the batch's transaction. A plain insert
+  // that succeeds has inserted every row, with the ids given here: nothing needs to come back.
   const inserted = await db
-    .transaction((savepoint) => insert(savepoint, sql``))
+    .transaction(async (savepoint) => {
+      await insert(savepoint, sql``, sql`where false`);
+      return records;
+    })
     .catch((error: unknown) => {
       if (!isUniqueViolation(error)) throw error;
-      return insert(db, sql`on conflict (email) do nothing`);
+      return insert(db, sql`on conflict (email) do nothing`, sql``);
     });
   return new Map(inserted.map((r) => [r.email, r.id]));
 }
