@@ -31,6 +31,7 @@ export type ImportFileFacts = {
   sourcesInFile: ReadonlySet<string>;
 };
 
+/** Reads the facts of the whole file of a committed import (two or three queries over its rows). */
 export async function loadImportFileFacts(db: Db, operationId: string): Promise<ImportFileFacts> {
   const repeated = await queryRows<{ email: string; line: number }>(
     db,
