@@ -1,4 +1,4 @@
-import { type Db, queryRows, sqlTime, sqlUuids } from '@roster/db';
+import { type Db, queryRows, reuseCachedPlans, sqlTime, sqlUuids } from '@roster/db';
 import { isActiveAdministrator, type Plan, type PlanUser, type UserOutcome } from '@roster/domain';
 import { sql } from 'drizzle-orm';
 import { type ApplyContext, applyChanges, auditJson } from './applyChanges';
@@ -69,6 +69,7 @@ export async function processBatch(
   const { config } = apply;
   try {
     return await db.transaction(async (tx) => {
+      await reuseCachedPlans(tx);
       // SKIP LOCKED: batches of one operation in flight at once each take their own.
       const [batch] = await queryRows<Batch>(
         tx,

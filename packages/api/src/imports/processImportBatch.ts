@@ -1,4 +1,4 @@
-import { type Db, isUniqueViolation, queryRows, sqlJsonRecords, sqlTime } from '@roster/db';
+import { type Db, isUniqueViolation, queryRows, reuseCachedPlans, sqlJsonRecords, sqlTime } from '@roster/db';
 import {
   createImportRowValidator,
   decideImportRow,
@@ -72,6 +72,7 @@ export async function processImportBatch(
   config: ApiConfig,
 ): Promise<BatchResult> {
   return db.transaction(async (tx) => {
+    await reuseCachedPlans(tx);
     // SKIP LOCKED: batches in flight at once each take their own; the batch row is the claim.
     const [batch] = await queryRows<{
       batch_no: number;
