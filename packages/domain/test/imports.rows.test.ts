@@ -145,6 +145,25 @@ describe('the same e-mail twice', () => {
     expect(firstChunk[0]!.outcome).toBe('create');
     expect(secondChunk[0]).toMatchObject({ outcome: 'skip', reason: 'duplicate_in_file', detail: '2' });
   });
+
+  it("takes the rest of the file's first lines from outside, as a batch on the server does", () => {
+    const validate = createImportRowValidator(new Map([['ada@example.com', 7]]));
+    const results = [
+      row({ line: 7 }),
+      row({ line: 9, email: 'Ada@example.com ', lastName: 'l'.repeat(101) }),
+      row({ line: 12, email: 'grace@example.com' }),
+      row({ line: 13, email: 'grace@example.com' }),
+    ].map(validate);
+    expect(results.map((r) => [r.line, r.reason, r.detail])).toEqual([
+      [7, null, null],
+      [9, 'duplicate_in_file', '7'],
+      [12, null, null],
+      [13, 'duplicate_in_file', '12'],
+    ]);
+    // Seen from a later batch, whose rows come after line 7.
+    const later = createImportRowValidator(new Map([['ada@example.com', 7]]));
+    expect(later(row({ line: 5_002 }))).toMatchObject({ reason: 'duplicate_in_file', detail: '7' });
+  });
 });
 
 describe('rows from parsed records', () => {

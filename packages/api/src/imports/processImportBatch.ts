@@ -91,7 +91,8 @@ export async function processImportBatch(
           and position between ${batch.first_position} and ${batch.last_position ?? batch.first_position}
         order by position`,
     );
-    const validate = createImportRowValidator();
+    // The rest of the file's first lines: a row repeating an e-mail of an earlier batch is its duplicate.
+    const validate = createImportRowValidator(operation.file.firstLineOfRepeated);
     const validated = items.map((item) => ({
       position: item.position,
       row: validate(importRowInputSchema.parse(item.input)),
@@ -115,14 +116,10 @@ export async function processImportBatch(
       sourceExists: (email: string) => lookups.sourceExists(email) && !createdHere.has(email),
       isEmailOfThisImport: (email: string) => operation.file.sourcesInFile.has(email),
     };
-    const decided = validated.map(({ position, row }) => {
-      const first = row.outcome === 'create' ? operation.file.firstLineOfRepeated.get(row.email) : undefined;
-      const verdict: ImportRowResult =
-        first !== undefined && first < position
-          ? { ...row, outcome: 'skip', reason: 'duplicate_in_file', detail: String(first) }
-          : decideImportRow(row, facts);
-      return { position, verdict };
-    });
+    const decided = validated.map(({ position, row }) => ({
+      position,
+      verdict: decideImportRow(row, facts),
+    }));
 
     const creations = decided.flatMap(({ position, verdict }) => {
       const role = verdict.outcome === 'create' ? lookups.role(verdict.role) : undefined;
