@@ -1,7 +1,6 @@
-import { type Db, queryRows, sqlTime, sqlUuids } from '@roster/db';
+import { type Db, idGenerator, queryRows, sqlTime, sqlUuids } from '@roster/db';
 import type { Change, UserOutcome } from '@roster/domain';
 import { sql } from 'drizzle-orm';
-import { v7 as uuidv7 } from 'uuid';
 import { hashToken, newSecretToken } from '../auth/secrets';
 import type { ApiConfig } from '../config';
 import { invitationEmail } from '../invitations/invitationEmail';
@@ -50,6 +49,8 @@ export async function createInvitations(
   ctx: Pick<ApplyContext, 'operationId' | 'actor' | 'now' | 'config'>,
 ) {
   if (invitees.length === 0) return;
+  // Two keys per invitee: its invitation and its e-mail.
+  const newId = idGenerator(2 * invitees.length);
   const rows = invitees.map((invitee) => {
     const token = newSecretToken();
     const expiresAt =
@@ -62,7 +63,7 @@ export async function createInvitations(
       message: invitee.message,
     });
     return {
-      id: uuidv7(),
+      id: newId(),
       userId: invitee.userId,
       tokenHash: hashToken(token),
       expiresAt,
@@ -82,7 +83,7 @@ export async function createInvitations(
   await db.execute(sql`
     insert into email_outbox (id, "to", subject, text, html, status, invitation_id, operation_id, created_at, next_attempt_at)
     select x.id, x.to, x.subject, x.text, x.html, ${ctx.config.smtp ? 'queued' : 'captured'}::outbox_status, x.invitation_id, ${ctx.operationId}, ${sqlTime(ctx.now)}, ${sqlTime(ctx.now)}
-    from unnest(${sqlUuids(rows.map(() => uuidv7()))}, ${sql.param(rows.map((r) => r.to))}::text[], ${sql.param(rows.map((r) => r.subject))}::text[],
+    from unnest(${sqlUuids(rows.map(() => newId()))}, ${sql.param(rows.map((r) => r.to))}::text[], ${sql.param(rows.map((r) => r.subject))}::text[],
       ${sql.param(rows.map((r) => r.text))}::text[], ${sql.param(rows.map((r) => r.html))}::text[], ${sqlUuids(rows.map((r) => r.id))})
       as x(id, "to", subject, text, html, invitation_id)`);
 }

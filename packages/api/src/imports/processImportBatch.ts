@@ -1,4 +1,4 @@
-import { type Db, isUniqueViolation, queryRows, reuseCachedPlans, sqlJsonRecords, sqlTime } from '@roster/db';
+import { type Db, isUniqueViolation, idGenerator, queryRows, reuseCachedPlans, sqlJsonRecords, sqlTime } from '@roster/db';
 import {
   createImportRowValidator,
   decideImportRow,
@@ -9,7 +9,6 @@ import {
   normalizeEmail,
 } from '@roster/domain';
 import { type SQL, sql } from 'drizzle-orm';
-import { v7 as uuidv7 } from 'uuid';
 import { createInvitations } from '../bulk/applyChanges';
 import { type BatchResult, NOTHING_LEFT } from '../bulk/processBatch';
 import type { ApiConfig } from '../config';
@@ -127,6 +126,7 @@ export async function processImportBatch(
       const sourceId = verdict.copyAccessFrom ? (lookups.sourceIdFor(verdict.copyAccessFrom) ?? null) : null;
       return [{ position, verdict, roleId: role.id, sourceId }];
     });
+    // The users, their audit events and the results of their rows.
     const inserted = await insertUsers(tx, creations, {
       invited: operation.params.invite,
       now,
@@ -163,19 +163,20 @@ export async function processImportBatch(
           : verdict;
       return { ...final, position, userId };
     });
-    const results = verdicts.map((v) => ({
-      position: v.position,
-      outcome: IMPORT_RESULT_OUTCOMES[v.outcome],
-      reason: v.reason,
-      user_id: v.userId,
-      detail: v.detail,
-    }));
-    await tx.execute(sql`
-      update bulk_operation_items i set outcome = x.outcome::outcome, reason = x.reason, user_id = x.user_id,
-        after = case when x.detail is null then null else jsonb_build_object('detail', x.detail) end,
-        processed_at = ${sqlTime(now)}
-      from ${sqlJsonRecords(results)} as x(position int, outcome text, reason text, user_id uuid, detail text)
-      where i.operation_id = ${operation.id} and i.position = x.position`);
+    // The rows that created a user have their result already; the others are recorded here.
+    const results = verdicts.flatMap((v) =>
+      v.userId === null
+        ? [{ position: v.position, outcome: IMPORT_RESULT_OUTCOMES[v.outcome], reason: v.reason, detail: v.detail }]
+        : [],
+    );
+    if (results.length > 0) {
+      await tx.execute(sql`
+        update bulk_operation_items i set outcome = x.outcome::outcome, reason = x.reason,
+          after = case when x.detail is null then null else jsonb_build_object('detail', x.detail) end,
+          processed_at = ${sqlTime(now)}
+        from ${sqlJsonRecords(results)} as x(position int, outcome text, reason text, detail text)
+        where i.operation_id = ${operation.id} and i.position = x.position`);
+    }
     await tx.execute(
       sql`delete from bulk_operation_batches where operation_id = ${operation.id} and batch_no = ${batch.batch_no}`,
     );
@@ -206,24 +207,27 @@ async function createdByImport(db: Db, operationId: string, emails: string[]): P
 }
 
 /**
- * The users and their audit events, set-based, in one statement; returns the id of each e-mail
- * actually inserted. The e-mails were free a moment ago, so a plain insert is tried first; when one
- * was taken meanwhile (a unique violation), the batch inserts again skipping the e-mails now taken.
+ * The users, their audit events and the results of their rows (`change`, with the user), set-based,
+ * in one statement; returns the id of each e-mail actually inserted. The e-mails were free a moment
+ * ago, so a plain insert is tried first; when one was taken meanwhile (a unique violation), the batch
+ * inserts again skipping the e-mails now taken.
  */
 async function insertUsers(
   db: Db,
-  rows: { verdict: ImportRowResult; roleId: string; sourceId: string | null }[],
+  rows: { position: number; verdict: ImportRowResult; roleId: string; sourceId: string | null }[],
   at: { invited: boolean; now: Date; actorId: string; operationId: string },
 ): Promise<Map<string, string>> {
   if (rows.length === 0) return new Map();
+  const newId = idGenerator(rows.length);
   const records = rows.map((r) => ({
-    id: uuidv7(),
+    id: newId(),
     email: r.verdict.email,
     first_name: r.verdict.firstName,
     last_name: r.verdict.lastName,
     role_id: r.roleId,
     source_id: r.sourceId,
     line: r.verdict.line,
+    position: r.position,
   }));
   const now = sqlTime(at.now);
   // The audit event of each user inserted: its values as stored, the source it copies and its line.
@@ -232,7 +236,7 @@ async function insertUsers(
       executor,
       sql`with x as (
           select * from ${sqlJsonRecords(records)}
-            as x(id uuid, email text, first_name text, last_name text, role_id uuid, source_id uuid, line int)),
+            as x(id uuid, email text, first_name text, last_name text, role_id uuid, source_id uuid, line int, position int)),
         inserted as (
           insert into users (id, email, first_name, last_name, status, role_id, created_at, updated_at)
           select x.id, x.email, x.first_name, x.last_name, ${at.invited ? 'invited' : 'created'}::user_status, x.role_id, ${now}, ${now}
@@ -244,7 +248,11 @@ async function insertUsers(
             jsonb_strip_nulls(jsonb_build_object('email', i.email, 'firstName', i.first_name,
               'lastName', i.last_name, 'roleId', i.role_id, 'status', i.status,
               'copiedAccessFrom', x.source_id, 'line', x.line))
-          from inserted i join x on x.id = i.id)
+          from inserted i join x on x.id = i.id),
+        recorded as (
+          update bulk_operation_items r set outcome = ${IMPORT_RESULT_OUTCOMES.create}::outcome, user_id = i.id, processed_at = ${now}
+          from inserted i join x on x.id = i.id
+          where r.operation_id = ${at.operationId} and r.position = x.position)
         select id, email from inserted ${returning}`,
     );
   // In a savepoint: a violation undoes only the attempt, not the batch's transaction. A plain insert
