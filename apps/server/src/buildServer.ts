@@ -8,10 +8,12 @@ import {
   appRouter,
   bulkResultsCsv,
   createContext,
+  operationExists,
   type RequestInfo,
   resolveActor,
 } from '@roster/api';
 import type { Db } from '@roster/db';
+import { DOMAIN_ERROR_MESSAGES } from '@roster/domain';
 import { type FastifyTRPCPluginOptions, fastifyTRPCPlugin } from '@trpc/server/adapters/fastify';
 import Fastify, { type FastifyError, type FastifyReply, type FastifyRequest } from 'fastify';
 
@@ -140,6 +142,9 @@ export async function buildServer(options: BuildServerOptions) {
     if (!actor) return refuse(reply, 401, 'not_signed_in', 'Sign in to continue.');
     if (!actor.isAdmin) return refuse(reply, 403, 'not_admin', 'Only administrators can do this.');
     if (!UUID.test(req.params.id)) return refuse(reply, 400, 'invalid_input', 'An operation id is a UUID.');
+    if (!(await operationExists(options.db, req.params.id))) {
+      return refuse(reply, 404, 'operation_not_found', DOMAIN_ERROR_MESSAGES.operation_not_found);
+    }
     return reply
       .header('content-type', 'text/csv; charset=utf-8')
       .header('content-disposition', `attachment; filename="bulk-operation-${req.params.id}-results.csv"`)

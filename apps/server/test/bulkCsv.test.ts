@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { hashPassword } from '@roster/api';
 import { roles, users } from '@roster/db';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -63,6 +64,33 @@ describe('GET /api/bulk-operations/:id/results.csv', () => {
       headers: { cookie },
     });
     expect(bad.status).toBe(400);
+    const unknown = await fetch(`${server.url}/api/bulk-operations/${id}/results.csv`, {
+      headers: { cookie },
+    });
+    expect(unknown.status).toBe(404);
+    expect(await unknown.json()).toMatchObject({
+      error: { json: { data: { domainCode: 'operation_not_found' } } },
+    });
+    const [reader] = await server.testDb.db
+      .select({ id: roles.id })
+      .from(roles)
+      .where(eq(roles.name, 'Reader'));
+    await server.testDb.db.insert(users).values({
+      email: 'reader@roster.test',
+      status: 'active',
+      roleId: reader?.id ?? '',
+      passwordHash: await hashPassword(TEST_ADMIN.password),
+    });
+    const signedIn = await post('auth.signIn', {
+      email: 'reader@roster.test',
+      password: TEST_ADMIN.password,
+    });
+    const readerCookie = (signedIn.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+    const refused = await fetch(`${server.url}/api/bulk-operations/${id}/results.csv`, {
+      headers: { cookie: readerCookie },
+    });
+    expect(refused.status).toBe(403);
+    expect(await refused.json()).toMatchObject({ error: { json: { data: { domainCode: 'not_admin' } } } });
   });
 });
 

@@ -3,6 +3,7 @@ export { resolveActor } from './auth/actor';
 export { ensureBootstrapAdmin } from './auth/bootstrapAdmin';
 export { hashPassword, hashToken, newSecretToken } from './auth/secrets';
 export { startBulkRunner } from './bulk/bulkRunner';
+export { operationExists } from './bulk/results';
 export { bulkResultsCsv } from './bulk/resultsCsv';
 export { claimOperation, runOperation } from './bulk/runOperation';
 export { type ApiConfig, defaultApiConfig, type SmtpConfig } from './config';

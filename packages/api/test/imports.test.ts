@@ -213,6 +213,24 @@ describe('imports.preview', () => {
       'invalid_input',
     );
     await expectTRPCError(
+      admin.imports.preview({
+        operationId: randomUUID(),
+        file,
+        rows: [{ ...row(2, 'a@x.test'), line: 2 ** 31 }],
+      }),
+      'BAD_REQUEST',
+      'invalid_input',
+    );
+    await expectTRPCError(
+      admin.imports.preview({
+        operationId: randomUUID(),
+        file: { ...file, fileName: 'a\u0000.csv' },
+        rows: one,
+      }),
+      'BAD_REQUEST',
+      'invalid_input',
+    );
+    await expectTRPCError(
       admin.imports.preview({ operationId: 'not-a-uuid', file, rows: one }),
       'BAD_REQUEST',
       'invalid_input',
@@ -225,6 +243,32 @@ describe('imports.preview', () => {
     // Only the first, good preview was kept: one import, one row.
     expect(await h.db.select({ id: bulkOperations.id }).from(bulkOperations)).toEqual([{ id }]);
     expect(await h.db.select().from(bulkOperationItems)).toHaveLength(1);
+  });
+
+  it('keeps rows with characters PostgreSQL cannot store, and refuses them as the browser does', async () => {
+    const rows = [
+      row(2, 'nul@x.test', { firstName: 'Ada\u0000' }),
+      row(3, 'half\ud800@x.test'),
+      row(4, 'surrogate@x.test', { lastName: 'Love\udc00lace' }),
+      row(5, 'emoji@x.test', { lastName: 'Lovelace 😀' }),
+    ];
+    const { id, answers } = await previewAll(rows);
+    expect(answers[0]?.rows.map((r) => [r.line, r.reason, r.detail])).toEqual([
+      [2, 'invalid_characters', 'first_name'],
+      [3, 'invalid_email', null],
+      [4, 'invalid_characters', 'last_name'],
+    ]);
+    const op = await admin.imports.commit({ operationId: id, invite: false });
+    expect(op.counts).toMatchObject({ change: 1, blocked: 3 });
+    const made = await byEmail(['emoji@x.test']);
+    expect(made.get('emoji@x.test')?.lastName).toBe('Lovelace 😀');
+    const results = await admin.bulk.results({ id });
+    expect(results.items.map((r) => [r.position, r.outcome, r.reason])).toEqual([
+      [2, 'blocked', 'invalid_characters'],
+      [3, 'blocked', 'invalid_email'],
+      [4, 'blocked', 'invalid_characters'],
+      [5, 'change', null],
+    ]);
   });
 
   it('drops a preview nobody committed after a day', async () => {

@@ -50,6 +50,9 @@ export function sqlTime(date: Date): SQL {
   return sql`${date.toISOString()}::timestamptz`;
 }
 
+/** The largest value an `integer` column holds: a bound for input compared with one. */
+export const MAX_INTEGER = 2_147_483_647;
+
 /** A list of ids as one `uuid[]` parameter, not thousands of them. */
 export function sqlUuids(ids: readonly string[]): SQL {
   return sql`${sql.param([...ids])}::uuid[]`;

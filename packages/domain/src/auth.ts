@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { storable } from './text';
 
 /** E-mails are compared case-insensitively: stored trimmed and lower-cased (SPEC §1). */
 export function normalizeEmail(email: string): string {
@@ -39,11 +40,9 @@ export function recordSignInFailure(state: ThrottleState | undefined, now: Date)
 }
 
 export const apiTokenCreateSchema = z.object({
-  name: z
-    .string()
-    .trim()
-    .min(1, 'Give the token a name.')
-    .max(100, 'A token name has at most 100 characters.'),
+  name: storable(
+    z.string().trim().min(1, 'Give the token a name.').max(100, 'A token name has at most 100 characters.'),
+  ),
   expiresInDays: z.number().int().min(1).max(366).optional(),
 });
 export type ApiTokenCreateInput = z.infer<typeof apiTokenCreateSchema>;

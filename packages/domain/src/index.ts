@@ -6,4 +6,5 @@ export * from './errors';
 export * from './imports';
 export * from './invitations';
 export * from './outbox';
+export * from './text';
 export * from './users';

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { InvitationStatus, UserStatus } from './catalog';
 import type { DomainErrorCode } from './errors';
+import { storable } from './text';
 import { isInvitationExpired } from './users';
 
 /** An invitation token is 256 random bits in base64url: exactly 43 characters. */
@@ -67,7 +68,13 @@ export function passwordProblems(
 const tokenField = z.string().max(200, 'This invitation link is not valid.');
 
 const nameField = (label: string) =>
-  z.string().trim().min(1, `Enter your ${label}.`).max(100, `Your ${label} can have at most 100 characters.`);
+  storable(
+    z
+      .string()
+      .trim()
+      .min(1, `Enter your ${label}.`)
+      .max(100, `Your ${label} can have at most 100 characters.`),
+  );
 
 export const invitationInspectInputSchema = z.object({ token: tokenField });
 

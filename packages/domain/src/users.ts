@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { GRANTED_ACCESS_LEVELS, USER_STATUSES } from './catalog';
+import { storable } from './text';
 
 /** The users table's filter (SPEC §6 shape); also what a "select all N matching" selection carries. */
 export const usersFilterSchema = z
@@ -9,18 +10,15 @@ export const usersFilterSchema = z
       .array(z.uuid('A role id is a UUID.').transform((id) => id.toLowerCase()))
       .max(100)
       .optional(),
-    search: z
-      .string()
-      .trim()
-      .max(200, 'A search has at most 200 characters.')
-      .refine((s) => !s.includes('\u0000'), 'A search cannot contain a NUL character.')
-      .optional(),
+    search: storable(z.string().trim().max(200, 'A search has at most 200 characters.')).optional(),
     /** Module names are checked against the catalogue by the API, so an unknown one is named as such. */
-    module: z.object({ module: z.string().max(50), minLevel: z.enum(GRANTED_ACCESS_LEVELS) }).optional(),
+    module: z
+      .object({ module: storable(z.string().max(50)), minLevel: z.enum(GRANTED_ACCESS_LEVELS) })
+      .optional(),
     orgUnitId: z.uuid('An organisation unit id is a UUID.').optional(),
     /** With `orgUnitId`: also users scoped to any unit below it. */
     includeDescendants: z.boolean().optional(),
-    right: z.string().max(50).optional(),
+    right: storable(z.string().max(50)).optional(),
     /** `true`: invited users whose pending invitation has expired; `false`: invited users whose has not. */
     invitationExpired: z.boolean().optional(),
   })
@@ -43,7 +41,7 @@ export const usersListInputSchema = z
   .object({
     filter: usersFilterSchema.optional(),
     sort: userSortSchema.optional(),
-    cursor: z.string().max(2000).optional(),
+    cursor: storable(z.string().max(2000)).optional(),
     /** Sent by tRPC's infinite queries; pages only go forward. */
     direction: z.enum(['forward', 'backward']).optional(),
     limit: z

@@ -11,6 +11,7 @@ import {
   matchImportHeaders,
   recordLineSpan,
   rowsFromRecords,
+  storableImportRowInput,
   toImportRowInput,
   validateImportRows,
 } from '../src';
@@ -55,6 +56,16 @@ describe('one row, every rule that needs no database', () => {
     ['a line break inside a name', { firstName: 'Ada\nByron' }, 'error', 'invalid_characters', 'first_name'],
     ['a NUL in a last name', { lastName: 'Love\u0000lace' }, 'error', 'invalid_characters', 'last_name'],
     ['a tab inside a role', { role: 'Read\ter' }, 'error', 'invalid_characters', 'role'],
+    [
+      'half of a surrogate pair in a name',
+      { firstName: 'Ada\ud800' },
+      'error',
+      'invalid_characters',
+      'first_name',
+    ],
+    ['a low surrogate alone in a role', { role: '\udc00Reader' }, 'error', 'invalid_characters', 'role'],
+    ['an emoji (a whole surrogate pair) in a name', { lastName: 'Lovelace 😀' }, 'create', null, null],
+    ['an emoji and then a tab', { lastName: '😀\tLovelace' }, 'error', 'invalid_characters', 'last_name'],
     ['a source that is no e-mail', { copyAccessFrom: 'grace' }, 'error', 'invalid_source_email', null],
     ['a source with capitals and spaces', { copyAccessFrom: ' Grace@Example.COM ' }, 'create', null, null],
   ])('%s', (_, fields, outcome, reason, detail) => {
@@ -248,5 +259,41 @@ describe('a whole file', () => {
       error: 0,
       reasons: { duplicate_in_file: 99 },
     });
+  });
+});
+
+describe('a row as the server keeps it', () => {
+  it('has a stand-in for each character PostgreSQL cannot store, and the same verdict as the row sent', () => {
+    const sent = [
+      row({ line: 2, firstName: 'Ada\u0000' }),
+      row({ line: 3, email: 'ada\u0000@example.com' }),
+      row({ line: 4, lastName: 'Love\ud800lace', email: 'b@example.com' }),
+      row({ line: 5, role: '\udfffReader', email: 'c@example.com' }),
+      row({ line: 6, copyAccessFrom: 'grace\u0000@example.com', email: 'd@example.com' }),
+      row({ line: 7, firstName: 'Zoë 😀', email: 'e@example.com' }),
+    ].map(toImportRowInput);
+    const kept = sent.map(storableImportRowInput);
+    for (const stored of kept) expect(JSON.stringify(stored)).not.toMatch(/\\u0000|\\ud[89a-f]/);
+    expect(kept[5]).toEqual(sent[5]);
+    const verdict = (r: (typeof sent)[number]) => {
+      const [v] = validateImportRows([r]);
+      return [v?.outcome, v?.reason, v?.detail];
+    };
+    expect(kept.map(verdict)).toEqual(sent.map(verdict));
+    expect(sent.map(verdict).map((v) => v[1])).toEqual([
+      'invalid_characters',
+      'invalid_email',
+      'invalid_characters',
+      'invalid_characters',
+      'invalid_source_email',
+      null,
+    ]);
+  });
+
+  it('refuses a line number no file of the largest size can have', () => {
+    const base = toImportRowInput(row());
+    expect(importRowInputSchema.safeParse({ ...base, line: IMPORT_LIMITS.maxBytes + 1 }).success).toBe(true);
+    expect(importRowInputSchema.safeParse({ ...base, line: IMPORT_LIMITS.maxBytes + 2 }).success).toBe(false);
+    expect(importRowInputSchema.safeParse({ ...base, line: 2 ** 31 }).success).toBe(false);
   });
 });

@@ -1,5 +1,5 @@
-import { bulkOperationItems, type Db } from '@roster/db';
-import { OUTCOMES, reasonSentence, resultDetail } from '@roster/domain';
+import { bulkOperationItems, bulkOperations, type Db, MAX_INTEGER } from '@roster/db';
+import { DomainError, OUTCOMES, reasonSentence, resultDetail, storable } from '@roster/domain';
 import { and, asc, eq, gt, isNotNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
 
@@ -7,17 +7,27 @@ export const bulkResultsInputSchema = z
   .object({
     id: z.uuid(),
     outcome: z.enum(OUTCOMES).optional(),
-    reason: z.string().max(50).optional(),
+    reason: storable(z.string().max(50)).optional(),
     /** The position after which the page starts (from `nextCursor`). */
-    cursor: z.number().int().min(0).optional(),
+    cursor: z.number().int().min(0).max(MAX_INTEGER).optional(),
     limit: z.number().int().min(1).max(1000).optional(),
     /** Sent by tRPC's infinite queries; pages only go forward. */
     direction: z.enum(['forward', 'backward']).optional(),
   })
   .strict();
 
+/** Whether a bulk operation (or a previewed import) has this id. */
+export async function operationExists(db: Db, id: string): Promise<boolean> {
+  const found = await db
+    .select({ id: bulkOperations.id })
+    .from(bulkOperations)
+    .where(eq(bulkOperations.id, id));
+  return found.length > 0;
+}
+
 /** Per-user results of an operation, in selection order, filterable by outcome and reason. */
 export async function listResults(db: Db, input: z.infer<typeof bulkResultsInputSchema>) {
+  if (!(await operationExists(db, input.id))) throw new DomainError('operation_not_found');
   const limit = input.limit ?? 100;
   const rows = await db
     .select({

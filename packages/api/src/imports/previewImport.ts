@@ -9,6 +9,7 @@ import {
   type ImportRowResult,
   importRowCreatesAdministrator,
   importRowHasEmail,
+  storableImportRowInput,
   validateImportRows,
 } from '@roster/domain';
 import { sql } from 'drizzle-orm';
@@ -75,41 +76,46 @@ async function stageChunk(
   now: Date,
 ): Promise<void> {
   const params: ImportParams = { kind: 'import', invite: false, ...input.file };
-  const created = await db
-    .insert(bulkOperations)
-    .values({
-      id: input.operationId,
-      kind: 'import',
-      params,
-      selection: { kind: 'import', rows: params.totalRows },
-      actorId,
-      status: 'receiving',
-      total: params.totalRows,
-      fileSha256: params.fileSha256,
-      createdAt: now,
-    })
-    .onConflictDoNothing()
-    .returning({ id: bulkOperations.id });
-  if (created.length > 0) await dropStalePreviews(db, now);
-  await db.transaction(async (tx) => {
+  const created = await db.transaction(async (tx) => {
+    const recorded = await tx
+      .insert(bulkOperations)
+      .values({
+        id: input.operationId,
+        kind: 'import',
+        params,
+        selection: { kind: 'import', rows: params.totalRows },
+        actorId,
+        status: 'receiving',
+        total: params.totalRows,
+        fileSha256: params.fileSha256,
+        createdAt: now,
+      })
+      .onConflictDoNothing()
+      .returning({ id: bulkOperations.id });
     const operation = await lockImportOperation(tx, input.operationId, actorId, 'share');
     if (!operation || canonicalJson(fileOf(operation.params)) !== canonicalJson(fileOf(params))) {
       throw new DomainError('operation_conflict');
     }
     // An import committed already (a command run again with its id) keeps the rows it has.
-    if (operation.status !== 'receiving') return;
+    if (operation.status !== 'receiving') return false;
     // The position of a row is its line in the file: unique, in file order, and the same on a retry.
     // Only a row with a valid e-mail keeps its e-mail: only such a row makes a later one a duplicate.
     const staged = input.rows.map((r, i) => {
       const row = validated[i];
-      return { line: r.line, email: row && importRowHasEmail(row) ? row.email : null, input: r };
+      return {
+        line: r.line,
+        email: row && importRowHasEmail(row) ? row.email : null,
+        input: storableImportRowInput(r),
+      };
     });
     await tx.execute(sql`
       insert into bulk_operation_items (operation_id, position, email, input)
       select ${input.operationId}, x.line, x.email, x.input
       from ${sqlJsonRecords(staged)} as x(line int, email text, input jsonb)
       on conflict do nothing`);
+    return recorded.length > 0;
   });
+  if (created) await dropStalePreviews(db, now);
 }
 
 /** Removes the previews that were never committed and are older than IMPORT_PREVIEW_TTL_MS. */

@@ -1,4 +1,12 @@
-import { type Db, isUniqueViolation, idGenerator, queryRows, reuseCachedPlans, sqlJsonRecords, sqlTime } from '@roster/db';
+import {
+  type Db,
+  idGenerator,
+  isUniqueViolation,
+  queryRows,
+  reuseCachedPlans,
+  sqlJsonRecords,
+  sqlTime,
+} from '@roster/db';
 import {
   createImportRowValidator,
   decideImportRow,
@@ -166,7 +174,14 @@ export async function processImportBatch(
     // The rows that created a user have their result already; the others are recorded here.
     const results = verdicts.flatMap((v) =>
       v.userId === null
-        ? [{ position: v.position, outcome: IMPORT_RESULT_OUTCOMES[v.outcome], reason: v.reason, detail: v.detail }]
+        ? [
+            {
+              position: v.position,
+              outcome: IMPORT_RESULT_OUTCOMES[v.outcome],
+              reason: v.reason,
+              detail: v.detail,
+            },
+          ]
         : [],
     );
     if (results.length > 0) {

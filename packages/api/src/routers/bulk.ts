@@ -73,7 +73,7 @@ export const bulkRouter = {
     .query(async ({ ctx, input }) => {
       const limit = input?.limit ?? 50;
       const [at, id] = input?.cursor?.split('|') ?? [];
-      if (input?.cursor && (!at || !id || Number.isNaN(Date.parse(at)) || !z.uuid().safeParse(id).success)) {
+      if (input?.cursor && (!z.iso.datetime().safeParse(at).success || !z.uuid().safeParse(id).success)) {
         throw new DomainError('invalid_cursor');
       }
       const rows = await selectOperations(ctx.db)

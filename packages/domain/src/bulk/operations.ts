@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { BulkOperationKind, BulkOperationStatus } from '../catalog';
+import { storable } from '../text';
 
 /** The seven operations of SPEC §2, as the API and the CLI take them. */
 export const bulkOperationSchema = z.discriminatedUnion('kind', [
@@ -14,7 +15,9 @@ export const bulkOperationSchema = z.discriminatedUnion('kind', [
   z
     .object({
       kind: z.literal('invite'),
-      message: z.string().trim().max(2000, 'An invitation message has at most 2,000 characters.').optional(),
+      message: storable(
+        z.string().trim().max(2000, 'An invitation message has at most 2,000 characters.'),
+      ).optional(),
     })
     .strict(),
   z.object({ kind: z.literal('resend_invitation') }).strict(),

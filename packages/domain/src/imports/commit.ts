@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { storable } from '../text';
 import { IMPORT_LIMITS } from './limits';
 import { importRowInputSchema } from './rows';
 
@@ -8,11 +9,9 @@ export const IMPORT_CHUNK_ROWS = 5_000;
 /** The role of imported rows that name none. */
 export const IMPORT_DEFAULT_ROLE = 'Reader';
 
-const invitationMessage = z
-  .string()
-  .trim()
-  .max(2000, 'An invitation message has at most 2,000 characters.')
-  .optional();
+const invitationMessage = storable(
+  z.string().trim().max(2000, 'An invitation message has at most 2,000 characters.'),
+).optional();
 
 const chunk = z
   .array(importRowInputSchema)
@@ -23,7 +22,7 @@ const chunk = z
 export const importFileSchema = z
   .object({
     fileSha256: z.string().regex(/^[0-9a-f]{64}$/, 'The file digest is 64 hexadecimal digits.'),
-    fileName: z.string().trim().max(255).optional(),
+    fileName: storable(z.string().trim().max(255)).optional(),
     /** Data rows in the file: the import can be committed once this many rows have been previewed. */
     totalRows: z.number().int().min(1).max(IMPORT_LIMITS.maxRows),
   })

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { withStorableCharacters } from '../text';
 import { IMPORT_COLUMNS, type ImportColumn, type ImportColumnMapping } from './columns';
 import { IMPORT_LIMITS } from './limits';
 
@@ -92,7 +93,12 @@ const cellSchema = (column: ImportColumn) =>
  */
 export const importRowInputSchema = z
   .object({
-    line: z.number().int().min(1),
+    /** A file of `maxBytes` bytes has no more lines than this. */
+    line: z
+      .number()
+      .int()
+      .min(1)
+      .max(IMPORT_LIMITS.maxBytes + 1, 'A line number is at most the size of the largest file in bytes.'),
     email: cellSchema('email'),
     firstName: cellSchema('first_name'),
     lastName: cellSchema('last_name'),
@@ -101,6 +107,20 @@ export const importRowInputSchema = z
   })
   .strict();
 export type ImportRowInput = z.infer<typeof importRowInputSchema>;
+
+/**
+ * A row as the server keeps it until the import runs: cells PostgreSQL cannot store (a NUL, a broken
+ * Unicode character, which only a typed client can send) get a control character in their place, so
+ * the row is refused with `invalid_characters` (or as an invalid e-mail) as the original would be.
+ */
+export function storableImportRowInput(row: ImportRowInput): ImportRowInput {
+  const stored: ImportRowInput = { ...row };
+  for (const column of IMPORT_COLUMNS) {
+    const field = IMPORT_ROW_FIELDS[column];
+    stored[field] = withStorableCharacters(row[field]);
+  }
+  return stored;
+}
 
 /** A row ready to send: cells trimmed, and cut so an over-long one stays over-long but small. */
 export function toImportRowInput(row: ImportRow): ImportRowInput {

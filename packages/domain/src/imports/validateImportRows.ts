@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { normalizeEmail } from '../auth';
+import { hasUnstorableCharacter } from '../text';
 import { IMPORT_LIMITS } from './limits';
 import { type ImportOutcome, type ImportReason, importReasonOutcome } from './reasons';
 import type { ImportRow } from './rows';
@@ -31,15 +32,18 @@ export type ImportCounts = {
 const EMAIL_PATTERN = z.regexes.email;
 
 /**
- * Whether a value holds a C0 control character or DEL: a line break or tab inside a name, or a NUL
- * Postgres text cannot hold. A loop, not a regex: cheaper on the short strings of 100,000 rows.
+ * Whether a value holds a C0 control character or DEL (a line break or tab inside a name, a NUL), or
+ * a character PostgreSQL cannot store (`hasUnstorableCharacter`: half of a surrogate pair, which only
+ * a typed client can send). A loop, not a regex: cheaper on the short strings of 100,000 rows.
  */
-function hasControlCharacter(value: string): boolean {
+function hasInvalidCharacter(value: string): boolean {
+  let surrogates = false;
   for (let i = 0; i < value.length; i++) {
     const code = value.charCodeAt(i);
     if (code < 0x20 || code === 0x7f) return true;
+    if (code >= 0xd800 && code <= 0xdfff) surrogates = true;
   }
-  return false;
+  return surrogates && hasUnstorableCharacter(value);
 }
 
 const MAX = IMPORT_LIMITS.maxCellLength;
@@ -55,9 +59,9 @@ function otherCellsProblem(
   if (lastName.length > MAX.last_name) return ['too_long', 'last_name'];
   if (role.length > MAX.role) return ['too_long', 'role'];
   if (copyAccessFrom.length > MAX.copy_access_from) return ['too_long', 'copy_access_from'];
-  if (hasControlCharacter(firstName)) return ['invalid_characters', 'first_name'];
-  if (hasControlCharacter(lastName)) return ['invalid_characters', 'last_name'];
-  if (hasControlCharacter(role)) return ['invalid_characters', 'role'];
+  if (hasInvalidCharacter(firstName)) return ['invalid_characters', 'first_name'];
+  if (hasInvalidCharacter(lastName)) return ['invalid_characters', 'last_name'];
+  if (hasInvalidCharacter(role)) return ['invalid_characters', 'role'];
   if (copyAccessFrom !== '' && !EMAIL_PATTERN.test(copyAccessFrom)) return ['invalid_source_email', null];
   return null;
 }
