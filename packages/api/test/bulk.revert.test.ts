@@ -168,6 +168,32 @@ describe('bulk.revert', () => {
     expect(rows.map((r) => r.status)).toEqual(['cancelled', 'cancelled']);
   });
 
+  it('an invitation resent since is a change since: reverting the first invite leaves the new link alone', async () => {
+    const ids = await addUsers(testDb.db, 2, 'created', readerRole);
+    const [resent = '', untouched = ''] = ids;
+    const invite = await apply({ kind: 'invite' }, ids);
+    const versions = new Map((await userRows(ids)).map((u) => [u.id, u.version]));
+    // Sent two minutes ago: a resend is due.
+    await testDb.db
+      .update(invitations)
+      .set({ lastSentAt: new Date(NOW.getTime() - 120_000) })
+      .where(eq(invitations.userId, resent));
+    expect((await apply({ kind: 'resend_invitation' }, [resent])).counts.change).toBe(1);
+    const [after] = await userRows([resent]);
+    expect(after?.version).toBe((versions.get(resent) ?? 0) + 1);
+
+    const reverted = await revert(invite.id);
+    expect(reverted.counts).toMatchObject({ change: 1, blocked: 1 });
+    const byUser = new Map((await caller.bulk.results({ id: reverted.id })).items.map((r) => [r.userId, r]));
+    expect(byUser.get(resent)).toMatchObject({ outcome: 'blocked', reason: 'changed_since' });
+    expect(byUser.get(untouched)).toMatchObject({ outcome: 'change' });
+    const pending = await testDb.db
+      .select({ userId: invitations.userId })
+      .from(invitations)
+      .where(and(inArray(invitations.userId, ids), eq(invitations.status, 'pending')));
+    expect(pending).toEqual([{ userId: resent }]);
+  });
+
   it('copy access: each user’s own access comes back; functional memberships untouched', async () => {
     const [source = '', target = ''] = await addUsers(testDb.db, 2, 'active', readerRole);
     await testDb.db.insert(moduleAccess).values([

@@ -151,6 +151,10 @@ async function revokeSignIns(db: Db, ids: string[], now: Date) {
 
 /** A new link for users whose invitation is resent: the old one is superseded, its message kept. */
 async function resendInvitations(db: Db, changes: Changed[], ctx: ApplyContext) {
+  // A new expiry is a change of the user like any other: its version moves (a revert of an earlier
+  // invitation then finds the user changed since).
+  await db.execute(sql`update users set version = version + 1, updated_at = ${sqlTime(ctx.now)}
+    where id = any(${sqlUuids(changes.map((c) => c.userId))})`);
   const superseded = await queryRows<{ user_id: string; sent_count: number; message: string | null }>(
     db,
     sql`update invitations set status = 'superseded'
