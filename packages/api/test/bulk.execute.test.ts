@@ -338,6 +338,51 @@ describe('large selections run in the background', () => {
     }
   });
 
+  it('two admins deactivating each other at once: one succeeds, the other is blocked as the last administrator', async () => {
+    // The only two active administrators: the test's admin and this one.
+    const other = await newAdmin(testDb.db);
+    const admins = await testDb.db
+      .select({ id: users.id })
+      .from(users)
+      .where(and(eq(users.status, 'active'), eq(users.roleId, await administratorRoleId(testDb.db))));
+    expect(admins).toHaveLength(2);
+    const [a, b] = await Promise.all([
+      caller.bulk.execute({
+        operationId: randomUUID(),
+        operation: { kind: 'deactivate' },
+        selection: { ids: [other.id] },
+      }),
+      other.caller.bulk.execute({
+        operationId: randomUUID(),
+        operation: { kind: 'deactivate' },
+        selection: { ids: [actorId] },
+      }),
+    ]);
+    expect([a.counts.change, b.counts.change].sort()).toEqual([0, 1]);
+    const blocked = a.counts.change === 0 ? a : b;
+    expect(blocked.counts.blocked).toBe(1);
+    const results = await caller.bulk.results({ id: blocked.id });
+    expect(results.items[0]).toMatchObject({ outcome: 'blocked', reason: 'last_admin' });
+    const still = await userRows([actorId, other.id]);
+    expect(still.filter((u) => u.status === 'active')).toHaveLength(1);
+  });
+
+  it('two invites of the same users at once: each user gets one invitation, the later run skips them', async () => {
+    const ids = await addUsers(200, 'created');
+    const [a, b] = await Promise.all(
+      [1, 2].map(() =>
+        caller.bulk.execute({ operationId: randomUUID(), operation: { kind: 'invite' }, selection: { ids } }),
+      ),
+    );
+    // Decided on locked, current rows: whichever ran second found the users invited already.
+    expect((a?.counts.change ?? 0) + (b?.counts.change ?? 0)).toBe(200);
+    expect((a?.counts.skip ?? 0) + (b?.counts.skip ?? 0)).toBe(200);
+    expect((a?.counts.failed ?? 0) + (b?.counts.failed ?? 0)).toBe(0);
+    const sent = await testDb.db.select().from(invitations).where(inArray(invitations.userId, ids));
+    expect(sent).toHaveLength(200);
+    expect(new Set(sent.map((i) => i.userId)).size).toBe(200);
+  });
+
   it('cancel stops between batches; what was done stays done', async () => {
     const ids = await addUsers(INLINE_MAX_USERS + 10, 'active');
     const op = await callerWithBatches(100).bulk.execute({
