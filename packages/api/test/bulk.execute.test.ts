@@ -221,12 +221,30 @@ describe('idempotency and refusals', () => {
     const first = await caller.bulk.execute(input);
     const again = await caller.bulk.execute(input);
     expect(again).toEqual(first);
+    // The same users in another order, with a repeat and in capitals, are the same selection.
+    const [one = '', two = ''] = ids;
+    expect(
+      await caller.bulk.execute({ ...input, selection: { ids: [two.toUpperCase(), one, two] } }),
+    ).toEqual(first);
     expect(await auditFor(first.id)).toHaveLength(2);
     await expectApiError(
       caller.bulk.execute({ ...input, operation: { kind: 'reactivate' } }),
       'CONFLICT',
       'operation_conflict',
     );
+    // The same id with other users is another operation, not a retry.
+    const [other = ''] = await addUsers(1, 'active');
+    await expectApiError(
+      caller.bulk.execute({ ...input, selection: { ids: [one, other] } }),
+      'CONFLICT',
+      'operation_conflict',
+    );
+    await expectApiError(
+      caller.bulk.execute({ ...input, selection: { filter: { status: ['active'] }, expectedCount: 2 } }),
+      'CONFLICT',
+      'operation_conflict',
+    );
+    expect((await userRows([other]))[0]?.status).toBe('active');
   });
 
   it('refuses a changed filter, an unconfirmed promotion, and unknown users, writing nothing', async () => {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { bulkOperations, type Db } from '@roster/db';
 import { type BulkOperation, DomainError, type Selection } from '@roster/domain';
 import { eq, sql } from 'drizzle-orm';
@@ -25,6 +26,23 @@ export function canonicalJson(value: unknown): string {
   );
 }
 
+/**
+ * The selection as its operation records it, for the history and so that a retried Apply can be told
+ * from another operation under the same id: ticked ids are kept as their number and a digest of the
+ * set (the ids themselves are in the batches).
+ */
+function recordedSelection(selection: Selection) {
+  if ('ids' in selection) {
+    const ids = [...new Set(selection.ids.map((id) => id.toLowerCase()))].sort();
+    return {
+      kind: 'ids',
+      count: ids.length,
+      digest: createHash('sha256').update(ids.join(',')).digest('hex'),
+    };
+  }
+  return { kind: 'filter', filter: selection.filter, expectedCount: selection.expectedCount };
+}
+
 export async function getOperation(db: Db, id: string) {
   const [row] = await selectOperations(db).where(eq(bulkOperations.id, id));
   if (!row) throw new DomainError('operation_not_found');
@@ -43,11 +61,21 @@ export async function startBulkOperation(
   config: ApiConfig,
 ) {
   const [existing] = await db
-    .select({ kind: bulkOperations.kind, params: bulkOperations.params, actorId: bulkOperations.actorId })
+    .select({
+      kind: bulkOperations.kind,
+      params: bulkOperations.params,
+      selection: bulkOperations.selection,
+      actorId: bulkOperations.actorId,
+    })
     .from(bulkOperations)
     .where(eq(bulkOperations.id, input.operationId));
+  const selection = recordedSelection(input.selection);
   if (existing) {
-    if (existing.actorId !== actorId || canonicalJson(existing.params) !== canonicalJson(input.operation)) {
+    if (
+      existing.actorId !== actorId ||
+      canonicalJson(existing.params) !== canonicalJson(input.operation) ||
+      canonicalJson(existing.selection) !== canonicalJson(selection)
+    ) {
       throw new DomainError('operation_conflict');
     }
     return getOperation(db, input.operationId);
@@ -66,14 +94,7 @@ export async function startBulkOperation(
         id: input.operationId,
         kind: input.operation.kind,
         params: input.operation,
-        selection:
-          'ids' in input.selection
-            ? { kind: 'ids', count: new Set(input.selection.ids).size }
-            : {
-                kind: 'filter',
-                filter: input.selection.filter,
-                expectedCount: input.selection.expectedCount,
-              },
+        selection,
         actorId,
         createdAt: now,
       })
