@@ -19,17 +19,20 @@ export type ServerConfig = {
 
 const DEV_ADMIN = { email: 'admin@roster.local', password: 'roster-admin-2026' };
 
-function positiveInt(name: string, value: string | undefined, fallback: number): number {
+/** A whole number of at least `min` from the environment, or `fallback` when it is unset. */
+function wholeNumber(name: string, value: string | undefined, fallback: number, min = 0): number {
   if (value === undefined || value === '') return fallback;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a whole number, got "${value}"`);
+  if (!Number.isInteger(n) || n < min) {
+    throw new Error(`${name} must be a whole number of at least ${min}, got "${value}"`);
+  }
   return n;
 }
 
 /** Reads the environment of SPEC §6 once, at start. */
 export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
   const production = env.NODE_ENV === 'production';
-  const port = positiveInt('PORT', env.PORT, 3000);
+  const port = wholeNumber('PORT', env.PORT, 3000);
   const email = env.ROSTER_ADMIN_EMAIL ?? (production ? undefined : DEV_ADMIN.email);
   const password = env.ROSTER_ADMIN_PASSWORD ?? (production ? undefined : DEV_ADMIN.password);
   // In development the SPA is served by Vite on its own port and proxies the API.
@@ -45,17 +48,19 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
       : resolve(repoRoot, '.data/pglite'),
     production,
     admin: email && password ? { email, password } : null,
-    demoUsers: positiveInt('ROSTER_DEMO_USERS', env.ROSTER_DEMO_USERS, production ? 0 : 3000),
+    demoUsers: wholeNumber('ROSTER_DEMO_USERS', env.ROSTER_DEMO_USERS, production ? 0 : 3000),
     api: {
       ...defaultApiConfig,
       publicUrl: publicUrl.replace(/\/$/, ''),
       smtp: env.SMTP_URL
         ? { url: env.SMTP_URL, from: env.SMTP_FROM ?? 'Roster <no-reply@roster.local>' }
         : null,
-      invitationTtlDays: positiveInt(
+      // An invitation must be usable for at least a day.
+      invitationTtlDays: wholeNumber(
         'ROSTER_INVITATION_TTL_DAYS',
         env.ROSTER_INVITATION_TTL_DAYS,
         defaultApiConfig.invitationTtlDays,
+        1,
       ),
       // PostgreSQL runs two batches of an operation on two cores; the embedded database has one connection.
       bulkConcurrency: env.DATABASE_URL ? 2 : 1,

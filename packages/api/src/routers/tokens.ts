@@ -14,30 +14,34 @@ export const tokensRouter = {
     const now = ctx.now();
     const token = newSecretToken(TOKEN_PREFIX);
     const expiresAt = input.expiresInDays ? new Date(now.getTime() + input.expiresInDays * 86_400_000) : null;
-    const [row] = await ctx.db
-      .insert(apiTokens)
-      .values({
+    // The token and its audit event are written together, or neither is.
+    const row = await ctx.db.transaction(async (tx) => {
+      const [row] = await tx
+        .insert(apiTokens)
+        .values({
+          userId: ctx.actor.userId,
+          name: input.name,
+          tokenHash: hashToken(token),
+          prefix: token.slice(0, TOKEN_PREFIX.length + 6),
+          createdAt: now,
+          expiresAt,
+        })
+        .returning({
+          id: apiTokens.id,
+          name: apiTokens.name,
+          prefix: apiTokens.prefix,
+          createdAt: apiTokens.createdAt,
+          expiresAt: apiTokens.expiresAt,
+        });
+      if (!row) throw new Error('The token was not stored');
+      await tx.insert(auditEvents).values({
+        at: now,
+        actorId: ctx.actor.userId,
         userId: ctx.actor.userId,
-        name: input.name,
-        tokenHash: hashToken(token),
-        prefix: token.slice(0, TOKEN_PREFIX.length + 6),
-        createdAt: now,
-        expiresAt,
-      })
-      .returning({
-        id: apiTokens.id,
-        name: apiTokens.name,
-        prefix: apiTokens.prefix,
-        createdAt: apiTokens.createdAt,
-        expiresAt: apiTokens.expiresAt,
+        action: 'auth.token_created',
+        meta: { tokenId: row.id, name: row.name },
       });
-    if (!row) throw new Error('The token was not stored');
-    await ctx.db.insert(auditEvents).values({
-      at: now,
-      actorId: ctx.actor.userId,
-      userId: ctx.actor.userId,
-      action: 'auth.token_created',
-      meta: { tokenId: row.id, name: row.name },
+      return row;
     });
     /** The token itself is returned this once and never stored. */
     return { ...row, token };

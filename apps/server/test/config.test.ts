@@ -1,0 +1,50 @@
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { readConfig } from '../src/config';
+
+const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
+
+describe('readConfig (the environment of SPEC §6)', () => {
+  it('runs with nothing set: port 3000, the embedded database under .data/pglite, mail captured, a dev admin', () => {
+    const config = readConfig({});
+    expect(config.port).toBe(3000);
+    expect(config.databaseUrl).toBeUndefined();
+    expect(config.dataDir).toBe(`${repoRoot}.data/pglite`);
+    expect(config.api.smtp).toBeNull();
+    expect(config.api.bulkConcurrency).toBe(1);
+    expect(config.admin).not.toBeNull();
+    expect(config.api.invitationTtlDays).toBe(7);
+  });
+
+  it('reads what is set', () => {
+    const config = readConfig({
+      PORT: '8080',
+      DATABASE_URL: 'postgres://db/roster',
+      SMTP_URL: 'smtp://mail:2525',
+      SMTP_FROM: 'Roster <roster@example.com>',
+      ROSTER_INVITATION_TTL_DAYS: '14',
+      ROSTER_PUBLIC_URL: 'https://roster.example.com/',
+    });
+    expect(config).toMatchObject({ port: 8080, databaseUrl: 'postgres://db/roster' });
+    expect(config.api).toMatchObject({
+      smtp: { url: 'smtp://mail:2525', from: 'Roster <roster@example.com>' },
+      invitationTtlDays: 14,
+      publicUrl: 'https://roster.example.com',
+      bulkConcurrency: 2,
+    });
+  });
+
+  it('has no admin to bootstrap in production unless one is given', () => {
+    expect(readConfig({ NODE_ENV: 'production' }).admin).toBeNull();
+  });
+
+  it.each([
+    ['PORT', 'eighty'],
+    ['PORT', '-1'],
+    ['ROSTER_INVITATION_TTL_DAYS', '0'],
+    ['ROSTER_INVITATION_TTL_DAYS', '1.5'],
+    ['ROSTER_DEMO_USERS', 'many'],
+  ])('refuses %s=%s, naming it', (name, value) => {
+    expect(() => readConfig({ [name]: value })).toThrow(name);
+  });
+});
