@@ -236,6 +236,10 @@ describe('catalog.get', () => {
     expect(catalog.accessLevels).toEqual([...ACCESS_LEVELS]);
     expect(catalog.rights).toEqual([...RIGHTS]);
     expect(catalog.statuses).toEqual([...USER_STATUSES]);
+    // The server's setting, whatever it is.
+    const { ctx } = await sessionFor(testDb.db, fx.admin.id);
+    const configured = createCaller({ ...ctx, config: { ...ctx.config, invitationTtlDays: 3 } });
+    expect((await configured.catalog.get()).invitationTtlDays).toBe(3);
     const units = Object.values(fx.units)
       .map((u) => ({ id: u.id, name: u.name, kind: u.kind, parentId: u.parentId }))
       .sort((a, b) => compareText(a.name, b.name));

@@ -3,7 +3,6 @@ import { describe, expect, it } from 'vitest';
 import type { UserRow } from '../users/UsersTable';
 import { planUserFromRow, planUsersForIds } from './planUsersFromRows';
 import { previewInBrowser } from './previewModel';
-import { INVITATION_TTL_MS } from './useBulkPreview';
 
 const READER = '00000000-0000-7000-8000-00000000000a';
 const ADMIN_ROLE = '00000000-0000-7000-8000-00000000000b';
@@ -35,7 +34,7 @@ function row(i: number, patch: Partial<UserRow> = {}): UserRow {
   };
 }
 
-const context = { actorId: 'actor', now, activeAdminCount: 3, invitationTtlMs: INVITATION_TTL_MS };
+const context = { actorId: 'actor', now, activeAdminCount: 3, invitationTtlMs: 7 * 86_400_000 };
 
 describe('planUserFromRow', () => {
   it('reads the listed access as the rules compare it, ignoring what the catalogue does not know', () => {

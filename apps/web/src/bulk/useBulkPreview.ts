@@ -7,9 +7,6 @@ import type { UserRow } from '../users/UsersTable';
 import { planUserFromRow } from './planUsersFromRows';
 import { type Preview, previewFromServer, previewInBrowser } from './previewModel';
 
-/** How long a new or resent invitation stays valid (the server's default, SPEC §1). */
-export const INVITATION_TTL_MS = 7 * 86_400_000;
-
 type Input = {
   /** The operation to preview (without the parts that change no outcome); null while incomplete. */
   operation: BulkOperation | null;
@@ -36,6 +33,7 @@ function usePlanContext(operation: BulkOperation | null, sourceRow: UserRow | nu
   const trpc = useTRPC();
   const me = useMe();
   const roles = useQuery(trpc.roles.list.queryOptions(undefined, { staleTime: 300_000 }));
+  const catalog = useQuery(trpc.catalog.get.queryOptions(undefined, { staleTime: 300_000 }));
   const adminRoleIds = roles.data?.filter((r) => r.isAdmin).map((r) => r.id) ?? [];
   const admins = useQuery(
     trpc.users.count.queryOptions(
@@ -44,14 +42,17 @@ function usePlanContext(operation: BulkOperation | null, sourceRow: UserRow | nu
     ),
   );
   const actorId = me.data?.id;
+  const ttlDays = catalog.data?.invitationTtlDays;
   const activeAdminCount = admins.data?.total;
   return useMemo(() => {
-    if (!operation || actorId === undefined || activeAdminCount === undefined || !roles.data) return null;
+    if (!operation || actorId === undefined || ttlDays === undefined) return null;
+    if (activeAdminCount === undefined || !roles.data) return null;
     const context: PlanContext = {
       actorId,
       now: new Date(),
       activeAdminCount,
-      invitationTtlMs: INVITATION_TTL_MS,
+      // The server's setting, so the preview shows the expiry the invitations will have.
+      invitationTtlMs: ttlDays * 86_400_000,
     };
     if (operation.kind === 'assign_role') {
       const role = roles.data.find((r) => r.id === operation.roleId);
@@ -63,7 +64,7 @@ function usePlanContext(operation: BulkOperation | null, sourceRow: UserRow | nu
       context.source = planUserFromRow(sourceRow);
     }
     return context;
-  }, [operation, actorId, activeAdminCount, roles.data, sourceRow]);
+  }, [operation, actorId, ttlDays, activeAdminCount, roles.data, sourceRow]);
 }
 
 /**

@@ -4,7 +4,10 @@ import type { TRPCRouterRecord } from '@trpc/server';
 import { asc } from 'drizzle-orm';
 import { adminProcedure } from '../trpc';
 
-/** Everything the filters and pickers offer: modules, levels, rights, statuses, organisation units. */
+/**
+ * Everything the filters and pickers offer (modules, levels, rights, statuses, organisation units),
+ * and the setting the browser's preview needs: how long a new or resent invitation stays valid.
+ */
 export const catalogRouter = {
   get: adminProcedure.query(async ({ ctx }) => ({
     modules: MODULES,
@@ -15,5 +18,6 @@ export const catalogRouter = {
       .select({ id: orgUnits.id, name: orgUnits.name, kind: orgUnits.kind, parentId: orgUnits.parentId })
       .from(orgUnits)
       .orderBy(asc(orgUnits.name)),
+    invitationTtlDays: ctx.config.invitationTtlDays,
   })),
 } satisfies TRPCRouterRecord;
