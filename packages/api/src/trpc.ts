@@ -1,24 +1,43 @@
 import { DOMAIN_ERROR_CODES, DomainError } from '@roster/domain';
 import { initTRPC, TRPCError } from '@trpc/server';
 import superjson from 'superjson';
-import { ZodError } from 'zod';
+import { ZodError, type z } from 'zod';
 import type { Context } from './context';
 
 /** The stable code a client reads in `error.data.code`: a domain code or a lower-cased tRPC code. */
 export type ApiErrorCode = string;
+
+type Issue = { path: PropertyKey[]; message: string };
+
+/**
+ * The issues to show for a refused input. A union (a selection is ids or a filter) refuses with
+ * "Invalid input"; what the caller meant is the branch that came closest (the fewest issues), so its
+ * own issues are shown, under the union's path.
+ */
+function shownIssues(issues: readonly z.core.$ZodIssue[], at: PropertyKey[] = []): Issue[] {
+  return issues.flatMap((issue): Issue[] => {
+    const path = [...at, ...issue.path];
+    if (issue.code === 'invalid_union' && issue.errors.length > 0) {
+      const closest = issue.errors.reduce((best, branch) => (branch.length < best.length ? branch : best));
+      if (closest.length > 0) return shownIssues(closest, path);
+    }
+    return [{ path, message: issue.message }];
+  });
+}
 
 const t = initTRPC.context<Context>().create({
   transformer: superjson,
   errorFormatter({ shape, error }) {
     const cause = error.cause;
     const isValidation = cause instanceof ZodError;
+    const issues = isValidation ? shownIssues(cause.issues) : undefined;
     const code: ApiErrorCode =
       cause instanceof DomainError ? cause.code : isValidation ? 'invalid_input' : error.code.toLowerCase();
     const message =
       error.code === 'INTERNAL_SERVER_ERROR'
         ? 'Something went wrong on the server. Nothing was changed; try again.'
-        : isValidation
-          ? cause.issues
+        : issues
+          ? issues
               .map((issue) => (issue.path.length ? `${issue.path.join('.')}: ` : '') + issue.message)
               .join('; ')
           : shape.message;
@@ -30,9 +49,7 @@ const t = initTRPC.context<Context>().create({
         path: shape.data.path,
         code: shape.data.code,
         domainCode: code,
-        issues: isValidation
-          ? cause.issues.map((issue) => ({ path: issue.path.map(String), message: issue.message }))
-          : undefined,
+        issues: issues?.map((issue) => ({ path: issue.path.map(String), message: issue.message })),
       },
     };
   },

@@ -14,6 +14,7 @@ import {
   users,
 } from '@roster/db';
 import { createTestDb, type TestDb } from '@roster/db/testing';
+import { SELECTION_MAX_IDS } from '@roster/domain';
 import { and, eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type Context, createCaller } from '../src';
@@ -245,6 +246,23 @@ describe('idempotency and refusals', () => {
       'operation_conflict',
     );
     expect((await userRows([other]))[0]?.status).toBe('active');
+  });
+
+  it('refuses a selection over the limit, saying so, writing nothing', async () => {
+    const ids = Array.from({ length: SELECTION_MAX_IDS + 1 }, () => randomUUID());
+    const before = await testDb.db.select().from(bulkOperations);
+    for (const call of [
+      caller.bulk.execute({
+        operationId: randomUUID(),
+        operation: { kind: 'deactivate' },
+        selection: { ids },
+      }),
+      caller.bulk.preview({ operation: { kind: 'deactivate' }, selection: { ids } }),
+    ]) {
+      const error = await expectApiError(call, 'BAD_REQUEST', 'invalid_input');
+      expect(error.message).toContain('A selection holds at most 100,000 users.');
+    }
+    expect(await testDb.db.select().from(bulkOperations)).toEqual(before);
   });
 
   it('refuses a changed filter, an unconfirmed promotion, and unknown users, writing nothing', async () => {

@@ -124,7 +124,7 @@ export async function expectApiError(
   call: Promise<unknown>,
   code: TRPC_ERROR_CODE_KEY,
   domainCode: string,
-): Promise<void> {
+): Promise<{ message: string }> {
   const caught = await call.then(
     () => undefined,
     (error: unknown) => error,
@@ -140,6 +140,7 @@ export async function expectApiError(
     ctx: undefined,
   });
   expect({ code: caught.code, domainCode: shape.data.domainCode }).toEqual({ code, domainCode });
+  return { message: shape.message };
 }
 
 export async function auditEventCount(db: Db): Promise<number> {

@@ -26,7 +26,7 @@ try {
     console.log(`operation ${done.id}: ${done.status}, ${done.counts.change} invitations sent again`);
   }
 } catch (error) {
-  // Refusals carry a stable code (not_signed_in, not_admin, selection_too_large, …) and a sentence.
+  // Refusals carry a stable code (not_signed_in, not_admin, invalid_input, …) and a sentence.
   console.error(`${rosterErrorCode(error) ?? 'error'}: ${error instanceof Error ? error.message : error}`);
   process.exitCode = 1;
 }
