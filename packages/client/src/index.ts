@@ -1,6 +1,6 @@
 import type { AppRouter } from '@roster/api';
 import { createTRPCClient, httpBatchLink, TRPCClientError } from '@trpc/client';
-import superjson from 'superjson';
+import { rosterTransformer } from './transformer';
 
 export type { AppRouter, RouterInputs, RouterOutputs } from '@roster/api';
 /** The domain's words, as the API takes and returns them (SPEC §6): operations, selections, filters, outcomes. */
@@ -38,7 +38,7 @@ export function createRosterClient(options: RosterClientOptions) {
     links: [
       httpBatchLink({
         url: `${options.url.replace(/\/$/, '')}/trpc`,
-        transformer: superjson,
+        transformer: rosterTransformer,
         headers: () => ({ authorization: `Bearer ${options.token}` }),
         fetch: options.fetch,
       }),

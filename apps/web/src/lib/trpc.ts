@@ -1,8 +1,8 @@
 import type { AppRouter } from '@roster/api';
+import { rosterTransformer } from '@roster/client/transformer';
 import { QueryClient } from '@tanstack/react-query';
 import { createTRPCClient, httpBatchLink, TRPCClientError } from '@trpc/client';
 import { createTRPCContext } from '@trpc/tanstack-react-query';
-import superjson from 'superjson';
 
 export const { TRPCProvider, useTRPC, useTRPCClient } = createTRPCContext<AppRouter>();
 
@@ -24,7 +24,7 @@ export function createApiClient() {
     links: [
       httpBatchLink({
         url: '/trpc',
-        transformer: superjson,
+        transformer: rosterTransformer,
         // The server refuses cookie-authenticated mutations without this header (CSRF).
         headers: () => ({ 'x-roster-csrf': '1' }),
       }),
