@@ -92,6 +92,58 @@ describe('bulk.execute, small selections (finished inside the request)', () => {
     ]);
   });
 
+  it('results come in pages that follow each other, filtered by outcome and reason', async () => {
+    const active = await addUsers(5, 'active');
+    const already = await addUsers(2, 'deactivated');
+    const ids = [...active, ...already, actorId];
+    const op = await caller.bulk.execute({
+      operationId: randomUUID(),
+      operation: { kind: 'deactivate' },
+      selection: { ids },
+    });
+    const seen: string[] = [];
+    let cursor: number | undefined;
+    let pages = 0;
+    do {
+      const page = await caller.bulk.results({ id: op.id, limit: 3, cursor });
+      expect(page.items.length).toBeLessThanOrEqual(3);
+      seen.push(...page.items.map((r) => r.userId));
+      cursor = page.nextCursor ?? undefined;
+      pages++;
+    } while (cursor !== undefined);
+    expect(pages).toBe(3);
+    expect(seen).toEqual(ids);
+    const skipped = await caller.bulk.results({ id: op.id, reason: 'already_deactivated' });
+    expect(skipped.items.map((r) => r.userId)).toEqual(already);
+    expect(skipped.nextCursor).toBeNull();
+    const changed = await caller.bulk.results({ id: op.id, outcome: 'change', limit: 2 });
+    expect(changed.items.map((r) => r.userId)).toEqual(active.slice(0, 2));
+    const rest = await caller.bulk.results({ id: op.id, outcome: 'change', cursor: changed.nextCursor ?? 0 });
+    expect(rest.items.map((r) => r.userId)).toEqual(active.slice(2));
+  });
+
+  it('the history comes in pages, newest first, each page after the one before', async () => {
+    const [user = ''] = await addUsers(1, 'active');
+    const made: string[] = [];
+    for (const kind of ['deactivate', 'reactivate', 'deactivate'] as const) {
+      made.push(
+        (
+          await caller.bulk.execute({
+            operationId: randomUUID(),
+            operation: { kind },
+            selection: { ids: [user] },
+          })
+        ).id,
+      );
+    }
+    const first = await caller.bulk.list({ limit: 2 });
+    expect(first.items.map((o) => o.id)).toEqual([made[2], made[1]]);
+    expect(first.nextCursor).not.toBeNull();
+    const second = await caller.bulk.list({ limit: 2, cursor: first.nextCursor ?? undefined });
+    expect(second.items.map((o) => o.id)).toEqual([made[0]]);
+    expect(second.nextCursor).toBeNull();
+  });
+
   it('deactivate: cancels the pending invitation, revokes sessions and API tokens', async () => {
     const [active = ''] = await addUsers(1, 'active');
     const [invited = ''] = await addUsers(1, 'invited');
