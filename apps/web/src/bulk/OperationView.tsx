@@ -7,19 +7,31 @@ import { FollowUpActions } from './FollowUpActions';
 import { OperationProgress } from './OperationProgress';
 import { OperationResults } from './OperationResults';
 import { OperationStatusBadge } from './OperationStatusBadge';
-import { isActive, STATUS_LABELS } from './operationLabels';
+import { isActive, outcomeLabels, STATUS_LABELS } from './operationLabels';
 import type { BulkOperationView } from './types';
 
 /** How often a queued or running operation is asked for its progress. */
 export const PROGRESS_POLL_MS = 500;
 
+/** "2 changed, 1 skipped of 3 users." in the operation's own words (an import's rows are created or not). */
 function outcomeSentence(operation: BulkOperationView): string {
   const { counts } = operation;
-  const parts = [`${formatCount(counts.change)} changed`];
-  if (counts.skip) parts.push(`${formatCount(counts.skip)} skipped`);
-  if (counts.blocked) parts.push(`${formatCount(counts.blocked)} blocked`);
-  if (counts.failed) parts.push(`${formatCount(counts.failed)} failed`);
-  return `${parts.join(', ')} of ${formatCount(operation.total)} ${operation.total === 1 ? 'user' : 'users'}.`;
+  const labels = outcomeLabels(operation.kind);
+  const part = (outcome: keyof typeof counts) =>
+    `${formatCount(counts[outcome])} ${labels[outcome].toLowerCase()}`;
+  const parts = [part('change')];
+  if (counts.skip) parts.push(part('skip'));
+  if (counts.blocked) parts.push(part('blocked'));
+  if (counts.failed) parts.push(part('failed'));
+  const unit =
+    operation.kind === 'import'
+      ? operation.total === 1
+        ? 'row'
+        : 'rows'
+      : operation.total === 1
+        ? 'user'
+        : 'users';
+  return `${parts.join(', ')} of ${formatCount(operation.total)} ${unit}.`;
 }
 
 /**

@@ -65,7 +65,8 @@ export const OPERATION_DESCRIPTIONS: Record<BulkOperation['kind'], string> = {
   assign_role: 'Every selected user gets this role. Users who already have it are skipped.',
   copy_access:
     'Copies module access, scope and cross-functional rights from one user. Role, status and functional authorizations (projects, activities, sub-budgets) are not touched.',
-  invite: 'Users who were never invited receive an invitation e-mail with a link valid for 7 days.',
+  invite:
+    'Users who were never invited receive an invitation e-mail; the preview shows until when its link is valid.',
   resend_invitation: 'Pending invitations are sent again with a new link; the previous link stops working.',
   cancel_invitation:
     'Pending invitations are cancelled: their links stop working and the users return to Created.',
