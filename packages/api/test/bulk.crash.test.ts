@@ -3,7 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { auditEvents, bulkOperationBatches, bulkOperationItems, roles, users } from '@roster/db';
 import { createTestDb, type TestDb } from '@roster/db/testing';
-import { and, eq } from 'drizzle-orm';
+import { IMPORT_CHUNK_ROWS } from '@roster/domain';
+import { and, eq, like } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCaller } from '../src';
 import { INLINE_MAX_USERS } from '../src/bulk/runOperation';
@@ -108,6 +109,75 @@ describe.runIf(process.env.DATABASE_URL)('a worker process killed mid-operation'
       .from(users)
       .where(eq(users.roleId, reader?.id ?? ''));
     expect(versions.every((v) => v.version === 2)).toBe(true);
+  });
+
+  it('an import loses nothing either: each row creates its user exactly once across the crash', {
+    timeout: 120_000,
+  }, async () => {
+    const url = testDb.url ?? '';
+    const total = INLINE_MAX_USERS + 500;
+    const rows = Array.from({ length: total }, (_, i) => ({
+      line: i + 2,
+      email: `crash-import-${i}@roster.test`,
+      firstName: 'Crash',
+      lastName: `Row ${i}`,
+      role: '',
+      copyAccessFrom: '',
+    }));
+    const operationId = randomUUID();
+    const file = { fileSha256: 'c'.repeat(64), fileName: 'crash.csv', totalRows: total };
+    for (let i = 0; i < total; i += IMPORT_CHUNK_ROWS) {
+      await caller.imports.preview({ operationId, file, rows: rows.slice(i, i + IMPORT_CHUNK_ROWS) });
+    }
+    const op = await caller.imports.commit({ operationId, invite: false });
+    expect(op.status).toBe('queued');
+
+    const first = startWorker(url);
+    await waitFor(
+      () => caller.bulk.get({ id: operationId }),
+      (o) => o.processed >= 200,
+    );
+    first.kill('SIGKILL');
+    await new Promise((resolve) => first.once('exit', resolve));
+    expect((await caller.bulk.get({ id: operationId })).processed).toBeLessThan(total);
+
+    const second = startWorker(url);
+    try {
+      const done = await waitFor(
+        () => caller.bulk.get({ id: operationId }),
+        (o) => o.status !== 'running' && o.status !== 'queued',
+      );
+      expect(done).toMatchObject({
+        status: 'succeeded',
+        processed: total,
+        counts: { change: total, failed: 0 },
+      });
+    } finally {
+      second.kill('SIGKILL');
+    }
+    const created = await testDb.db
+      .select({ id: users.id })
+      .from(users)
+      .where(like(users.email, 'crash-import-%'));
+    expect(created).toHaveLength(total);
+    const audit = await testDb.db
+      .select({ userId: auditEvents.userId })
+      .from(auditEvents)
+      .where(eq(auditEvents.operationId, operationId));
+    expect(audit).toHaveLength(total);
+    expect(new Set(audit.map((a) => a.userId))).toEqual(new Set(created.map((u) => u.id)));
+    const results = await testDb.db
+      .select({ outcome: bulkOperationItems.outcome, userId: bulkOperationItems.userId })
+      .from(bulkOperationItems)
+      .where(eq(bulkOperationItems.operationId, operationId));
+    expect(results).toHaveLength(total);
+    expect(results.every((r) => r.outcome === 'change' && r.userId !== null)).toBe(true);
+    expect(
+      await testDb.db
+        .select()
+        .from(bulkOperationBatches)
+        .where(eq(bulkOperationBatches.operationId, operationId)),
+    ).toHaveLength(0);
   });
 
   it('two worker processes on one database share the work and never process a user twice', {
