@@ -43,6 +43,38 @@ async function waitFor<T>(
   }
 }
 
+/**
+ * Runs a queued operation of `total` users in a worker process killed once it has processed 200 of
+ * them, then in a second one; checks that the operation succeeded with every user changed once.
+ */
+async function runThroughACrash(url: string, id: string, total: number) {
+  const first = startWorker(url);
+  await waitFor(
+    () => caller.bulk.get({ id }),
+    (o) => o.processed >= 200,
+  );
+  first.kill('SIGKILL');
+  await new Promise((resolve) => first.once('exit', resolve));
+  const atCrash = await caller.bulk.get({ id });
+  expect(atCrash.status).toBe('running');
+  expect(atCrash.processed).toBeLessThan(total);
+
+  const second = startWorker(url);
+  try {
+    const done = await waitFor(
+      () => caller.bulk.get({ id }),
+      (o) => o.status !== 'running' && o.status !== 'queued',
+    );
+    expect(done).toMatchObject({
+      status: 'succeeded',
+      processed: total,
+      counts: { change: total, failed: 0 },
+    });
+  } finally {
+    second.kill('SIGKILL');
+  }
+}
+
 // Two processes need a database both can open: real PostgreSQL (PGlite is one process's).
 describe.runIf(process.env.DATABASE_URL)('a worker process killed mid-operation', () => {
   it('loses nothing: another process resumes and every user is processed exactly once', {
@@ -65,31 +97,7 @@ describe.runIf(process.env.DATABASE_URL)('a worker process killed mid-operation'
     });
     expect(op.status).toBe('queued');
 
-    const first = startWorker(url);
-    await waitFor(
-      () => caller.bulk.get({ id: op.id }),
-      (o) => o.processed >= 200,
-    );
-    first.kill('SIGKILL');
-    await new Promise((resolve) => first.once('exit', resolve));
-    const atCrash = await caller.bulk.get({ id: op.id });
-    expect(atCrash.status).toBe('running');
-    expect(atCrash.processed).toBeLessThan(total);
-
-    const second = startWorker(url);
-    try {
-      const done = await waitFor(
-        () => caller.bulk.get({ id: op.id }),
-        (o) => o.status !== 'running' && o.status !== 'queued',
-      );
-      expect(done).toMatchObject({
-        status: 'succeeded',
-        processed: total,
-        counts: { change: total, failed: 0 },
-      });
-    } finally {
-      second.kill('SIGKILL');
-    }
+    await runThroughACrash(url, op.id, total);
     const audit = await testDb.db
       .select({ userId: auditEvents.userId })
       .from(auditEvents)
@@ -132,29 +140,7 @@ describe.runIf(process.env.DATABASE_URL)('a worker process killed mid-operation'
     const op = await caller.imports.commit({ operationId, invite: false });
     expect(op.status).toBe('queued');
 
-    const first = startWorker(url);
-    await waitFor(
-      () => caller.bulk.get({ id: operationId }),
-      (o) => o.processed >= 200,
-    );
-    first.kill('SIGKILL');
-    await new Promise((resolve) => first.once('exit', resolve));
-    expect((await caller.bulk.get({ id: operationId })).processed).toBeLessThan(total);
-
-    const second = startWorker(url);
-    try {
-      const done = await waitFor(
-        () => caller.bulk.get({ id: operationId }),
-        (o) => o.status !== 'running' && o.status !== 'queued',
-      );
-      expect(done).toMatchObject({
-        status: 'succeeded',
-        processed: total,
-        counts: { change: total, failed: 0 },
-      });
-    } finally {
-      second.kill('SIGKILL');
-    }
+    await runThroughACrash(url, operationId, total);
     const created = await testDb.db
       .select({ id: users.id })
       .from(users)
