@@ -23,15 +23,8 @@ function outcomeSentence(operation: BulkOperationView): string {
   if (counts.skip) parts.push(part('skip'));
   if (counts.blocked) parts.push(part('blocked'));
   if (counts.failed) parts.push(part('failed'));
-  const unit =
-    operation.kind === 'import'
-      ? operation.total === 1
-        ? 'row'
-        : 'rows'
-      : operation.total === 1
-        ? 'user'
-        : 'users';
-  return `${parts.join(', ')} of ${formatCount(operation.total)} ${unit}.`;
+  const unit = operation.kind === 'import' ? 'row' : 'user';
+  return `${parts.join(', ')} of ${formatCount(operation.total)} ${unit}${operation.total === 1 ? '' : 's'}.`;
 }
 
 /**

@@ -229,7 +229,7 @@ async function createdByImport(db: Db, operationId: string, emails: string[]): P
  */
 async function insertUsers(
   db: Db,
-  rows: { position: number; verdict: ImportRowResult; roleId: string; sourceId: string | null }[],
+  rows: { verdict: ImportRowResult; roleId: string; sourceId: string | null }[],
   at: { invited: boolean; now: Date; actorId: string; operationId: string },
 ): Promise<Map<string, string>> {
   if (rows.length === 0) return new Map();
@@ -242,7 +242,6 @@ async function insertUsers(
     role_id: r.roleId,
     source_id: r.sourceId,
     line: r.verdict.line,
-    position: r.position,
   }));
   const now = sqlTime(at.now);
   // The audit event of each user inserted: its values as stored, the source it copies and its line.
@@ -251,7 +250,7 @@ async function insertUsers(
       executor,
       sql`with x as (
           select * from ${sqlJsonRecords(records)}
-            as x(id uuid, email text, first_name text, last_name text, role_id uuid, source_id uuid, line int, position int)),
+            as x(id uuid, email text, first_name text, last_name text, role_id uuid, source_id uuid, line int)),
         inserted as (
           insert into users (id, email, first_name, last_name, status, role_id, created_at, updated_at)
           select x.id, x.email, x.first_name, x.last_name, ${at.invited ? 'invited' : 'created'}::user_status, x.role_id, ${now}, ${now}
@@ -264,10 +263,11 @@ async function insertUsers(
               'lastName', i.last_name, 'roleId', i.role_id, 'status', i.status,
               'copiedAccessFrom', x.source_id, 'line', x.line))
           from inserted i join x on x.id = i.id),
+        -- An import's result rows are at the rows' lines.
         recorded as (
           update bulk_operation_items r set outcome = ${IMPORT_RESULT_OUTCOMES.create}::outcome, user_id = i.id, processed_at = ${now}
           from inserted i join x on x.id = i.id
-          where r.operation_id = ${at.operationId} and r.position = x.position)
+          where r.operation_id = ${at.operationId} and r.position = x.line)
         select id, email from inserted ${returning}`,
     );
   // In a savepoint: a violation undoes only the attempt, not the batch's transaction. A plain insert

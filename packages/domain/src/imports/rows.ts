@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { withStorableCharacters } from '../text';
+import { hasUnstorableCharacter, withStorableCharacters } from '../text';
 import { IMPORT_COLUMNS, type ImportColumn, type ImportColumnMapping } from './columns';
 import { IMPORT_LIMITS } from './limits';
 
@@ -114,6 +114,7 @@ export type ImportRowInput = z.infer<typeof importRowInputSchema>;
  * the row is refused with `invalid_characters` (or as an invalid e-mail) as the original would be.
  */
 export function storableImportRowInput(row: ImportRowInput): ImportRowInput {
+  if (!IMPORT_COLUMNS.some((column) => hasUnstorableCharacter(row[IMPORT_ROW_FIELDS[column]]))) return row;
   const stored: ImportRowInput = { ...row };
   for (const column of IMPORT_COLUMNS) {
     const field = IMPORT_ROW_FIELDS[column];
