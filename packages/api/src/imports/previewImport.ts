@@ -111,7 +111,7 @@ async function stageChunk(
     await tx.execute(sql`
       insert into bulk_operation_items (operation_id, position, email, input)
       select ${input.operationId}, x.line, x.email, x.input
-      from ${sqlJsonRecords(staged)} as x(line int, email text, input jsonb)
+      from ${sqlJsonRecords(staged)} as x(line int, email text, input json)
       on conflict do nothing`);
     return recorded.length > 0;
   });

@@ -128,11 +128,11 @@ export async function processImportBatch(
       verdict: decideImportRow(row, facts),
     }));
 
-    const creations = decided.flatMap(({ position, verdict }) => {
+    const creations = decided.flatMap(({ verdict }) => {
       const role = verdict.outcome === 'create' ? lookups.role(verdict.role) : undefined;
       if (!role) return [];
       const sourceId = verdict.copyAccessFrom ? (lookups.sourceIdFor(verdict.copyAccessFrom) ?? null) : null;
-      return [{ position, verdict, roleId: role.id, sourceId }];
+      return [{ verdict, roleId: role.id, sourceId }];
     });
     // The users, their audit events and the results of their rows.
     const inserted = await insertUsers(tx, creations, {
@@ -143,9 +143,8 @@ export async function processImportBatch(
     });
     const made = creations.flatMap((c) => {
       const userId = inserted.get(c.verdict.email);
-      return userId ? [{ ...c, userId }] : [];
+      return userId ? [{ userId, email: c.verdict.email, sourceId: c.sourceId }] : [];
     });
-    const userIdAt = new Map(made.map((m) => [m.position, m.userId]));
     await copyAccess(
       tx,
       made.flatMap((m) => (m.sourceId ? [{ userId: m.userId, sourceId: m.sourceId }] : [])),
@@ -155,35 +154,27 @@ export async function processImportBatch(
         tx,
         made.map((m) => ({
           userId: m.userId,
-          email: m.verdict.email,
+          email: m.email,
           message: operation.params.message,
           sentCount: 1,
         })),
         { operationId: operation.id, actor, now, config },
       );
     }
-    // A row the file would create but whose e-mail was taken meanwhile is an `already_exists` skip.
-    const verdicts = decided.map(({ position, verdict }) => {
-      const userId = userIdAt.get(position) ?? null;
-      const final: ImportRowResult =
-        verdict.outcome === 'create' && userId === null
-          ? { ...verdict, outcome: 'skip', reason: 'already_exists', detail: null }
-          : verdict;
-      return { ...final, position, userId };
+    // The rows that created a user have their result already; the others are recorded here. A row
+    // the file would create but whose e-mail was taken meanwhile is an `already_exists` skip.
+    const results = decided.flatMap(({ position, verdict }) => {
+      if (verdict.outcome === 'create' && inserted.has(verdict.email)) return [];
+      const taken = verdict.outcome === 'create';
+      return [
+        {
+          position,
+          outcome: IMPORT_RESULT_OUTCOMES[taken ? 'skip' : verdict.outcome],
+          reason: taken ? 'already_exists' : verdict.reason,
+          detail: taken ? null : verdict.detail,
+        },
+      ];
     });
-    // The rows that created a user have their result already; the others are recorded here.
-    const results = verdicts.flatMap((v) =>
-      v.userId === null
-        ? [
-            {
-              position: v.position,
-              outcome: IMPORT_RESULT_OUTCOMES[v.outcome],
-              reason: v.reason,
-              detail: v.detail,
-            },
-          ]
-        : [],
-    );
     if (results.length > 0) {
       await tx.execute(sql`
         update bulk_operation_items i set outcome = x.outcome::outcome, reason = x.reason,
@@ -196,10 +187,10 @@ export async function processImportBatch(
       sql`delete from bulk_operation_batches where operation_id = ${operation.id} and batch_no = ${batch.batch_no}`,
     );
     const result: BatchResult = {
-      processed: verdicts.length,
+      processed: decided.length,
       changed: made.length,
-      skipped: verdicts.filter((v) => v.outcome === 'skip').length,
-      blocked: verdicts.filter((v) => v.outcome === 'error').length,
+      skipped: results.filter((r) => r.outcome === IMPORT_RESULT_OUTCOMES.skip).length,
+      blocked: results.filter((r) => r.outcome === IMPORT_RESULT_OUTCOMES.error).length,
       failed: 0,
     };
     await tx.execute(sql`update bulk_operations set processed = processed + ${result.processed},

@@ -1,0 +1,1 @@
+ALTER TABLE "bulk_operation_items" ALTER COLUMN "input" SET DATA TYPE json;
