@@ -72,6 +72,24 @@ export function isUniqueViolation(error: unknown): boolean {
 }
 
 /**
+ * An insert whose rows are expected to be new, run plainly first (in a savepoint) and run again
+ * skipping the rows already there (`skipConflicts`: `on conflict do nothing`) only when it hits a
+ * unique violation. Speculative insertion (`on conflict`) costs about a third more per row
+ * (100,000 rows: 1.1–1.2 s against 0.88 s), and a conflict here is the exception.
+ */
+export async function insertNewRowsFirst<T>(
+  db: Db,
+  insert: (executor: Db, skipConflicts: boolean) => Promise<T>,
+): Promise<T> {
+  try {
+    return await db.transaction((savepoint) => insert(savepoint, false));
+  } catch (error) {
+    if (!isUniqueViolation(error)) throw error;
+    return insert(db, true);
+  }
+}
+
+/**
  * Many rows as one JSON parameter, read back as records: `from ${sqlJsonRecords(rows)} as x(id uuid, …)`.
  * Cheaper to send than one array per column, and the columns keep their names.
  */

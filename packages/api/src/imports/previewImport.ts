@@ -1,4 +1,12 @@
-import { bulkOperations, type Db, queryRows, sqlJsonRecords, sqlTime, sqlUuids } from '@roster/db';
+import {
+  bulkOperations,
+  type Db,
+  insertNewRowsFirst,
+  queryRows,
+  sqlJsonRecords,
+  sqlTime,
+  sqlUuids,
+} from '@roster/db';
 import {
   countImportOutcomes,
   DomainError,
@@ -108,11 +116,14 @@ async function stageChunk(
         input: storableImportRowInput(r),
       };
     });
-    await tx.execute(sql`
-      insert into bulk_operation_items (operation_id, position, email, input)
-      select ${input.operationId}, x.line, x.email, x.input
-      from ${sqlJsonRecords(staged)} as x(line int, email text, input json)
-      on conflict do nothing`);
+    // A chunk sent again (a retry) finds its rows there: they are skipped.
+    await insertNewRowsFirst(tx, (executor, skipConflicts) =>
+      executor.execute(sql`
+        insert into bulk_operation_items (operation_id, position, email, input)
+        select ${input.operationId}, x.line, x.email, x.input
+        from ${sqlJsonRecords(staged)} as x(line int, email text, input json)
+        ${skipConflicts ? sql`on conflict do nothing` : sql``}`),
+    );
     return recorded.length > 0;
   });
   if (created) await dropStalePreviews(db, now);

@@ -1,7 +1,7 @@
 import {
   type Db,
   idGenerator,
-  isUniqueViolation,
+  insertNewRowsFirst,
   queryRows,
   reuseCachedPlans,
   sqlJsonRecords,
@@ -215,8 +215,8 @@ async function createdByImport(db: Db, operationId: string, emails: string[]): P
 /**
  * The users, their audit events and the results of their rows (`change`, with the user), set-based,
  * in one statement; returns the id of each e-mail actually inserted. The e-mails were free a moment
- * ago, so a plain insert is tried first; when one was taken meanwhile (a unique violation), the batch
- * inserts again skipping the e-mails now taken.
+ * ago, so a plain insert is tried first (`insertNewRowsFirst`); when one was taken meanwhile, the
+ * batch inserts again skipping the e-mails now taken.
  */
 async function insertUsers(
   db: Db,
@@ -261,17 +261,13 @@ async function insertUsers(
           where r.operation_id = ${at.operationId} and r.position = x.line)
         select id, email from inserted ${returning}`,
     );
-  // In a savepoint: a violation undoes only the attempt, not the batch's transaction. A plain insert
-  // that succeeds has inserted every row, with the ids given here: nothing needs to come back.
-  const inserted = await db
-    .transaction(async (savepoint) => {
-      await insert(savepoint, sql``, sql`where false`);
-      return records;
-    })
-    .catch((error: unknown) => {
-      if (!isUniqueViolation(error)) throw error;
-      return insert(db, sql`on conflict (email) do nothing`, sql``);
-    });
+  // A plain insert that succeeds has inserted every row, with the ids given here: nothing needs to
+  // come back. Skipping the e-mails taken meanwhile, the rows inserted say which they were.
+  const inserted = await insertNewRowsFirst(db, (executor, skipConflicts) =>
+    skipConflicts
+      ? insert(executor, sql`on conflict (email) do nothing`, sql``)
+      : insert(executor, sql``, sql`where false`).then(() => records),
+  );
   return new Map(inserted.map((r) => [r.email, r.id]));
 }
 
