@@ -1,5 +1,14 @@
 import { hashToken, newSecretToken } from '@roster/api';
-import { apiTokens, countUsers, createDb, type DbHandle, queryRows, seedUsers, users } from '@roster/db';
+import {
+  apiTokens,
+  countUsers,
+  createDb,
+  type Db,
+  type DbHandle,
+  queryRows,
+  seedUsers,
+  users,
+} from '@roster/db';
 import { eq, sql } from 'drizzle-orm';
 
 /** Seeds the benchmark database up to `size` users once; later runs reuse it. */
@@ -41,6 +50,43 @@ export async function benchToken(handle: DbHandle, adminEmail: string): Promise<
     .insert(apiTokens)
     .values({ userId: admin.id, name: 'bench', tokenHash: hashToken(token), prefix: token.slice(0, 10) });
   return token;
+}
+
+/**
+ * The PostgreSQL settings that move write and read times, as this server has them: the figures are
+ * only comparable with the same ones (this machine's server runs with autovacuum off, for one).
+ */
+export async function postgresSettings(handle: DbHandle): Promise<string> {
+  const rows = await queryRows<{ name: string; value: string }>(
+    handle.db,
+    sql`select name, current_setting(name) as value from pg_settings
+      where name = any(${sql.param([...SETTINGS_SHOWN])}::text[]) order by array_position(${sql.param([...SETTINGS_SHOWN])}::text[], name)`,
+  );
+  return `PostgreSQL settings: ${rows.map((r) => `${r.name} ${r.value}`).join(', ')}`;
+}
+
+const SETTINGS_SHOWN = [
+  'shared_buffers',
+  'work_mem',
+  'max_wal_size',
+  'synchronous_commit',
+  'fsync',
+  'full_page_writes',
+  'autovacuum',
+] as const;
+
+/**
+ * Vacuums the tables a measurement writes, before it: each product and floor starts from tables
+ * without the dead rows of the last run (autovacuum may be off, as on this machine's server, or late).
+ */
+export async function vacuumTables(db: Db, tables: readonly string[]): Promise<void> {
+  await db.execute(
+    sql`vacuum (analyze) ${sql.join(
+      tables.map((t) => sql.identifier(t)),
+      sql`, `,
+    )}`,
+  );
+  await db.execute(sql`checkpoint`);
 }
 
 export async function postgresVersion(handle: DbHandle): Promise<string> {

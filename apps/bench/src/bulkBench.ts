@@ -3,6 +3,7 @@ import type { RosterClient } from '@roster/client';
 import { type Db, queryRows, roles } from '@roster/db';
 import type { BulkOperation, Selection } from '@roster/domain';
 import { eq, sql } from 'drizzle-orm';
+import { vacuumTables } from './benchDatabase';
 import type { ServerProcess } from './serverProcess';
 
 export type BulkResult = {
@@ -55,14 +56,11 @@ async function resetCohort(
       sql`insert into module_access (user_id, module, level) select id, 'portfolio', 'read' from bench_cohort`,
     );
   }
-  await vacuumTables(db);
+  await vacuumTables(db, BULK_TABLES);
 }
 
-/** Product and floor each start from vacuumed tables, not from the dead rows of the last run. */
-async function vacuumTables(db: Db) {
-  await db.execute(sql`vacuum (analyze) users, user_search, module_access`);
-  await db.execute(sql`checkpoint`);
-}
+/** The tables whose rows a bulk operation's run changes (and so leaves dead). */
+const BULK_TABLES = ['users', 'user_search', 'module_access'];
 
 /**
  * The floor: hand-written set-based SQL doing the same writes as the product (the change, one audit
@@ -188,7 +186,7 @@ export async function benchBulk(
       const reverted =
         name === 'assign_role'
           ? await (async () => {
-              await vacuumTables(db);
+              await vacuumTables(db, BULK_TABLES);
               return runProduct(server, client, () =>
                 client.bulk.revert.mutate({ operationId: randomUUID(), id: product.id }),
               );

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { createRosterClient } from '@roster/client';
 import { users } from '@roster/db';
 import { eq } from 'drizzle-orm';
-import { benchToken, postgresVersion, prepareBenchDatabase } from './benchDatabase';
+import { benchToken, postgresSettings, postgresVersion, prepareBenchDatabase } from './benchDatabase';
 import { benchBulk } from './bulkBench';
 import { type CpuSample, formatCpu } from './cpuTime';
 import { benchImport, type ImportBenchResult } from './importBench';
@@ -62,6 +62,7 @@ try {
   });
   const date = new Date().toISOString().slice(0, 10);
   const machine = machineLine(await postgresVersion(handle));
+  const settings = await postgresSettings(handle);
 
   if (!values.only || values.only === 'list') {
     console.log('users.list');
@@ -72,7 +73,7 @@ try {
       [
         `## users.list at ${size.toLocaleString('en')} users`,
         '',
-        `${date} · ${machine} · PostgreSQL default settings · through the real server over HTTP (typed client), page of 50, ${values.runs} timed runs after 8 warm-up runs (past the switch to generic plans). The first page of a view also counts the matching users: exactly up to 2,000, otherwise the planner's estimate (shown with ~).`,
+        `${date} · ${machine} · ${settings} · through the real server over HTTP (typed client), page of 50, ${values.runs} timed runs after 8 warm-up runs (past the switch to generic plans). The first page of a view also counts the matching users: exactly up to 2,000, otherwise the planner's estimate (shown with ~).`,
         '',
         '| query | matching users | p50 (ms) | p95 (ms) | target p95 ≤ 50 ms |',
         '|---|---:|---:|---:|---|',
@@ -97,7 +98,7 @@ try {
         [
           `## Bulk operations on ${bulkSize.toLocaleString('en')} users of a ${size.toLocaleString('en')}-user tenant`,
           '',
-          `${date} · ${machine} · PostgreSQL default settings · the real server process over HTTP, audit and per-user results included; wall time from Apply until the operation reports done. Floor: hand-written set-based SQL doing the same writes (the update, one audit row and one result row per user) in one transaction, in the same run. Up to 100,000 users the selection is the ticked rows (deactivate: "all users matching a filter"); beyond, every operation selects all users matching a filter. On PostgreSQL the server runs two batches of an operation at once.`,
+          `${date} · ${machine} · ${settings} · the real server process over HTTP, audit and per-user results included; wall time from Apply until the operation reports done. Floor: hand-written set-based SQL doing the same writes (the update, one audit row and one result row per user) in one transaction, in the same run. Up to 100,000 users the selection is the ticked rows (deactivate: "all users matching a filter"); beyond, every operation selects all users matching a filter. On PostgreSQL the server runs two batches of an operation at once.`,
           '',
           '| operation | users | product (s) | users/s | floor (s) | product/floor time | server peak RSS (MiB) | outcome |',
           '|---|---:|---:|---:|---:|---:|---:|---|',
@@ -139,7 +140,7 @@ try {
       [
         `## CSV import of ${rows.toLocaleString('en')} rows into a ${size.toLocaleString('en')}-user tenant`,
         '',
-        `${date} · ${machine} · PostgreSQL default settings · ${runs.length} runs, each beside its own floors · end to end: the browser's parser and validation (run in Node), \`imports.preview\` of every row in chunks of 5,000 rows (two in flight, as the web app and the CLI send them; the server keeps the rows), \`imports.commit\`, then the operation running in the server process until it reports done (users, copied access for one row in ten, audit and per-row results). Floor: a bare \`COPY\` of the same rows into the same tables (their indexes and triggers included), same run: the users, the access copied for one row in ten, one audit event and one result row each; beside it, the part of it that copies the users alone (the \`users\` rows and, by trigger, their search rows).`,
+        `${date} · ${machine} · ${settings} · ${runs.length} runs, each beside its own floors · end to end: the browser's parser and validation (run in Node), \`imports.preview\` of every row in chunks of 5,000 rows (two in flight, as the web app and the CLI send them; the server keeps the rows), \`imports.commit\`, then the operation running in the server process until it reports done (users, copied access for one row in ten, audit and per-row results). Floor: a bare \`COPY\` of the same rows into the same tables (their indexes and triggers included), same run: the users, the access copied for one row in ten, one audit event and one result row each; beside it, the part of it that copies the users alone (the \`users\` rows and, by trigger, their search rows).`,
         '',
         '| run | rows | parse (s) | preview (s) | commit (s) | run (s) | product (s) | rows/s | floor (s) | product/floor | target ≤ 1.5× | users alone (s) | floor/users alone | product/users alone | server peak RSS (MiB) | outcome |',
         '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---|',
