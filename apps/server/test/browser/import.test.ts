@@ -48,15 +48,35 @@ imp-nobody@fixture.example;No;Role;Astronaut;
 
 describe('Admin › Import', () => {
   it('previews a file row by row, offers the errors, creates the valid users and shows the results', async () => {
+    // The server's check is held back until the browser's own verdicts have been read.
+    let release = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    await page.route('**/trpc/imports.preview**', async (route) => {
+      await held;
+      await route.continue();
+    });
     await page.getByLabel('CSV file').setInputFiles({
       name: 'new-people.csv',
       mimeType: 'text/csv',
       buffer: Buffer.from(FILE, 'utf8'),
     });
     const preview = page.getByTestId('import-preview');
-    await preview.waitFor();
     const count = async (outcome: string) =>
       Number(await preview.getByTestId(`count-${outcome}`).getAttribute('data-count'));
+    // At once: the file's own rules (the duplicate, the two bad e-mails); nothing to commit yet.
+    await page.locator('[data-testid="import-preview"][data-checked="file"]').waitFor();
+    await page.getByTestId('import-file-verdicts').waitFor();
+    expect([await count('create'), await count('skip'), await count('error')]).toEqual([4, 1, 2]);
+    expect(await page.getByRole('button', { name: /^Create / }).count()).toBe(0);
+    await screenshot(page, 'import-file-verdicts');
+    release();
+
+    // Then the database's: the e-mail taken and the unknown role.
+    await page.locator('[data-testid="import-preview"][data-checked="server"]').waitFor();
+    await page.unroute('**/trpc/imports.preview**');
+    expect(await page.getByTestId('import-file-verdicts').count()).toBe(0);
     expect([await count('create'), await count('skip'), await count('error')]).toEqual([2, 2, 3]);
     const verdicts = await page
       .getByTestId('import-row')
@@ -168,7 +188,7 @@ describe('Admin › Import', () => {
     await screenshot(page, 'import-mapping');
     await page.getByLabel('Column for email').selectOption({ label: 'Courriel' });
     await page.getByLabel('Column for first_name').selectOption({ label: 'Prénom' });
-    const preview = page.getByTestId('import-preview');
+    const preview = page.locator('[data-testid="import-preview"][data-checked="server"]');
     await preview.waitFor();
     expect(await preview.getByTestId('count-create').getAttribute('data-count')).toBe('1');
   });

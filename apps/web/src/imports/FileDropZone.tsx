@@ -3,14 +3,15 @@ import { type DragEvent, useId, useState } from 'react';
 import { formatCount } from '../lib/format';
 
 /** Drop a CSV file here, or pick one. */
-export function FileDropZone({ onFile, busy }: { onFile: (file: File) => void; busy: boolean }) {
+/** `busy`: what the page is doing with the file just given (another cannot be given meanwhile). */
+export function FileDropZone({ onFile, busy }: { onFile: (file: File) => void; busy: string | null }) {
   const id = useId();
   const [over, setOver] = useState(false);
   const drop = (event: DragEvent) => {
     event.preventDefault();
     setOver(false);
     const file = event.dataTransfer.files[0];
-    if (file) onFile(file);
+    if (file && busy === null) onFile(file);
   };
   return (
     <label
@@ -39,7 +40,7 @@ export function FileDropZone({ onFile, busy }: { onFile: (file: File) => void; b
         />
       </svg>
       <span className="text-sm font-medium text-slate-800">
-        {busy ? 'Reading the file…' : 'Drop a CSV file here, or click to choose one'}
+        {busy ?? 'Drop a CSV file here, or click to choose one'}
       </span>
       <span className="text-xs text-slate-500">
         UTF-8, comma or semicolon separated; up to {formatCount(IMPORT_LIMITS.maxRows)} rows and{' '}
@@ -51,10 +52,10 @@ export function FileDropZone({ onFile, busy }: { onFile: (file: File) => void; b
         accept=".csv,text/csv"
         aria-label="CSV file"
         className="sr-only"
-        disabled={busy}
+        disabled={busy !== null}
         onChange={(e) => {
           const file = e.target.files?.[0];
-          if (file) onFile(file);
+          if (file && busy === null) onFile(file);
           e.target.value = '';
         }}
       />

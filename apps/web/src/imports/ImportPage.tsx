@@ -2,6 +2,7 @@ import {
   countPrivileged,
   countVerdicts,
   type ImportVerdict,
+  mergeVerdicts,
   previewImportFile,
 } from '@roster/client/imports';
 import { type ImportColumnMapping, type ImportFileRefusal, importErrorsCsv } from '@roster/domain';
@@ -36,6 +37,8 @@ export function ImportPage() {
   const [reading, setReading] = useState(false);
   const [parsed, setParsed] = useState<Parsed | null>(null);
   const [refusal, setRefusal] = useState<ImportFileRefusal | null>(null);
+  /** The file's own verdicts, shown at once while the server checks the rows against the database. */
+  const [fileVerdicts, setFileVerdicts] = useState<ImportVerdict[] | null>(null);
   const [checked, setChecked] = useState<Checked | null>(null);
   const [progress, setProgress] = useState<{ label: string; done: number; total: number } | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -66,6 +69,7 @@ export function ImportPage() {
     setReading(true);
     setParsed(null);
     setRefusal(null);
+    setFileVerdicts(null);
     setChecked(null);
     setError(null);
     setConfirmation('');
@@ -76,6 +80,7 @@ export function ImportPage() {
         return;
       }
       setParsed(result);
+      setFileVerdicts(mergeVerdicts(result.results, new Map()));
       await check(result, next.name);
     } catch (e) {
       setProgress(null);
@@ -85,7 +90,8 @@ export function ImportPage() {
     }
   };
 
-  const counts = checked ? countVerdicts(checked.verdicts) : null;
+  const shown = checked?.verdicts ?? fileVerdicts;
+  const counts = shown ? countVerdicts(shown) : null;
   const needsConfirmation = (checked?.privileged ?? 0) > 0;
   const confirmed = !needsConfirmation || confirmation.trim() === String(checked?.privileged);
 
@@ -118,7 +124,10 @@ export function ImportPage() {
         description="Create users in bulk from a CSV file: every row is checked before anything is created."
       />
       <div className="flex max-w-5xl flex-col gap-5 p-8">
-        <FileDropZone onFile={(f) => void read(f)} busy={reading} />
+        <FileDropZone
+          onFile={(f) => void read(f)}
+          busy={reading ? (parsed ? 'Checking the rows…' : 'Reading the file…') : null}
+        />
         <p className="text-xs text-slate-500">
           Columns: <code className="font-mono">email</code> (required),{' '}
           <code className="font-mono">first_name</code>, <code className="font-mono">last_name</code>,{' '}
@@ -179,13 +188,24 @@ export function ImportPage() {
           </div>
         )}
 
-        {parsed && checked && counts && (
-          <section className="flex flex-col gap-4" aria-label="Preview" data-testid="import-preview">
+        {parsed && shown && counts && (
+          <section
+            className="flex flex-col gap-4"
+            aria-label="Preview"
+            data-testid="import-preview"
+            data-checked={checked ? 'server' : 'file'}
+          >
+            {!checked && (
+              <p className="text-sm text-slate-600" data-testid="import-file-verdicts">
+                Checked against the file&apos;s own rules. Existing e-mails, roles and source users are being
+                checked; the counts may still change.
+              </p>
+            )}
             <div className="flex flex-wrap items-center gap-3">
               <Count label="will be created" value={counts.create} tone="emerald" testId="count-create" />
               <Count label="skipped" value={counts.skip} tone="slate" testId="count-skip" />
               <Count label="with errors" value={counts.error} tone="red" testId="count-error" />
-              {counts.skip + counts.error > 0 && (
+              {checked && counts.skip + counts.error > 0 && (
                 <Button
                   variant="secondary"
                   className="ml-auto"
@@ -200,50 +220,52 @@ export function ImportPage() {
                 </Button>
               )}
             </div>
-            <ImportRowsTable rows={parsed.rows} verdicts={checked.verdicts} />
-            <div className="flex flex-col gap-3 rounded-xl border border-slate-200 bg-white p-5">
-              <label className="flex items-center gap-2 text-sm text-slate-800">
-                <input
-                  type="checkbox"
-                  checked={invite}
-                  onChange={(e) => {
-                    setInvite(e.target.checked);
-                  }}
-                />
-                Invite the new users now (each receives an invitation e-mail)
-              </label>
-              {invite && (
-                <label className="flex flex-col gap-1.5 text-sm">
-                  <span className="font-medium text-slate-700">Message (optional)</span>
-                  <textarea
-                    value={message}
-                    maxLength={2000}
+            <ImportRowsTable rows={parsed.rows} verdicts={shown} />
+            {checked && (
+              <div className="flex flex-col gap-3 rounded-xl border border-slate-200 bg-white p-5">
+                <label className="flex items-center gap-2 text-sm text-slate-800">
+                  <input
+                    type="checkbox"
+                    checked={invite}
                     onChange={(e) => {
-                      setMessage(e.target.value);
+                      setInvite(e.target.checked);
                     }}
-                    rows={2}
-                    className="rounded-lg border border-slate-300 px-3 py-2 text-sm shadow-sm focus:border-brand-500 focus:outline-none focus:ring-2 focus:ring-brand-500/30"
                   />
+                  Invite the new users now (each receives an invitation e-mail)
                 </label>
-              )}
-              {needsConfirmation && (
-                <PrivilegedConfirmation
-                  count={checked.privileged}
-                  value={confirmation}
-                  onChange={setConfirmation}
-                />
-              )}
-              <div>
-                <Button
-                  disabled={counts.create === 0 || !confirmed || progress !== null}
-                  onClick={() => void commit()}
-                >
-                  {counts.create === 0
-                    ? 'Nothing to create'
-                    : `Create ${formatCount(counts.create)} user${counts.create === 1 ? '' : 's'}`}
-                </Button>
+                {invite && (
+                  <label className="flex flex-col gap-1.5 text-sm">
+                    <span className="font-medium text-slate-700">Message (optional)</span>
+                    <textarea
+                      value={message}
+                      maxLength={2000}
+                      onChange={(e) => {
+                        setMessage(e.target.value);
+                      }}
+                      rows={2}
+                      className="rounded-lg border border-slate-300 px-3 py-2 text-sm shadow-sm focus:border-brand-500 focus:outline-none focus:ring-2 focus:ring-brand-500/30"
+                    />
+                  </label>
+                )}
+                {needsConfirmation && (
+                  <PrivilegedConfirmation
+                    count={checked.privileged}
+                    value={confirmation}
+                    onChange={setConfirmation}
+                  />
+                )}
+                <div>
+                  <Button
+                    disabled={counts.create === 0 || !confirmed || progress !== null}
+                    onClick={() => void commit()}
+                  >
+                    {counts.create === 0
+                      ? 'Nothing to create'
+                      : `Create ${formatCount(counts.create)} user${counts.create === 1 ? '' : 's'}`}
+                  </Button>
+                </div>
               </div>
-            </div>
+            )}
           </section>
         )}
       </div>
