@@ -1,5 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { ensureBootstrapAdmin } from '@roster/api';
 import { apiTokens, auditEvents, sessions, signInThrottle, users } from '@roster/db';
+import { IMPORT_CHUNK_MAX_BYTES, IMPORT_LIMITS, importRowJsonBytesAtMost } from '@roster/domain';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { BODY_LIMIT_BYTES, CSRF_HEADER, SESSION_COOKIE } from '../src/buildServer';
 import { startTestServer, TEST_ADMIN, type TestServer } from '../src/testing';
@@ -235,6 +237,27 @@ describe('bad input over HTTP never yields a 500 and never writes', () => {
       expect(JSON.stringify(reply.body)).toContain('"domainCode":"payload_too_large"');
     }
     await expectNothingWritten();
+  });
+
+  it('takes the heaviest import chunk a client sends (IMPORT_CHUNK_MAX_BYTES of rows) under the body limit', async () => {
+    const cookie = await signInAdmin();
+    const { maxCellLength: max } = IMPORT_LIMITS;
+    // Control characters are the heaviest in JSON (6 bytes each); every cell at its transport length.
+    const cell = (n: number) => '\u0001'.repeat(n + 1);
+    const heaviest = (line: number) => ({
+      line,
+      email: cell(max.email),
+      firstName: cell(max.first_name),
+      lastName: cell(max.last_name),
+      role: cell(max.role),
+      copyAccessFrom: cell(max.copy_access_from),
+    });
+    const count = Math.floor(IMPORT_CHUNK_MAX_BYTES / importRowJsonBytesAtMost(heaviest(2)));
+    const rows = Array.from({ length: count }, (_, i) => heaviest(i + 2));
+    const input = { operationId: randomUUID(), file: { fileSha256: 'e'.repeat(64), totalRows: count }, rows };
+    expect(Buffer.byteLength(JSON.stringify({ json: input }))).toBeGreaterThan(0.9 * IMPORT_CHUNK_MAX_BYTES);
+    const reply = await mutate('imports.preview', input, { cookie });
+    expect(reply.status).toBe(200);
   });
 
   it('answers errors raised before tRPC (413, 415) in the same envelope tRPC clients read', async () => {

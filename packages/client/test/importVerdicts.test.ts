@@ -1,4 +1,11 @@
-import { createImportRowValidator, type ImportPreviewInput, type ImportRow } from '@roster/domain';
+import {
+  createImportRowValidator,
+  IMPORT_CHUNK_MAX_BYTES,
+  IMPORT_CHUNK_ROWS,
+  IMPORT_LIMITS,
+  type ImportPreviewInput,
+  type ImportRow,
+} from '@roster/domain';
 import { describe, expect, it } from 'vitest';
 import {
   chunksOf,
@@ -96,6 +103,45 @@ describe('chunksOf', () => {
   it('slices in order without losing any item', () => {
     expect(chunksOf([1, 2, 3, 4, 5], 2)).toEqual([[1, 2], [3, 4], [5]]);
     expect(chunksOf([], 3)).toEqual([]);
+  });
+
+  it('closes a slice before it would weigh more than the most, and sends an item heavier than that alone', () => {
+    const weigh = (n: number) => n;
+    expect(chunksOf([4, 4, 4, 1, 9, 2], 10, weigh, 8)).toEqual([[4, 4], [4, 1], [9], [2]]);
+    expect(chunksOf([1, 1, 1, 1, 1], 2, weigh, 100)).toEqual([[1, 1], [1, 1], [1]]);
+  });
+});
+
+describe('previewImportFile with heavy rows', () => {
+  it('sends rows of the longest cells in a wide script in chunks whose JSON stays under the byte budget', async () => {
+    const { maxCellLength: max } = IMPORT_LIMITS;
+    // Every cell at its transport length, in characters of three UTF-8 bytes, control characters and quotes.
+    const cell = (n: number) => '漢"\u0001'.repeat(Math.ceil(n / 4)).slice(0, n + 1);
+    const rows = Array.from({ length: IMPORT_CHUNK_ROWS }, (_, i) => ({
+      line: i + 2,
+      email: `${cell(max.email - 12)}${i}@x.test`.slice(0, max.email + 1),
+      firstName: cell(max.first_name),
+      lastName: cell(max.last_name),
+      role: cell(max.role),
+      copyAccessFrom: cell(max.copy_access_from),
+    }));
+    const sizes: number[] = [];
+    const client = {
+      imports: {
+        preview: {
+          mutate: async (input: ImportPreviewInput) => {
+            sizes.push(Buffer.byteLength(JSON.stringify(input.rows)));
+            return { rows: [] };
+          },
+        },
+      },
+    };
+    const file = { fileSha256: 'a'.repeat(64), totalRows: rows.length };
+    const results = rows.map(createImportRowValidator());
+    await previewImportFile(client, { operationId: 'op-2', file, rows, results });
+    // One chunk of 5,000 such rows would weigh about 20 MB; each sent weighs at most the budget.
+    expect(sizes.length).toBeGreaterThan(1);
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(IMPORT_CHUNK_MAX_BYTES);
   });
 });
 

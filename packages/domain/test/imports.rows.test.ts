@@ -8,6 +8,7 @@ import {
   type ImportRow,
   importReasonSentence,
   importRowInputSchema,
+  importRowJsonBytesAtMost,
   matchImportHeaders,
   recordLineSpan,
   rowsFromRecords,
@@ -295,5 +296,27 @@ describe('a row as the server keeps it', () => {
     expect(importRowInputSchema.safeParse({ ...base, line: IMPORT_LIMITS.maxBytes + 1 }).success).toBe(true);
     expect(importRowInputSchema.safeParse({ ...base, line: IMPORT_LIMITS.maxBytes + 2 }).success).toBe(false);
     expect(importRowInputSchema.safeParse({ ...base, line: 2 ** 31 }).success).toBe(false);
+  });
+});
+
+/** The UTF-8 length of a string without lone surrogates (JSON.stringify escapes those). */
+const utf8Bytes = (text: string) => {
+  let bytes = 0;
+  for (const character of text) {
+    const code = character.codePointAt(0) ?? 0;
+    bytes += code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4;
+  }
+  return bytes;
+};
+
+describe('importRowJsonBytesAtMost', () => {
+  it('is never less than the bytes a row takes as JSON, whatever its characters', () => {
+    const cells = ['', 'plain', '\u0001\u001f', '"\\', '漢字', '😀', '\ud800', 'é'.repeat(100)];
+    for (const a of cells) {
+      for (const b of cells) {
+        const row = { line: 1_000_000, email: a, firstName: b, lastName: a, role: b, copyAccessFrom: a + b };
+        expect(importRowJsonBytesAtMost(row)).toBeGreaterThanOrEqual(utf8Bytes(JSON.stringify(row)));
+      }
+    }
   });
 });

@@ -44,10 +44,30 @@ export function countVerdicts(verdicts: readonly ImportVerdict[]): VerdictCounts
   return counts;
 }
 
-/** Consecutive slices of at most `size` items. */
-export function chunksOf<T>(items: readonly T[], size: number): T[][] {
+/**
+ * Consecutive slices of at most `size` items, each weighing at most `maxWeight` (an item heavier
+ * than that travels alone).
+ */
+export function chunksOf<T>(
+  items: readonly T[],
+  size: number,
+  weigh: (item: T) => number = () => 0,
+  maxWeight = Number.POSITIVE_INFINITY,
+): T[][] {
   const chunks: T[][] = [];
-  for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size));
+  let chunk: T[] = [];
+  let weight = 0;
+  for (const item of items) {
+    const w = weigh(item);
+    if (chunk.length === size || (chunk.length > 0 && weight + w > maxWeight)) {
+      chunks.push(chunk);
+      chunk = [];
+      weight = 0;
+    }
+    chunk.push(item);
+    weight += w;
+  }
+  if (chunk.length > 0) chunks.push(chunk);
   return chunks;
 }
 

@@ -1,9 +1,11 @@
 import {
+  IMPORT_CHUNK_MAX_BYTES,
   IMPORT_CHUNK_ROWS,
   type ImportFile,
   type ImportPreviewInput,
   type ImportRow,
   type ImportRowResult,
+  importRowJsonBytesAtMost,
   toImportRowInput,
 } from '@roster/domain';
 import {
@@ -40,7 +42,13 @@ export async function previewImportFile(
   onChunk?: (done: number, total: number) => void,
 ): Promise<ImportVerdict[]> {
   const server = new Map<number, ImportVerdict>();
-  const chunks = chunksOf(preview.rows.map(toImportRowInput), IMPORT_CHUNK_ROWS);
+  // At most IMPORT_CHUNK_ROWS rows, and few enough bytes for the server's request limit.
+  const chunks = chunksOf(
+    preview.rows.map(toImportRowInput),
+    IMPORT_CHUNK_ROWS,
+    importRowJsonBytesAtMost,
+    IMPORT_CHUNK_MAX_BYTES,
+  );
   let done = 0;
   onChunk?.(done, chunks.length);
   await mapConcurrently(chunks, IMPORT_CONCURRENCY, async (rows) => {

@@ -1,10 +1,30 @@
 import { z } from 'zod';
 import { storable } from '../text';
 import { IMPORT_LIMITS } from './limits';
-import { importRowInputSchema } from './rows';
+import { type ImportRowInput, importRowInputSchema } from './rows';
 
 /** Rows per `imports.preview` call: no request holds a whole file. */
 export const IMPORT_CHUNK_ROWS = 5_000;
+
+/**
+ * The most a chunk's rows may take as JSON, in bytes: well under the server's request limit (8 MiB),
+ * so a chunk of long names in a non-Latin script travels in smaller chunks instead of being refused.
+ */
+export const IMPORT_CHUNK_MAX_BYTES = 6 * 1024 * 1024;
+
+/**
+ * At most how many bytes a row takes as JSON: each UTF-16 unit of a cell is at most 6 bytes (`\u001f`),
+ * and the keys, quotes and line number under 120. Counting exactly would cost a pass over every character.
+ */
+export function importRowJsonBytesAtMost(row: ImportRowInput): number {
+  const units =
+    row.email.length +
+    row.firstName.length +
+    row.lastName.length +
+    row.role.length +
+    row.copyAccessFrom.length;
+  return 6 * units + 120;
+}
 
 /** The role of imported rows that name none. */
 export const IMPORT_DEFAULT_ROLE = 'Reader';
