@@ -57,6 +57,37 @@ describe('GET /api/bulk-operations/:id/results.csv', () => {
     ]);
   });
 
+  it('lists an import row by row, the cells as the file had them, with formula cells escaped', async () => {
+    const operationId = randomUUID();
+    const rows = [
+      { line: 2, email: 'imp-csv@roster.test', firstName: 'Ada', lastName: '', role: '', copyAccessFrom: '' },
+      {
+        line: 3,
+        email: '=HYPERLINK("http://evil.example")',
+        firstName: '',
+        lastName: '',
+        role: '',
+        copyAccessFrom: '',
+      },
+      { line: 4, email: '@SUM(1+1)', firstName: '', lastName: '', role: '', copyAccessFrom: '' },
+    ];
+    const file = { fileSha256: 'd'.repeat(64), fileName: 'people.csv', totalRows: rows.length };
+    expect((await post('imports.preview', { operationId, file, rows }, { cookie })).status).toBe(200);
+    expect((await post('imports.commit', { operationId, invite: false }, { cookie })).status).toBe(200);
+
+    const csv = await fetch(`${server.url}/api/bulk-operations/${operationId}/results.csv`, {
+      headers: { cookie },
+    });
+    expect(csv.status).toBe(200);
+    const [header, created, ...refused] = (await csv.text()).trimEnd().split('\r\n');
+    expect(header).toBe('user_id,email,outcome,reason,sentence');
+    expect(created).toMatch(/^[0-9a-f-]{36},imp-csv@roster\.test,change,,$/);
+    expect(refused).toEqual([
+      expect.stringMatching(/^,"'=HYPERLINK\(""http:\/\/evil\.example""\)",blocked,invalid_email,/),
+      expect.stringMatching(/^,'@SUM\(1\+1\),blocked,invalid_email,/),
+    ]);
+  });
+
   it('is for administrators only, and refuses a malformed id', async () => {
     const id = randomUUID();
     expect((await fetch(`${server.url}/api/bulk-operations/${id}/results.csv`)).status).toBe(401);
