@@ -1,4 +1,4 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bulkOperations, invitations, moduleAccess, users } from '@roster/db';
@@ -84,6 +84,23 @@ describe('roster import', () => {
     expect(text.stdout).toContain(
       'skip:duplicate_in_file (1): The same e-mail is already on line 2. Lines 5.',
     );
+  });
+
+  it('--errors-csv writes the rows not created, formula cells escaped, to fix and import again', async () => {
+    await seedSourceAndTaken();
+    const path = await csvFile('formulas.csv', `${FILE}=HYPERLINK("http://evil.example");x;y;;\n`);
+    const target = join(dir, 'not-created.csv');
+    const run = await cli.cli(['import', path, '--dry-run', '--errors-csv', target]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toContain(`Rows not created: ${target}`);
+    const lines = (await readFile(target, 'utf8'))
+      .replace(/^\uFEFF/, '')
+      .trimEnd()
+      .split(/\r?\n/);
+    expect(lines[0]).toContain('line,email');
+    expect(lines.slice(1).map((l) => l.split(',')[0])).toEqual(['4', '5', '6', '7']);
+    expect(lines.at(-1)).toContain(`"'=HYPERLINK(""http://evil.example"")"`);
+    expect(lines.join('\n')).not.toMatch(/(^|,)"?=HYPERLINK/m);
   });
 
   it('--yes creates the valid rows with their role and copied access, invited when asked', async () => {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import {
   countPrivileged,
@@ -9,7 +9,7 @@ import {
   previewImportFile,
   sha256Hex,
 } from '@roster/client/imports';
-import { importReasonSentence } from '@roster/domain';
+import { importErrorsCsv, importReasonSentence } from '@roster/domain';
 import type { Command } from 'commander';
 import { RefusedError, UsageError } from '../cliErrors';
 import { clientFromEnv } from '../clientFromEnv';
@@ -27,6 +27,7 @@ type ImportOptions = {
   dryRun?: boolean;
   yes?: boolean;
   operationId?: string;
+  errorsCsv?: string;
 };
 
 /** Lines shown per reason; the rest are counted. */
@@ -89,6 +90,16 @@ async function runImport(file: string, options: ImportOptions, command: Command)
   });
   const counts = countVerdicts(verdicts);
   const privileged = countPrivileged(verdicts);
+  // The rows not created, as the web app offers them: a file to fix and import again.
+  if (options.errorsCsv !== undefined && counts.skip + counts.error > 0) {
+    const target = options.errorsCsv;
+    await writeFile(userPath(target), importErrorsCsv(parsed.rows, verdicts)).catch((error: unknown) => {
+      throw new UsageError(
+        `Cannot write ${target}: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    });
+    if (!json) printNote(`Rows not created: ${target}`);
+  }
 
   if (options.dryRun || counts.create === 0) {
     if (json) return printJson({ dryRun: options.dryRun === true, counts, verdicts });
@@ -127,6 +138,10 @@ export function addImportCommand(program: Command): void {
     .option('--invite', 'invite the new users at once (an invitation e-mail each)')
     .option('--message <text>', 'a personal message for the invitation e-mails (with --invite)')
     .option('--dry-run', 'check every row and show the verdicts, create nothing')
+    .option(
+      '--errors-csv <file>',
+      'write the rows not created (skips and errors) to this CSV file, to fix and import again',
+    )
     .option('-y, --yes', 'create without asking (needed when there is no terminal to ask on)')
     .option(
       '--operation-id <uuid>',
