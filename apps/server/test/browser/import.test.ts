@@ -192,4 +192,31 @@ describe('Admin › Import', () => {
     await preview.waitFor();
     expect(await preview.getByTestId('count-create').getAttribute('data-count')).toBe('1');
   });
+
+  it('parses a large file in a worker and previews every row; refuses a file over 20 MB', async () => {
+    await page.goto(`${server.url}/admin/import`);
+    const workers: string[] = [];
+    page.on('worker', (worker) => workers.push(worker.url()));
+    // About 700 KB: over the size the page parses in a worker.
+    const lines = ['email,first_name,last_name'];
+    for (let i = 0; i < 12_000; i++) lines.push(`imp-worker-${i}@fixture.example,Worker,Number ${i}`);
+    await page.getByLabel('CSV file').setInputFiles({
+      name: 'many.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(`${lines.join('\n')}\n`, 'utf8'),
+    });
+    const preview = page.locator('[data-testid="import-preview"][data-checked="server"]');
+    await preview.waitFor({ timeout: 30_000 });
+    expect(await preview.getByTestId('count-create').getAttribute('data-count')).toBe('12000');
+    expect(workers.some((url) => url.includes('parseImportFile.worker'))).toBe(true);
+    await page.getByTestId('import-file').filter({ hasText: '12,000 rows' }).waitFor();
+
+    await page.getByLabel('CSV file').setInputFiles({
+      name: 'huge.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.alloc(20 * 1024 * 1024 + 1, 'a'),
+    });
+    await page.getByRole('alert').filter({ hasText: '20 MB' }).waitFor();
+    expect(await page.getByTestId('import-preview').count()).toBe(0);
+  });
 });
