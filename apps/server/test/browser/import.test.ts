@@ -126,6 +126,9 @@ describe('Admin › Import', () => {
       .poll(() => view.getAttribute('data-status'), { timeout: 30_000 })
       .toBe('completed_with_skips');
     await page.getByTestId('result-row').first().waitFor();
+    // An import counts rows, not all of them users.
+    await page.getByText('All 7 rows').waitFor();
+    await page.getByText('2 created, 2 skipped, 3 not created of 7 rows.').waitFor();
     await screenshot(page, 'import-results');
     const results = await page
       .getByTestId('result-row')

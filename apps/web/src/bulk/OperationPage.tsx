@@ -6,7 +6,7 @@ import { formatCount, formatDateTime } from '../lib/format';
 import { useTRPC } from '../lib/trpc';
 import { hasParameters, OperationParameters } from './OperationParameters';
 import { OperationView } from './OperationView';
-import { kindLabel } from './operationLabels';
+import { itemNoun, kindLabel } from './operationLabels';
 
 /** Admin › Operations › one operation: what it was, then its progress or results. */
 export function OperationPage() {
@@ -39,7 +39,7 @@ export function OperationPage() {
                   </Link>
                 </Detail>
               )}
-            <Detail label="Users">{formatCount(op.total)}</Detail>
+            <Detail label={capitalized(itemNoun(op.kind, op.total))}>{formatCount(op.total)}</Detail>
             <Detail label="By">{op.actor.name}</Detail>
             <Detail label="Started">{formatDateTime(op.startedAt ?? op.createdAt)}</Detail>
             <Detail label="Finished">{formatDateTime(op.finishedAt)}</Detail>
@@ -60,4 +60,8 @@ function Detail({ label, children }: { label: string; children: ReactNode }) {
       <dd className="text-slate-800">{children}</dd>
     </div>
   );
+}
+
+function capitalized(word: string): string {
+  return word.charAt(0).toUpperCase() + word.slice(1);
 }

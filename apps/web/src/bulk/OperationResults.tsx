@@ -8,7 +8,7 @@ import { errorMessage, useTRPCClient } from '../lib/trpc';
 import { ChangeDiff } from './ChangeDiff';
 import type { Names } from './describeChange';
 import { OutcomeCounts } from './OutcomeCounts';
-import { OUTCOME_STYLES, outcomeLabels } from './operationLabels';
+import { itemNoun, OUTCOME_STYLES, outcomeLabels } from './operationLabels';
 import type { BulkOperationView, BulkResultRow } from './types';
 import { useNames } from './useNames';
 
@@ -55,7 +55,7 @@ export function OperationResults({ operation }: { operation: BulkOperationView }
                 </button>
               </>
             ) : (
-              `All ${formatCount(operation.processed)} users`
+              `All ${formatCount(operation.processed)} ${itemNoun(operation.kind, operation.processed)}`
             )}
           </p>
           <a

@@ -7,7 +7,7 @@ import { FollowUpActions } from './FollowUpActions';
 import { OperationProgress } from './OperationProgress';
 import { OperationResults } from './OperationResults';
 import { OperationStatusBadge } from './OperationStatusBadge';
-import { isActive, outcomeLabels, STATUS_LABELS } from './operationLabels';
+import { isActive, itemNoun, outcomeLabels, STATUS_LABELS } from './operationLabels';
 import type { BulkOperationView } from './types';
 
 /** How often a queued or running operation is asked for its progress. */
@@ -23,8 +23,7 @@ function outcomeSentence(operation: BulkOperationView): string {
   if (counts.skip) parts.push(part('skip'));
   if (counts.blocked) parts.push(part('blocked'));
   if (counts.failed) parts.push(part('failed'));
-  const unit = operation.kind === 'import' ? 'row' : 'user';
-  return `${parts.join(', ')} of ${formatCount(operation.total)} ${unit}${operation.total === 1 ? '' : 's'}.`;
+  return `${parts.join(', ')} of ${formatCount(operation.total)} ${itemNoun(operation.kind, operation.total)}.`;
 }
 
 /**

@@ -25,6 +25,12 @@ export const OUTCOME_LABELS: Record<Outcome, string> = {
 };
 
 /** An import creates users: its changes are called what they are. */
+/** What an operation counts: an import's rows (not all of them users), or users. */
+export function itemNoun(kind: BulkOperationKind, count: number): string {
+  const noun = kind === 'import' ? 'row' : 'user';
+  return count === 1 ? noun : `${noun}s`;
+}
+
 export function outcomeLabels(kind: BulkOperationKind): Record<Outcome, string> {
   return kind === 'import'
     ? { ...OUTCOME_LABELS, change: 'Created', blocked: 'Not created' }
