@@ -162,16 +162,17 @@ export async function processImportBatch(
       );
     }
     // The rows that created a user have their result already; the others are recorded here. A row
-    // the file would create but whose e-mail was taken meanwhile is an `already_exists` skip.
+    // the file would create but whose e-mail was taken meanwhile is decided again, now that it exists.
+    const taken = { ...facts, emailExists: () => true };
     const results = decided.flatMap(({ position, verdict }) => {
       if (verdict.outcome === 'create' && inserted.has(verdict.email)) return [];
-      const taken = verdict.outcome === 'create';
+      const final = verdict.outcome === 'create' ? decideImportRow(verdict, taken) : verdict;
       return [
         {
           position,
-          outcome: IMPORT_RESULT_OUTCOMES[taken ? 'skip' : verdict.outcome],
-          reason: taken ? 'already_exists' : verdict.reason,
-          detail: taken ? null : verdict.detail,
+          outcome: IMPORT_RESULT_OUTCOMES[final.outcome],
+          reason: final.reason,
+          detail: final.detail,
         },
       ];
     });
