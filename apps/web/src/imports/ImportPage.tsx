@@ -6,7 +6,7 @@ import {
   previewImportFile,
 } from '@roster/client/imports';
 import { type ImportColumnMapping, type ImportFileRefusal, importErrorsCsv } from '@roster/domain';
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import { useNavigate } from 'react-router';
 import { newOperationId } from '../bulk/newOperationId';
 import { PrivilegedConfirmation } from '../bulk/PrivilegedConfirmation';
@@ -37,8 +37,6 @@ export function ImportPage() {
   const [reading, setReading] = useState(false);
   const [parsed, setParsed] = useState<Parsed | null>(null);
   const [refusal, setRefusal] = useState<ImportFileRefusal | null>(null);
-  /** The file's own verdicts, shown at once while the server checks the rows against the database. */
-  const [fileVerdicts, setFileVerdicts] = useState<ImportVerdict[] | null>(null);
   const [checked, setChecked] = useState<Checked | null>(null);
   const [progress, setProgress] = useState<{ label: string; done: number; total: number } | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -69,7 +67,6 @@ export function ImportPage() {
     setReading(true);
     setParsed(null);
     setRefusal(null);
-    setFileVerdicts(null);
     setChecked(null);
     setError(null);
     setConfirmation('');
@@ -80,7 +77,6 @@ export function ImportPage() {
         return;
       }
       setParsed(result);
-      setFileVerdicts(mergeVerdicts(result.results, new Map()));
       await check(result, next.name);
     } catch (e) {
       setProgress(null);
@@ -90,6 +86,8 @@ export function ImportPage() {
     }
   };
 
+  /** The file's own verdicts, shown at once while the server checks the rows against the database. */
+  const fileVerdicts = useMemo(() => (parsed ? mergeVerdicts(parsed.results, new Map()) : null), [parsed]);
   const shown = checked?.verdicts ?? fileVerdicts;
   const counts = shown ? countVerdicts(shown) : null;
   const needsConfirmation = (checked?.privileged ?? 0) > 0;
