@@ -1,7 +1,7 @@
 import type { RosterClient } from '@roster/client';
 import cliProgress from 'cli-progress';
-import { countsSentence, isFinished, type Operation } from './operationReport';
-import { formatCount, printNote } from './output';
+import { countsSentence, isFinished, type Operation, processedSentence } from './operationReport';
+import { printNote } from './output';
 
 /** How often the operation is read again while it runs. */
 export const POLL_INTERVAL_MS = 500;
@@ -37,9 +37,7 @@ function progressLines(title: string): ProgressReporter {
       if (op.processed === last) return;
       last = op.processed;
       const percent = op.total > 0 ? Math.floor((op.processed / op.total) * 100) : 100;
-      printNote(
-        `${title}: ${formatCount(op.processed)} of ${formatCount(op.total)} users processed (${percent}%): ${countsSentence(op)}`,
-      );
+      printNote(`${title}: ${processedSentence(op)} (${percent}%): ${countsSentence(op)}`);
     },
     stop: () => {},
   };

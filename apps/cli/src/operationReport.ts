@@ -2,10 +2,12 @@ import type { BulkOperationKind, RouterOutputs } from '@roster/client';
 import {
   BULK_OPERATION_KIND_LABELS,
   BULK_OPERATION_STATUS_LABELS,
+  bulkItemNoun,
+  bulkOutcomeLabels,
   isOperationUnfinished,
 } from '@roster/domain';
 import { EXIT, type ExitCode } from './cliErrors';
-import { formatCount, formatTime, plural } from './output';
+import { formatCount, formatTime } from './output';
 
 export type Operation = RouterOutputs['bulk']['get'];
 
@@ -24,15 +26,23 @@ export function exitCodeOf(operation: Pick<Operation, 'status'>): ExitCode {
   return operation.status === 'failed' || operation.status === 'cancelled' ? EXIT.failed : EXIT.ok;
 }
 
-export function countsSentence(operation: Pick<Operation, 'counts'>): string {
-  const { change, skip, blocked, failed } = operation.counts;
-  return `${formatCount(change)} changed, ${formatCount(skip)} skipped, ${formatCount(blocked)} blocked, ${formatCount(failed)} failed`;
+/** "2 changed, 1 skipped, 0 blocked, 0 failed" in the operation's own words (an import's rows are created or not). */
+export function countsSentence(operation: Pick<Operation, 'counts' | 'kind'>): string {
+  const labels = bulkOutcomeLabels(operation.kind);
+  return (['change', 'skip', 'blocked', 'failed'] as const)
+    .map((outcome) => `${formatCount(operation.counts[outcome])} ${labels[outcome].toLowerCase()}`)
+    .join(', ');
+}
+
+/** "3 of 4 users processed" (an import's: rows). */
+export function processedSentence(operation: Pick<Operation, 'processed' | 'total' | 'kind'>): string {
+  return `${formatCount(operation.processed)} of ${formatCount(operation.total)} ${bulkItemNoun(operation.kind, operation.total)} processed`;
 }
 
 export function operationReport(operation: Operation): string[] {
   const lines = [
     `${kindLabel(operation.kind)} — ${STATUS_LABELS[operation.status]} (operation ${operation.id})`,
-    `  ${formatCount(operation.processed)} of ${plural(operation.total, 'user')} processed: ${countsSentence(operation)}`,
+    `  ${processedSentence(operation)}: ${countsSentence(operation)}`,
     `  Started ${formatTime(operation.createdAt)} UTC by ${operation.actor.name} <${operation.actor.email}>` +
       (operation.finishedAt ? `; finished ${formatTime(operation.finishedAt)} UTC` : ''),
   ];

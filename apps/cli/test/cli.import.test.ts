@@ -101,6 +101,11 @@ describe('roster import', () => {
     expect(lines.slice(1).map((l) => l.split(',')[0])).toEqual(['4', '5', '6', '7']);
     expect(lines.at(-1)).toContain(`"'=HYPERLINK(""http://evil.example"")"`);
     expect(lines.join('\n')).not.toMatch(/(^|,)"?=HYPERLINK/m);
+
+    // Committed, the report counts the file's rows in an import's words.
+    const done = await cli.cli(['import', path, '--yes']);
+    expect(done.code, done.stderr).toBe(0);
+    expect(done.stdout).toContain('6 of 6 rows processed: 2 created, 2 skipped, 2 not created, 0 failed');
   });
 
   it('--yes creates the valid rows with their role and copied access, invited when asked', async () => {

@@ -1,9 +1,12 @@
 import {
   BULK_OPERATION_KIND_LABELS,
   BULK_OPERATION_STATUS_LABELS,
+  BULK_OUTCOME_LABELS,
   type BulkOperation,
   type BulkOperationKind,
+  bulkItemNoun,
   bulkOperationSchema,
+  bulkOutcomeLabels,
   isOperationUnfinished,
   type Outcome,
 } from '@roster/domain';
@@ -16,26 +19,11 @@ export const STATUS_LABELS = BULK_OPERATION_STATUS_LABELS;
 
 export const isActive = isOperationUnfinished;
 
-/** What happened to a user, as results say it. */
-export const OUTCOME_LABELS: Record<Outcome, string> = {
-  change: 'Changed',
-  skip: 'Skipped',
-  blocked: 'Blocked',
-  failed: 'Failed',
-};
+export const OUTCOME_LABELS = BULK_OUTCOME_LABELS;
 
-/** An import creates users: its changes are called what they are. */
-/** What an operation counts: an import's rows (not all of them users), or users. */
-export function itemNoun(kind: BulkOperationKind, count: number): string {
-  const noun = kind === 'import' ? 'row' : 'user';
-  return count === 1 ? noun : `${noun}s`;
-}
+export const outcomeLabels = bulkOutcomeLabels;
 
-export function outcomeLabels(kind: BulkOperationKind): Record<Outcome, string> {
-  return kind === 'import'
-    ? { ...OUTCOME_LABELS, change: 'Created', blocked: 'Not created' }
-    : OUTCOME_LABELS;
-}
+export const itemNoun = bulkItemNoun;
 
 /** The same outcome before it happens, as the preview says it. */
 export const PREVIEW_LABELS: Record<Exclude<Outcome, 'failed'>, string> = {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { BulkOperationKind, BulkOperationStatus } from '../catalog';
+import type { BulkOperationKind, BulkOperationStatus, Outcome } from '../catalog';
 import { storable } from '../text';
 
 /** The seven operations of SPEC §2, as the API and the CLI take them. */
@@ -55,6 +55,27 @@ export const BULK_OPERATION_STATUS_LABELS: Record<BulkOperationStatus, string> =
   failed: 'Failed',
   cancelled: 'Cancelled',
 };
+
+/** What happened to a user, as results say it. */
+export const BULK_OUTCOME_LABELS: Record<Outcome, string> = {
+  change: 'Changed',
+  skip: 'Skipped',
+  blocked: 'Blocked',
+  failed: 'Failed',
+};
+
+/** An operation's outcomes in its own words: an import creates users, or does not. */
+export function bulkOutcomeLabels(kind: BulkOperationKind): Record<Outcome, string> {
+  return kind === 'import'
+    ? { ...BULK_OUTCOME_LABELS, change: 'Created', blocked: 'Not created' }
+    : BULK_OUTCOME_LABELS;
+}
+
+/** What an operation counts: an import's rows (not all of them users), or users. */
+export function bulkItemNoun(kind: BulkOperationKind, count: number): string {
+  const noun = kind === 'import' ? 'row' : 'user';
+  return count === 1 ? noun : `${noun}s`;
+}
 
 /** An import previewed but not committed, or an operation waiting for or in the hands of a worker. */
 export function isOperationUnfinished(status: BulkOperationStatus): boolean {
