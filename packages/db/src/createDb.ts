@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
-import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { drizzle as drizzlePglite, type PgliteDatabase } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
@@ -42,6 +42,17 @@ export function openPglite(dataDir: string | undefined): Promise<PGlite> {
   return PGlite.create(dataDir, { extensions: { pg_trgm } });
 }
 
+/**
+ * Applies the migrations on PGlite, then has it read the array types again. PGlite learns which
+ * type ids are arrays once, when it opens; an enum created by these migrations (`module_name`, …)
+ * is unknown to it until then, so a JS array sent as `module_name[]` went out as the text
+ * `portfolio,projects` ("malformed array literal") until the process restarted.
+ */
+async function migrateOnPglite(client: PGlite, db: PgliteDatabase<Schema>): Promise<void> {
+  await migratePglite(db, { migrationsFolder });
+  await client.refreshArrayTypes();
+}
+
 export async function createDb(options: CreateDbOptions = {}): Promise<DbHandle> {
   if (options.url) {
     const client = postgres(options.url, {
@@ -71,7 +82,7 @@ export async function createDb(options: CreateDbOptions = {}): Promise<DbHandle>
     const db = drizzlePglite({ client, schema });
     return {
       db,
-      migrate: () => migratePglite(db, { migrationsFolder }),
+      migrate: () => migrateOnPglite(client, db),
       kind: 'pglite',
       description: 'embedded PGlite',
       close: () => client.close(),
@@ -85,7 +96,7 @@ export async function createDb(options: CreateDbOptions = {}): Promise<DbHandle>
     const db = drizzlePglite({ client, schema });
     return {
       db,
-      migrate: () => migratePglite(db, { migrationsFolder }),
+      migrate: () => migrateOnPglite(client, db),
       kind: 'pglite',
       description: inMemory ? 'embedded PGlite in memory' : `embedded PGlite in ${resolve(dataDir)}`,
       close: async () => {

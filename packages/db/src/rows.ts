@@ -58,6 +58,18 @@ export function sqlUuids(ids: readonly string[]): SQL {
   return sql`${sql.param([...ids])}::uuid[]`;
 }
 
+/**
+ * Values of an enum as one array parameter. The parameter travels as `text[]`, a type every driver
+ * knows from its start, and is cast in SQL: a driver that had not yet learnt the array type of an
+ * enum created after it connected would otherwise send the array as one string (PGlite did).
+ */
+export function sqlEnumArray<T extends string>(
+  values: readonly NoInfer<T>[],
+  enumType: { enumName: string; enumValues: readonly T[] },
+): SQL {
+  return sql`${sql.param([...values])}::text[]::${sql.raw(`"${enumType.enumName}"`)}[]`;
+}
+
 /** A LIKE pattern that finds `term` anywhere: `%` and `_` typed by people are literal characters. */
 export function likeContains(term: string): string {
   return `%${term.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;

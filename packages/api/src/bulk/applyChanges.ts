@@ -1,5 +1,15 @@
-import { type Db, idGenerator, queryRows, sqlTime, sqlUuids } from '@roster/db';
-import type { Change, UserOutcome } from '@roster/domain';
+import {
+  accessLevel,
+  type Db,
+  idGenerator,
+  moduleName,
+  queryRows,
+  rightName,
+  sqlEnumArray,
+  sqlTime,
+  sqlUuids,
+} from '@roster/db';
+import { type Change, MODULES, type UserOutcome } from '@roster/domain';
 import { sql } from 'drizzle-orm';
 import { hashToken, newSecretToken } from '../auth/secrets';
 import type { ApiConfig } from '../config';
@@ -95,12 +105,21 @@ async function writeAccess(db: Db, changes: Changed[], now: Date) {
     const ids = withModules.map((c) => c.userId);
     await db.execute(sql`delete from module_access where user_id = any(${sqlUuids(ids)})`);
     const rows = withModules.flatMap((c) =>
-      Object.entries(c.after.modules ?? {}).map(([module, level]) => ({ userId: c.userId, module, level })),
+      MODULES.flatMap((module) => {
+        const level = c.after.modules?.[module];
+        return level ? [{ userId: c.userId, module, level }] : [];
+      }),
     );
     if (rows.length) {
       await db.execute(sql`insert into module_access (user_id, module, level)
-        select * from unnest(${sqlUuids(rows.map((r) => r.userId))}, ${sql.param(rows.map((r) => r.module))}::module_name[],
-          ${sql.param(rows.map((r) => r.level ?? 'read'))}::access_level[])`);
+        select * from unnest(${sqlUuids(rows.map((r) => r.userId))}, ${sqlEnumArray(
+          rows.map((r) => r.module),
+          moduleName,
+        )},
+          ${sqlEnumArray(
+            rows.map((r) => r.level),
+            accessLevel,
+          )})`);
     }
   }
   const withScope = changes.filter((c) => c.after.scope);
@@ -124,7 +143,10 @@ async function writeAccess(db: Db, changes: Changed[], now: Date) {
     );
     if (rows.length) {
       await db.execute(sql`insert into user_rights (user_id, "right")
-        select * from unnest(${sqlUuids(rows.map((r) => r.userId))}, ${sql.param(rows.map((r) => r.right))}::right_name[])`);
+        select * from unnest(${sqlUuids(rows.map((r) => r.userId))}, ${sqlEnumArray(
+          rows.map((r) => r.right),
+          rightName,
+        )})`);
     }
   }
   await db.execute(sql`update users set version = version + 1, updated_at = ${sqlTime(now)}

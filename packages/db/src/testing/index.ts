@@ -1,1 +1,2 @@
 export { createTestDb, type TestDb } from './testDb';
+export { adminUrl, databaseUrlFor } from './urls';
