@@ -384,6 +384,8 @@ describe('bad input over HTTP never yields a 500 and never writes', () => {
       });
       expect(reply.status).toBe(403);
       expect(reply.body).toMatchObject(trpcError(403, 'FORBIDDEN', 'csrf'));
+      // The refusal tells a tool's author what to send.
+      expect(reply.text).toContain('x-roster-csrf: 1');
     }
     const signOut = await mutate('auth.signOut', undefined, { cookie, csrf: false });
     expect(signOut.status).toBe(403);

@@ -59,7 +59,7 @@ export const DOMAIN_ERROR_MESSAGES: Record<DomainErrorCode, string> = {
   account_not_active: 'This account is not active yet. Accept your invitation first.',
   not_signed_in: 'Sign in to continue.',
   not_admin: 'Only administrators can do this.',
-  csrf: 'This request did not come from the Roster app.',
+  csrf: 'A request signed in with a session cookie must send the header "x-roster-csrf: 1" (tools should prefer an API token: "Authorization: Bearer <token>").',
   too_many_attempts: 'Too many failed sign-ins. Wait a few minutes and try again.',
   token_not_found: 'This API token does not exist or was already revoked.',
   user_not_found: 'This user does not exist.',
