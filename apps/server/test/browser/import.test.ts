@@ -5,12 +5,14 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../../src/testing';
 import { launchBrowser, screenshot, WEB_DIST } from './browser';
+import { filesOnDisk } from './filesOnDisk';
 import { search } from './massOperation';
 import { signInAsAdmin } from './signIn';
 
 let server: TestServer;
 let browser: Browser;
 let page: Page;
+let files: Awaited<ReturnType<typeof filesOnDisk>>;
 
 beforeAll(async () => {
   server = await startTestServer({ webDist: WEB_DIST });
@@ -24,6 +26,7 @@ beforeAll(async () => {
     ])
     .returning({ id: users.id });
   await db.insert(moduleAccess).values({ userId: source?.id ?? '', module: 'portfolio', level: 'edit' });
+  files = await filesOnDisk();
   browser = await launchBrowser();
   page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
   page.setDefaultTimeout(10_000);
@@ -33,6 +36,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await server?.close();
+  await files?.remove();
 });
 
 // Semicolons, a BOM, capitals and spaces in e-mails, a quoted name with a semicolon, and bad rows.
@@ -57,11 +61,7 @@ describe('Admin › Import', () => {
       await held;
       await route.continue();
     });
-    await page.getByLabel('CSV file').setInputFiles({
-      name: 'new-people.csv',
-      mimeType: 'text/csv',
-      buffer: Buffer.from(FILE, 'utf8'),
-    });
+    await page.getByLabel('CSV file').setInputFiles(await files.write('new-people.csv', FILE));
     const preview = page.getByTestId('import-preview');
     const count = async (outcome: string) =>
       Number(await preview.getByTestId(`count-${outcome}`).getAttribute('data-count'));
@@ -173,20 +173,17 @@ describe('Admin › Import', () => {
 
   it('refuses a file that is not UTF-8, and one with no e-mail column until a column is chosen', async () => {
     await page.goto(`${server.url}/admin/import`);
-    await page.getByLabel('CSV file').setInputFiles({
-      name: 'latin1.csv',
-      mimeType: 'text/csv',
-      buffer: Buffer.from([
-        0x65, 0x6d, 0x61, 0x69, 0x6c, 0x0a, 0x6a, 0xe9, 0x40, 0x78, 0x2e, 0x69, 0x6f, 0x0a,
-      ]),
-    });
+    const latin1 = Uint8Array.from([
+      0x65, 0x6d, 0x61, 0x69, 0x6c, 0x0a, 0x6a, 0xe9, 0x40, 0x78, 0x2e, 0x69, 0x6f, 0x0a,
+    ]);
+    await page.getByLabel('CSV file').setInputFiles(await files.write('latin1.csv', latin1));
     await page.getByRole('alert').filter({ hasText: 'UTF-8' }).waitFor();
 
-    await page.getByLabel('CSV file').setInputFiles({
-      name: 'odd-headers.csv',
-      mimeType: 'text/csv',
-      buffer: Buffer.from('Courriel,Prénom\nimp-claude@fixture.example,Claude\n', 'utf8'),
-    });
+    await page
+      .getByLabel('CSV file')
+      .setInputFiles(
+        await files.write('odd-headers.csv', 'Courriel,Prénom\nimp-claude@fixture.example,Claude\n'),
+      );
     await page.getByRole('alert').filter({ hasText: 'email' }).waitFor();
     await screenshot(page, 'import-mapping');
     await page.getByLabel('Column for email').selectOption({ label: 'Courriel' });
@@ -200,25 +197,18 @@ describe('Admin › Import', () => {
     await page.goto(`${server.url}/admin/import`);
     const workers: string[] = [];
     page.on('worker', (worker) => workers.push(worker.url()));
-    // About 700 KB: over the size the page parses in a worker.
+    // About 700 KB: over the size the page parses in a worker. Large files go by path (filesOnDisk).
     const lines = ['email,first_name,last_name'];
     for (let i = 0; i < 12_000; i++) lines.push(`imp-worker-${i}@fixture.example,Worker,Number ${i}`);
-    await page.getByLabel('CSV file').setInputFiles({
-      name: 'many.csv',
-      mimeType: 'text/csv',
-      buffer: Buffer.from(`${lines.join('\n')}\n`, 'utf8'),
-    });
+    await page.getByLabel('CSV file').setInputFiles(await files.write('many.csv', `${lines.join('\n')}\n`));
     const preview = page.locator('[data-testid="import-preview"][data-checked="server"]');
     await preview.waitFor({ timeout: 30_000 });
     expect(await preview.getByTestId('count-create').getAttribute('data-count')).toBe('12000');
     expect(workers.some((url) => url.includes('parseImportFile.worker'))).toBe(true);
     await page.getByTestId('import-file').filter({ hasText: '12,000 rows' }).waitFor();
 
-    await page.getByLabel('CSV file').setInputFiles({
-      name: 'huge.csv',
-      mimeType: 'text/csv',
-      buffer: Buffer.alloc(20 * 1024 * 1024 + 1, 'a'),
-    });
+    const huge = await files.write('huge.csv', new Uint8Array(20 * 1024 * 1024 + 1).fill(0x61));
+    await page.getByLabel('CSV file').setInputFiles(huge);
     await page.getByRole('alert').filter({ hasText: '20 MB' }).waitFor();
     expect(await page.getByTestId('import-preview').count()).toBe(0);
   });
