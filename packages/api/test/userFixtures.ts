@@ -907,9 +907,9 @@ export async function walkPages(
   input: { filter?: UsersFilter; sort?: UserSort; limit: number },
   between?: (page: number, items: ListedUser[]) => Promise<void>,
   maxPages = 1000,
-): Promise<{ pages: ListedUser[][]; totals: number[]; complete: boolean }> {
+): Promise<{ pages: ListedUser[][]; totals: (number | null)[]; complete: boolean }> {
   const pages: ListedUser[][] = [];
-  const totals: number[] = [];
+  const totals: (number | null)[] = [];
   let cursor: string | undefined;
   while (pages.length < maxPages) {
     const page = await caller.users.list({ ...input, ...(cursor ? { cursor } : {}) });

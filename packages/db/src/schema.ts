@@ -104,6 +104,20 @@ export const userSearch = pgTable(
   (t) => [index('user_search_document_trgm_idx').using('gin', t.document.op('gin_trgm_ops'))],
 );
 
+/**
+ * How many users have each role and status, so that the users list and "select all" show exact
+ * numbers at once for the facets bulk operations move. Statement-level triggers on `users`
+ * (migration 0011) append one row per (role, status) whose count a statement changed, with the
+ * difference; a count is the sum of its rows, and the rows are folded together now and then
+ * (`foldUserCounts`). Appending, never updating one row, keeps two batches that run at once from
+ * waiting on each other.
+ */
+export const userCounts = pgTable('user_counts', {
+  roleId: uuid('role_id').notNull(),
+  status: userStatus('status').notNull(),
+  n: integer('n').notNull(),
+});
+
 export const moduleAccess = pgTable(
   'module_access',
   {

@@ -42,6 +42,8 @@ export const usersListInputSchema = z
     filter: usersFilterSchema.optional(),
     sort: userSortSchema.optional(),
     cursor: storable(z.string().max(2000)).optional(),
+    /** `false`: the first page does not count the matching users (`total: null`); ask `users.count` beside it. */
+    count: z.boolean().optional(),
     /** Sent by tRPC's infinite queries; pages only go forward. */
     direction: z.enum(['forward', 'backward']).optional(),
     limit: z
@@ -66,7 +68,18 @@ export const selectionSchema = z.union([
         .max(SELECTION_MAX_IDS, `A selection holds at most ${SELECTION_MAX_IDS.toLocaleString('en')} users.`),
     })
     .strict(),
-  z.object({ filter: usersFilterSchema, expectedCount: z.number().int().min(0) }).strict(),
+  z
+    .object({
+      filter: usersFilterSchema,
+      /** How many users the filter matched when the admin chose "all N matching" (the N they saw). */
+      expectedCount: z.number().int().min(0),
+      /** Users the admin unticked afterwards: "all N matching except these". */
+      exceptIds: z
+        .array(z.uuid('A user id is a UUID.'))
+        .max(SELECTION_MAX_IDS, `At most ${SELECTION_MAX_IDS.toLocaleString('en')} users can be left out.`)
+        .optional(),
+    })
+    .strict(),
 ]);
 export type Selection = z.infer<typeof selectionSchema>;
 

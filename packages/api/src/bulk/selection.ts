@@ -1,12 +1,15 @@
-import { type Db, users } from '@roster/db';
+import { type Db, sqlUuids, users } from '@roster/db';
 import { DomainError, type Selection } from '@roster/domain';
-import { and, asc, count, gt, inArray } from 'drizzle-orm';
+import { and, asc, count, gt, inArray, type SQL, sql } from 'drizzle-orm';
+import { countUsers } from '../users/countUsers';
 import { usersFilterCondition } from '../users/usersFilter';
 
 /** The refusals of a selection as a whole, shared by the preview and the apply. */
 export const unknownSelectedUsers = () =>
   new DomainError('user_not_found', 'Some selected users do not exist.');
 export const filterMatchesNobody = () => new DomainError('empty_selection', 'No user matches this filter.');
+export const everyMatchLeftOut = () =>
+  new DomainError('empty_selection', 'Every user matching this filter was left out.');
 
 /** Users are loaded, locked and decided in batches of this many. */
 export const BULK_BATCH_SIZE = 10_000;
@@ -50,11 +53,7 @@ export async function checkedSelectionBatches(
       },
     };
   }
-  const condition = await usersFilterCondition(db, selection.filter, now);
-  const [row] = await db.select({ n: count() }).from(users).where(condition);
-  const total = row?.n ?? 0;
-  if (total === 0) throw filterMatchesNobody();
-  if (total !== selection.expectedCount) throw new DomainError('selection_changed');
+  const { condition, total } = await checkedFilterSelection(db, selection, now);
   return {
     total,
     batches: async function* () {
@@ -72,4 +71,57 @@ export async function checkedSelectionBatches(
       }
     },
   };
+}
+
+type FilterSelection = Extract<Selection, { filter: unknown }>;
+
+/** The ids an "all matching except these" selection leaves out, each once. */
+export function exceptedIds(selection: FilterSelection): string[] {
+  return [...new Set((selection.exceptIds ?? []).map((id) => id.toLowerCase()))];
+}
+
+/**
+ * The users of a filter selection as one condition: those matching the filter, less the ones the
+ * admin unticked afterwards.
+ */
+export async function filterSelectionCondition(
+  db: Db,
+  selection: FilterSelection,
+  now: Date,
+): Promise<SQL | undefined> {
+  const condition = await usersFilterCondition(db, selection.filter, now);
+  const except = exceptedIds(selection);
+  return except.length ? and(condition, sql`not (${users.id} = any(${sqlUuids(except)}))`) : condition;
+}
+
+/**
+ * How many of the users left out of a filter selection the filter matches: with the users selected,
+ * they make up the number the admin saw.
+ */
+export async function exceptedMatching(db: Db, selection: FilterSelection, now: Date): Promise<number> {
+  const except = exceptedIds(selection);
+  if (except.length === 0) return 0;
+  const condition = await usersFilterCondition(db, selection.filter, now);
+  const [row] = await db
+    .select({ n: count() })
+    .from(users)
+    .where(and(condition, sql`${users.id} = any(${sqlUuids(except)})`));
+  return row?.n ?? 0;
+}
+
+/**
+ * Checks a filter selection as a whole: the filter still matches exactly the number of users the
+ * admin saw (else `selection_changed`), and someone is left once the unticked users are taken out.
+ */
+export async function checkedFilterSelection(
+  db: Db,
+  selection: FilterSelection,
+  now: Date,
+): Promise<{ condition: SQL | undefined; total: number }> {
+  const matching = await countUsers(db, selection.filter, now);
+  if (matching === 0) throw filterMatchesNobody();
+  if (matching !== selection.expectedCount) throw new DomainError('selection_changed');
+  const total = matching - (await exceptedMatching(db, selection, now));
+  if (total === 0) throw everyMatchLeftOut();
+  return { condition: await filterSelectionCondition(db, selection, now), total };
 }

@@ -1,37 +1,12 @@
-import { type Db, estimateRows, invitations, roles, users } from '@roster/db';
+import { type Db, invitations, roles, users } from '@roster/db';
 import { DEFAULT_USER_SORT, type UsersListInput } from '@roster/domain';
-import { and, count, eq, type SQL, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
+import { countUsers } from './countUsers';
 import { userSummaryColumns } from './userColumns';
 import { afterCursor, decodeCursor, encodeCursor, orderBy } from './userSort';
 import { usersFilterCondition } from './usersFilter';
 
 export const USERS_PAGE_DEFAULT = 50;
-
-/**
- * Counting every match of a broad filter reads most of a million-row table (0.2–1.2 s, PERF-NOTES),
- * so the list counts exactly up to this many and estimates beyond; `users.count` counts exactly when
- * someone needs the number (e.g. to select all of them).
- */
-export const EXACT_TOTAL_UP_TO = 2_000;
-
-export async function countUsers(db: Db, condition: SQL | undefined): Promise<number> {
-  const [row] = await db.select({ n: count() }).from(users).where(condition);
-  return row?.n ?? 0;
-}
-
-async function pageTotal(db: Db, condition: SQL | undefined): Promise<{ total: number; exact: boolean }> {
-  const capped = db
-    .select({ one: sql`1` })
-    .from(users)
-    .where(condition)
-    .limit(EXACT_TOTAL_UP_TO + 1)
-    .as('capped');
-  const [row] = await db.select({ n: count() }).from(capped);
-  const n = row?.n ?? 0;
-  if (n <= EXACT_TOTAL_UP_TO) return { total: n, exact: true };
-  const estimate = await estimateRows(db, db.select({ one: sql`1` }).from(users).where(condition));
-  return { total: Math.max(estimate, EXACT_TOTAL_UP_TO + 1), exact: false };
-}
 
 /** The sort key of a listed row as strings, in the order of its sort's key parts. */
 const cursorColumns = {
@@ -71,7 +46,9 @@ function selectPage(db: Db) {
 
 /**
  * One page of the users matching a filter, in a stable order, with keyset paging (no OFFSET). The
- * first page counts the matching users; the cursor carries that total to the next pages.
+ * first page counts the matching users exactly, unless asked not to (`count: false`: the web app
+ * shows the rows at once and asks `users.count` beside them); the cursor carries that total to the
+ * next pages.
  */
 export async function listUsers(db: Db, input: UsersListInput, now: Date) {
   const sort = input.sort ?? DEFAULT_USER_SORT;
@@ -82,15 +59,15 @@ export async function listUsers(db: Db, input: UsersListInput, now: Date) {
     .where(and(condition, cursor ? afterCursor(sort, cursor.values) : undefined))
     .orderBy(...orderBy(sort))
     .limit(limit + 1);
-  const [rows, total] = await Promise.all([pageQuery, cursor ?? pageTotal(db, condition)]);
+  const [rows, total] = await Promise.all([
+    pageQuery,
+    cursor ? cursor.total : input.count === false ? null : countUsers(db, input.filter, now),
+  ]);
   const page = rows.slice(0, limit);
   const last = page.at(-1);
   const nextCursor =
     rows.length > limit && last
-      ? encodeCursor(sort, input.filter, cursorColumns[sort.field](last), {
-          total: total.total,
-          exact: total.exact,
-        })
+      ? encodeCursor(sort, input.filter, cursorColumns[sort.field](last), total)
       : null;
   return {
     items: page.map(({ invitation, ...user }) => ({
@@ -98,9 +75,8 @@ export async function listUsers(db: Db, input: UsersListInput, now: Date) {
       invitation: invitation?.expiresAt ? invitation : null,
     })),
     nextCursor,
-    total: total.total,
-    /** False when `total` is the planner's estimate (more than EXACT_TOTAL_UP_TO users match). */
-    totalExact: total.exact,
+    /** The exact number of users matching the filter; null when the caller asked not to count. */
+    total,
   };
 }
 

@@ -68,8 +68,8 @@ export function afterCursor(sort: UserSort, values: string[]): SQL {
   return sort.direction === 'asc' ? sql`(${left}) > (${right})` : sql`(${left}) < (${right})`;
 }
 
-/** Where the next page starts, for which view, and the first page's total (exact or estimated). */
-export type Cursor = { view: string; values: string[]; total: number; exact: boolean };
+/** Where the next page starts, for which view, and the first page's exact total (null: not counted). */
+export type Cursor = { view: string; values: string[]; total: number | null };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const ISO_MILLIS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
@@ -100,9 +100,9 @@ export function encodeCursor(
   sort: UserSort,
   filter: UsersFilter | undefined,
   values: string[],
-  total: { total: number; exact: boolean },
+  total: number | null,
 ): string {
-  const cursor: Cursor = { view: viewId(sort, filter), values, ...total };
+  const cursor: Cursor = { view: viewId(sort, filter), values, total };
   return Buffer.from(JSON.stringify(cursor), 'utf8').toString('base64url');
 }
 
@@ -117,14 +117,12 @@ export function decodeCursor(sort: UserSort, filter: UsersFilter | undefined, en
   if (
     parsed === null ||
     typeof parsed !== 'object' ||
-    !('view' in parsed && 'values' in parsed && 'total' in parsed && 'exact' in parsed) ||
+    !('view' in parsed && 'values' in parsed && 'total' in parsed) ||
     parsed.view !== viewId(sort, filter) ||
     !Array.isArray(parsed.values) ||
     parsed.values.length !== parts.length ||
-    typeof parsed.total !== 'number' ||
-    !Number.isInteger(parsed.total) ||
-    parsed.total < 0 ||
-    typeof parsed.exact !== 'boolean'
+    (parsed.total !== null &&
+      (typeof parsed.total !== 'number' || !Number.isInteger(parsed.total) || parsed.total < 0))
   ) {
     throw new DomainError('invalid_cursor');
   }
@@ -134,5 +132,5 @@ export function decodeCursor(sort: UserSort, filter: UsersFilter | undefined, en
     if (!validValue(part.type, value)) throw new DomainError('invalid_cursor');
     values.push(value);
   }
-  return { view: parsed.view, values, total: parsed.total, exact: parsed.exact };
+  return { view: parsed.view, values, total: parsed.total };
 }

@@ -1,0 +1,153 @@
+import { randomUUID } from 'node:crypto';
+import { orgUnits, queryRows, roles, seedUsers, userCounts, users } from '@roster/db';
+import { createTestDb, type TestDb } from '@roster/db/testing';
+import type { UsersFilter } from '@roster/domain';
+import { count, eq, sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { foldUserCounts } from '../src/users/countUsers';
+import { usersFilterCondition } from '../src/users/usersFilter';
+import { type Caller, NOW, newAdmin } from './userFixtures';
+
+/**
+ * SPEC §5: every number of users a screen shows is the real one. The numbers come from maintained
+ * counts (status, role), from the search table (a search alone) or from a count on `users`; each
+ * must equal a plain `count(*)` after operations, imports and reverts have moved users around.
+ */
+
+let testDb: TestDb;
+let caller: Caller;
+const SEEDED = 1_200;
+
+beforeAll(async () => {
+  testDb = await createTestDb();
+  ({ caller } = await newAdmin(testDb.db));
+  await seedUsers(testDb.db, { users: SEEDED, batchSize: 500 });
+});
+afterAll(() => testDb.close());
+
+async function roleId(name: string): Promise<string> {
+  const [role] = await testDb.db.select({ id: roles.id }).from(roles).where(eq(roles.name, name));
+  if (!role) throw new Error(`No role ${name}`);
+  return role.id;
+}
+
+/** The views of the users table the test checks: every facet, alone and combined. */
+async function views(): Promise<[string, UsersFilter | undefined][]> {
+  const reader = await roleId('Reader');
+  const admin = await roleId('Administrator');
+  const [unit] = await testDb.db.select({ id: orgUnits.id }).from(orgUnits).where(sql`parent_id is null`);
+  return [
+    ['everyone', undefined],
+    ['an empty filter', {}],
+    ['active', { status: ['active'] }],
+    ['invited', { status: ['invited'] }],
+    ['created or deactivated', { status: ['created', 'deactivated'] }],
+    ['Reader', { roleIds: [reader] }],
+    ['active administrators', { status: ['active'], roleIds: [admin] }],
+    ['Reader or Administrator, invited', { status: ['invited'], roleIds: [reader, admin] }],
+    ['search "son"', { search: 'son' }],
+    ['search "a" and active', { search: 'a', status: ['active'] }],
+    ['module budget ≥ read', { module: { module: 'budget', minLevel: 'read' } }],
+    ['scope with descendants', { orgUnitId: unit?.id ?? '', includeDescendants: true }],
+    ['right buyer', { right: 'buyer' }],
+    ['invitation expired', { invitationExpired: true }],
+  ];
+}
+
+/** A plain count(*) of the users a filter matches: what every view must show. */
+async function countStar(filter: UsersFilter | undefined): Promise<number> {
+  const condition = await usersFilterCondition(testDb.db, filter, NOW);
+  const [row] = await testDb.db.select({ n: count() }).from(users).where(condition);
+  return row?.n ?? 0;
+}
+
+async function expectTrueCounts(when: string): Promise<void> {
+  for (const [name, filter] of await views()) {
+    const expected = await countStar(filter);
+    const counted = await caller.users.count({ filter });
+    const page = await caller.users.list({ filter, limit: 5 });
+    expect(counted.total, `users.count, ${name}, ${when}`).toBe(expected);
+    expect(page.total, `users.list, ${name}, ${when}`).toBe(expected);
+  }
+}
+
+async function finish(id: string) {
+  const view = await caller.bulk.get({ id });
+  expect(view.finishedAt, 'runs inside the request').not.toBeNull();
+  return view;
+}
+
+describe('the numbers of users shown', () => {
+  it('equal count(*) for every view, after operations, an import and a revert moved users', async () => {
+    await expectTrueCounts('after seeding');
+
+    const reader = await roleId('Reader');
+    const invitedReaders = { status: ['invited' as const], roleIds: [reader] };
+    const assigned = await caller.bulk.execute({
+      operationId: randomUUID(),
+      operation: { kind: 'assign_role', roleId: await roleId('Buyer') },
+      selection: { filter: invitedReaders, expectedCount: await countStar(invitedReaders) },
+    });
+    expect((await finish(assigned.id)).counts.change).toBeGreaterThan(0);
+    await expectTrueCounts('after a role change');
+
+    const active = await caller.users.list({ filter: { status: ['active'] }, limit: 300 });
+    const ids = active.items.filter((u) => !u.roleIsAdmin).map((u) => u.id);
+    const deactivated = await caller.bulk.execute({
+      operationId: randomUUID(),
+      operation: { kind: 'deactivate' },
+      selection: { ids },
+    });
+    expect((await finish(deactivated.id)).counts.change).toBe(ids.length);
+    await expectTrueCounts('after deactivating');
+
+    const reverted = await caller.bulk.revert({ operationId: randomUUID(), id: deactivated.id });
+    expect((await finish(reverted.id)).counts.change).toBe(ids.length);
+    await expectTrueCounts('after the revert');
+
+    const created = await caller.bulk.execute({
+      operationId: randomUUID(),
+      operation: { kind: 'invite' },
+      selection: { filter: { status: ['created'] }, expectedCount: await countStar({ status: ['created'] }) },
+    });
+    await finish(created.id);
+    await expectTrueCounts('after inviting');
+
+    const importId = randomUUID();
+    const rows = Array.from({ length: 40 }, (_, i) => ({
+      line: i + 2,
+      email: `imported-${i}@roster.test`,
+      firstName: 'Imported',
+      lastName: `Person ${i}`,
+      role: i % 2 ? 'Reader' : 'Contributor',
+      copyAccessFrom: '',
+    }));
+    await caller.imports.preview({
+      operationId: importId,
+      file: { fileSha256: 'b'.repeat(64), fileName: 'people.csv', totalRows: rows.length },
+      rows,
+    });
+    const imported = await caller.imports.commit({ operationId: importId, invite: true });
+    expect((await finish(imported.id)).counts.change).toBe(rows.length);
+    await expectTrueCounts('after an import that invited its users');
+  });
+
+  it('stay true when the rows of differences are folded together', async () => {
+    const before = await queryRows<{ n: number }>(testDb.db, sql`select count(*)::int as n from user_counts`);
+    expect(before[0]?.n).toBeGreaterThan(1);
+    await foldUserCounts(testDb.db);
+    const folded = await testDb.db
+      .select({ role: userCounts.roleId, status: userCounts.status, n: count() })
+      .from(userCounts)
+      .groupBy(userCounts.roleId, userCounts.status);
+    // One row per (role, status) that has users.
+    expect(folded.every((row) => row.n === 1)).toBe(true);
+    await expectTrueCounts('after folding');
+  });
+
+  it('refuses an unknown role as the list does', async () => {
+    await expect(caller.users.count({ filter: { roleIds: [randomUUID()] } })).rejects.toMatchObject({
+      cause: { code: 'unknown_role' },
+    });
+  });
+});
