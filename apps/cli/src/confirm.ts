@@ -1,14 +1,16 @@
 import { createInterface } from 'node:readline/promises';
+import { privilegedConfirmationCount, privilegedConfirmationSentence } from '@roster/domain';
 import { RefusedError, UsageError } from './cliErrors';
-import { becomeAdministratorsSentence, formatCount } from './output';
+import { formatCount } from './output';
 
 export type ConfirmRequest = {
   /** `--yes`: apply without asking. */
   yes: boolean;
   /** What will happen, as a question: `Assign role “Reader” to 12 users?` */
   question: string;
-  /** Users who will become administrators: the person types this number, as in the web app. */
+  /** Users who will become administrators, and who will lose the role: the person types their number, as in the web app. */
   becomeAdministrators?: number;
+  loseAdministratorRole?: number;
 };
 
 async function ask(question: string): Promise<string> {
@@ -29,10 +31,14 @@ export async function confirmApply(request: ConfirmRequest): Promise<void> {
   if (!process.stdin.isTTY) {
     throw new UsageError('Nothing was applied: there is no terminal to confirm on. Pass --yes to apply.');
   }
-  const admins = request.becomeAdministrators ?? 0;
+  const moves = {
+    becomeAdministrators: request.becomeAdministrators ?? 0,
+    loseAdministratorRole: request.loseAdministratorRole ?? 0,
+  };
+  const admins = privilegedConfirmationCount(moves);
   if (admins > 0) {
     const answer = await ask(
-      `${request.question}\n${becomeAdministratorsSentence(admins)}. Type ${formatCount(admins)} to confirm: `,
+      `${request.question}\n${privilegedConfirmationSentence(moves)}. Type ${formatCount(admins)} to confirm: `,
     );
     if (answer.replaceAll(',', '') !== String(admins)) {
       throw new RefusedError('not_confirmed', 'Nothing was applied: the number typed did not match.');

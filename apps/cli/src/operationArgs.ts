@@ -23,8 +23,6 @@ export type ResolvedOperation = {
   operation: BulkOperation;
   /** What the operation does, in the UI's words: `Assign role “Reader”`. */
   title: string;
-  /** Assigning the Administrator role: the API wants `confirmPrivileged`. */
-  privileged: boolean;
 };
 
 /** The API operation for a command, with role names and source e-mails looked up. */
@@ -40,7 +38,6 @@ export async function operationFromArgs(
       return {
         operation: { kind, roleId: role.id },
         title: `${label} “${role.name}”`,
-        privileged: role.isAdmin,
       };
     }
     case 'copy_access': {
@@ -49,19 +46,17 @@ export async function operationFromArgs(
       return {
         operation: { kind, sourceUserId: source.id, mode },
         title: `${label} from ${source.email} (${mode})`,
-        privileged: false,
       };
     }
     case 'invite':
       return {
         operation: args.message === undefined ? { kind } : { kind, message: args.message },
         title: label,
-        privileged: false,
       };
     case 'resend_invitation':
     case 'cancel_invitation':
     case 'deactivate':
     case 'reactivate':
-      return { operation: { kind }, title: label, privileged: false };
+      return { operation: { kind }, title: label };
   }
 }

@@ -22,11 +22,6 @@ export function plural(n: number, one: string, many = `${one}s`): string {
   return `${formatCount(n)} ${n === 1 ? one : many}`;
 }
 
-/** `1 user will become an administrator`, `3 users will become administrators` */
-export function becomeAdministratorsSentence(n: number): string {
-  return `${plural(n, 'user')} will become ${n === 1 ? 'an administrator' : 'administrators'}`;
-}
-
 /** 2026-03-02 09:00 (UTC), for tables. */
 export function formatTime(at: Date | null | undefined): string {
   return at ? `${at.toISOString().slice(0, 16).replace('T', ' ')}` : '—';

@@ -1,6 +1,11 @@
 import type { RouterOutputs } from '@roster/client';
-import { BLOCKED_REASONS, reasonSentence } from '@roster/domain';
-import { becomeAdministratorsSentence, formatCount, plural } from './output';
+import {
+  BLOCKED_REASONS,
+  privilegedConfirmationCount,
+  privilegedConfirmationSentence,
+  reasonSentence,
+} from '@roster/domain';
+import { formatCount, plural } from './output';
 
 export type Preview = RouterOutputs['bulk']['preview'];
 
@@ -35,8 +40,6 @@ export function previewReport(title: string, preview: Preview): string[] {
       lines.push(...samplesLine(preview, `${outcome}:${reason}`, n).map((line) => `  ${line}`));
     }
   }
-  if (preview.becomeAdministrators > 0) {
-    lines.push(`  ${becomeAdministratorsSentence(preview.becomeAdministrators)}.`);
-  }
+  if (privilegedConfirmationCount(preview) > 0) lines.push(`  ${privilegedConfirmationSentence(preview)}.`);
   return lines;
 }

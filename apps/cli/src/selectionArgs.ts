@@ -7,7 +7,7 @@ import { userPath } from './userPath';
 import { type FilterWords, usersFilterFrom } from './usersFilter';
 
 /** How a bulk command names its users: exactly one of these. */
-export type SelectionArgs = { ids?: string; idsFile?: string; filter?: string };
+export type SelectionArgs = { ids?: string; idsFile?: string; filter?: string; exceptIds?: string };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -101,12 +101,16 @@ export function parseFilterWords(text: string): FilterWords {
 
 /**
  * The selection the API takes. A filter selection carries the number of users it matches now,
- * counted exactly: the API refuses with `selection_changed` if that number moves before the apply.
+ * counted exactly (the API refuses with `selection_changed` if that number moves before the apply),
+ * and the users `--except-ids` leaves out of it.
  */
 export async function selectionFromArgs(client: RosterClient, args: SelectionArgs): Promise<Selection> {
   const given = [args.ids, args.idsFile, args.filter].filter((value) => value !== undefined).length;
   if (given !== 1) {
     throw new UsageError('Name the users with exactly one of --ids, --ids-file or --filter.');
+  }
+  if (args.exceptIds !== undefined && args.filter === undefined) {
+    throw new UsageError('--except-ids leaves users out of a --filter selection: give --filter too.');
   }
   if (args.ids !== undefined) return { ids: parseIds(args.ids, '--ids') };
   if (args.idsFile !== undefined) {
@@ -115,7 +119,9 @@ export async function selectionFromArgs(client: RosterClient, args: SelectionArg
   }
   const filter = await usersFilterFrom(client, parseFilterWords(args.filter ?? ''));
   const { total } = await client.users.count.query({ filter });
-  return { filter, expectedCount: total };
+  // "All N matching except these": N is the filter's own count, the left-out users included.
+  const exceptIds = args.exceptIds === undefined ? [] : parseIds(args.exceptIds, '--except-ids');
+  return { filter, expectedCount: total, ...(exceptIds.length ? { exceptIds } : {}) };
 }
 
 async function readIdsFile(path: string): Promise<string> {

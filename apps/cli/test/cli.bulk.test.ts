@@ -196,6 +196,17 @@ describe('roster bulk <operation> --yes applies each of the seven operations', (
     expect(await roleNamesOf(list)).toEqual({ 'soon.admin@roster.test': 'Administrator' });
   });
 
+  it('assign-role Reader to an administrator: the preview says the role is lost, --yes confirms it', async () => {
+    const list = await insertUsers(cli, [{ email: 'soon.former.admin@roster.test', role: 'Administrator' }]);
+    const dry = await cli.cli(['bulk', 'assign-role', '--role', 'Reader', '--ids', ids(list), '--dry-run']);
+    expect(dry.stdout).toContain('1 administrator will lose the Administrator role.');
+    const { operation } = applied(
+      await cli.cli(['bulk', 'assign-role', '--role', 'Reader', '--ids', ids(list), '--yes', '--json']),
+    );
+    expect(operation).toMatchObject({ status: 'succeeded', counts: { change: 1 } });
+    expect(await roleNamesOf(list)).toEqual({ 'soon.former.admin@roster.test': 'Reader' });
+  });
+
   it('copy-access: copies the source’s module access (replace, then merge)', async () => {
     const [source, replaced, merged] = await insertUsers(cli, [
       { email: 'source@roster.test', modules: { budget: 'edit', projects: 'read' } },
@@ -325,6 +336,36 @@ describe('roster bulk <operation> --yes applies each of the seven operations', (
       'keep.active@roster.test': 'active',
       'keep.buyer@roster.test': 'invited',
     });
+  });
+
+  it('deactivate: by filter except some ids (--except-ids); those users are untouched', async () => {
+    const list = await insertUsers(cli, [
+      { email: 'x1@roster.test', status: 'created', role: 'Buyer' },
+      { email: 'x2@roster.test', status: 'created', role: 'Buyer' },
+      { email: 'x3.kept@roster.test', status: 'created', role: 'Buyer' },
+    ]);
+    const kept = list.find((u) => u.email === 'x3.kept@roster.test')?.id ?? '';
+    const { operation } = applied(
+      await cli.cli([
+        'bulk',
+        'deactivate',
+        '--filter',
+        'status=created,role=Buyer',
+        '--except-ids',
+        kept,
+        '--yes',
+        '--json',
+      ]),
+    );
+    expect(operation).toMatchObject({ kind: 'deactivate', status: 'succeeded', total: 2 });
+    expect(await statusesOf(list)).toEqual({
+      'x1@roster.test': 'deactivated',
+      'x2@roster.test': 'deactivated',
+      'x3.kept@roster.test': 'created',
+    });
+    const refused = await cli.cli(['bulk', 'deactivate', '--ids', kept, '--except-ids', kept, '--yes']);
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toContain('--except-ids leaves users out of a --filter selection');
   });
 
   it('revert and retry: the deactivation undone as a new operation; nothing failed, nothing to retry', async () => {

@@ -86,6 +86,30 @@ describe('roster import', () => {
     );
   });
 
+  it('reports a line with an unbalanced quote as an error on its line, and the lines read as one row', async () => {
+    // The quote opened on line 3 is closed at the end of line 4: 4 lines under the header, 3 rows.
+    const path = await csvFile(
+      'quotes.csv',
+      'email,first_name\ncli-a@import.test,Ada\ncli-b@import.test,"Bob\ncli-c@import.test,"Cid"\ncli-d@import.test,Dee\n',
+    );
+    const run = await cli.cli(['import', path, '--dry-run']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toContain(
+      'This file has 4 lines under its header but 3 rows: lines 3–4 were read as one row (a quoted value runs over them). Check the quotation marks on line 3.',
+    );
+    expect(run.stdout).toContain('2 to create · 0 skipped · 1 with errors');
+    expect(run.stdout).toContain(
+      'error:misplaced_quote (1): A quotation mark on this line is misplaced, so the lines after it, up to line 4, were read into this row. Check its quotation marks. Lines 3.',
+    );
+    const json = await cli.cli(['import', path, '--dry-run', '--json']);
+    const out = verdictsJson.parse(jsonOf(json));
+    expect(out.verdicts.map((v) => [v.line, v.outcome, v.reason])).toEqual([
+      [2, 'create', null],
+      [3, 'error', 'misplaced_quote'],
+      [5, 'create', null],
+    ]);
+  });
+
   it('--errors-csv writes the rows not created, formula cells escaped, to fix and import again', async () => {
     await seedSourceAndTaken();
     const path = await csvFile('formulas.csv', `${FILE}=HYPERLINK("http://evil.example");x;y;;\n`);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { BulkOperation, Selection } from '@roster/client';
-import { OPERATION_LABELS } from '@roster/domain';
+import { OPERATION_LABELS, privilegedConfirmationCount } from '@roster/domain';
 import { type Command, Option } from 'commander';
 import { UsageError } from '../cliErrors';
 import { clientFromEnv } from '../clientFromEnv';
@@ -45,7 +45,7 @@ async function runBulkOperation(kind: BulkOperation['kind'], options: BulkApplyO
     throw new UsageError('--operation-id is a UUID.');
   }
   const { client } = clientFromEnv();
-  const { operation, title, privileged } = await operationFromArgs(client, kind, options);
+  const { operation, title } = await operationFromArgs(client, kind, options);
   const selection = await selectionFromArgs(client, options);
   const preview = await client.bulk.preview.mutate({ operation, selection });
 
@@ -59,16 +59,17 @@ async function runBulkOperation(kind: BulkOperation['kind'], options: BulkApplyO
   await confirmApply({
     yes: options.yes === true,
     question: `${title}: apply to ${plural(preview.total, 'user')}?`,
-    becomeAdministrators: privileged ? preview.becomeAdministrators : 0,
+    becomeAdministrators: preview.becomeAdministrators,
+    loseAdministratorRole: preview.loseAdministratorRole,
   });
-  // The apply checks that the filter still matches the number of users just previewed.
-  const applied: Selection =
-    'filter' in selection ? { ...selection, expectedCount: preview.total } : selection;
+  // The preview has just checked the filter's count; the apply checks it again on the rows it takes.
+  const applied: Selection = selection;
   const started = await client.bulk.execute.mutate({
     operationId: options.operationId ?? randomUUID(),
     operation,
     selection: applied,
-    confirmPrivileged: privileged || undefined,
+    // What the person just confirmed by typing the number (or --yes): users gaining or losing the role.
+    confirmPrivileged: privilegedConfirmationCount(preview) > 0 || undefined,
   });
   const finished = await followProgress(client, started, { title, json });
   process.exitCode = exitCodeOf(finished);
@@ -87,7 +88,8 @@ export function addBulkApplyCommands(bulk: Command): void {
       .option(
         '--filter <conditions>',
         'every user matching KEY=VALUE conditions: status, role, search, module, right, org-unit, invitation-expired (e.g. status=invited,role=Reader)',
-      );
+      )
+      .option('--except-ids <ids>', 'with --filter: leave these user ids out (separated by commas)');
     OPERATION_OPTIONS[kind]?.(command);
     command
       .option('--dry-run', 'show the preview, grouped by outcome and reason, and apply nothing')

@@ -38,7 +38,7 @@ function addFollowUpCommand(bulk: Command, mode: keyof typeof MODES): void {
     .description(words.description)
     .argument('<id>', 'the finished operation')
     .option('-y, --yes', 'start without asking (needed when there is no terminal to ask on)')
-    .option('--confirm-privileged', 'confirm that users get the Administrator role back')
+    .option('--confirm-privileged', 'confirm that users gain or lose the Administrator role')
     .option('--operation-id <uuid>', 'the idempotency key: starting again with the same id never runs twice')
     .action(async (id: string, options: FollowUpOptions, command: Command) => {
       const { json } = globalOptions(command);

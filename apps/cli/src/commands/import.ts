@@ -75,6 +75,8 @@ async function runImport(file: string, options: ImportOptions, command: Command)
   });
   const parsed = parseImportBytes(new Uint8Array(bytes));
   if (!parsed.ok) throw new RefusedError(parsed.reason, parsed.message);
+  // Lines read as one row (a quote left open) are said before anything else, as the web page says them.
+  if (parsed.lineCountNotice && !json) printNote(parsed.lineCountNotice);
   const { client } = clientFromEnv();
 
   const operationId = options.operationId ?? randomUUID();
@@ -102,7 +104,14 @@ async function runImport(file: string, options: ImportOptions, command: Command)
   }
 
   if (options.dryRun || counts.create === 0) {
-    if (json) return printJson({ dryRun: options.dryRun === true, counts, verdicts });
+    if (json) {
+      return printJson({
+        dryRun: options.dryRun === true,
+        counts,
+        lineCountNotice: parsed.lineCountNotice,
+        verdicts,
+      });
+    }
     for (const line of verdictReport(verdicts)) printLine(line);
     printNote(options.dryRun ? 'Dry run: nothing was created.' : 'Nothing to create.');
     return;
@@ -122,7 +131,7 @@ async function runImport(file: string, options: ImportOptions, command: Command)
   const started = await client.bulk.get.query({ id: operationId });
   const finished = await followProgress(client, started, { title: 'Import', json });
   process.exitCode = exitCodeOf(finished);
-  if (json) return printJson({ counts, operation: finished });
+  if (json) return printJson({ counts, lineCountNotice: parsed.lineCountNotice, operation: finished });
   for (const line of operationReport(finished)) printLine(line);
   printNote(`Per-row results: roster bulk results ${finished.id}`);
 }

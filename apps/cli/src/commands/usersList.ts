@@ -43,7 +43,6 @@ export function addUsersListCommand(users: Command): void {
       const items: ListedUser[] = [];
       let cursor: string | undefined;
       let total = 0;
-      let totalExact = true;
       do {
         const page = await client.users.list.query({
           filter,
@@ -52,14 +51,13 @@ export function addUsersListCommand(users: Command): void {
           limit: Math.min(USERS_PAGE_MAX, options.limit - items.length),
         });
         if (cursor === undefined) {
-          total = page.total;
-          totalExact = page.totalExact;
+          total = page.total ?? 0;
         }
         items.push(...page.items);
         cursor = page.nextCursor ?? undefined;
       } while (cursor && items.length < options.limit);
 
-      if (json) return printJson({ total, totalExact, items });
+      if (json) return printJson({ total, items });
       for (const line of formatTable(items, [
         { title: 'E-MAIL', value: (u) => u.email },
         { title: 'NAME', value: (u) => `${u.firstName} ${u.lastName}`.trim() || '—' },
@@ -70,8 +68,6 @@ export function addUsersListCommand(users: Command): void {
       ])) {
         printLine(line);
       }
-      printNote(
-        `${formatCount(items.length)} of ${totalExact ? '' : 'about '}${formatCount(total)} matching users.`,
-      );
+      printNote(`${formatCount(items.length)} of ${formatCount(total)} matching users.`);
     });
 }

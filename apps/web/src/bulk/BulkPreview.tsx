@@ -1,6 +1,7 @@
 import { Button } from '../components/Button';
 import { Spinner } from '../components/Spinner';
-import { errorCode, errorMessage } from '../lib/trpc';
+import { formatCount } from '../lib/format';
+import { errorMessage } from '../lib/trpc';
 import type { Names } from './describeChange';
 import { OutcomeCounts } from './OutcomeCounts';
 import { PREVIEW_LABELS } from './operationLabels';
@@ -22,21 +23,15 @@ export function BulkPreview({
 }) {
   const { preview } = state;
   if (state.error) {
-    // A filter whose count moved cannot be previewed again as it is: the admin selects anew.
-    const stale = errorCode(state.error) === 'selection_changed';
     return (
       <div
         role="alert"
         className="flex flex-col items-start gap-3 rounded-lg border border-red-200 bg-red-50 p-4"
       >
         <p className="text-sm text-red-800">{errorMessage(state.error)}</p>
-        {stale ? (
-          <p className="text-sm text-red-800">Close this panel and select the users again.</p>
-        ) : (
-          <Button variant="secondary" onClick={state.retry}>
-            Preview again
-          </Button>
-        )}
+        <Button variant="secondary" onClick={state.retry}>
+          Preview again
+        </Button>
       </div>
     );
   }
@@ -55,6 +50,21 @@ export function BulkPreview({
       className="flex flex-col gap-3"
     >
       <OutcomeCounts counts={preview.counts} labels={PREVIEW_LABELS} />
+      {preview.roleChanges.length > 0 && (
+        <ul
+          aria-label="Role changes"
+          data-testid="role-changes"
+          className="flex flex-wrap gap-x-4 gap-y-1 text-sm text-slate-700"
+        >
+          {preview.roleChanges.map((c) => (
+            <li key={`${c.fromRoleId}>${c.toRoleId}`} data-count={c.count}>
+              {names.role(c.fromRoleId)} → {names.role(c.toRoleId)}:{' '}
+              <strong className="font-semibold tabular-nums">{formatCount(c.count)}</strong>{' '}
+              {c.count === 1 ? 'user' : 'users'}
+            </li>
+          ))}
+        </ul>
+      )}
       <p className="text-xs text-slate-500">
         {preview.decidedBy === 'browser'
           ? 'Decided now from the users as loaded. The server checks every user again when you apply.'

@@ -1,4 +1,9 @@
-import type { BulkOperation, PlanUser, Selection } from '@roster/domain';
+import {
+  type BulkOperation,
+  type PlanUser,
+  privilegedConfirmationCount,
+  type Selection,
+} from '@roster/domain';
 import { useMutation } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { Button } from '../components/Button';
@@ -10,6 +15,7 @@ import { OperationFields } from './OperationFields';
 import { newDraft, operationFromDraft, withInvitationMessage } from './operationDraft';
 import { CHANGE_SENTENCES } from './operationLabels';
 import { PrivilegedConfirmation } from './PrivilegedConfirmation';
+import { SelectionChangedNotice } from './SelectionChangedNotice';
 import { useBulkPreview } from './useBulkPreview';
 import { useNames } from './useNames';
 
@@ -19,15 +25,25 @@ type Props = {
   /** Every selected user when all are loaded (the instant preview); else null (server preview). */
   planUsers: readonly PlanUser[] | null;
   selectionKey: string;
+  /** After `selection_changed`: select all the users the filter matches now (this many). */
+  onRecount: (count: number) => void;
   onApplied: (operationId: string) => void;
   onCancel: () => void;
 };
 
 /**
  * The chosen operation before it runs: its own field, the preview, the typed confirmation when
- * users would become administrators, and Apply (`bulk.execute`).
+ * users would gain or lose the Administrator role, and Apply (`bulk.execute`).
  */
-export function MassOperationForm({ kind, selection, planUsers, selectionKey, onApplied, onCancel }: Props) {
+export function MassOperationForm({
+  kind,
+  selection,
+  planUsers,
+  selectionKey,
+  onRecount,
+  onApplied,
+  onCancel,
+}: Props) {
   const trpc = useTRPC();
   const names = useNames();
   const [draft, setDraft] = useState(() => newDraft(kind));
@@ -43,10 +59,22 @@ export function MassOperationForm({ kind, selection, planUsers, selectionKey, on
     trpc.bulk.execute.mutationOptions({ onSuccess: (applied) => onApplied(applied.id) }),
   );
 
-  const privileged = (preview?.becomeAdministrators ?? 0) > 0;
-  const confirmed = !privileged || typed.trim() === String(preview?.becomeAdministrators);
+  // Users gaining or losing the Administrator role, counted by the domain: the number to type.
+  const toConfirm = preview ? privilegedConfirmationCount(preview) : 0;
+  const privileged = toConfirm > 0;
+  const confirmed = !privileged || typed.trim().replaceAll(',', '') === String(toConfirm);
   const changes = preview?.counts.change ?? 0;
-  const canApply = operation !== null && preview !== undefined && !state.error && changes > 0 && confirmed;
+  // The filter matches other users than the admin saw: the preview is stale until previewed again.
+  const selectionChanged =
+    'filter' in selection &&
+    (errorCode(state.error) === 'selection_changed' || errorCode(execute.error) === 'selection_changed');
+  const canApply =
+    operation !== null &&
+    preview !== undefined &&
+    !state.error &&
+    !selectionChanged &&
+    changes > 0 &&
+    confirmed;
 
   const apply = () => {
     if (!operation || !canApply) return;
@@ -70,7 +98,17 @@ export function MassOperationForm({ kind, selection, planUsers, selectionKey, on
         {operation ? (
           <section aria-label="Preview" className="flex flex-col gap-3">
             <h3 className="text-xs font-semibold uppercase tracking-wide text-slate-500">Preview</h3>
-            <BulkPreview state={state} names={names} changeSentence={CHANGE_SENTENCES[kind]} />
+            {selectionChanged && 'filter' in selection ? (
+              <SelectionChangedNotice
+                filter={selection.filter}
+                onPreviewAgain={(count) => {
+                  execute.reset();
+                  onRecount(count);
+                }}
+              />
+            ) : (
+              <BulkPreview state={state} names={names} changeSentence={CHANGE_SENTENCES[kind]} />
+            )}
           </section>
         ) : (
           <p className="rounded-lg border border-dashed border-slate-300 p-6 text-center text-sm text-slate-500">
@@ -80,15 +118,19 @@ export function MassOperationForm({ kind, selection, planUsers, selectionKey, on
           </p>
         )}
         {privileged && preview && (
-          <PrivilegedConfirmation count={preview.becomeAdministrators} value={typed} onChange={setTyped} />
+          <PrivilegedConfirmation
+            count={preview.becomeAdministrators}
+            lose={preview.loseAdministratorRole}
+            value={typed}
+            onChange={setTyped}
+          />
         )}
       </div>
       <footer className="flex items-center gap-3 border-t border-slate-200 bg-slate-50 px-6 py-4">
         <div className="min-w-0 flex-1 text-sm">
-          {refused ? (
+          {selectionChanged ? null : refused ? (
             <p role="alert" className="text-red-700">
               {errorMessage(refused)}
-              {errorCode(refused) === 'selection_changed' && ' Close this panel and select the users again.'}
             </p>
           ) : preview ? (
             <p className="text-slate-600">

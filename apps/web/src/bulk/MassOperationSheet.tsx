@@ -19,6 +19,8 @@ type Props = {
   selectionLabel: string;
   planUsers: readonly PlanUser[] | null;
   selectionKey: string;
+  /** After `selection_changed`: select all the users the filter matches now (this many). */
+  onRecount: (count: number) => void;
   onApplied: (operationId: string) => void;
   onFinished: () => void;
   onClose: () => void;
@@ -61,6 +63,7 @@ export function MassOperationSheet(props: Props) {
                 selection={props.selection}
                 planUsers={props.planUsers}
                 selectionKey={props.selectionKey}
+                onRecount={props.onRecount}
                 onApplied={props.onApplied}
                 onCancel={props.onClose}
               />

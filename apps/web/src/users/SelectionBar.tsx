@@ -1,7 +1,7 @@
 import type { ReactNode } from 'react';
 import { Button } from '../components/Button';
 import { formatCount } from '../lib/format';
-import { type SelectionState, selectedCount, toSelection } from './selection';
+import { describeSelection, type SelectionState, selectedCount, toSelection } from './selection';
 
 /**
  * Says what is selected and offers "Select all N users matching this filter". The selection object
@@ -12,18 +12,18 @@ export function SelectionBar({
   loadedCount,
   allLoadedSelected,
   total,
-  totalExact,
-  counting,
+  filtered,
   onSelectAllMatching,
   onClear,
   children,
 }: {
-  totalExact: boolean;
-  counting: boolean;
   selection: SelectionState;
   loadedCount: number;
   allLoadedSelected: boolean;
-  total: number;
+  /** The exact number of matching users; undefined while it is being counted. */
+  total: number | undefined;
+  /** Whether a filter narrows the users (else "all N users"). */
+  filtered: boolean;
   onSelectAllMatching: () => void;
   onClear: () => void;
   /** What can be done with the selection (the "Mass operation" drop-down). */
@@ -43,19 +43,19 @@ export function SelectionBar({
       </span>
       {children}
       {selection.mode === 'filter' ? (
-        <span>All {formatCount(count)} users matching this filter are selected.</span>
-      ) : allLoadedSelected && total > loadedCount ? (
+        <span data-testid="selection-words">{describeSelection(selection)} are selected.</span>
+      ) : allLoadedSelected && (total === undefined || total > loadedCount) ? (
         <>
           <span>All {formatCount(loadedCount)} loaded users are selected.</span>
           <button
             type="button"
-            disabled={counting}
+            disabled={total === undefined}
             className="font-medium text-brand-700 underline hover:text-brand-900 disabled:no-underline"
             onClick={onSelectAllMatching}
           >
-            {counting
+            {total === undefined
               ? 'Counting the matching users…'
-              : `Select all ${totalExact ? '' : 'about '}${formatCount(total)} users matching this filter`}
+              : `Select all ${formatCount(total)} ${filtered ? 'users matching this filter' : 'users'}`}
           </button>
         </>
       ) : null}

@@ -1,5 +1,5 @@
-import type { BulkOperation, UserSort, UsersFilter } from '@roster/domain';
-import { keepPreviousData, useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
+import { type BulkOperation, isEmptyFilter, type UserSort, type UsersFilter } from '@roster/domain';
+import { keepPreviousData, useInfiniteQuery, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useSearchParams } from 'react-router';
 import { MassOperationMenu } from '../bulk/MassOperationMenu';
@@ -12,6 +12,7 @@ import { formatCount } from '../lib/format';
 import { errorMessage, useTRPC } from '../lib/trpc';
 import { SelectionBar } from './SelectionBar';
 import {
+  describeSelection,
   emptySelection,
   type SelectionState,
   selectAllMatching,
@@ -51,23 +52,22 @@ export function UsersPage() {
   const [massSession, setMassSession] = useState(0);
   const operationId = params.get(OPERATION_PARAM);
 
+  // The rows come at once; their exact number is counted beside them and shown when it arrives.
   const list = useInfiniteQuery(
     trpc.users.list.infiniteQueryOptions(
-      { filter: view.filter, sort: view.sort, limit: USERS_PAGE_SIZE },
+      { filter: view.filter, sort: view.sort, limit: USERS_PAGE_SIZE, count: false },
       { getNextPageParam: (last) => last.nextCursor ?? undefined, placeholderData: keepPreviousData },
     ),
   );
+  const counted = useQuery(trpc.users.count.queryOptions({ filter: view.filter }, { staleTime: 0 }));
   const rows = useMemo(() => list.data?.pages.flatMap((p) => p.items) ?? [], [list.data]);
   const loadedIds = useMemo(() => rows.map((r) => r.id), [rows]);
-  const total = list.data?.pages[0]?.total ?? 0;
-  const totalExact = list.data?.pages[0]?.totalExact ?? true;
+  /** The exact number of matching users, undefined while it is being counted (never an old number). */
+  const total = counted.isFetching ? undefined : counted.data?.total;
   const queryClient = useQueryClient();
-  // Large totals are estimates; selecting all of them needs the exact number the server will check.
-  const selectAll = useMutation({
-    mutationFn: async (filter: UsersFilter) =>
-      totalExact ? total : (await queryClient.fetchQuery(trpc.users.count.queryOptions({ filter }))).total,
-    onSuccess: (count, filter) => setSelection(selectAllMatching(filter, count)),
-  });
+  const selectAll = (filter: UsersFilter) => {
+    if (total !== undefined) setSelection(selectAllMatching(filter, total));
+  };
 
   // "All matching" belongs to the filter it was made for: another filter starts a new selection.
   useEffect(() => {
@@ -108,7 +108,7 @@ export function UsersPage() {
   const loadMore = useCallback(() => void fetchNextPage(), [fetchNextPage]);
   const allLoadedSelected =
     selection.mode === 'ids' && loadedIds.length > 0 && loadedIds.every((id) => selection.ids.has(id));
-  const filtered = Object.keys(view.filter).length > 0;
+  const filtered = !isEmptyFilter(view.filter);
 
   // The mass operation acts on the selection as it is when the panel opens (the panel is modal).
   const bulkSelection = useMemo(() => toSelection(selection), [selection]);
@@ -141,9 +141,11 @@ export function UsersPage() {
       <PageHeader
         title="Users"
         description={
-          list.data
-            ? `${totalExact ? '' : 'About '}${formatCount(total)} ${filtered ? 'matching users' : 'users'}`
-            : 'Loading users…'
+          total === undefined
+            ? counted.isError
+              ? 'The users could not be counted.'
+              : 'Counting…'
+            : `${formatCount(total)} ${filtered ? 'matching users' : 'users'}`
         }
       />
       <div className="flex min-h-0 flex-1 flex-col gap-3 px-8 py-5">
@@ -153,9 +155,8 @@ export function UsersPage() {
           loadedCount={rows.length}
           allLoadedSelected={allLoadedSelected}
           total={total}
-          totalExact={totalExact}
-          counting={selectAll.isPending}
-          onSelectAllMatching={() => selectAll.mutate(view.filter)}
+          filtered={filtered}
+          onSelectAllMatching={() => selectAll(view.filter)}
           onClear={() => setSelection(emptySelection)}
         >
           <MassOperationMenu onChoose={chooseOperation} />
@@ -189,7 +190,7 @@ export function UsersPage() {
         ) : (
           <UsersTable
             rows={rows}
-            total={total}
+            total={total ?? rows.length}
             sort={view.sort}
             onSort={onSort}
             selection={selection}
@@ -208,13 +209,10 @@ export function UsersPage() {
         kind={massKind}
         operationId={operationId}
         selection={bulkSelection}
-        selectionLabel={
-          selection.mode === 'filter'
-            ? `All ${formatCount(count)} users matching this filter`
-            : `${formatCount(count)} selected ${count === 1 ? 'user' : 'users'}`
-        }
+        selectionLabel={describeSelection(selection)}
         planUsers={planUsers}
-        selectionKey={String(massSession)}
+        selectionKey={`${massSession}:${selection.mode === 'filter' ? selection.count : ''}`}
+        onRecount={(matching) => setSelection((s) => (s.mode === 'filter' ? { ...s, count: matching } : s))}
         onApplied={onApplied}
         onFinished={onOperationFinished}
         onClose={closeMassOperation}

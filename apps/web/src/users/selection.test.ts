@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  describeSelection,
   emptySelection,
   headerState,
   isSelected,
@@ -65,8 +66,35 @@ describe('users table selection', () => {
     expect(selectedCount(s)).toBe(1234);
     expect(isSelected(s, 'anything')).toBe(true);
     expect(toSelection(s)).toEqual({ filter: { status: ['invited'] }, expectedCount: 1234 });
-    // Unticking one row turns it into an explicit list of the loaded rows minus that one.
-    const t = toggleRow(s, 'c', loaded, false);
-    expect(idsOf(t)).toEqual(new Set(['a', 'b', 'd', 'e', 'f']));
+    expect(describeSelection(s)).toBe('All 1,234 users matching this filter');
+  });
+
+  it('unticking rows after "select all matching" leaves them out of it, never drops the rest', () => {
+    const s = selectAllMatching({ status: ['invited'] }, 50_000);
+    let t = toggleRow(s, 'c', loaded, false);
+    expect(selectedCount(t)).toBe(49_999);
+    expect(isSelected(t, 'c')).toBe(false);
+    expect(isSelected(t, 'not-loaded')).toBe(true);
+    expect(headerState(t, loaded)).toBe('indeterminate');
+    expect(toSelection(t)).toEqual({
+      filter: { status: ['invited'] },
+      expectedCount: 50_000,
+      exceptIds: ['c'],
+    });
+    expect(describeSelection(t)).toBe('All 50,000 users matching this filter except 1');
+    // Shift unticks a range; ticking a left-out row takes it back.
+    t = toggleRow(t, 'e', loaded, true);
+    expect(selectedCount(t)).toBe(49_997);
+    t = toggleRow(t, 'd', loaded, false);
+    expect(toSelection(t)).toEqual({
+      filter: { status: ['invited'] },
+      expectedCount: 50_000,
+      exceptIds: ['c', 'e'],
+    });
+  });
+
+  it('says "All N users" when no filter narrows them', () => {
+    expect(describeSelection(selectAllMatching({}, 3001))).toBe('All 3,001 users');
+    expect(describeSelection(toggleRow(emptySelection, 'a', loaded, false))).toBe('1 selected user');
   });
 });
