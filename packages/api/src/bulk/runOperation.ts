@@ -9,7 +9,7 @@ import {
 } from '@roster/domain';
 import { eq, sql } from 'drizzle-orm';
 import type { ApiConfig } from '../config';
-import { errorText } from '../errorText';
+import { logUnexpectedError, unexpectedErrorSentence } from '../errorText';
 import { loadImportFileFacts, processImportBatch } from '../imports/processImportBatch';
 import { adminRoleIds } from './adminRoleIds';
 import { operationRule, revertRule } from './batchRules';
@@ -190,6 +190,7 @@ export async function runOperation(
         .where(eq(bulkOperations.id, id));
     }
   } catch (error) {
+    logUnexpectedError(id, error);
     // In one transaction: the users not reached are recorded as failed exactly when the operation is.
     await db.transaction(async (tx) => {
       const unreached = await failRemainingBatches(tx, id, now());
@@ -199,7 +200,7 @@ export async function runOperation(
           processed: sql`${bulkOperations.processed} + ${unreached}`,
           failed: sql`${bulkOperations.failed} + ${unreached}`,
           status: 'failed',
-          error: errorText(error),
+          error: unexpectedErrorSentence(id),
           finishedAt: now(),
           leaseUntil: null,
         })
