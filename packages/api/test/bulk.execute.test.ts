@@ -365,6 +365,42 @@ describe('idempotency and refusals', () => {
     });
     expect(confirmed.counts.change).toBe(3);
   });
+
+  it('refuses an unconfirmed demotion of administrators, writing nothing; accepts it confirmed', async () => {
+    const admins = await addUsers(2, 'active', { admin: true });
+    const readers = await addUsers(2, 'active');
+    const before = await testDb.db.select().from(bulkOperations);
+    const demote = (selection: Parameters<Caller['bulk']['execute']>[0]['selection'], confirm?: boolean) =>
+      caller.bulk.execute({
+        operationId: randomUUID(),
+        operation: { kind: 'assign_role', roleId: buyerRole },
+        selection,
+        confirmPrivileged: confirm,
+      });
+    await expectApiError(
+      demote({ ids: [...readers, ...admins] }),
+      'PRECONDITION_FAILED',
+      'confirmation_required',
+    );
+    // All active users (the acting admin among them, blocked as `self`): two administrators lost.
+    await expectApiError(
+      demote({ filter: { status: ['active'] }, expectedCount: 5 }),
+      'PRECONDITION_FAILED',
+      'confirmation_required',
+    );
+    expect(await testDb.db.select().from(bulkOperations)).toEqual(before);
+    for (const row of await userRows(admins)) expect(row.roleId).toBe(await administratorRoleId(testDb.db));
+
+    // Nothing to confirm when no administrator would lose the role: only Readers, or only oneself.
+    const plain = await demote({ ids: readers });
+    expect(plain.counts.change).toBe(2);
+    const self = await demote({ ids: [actorId] });
+    expect(self.counts).toMatchObject({ change: 0, blocked: 1 });
+
+    const confirmed = await demote({ ids: admins }, true);
+    expect(confirmed.counts.change).toBe(2);
+    for (const row of await userRows(admins)) expect(row.roleId).toBe(buyerRole);
+  });
 });
 
 describe('large selections run in the background', () => {

@@ -133,6 +133,45 @@ describe('bulk.preview', () => {
       selection: { ids: [user.id] },
     });
     expect(preview.becomeAdministrators).toBe(1);
+    expect(preview.loseAdministratorRole).toBe(0);
+  });
+
+  it('counts the administrators who would lose the role, and breaks role changes down by from → to', async () => {
+    const adminRole = await administratorRoleId(testDb.db);
+    const [contributor] = await testDb.db
+      .select({ id: roles.id })
+      .from(roles)
+      .where(eq(roles.name, 'Contributor'));
+    const contributorRole = contributor?.id ?? '';
+    const admins = [
+      await addUser({ status: 'active', admin: true }),
+      await addUser({ status: 'active', admin: true }),
+      await addUser({ status: 'deactivated', admin: true }),
+    ];
+    const readers = [await addUser({ status: 'active' }), await addUser({ status: 'invited' })];
+    const preview = await caller.bulk.preview({
+      operation: { kind: 'assign_role', roleId: contributorRole },
+      selection: { ids: [...readers, ...admins].map((u) => u.id).concat(actorId) },
+    });
+    expect(preview).toMatchObject({
+      total: 6,
+      counts: { change: 5, skip: 0, blocked: 1 },
+      reasons: { self: 1 },
+      becomeAdministrators: 0,
+      loseAdministratorRole: 3,
+    });
+    expect(preview.roleChanges).toEqual([
+      { fromRoleId: adminRole, toRoleId: contributorRole, count: 3 },
+      { fromRoleId: readerRole, toRoleId: contributorRole, count: 2 },
+    ]);
+
+    // "All active administrators": resolved on the server, the acting admin blocked, not counted.
+    const byFilter = await caller.bulk.preview({
+      operation: { kind: 'assign_role', roleId: contributorRole },
+      selection: { filter: { status: ['active'], roleIds: [adminRole] }, expectedCount: 3 },
+    });
+    expect(byFilter).toMatchObject({ counts: { change: 2, blocked: 1 }, loseAdministratorRole: 2 });
+    expect(byFilter.roleChanges).toEqual([{ fromRoleId: adminRole, toRoleId: contributorRole, count: 2 }]);
   });
 
   it('refuses bad requests with typed errors', async () => {

@@ -237,7 +237,7 @@ describe('bulk.revert', () => {
     expect(queued.status).toBe('queued');
     await expectApiError(revert(queued.id), 'CONFLICT', 'operation_not_finished');
     const demoted = await addUsers(testDb.db, 1, 'active', await administratorRoleId(testDb.db));
-    const demotion = await apply({ kind: 'assign_role', roleId: readerRole }, demoted);
+    const demotion = await apply({ kind: 'assign_role', roleId: readerRole }, demoted, true);
     expect((await caller.bulk.previewRevert({ id: demotion.id })).becomeAdministrators).toBe(1);
     await expectApiError(revert(demotion.id), 'PRECONDITION_FAILED', 'confirmation_required');
     expect(await operationCount()).toBe((before ?? 0) + 4);
@@ -245,6 +245,37 @@ describe('bulk.revert', () => {
     const confirmed = await revert(demotion.id, true);
     expect(confirmed.counts.change).toBe(1);
     expect((await userRows(demoted))[0]?.roleId).toBe(await administratorRoleId(testDb.db));
+  });
+
+  it('the revert’s preview and its start decide the Administrator role by the same rule', async () => {
+    const adminRole = await administratorRoleId(testDb.db);
+    // A demotion whose users were all changed again since: nothing comes back, nothing to confirm.
+    const demoted = await addUsers(testDb.db, 2, 'active', adminRole);
+    const demotion = await apply({ kind: 'assign_role', roleId: readerRole }, demoted, true);
+    await testDb.db.update(users).set({ roleId: buyerRole }).where(inArray(users.id, demoted));
+    expect(await caller.bulk.previewRevert({ id: demotion.id })).toMatchObject({
+      counts: { change: 0, blocked: 2 },
+      becomeAdministrators: 0,
+      loseAdministratorRole: 0,
+    });
+    const nothingBack = await revert(demotion.id);
+    expect(nothingBack.counts).toEqual({ change: 0, skip: 0, blocked: 2, failed: 0 });
+
+    // A promotion reverted takes the role away: the preview counts it, the start asks to confirm it.
+    const promoted = await addUsers(testDb.db, 3, 'active', readerRole);
+    const promotion = await apply({ kind: 'assign_role', roleId: adminRole }, promoted, true);
+    const preview = await caller.bulk.previewRevert({ id: promotion.id });
+    expect(preview).toMatchObject({
+      counts: { change: 3 },
+      becomeAdministrators: 0,
+      loseAdministratorRole: 3,
+      roleChanges: [{ fromRoleId: adminRole, toRoleId: readerRole, count: 3 }],
+    });
+    await expectApiError(revert(promotion.id), 'PRECONDITION_FAILED', 'confirmation_required');
+    expect((await userRows(promoted)).map((u) => u.roleId)).toEqual([adminRole, adminRole, adminRole]);
+    const confirmed = await revert(promotion.id, true);
+    expect(confirmed.counts.change).toBe(3);
+    expect((await userRows(promoted)).map((u) => u.roleId)).toEqual([readerRole, readerRole, readerRole]);
   });
 
   it('is idempotent on its operation id; the same id for something else is a conflict', async () => {

@@ -82,7 +82,8 @@ export const DOMAIN_ERROR_MESSAGES: Record<DomainErrorCode, string> = {
   invalid_cursor: 'The page cursor is not valid. Start again from the first page.',
   empty_selection: 'Select at least one user.',
   selection_changed: 'The users matching this filter changed since you looked. Review the preview again.',
-  confirmation_required: 'Confirm that these users will become administrators.',
+  confirmation_required:
+    'Some of these users would gain or lose the Administrator role: confirm it first (confirmPrivileged: true).',
   operation_not_found: 'This bulk operation does not exist.',
   operation_conflict: 'This operation id is already used by a different operation.',
   operation_finished: 'This operation has already finished.',

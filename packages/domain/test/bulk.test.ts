@@ -194,7 +194,7 @@ describe('every row of the SPEC §2 table', () => {
 });
 
 describe('the changes themselves', () => {
-  it('assign role: before and after are the role ids', () => {
+  it('assign role: before and after are the role ids, and the Administrator role gained is said', () => {
     const target = user();
     const plan = planBulkOperation(assignAdmin, [target], context(adminRole));
     expect(plan.outcomes[0]).toEqual({
@@ -202,6 +202,7 @@ describe('the changes themselves', () => {
       outcome: 'change',
       before: { roleId: READER_ROLE },
       after: { roleId: ADMIN_ROLE },
+      administratorRole: 'gains',
     });
     expect(plan.activeAdminCount).toBe(4);
   });

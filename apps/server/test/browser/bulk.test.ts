@@ -234,6 +234,50 @@ describe('Admin › Users › Mass operation', () => {
     await closeSheet(page);
   });
 
+  it('Assign role Contributor to administrators: Apply waits for the typed number of demoted administrators', async () => {
+    const ids = await createUsers('op-demadm', {
+      boss: { status: 'active', role: 'Administrator' },
+      deputy: { status: 'active', role: 'Administrator' },
+      gone: { status: 'deactivated', role: 'Administrator', activated: true },
+      reader: { status: 'active' },
+      buyer: { status: 'invited', role: 'Buyer' },
+    });
+    await selectGroup(page, 'op-demadm', 5);
+    await chooseOperation(page, 'Assign role');
+    await page.getByRole('button', { name: 'Role to assign' }).click();
+    await page.getByRole('combobox', { name: 'Search roles' }).fill('contributor');
+    await page.getByRole('option', { name: /Contributor/ }).click();
+
+    const preview = await readPreview(page);
+    expect(preview).toEqual({
+      decidedBy: 'browser',
+      counts: { change: 5, skip: 0, blocked: 0 },
+      groups: { change: 5 },
+    });
+    // Losing the role is shown and confirmed like gaining it: by typing how many lose it.
+    await page.getByText('3 administrators will lose the Administrator role').waitFor();
+    const changes = page.getByRole('list', { name: 'Role changes' }).getByRole('listitem');
+    expect(await changes.allTextContents()).toEqual([
+      'Administrator → Contributor: 3 users',
+      expect.stringMatching(/^(Reader|Buyer) → Contributor: 1 user$/),
+      expect.stringMatching(/^(Reader|Buyer) → Contributor: 1 user$/),
+    ]);
+    const apply = page.getByRole('button', { name: 'Apply', exact: true });
+    const confirmation = page.getByLabel('Number of administrators who will lose the role');
+    await expect(apply.isDisabled()).resolves.toBe(true);
+    await confirmation.fill('5');
+    await expect(apply.isDisabled()).resolves.toBe(true);
+    await confirmation.fill('3');
+    await expect(apply.isEnabled()).resolves.toBe(true);
+    await screenshot(page, 'bulk-demote-admins-confirm');
+
+    await applyAndWait(page);
+    expect(groupCounts(await resultsByUser(page))).toEqual(preview.groups);
+    const after = await stateOf(Object.values(ids));
+    for (const id of Object.values(ids)) expect(after.get(id)?.roleId).toBe(roleId('Contributor'));
+    await closeSheet(page);
+  });
+
   it('Copy access and authorizations: shows each user’s diff, then copies (memberships untouched)', async () => {
     const sourceAccess = {
       modules: { portfolio: 'edit', budget: 'read' },
@@ -518,7 +562,7 @@ describe('Admin › Operations', () => {
     await page.getByRole('navigation', { name: 'Admin' }).getByRole('link', { name: 'Operations' }).click();
     const table = page.getByRole('table', { name: 'Operations' });
     await table.waitFor();
-    await expect.poll(() => table.locator('tbody tr').count()).toBe(9);
+    await expect.poll(() => table.locator('tbody tr').count()).toBe(10);
     const first = table.locator('tbody tr').first();
     await first.getByText('Invite', { exact: true }).waitFor();
     await table.getByText('Role to assign: Project manager').waitFor();
@@ -633,6 +677,8 @@ describe('Admin › Operations', () => {
     await page.getByRole('button', { name: 'Role to assign' }).click();
     await page.getByRole('combobox', { name: 'Search roles' }).fill('reader');
     await page.getByRole('combobox', { name: 'Search roles' }).press('Enter');
+    await page.getByText('2 administrators will lose the Administrator role').waitFor();
+    await page.getByLabel('Number of administrators who will lose the role').fill('2');
     await applyAndWait(page);
     await page.getByRole('dialog').getByRole('button', { name: 'Revert…' }).click();
     const dialog = page.getByRole('region', { name: 'Revert this operation' });

@@ -1,4 +1,4 @@
-import { canRetry, canRevert, reasonSentence } from '@roster/domain';
+import { canRetry, canRevert, privilegedConfirmationCount, reasonSentence } from '@roster/domain';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useRef, useState } from 'react';
 import { useNavigate } from 'react-router';
@@ -32,7 +32,7 @@ const WORDS: Record<Mode, { button: string; title: string; body: (n: number) => 
 /**
  * What can follow a finished operation: its revert (when it changed someone and its kind can be
  * taken back) and the retry of its failed users. Each asks first; when the server says the follow-up
- * would make administrators, the admin types the number of users to confirm, as for Assign role.
+ * would give or take the Administrator role, the admin types the number to confirm, as for Assign role.
  */
 export function FollowUpActions({ operation }: { operation: BulkOperationView }) {
   const trpc = useTRPC();
@@ -59,11 +59,12 @@ export function FollowUpActions({ operation }: { operation: BulkOperationView })
   if (!revertible && !retryable) return null;
   const count = mode === 'retry' ? operation.counts.failed : operation.counts.change;
   const preview = mode === 'revert' ? revertPreview.data : undefined;
-  // Administrators coming back are confirmed by their number when the preview counted them, else by
-  // the number of users, once the server has said it needs a confirmation.
-  const newAdministrators = preview?.becomeAdministrators ?? 0;
-  const needsConfirmation = newAdministrators > 0 || errorCode(mutation.error) === 'confirmation_required';
-  const expected = newAdministrators > 0 ? newAdministrators : count;
+  // Administrators coming back or going are confirmed by their number, as the preview counted them
+  // by the same rule the revert's start applies; else (a retry, or users changed since the preview)
+  // by the number of users, once the server has said it needs a confirmation.
+  const moves = preview ? privilegedConfirmationCount(preview) : 0;
+  const needsConfirmation = moves > 0 || errorCode(mutation.error) === 'confirmation_required';
+  const expected = moves > 0 ? moves : count;
   const waitingForPreview = mode === 'revert' && !preview && !revertPreview.isError;
   const nothingToDo = preview !== undefined && preview.counts.change === 0;
 
@@ -117,10 +118,11 @@ export function FollowUpActions({ operation }: { operation: BulkOperationView })
       )}
       {needsConfirmation && !nothingToDo && (
         <PrivilegedConfirmation
-          count={expected}
+          count={moves > 0 && preview ? preview.becomeAdministrators : expected}
+          lose={moves > 0 && preview ? preview.loseAdministratorRole : 0}
           value={typed}
           onChange={setTyped}
-          of={newAdministrators > 0 ? undefined : `this ${mode}`}
+          of={moves > 0 ? undefined : `this ${mode}`}
         />
       )}
       {mutation.isError && !needsConfirmation && (
@@ -135,7 +137,7 @@ export function FollowUpActions({ operation }: { operation: BulkOperationView })
             mutation.isPending ||
             waitingForPreview ||
             nothingToDo ||
-            (needsConfirmation && typed.trim() !== String(expected))
+            (needsConfirmation && typed.trim().replaceAll(',', '') !== String(expected))
           }
         >
           {mutation.isPending ? 'Starting…' : words.confirm}

@@ -1,40 +1,56 @@
+import {
+  privilegedConfirmationCount,
+  privilegedConfirmationLabel,
+  privilegedConfirmationSentence,
+} from '@roster/domain';
 import { useId } from 'react';
-import { formatCount } from '../lib/format';
 
 /**
- * Assigning the Administrator role is confirmed by typing how many users it makes administrators
- * (SPEC §2): Apply stays disabled until the number typed is the number shown. A revert that gives
- * the role back, whose new administrators are not counted beforehand, asks for the number of users
- * it goes through instead (`of`).
+ * Giving or taking the Administrator role is confirmed by typing how many users gain or lose it
+ * (SPEC §2): Apply stays disabled until the number typed is the number shown (the domain's
+ * `privilegedConfirmationCount`). A revert that gives the role back, whose administrators are not
+ * counted beforehand, asks for the number of users it goes through instead (`of`).
  */
 export function PrivilegedConfirmation({
   count,
+  lose = 0,
   value,
   onChange,
   of,
 }: {
+  /** Users who will become administrators. */
   count: number;
+  /** Administrators who will lose the Administrator role. */
+  lose?: number;
   value: string;
   onChange: (value: string) => void;
   /** What `count` counts when it is not the users who become administrators: e.g. "this revert". */
   of?: string;
 }) {
   const id = useId();
-  const many = count === 1 ? 'user' : 'users';
+  const moves = { becomeAdministrators: count, loseAdministratorRole: lose };
+  const expected = of ? count : privilegedConfirmationCount(moves);
   return (
-    <fieldset className="rounded-lg border border-amber-300 bg-amber-50 p-4">
+    <fieldset
+      data-testid="privileged-confirmation"
+      data-expected={expected}
+      className="rounded-lg border border-amber-300 bg-amber-50 p-4"
+    >
       <legend className="float-left text-sm font-semibold text-amber-900">
-        {of
-          ? 'Some of these users get the Administrator role back'
-          : `${formatCount(count)} ${many} will become ${count === 1 ? 'an administrator' : 'administrators'}`}
+        {of ? 'Some of these users get the Administrator role back' : privilegedConfirmationSentence(moves)}
       </legend>
       <p className="clear-left pt-1 text-sm text-amber-900/80">
-        Administrators reach the Admin module and can change every user of the platform. To confirm, type{' '}
-        <strong className="font-semibold text-amber-950">{count}</strong>
+        {lose > 0 && !of
+          ? 'Users who lose the Administrator role can no longer reach the Admin module. '
+          : ''}
+        {count > 0 || of
+          ? 'Administrators reach the Admin module and can change every user of the platform. '
+          : ''}
+        To confirm, type <strong className="font-semibold text-amber-950">{expected}</strong>
         {of ? `, the number of users ${of} goes through,` : ''} below.
       </p>
       <label htmlFor={id} className="mt-3 block text-xs font-medium text-amber-900">
-        {of ? 'Number of users' : 'Number of users who will become administrators'}
+        {of ? 'Number of users' : privilegedConfirmationLabel(moves)}
       </label>
       <input
         id={id}

@@ -6,6 +6,7 @@ import { previewInBrowser } from './previewModel';
 
 const READER = '00000000-0000-7000-8000-00000000000a';
 const ADMIN_ROLE = '00000000-0000-7000-8000-00000000000b';
+const CONTRIBUTOR_ROLE = '00000000-0000-7000-8000-00000000000c';
 const now = new Date('2026-11-25T10:00:00Z');
 
 function row(i: number, patch: Partial<UserRow> = {}): UserRow {
@@ -81,6 +82,24 @@ describe('previewInBrowser', () => {
       role: { id: ADMIN_ROLE, isAdmin: true },
     });
     expect(preview.becomeAdministrators).toBe(2);
+    expect(preview.loseAdministratorRole).toBe(0);
     expect(preview.groups.map((g) => g.key)).toEqual(['change', 'skip:already_has_role']);
+  });
+
+  it('counts the administrators who would lose the role, and the role changes from → to', () => {
+    const admin = (i: number) => row(i, { roleId: ADMIN_ROLE, roleIsAdmin: true });
+    const users = [row(1), admin(2), admin(5), admin(6)].map(planUserFromRow);
+    const preview = previewInBrowser({ kind: 'assign_role', roleId: CONTRIBUTOR_ROLE }, users, {
+      ...context,
+      role: { id: CONTRIBUTOR_ROLE, isAdmin: false },
+    });
+    expect(preview).toMatchObject({
+      becomeAdministrators: 0,
+      loseAdministratorRole: 3,
+      roleChanges: [
+        { fromRoleId: ADMIN_ROLE, toRoleId: CONTRIBUTOR_ROLE, count: 3 },
+        { fromRoleId: READER, toRoleId: CONTRIBUTOR_ROLE, count: 1 },
+      ],
+    });
   });
 });

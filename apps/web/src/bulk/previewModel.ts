@@ -4,7 +4,9 @@ import {
   type PlanContext,
   type PlanUser,
   planBulkOperation,
+  type RoleChangeSummary,
   summarizeOutcomes,
+  summarizeRoleChanges,
 } from '@roster/domain';
 
 export const PREVIEW_OUTCOMES = ['change', 'skip', 'blocked'] as const;
@@ -23,12 +25,14 @@ export type PreviewGroup = {
   users: PreviewUser[];
 };
 
-export type Preview = {
+/**
+ * What the operation would do. Its role summary (`becomeAdministrators`, `loseAdministratorRole`,
+ * `roleChanges`) says who gains or loses the Administrator role: the number the admin types.
+ */
+export type Preview = RoleChangeSummary & {
   total: number;
   counts: Record<PreviewOutcome, number>;
   groups: PreviewGroup[];
-  /** Users who would get the Administrator role: the number the admin types to confirm. */
-  becomeAdministrators: number;
   /** Where it was decided: every loaded user in the browser, or the server with samples per group. */
   decidedBy: 'browser' | 'server';
 };
@@ -77,7 +81,7 @@ export function previewInBrowser(
     total,
     counts,
     groups: ordered(groups.values()),
-    becomeAdministrators: context.role?.isAdmin ? counts.change : 0,
+    ...summarizeRoleChanges(outcomes),
     decidedBy: 'browser',
   };
 }
@@ -108,6 +112,8 @@ export function previewFromServer(result: ServerPreview): Preview {
     counts: result.counts,
     groups: ordered(groups),
     becomeAdministrators: result.becomeAdministrators,
+    loseAdministratorRole: result.loseAdministratorRole,
+    roleChanges: result.roleChanges,
     decidedBy: 'server',
   };
 }

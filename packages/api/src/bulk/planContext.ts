@@ -48,13 +48,3 @@ export async function loadPlanContext(
   }
   return context;
 }
-
-/** Whether the operation assigns an administrator role: Apply then asks for `confirmPrivileged` (SPEC §2). */
-export async function assignsAdministratorRole(db: Db, operation: BulkOperation): Promise<boolean> {
-  if (operation.kind !== 'assign_role') return false;
-  const [role] = await db
-    .select({ isAdmin: roles.isAdmin })
-    .from(roles)
-    .where(eq(roles.id, operation.roleId));
-  return role?.isAdmin ?? false;
-}

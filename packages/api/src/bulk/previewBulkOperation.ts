@@ -1,5 +1,13 @@
 import { type Db, queryRows } from '@roster/db';
-import { type BulkOperation, type Selection, summarizeOutcomes, type UserOutcome } from '@roster/domain';
+import {
+  type BulkOperation,
+  NO_ROLE_CHANGES,
+  type RoleChangeSummary,
+  type Selection,
+  summarizeOutcomes,
+  summarizeRoleChanges,
+  type UserOutcome,
+} from '@roster/domain';
 import { sql } from 'drizzle-orm';
 import type { ApiConfig } from '../config';
 import { adminRoleIds } from './adminRoleIds';
@@ -24,20 +32,21 @@ const groupOf = (o: UserOutcome) => (o.outcome === 'change' ? 'change' : `${o.ou
 
 /**
  * What a rule would do to each batch's users, on their current state: counts per outcome and
- * reason, a few users per group, and how many would get an administrator role. Reads only.
+ * reason, a few users per group, the users who would gain or lose the Administrator role and the
+ * role changes by from → to. Reads only.
  */
 async function previewBatches(
   db: Db,
   batches: AsyncIterable<PreviewBatch>,
   rule: BatchRule,
-  start: { activeAdminCount: number; now: Date; adminRoleIds: ReadonlySet<string> },
+  start: { activeAdminCount: number; now: Date },
 ) {
   let admins = start.activeAdminCount;
   let total = 0;
   const counts = { change: 0, skip: 0, blocked: 0 };
   const reasons: Record<string, number> = {};
   const samples: Record<string, PreviewSample[]> = {};
-  let becomeAdministrators = 0;
+  let roles: RoleChangeSummary = NO_ROLE_CHANGES;
   for await (const batch of batches) {
     const { withAccess, decide } = await rule.prepare(db, batch);
     const users = await loadPlanUsers(db, batch.userIds, withAccess);
@@ -49,15 +58,9 @@ async function previewBatches(
     counts.skip += summary.counts.skip;
     counts.blocked += summary.counts.blocked;
     for (const [reason, n] of Object.entries(summary.reasons)) reasons[reason] = (reasons[reason] ?? 0) + n;
+    roles = summarizeRoleChanges(plan.outcomes, roles);
     const emails = new Map(users.map((u) => [u.id, u.email]));
     for (const outcome of plan.outcomes) {
-      if (
-        outcome.outcome === 'change' &&
-        outcome.after.roleId &&
-        start.adminRoleIds.has(outcome.after.roleId)
-      ) {
-        becomeAdministrators += 1;
-      }
       const key = groupOf(outcome);
       const group = samples[key] ?? [];
       samples[key] = group;
@@ -70,7 +73,8 @@ async function previewBatches(
       );
     }
   }
-  return { total, counts, reasons, samples, becomeAdministrators };
+  // Who gains or loses the Administrator role (the number Apply asks to type), and every from → to.
+  return { total, counts, reasons, samples, ...roles };
 }
 
 /**
@@ -92,7 +96,6 @@ export async function previewBulkOperation(
   const preview = await previewBatches(db, batches(), operationRule(input.operation, context), {
     activeAdminCount: context.activeAdminCount,
     now,
-    adminRoleIds: await adminRoleIds(db),
   });
   return { ...preview, total: selection.total };
 }
@@ -119,15 +122,10 @@ export async function previewRevert(db: Db, id: string, actorId: string, now: Da
       after = last.position;
     }
   };
-  const admins = await adminRoleIds(db);
   const rule = revertRule(id, {
     actorId,
     invitationTtlMs: config.invitationTtlDays * 86_400_000,
-    adminRoleIds: admins,
+    adminRoleIds: await adminRoleIds(db),
   });
-  return previewBatches(db, batches(), rule, {
-    activeAdminCount: await countActiveAdmins(db),
-    now,
-    adminRoleIds: admins,
-  });
+  return previewBatches(db, batches(), rule, { activeAdminCount: await countActiveAdmins(db), now });
 }

@@ -4,8 +4,10 @@ import { type BulkOperation, DomainError, type Selection } from '@roster/domain'
 import { eq, sql } from 'drizzle-orm';
 import type { ApiConfig } from '../config';
 import { usersFilterCondition } from '../users/usersFilter';
+import { refuseUnconfirmedAdministratorRoleMoves } from './administratorRoleMoves';
+import { operationRule } from './batchRules';
 import { selectOperations, toOperationView } from './operationView';
-import { assignsAdministratorRole, loadPlanContext } from './planContext';
+import { loadPlanContext } from './planContext';
 import { runInsideRequestWhenSmall } from './runOperation';
 import { batchSizeFor, filterMatchesNobody, unknownSelectedUsers } from './selection';
 import { insertSelectionBatches, pickListedUsers } from './selectionBatches';
@@ -81,10 +83,8 @@ export async function startBulkOperation(
     return getOperation(db, input.operationId);
   }
   // Refuses unknown roles and source users before anything is written.
-  await loadPlanContext(db, input.operation, actorId, now, config);
-  if (!input.confirmPrivileged && (await assignsAdministratorRole(db, input.operation))) {
-    throw new DomainError('confirmation_required');
-  }
+  const context = await loadPlanContext(db, input.operation, actorId, now, config);
+  const rule = operationRule(input.operation, context);
   const condition =
     'filter' in input.selection ? await usersFilterCondition(db, input.selection.filter, now) : undefined;
   const created = await db.transaction(async (tx) => {
@@ -118,6 +118,15 @@ export async function startBulkOperation(
       if (total === 0) throw filterMatchesNobody();
       if (total !== input.selection.expectedCount) throw new DomainError('selection_changed');
     }
+    // Giving or taking the Administrator role is confirmed, decided on the selected users as they are.
+    await refuseUnconfirmedAdministratorRoleMoves(
+      tx,
+      input.operationId,
+      rule,
+      context.role?.isAdmin ? { kind: 'everyone' } : null,
+      now,
+      input.confirmPrivileged,
+    );
     await tx.update(bulkOperations).set({ total }).where(eq(bulkOperations.id, input.operationId));
     return total;
   });

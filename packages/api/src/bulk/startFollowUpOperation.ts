@@ -1,4 +1,4 @@
-import { bulkOperations, type Db, queryRows } from '@roster/db';
+import { bulkOperations, type Db } from '@roster/db';
 import {
   bulkOperationSchema,
   canRetry,
@@ -8,11 +8,17 @@ import {
   isOperationUnfinished,
   revertParamsSchema,
 } from '@roster/domain';
-import { eq, sql } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { ApiConfig } from '../config';
+import {
+  type AdministratorRoleGivers,
+  refuseUnconfirmedAdministratorRoleMoves,
+} from './administratorRoleMoves';
 import { adminRoleIds } from './adminRoleIds';
-import { assignsAdministratorRole, loadPlanContext } from './planContext';
+import { operationRule, revertRule } from './batchRules';
+import { loadPlanContext } from './planContext';
+import type { BatchRule } from './processBatch';
 import { runInsideRequestWhenSmall } from './runOperation';
 import { batchSizeFor } from './selection';
 import { insertSelectionBatches, pickOperationUsers } from './selectionBatches';
@@ -29,18 +35,6 @@ export const followUpInputSchema = z
   })
   .strict();
 export type FollowUpInput = z.infer<typeof followUpInputSchema>;
-
-/** Whether any user would get an administrator role back: the same typed confirmation as assigning it. */
-async function revertGrantsAdmin(db: Db, sourceId: string): Promise<boolean> {
-  const admins = [...(await adminRoleIds(db))];
-  if (admins.length === 0) return false;
-  const [row] = await queryRows<{ yes: boolean }>(
-    db,
-    sql`select exists(select 1 from bulk_operation_items where operation_id = ${sourceId} and outcome = 'change'
-          and before->>'roleId' = any(${sql.param(admins)}::text[])) as yes`,
-  );
-  return row?.yes ?? false;
-}
 
 /**
  * The operation a revert or retry follows, refused as the whole request when it does not exist, has
@@ -93,21 +87,29 @@ export async function startFollowUpOperation(
   }
   const source = await finishedSourceOperation(db, input.id, mode);
   // What an Apply refuses, a retry refuses too: a role or source user gone since, an unconfirmed
-  // promotion. A revert (or the retry of one) may give the Administrator role back: confirmed too.
+  // promotion or demotion. A revert (or the retry of one) may give the Administrator role back or
+  // take it away: confirmed too, decided by the revert's own rule as its preview decides it.
   const revertOf =
     mode === 'revert'
       ? input.id
       : source.kind === 'revert'
         ? revertParamsSchema.parse(source.params).operationId
         : null;
-  let grantsAdmin: boolean;
-  if (revertOf) grantsAdmin = await revertGrantsAdmin(db, revertOf);
-  else {
+  let rule: BatchRule;
+  let givers: AdministratorRoleGivers;
+  if (revertOf) {
+    rule = revertRule(revertOf, {
+      actorId,
+      invitationTtlMs: config.invitationTtlDays * 86_400_000,
+      adminRoleIds: await adminRoleIds(db),
+    });
+    givers = { kind: 'revert', revertOf };
+  } else {
     const operation = bulkOperationSchema.parse(source.params);
-    await loadPlanContext(db, operation, actorId, now, config);
-    grantsAdmin = await assignsAdministratorRole(db, operation);
+    const context = await loadPlanContext(db, operation, actorId, now, config);
+    rule = operationRule(operation, context);
+    givers = context.role?.isAdmin ? { kind: 'everyone' } : null;
   }
-  if (grantsAdmin && !input.confirmPrivileged) throw new DomainError('confirmation_required');
 
   const kind = mode === 'revert' ? ('revert' as const) : source.kind;
   const params = mode === 'revert' ? { kind: 'revert' as const, operationId: input.id } : source.params;
@@ -134,6 +136,14 @@ export async function startFollowUpOperation(
       kind === 'revert',
     );
     if (n === 0) throw new DomainError(mode === 'revert' ? 'nothing_to_revert' : 'nothing_to_retry');
+    await refuseUnconfirmedAdministratorRoleMoves(
+      tx,
+      input.operationId,
+      rule,
+      givers,
+      now,
+      input.confirmPrivileged,
+    );
     await tx.update(bulkOperations).set({ total: n }).where(eq(bulkOperations.id, input.operationId));
     return n;
   });

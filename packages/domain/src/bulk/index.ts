@@ -1,4 +1,5 @@
 export * from './access';
+export * from './administratorRole';
 export * from './operations';
 export * from './plan';
 export * from './reasons';

@@ -1,6 +1,7 @@
 import type { UserStatus } from '../catalog';
 import { DomainError } from '../errors';
 import { accessDiff, combineAccess, normalizeAccess, type UserAccess } from './access';
+import { type AdministratorRoleMove, administratorRoleMove } from './administratorRole';
 
 const EMPTY_ACCESS: UserAccess = { modules: {}, scope: [], rights: [] };
 
@@ -35,7 +36,14 @@ export type Change = {
 };
 
 export type UserOutcome =
-  | { userId: string; outcome: 'change'; before: Change; after: Change }
+  | {
+      userId: string;
+      outcome: 'change';
+      before: Change;
+      after: Change;
+      /** Set when the change gives or takes the Administrator role: what Apply must confirm. */
+      administratorRole?: AdministratorRoleMove;
+    }
   | { userId: string; outcome: 'skip'; reason: SkipReason }
   | { userId: string; outcome: 'blocked'; reason: BlockedReason };
 
@@ -71,7 +79,8 @@ export function isActiveAdministrator(user: Pick<PlanUser, 'status' | 'roleIsAdm
 /**
  * Collects outcomes in order, with the two guards every change passes: the acting admin's own
  * account (`self`, where the rule asks for it) and the last active administrator (`last_admin`).
- * `roleIsAdmin` tells whether a role a change assigns is an administrator role.
+ * `roleIsAdmin` tells whether a role a change assigns is an administrator role; a change that gives
+ * or takes the Administrator role says so (`administratorRole`), the one place this is decided.
  */
 export function outcomeRecorder(
   context: Pick<PlanContext, 'actorId' | 'activeAdminCount'>,
@@ -102,7 +111,15 @@ export function outcomeRecorder(
         return;
       }
       admins += delta;
-      outcomes.push({ userId: user.id, outcome: 'change', before, after });
+      const move =
+        after.roleId !== undefined
+          ? administratorRoleMove(user.roleIsAdmin, roleIsAdmin(after.roleId))
+          : null;
+      outcomes.push(
+        move
+          ? { userId: user.id, outcome: 'change', before, after, administratorRole: move }
+          : { userId: user.id, outcome: 'change', before, after },
+      );
     },
   };
 }

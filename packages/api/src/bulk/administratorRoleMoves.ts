@@ -1,0 +1,83 @@
+import { type Db, queryRows, sqlUuids } from '@roster/db';
+import {
+  DomainError,
+  privilegedConfirmationCount,
+  type RoleChangeSummary,
+  summarizeRoleChanges,
+} from '@roster/domain';
+import { type SQL, sql } from 'drizzle-orm';
+import { adminRoleIds } from './adminRoleIds';
+import { loadPlanUsers } from './loadPlanUsers';
+import { countActiveAdmins } from './planContext';
+import type { BatchRule } from './processBatch';
+
+/** Candidates are decided in chunks of this many users. */
+const CHUNK = 5_000;
+
+/**
+ * Who, besides the users holding an administrator role now (who may lose it), the rule may give an
+ * administrator role to: everyone selected (an administrator role assigned), the users a revert gives
+ * back an administrator role (`revertOf`: the operation whose recorded roles come back), or nobody.
+ */
+export type AdministratorRoleGivers = { kind: 'everyone' } | { kind: 'revert'; revertOf: string } | null;
+
+/**
+ * What an operation just snapshotted (its batches, not yet committed) would do to the Administrator
+ * role, decided by its own rule on the users' current rows, as the preview decides it. Only the users
+ * who can cross the line are read: those holding an administrator role, and those `givers` names.
+ */
+export async function administratorRoleMovesOf(
+  tx: Db,
+  operationId: string,
+  rule: BatchRule,
+  givers: AdministratorRoleGivers,
+  now: Date,
+): Promise<Pick<RoleChangeSummary, 'becomeAdministrators' | 'loseAdministratorRole'>> {
+  const admins = [...(await adminRoleIds(tx))];
+  let gives: SQL = sql`false`;
+  if (givers?.kind === 'everyone') gives = sql`true`;
+  if (givers?.kind === 'revert') gives = sql`s.before->>'roleId' = any(${sql.param(admins)}::text[])`;
+  const candidates = await queryRows<{ user_id: string; source_position: number | null }>(
+    tx,
+    sql`select x.id::text as user_id, x.pos as source_position
+        from bulk_operation_batches b
+        cross join lateral unnest(b.user_ids, b.source_positions) with ordinality as x(id, pos, n)
+        join users u on u.id = x.id
+        ${givers?.kind === 'revert' ? sql`left join bulk_operation_items s on s.operation_id = ${givers.revertOf} and s.position = x.pos` : sql``}
+        where b.operation_id = ${operationId} and (u.role_id = any(${sqlUuids(admins)}) or ${gives})
+        order by b.batch_no, x.n`,
+  );
+  let summary: RoleChangeSummary | undefined;
+  let activeAdmins = await countActiveAdmins(tx);
+  for (let i = 0; i < candidates.length; i += CHUNK) {
+    const chunk = candidates.slice(i, i + CHUNK);
+    const positions = chunk.flatMap((c) => (c.source_position === null ? [] : [c.source_position]));
+    const batch = {
+      userIds: chunk.map((c) => c.user_id),
+      // A revert's batches keep the positions of the results it gives back.
+      sourcePositions: positions.length === chunk.length ? positions : null,
+    };
+    const { withAccess, decide } = await rule.prepare(tx, batch);
+    const plan = decide(await loadPlanUsers(tx, batch.userIds, withAccess), activeAdmins, now);
+    activeAdmins = plan.activeAdminCount;
+    summary = summarizeRoleChanges(plan.outcomes, summary);
+  }
+  return summary ?? { becomeAdministrators: 0, loseAdministratorRole: 0 };
+}
+
+/**
+ * Refuses (`confirmation_required`) an operation that would give or take the Administrator role
+ * without `confirmPrivileged: true` (SPEC §2), the moves counted by the domain as in the preview.
+ */
+export async function refuseUnconfirmedAdministratorRoleMoves(
+  tx: Db,
+  operationId: string,
+  rule: BatchRule,
+  givers: AdministratorRoleGivers,
+  now: Date,
+  confirmPrivileged: boolean | undefined,
+): Promise<void> {
+  if (confirmPrivileged) return;
+  const moves = await administratorRoleMovesOf(tx, operationId, rule, givers, now);
+  if (privilegedConfirmationCount(moves) > 0) throw new DomainError('confirmation_required');
+}
