@@ -292,7 +292,7 @@ describe('users.list filters on the hand-built tenant', () => {
 
     it('no match gives an empty page with total 0', async () => {
       const page = await caller.users.list({ filter: { search: 'nobody-is-called-this' } });
-      expect(page).toEqual({ items: [], nextCursor: null, total: 0, totalExact: true });
+      expect(page).toEqual({ items: [], nextCursor: null, total: 0 });
     });
 
     it('a blank search is no search', async () => {

@@ -1,34 +1,60 @@
-import { type Db, likeContains, queryRows, userCounts, userSearch, users } from '@roster/db';
-import type { UsersFilter } from '@roster/domain';
-import { and, count, inArray, sql } from 'drizzle-orm';
+import {
+  type Db,
+  likeContains,
+  moduleAccess,
+  queryRows,
+  userCounts,
+  userRights,
+  userSearch,
+  users,
+} from '@roster/db';
+import { MODULES, RIGHTS, type UsersFilter } from '@roster/domain';
+import { and, count, eq, inArray, sql } from 'drizzle-orm';
 import { usersFilterCondition } from './usersFilter';
 
 /** Above this many rows of differences, a count folds them into one row per (role, status). */
 const FOLD_ABOVE_ROWS = 500;
 
-/** Whether a filter names only the facets `user_counts` keeps: status and role. */
-function countedByFacets(filter: UsersFilter | undefined): boolean {
-  if (!filter) return true;
-  return (
-    !filter.search &&
-    !filter.module &&
-    !filter.orgUnitId &&
-    !filter.right &&
-    filter.invitationExpired === undefined
-  );
+/** The facets a filter names (an empty list or string names none); status and role are kept counted. */
+function facetsOf(filter: UsersFilter | undefined): string[] {
+  if (!filter) return [];
+  return [
+    filter.status?.length ? 'status' : '',
+    filter.roleIds?.length ? 'role' : '',
+    filter.search ? 'search' : '',
+    filter.module ? 'module' : '',
+    filter.orgUnitId ? 'scope' : '',
+    filter.right ? 'right' : '',
+    filter.invitationExpired !== undefined ? 'invitation' : '',
+  ].filter(Boolean);
 }
 
-/** Whether a filter is a search and nothing else: its matches are counted on the narrow search table. */
-function onlySearch(filter: UsersFilter | undefined): filter is UsersFilter & { search: string } {
-  return (
-    !!filter?.search &&
-    !filter.status?.length &&
-    !filter.roleIds?.length &&
-    !filter.module &&
-    !filter.orgUnitId &&
-    !filter.right &&
-    filter.invitationExpired === undefined
-  );
+/**
+ * A filter of one facet whose table has one row per matching user: its rows are counted there, with
+ * no join to `users` (a search on the narrow search table, a module or a right on its index). Null
+ * for any other filter.
+ */
+async function countOnItsTable(db: Db, filter: UsersFilter | undefined): Promise<number | null> {
+  if (!filter || facetsOf(filter).length !== 1) return null;
+  let counted: { n: number }[] | null = null;
+  if (filter.search) {
+    counted = await queryRows<{ n: number }>(
+      db,
+      sql`select count(*)::int as n from ${userSearch}
+        where ${userSearch.document} like ${likeContains(filter.search)}`,
+    );
+  }
+  const module = MODULES.find((m) => m === filter.module?.module);
+  if (module) {
+    const levels = filter.module?.minLevel === 'edit' ? (['edit'] as const) : (['read', 'edit'] as const);
+    counted = await db
+      .select({ n: count() })
+      .from(moduleAccess)
+      .where(and(eq(moduleAccess.module, module), inArray(moduleAccess.level, [...levels])));
+  }
+  const right = RIGHTS.find((r) => r === filter.right);
+  if (right) counted = await db.select({ n: count() }).from(userRights).where(eq(userRights.right, right));
+  return counted ? (counted[0]?.n ?? 0) : null;
 }
 
 /**
@@ -58,21 +84,17 @@ async function countFromFacets(db: Db, filter: UsersFilter | undefined): Promise
 
 /**
  * The exact number of users matching a filter (SPEC §5: every number shown is the real one). Status
- * and role are read from the maintained counts; a search alone from the search table's matches;
+ * and role are read from the maintained counts; a search, a module or a right alone on its own table;
  * anything else is counted on `users` with the list's own condition. An unknown role, module, unit
- * or right is refused as the list refuses it.
+ * or right is refused as the list refuses it (the condition is built, and checked, first).
  */
 export async function countUsers(db: Db, filter: UsersFilter | undefined, now: Date): Promise<number> {
   const condition = await usersFilterCondition(db, filter, now);
-  if (countedByFacets(filter)) return countFromFacets(db, filter);
-  if (onlySearch(filter)) {
-    const [row] = await queryRows<{ n: number }>(
-      db,
-      sql`select count(*)::int as n from ${userSearch}
-        where ${userSearch.document} like ${likeContains(filter.search)}`,
-    );
-    return row?.n ?? 0;
+  if (facetsOf(filter).every((facet) => facet === 'status' || facet === 'role')) {
+    return countFromFacets(db, filter);
   }
+  const onItsTable = await countOnItsTable(db, filter);
+  if (onItsTable !== null) return onItsTable;
   const [row] = await db.select({ n: count() }).from(users).where(condition);
   return row?.n ?? 0;
 }

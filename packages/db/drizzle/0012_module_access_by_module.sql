@@ -1,0 +1,1 @@
+CREATE INDEX "module_access_module_level_user_idx" ON "module_access" USING btree ("module","level","user_id");
