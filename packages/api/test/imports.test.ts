@@ -271,6 +271,37 @@ describe('imports.preview', () => {
     ]);
   });
 
+  it('refuses a row the browser could not read as CSV, with its line and sentence, writing nothing for it', async () => {
+    // The cells of line 3 would make a valid user: only the parser's error refuses it.
+    const broken = row(3, 'broken@x.test', { parseError: { reason: 'misplaced_quote', lastLine: 4 } });
+    const rows = [row(2, 'before@x.test'), broken, row(5, 'after@x.test')];
+    const before = await h.counts();
+    const { id, answers } = await previewAll(rows);
+    expect(answers[0]?.rows.map((r) => [r.line, r.outcome, r.reason, r.detail])).toEqual([
+      [3, 'error', 'misplaced_quote', '4'],
+    ]);
+    const op = await admin.imports.commit({ operationId: id, invite: false });
+    expect(op.counts).toEqual({ change: 2, skip: 0, blocked: 1, failed: 0 });
+    const results = await admin.bulk.results({ id });
+    expect(results.items.map((r) => [r.position, r.outcome, r.reason, r.sentence])).toEqual([
+      [2, 'change', null, null],
+      [
+        3,
+        'blocked',
+        'misplaced_quote',
+        'A quotation mark on this line is misplaced, so the lines after it, up to line 4, were read into this row. Check its quotation marks.',
+      ],
+      [5, 'change', null, null],
+    ]);
+    expect([...(await byEmail(['before@x.test', 'broken@x.test', 'after@x.test'])).keys()].sort()).toEqual([
+      'after@x.test',
+      'before@x.test',
+    ]);
+    const audited = await h.db.select().from(auditEvents).where(eq(auditEvents.operationId, id));
+    expect(audited.map((a) => a.after)).not.toContainEqual(expect.objectContaining({ line: 3 }));
+    expect((await h.counts()).users).toBe(before.users + 2);
+  });
+
   it('drops a preview nobody committed after a day', async () => {
     const { id: stale } = await previewAll([row(2, 'a@x.test')]);
     h.clock.advance(IMPORT_PREVIEW_TTL_MS + 60_000);

@@ -193,6 +193,46 @@ describe('Admin › Import', () => {
     expect(await preview.getByTestId('count-create').getAttribute('data-count')).toBe('1');
   });
 
+  it('shows a line with an unbalanced quote as an error on its line, says the file has more lines than rows, and does not create it', async () => {
+    await page.goto(`${server.url}/admin/import`);
+    // 12 data lines (2 to 13); the quote opened on line 6 is only closed at the end of line 7.
+    const lines = ['email,first_name,last_name'];
+    for (let i = 2; i <= 13; i++) lines.push(`imp-quote-${i}@fixture.example,Quote,Line ${i}`);
+    lines[5] = 'imp-quote-6@fixture.example,"Quote,Line 6';
+    lines[6] = 'imp-quote-7@fixture.example,Quote,"Line 7"';
+    await page.getByLabel('CSV file').setInputFiles(await files.write('quotes.csv', `${lines.join('\n')}\n`));
+
+    const preview = page.locator('[data-testid="import-preview"][data-checked="server"]');
+    await preview.waitFor();
+    await page.getByTestId('import-file').filter({ hasText: '11 rows' }).waitFor();
+    expect(await page.getByTestId('import-line-count-notice').textContent()).toBe(
+      'This file has 12 lines under its header but 11 rows: lines 6–7 were read as one row (a quoted value runs over them). Check the quotation marks on line 6.',
+    );
+    expect([
+      await preview.getByTestId('count-create').getAttribute('data-count'),
+      await preview.getByTestId('count-error').getAttribute('data-count'),
+    ]).toEqual(['10', '1']);
+    const broken = page.locator('[data-testid="import-row"][data-line="6"]');
+    expect(await broken.getAttribute('data-reason')).toBe('misplaced_quote');
+    await broken
+      .getByText(
+        'A quotation mark on this line is misplaced, so the lines after it, up to line 7, were read into this row. Check its quotation marks.',
+      )
+      .waitFor();
+    await screenshot(page, 'import-quote-error');
+
+    await page.getByRole('button', { name: 'Create 10 users' }).click();
+    await page.waitForURL(/\/admin\/operations\/[0-9a-f-]{36}$/);
+    await expect
+      .poll(() => page.getByTestId('operation-view').getAttribute('data-status'), { timeout: 30_000 })
+      .toBe('completed_with_skips');
+    await page.locator('[data-testid="result-row"][data-reason="misplaced_quote"]').waitFor();
+    const made = await server.testDb.db.select().from(users).where(like(users.email, 'imp-quote-%'));
+    expect(made.map((u) => u.email).sort()).toEqual(
+      [2, 3, 4, 5, 8, 9, 10, 11, 12, 13].map((i) => `imp-quote-${i}@fixture.example`).sort(),
+    );
+  });
+
   it('parses a large file in a worker and previews every row; refuses a file over 20 MB', async () => {
     await page.goto(`${server.url}/admin/import`);
     const workers: string[] = [];

@@ -141,6 +141,14 @@ export function ImportPage() {
               ` · ${formatCount(parsed.rows.length)} rows · ${parsed.delimiter === ';' ? 'semicolons' : 'commas'}`}
           </p>
         )}
+        {parsed?.lineCountNotice && (
+          <p
+            className="rounded-lg border border-amber-200 bg-amber-50 px-4 py-3 text-sm text-amber-900"
+            data-testid="import-line-count-notice"
+          >
+            {parsed.lineCountNotice}
+          </p>
+        )}
         {refusal && (
           <div
             role="alert"

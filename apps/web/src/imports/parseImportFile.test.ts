@@ -51,10 +51,10 @@ describe('files refused as a whole, each with its message', () => {
       'The columns “last_name”, “last_name” are all read as last name. Keep only one of them, or choose which to use in the column mapping.',
     ],
     [
-      'a quote never closed',
-      'email,first_name\nada@example.com,Ada\n\ngrace@example.com,"Grace\nhopper@example.com,Hopper\n',
+      'a quote never closed in the header line',
+      '\nemail,"first_name\nada@example.com,Ada\n',
       'unclosed_quote',
-      'The quoted value that starts on line 4 is never closed. Check the quotation marks on that line.',
+      'The quoted value that starts on line 2 is never closed. Check the quotation marks on that line.',
     ],
   ])('%s', (_, text, reason, message) => {
     expect(parseImportText(text)).toMatchObject({ ok: false, reason, message });
@@ -172,6 +172,19 @@ describe('files read row by row', () => {
       [5, 'error', 'invalid_characters', 'role'],
       [7, 'create', null, null],
     ]);
+  });
+
+  it('makes a quote never closed an error on its line, which the rest of the file was read into', () => {
+    const parse = accepted(
+      'email,first_name\nada@example.com,Ada\n\ngrace@example.com,"Grace\nhopper@example.com,Hopper\n',
+    );
+    expect(outcomes(parse)).toEqual([
+      [2, 'create', null, null],
+      [4, 'error', 'unclosed_quote', '5'],
+    ]);
+    expect(parse.lineCountNotice).toBe(
+      'This file has 3 lines under its header but 2 rows: lines 4–5 were read as one row (a quoted value runs over them). Check the quotation marks on line 4.',
+    );
   });
 
   it('skips blank lines and keeps the true line numbers', () => {

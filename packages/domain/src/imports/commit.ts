@@ -14,7 +14,8 @@ export const IMPORT_CHUNK_MAX_BYTES = 6 * 1024 * 1024;
 
 /**
  * At most how many bytes a row takes as JSON: each UTF-16 unit of a cell is at most 6 bytes (`\u001f`),
- * and the keys, quotes and line number under 120. Counting exactly would cost a pass over every character.
+ * and the keys, quotes and line number under 120, a parse error under 80 more. Counting exactly would
+ * cost a pass over every character.
  */
 export function importRowJsonBytesAtMost(row: ImportRowInput): number {
   const units =
@@ -23,7 +24,7 @@ export function importRowJsonBytesAtMost(row: ImportRowInput): number {
     row.lastName.length +
     row.role.length +
     row.copyAccessFrom.length;
-  return 6 * units + 120;
+  return 6 * units + (row.parseError ? 200 : 120);
 }
 
 /** The role of imported rows that name none. */

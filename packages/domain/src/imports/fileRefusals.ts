@@ -25,7 +25,7 @@ export type ImportFileFacts = {
   rows?: number;
   /** Size of the file (for `file_too_large`). */
   bytes?: number;
-  /** Line the problem starts on (for `unclosed_quote`). */
+  /** Line the problem starts on (for `unclosed_quote`: a quote error on the header line; on a data line it is the row's error). */
   line?: number;
   /** Header problems (for `duplicate_headers`). */
   headerMatch?: ImportHeaderMatch;

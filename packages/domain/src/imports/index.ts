@@ -4,6 +4,8 @@ export * from './decideImportRow';
 export * from './errorsCsv';
 export * from './fileRefusals';
 export * from './limits';
+export * from './lineCountNotice';
+export * from './parseErrors';
 export * from './reasons';
 export * from './rows';
 export * from './validateImportRows';

@@ -23,11 +23,17 @@ export const IMPORT_SKIP_REASONS = {
 } as const;
 
 /**
- * Rows that cannot be created until the file is fixed. The first five are decided from the file alone
- * (`validateImportRows`, in the browser and again on the server); the others need the database and are
- * decided by the server, but their codes and sentences live here with the rest.
+ * Rows that cannot be created until the file is fixed. The first eight are decided from the file alone
+ * (`validateImportRows`, in the browser and again on the server): the three quote reasons are what
+ * the CSV parser reported on the row (`IMPORT_PARSE_ERROR_REASONS`), its cells then not being the ones
+ * the admin wrote. The others need the database and are decided by the server, but their codes and
+ * sentences live here with the rest.
  */
 export const IMPORT_ERROR_REASONS = {
+  unclosed_quote: 'A quoted value on this line is never closed. Check its quotation marks.',
+  misplaced_quote:
+    'A quotation mark on this line is misplaced: a value that starts with one must end with one. Check its quotation marks.',
+  unreadable_line: 'This line could not be read as CSV. Check its quotation marks and separators.',
   missing_email: 'The e-mail is empty.',
   invalid_email: 'This is not a valid e-mail address.',
   too_long: 'A value is too long.',
@@ -72,7 +78,8 @@ function columnNamed(detail: string): ImportColumn | undefined {
 /**
  * The sentence people read for a row's reason. `detail` makes it precise: for `too_long` and
  * `invalid_characters` the column, for `duplicate_in_file` the line of the first occurrence, for
- * `unknown_role` the role name, for `unknown_source_user` the e-mail.
+ * `unclosed_quote` and `misplaced_quote` the last line read into the row (when it ran past its own),
+ * for `unknown_role` the role name, for `unknown_source_user` the e-mail.
  */
 export function importReasonSentence(reason: ImportReason, detail?: string | null): string {
   if (detail) {
@@ -94,6 +101,10 @@ export function importReasonSentence(reason: ImportReason, detail?: string | nul
         }
         break;
       }
+      case 'unclosed_quote':
+        return `A quoted value on this line is never closed, so the lines after it, up to line ${detail}, were read into this row. Check its quotation marks.`;
+      case 'misplaced_quote':
+        return `A quotation mark on this line is misplaced, so the lines after it, up to line ${detail}, were read into this row. Check its quotation marks.`;
       case 'unknown_role':
         return `No role is named “${detail}”.`;
       case 'unknown_source_user':

@@ -2,8 +2,17 @@ import { z } from 'zod';
 import { hasUnstorableCharacter, withStorableCharacters } from '../text';
 import { IMPORT_COLUMNS, type ImportColumn, type ImportColumnMapping } from './columns';
 import { IMPORT_LIMITS } from './limits';
+import {
+  type ImportParseError,
+  type ImportParseErrorReason,
+  importLineSchema,
+  importParseErrorSchema,
+} from './parseErrors';
 
-/** One data row of an import file, its cells as written (possibly empty), and the line it starts on. */
+/**
+ * One data row of an import file, its cells as read (possibly empty), and the line it starts on.
+ * `parseError`: the CSV parser reported an error on the row, so its cells are not what the admin wrote.
+ */
 export type ImportRow = {
   line: number;
   email: string;
@@ -11,9 +20,10 @@ export type ImportRow = {
   lastName: string;
   role: string;
   copyAccessFrom: string;
+  parseError?: ImportParseError;
 };
 
-export type ImportRowField = Exclude<keyof ImportRow, 'line'>;
+export type ImportRowField = Exclude<keyof ImportRow, 'line' | 'parseError'>;
 
 /** The row field each column is read into. */
 export const IMPORT_ROW_FIELDS = {
@@ -49,29 +59,36 @@ export function isBlankRecord(record: readonly string[]): boolean {
 /**
  * The data rows of parsed CSV records (the header line excluded), read through `mapping`. Blank records
  * are dropped, yet every row keeps the line of the file it starts on, counting from `firstDataLine`.
+ * `parseErrors` holds what the parser reported, by index in `records`: such a record is a row (even
+ * blank) carrying its error and the last line the parser read into it.
  */
 export function rowsFromRecords(
   records: readonly (readonly string[])[],
   mapping: ImportColumnMapping,
   firstDataLine: number,
+  parseErrors: ReadonlyMap<number, ImportParseErrorReason> = new Map(),
 ): ImportRow[] {
   const cell = (record: readonly string[], index: number | null) =>
     index === null ? '' : (record[index] ?? '');
   const rows: ImportRow[] = [];
   let line = firstDataLine;
-  for (const record of records) {
-    if (!isBlankRecord(record)) {
-      rows.push({
+  records.forEach((record, index) => {
+    const span = recordLineSpan(record);
+    const parseError = parseErrors.get(index);
+    if (parseError !== undefined || !isBlankRecord(record)) {
+      const row: ImportRow = {
         line,
         email: cell(record, mapping.email),
         firstName: cell(record, mapping.first_name),
         lastName: cell(record, mapping.last_name),
         role: cell(record, mapping.role),
         copyAccessFrom: cell(record, mapping.copy_access_from),
-      });
+      };
+      if (parseError !== undefined) row.parseError = { reason: parseError, lastLine: line + span - 1 };
+      rows.push(row);
     }
-    line += recordLineSpan(record);
-  }
+    line += span;
+  });
   return rows;
 }
 
@@ -93,17 +110,14 @@ const cellSchema = (column: ImportColumn) =>
  */
 export const importRowInputSchema = z
   .object({
-    /** A file of `maxBytes` bytes has no more lines than this. */
-    line: z
-      .number()
-      .int()
-      .min(1)
-      .max(IMPORT_LIMITS.maxBytes + 1, 'A line number is at most the size of the largest file in bytes.'),
+    line: importLineSchema,
     email: cellSchema('email'),
     firstName: cellSchema('first_name'),
     lastName: cellSchema('last_name'),
     role: cellSchema('role'),
     copyAccessFrom: cellSchema('copy_access_from'),
+    /** The browser's parser reported an error on the row: the server refuses it as the browser did. */
+    parseError: importParseErrorSchema.optional(),
   })
   .strict();
 export type ImportRowInput = z.infer<typeof importRowInputSchema>;

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { normalizeEmail } from '../auth';
 import { hasUnstorableCharacter } from '../text';
 import { IMPORT_LIMITS } from './limits';
+import { importParseErrorDetail, isImportParseErrorReason } from './parseErrors';
 import { type ImportOutcome, type ImportReason, importReasonOutcome } from './reasons';
 import type { ImportRow } from './rows';
 
@@ -70,9 +71,11 @@ function otherCellsProblem(
  * A validator for the rows of one import, in file order: it remembers the e-mails it has seen, so a
  * later row with the same e-mail is a `duplicate_in_file` skip even when rows arrive in chunks.
  *
- * Order of the rules: the e-mail first (`missing_email`, `too_long` e-mail, `invalid_email`: such a row
- * is nobody, so it cannot duplicate anyone); then `duplicate_in_file` (the row is ignored whatever else
- * is in it); then the other cells (`too_long`, `invalid_characters`, `invalid_source_email`).
+ * Order of the rules: what the CSV parser reported on the row (`unclosed_quote`, `misplaced_quote`,
+ * `unreadable_line`: its cells are not what the admin wrote, so they are not judged, and it is nobody);
+ * then the e-mail (`missing_email`, `too_long` e-mail, `invalid_email`: such a row is nobody, so it
+ * cannot duplicate anyone); then `duplicate_in_file` (the row is ignored whatever else is in it); then
+ * the other cells (`too_long`, `invalid_characters`, `invalid_source_email`).
  * Only what needs no database is decided here; the server adds `already_exists`, `unknown_role`,
  * `unknown_source_user` and `source_is_new` to the rows this leaves as `create`.
  *
@@ -93,7 +96,8 @@ export function createImportRowValidator(
     const role = row.role.trim();
     const copyAccessFrom = normalizeEmail(row.copyAccessFrom);
     let problem: [ImportReason, string | null] | null;
-    if (email === '') problem = ['missing_email', null];
+    if (row.parseError) problem = [row.parseError.reason, importParseErrorDetail(row.line, row.parseError)];
+    else if (email === '') problem = ['missing_email', null];
     else if (email.length > MAX.email) problem = ['too_long', 'email'];
     else if (!EMAIL_PATTERN.test(email)) problem = ['invalid_email', null];
     else {
@@ -141,5 +145,6 @@ export function countImportOutcomes(
  */
 export function importRowHasEmail(result: Pick<ImportRowResult, 'reason' | 'detail'>): boolean {
   if (result.reason === 'missing_email' || result.reason === 'invalid_email') return false;
+  if (isImportParseErrorReason(result.reason)) return false;
   return !(result.reason === 'too_long' && result.detail === 'email');
 }
