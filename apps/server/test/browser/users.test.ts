@@ -1,10 +1,12 @@
-import { seedUsers } from '@roster/db';
+import { seedUsers, users } from '@roster/db';
 import { selectionSchema } from '@roster/domain';
+import { count } from 'drizzle-orm';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { startTestServer, type TestServer } from '../../src/testing';
 import { launchBrowser, screenshot, WEB_DIST } from './browser';
+import { chooseOperation, readPreview } from './massOperation';
 import { signInAsAdmin } from './signIn';
 
 let server: TestServer;
@@ -13,7 +15,8 @@ let page: Page;
 
 beforeAll(async () => {
   server = await startTestServer({ webDist: WEB_DIST });
-  await seedUsers(server.testDb.db, { users: 1_200 });
+  // More than 2,000 users: the list used to show its own estimate beyond that ("About 2,001").
+  await seedUsers(server.testDb.db, { users: 2_600 });
   browser = await launchBrowser();
   page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
   page.setDefaultTimeout(10_000);
@@ -49,12 +52,13 @@ const selectionOf = async () =>
   );
 
 describe('Admin › Users', () => {
-  it('lists the users, with the total the API reports', async () => {
+  it('lists the users, with the exact total (count(*)), never an estimate', async () => {
     await rows().first().waitFor();
     const api = await apiList({ limit: 1 });
-    await expect(
-      page.getByText(`${api.total.toLocaleString('en')} users`, { exact: true }).count(),
-    ).resolves.toBe(1);
+    const [row] = await server.testDb.db.select({ n: count() }).from(users);
+    expect(api.total).toBe(row?.n);
+    await page.getByText(`${api.total.toLocaleString('en')} users`, { exact: true }).waitFor();
+    await expect(page.getByText(/About/).count()).resolves.toBe(0);
     await screenshot(page, 'users');
   });
 
@@ -165,6 +169,50 @@ describe('Admin › Users', () => {
     );
     await expect(selectionOf()).resolves.toEqual({ filter: { roleIds: [roleId] }, expectedCount: api.total });
     await screenshot(page, 'users-select-all');
+
+    // Unticking one row leaves it out of "all matching": it never drops the rest of the selection.
+    const firstId = (await rows().first().getAttribute('data-user-id')) ?? '';
+    await rows().first().getByRole('checkbox').click();
+    const all = api.total.toLocaleString('en');
+    await expect(page.getByTestId('selected-count').textContent()).resolves.toBe(
+      `${(api.total - 1).toLocaleString('en')} selected`,
+    );
+    await page.getByText(`All ${all} users matching this filter except 1 are selected.`).waitFor();
+    await expect(selectionOf()).resolves.toEqual({
+      filter: { roleIds: [roleId] },
+      expectedCount: api.total,
+      exceptIds: [firstId],
+    });
+    await screenshot(page, 'users-select-all-except-one');
+
+    // The panel says what it acts on; a user who starts matching meanwhile makes the preview stale:
+    // one way on, "Preview again", with the number the view matches now; Apply waits for it.
+    await chooseOperation(page, 'Deactivate');
+    const panel = page.getByRole('dialog');
+    await panel.getByText(`All ${all} users matching this filter except 1`, { exact: true }).waitFor();
+    await panel.getByTestId('bulk-preview').waitFor();
+    await server.testDb.db.insert(users).values({
+      email: 'late.contributor@roster.test',
+      roleId: roleId ?? '',
+      status: 'active',
+    });
+    await panel.getByRole('button', { name: 'Apply' }).click();
+    const notice = panel.getByTestId('selection-changed');
+    await notice.getByText(`The view now matches ${(api.total + 1).toLocaleString('en')} users.`).waitFor();
+    await expect(panel.getByRole('button', { name: 'Apply' }).isDisabled()).resolves.toBe(true);
+    await screenshot(page, 'mass-operation-selection-changed');
+    await notice.getByRole('button', { name: 'Preview again' }).click();
+    await panel.getByTestId('bulk-preview').waitFor();
+    await panel
+      .getByText(`All ${(api.total + 1).toLocaleString('en')} users matching this filter except 1`, {
+        exact: true,
+      })
+      .waitFor();
+    // The users the filter matches now, less the one left out.
+    const { counts } = await readPreview(page);
+    expect((counts.change ?? 0) + (counts.skip ?? 0) + (counts.blocked ?? 0)).toBe(api.total);
+    await expect(panel.getByRole('button', { name: 'Apply' }).isEnabled()).resolves.toBe(true);
+    await panel.getByRole('button', { name: 'Cancel' }).click();
     await page.getByRole('button', { name: 'Clear selection' }).click();
   });
 
