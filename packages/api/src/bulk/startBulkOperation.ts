@@ -3,13 +3,20 @@ import { bulkOperations, type Db } from '@roster/db';
 import { type BulkOperation, DomainError, type Selection } from '@roster/domain';
 import { eq, sql } from 'drizzle-orm';
 import type { ApiConfig } from '../config';
-import { usersFilterCondition } from '../users/usersFilter';
 import { refuseUnconfirmedAdministratorRoleMoves } from './administratorRoleMoves';
 import { operationRule } from './batchRules';
 import { selectOperations, toOperationView } from './operationView';
 import { loadPlanContext } from './planContext';
 import { runInsideRequestWhenSmall } from './runOperation';
-import { batchSizeFor, filterMatchesNobody, unknownSelectedUsers } from './selection';
+import {
+  batchSizeFor,
+  everyMatchLeftOut,
+  exceptedIds,
+  exceptedMatching,
+  filterMatchesNobody,
+  filterSelectionCondition,
+  unknownSelectedUsers,
+} from './selection';
 import { insertSelectionBatches, pickListedUsers } from './selectionBatches';
 
 export type StartInput = {
@@ -36,13 +43,23 @@ export function canonicalJson(value: unknown): string {
 function recordedSelection(selection: Selection) {
   if ('ids' in selection) {
     const ids = [...new Set(selection.ids.map((id) => id.toLowerCase()))].sort();
-    return {
-      kind: 'ids',
-      count: ids.length,
-      digest: createHash('sha256').update(ids.join(',')).digest('hex'),
-    };
+    return { kind: 'ids', ...idsDigest(ids) };
   }
-  return { kind: 'filter', filter: selection.filter, expectedCount: selection.expectedCount };
+  const except = exceptedIds(selection).sort();
+  return {
+    kind: 'filter',
+    filter: selection.filter,
+    expectedCount: selection.expectedCount,
+    ...(except.length ? { except: idsDigest(except) } : {}),
+  };
+}
+
+/** A set of ids as its size and a digest: enough to tell one set from another. */
+function idsDigest(sortedIds: string[]) {
+  return {
+    count: sortedIds.length,
+    digest: createHash('sha256').update(sortedIds.join(',')).digest('hex'),
+  };
 }
 
 export async function getOperation(db: Db, id: string) {
@@ -86,7 +103,7 @@ export async function startBulkOperation(
   const context = await loadPlanContext(db, input.operation, actorId, now, config);
   const rule = operationRule(input.operation, context);
   const condition =
-    'filter' in input.selection ? await usersFilterCondition(db, input.selection.filter, now) : undefined;
+    'filter' in input.selection ? await filterSelectionCondition(db, input.selection, now) : undefined;
   const created = await db.transaction(async (tx) => {
     const inserted = await tx
       .insert(bulkOperations)
@@ -115,8 +132,11 @@ export async function startBulkOperation(
         sql`select id, id as ord from users ${condition ? sql`where ${condition}` : sql``}`,
         batchSize,
       );
-      if (total === 0) throw filterMatchesNobody();
-      if (total !== input.selection.expectedCount) throw new DomainError('selection_changed');
+      // The admin saw how many users the filter matched, the ones they unticked included.
+      const matching = total + (await exceptedMatching(tx, input.selection, now));
+      if (matching === 0) throw filterMatchesNobody();
+      if (matching !== input.selection.expectedCount) throw new DomainError('selection_changed');
+      if (total === 0) throw everyMatchLeftOut();
     }
     // Giving or taking the Administrator role is confirmed, decided on the selected users as they are.
     await refuseUnconfirmedAdministratorRoleMoves(
