@@ -195,6 +195,9 @@ describe('Admin › Users › Mass operation', () => {
     const results = await resultsByUser(page);
     expect(groupCounts(results)).toEqual(preview.groups);
     expect(results[ids.already ?? '']).toBe('skip:already_has_role');
+    // Skips alone: "Completed with skips" reads as a success.
+    const assignStatus = page.getByTestId('operation-view').getByTestId('operation-status');
+    await expect(assignStatus.getAttribute('data-tone')).resolves.toBe('success');
     await screenshot(page, 'bulk-assign-role-results');
 
     const after = await stateOf(Object.values(ids));
@@ -454,6 +457,10 @@ describe('Admin › Users › Mass operation', () => {
     for (const id of Object.values(ids)) expect(after.get(id)?.status).toBe('deactivated');
     expect(after.get(adminId)?.status).toBe('active');
     await expect(pendingInvitations([ids.invited ?? ''])).resolves.toHaveLength(0);
+    // A user left blocked: "Completed with skips" is a warning, not a success.
+    const deactivateStatus = page.getByTestId('operation-view').getByTestId('operation-status');
+    await expect(deactivateStatus.getAttribute('data-status')).resolves.toBe('completed_with_skips');
+    await expect(deactivateStatus.getAttribute('data-tone')).resolves.toBe('warning');
     await screenshot(page, 'bulk-deactivate-results');
     await closeSheet(page);
   });
@@ -498,10 +505,19 @@ describe('Admin › Users › Mass operation', () => {
     expect(total).toBeGreaterThan(1_000); // more than an apply finishes inside its request
     await page.getByText(`${total.toLocaleString('en')} users`, { exact: true }).waitFor();
     await page.getByLabel('Select loaded users').click();
+    // No filter narrows the users: "all N users", never "matching this filter".
     await page
-      .getByRole('button', { name: `Select all ${total.toLocaleString('en')} users matching this filter` })
+      .getByRole('button', { name: `Select all ${total.toLocaleString('en')} users`, exact: true })
       .click();
+    const words = page.getByTestId('selection-words');
+    await expect
+      .poll(() => words.textContent())
+      .toBe(`All ${total.toLocaleString('en')} users are selected.`);
     await chooseOperation(page, 'Invite');
+    await page
+      .getByRole('dialog')
+      .getByText(`All ${total.toLocaleString('en')} users`, { exact: true })
+      .waitFor();
     const preview = await readPreview(page);
     const skipped = (byStatus.invited ?? 0) + (byStatus.active ?? 0) + (byStatus.deactivated ?? 0);
     expect(preview.decidedBy).toBe('server');
@@ -514,11 +530,24 @@ describe('Admin › Users › Mass operation', () => {
     });
     await screenshot(page, 'bulk-all-matching-preview');
 
+    // While it runs the panel keeps the operation's name, even while bulk.get is slow to answer.
+    const slowGet = /\/trpc\/[^?]*bulk\.get/;
+    await page.route(slowGet, async (route) => {
+      await new Promise((resolve) => setTimeout(resolve, 3_000));
+      await route.continue().catch(() => {});
+    });
     await page.getByRole('button', { name: 'Apply', exact: true }).click();
     await page.waitForURL((url) => url.searchParams.has('operation'));
     const id = new URL(page.url()).searchParams.get('operation') ?? '';
-    await page.locator(`[data-testid="operation-view"][data-operation-id="${id}"]`).waitFor();
+    await page
+      .locator(`[data-testid="operation-view"][data-operation-id="${id}"]`)
+      .waitFor({ timeout: 2_000 });
+    await page
+      .getByRole('dialog')
+      .getByRole('heading', { name: 'Invite', exact: true })
+      .waitFor({ timeout: 2_000 });
     await screenshot(page, 'bulk-all-matching-progress');
+    await page.unroute(slowGet);
     await page.reload();
     await waitForResults(page, id);
     await screenshot(page, 'bulk-all-matching-results');
@@ -559,12 +588,38 @@ describe('Admin › Users › Mass operation', () => {
 
 describe('Admin › Operations', () => {
   it('lists every operation with its parameters, counts and status, and opens its results', async () => {
+    // An import as its commit leaves it: it counts rows, not all of them users.
+    const importId = randomUUID();
+    await server.testDb.db.insert(bulkOperations).values({
+      id: importId,
+      kind: 'import',
+      params: { kind: 'import' },
+      selection: { kind: 'import' },
+      actorId: adminId,
+      status: 'completed_with_skips',
+      total: 7,
+      processed: 7,
+      changed: 2,
+      skipped: 2,
+      blocked: 3,
+      createdAt: new Date(Date.now() - 86_400_000),
+      startedAt: new Date(),
+      finishedAt: new Date(),
+    });
     await page.getByRole('navigation', { name: 'Admin' }).getByRole('link', { name: 'Operations' }).click();
     const table = page.getByRole('table', { name: 'Operations' });
     await table.waitFor();
-    await expect.poll(() => table.locator('tbody tr').count()).toBe(10);
+    await expect.poll(() => table.locator('tbody tr').count()).toBe(11);
     const first = table.locator('tbody tr').first();
     await first.getByText('Invite', { exact: true }).waitFor();
+    const [everyone] = await server.testDb.db.select({ n: count() }).from(users);
+    await expect(first.getByTestId('operation-total').textContent()).resolves.toBe(
+      `${(everyone?.n ?? 0).toLocaleString('en')} users`,
+    );
+    const imported = table.locator(`tr[data-operation-id="${importId}"]`);
+    await expect(imported.getByTestId('operation-total').textContent()).resolves.toBe('7 rows');
+    await imported.getByText('3 not created').waitFor();
+    await expect(imported.getByTestId('operation-status').getAttribute('data-tone')).resolves.toBe('warning');
     await table.getByText('Role to assign: Project manager').waitFor();
     await table.getByText('From op-copy-source@fixture.example · replace').waitFor();
     await table.getByText('Message: “Welcome to the portfolio tool.”').waitFor();
@@ -612,7 +667,10 @@ describe('Admin › Operations', () => {
     expect(groupCounts(results)).toEqual({ change: 2, 'blocked:changed_since': 1 });
     expect(results[byEmail.get(emails[2] ?? '') ?? '']).toBe('blocked:changed_since');
     await page.getByText('Changed again since this operation').waitFor();
-    await page.getByRole('link', { name: 'Reverts an earlier operation' }).waitFor();
+    // The revert says which operation it reverts: its kind, when, and by whom.
+    const reverted = page.getByTestId('followed-operation');
+    await expect.poll(() => reverted.textContent()).toMatch(/^Assign role of .+ by /);
+    await expect(reverted.getAttribute('href')).resolves.toBe(`/admin/operations/${source}`);
     await screenshot(page, 'operation-revert-results');
     const after = await stateOf([...byEmail.values()]);
     expect(after.get(byEmail.get(emails[0] ?? '') ?? '')?.roleId).toBe(roleId('Reader'));
@@ -660,7 +718,8 @@ describe('Admin › Operations', () => {
     const retry = page.url().split('/').at(-1) ?? '';
     await waitForResults(page, retry);
     expect(groupCounts(await resultsByUser(page))).toEqual({ change: 2 });
-    await page.getByRole('link', { name: 'an earlier operation' }).waitFor();
+    const retried = page.getByTestId('followed-operation');
+    await expect.poll(() => retried.textContent()).toMatch(/^Deactivate of .+ by /);
     await screenshot(page, 'operation-retry-results');
     const after = await stateOf(Object.values(ids));
     for (const userId of Object.values(ids)) expect(after.get(userId)?.status).toBe('deactivated');
@@ -739,6 +798,7 @@ describe('Admin › Operations', () => {
       .where(eq(bulkOperations.id, id));
     const view = page.locator(`[data-testid="operation-view"][data-operation-id="${id}"]`);
     await expect.poll(() => view.getAttribute('data-status')).toBe('completed_with_skips');
+    await expect(view.getByTestId('operation-status').getAttribute('data-tone')).resolves.toBe('warning');
     await expect(view.getByTestId('count-change').getAttribute('data-count')).resolves.toBe('3800');
     await expect(bar.count()).resolves.toBe(0);
   });

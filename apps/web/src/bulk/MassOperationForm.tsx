@@ -4,7 +4,7 @@ import {
   privilegedConfirmationCount,
   type Selection,
 } from '@roster/domain';
-import { useMutation } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { Button } from '../components/Button';
 import { formatCount } from '../lib/format';
@@ -55,8 +55,15 @@ export function MassOperationForm({
 
   // One id per distinct request: retrying the same Apply (e.g. after a lost answer) cannot run twice.
   const [attempt, setAttempt] = useState<{ key: string; id: string } | null>(null);
+  const queryClient = useQueryClient();
   const execute = useMutation(
-    trpc.bulk.execute.mutationOptions({ onSuccess: (applied) => onApplied(applied.id) }),
+    trpc.bulk.execute.mutationOptions({
+      onSuccess: (applied) => {
+        // The panel follows the operation at once, under its own name, without waiting for bulk.get.
+        queryClient.setQueryData(trpc.bulk.get.queryKey({ id: applied.id }), applied);
+        onApplied(applied.id);
+      },
+    }),
   );
 
   // Users gaining or losing the Administrator role, counted by the domain: the number to type.

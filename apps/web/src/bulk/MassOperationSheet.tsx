@@ -6,6 +6,7 @@ import { Link } from 'react-router';
 import { Button } from '../components/Button';
 import { useTRPC } from '../lib/trpc';
 import { MassOperationForm } from './MassOperationForm';
+import { hasParameters, OperationParameters } from './OperationParameters';
 import { OperationView } from './OperationView';
 import { kindLabel, OPERATION_DESCRIPTIONS } from './operationLabels';
 
@@ -101,7 +102,14 @@ function AppliedOperation({ id, onFinished }: { id: string; onFinished: () => vo
   const operation = useQuery(trpc.bulk.get.queryOptions({ id }, { staleTime: 0 }));
   return (
     <>
-      <SheetHeader title={operation.data ? kindLabel(operation.data.kind) : 'Operation'} />
+      {/* Apply leaves the operation in the cache: its name stays the title while it runs. */}
+      <SheetHeader title={operation.data ? kindLabel(operation.data.kind) : 'Operation'}>
+        {operation.data && hasParameters(operation.data.kind, operation.data.params) && (
+          <div className="mt-1 text-sm text-slate-600">
+            <OperationParameters kind={operation.data.kind} params={operation.data.params} />
+          </div>
+        )}
+      </SheetHeader>
       <div className="min-h-0 flex-1 overflow-y-auto px-6 py-5">
         <OperationView id={id} onFinished={onFinished} />
       </div>

@@ -4,9 +4,10 @@ import type { ReactNode } from 'react';
 import { Link, useParams } from 'react-router';
 import { formatCount, formatDateTime } from '../lib/format';
 import { useTRPC } from '../lib/trpc';
+import { FollowedOperationLink } from './FollowedOperationLink';
 import { hasParameters, OperationParameters } from './OperationParameters';
 import { OperationView } from './OperationView';
-import { itemNoun, kindLabel } from './operationLabels';
+import { itemNounTitle, kindLabel } from './operationLabels';
 
 /** Admin › Operations › one operation: what it was, then its progress or results. */
 export function OperationPage() {
@@ -31,15 +32,10 @@ export function OperationPage() {
             {followUpSelectionSchema.safeParse(op.selection).data?.kind === 'retry' &&
               op.sourceOperationId && (
                 <Detail label="Retry of">
-                  <Link
-                    to={`/admin/operations/${op.sourceOperationId}`}
-                    className="font-medium text-brand-700 hover:underline"
-                  >
-                    an earlier operation
-                  </Link>
+                  <FollowedOperationLink id={op.sourceOperationId} />
                 </Detail>
               )}
-            <Detail label={capitalized(itemNoun(op.kind, op.total))}>{formatCount(op.total)}</Detail>
+            <Detail label={itemNounTitle(op.kind, op.total)}>{formatCount(op.total)}</Detail>
             <Detail label="By">{op.actor.name}</Detail>
             <Detail label="Started">{formatDateTime(op.startedAt ?? op.createdAt)}</Detail>
             <Detail label="Finished">{formatDateTime(op.finishedAt)}</Detail>
@@ -60,8 +56,4 @@ function Detail({ label, children }: { label: string; children: ReactNode }) {
       <dd className="text-slate-800">{children}</dd>
     </div>
   );
-}
-
-function capitalized(word: string): string {
-  return word.charAt(0).toUpperCase() + word.slice(1);
 }

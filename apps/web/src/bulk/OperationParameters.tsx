@@ -1,8 +1,8 @@
 import { type BulkOperationKind, importParamsSchema, revertParamsSchema } from '@roster/domain';
 import { useQuery } from '@tanstack/react-query';
-import { Link } from 'react-router';
 import { formatCount } from '../lib/format';
 import { useTRPC } from '../lib/trpc';
+import { FollowedOperationLink } from './FollowedOperationLink';
 import { operationOf } from './operationLabels';
 import { useNames } from './useNames';
 
@@ -28,12 +28,9 @@ export function OperationParameters({ kind, params }: { kind: BulkOperationKind;
   if (kind === 'revert') {
     const revert = revertParamsSchema.safeParse(params);
     return revert.success ? (
-      <Link
-        to={`/admin/operations/${revert.data.operationId}`}
-        className="font-medium text-brand-700 hover:underline"
-      >
-        Reverts an earlier operation
-      </Link>
+      <span className="block truncate">
+        Reverts <FollowedOperationLink id={revert.data.operationId} />
+      </span>
     ) : (
       <span className="text-slate-400">—</span>
     );

@@ -1,7 +1,7 @@
 import { OUTCOMES } from '@roster/domain';
 import { Button } from '../components/Button';
 import { formatCount } from '../lib/format';
-import { OUTCOME_STYLES, outcomeLabels } from './operationLabels';
+import { itemNoun, itemNounTitle, OUTCOME_STYLES, outcomeLabels } from './operationLabels';
 import type { BulkOperationView } from './types';
 
 /**
@@ -19,6 +19,8 @@ export function OperationProgress({
 }) {
   const { total, processed, counts } = operation;
   const percent = total > 0 ? Math.floor((processed / total) * 100) : 0;
+  // An import counts rows (not all of them users), any other operation users.
+  const of = `${formatCount(processed)} of ${formatCount(total)} ${itemNoun(operation.kind, total)}`;
   return (
     <div className="flex flex-col gap-3 rounded-lg border border-slate-200 bg-white p-5">
       <div className="flex items-baseline justify-between gap-4">
@@ -26,16 +28,16 @@ export function OperationProgress({
           {operation.status === 'queued' ? 'Waiting to start…' : 'Applying…'}
         </p>
         <p className="text-sm tabular-nums text-slate-600">
-          {formatCount(processed)} of {formatCount(total)} users · {percent}%
+          {of} · {percent}%
         </p>
       </div>
       <div
         role="progressbar"
-        aria-label="Users processed"
+        aria-label={`${itemNounTitle(operation.kind, 2)} processed`}
         aria-valuemin={0}
         aria-valuemax={total}
         aria-valuenow={processed}
-        aria-valuetext={`${formatCount(processed)} of ${formatCount(total)} users`}
+        aria-valuetext={of}
         className="flex h-2.5 overflow-hidden rounded-full bg-slate-100"
       >
         {OUTCOMES.map((outcome) => (

@@ -83,7 +83,7 @@ export function OperationView({ id, onFinished }: { id: string; onFinished?: () 
       data-status={op.status}
     >
       <div className="flex flex-wrap items-center gap-x-3 gap-y-1">
-        <OperationStatusBadge status={op.status} />
+        <OperationStatusBadge operation={op} />
         <p className="text-sm text-slate-600">
           {isActive(op.status)
             ? `Started by ${op.actor.name} on ${formatDateTime(op.createdAt)}`
@@ -109,8 +109,8 @@ export function OperationView({ id, onFinished }: { id: string; onFinished?: () 
           )}
           {op.status === 'cancelled' && (
             <p className="rounded-lg border border-amber-200 bg-amber-50 p-3 text-sm text-amber-900">
-              {STATUS_LABELS.cancelled} after {formatCount(op.processed)} of {formatCount(op.total)} users;
-              what was done before stays done.
+              {STATUS_LABELS.cancelled} after {formatCount(op.processed)} of {formatCount(op.total)}{' '}
+              {itemNoun(op.kind, op.total)}; what was done before stays done.
             </p>
           )}
           <FollowUpActions operation={op} />

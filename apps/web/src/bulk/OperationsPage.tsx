@@ -8,7 +8,7 @@ import { formatCount, formatDateTime } from '../lib/format';
 import { errorMessage, useTRPCClient } from '../lib/trpc';
 import { OperationParameters } from './OperationParameters';
 import { OperationStatusBadge } from './OperationStatusBadge';
-import { isActive, kindLabel, OUTCOME_STYLES, outcomeLabels } from './operationLabels';
+import { isActive, itemNoun, kindLabel, OUTCOME_STYLES, outcomeLabels } from './operationLabels';
 import type { BulkOperationView } from './types';
 
 const PAGE = 50;
@@ -65,7 +65,7 @@ export function OperationsPage() {
                     <th className="px-5 py-3">When and who</th>
                     <th className="px-5 py-3">Operation</th>
                     <th className="px-5 py-3">Parameters</th>
-                    <th className="px-5 py-3 text-right">Users</th>
+                    <th className="px-5 py-3 text-right">Total</th>
                     <th className="px-5 py-3">Results</th>
                     <th className="px-5 py-3">Status</th>
                   </tr>
@@ -99,14 +99,17 @@ export function OperationsPage() {
                       <td className="max-w-72 px-5 py-3 text-slate-600">
                         <OperationParameters kind={op.kind} params={op.params} />
                       </td>
-                      <td className="px-5 py-3 text-right tabular-nums text-slate-700">
-                        {formatCount(op.total)}
+                      <td
+                        data-testid="operation-total"
+                        className="px-5 py-3 text-right whitespace-nowrap tabular-nums text-slate-700"
+                      >
+                        {formatCount(op.total)} {itemNoun(op.kind, op.total)}
                       </td>
                       <td className="px-5 py-3">
                         <CountsSummary operation={op} />
                       </td>
                       <td className="px-5 py-3">
-                        <OperationStatusBadge status={op.status} />
+                        <OperationStatusBadge operation={op} />
                       </td>
                     </tr>
                   ))}

@@ -10,9 +10,22 @@ import {
   isOperationUnfinished,
   type Outcome,
 } from '@roster/domain';
+import { formatDateTime } from '../lib/format';
 
 export function kindLabel(kind: BulkOperationKind): string {
   return BULK_OPERATION_KIND_LABELS[kind];
+}
+
+/**
+ * Another operation named for people (the one a revert or retry follows): its kind, when and by
+ * whom, e.g. "Assign role of 2 Dec 2026, 14:05 by Ada Admin"; its id while it is not known.
+ */
+export function operationReference(
+  id: string,
+  operation?: { kind: BulkOperationKind; createdAt: Date; actor: { name: string } },
+): string {
+  if (!operation) return `operation ${id}`;
+  return `${kindLabel(operation.kind)} of ${formatDateTime(operation.createdAt)} by ${operation.actor.name}`;
 }
 
 export const STATUS_LABELS = BULK_OPERATION_STATUS_LABELS;
@@ -24,6 +37,12 @@ export const OUTCOME_LABELS = BULK_OUTCOME_LABELS;
 export const outcomeLabels = bulkOutcomeLabels;
 
 export const itemNoun = bulkItemNoun;
+
+/** The same noun at the start of a label: "Rows", "Users processed". */
+export function itemNounTitle(kind: BulkOperationKind, count: number): string {
+  const noun = bulkItemNoun(kind, count);
+  return noun.charAt(0).toUpperCase() + noun.slice(1);
+}
 
 /** The same outcome before it happens, as the preview says it. */
 export const PREVIEW_LABELS: Record<Exclude<Outcome, 'failed'>, string> = {

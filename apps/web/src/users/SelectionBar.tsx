@@ -1,7 +1,13 @@
 import type { ReactNode } from 'react';
 import { Button } from '../components/Button';
 import { formatCount } from '../lib/format';
-import { describeSelection, type SelectionState, selectedCount, toSelection } from './selection';
+import {
+  describeSelection,
+  matchingUsers,
+  type SelectionState,
+  selectedCount,
+  toSelection,
+} from './selection';
 
 /**
  * Says what is selected and offers "Select all N users matching this filter". The selection object
@@ -55,7 +61,7 @@ export function SelectionBar({
           >
             {total === undefined
               ? 'Counting the matching users…'
-              : `Select all ${formatCount(total)} ${filtered ? 'users matching this filter' : 'users'}`}
+              : `Select all ${matchingUsers(total, filtered)}`}
           </button>
         </>
       ) : null}

@@ -4,6 +4,7 @@ import {
   emptySelection,
   headerState,
   isSelected,
+  matchingUsers,
   type SelectionState,
   selectAllMatching,
   selectedCount,
@@ -95,6 +96,10 @@ describe('users table selection', () => {
 
   it('says "All N users" when no filter narrows them', () => {
     expect(describeSelection(selectAllMatching({}, 3001))).toBe('All 3,001 users');
+    expect(describeSelection(selectAllMatching({ status: [] }, 1))).toBe('All 1 user');
+    // The select-all link says it the same way (one function for both).
+    expect(matchingUsers(3001, false)).toBe('3,001 users');
+    expect(matchingUsers(2247, true)).toBe('2,247 users matching this filter');
     expect(describeSelection(toggleRow(emptySelection, 'a', loaded, false))).toBe('1 selected user');
   });
 });

@@ -97,12 +97,20 @@ export function toSelection(state: SelectionState): Selection {
 }
 
 /**
+ * Users a view matches, in words: "2,247 users matching this filter" only when a filter narrows
+ * them (see the domain's `isEmptyFilter`), else "50,000 users".
+ */
+export function matchingUsers(count: number, filtered: boolean): string {
+  return `${formatCount(count)} ${count === 1 ? 'user' : 'users'}${filtered ? ' matching this filter' : ''}`;
+}
+
+/**
  * The selection in words, for the selection bar and the mass-operation panel: "All 2,247 users
  * matching this filter", "All 50,000 users except 1", "3 selected users".
  */
 export function describeSelection(state: SelectionState): string {
   if (state.mode === 'ids')
     return `${formatCount(state.ids.size)} selected ${state.ids.size === 1 ? 'user' : 'users'}`;
-  const all = `All ${formatCount(state.count)} ${state.count === 1 ? 'user' : 'users'}${isEmptyFilter(state.filter) ? '' : ' matching this filter'}`;
+  const all = `All ${matchingUsers(state.count, !isEmptyFilter(state.filter))}`;
   return state.except.size ? `${all} except ${formatCount(state.except.size)}` : all;
 }

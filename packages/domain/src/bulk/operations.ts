@@ -56,6 +56,34 @@ export const BULK_OPERATION_STATUS_LABELS: Record<BulkOperationStatus, string> =
   cancelled: 'Cancelled',
 };
 
+/** How an operation's status reads at a glance (its badge's colour). */
+export type BulkOperationTone = 'neutral' | 'progress' | 'success' | 'warning' | 'danger';
+
+/**
+ * The tone of an operation's status. "Completed with skips" is a success only when the skips are
+ * all there is: users left blocked (or failed) are a warning, not a green badge.
+ */
+export function bulkOperationTone(
+  status: BulkOperationStatus,
+  counts: { blocked: number; failed: number },
+): BulkOperationTone {
+  switch (status) {
+    case 'receiving':
+    case 'queued':
+      return 'neutral';
+    case 'running':
+      return 'progress';
+    case 'succeeded':
+      return 'success';
+    case 'completed_with_skips':
+      return counts.blocked + counts.failed > 0 ? 'warning' : 'success';
+    case 'failed':
+      return 'danger';
+    case 'cancelled':
+      return 'warning';
+  }
+}
+
 /** What happened to a user, as results say it. */
 export const BULK_OUTCOME_LABELS: Record<Outcome, string> = {
   change: 'Changed',
