@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
+  BULK_OPERATION_KINDS,
   type BulkOperation,
+  canMoveAdministratorRole,
   type PlanContext,
   type PlanUser,
   planBulkOperation,
@@ -109,6 +111,35 @@ describe('which changes give or take the Administrator role (decided once, by th
     expect(o.outcome === 'change' ? (o.administratorRole ?? 'none') : `${o.outcome}:${o.reason}`).toBe(
       expected,
     );
+  });
+});
+
+describe('which kinds of operation can give or take the role at all', () => {
+  it('only those that change roles: assign role, a revert, an import', () => {
+    expect(BULK_OPERATION_KINDS.filter(canMoveAdministratorRole)).toEqual([
+      'assign_role',
+      'import',
+      'revert',
+    ]);
+  });
+
+  it.each<[BulkOperation]>([
+    [{ kind: 'deactivate' }],
+    [{ kind: 'reactivate' }],
+    [{ kind: 'invite' }],
+  ])('%j moves no administrator’s role, even an administrator’s status', (operation) => {
+    const users = [
+      admin(),
+      admin({ status: 'deactivated' }),
+      admin({ status: 'created', activatedAt: null }),
+    ];
+    const { outcomes } = planBulkOperation(operation, users, context(READER_ROLE));
+    expect(outcomes.some((o) => o.outcome === 'change')).toBe(true);
+    expect(summarizeRoleChanges(outcomes)).toEqual({
+      becomeAdministrators: 0,
+      loseAdministratorRole: 0,
+      roleChanges: [],
+    });
   });
 });
 

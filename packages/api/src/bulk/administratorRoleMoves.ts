@@ -1,5 +1,7 @@
 import { type Db, queryRows, sqlUuids } from '@roster/db';
 import {
+  type BulkOperationKind,
+  canMoveAdministratorRole,
   DomainError,
   privilegedConfirmationCount,
   type RoleChangeSummary,
@@ -71,13 +73,13 @@ export async function administratorRoleMovesOf(
  */
 export async function refuseUnconfirmedAdministratorRoleMoves(
   tx: Db,
-  operationId: string,
+  operation: { id: string; kind: BulkOperationKind },
   rule: BatchRule,
   givers: AdministratorRoleGivers,
   now: Date,
   confirmPrivileged: boolean | undefined,
 ): Promise<void> {
-  if (confirmPrivileged) return;
-  const moves = await administratorRoleMovesOf(tx, operationId, rule, givers, now);
+  if (confirmPrivileged || !canMoveAdministratorRole(operation.kind)) return;
+  const moves = await administratorRoleMovesOf(tx, operation.id, rule, givers, now);
   if (privilegedConfirmationCount(moves) > 0) throw new DomainError('confirmation_required');
 }

@@ -141,7 +141,7 @@ export async function startBulkOperation(
     // Giving or taking the Administrator role is confirmed, decided on the selected users as they are.
     await refuseUnconfirmedAdministratorRoleMoves(
       tx,
-      input.operationId,
+      { id: input.operationId, kind: input.operation.kind },
       rule,
       context.role?.isAdmin ? { kind: 'everyone' } : null,
       now,

@@ -138,7 +138,7 @@ export async function startFollowUpOperation(
     if (n === 0) throw new DomainError(mode === 'revert' ? 'nothing_to_revert' : 'nothing_to_retry');
     await refuseUnconfirmedAdministratorRoleMoves(
       tx,
-      input.operationId,
+      { id: input.operationId, kind },
       rule,
       givers,
       now,

@@ -1,3 +1,4 @@
+import type { BulkOperationKind } from '../catalog';
 import type { UserOutcome } from './plan';
 
 /**
@@ -6,6 +7,15 @@ import type { UserOutcome } from './plan';
  * Contributor to a deactivated administrator takes the role away all the same.
  */
 export type AdministratorRoleMove = 'gains' | 'loses';
+
+/**
+ * Whether operations of this kind can give or take the Administrator role: only they change roles
+ * (a role assigned, a role given back by a revert, a user created with one by an import). The others
+ * have nothing to confirm, and their Apply does not look for administrators among their users.
+ */
+export function canMoveAdministratorRole(kind: BulkOperationKind): boolean {
+  return kind === 'assign_role' || kind === 'revert' || kind === 'import';
+}
 
 /** Whether a change of role, from `wasAdmin` to `isAdmin`, gives or takes the Administrator role. */
 export function administratorRoleMove(wasAdmin: boolean, isAdmin: boolean): AdministratorRoleMove | null {
