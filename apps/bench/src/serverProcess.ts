@@ -24,8 +24,15 @@ export type ServerProcess = {
   stop: () => Promise<void>;
 };
 
-/** The real server, in a process of its own, as `pnpm start` runs it (without the SPA). */
-export async function startServerProcess(databaseUrl: string, port: number): Promise<ServerProcess> {
+/**
+ * The real server, in a process of its own, as `pnpm start` runs it (without the SPA). An empty
+ * `databaseUrl` runs it on the embedded database, in the `ROSTER_DATA_DIR` that `env` names.
+ */
+export async function startServerProcess(
+  databaseUrl: string,
+  port: number,
+  env: NodeJS.ProcessEnv = {},
+): Promise<ServerProcess> {
   // BENCH_PROFILE_DIR=<dir>: the server writes a CPU profile there when it stops (open it in DevTools).
   const profile = process.env.BENCH_PROFILE_DIR
     ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`]
@@ -41,6 +48,7 @@ export async function startServerProcess(databaseUrl: string, port: number): Pro
       ROSTER_DEMO_USERS: '0',
       ROSTER_ADMIN_EMAIL: 'bench-admin@roster.local',
       ROSTER_ADMIN_PASSWORD: 'bench-admin-password',
+      ...env,
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

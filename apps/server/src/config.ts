@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type ApiConfig, defaultApiConfig } from '@roster/api';
+import { type ApiConfig, defaultApiConfig, EMBEDDED_SLICE_TARGET_MS } from '@roster/api';
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -64,6 +64,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
       ),
       // PostgreSQL runs two batches of an operation on two cores; the embedded database has one connection.
       bulkConcurrency: env.DATABASE_URL ? 2 : 1,
+      // ...which a bulk transaction holds for the whole app: there, batches are taken in short slices.
+      bulkSliceTargetMs: env.DATABASE_URL ? null : EMBEDDED_SLICE_TARGET_MS,
     },
     logLevel: env.LOG_LEVEL ?? (env.NODE_ENV === 'test' ? 'warn' : 'info'),
   };

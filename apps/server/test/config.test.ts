@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import { EMBEDDED_SLICE_TARGET_MS } from '@roster/api';
 import { describe, expect, it } from 'vitest';
 import { readConfig } from '../src/config';
 
@@ -12,6 +13,8 @@ describe('readConfig (the environment of SPEC §6)', () => {
     expect(config.dataDir).toBe(`${repoRoot}.data/pglite`);
     expect(config.api.smtp).toBeNull();
     expect(config.api.bulkConcurrency).toBe(1);
+    // One connection for the whole app: a bulk operation's transactions are kept short.
+    expect(config.api.bulkSliceTargetMs).toBe(EMBEDDED_SLICE_TARGET_MS);
     expect(config.admin).not.toBeNull();
     expect(config.api.invitationTtlDays).toBe(7);
   });
@@ -31,6 +34,7 @@ describe('readConfig (the environment of SPEC §6)', () => {
       invitationTtlDays: 14,
       publicUrl: 'https://roster.example.com',
       bulkConcurrency: 2,
+      bulkSliceTargetMs: null,
     });
   });
 

@@ -22,6 +22,14 @@ export type ApiConfig = {
   bulkConcurrency: number;
   /** Users per batch; unset, each operation's own size (`batchSizeFor`). Tests set small ones. */
   bulkBatchSize?: number | undefined;
+  /**
+   * How long one transaction of a bulk operation may hold the database, on the embedded one: PGlite
+   * has a single connection and runs every statement in the server's own thread, so no other request
+   * is answered while a transaction runs. Each batch is then processed in slices sized to take about
+   * this long, the other requests answered between two slices. Null (PostgreSQL, where requests have
+   * connections of their own): a batch is one transaction, the fastest way through.
+   */
+  bulkSliceTargetMs: number | null;
   /** Null: e-mails stay in the outbox as `captured`, readable by administrators (SPEC §4). */
   smtp: SmtpConfig | null;
   /** Delivery attempts of one e-mail before it is `failed`. */
@@ -37,6 +45,7 @@ export const defaultApiConfig: ApiConfig = {
   invitationTtlDays: 7,
   bulkLeaseMs: 30_000,
   bulkConcurrency: 1,
+  bulkSliceTargetMs: null,
   smtp: null,
   mailMaxAttempts: 5,
   mailRetryBaseMs: 30_000,

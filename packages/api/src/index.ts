@@ -6,6 +6,7 @@ export { startBulkRunner } from './bulk/bulkRunner';
 export { operationExists } from './bulk/results';
 export { bulkResultsCsv } from './bulk/resultsCsv';
 export { claimOperation, runOperation } from './bulk/runOperation';
+export { EMBEDDED_SLICE_TARGET_MS } from './bulk/slicePacer';
 export { type ApiConfig, defaultApiConfig, type SmtpConfig } from './config';
 export { type ApiDeps, type Context, createContext, type RequestInfo, type SessionCookie } from './context';
 export { deliverDueMessages, retryDelayMs, startOutboxDelivery } from './outbox/deliverOutbox';

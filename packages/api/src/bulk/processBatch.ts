@@ -48,15 +48,29 @@ class AdminLockBusy extends Error {}
 type Batch = {
   batch_no: number;
   first_position: number;
+  /** The users this transaction takes: the batch's first ones, or all of them. */
   user_ids: string[];
   source_positions: number[] | null;
+  /** How many users the batch holds. */
+  size: number;
+};
+
+export type BatchOptions = {
+  /**
+   * Take at most this many of the batch's users: they leave it with their results, the others stay
+   * in it for the next transaction (the embedded database's slices, see `bulkSliceTargetMs`).
+   */
+  limit?: number | undefined;
+  /** Take the administrator lock before locking any user (the retry of a batch that found it busy). */
+  adminLockFirst?: boolean;
 };
 
 /**
- * One batch of an operation, in one transaction: take the next batch of its selection, lock its
- * users, decide on the locked rows with the domain rule, write the changes, their audit events and
- * the per-user results, move the counters and drop the batch. A crash anywhere rolls the whole
- * batch back, so each user is processed exactly once.
+ * One batch of an operation (or its first `limit` users), in one transaction: take the next batch of
+ * its selection, lock its users, decide on the locked rows with the domain rule, write the changes,
+ * their audit events and the per-user results, move the counters and drop the batch (or the users
+ * taken from it). A crash anywhere rolls the whole transaction back, so each user is processed
+ * exactly once.
  */
 export async function processBatch(
   db: Db,
@@ -64,16 +78,20 @@ export async function processBatch(
   rule: BatchRule,
   apply: Omit<ApplyContext, 'operationId' | 'emails' | 'now'>,
   now: Date,
-  adminLockFirst = false,
+  options: BatchOptions = {},
 ): Promise<BatchResult> {
   const { config } = apply;
+  const { limit, adminLockFirst = false } = options;
+  const taking = limit === undefined ? sql`` : sql`[1:${limit}::int]`;
   try {
     return await db.transaction(async (tx) => {
       await reuseCachedPlans(tx);
       // SKIP LOCKED: batches of one operation in flight at once each take their own.
       const [batch] = await queryRows<Batch>(
         tx,
-        sql`select batch_no, first_position, user_ids::text[] as user_ids, source_positions from bulk_operation_batches
+        sql`select batch_no, first_position, (user_ids${taking})::text[] as user_ids,
+            source_positions${taking} as source_positions, cardinality(user_ids)::int as size
+          from bulk_operation_batches
           where operation_id = ${operationId} order by batch_no limit 1 for update skip locked`,
       );
       if (!batch) return NOTHING_LEFT;
@@ -139,9 +157,7 @@ export async function processBatch(
         ${sql.param(results.map((r) => r.before))}::text[], ${sql.param(results.map((r) => r.after))}::text[],
         ${sql.param(results.map((r) => r.version))}::int[], ${sql.param(batch.source_positions ?? ids.map(() => null))}::int[])
         with ordinality as x(user_id, email, outcome, reason, b, a, version, source_position, n)`);
-      await tx.execute(
-        sql`delete from bulk_operation_batches where operation_id = ${operationId} and batch_no = ${batch.batch_no}`,
-      );
+      await releaseTakenUsers(tx, operationId, batch);
       const result: BatchResult = {
         processed: results.length,
         changed: changes.length,
@@ -157,6 +173,24 @@ export async function processBatch(
     });
   } catch (error) {
     if (adminLockFirst || !(error instanceof AdminLockBusy)) throw error;
-    return processBatch(db, operationId, rule, apply, now, true);
+    return processBatch(db, operationId, rule, apply, now, { ...options, adminLockFirst: true });
   }
+}
+
+/**
+ * The users just processed leave their batch: the whole batch when they were all of it, else its
+ * first ones, the next user's result position becoming the batch's first.
+ */
+async function releaseTakenUsers(tx: Db, operationId: string, batch: Batch): Promise<void> {
+  const taken = batch.user_ids.length;
+  if (taken >= batch.size) {
+    await tx.execute(
+      sql`delete from bulk_operation_batches where operation_id = ${operationId} and batch_no = ${batch.batch_no}`,
+    );
+    return;
+  }
+  await tx.execute(sql`update bulk_operation_batches
+    set user_ids = user_ids[${taken + 1}::int:], source_positions = source_positions[${taken + 1}::int:],
+      first_position = first_position + ${taken}::int
+    where operation_id = ${operationId} and batch_no = ${batch.batch_no}`);
 }

@@ -14,13 +14,15 @@ import { loadImportFileFacts, processImportBatch } from '../imports/processImpor
 import { adminRoleIds } from './adminRoleIds';
 import { operationRule, revertRule } from './batchRules';
 import { wakeBulkRunner } from './bulkWakeups';
+import { giveWayToRequests } from './giveWayToRequests';
 import { loadPlanContext } from './planContext';
 import { type BatchResult, processBatch } from './processBatch';
 import { dropRemainingBatches, failRemainingBatches } from './selectionBatches';
+import { SlicePacer } from './slicePacer';
 
 export type RunOptions = {
   now?: () => Date;
-  /** Stop after this many batches (tests). */
+  /** Stop after this many batches, or slices of batches (tests). */
   maxBatches?: number;
 };
 
@@ -76,7 +78,10 @@ export async function claimOperation(
   return rows[0]?.id ?? null;
 }
 
-/** How the next batch of an operation is processed: an import creates users; the rest change them. */
+/**
+ * How the next batch of an operation (or its first `limit` users) is processed: an import creates
+ * users; the rest change them.
+ */
 async function batchProcessor(
   db: Db,
   id: string,
@@ -85,11 +90,11 @@ async function batchProcessor(
   actor: { id: string; name: string },
   config: ApiConfig,
   startedAt: Date,
-): Promise<(now: Date) => Promise<BatchResult>> {
+): Promise<(now: Date, limit: number | undefined) => Promise<BatchResult>> {
   if (kind === 'import') {
     const params = importParamsSchema.parse(rawParams);
     const file = await loadImportFileFacts(db, id);
-    return (now) => processImportBatch(db, { id, params, file }, actor, now, config);
+    return (now, limit) => processImportBatch(db, { id, params, file }, actor, now, config, limit);
   }
   const apply = { actor, config };
   if (kind === 'revert') {
@@ -99,7 +104,7 @@ async function batchProcessor(
       invitationTtlMs: config.invitationTtlDays * 86_400_000,
       adminRoleIds: await adminRoleIds(db),
     });
-    return (now) => processBatch(db, id, rule, apply, now);
+    return (now, limit) => processBatch(db, id, rule, apply, now, { limit });
   }
   const params: BulkOperation = bulkOperationSchema.parse(rawParams);
   const { role, source, invitationTtlMs, actorId } = await loadPlanContext(
@@ -110,10 +115,14 @@ async function batchProcessor(
     config,
   );
   const rule = operationRule(params, { role, source, invitationTtlMs, actorId });
-  return (now) => processBatch(db, id, rule, apply, now);
+  return (now, limit) => processBatch(db, id, rule, apply, now, { limit });
 }
 
-/** Processes a claimed operation batch by batch until it is done, cancelled or `maxBatches` is reached. */
+/**
+ * Processes a claimed operation batch by batch until it is done, cancelled or `maxBatches` is
+ * reached. Requests that came in meanwhile are answered between two batches; on the embedded
+ * database (`bulkSliceTargetMs`) batches are taken in slices short enough for them to wait little.
+ */
 export async function runOperation(
   db: Db,
   id: string,
@@ -137,6 +146,7 @@ export async function runOperation(
   try {
     const actor = { id: row.actorId, name: `${row.firstName} ${row.lastName}`.trim() || row.email };
     const processNext = await batchProcessor(db, id, row.kind, row.params, actor, config, now());
+    const pacer = config.bulkSliceTargetMs === null ? null : new SlicePacer(config.bulkSliceTargetMs);
     let batches = 0;
     let cancelled = false;
     /** A lane failed: the others stop after their current batch. */
@@ -145,6 +155,8 @@ export async function runOperation(
     const lane = async () => {
       while (!cancelled && !halted && (options.maxBatches === undefined || batches < options.maxBatches)) {
         batches++;
+        // Also before the first: Apply answers before the operation's first transaction starts.
+        await giveWayToRequests();
         const [state] = await db
           .select({ cancelRequested: bulkOperations.cancelRequested })
           .from(bulkOperations)
@@ -153,10 +165,12 @@ export async function runOperation(
           cancelled = true;
           return;
         }
-        const result = await processNext(now()).catch((error: unknown) => {
+        const started = performance.now();
+        const result = await processNext(now(), pacer?.next()).catch((error: unknown) => {
           halted = true;
           throw error;
         });
+        pacer?.record(result.processed, performance.now() - started);
         if (result.processed === 0) return;
       }
     };

@@ -65,11 +65,11 @@ export async function loadImportFileFacts(db: Db, operationId: string): Promise<
 }
 
 /**
- * One batch of an import, in one transaction: a range of rows no other batch holds (its batch row is
- * the claim, deleted with the results), validated again by the domain, checked against the database,
- * then the users created set-based with their role, copied access, invitations, audit events and
- * per-row results. An e-mail created meanwhile by someone else makes its row an `already_exists`
- * skip, never a second user.
+ * One batch of an import (or its first `limit` rows), in one transaction: a range of rows no other
+ * batch holds (its batch row is the claim, deleted with the results, or moved past the rows taken),
+ * validated again by the domain, checked against the database, then the users created set-based with
+ * their role, copied access, invitations, audit events and per-row results. An e-mail created
+ * meanwhile by someone else makes its row an `already_exists` skip, never a second user.
  */
 export async function processImportBatch(
   db: Db,
@@ -77,6 +77,7 @@ export async function processImportBatch(
   actor: { id: string; name: string },
   now: Date,
   config: ApiConfig,
+  limit?: number,
 ): Promise<BatchResult> {
   return db.transaction(async (tx) => {
     await reuseCachedPlans(tx);
@@ -91,12 +92,13 @@ export async function processImportBatch(
         where operation_id = ${operation.id} order by batch_no limit 1 for update skip locked`,
     );
     if (!batch) return NOTHING_LEFT;
+    const lastPosition = batch.last_position ?? batch.first_position;
     const items = await queryRows<Item>(
       tx,
       sql`select position, input from bulk_operation_items
         where operation_id = ${operation.id}
-          and position between ${batch.first_position} and ${batch.last_position ?? batch.first_position}
-        order by position`,
+          and position between ${batch.first_position} and ${lastPosition}
+        order by position ${limit === undefined ? sql`` : sql`limit ${limit}`}`,
     );
     // The rest of the file's first lines: a row repeating an e-mail of an earlier batch is its duplicate.
     const validate = createImportRowValidator(operation.file.firstLineOfRepeated);
@@ -184,8 +186,13 @@ export async function processImportBatch(
         from ${sqlJsonRecords(results)} as x(position int, outcome text, reason text, detail text)
         where i.operation_id = ${operation.id} and i.position = x.position`);
     }
+    // The rows taken leave the batch: the whole batch once its last row is taken.
+    const lastTaken = items.at(-1)?.position ?? lastPosition;
     await tx.execute(
-      sql`delete from bulk_operation_batches where operation_id = ${operation.id} and batch_no = ${batch.batch_no}`,
+      lastTaken >= lastPosition
+        ? sql`delete from bulk_operation_batches where operation_id = ${operation.id} and batch_no = ${batch.batch_no}`
+        : sql`update bulk_operation_batches set first_position = ${lastTaken + 1}::int
+            where operation_id = ${operation.id} and batch_no = ${batch.batch_no}`,
     );
     const result: BatchResult = {
       processed: decided.length,
