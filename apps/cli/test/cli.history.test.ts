@@ -130,14 +130,29 @@ describe('roster bulk results', () => {
     const csv = await cli.cli(['bulk', 'results', deactivation.id, '--csv']);
     expect(csv.code, csv.stderr).toBe(0);
     expect(csv.stdout).toBe(expected);
-    expect(csv.stdout).toContain(",'=formula@roster.test,change,,");
+    expect(csv.stdout).toContain(
+      ",'=formula@roster.test,'=formula Test,Changed,,,Status: Active,Status: Deactivated",
+    );
 
     const skipped = await cli.cli(['bulk', 'results', deactivation.id, '--csv', '--outcome', 'skip']);
     expect(skipped.stdout.trimEnd().split('\r\n')).toEqual([
-      'user_id,email,outcome,reason,sentence',
+      'user_id,email,name,outcome,reason,sentence,before,after',
       expect.stringMatching(
-        /^[0-9a-f-]{36},gone@roster\.test,skip,already_deactivated,Already deactivated\.$/,
+        /^[0-9a-f-]{36},gone@roster\.test,gone Test,Skipped,already_deactivated,Already deactivated\.,,$/,
       ),
+    ]);
+  });
+
+  it('prints a role change as the server’s download does, the roles by name', async () => {
+    const download = await fetch(`${cli.server.url}/api/bulk-operations/${roleChange.id}/results.csv`, {
+      headers: { authorization: `Bearer ${cli.token}` },
+    });
+    const csv = await cli.cli(['bulk', 'results', roleChange.id, '--csv']);
+    expect(csv.code, csv.stderr).toBe(0);
+    expect(csv.stdout).toBe(await download.text());
+    expect(csv.stdout.trimEnd().split('\r\n')).toEqual([
+      'user_id,email,name,outcome,reason,sentence,before,after',
+      expect.stringMatching(/^[0-9a-f-]{36},gone@roster\.test,gone Test,Changed,,,Role: Reader,Role: Buyer$/),
     ]);
   });
 

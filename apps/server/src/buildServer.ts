@@ -8,7 +8,6 @@ import {
   appRouter,
   bulkResultsCsv,
   createContext,
-  operationExists,
   type RequestInfo,
   resolveActor,
 } from '@roster/api';
@@ -142,13 +141,13 @@ export async function buildServer(options: BuildServerOptions) {
     if (!actor) return refuse(reply, 401, 'not_signed_in', 'Sign in to continue.');
     if (!actor.isAdmin) return refuse(reply, 403, 'not_admin', 'Only administrators can do this.');
     if (!UUID.test(req.params.id)) return refuse(reply, 400, 'invalid_input', 'An operation id is a UUID.');
-    if (!(await operationExists(options.db, req.params.id))) {
-      return refuse(reply, 404, 'operation_not_found', DOMAIN_ERROR_MESSAGES.operation_not_found);
-    }
+    const csv = await bulkResultsCsv(options.db, req.params.id);
+    if (!csv) return refuse(reply, 404, 'operation_not_found', DOMAIN_ERROR_MESSAGES.operation_not_found);
+    // The name is made of the kind's letters, digits and hyphens: no quoting or encoding is needed.
     return reply
       .header('content-type', 'text/csv; charset=utf-8')
-      .header('content-disposition', `attachment; filename="bulk-operation-${req.params.id}-results.csv"`)
-      .send(Readable.from(bulkResultsCsv(options.db, req.params.id)));
+      .header('content-disposition', `attachment; filename="${csv.fileName}"`)
+      .send(Readable.from(csv.lines));
   });
 
   const serveSpa = Boolean(options.webDist && existsSync(options.webDist));

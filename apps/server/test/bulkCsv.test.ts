@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { hashPassword } from '@roster/api';
-import { roles, users } from '@roster/db';
+import { bulkOperations, roles, users } from '@roster/db';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, TEST_ADMIN, type TestServer } from '../src/testing';
@@ -23,17 +23,53 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
+/** The role ids of the built-in roles, by name. */
+async function roleIds() {
+  const rows = await server.testDb.db.select({ id: roles.id, name: roles.name }).from(roles);
+  return new Map(rows.map((r) => [r.name, r.id]));
+}
+
+/** The download of an operation's results, as a browser gets it. */
+async function download(operationId: string) {
+  const response = await fetch(`${server.url}/api/bulk-operations/${operationId}/results.csv`, {
+    headers: { cookie },
+  });
+  expect(response.status).toBe(200);
+  expect(response.headers.get('content-type')).toContain('text/csv');
+  return {
+    disposition: response.headers.get('content-disposition'),
+    lines: (await response.text()).trimEnd().split('\r\n'),
+  };
+}
+
+/** Sets when an operation was applied, so its file name is known. */
+async function appliedAt(operationId: string, at: string) {
+  await server.testDb.db
+    .update(bulkOperations)
+    .set({ createdAt: new Date(at) })
+    .where(eq(bulkOperations.id, operationId));
+}
+
 describe('GET /api/bulk-operations/:id/results.csv', () => {
-  it('lists every user with outcome, reason and sentence, with formula cells escaped', async () => {
-    const [reader] = await server.testDb.db
-      .select({ id: roles.id })
-      .from(roles)
-      .where(eq(roles.name, 'Reader'));
+  it('lists every user with name, outcome in words, reason, sentence and the fields before and after, formula cells escaped', async () => {
+    const role = await roleIds();
     const inserted = await server.testDb.db
       .insert(users)
       .values([
-        { email: '=hyperlink@evil.test', status: 'active', roleId: reader?.id ?? '' },
-        { email: 'plain@roster.test', status: 'deactivated', roleId: reader?.id ?? '' },
+        {
+          email: '=hyperlink@evil.test',
+          firstName: '@SUM(1+1)',
+          lastName: 'Evil',
+          status: 'active',
+          roleId: role.get('Reader') ?? '',
+        },
+        {
+          email: 'plain@roster.test',
+          firstName: 'Plain',
+          lastName: 'Person',
+          status: 'deactivated',
+          roleId: role.get('Reader') ?? '',
+        },
       ])
       .returning({ id: users.id });
     const operationId = randomUUID();
@@ -43,48 +79,103 @@ describe('GET /api/bulk-operations/:id/results.csv', () => {
       { cookie },
     );
     expect(response.status).toBe(200);
+    await appliedAt(operationId, '2026-12-02T09:07:59Z');
 
-    const csv = await fetch(`${server.url}/api/bulk-operations/${operationId}/results.csv`, {
-      headers: { cookie },
-    });
-    expect(csv.status).toBe(200);
-    expect(csv.headers.get('content-type')).toContain('text/csv');
-    const lines = (await csv.text()).trimEnd().split('\r\n');
-    expect(lines).toEqual([
-      'user_id,email,outcome,reason,sentence',
-      `${inserted[0]?.id},'=hyperlink@evil.test,change,,`,
-      `${inserted[1]?.id},plain@roster.test,skip,already_deactivated,Already deactivated.`,
+    const csv = await download(operationId);
+    expect(csv.disposition).toBe('attachment; filename="deactivate-2026-12-02-0907.csv"');
+    expect(csv.lines).toEqual([
+      'user_id,email,name,outcome,reason,sentence,before,after',
+      `${inserted[0]?.id},'=hyperlink@evil.test,'@SUM(1+1) Evil,Changed,,,Status: Active,Status: Deactivated`,
+      `${inserted[1]?.id},plain@roster.test,Plain Person,Skipped,already_deactivated,Already deactivated.,,`,
     ]);
   });
 
-  it('lists an import row by row, the cells as the file had them, with formula cells escaped', async () => {
+  it('names the roles a role change moves users between, and the file after the operation and its time', async () => {
+    const role = await roleIds();
+    const [reader, contributor] = await server.testDb.db
+      .insert(users)
+      .values([
+        {
+          email: 'csv-reader@roster.test',
+          firstName: 'Rita',
+          lastName: 'Reader',
+          status: 'active',
+          roleId: role.get('Reader') ?? '',
+        },
+        {
+          email: 'csv-contributor@roster.test',
+          firstName: 'Carl',
+          lastName: 'Contributor',
+          status: 'active',
+          roleId: role.get('Contributor') ?? '',
+        },
+      ])
+      .returning({ id: users.id });
+    const operationId = randomUUID();
+    const response = await post(
+      'bulk.execute',
+      {
+        operationId,
+        operation: { kind: 'assign_role', roleId: role.get('Contributor') },
+        selection: { ids: [reader?.id, contributor?.id] },
+      },
+      { cookie },
+    );
+    expect(response.status).toBe(200);
+    await appliedAt(operationId, '2026-12-02T14:05:00Z');
+
+    const csv = await download(operationId);
+    expect(csv.disposition).toBe('attachment; filename="assign-role-2026-12-02-1405.csv"');
+    expect(csv.lines).toEqual([
+      'user_id,email,name,outcome,reason,sentence,before,after',
+      `${reader?.id},csv-reader@roster.test,Rita Reader,Changed,,,Role: Reader,Role: Contributor`,
+      `${contributor?.id},csv-contributor@roster.test,Carl Contributor,Skipped,already_has_role,Already has this role.,,`,
+    ]);
+  });
+
+  it('lists an import row by row with its line, the cells as the file had them, in the page’s words, formula cells escaped', async () => {
     const operationId = randomUUID();
     const rows = [
-      { line: 2, email: 'imp-csv@roster.test', firstName: 'Ada', lastName: '', role: '', copyAccessFrom: '' },
+      {
+        line: 2,
+        email: 'imp-csv@roster.test',
+        firstName: 'Ada',
+        lastName: 'Lovelace',
+        role: '',
+        copyAccessFrom: '',
+      },
       {
         line: 3,
         email: '=HYPERLINK("http://evil.example")',
-        firstName: '',
+        firstName: '-Minus',
         lastName: '',
         role: '',
         copyAccessFrom: '',
       },
-      { line: 4, email: '@SUM(1+1)', firstName: '', lastName: '', role: '', copyAccessFrom: '' },
+      { line: 5, email: '@SUM(1+1)', firstName: '', lastName: '', role: '', copyAccessFrom: '' },
+      {
+        line: 6,
+        email: 'imp-csv@roster.test',
+        firstName: 'Ada',
+        lastName: 'Again',
+        role: '',
+        copyAccessFrom: '',
+      },
     ];
     const file = { fileSha256: 'd'.repeat(64), fileName: 'people.csv', totalRows: rows.length };
     expect((await post('imports.preview', { operationId, file, rows }, { cookie })).status).toBe(200);
     expect((await post('imports.commit', { operationId, invite: false }, { cookie })).status).toBe(200);
+    await appliedAt(operationId, '2026-01-31T23:59:00Z');
 
-    const csv = await fetch(`${server.url}/api/bulk-operations/${operationId}/results.csv`, {
-      headers: { cookie },
-    });
-    expect(csv.status).toBe(200);
-    const [header, created, ...refused] = (await csv.text()).trimEnd().split('\r\n');
-    expect(header).toBe('user_id,email,outcome,reason,sentence');
-    expect(created).toMatch(/^[0-9a-f-]{36},imp-csv@roster\.test,change,,$/);
-    expect(refused).toEqual([
-      expect.stringMatching(/^,"'=HYPERLINK\(""http:\/\/evil\.example""\)",blocked,invalid_email,/),
-      expect.stringMatching(/^,'@SUM\(1\+1\),blocked,invalid_email,/),
+    const csv = await download(operationId);
+    expect(csv.disposition).toBe('attachment; filename="import-2026-01-31-2359.csv"');
+    const [header, created, ...others] = csv.lines;
+    expect(header).toBe('line,user_id,email,name,outcome,reason,sentence');
+    expect(created).toMatch(/^2,[0-9a-f-]{36},imp-csv@roster\.test,Ada Lovelace,Created,,$/);
+    expect(others).toEqual([
+      `3,,"'=HYPERLINK(""http://evil.example"")",'-Minus,Not created,invalid_email,This is not a valid e-mail address.`,
+      `5,,'@SUM(1+1),,Not created,invalid_email,This is not a valid e-mail address.`,
+      '6,,imp-csv@roster.test,Ada Again,Skipped,duplicate_in_file,The same e-mail is already on line 2.',
     ]);
   });
 

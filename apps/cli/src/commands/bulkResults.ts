@@ -1,5 +1,5 @@
-import type { Outcome, RouterOutputs } from '@roster/client';
-import { csvRow, OUTCOMES } from '@roster/domain';
+import type { Outcome, RosterClient, RouterOutputs } from '@roster/client';
+import { type BulkOperationKind, bulkResultsCsvWriter, changeNames, OUTCOMES } from '@roster/domain';
 import { type Command, Option } from 'commander';
 import { clientFromEnv } from '../clientFromEnv';
 import { globalOptions } from '../globalOptions';
@@ -13,8 +13,15 @@ type BulkResultsOptions = { csv?: boolean; outcome?: Outcome; reason?: string; l
 /** The API's largest page of results. */
 const RESULTS_PAGE = 1000;
 
-/** The columns of the server's results download (`/api/bulk-operations/:id/results.csv`). */
-const CSV_HEADER = ['user_id', 'email', 'outcome', 'reason', 'sentence'];
+/**
+ * The writer of the server's results download (`/api/bulk-operations/:id/results.csv`), with the role
+ * and organisation-unit names its before/after columns show (an import changes no existing user).
+ */
+async function csvWriter(client: RosterClient, kind: BulkOperationKind) {
+  if (kind === 'import') return bulkResultsCsvWriter(kind, changeNames([], []));
+  const [roles, catalog] = await Promise.all([client.roles.list.query(), client.catalog.get.query()]);
+  return bulkResultsCsvWriter(kind, changeNames(roles, catalog.orgUnits));
+}
 
 export function addBulkResultsCommand(bulk: Command): void {
   bulk
@@ -33,7 +40,8 @@ export function addBulkResultsCommand(bulk: Command): void {
       const operation = await client.bulk.get.query({ id: operationId });
       const limit = options.limit ?? Number.POSITIVE_INFINITY;
 
-      if (options.csv) process.stdout.write(csvRow(CSV_HEADER));
+      const csv = options.csv ? await csvWriter(client, operation.kind) : null;
+      if (csv) process.stdout.write(csv.header);
       const items: ResultItem[] = [];
       let printed = 0;
       let cursor: number | undefined;
@@ -46,16 +54,13 @@ export function addBulkResultsCommand(bulk: Command): void {
           limit: Math.min(RESULTS_PAGE, limit - printed),
         });
         // CSV is written page by page: an operation may hold a million users.
-        if (options.csv) {
-          process.stdout.write(
-            page.items.map((r) => csvRow([r.userId, r.email, r.outcome, r.reason, r.sentence])).join(''),
-          );
-        } else items.push(...page.items);
+        if (csv) process.stdout.write(page.items.map(csv.line).join(''));
+        else items.push(...page.items);
         printed += page.items.length;
         cursor = page.nextCursor ?? undefined;
       } while (cursor !== undefined && printed < limit);
 
-      if (options.csv) return;
+      if (csv) return;
       if (json) return printJson({ operation, items });
       for (const line of formatTable(items, [
         { title: 'E-MAIL', value: (r) => r.email },

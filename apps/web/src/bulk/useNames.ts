@@ -1,3 +1,4 @@
+import { changeNames } from '@roster/domain';
 import { useQuery } from '@tanstack/react-query';
 import { useMemo } from 'react';
 import { useTRPC } from '../lib/trpc';
@@ -8,12 +9,8 @@ export function useNames(): Names {
   const trpc = useTRPC();
   const roles = useQuery(trpc.roles.list.queryOptions(undefined, { staleTime: 300_000 }));
   const catalog = useQuery(trpc.catalog.get.queryOptions(undefined, { staleTime: 300_000 }));
-  return useMemo(() => {
-    const roleNames = new Map(roles.data?.map((r) => [r.id, r.name]));
-    const unitNames = new Map(catalog.data?.orgUnits.map((u) => [u.id, u.name]));
-    return {
-      role: (id) => roleNames.get(id) ?? 'Unknown role',
-      orgUnit: (id) => unitNames.get(id) ?? 'Unknown unit',
-    };
-  }, [roles.data, catalog.data]);
+  return useMemo(
+    () => changeNames(roles.data ?? [], catalog.data?.orgUnits ?? []),
+    [roles.data, catalog.data],
+  );
 }

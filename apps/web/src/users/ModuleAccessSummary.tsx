@@ -1,18 +1,7 @@
-import { MODULES } from '@roster/domain';
-
-const SHORT: Record<string, string> = {
-  portfolio: 'Portfolio',
-  projects: 'Projects',
-  resources: 'Resources',
-  budget: 'Budget',
-  applications: 'Apps',
-  contracts: 'Contracts',
-  suppliers: 'Suppliers',
-  reporting: 'Reporting',
-};
+import { labelOf, MODULE_LABELS, MODULES } from '@roster/domain';
 
 export function moduleLabel(module: string): string {
-  return SHORT[module] ?? module;
+  return labelOf(MODULE_LABELS, module);
 }
 
 /** `module:level` pairs as compact chips: filled for edit, outlined for read. */

@@ -1,4 +1,4 @@
-import { isInvitationExpired, type UserStatus } from '@roster/domain';
+import { isInvitationExpired, USER_STATUS_LABELS, type UserStatus } from '@roster/domain';
 import { formatDayMonth } from '../lib/format';
 
 const STYLES: Record<UserStatus | 'expired', string> = {
@@ -9,15 +9,8 @@ const STYLES: Record<UserStatus | 'expired', string> = {
   deactivated: 'bg-rose-50 text-rose-700 ring-rose-200',
 };
 
-const LABELS: Record<UserStatus, string> = {
-  created: 'Created',
-  invited: 'Invited',
-  active: 'Active',
-  deactivated: 'Deactivated',
-};
-
 export function statusLabel(status: UserStatus): string {
-  return LABELS[status];
+  return USER_STATUS_LABELS[status];
 }
 
 /** The pending invitation of an invited user, as the users list and detail give it. */
@@ -46,7 +39,7 @@ export function StatusBadge({
   return (
     <span className="inline-flex flex-col items-start gap-0.5">
       <span className={`rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${style}`}>
-        {expired ? 'Invitation expired' : LABELS[status]}
+        {expired ? 'Invitation expired' : USER_STATUS_LABELS[status]}
       </span>
       {pending && (
         <span className="text-xs whitespace-nowrap text-slate-500">{invitationSummary(pending, now)}</span>

@@ -1,4 +1,4 @@
-import { RIGHTS, USER_STATUSES, type UsersFilter } from '@roster/domain';
+import { labelOf, RIGHT_LABELS, RIGHTS, USER_STATUSES, type UsersFilter } from '@roster/domain';
 import { useQuery } from '@tanstack/react-query';
 import { DropdownMenu, Popover } from 'radix-ui';
 import { forwardRef, type ReactNode, useMemo } from 'react';
@@ -40,15 +40,7 @@ const FilterTrigger = forwardRef<
   );
 });
 
-const RIGHT_LABELS: Record<string, string> = {
-  buyer: 'Buyer',
-  budget_manager: 'Budget manager',
-  data_export: 'Data export',
-  team_manager: 'Team manager',
-  referential_editor: 'Referential editor',
-  timesheet_validator: 'Timesheet validator',
-};
-export const rightLabel = (right: string) => RIGHT_LABELS[right] ?? right;
+export const rightLabel = (right: string) => labelOf(RIGHT_LABELS, right);
 
 /** Search and filters of the users table; every change goes to the URL through `onChange`. */
 export function UsersToolbar({

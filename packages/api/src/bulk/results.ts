@@ -1,5 +1,13 @@
-import { bulkOperationItems, bulkOperations, type Db, MAX_INTEGER } from '@roster/db';
-import { DomainError, OUTCOMES, reasonSentence, resultDetail, storable } from '@roster/domain';
+import { bulkOperationItems, bulkOperations, type Db, MAX_INTEGER, users } from '@roster/db';
+import {
+  DomainError,
+  OUTCOMES,
+  type Outcome,
+  personName,
+  reasonSentence,
+  resultDetail,
+  storable,
+} from '@roster/domain';
 import { and, asc, eq, gt, isNotNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
 
@@ -25,33 +33,46 @@ export async function operationExists(db: Db, id: string): Promise<boolean> {
   return found.length > 0;
 }
 
-/** Per-user results of an operation, in selection order, filterable by outcome and reason. */
-export async function listResults(db: Db, input: z.infer<typeof bulkResultsInputSchema>) {
-  if (!(await operationExists(db, input.id))) throw new DomainError('operation_not_found');
-  const limit = input.limit ?? 100;
+/** Which results a page holds: after `cursor` (a position), at most `limit`, of an outcome or a reason. */
+type ResultPageQuery = {
+  id: string;
+  outcome?: Outcome | undefined;
+  reason?: string | undefined;
+  cursor?: number | undefined;
+  limit: number;
+};
+
+/**
+ * One page of an operation's results in selection order (an import's: in line order), each with the
+ * user's name: an import row's as the file had it, any other user's as stored now.
+ */
+export async function loadResultPage(db: Db, query: ResultPageQuery) {
   const rows = await db
     .select({
       position: bulkOperationItems.position,
       userId: bulkOperationItems.userId,
       email: sql<string | null>`coalesce(${bulkOperationItems.email}, ${bulkOperationItems.input}->>'email')`,
+      firstName: sql<string | null>`coalesce(${bulkOperationItems.input}->>'firstName', ${users.firstName})`,
+      lastName: sql<string | null>`coalesce(${bulkOperationItems.input}->>'lastName', ${users.lastName})`,
       outcome: bulkOperationItems.outcome,
       reason: bulkOperationItems.reason,
       before: bulkOperationItems.before,
       after: bulkOperationItems.after,
     })
     .from(bulkOperationItems)
+    .leftJoin(users, eq(users.id, bulkOperationItems.userId))
     .where(
       and(
-        eq(bulkOperationItems.operationId, input.id),
+        eq(bulkOperationItems.operationId, query.id),
         isNotNull(bulkOperationItems.outcome),
-        input.outcome ? eq(bulkOperationItems.outcome, input.outcome) : undefined,
-        input.reason ? eq(bulkOperationItems.reason, input.reason) : undefined,
-        input.cursor !== undefined ? gt(bulkOperationItems.position, input.cursor) : undefined,
+        query.outcome ? eq(bulkOperationItems.outcome, query.outcome) : undefined,
+        query.reason ? eq(bulkOperationItems.reason, query.reason) : undefined,
+        query.cursor !== undefined ? gt(bulkOperationItems.position, query.cursor) : undefined,
       ),
     )
     .orderBy(asc(bulkOperationItems.position))
-    .limit(limit + 1);
-  const page = rows.slice(0, limit);
+    .limit(query.limit + 1);
+  const page = rows.slice(0, query.limit);
   return {
     items: page.flatMap((row) =>
       row.outcome
@@ -61,6 +82,7 @@ export async function listResults(db: Db, input: z.infer<typeof bulkResultsInput
               position: row.position,
               userId: row.userId ?? '',
               email: row.email ?? '',
+              name: personName(row.firstName, row.lastName),
               outcome: row.outcome,
               reason: row.reason,
               sentence: row.reason ? reasonSentence(row.reason, resultDetail(row.after)) : null,
@@ -70,6 +92,12 @@ export async function listResults(db: Db, input: z.infer<typeof bulkResultsInput
           ]
         : [],
     ),
-    nextCursor: rows.length > limit ? (page.at(-1)?.position ?? null) : null,
+    nextCursor: rows.length > query.limit ? (page.at(-1)?.position ?? null) : null,
   };
+}
+
+/** Per-user results of an operation, in selection order, filterable by outcome and reason. */
+export async function listResults(db: Db, input: z.infer<typeof bulkResultsInputSchema>) {
+  if (!(await operationExists(db, input.id))) throw new DomainError('operation_not_found');
+  return loadResultPage(db, { ...input, limit: input.limit ?? 100 });
 }
