@@ -12,7 +12,7 @@ import {
 } from '@roster/db';
 import { createTestDb, type TestDb } from '@roster/db/testing';
 import { and, eq, inArray, sql } from 'drizzle-orm';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type Context, createCaller } from '../src';
 import { INLINE_MAX_USERS } from '../src/bulk/runOperation';
 import { addUsers } from './bulkFixtures';
@@ -309,13 +309,21 @@ describe('bulk.retry', () => {
       sql`create trigger refuse_update before update on users for each row execute function refuse_update()`,
     );
     const small = createCaller({ ...adminCtx, config: { ...adminCtx.config, bulkBatchSize: 3 } });
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
     const failed = await small.bulk.execute({
       operationId: randomUUID(),
       operation: { kind: 'assign_role', roleId: buyerRole },
       selection: { ids },
     });
     expect(failed).toMatchObject({ status: 'failed', processed: 6, counts: { change: 3, failed: 3 } });
-    expect((await small.bulk.get({ id: failed.id })).error).toContain('disk on fire');
+    // People read a sentence with the operation's id; the database's words go to the server log.
+    const shown = (await small.bulk.get({ id: failed.id })).error;
+    expect(shown).toBe(
+      `An unexpected error stopped this operation. Its details are in the server log under operation ${failed.id}.`,
+    );
+    expect(logged.mock.calls.flat().join('\n')).toContain('disk on fire');
+    expect(logged.mock.calls.flat().join('\n')).toContain(failed.id);
+    logged.mockRestore();
     const failedResults = await caller.bulk.results({ id: failed.id, outcome: 'failed' });
     expect(failedResults.items.map((r) => [r.userId, r.reason])).toEqual(
       ids.slice(3).map((id) => [id, 'unexpected_error']),
