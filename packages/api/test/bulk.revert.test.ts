@@ -14,7 +14,7 @@ import { createTestDb, type TestDb } from '@roster/db/testing';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type Context, createCaller } from '../src';
-import { INLINE_MAX_USERS } from '../src/bulk/runOperation';
+import { claimOperation, INLINE_MAX_USERS, runOperation } from '../src/bulk/runOperation';
 import { addUsers } from './bulkFixtures';
 import { callByPath } from './harness';
 import { type Caller, expectApiError, NOW, newAdmin } from './userFixtures';
@@ -293,6 +293,130 @@ describe('bulk.revert', () => {
       'CONFLICT',
       'operation_conflict',
     );
+  });
+});
+
+/** Updates of the users `doomed` fail on an unexpected error until `allowUpdates()`. */
+async function refuseUpdatesOf(doomed: string[]) {
+  await testDb.db.execute(
+    sql.raw(`create or replace function refuse_update() returns trigger language plpgsql as $$
+    begin if new.id = any('{${doomed.join(',')}}'::uuid[]) then raise exception 'disk on fire'; end if; return new; end $$`),
+  );
+  await testDb.db.execute(
+    sql`create trigger refuse_update before update on users for each row execute function refuse_update()`,
+  );
+}
+async function allowUpdates() {
+  await testDb.db.execute(sql`drop trigger refuse_update on users`);
+  await testDb.db.execute(sql`drop function refuse_update()`);
+}
+
+/** An assign-role operation that fails on `doomed` (and on the users after it in its batch). */
+async function failedAssignment(ids: string[], doomed: string[], roleId: string, batchSize = 3) {
+  await refuseUpdatesOf(doomed);
+  const small = createCaller({ ...adminCtx, config: { ...adminCtx.config, bulkBatchSize: batchSize } });
+  const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
+  const started = await small.bulk.execute({
+    operationId: randomUUID(),
+    operation: { kind: 'assign_role', roleId },
+    selection: { ids },
+  });
+  await runQueued(started.id, batchSize);
+  logged.mockRestore();
+  await allowUpdates();
+  return caller.bulk.get({ id: started.id });
+}
+
+/** Runs an operation too large for its request as a worker would, `maxBatches` batches of it at most. */
+async function runQueued(id: string, batchSize: number, maxBatches?: number) {
+  const config = { ...adminCtx.config, bulkBatchSize: batchSize };
+  await claimOperation(testDb.db, config, new Date(), id);
+  await runOperation(testDb.db, id, config, maxBatches ? { maxBatches } : {});
+}
+
+const auditedUsers = async (operationId: string) =>
+  (
+    await testDb.db
+      .select({ userId: auditEvents.userId })
+      .from(auditEvents)
+      .where(eq(auditEvents.operationId, operationId))
+  ).map((e) => e.userId);
+
+describe('bulk.retry covers each failed user once', () => {
+  it('a second retry of the same operation is nothing_to_retry and leaves newer changes alone', async () => {
+    const ids = await addUsers(testDb.db, 6, 'active', readerRole);
+    const failed = await failedAssignment(ids, [ids[3] ?? ''], buyerRole);
+    expect(failed).toMatchObject({ status: 'failed', counts: { change: 3, failed: 3 } });
+    const retried = await caller.bulk.retry({ operationId: randomUUID(), id: failed.id });
+    expect(retried).toMatchObject({ status: 'succeeded', total: 3, counts: { change: 3 } });
+
+    // Someone gives the retried users another role; retrying the old operation again must not undo it.
+    const operations = await operationCount();
+    await testDb.db
+      .update(users)
+      .set({ roleId: readerRole })
+      .where(inArray(users.id, ids.slice(3)));
+    await expectApiError(
+      caller.bulk.retry({ operationId: randomUUID(), id: failed.id }),
+      'BAD_REQUEST',
+      'nothing_to_retry',
+    );
+    expect((await userRows(ids.slice(3))).map((r) => r.roleId)).toEqual(
+      (await userRows(ids.slice(3))).map(() => readerRole),
+    );
+    // The refused retry left nothing behind.
+    expect(await operationCount()).toBe(operations);
+  });
+
+  it('two retries started at once: one takes every failed user, the other is nothing_to_retry', async () => {
+    const ids = await addUsers(testDb.db, 9, 'active', readerRole);
+    const failed = await failedAssignment(ids, [ids[3] ?? ''], buyerRole);
+    expect(failed).toMatchObject({ status: 'failed', counts: { change: 3, failed: 6 } });
+    const other = createCaller({ ...adminCtx });
+    const settled = await Promise.allSettled([
+      caller.bulk.retry({ operationId: randomUUID(), id: failed.id }),
+      other.bulk.retry({ operationId: randomUUID(), id: failed.id }),
+    ]);
+    const done = settled.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+    const refused = settled.flatMap((r) => (r.status === 'rejected' ? [r.reason] : []));
+    expect(done).toHaveLength(1);
+    expect(done[0]).toMatchObject({ status: 'succeeded', total: 6, counts: { change: 6 } });
+    expect(refused).toHaveLength(1);
+    await expectApiError(Promise.reject(refused[0]), 'BAD_REQUEST', 'nothing_to_retry');
+    // Each failed user was changed (and audited) once.
+    const audited = await auditedUsers(done[0]?.id ?? '');
+    expect(audited.sort()).toEqual(ids.slice(3).sort());
+  });
+
+  it('a cancelled retry gives the users it did not reach back, for a later retry', async () => {
+    const ids = await addUsers(testDb.db, INLINE_MAX_USERS + 10, 'active', readerRole);
+    const failed = await failedAssignment(ids, ids, buyerRole, 100);
+    expect(failed).toMatchObject({ status: 'failed', counts: { failed: ids.length } });
+    // Too large to run inside the request: queued for the workers, and cancelled before any runs it.
+    const queued = await caller.bulk.retry({ operationId: randomUUID(), id: failed.id });
+    expect(queued).toMatchObject({ status: 'queued', total: ids.length });
+    expect(await caller.bulk.cancel({ id: queued.id })).toMatchObject({ status: 'cancelled', processed: 0 });
+    // Cancelled after one batch of 100: the other users are given back.
+    const small = createCaller({ ...adminCtx, config: { ...adminCtx.config, bulkBatchSize: 100 } });
+    const running = await small.bulk.retry({ operationId: randomUUID(), id: failed.id });
+    expect(running).toMatchObject({ status: 'queued', total: ids.length });
+    await runQueued(running.id, 100, 1);
+    await caller.bulk.cancel({ id: running.id });
+    await runQueued(running.id, 100);
+    expect(await caller.bulk.get({ id: running.id })).toMatchObject({ status: 'cancelled', processed: 100 });
+    const rest = await caller.bulk.retry({ operationId: randomUUID(), id: failed.id });
+    expect(rest).toMatchObject({ total: ids.length - 100 });
+    await runQueued(rest.id, 100);
+    expect(await caller.bulk.get({ id: rest.id })).toMatchObject({
+      status: 'succeeded',
+      counts: { change: ids.length - 100 },
+    });
+    await expectApiError(
+      caller.bulk.retry({ operationId: randomUUID(), id: failed.id }),
+      'BAD_REQUEST',
+      'nothing_to_retry',
+    );
+    expect((await userRows(ids)).every((r) => r.roleId === buyerRole)).toBe(true);
   });
 });
 

@@ -336,6 +336,11 @@ export const bulkOperationItems = pgTable(
     input: json('input'),
     /** For a change: the user's version once changed (a revert refuses users changed again since). */
     version: integer('version'),
+    /**
+     * For a failure: the retry that took this user (set when the retry starts, under the row's lock),
+     * so a second retry of the same operation cannot run the user again over newer changes.
+     */
+    retriedBy: uuid('retried_by'),
     processedAt: at('processed_at'),
   },
   (t) => [primaryKey({ columns: [t.operationId, t.position] })],

@@ -55,10 +55,21 @@ export async function insertImportBatches(db: Db, operationId: string, batchSize
 export const pickListedUsers = (ids: readonly string[]) =>
   sql`select u.id, x.ord from unnest(${sqlUuids(ids)}) with ordinality as x(id, ord) join users u on u.id = x.id`;
 
-/** The users another operation changed, or those that failed in it. */
-export const pickOperationUsers = (operationId: string, outcome: 'change' | 'failed') =>
+/** The users another operation changed. */
+export const pickChangedUsers = (operationId: string) =>
   sql`select user_id as id, position as ord from bulk_operation_items
-      where operation_id = ${operationId} and outcome = ${outcome} and user_id is not null`;
+      where operation_id = ${operationId} and outcome = 'change' and user_id is not null`;
+
+/**
+ * The users that failed in another operation and that no retry has taken yet, taken by `retryId`: a
+ * retry covers each failed user once, so a second one cannot run an old change again over newer ones.
+ * Between two retries started at once the rows' locks decide: the second waits for the first and,
+ * once it commits, finds the users taken (or, if it rolled back, takes them itself).
+ */
+export const takeFailedUsers = (operationId: string, retryId: string) =>
+  sql`update bulk_operation_items set retried_by = ${retryId}
+      where operation_id = ${operationId} and outcome = 'failed' and user_id is not null and retried_by is null
+      returning user_id as id, position as ord`;
 
 /**
  * When an operation fails on an unexpected error, the users it had not reached yet (or the rows of an
@@ -86,7 +97,17 @@ export async function failRemainingBatches(db: Db, operationId: string, at: Date
   return row?.n ?? 0;
 }
 
-/** A cancelled operation's batches not yet processed: nothing will process them. */
+/**
+ * A cancelled operation's batches not yet processed: nothing will process them. When it is a retry,
+ * the failed users it never reached are given back to the operation it retried, for a later retry.
+ */
 export async function dropRemainingBatches(db: Db, operationId: string): Promise<void> {
-  await db.execute(sql`delete from bulk_operation_batches where operation_id = ${operationId}`);
+  await db.execute(
+    sql`with dropped as (
+          delete from bulk_operation_batches where operation_id = ${operationId} returning user_ids)
+        update bulk_operation_items set retried_by = null
+        where retried_by = ${operationId}
+          and operation_id = (select source_operation_id from bulk_operations where id = ${operationId})
+          and user_id in (select unnest(user_ids) from dropped)`,
+  );
 }

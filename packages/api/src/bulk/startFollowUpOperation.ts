@@ -8,7 +8,7 @@ import {
   isOperationUnfinished,
   revertParamsSchema,
 } from '@roster/domain';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { ApiConfig } from '../config';
 import {
@@ -21,7 +21,7 @@ import { loadPlanContext } from './planContext';
 import type { BatchRule } from './processBatch';
 import { runInsideRequestWhenSmall } from './runOperation';
 import { batchSizeFor } from './selection';
-import { insertSelectionBatches, pickOperationUsers } from './selectionBatches';
+import { insertSelectionBatches, pickChangedUsers, takeFailedUsers } from './selectionBatches';
 import { getOperation } from './startBulkOperation';
 
 /** `bulk.revert` and `bulk.retry`: a new operation (idempotent on `operationId`) that follows `id`. */
@@ -128,10 +128,14 @@ export async function startFollowUpOperation(
       .onConflictDoNothing({ target: bulkOperations.id })
       .returning({ id: bulkOperations.id });
     if (inserted.length === 0) return null;
+    // Retries of one operation start one at a time, so they take its failed users in turn.
+    if (mode === 'retry') {
+      await tx.execute(sql`select 1 from bulk_operations where id = ${input.id} for update`);
+    }
     const n = await insertSelectionBatches(
       tx,
       input.operationId,
-      pickOperationUsers(input.id, mode === 'revert' ? 'change' : 'failed'),
+      mode === 'revert' ? pickChangedUsers(input.id) : takeFailedUsers(input.id, input.operationId),
       config.bulkBatchSize ?? batchSizeFor(kind),
       kind === 'revert',
     );

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { selectOperations, toOperationView } from '../bulk/operationView';
 import { previewBulkOperation, previewRevert } from '../bulk/previewBulkOperation';
 import { bulkResultsInputSchema, listResults } from '../bulk/results';
+import { dropRemainingBatches } from '../bulk/selectionBatches';
 import { getOperation, startBulkOperation } from '../bulk/startBulkOperation';
 import { followUpInputSchema, startFollowUpOperation } from '../bulk/startFollowUpOperation';
 import { adminProcedure } from '../trpc';
@@ -115,11 +116,14 @@ export const bulkRouter = {
       await getOperation(ctx.db, input.id);
       throw new DomainError('operation_finished');
     }
-    // An operation nobody runs yet is cancelled at once.
-    await ctx.db
+    // An operation nobody runs yet is cancelled at once, and its batches dropped (a retry's users
+    // are given back to the operation it retried).
+    const cancelledAtOnce = await ctx.db
       .update(bulkOperations)
       .set({ status: 'cancelled', finishedAt: ctx.now() })
-      .where(and(eq(bulkOperations.id, input.id), inArray(bulkOperations.status, ['receiving', 'queued'])));
+      .where(and(eq(bulkOperations.id, input.id), inArray(bulkOperations.status, ['receiving', 'queued'])))
+      .returning({ id: bulkOperations.id });
+    if (cancelledAtOnce.length > 0) await dropRemainingBatches(ctx.db, input.id);
     return getOperation(ctx.db, input.id);
   }),
 } satisfies TRPCRouterRecord;

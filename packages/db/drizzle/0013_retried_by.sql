@@ -1,0 +1,1 @@
+ALTER TABLE "bulk_operation_items" ADD COLUMN "retried_by" uuid;
