@@ -130,15 +130,22 @@ describe('Admin › Users', () => {
     expect('ids' in selection && new Set(selection.ids)).toEqual(new Set(ids));
 
     await page.locator('[data-index="9"]').focus();
-    await page.waitForFunction('document.activeElement?.getAttribute("data-index") === "9"');
+    await page.waitForFunction(() => document.activeElement?.getAttribute('data-index') === '9');
     await page.keyboard.press('Space');
     await expect(page.getByTestId('selected-count').textContent()).resolves.toBe('7 selected');
     await page.keyboard.press('ArrowDown');
     // Focus moves on the next animation frame; a person's next key press comes later than that.
-    await page.waitForFunction('document.activeElement?.getAttribute("data-index") === "10"');
+    await page.waitForFunction(() => document.activeElement?.getAttribute('data-index') === '10');
     await page.keyboard.press('Space');
     await expect(page.getByTestId('selected-count').textContent()).resolves.toBe('8 selected');
     await screenshot(page, 'users-selected');
+    // The rows are one tab stop (the header checkbox is another); a row reached with the keyboard
+    // keeps its checkbox and name in view.
+    await expect(page.locator('[role="row"][data-user-id][tabindex="0"]').count()).resolves.toBe(1);
+    await page.getByRole('button', { name: 'Sort by created' }).focus();
+    await page.keyboard.press('Tab');
+    await page.waitForFunction(() => document.activeElement?.getAttribute('role') === 'row');
+    await expect(page.getByTestId('users-scroller').evaluate((el) => el.scrollLeft)).resolves.toBe(0);
 
     // Sorting keeps the selection.
     await page.getByRole('button', { name: 'Sort by e-mail' }).click();

@@ -2,7 +2,7 @@ import type { RouterOutputs } from '@roster/api';
 import type { UserSort, UserSortField } from '@roster/domain';
 import { type ColumnDef, flexRender, getCoreRowModel, useReactTable } from '@tanstack/react-table';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { type KeyboardEvent, type MouseEvent, useEffect, useMemo, useRef } from 'react';
+import { type KeyboardEvent, type MouseEvent, useEffect, useMemo, useRef, useState } from 'react';
 import { formatDate, formatDateTime } from '../lib/format';
 import { ModuleAccessSummary } from './ModuleAccessSummary';
 import { StatusBadge } from './StatusBadge';
@@ -40,10 +40,13 @@ function Checkbox({
   checked,
   label,
   onClick,
+  focusable = false,
 }: {
   checked: boolean | 'indeterminate';
   label: string;
   onClick: (event: MouseEvent<HTMLInputElement>) => void;
+  /** A row's checkbox is reached through its row (Space); the header's is a tab stop of its own. */
+  focusable?: boolean;
 }) {
   const ref = useRef<HTMLInputElement>(null);
   useEffect(() => {
@@ -57,8 +60,8 @@ function Checkbox({
       checked={checked === true}
       onChange={() => {}}
       onClick={onClick}
-      tabIndex={-1}
-      className="h-4 w-4 cursor-pointer rounded border-slate-300 accent-brand-600"
+      tabIndex={focusable ? 0 : -1}
+      className="h-4 w-4 cursor-pointer rounded border-slate-300 accent-brand-600 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-brand-600"
     />
   );
 }
@@ -81,6 +84,7 @@ export function UsersTable(props: Props) {
             label="Select loaded users"
             checked={headerState(selection, loadedIds)}
             onClick={() => props.onToggleLoaded()}
+            focusable
           />
         ),
         cell: ({ row }) => (
@@ -157,6 +161,10 @@ export function UsersTable(props: Props) {
   });
   const items = virtualizer.getVirtualItems();
   const lastIndex = items.at(-1)?.index ?? 0;
+  // One tab stop for all the rows (the last one focused, else the first shown); arrows move
+  // between them. A Tab leaves the table instead of walking through every loaded row.
+  const [activeIndex, setActiveIndex] = useState(0);
+  const tabStop = items.some((item) => item.index === activeIndex) ? activeIndex : (items[0]?.index ?? 0);
   const { hasNextPage, isFetchingNextPage, fetchNextPage } = props;
   useEffect(() => {
     if (hasNextPage && !isFetchingNextPage && lastIndex >= rows.length - 30) fetchNextPage();
@@ -175,9 +183,10 @@ export function UsersTable(props: Props) {
       virtualizer.scrollToIndex(next);
       const row = () => scrollRef.current?.querySelector<HTMLElement>(`[data-index="${next}"]`);
       // The next row is usually rendered already; if not, it is after the scroll.
+      // The virtualiser scrolls to the row; focusing it must not scroll the wide row sideways.
       const rendered = row();
-      if (rendered) rendered.focus();
-      else requestAnimationFrame(() => row()?.focus());
+      if (rendered) rendered.focus({ preventScroll: true });
+      else requestAnimationFrame(() => row()?.focus({ preventScroll: true }));
     } else if (event.key === 'Enter') {
       props.onOpenUser(id);
     }
@@ -243,7 +252,15 @@ export function UsersTable(props: Props) {
                 data-user-id={row.original.id}
                 aria-rowindex={item.index + 2}
                 aria-selected={selected}
-                tabIndex={0}
+                tabIndex={item.index === tabStop ? 0 : -1}
+                onFocus={(e) => {
+                  setActiveIndex(item.index);
+                  // Reached with the keyboard, a row shows its checkbox and name: the browser
+                  // scrolled the wide row sideways to bring it into view.
+                  if (e.currentTarget.matches(':focus-visible') && scrollRef.current) {
+                    scrollRef.current.scrollLeft = 0;
+                  }
+                }}
                 onKeyDown={(e) => onRowKeyDown(e, item.index, row.original.id)}
                 className={`absolute left-0 flex w-full items-center border-b border-slate-100 text-sm text-slate-700 outline-none focus-visible:bg-brand-50 focus-visible:ring-2 focus-visible:ring-brand-500 focus-visible:ring-inset ${
                   selected ? 'bg-brand-50/70' : 'hover:bg-slate-50'
