@@ -123,24 +123,23 @@ describe('which kinds of operation can give or take the role at all', () => {
     ]);
   });
 
-  it.each<[BulkOperation]>([
-    [{ kind: 'deactivate' }],
-    [{ kind: 'reactivate' }],
-    [{ kind: 'invite' }],
-  ])('%j moves no administrator’s role, even an administrator’s status', (operation) => {
-    const users = [
-      admin(),
-      admin({ status: 'deactivated' }),
-      admin({ status: 'created', activatedAt: null }),
-    ];
-    const { outcomes } = planBulkOperation(operation, users, context(READER_ROLE));
-    expect(outcomes.some((o) => o.outcome === 'change')).toBe(true);
-    expect(summarizeRoleChanges(outcomes)).toEqual({
-      becomeAdministrators: 0,
-      loseAdministratorRole: 0,
-      roleChanges: [],
-    });
-  });
+  it.each<[BulkOperation]>([[{ kind: 'deactivate' }], [{ kind: 'reactivate' }], [{ kind: 'invite' }]])(
+    '%j moves no administrator’s role, even an administrator’s status',
+    (operation) => {
+      const users = [
+        admin(),
+        admin({ status: 'deactivated' }),
+        admin({ status: 'created', activatedAt: null }),
+      ];
+      const { outcomes } = planBulkOperation(operation, users, context(READER_ROLE));
+      expect(outcomes.some((o) => o.outcome === 'change')).toBe(true);
+      expect(summarizeRoleChanges(outcomes)).toEqual({
+        becomeAdministrators: 0,
+        loseAdministratorRole: 0,
+        roleChanges: [],
+      });
+    },
+  );
 });
 
 describe('what a preview counts and what Apply must confirm', () => {

@@ -16,7 +16,6 @@ import {
   emptySelection,
   type SelectionState,
   selectAllMatching,
-  selectedCount,
   toggleLoaded,
   toggleRow,
   toSelection,
@@ -117,7 +116,6 @@ export function UsersPage() {
     () => (massKind && 'ids' in bulkSelection ? planUsersForIds(bulkSelection.ids, rowsById) : null),
     [massKind, bulkSelection, rowsById],
   );
-  const count = selectedCount(selection);
   const chooseOperation = (kind: BulkOperation['kind']) => {
     setMassSession((n) => n + 1);
     setMassKind(kind);
