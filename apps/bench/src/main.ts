@@ -68,18 +68,19 @@ try {
     console.log('users.list');
     const list = await benchUsersList(client, handle.db, Number(values.runs));
     const target = 50;
+    const countTarget = 150;
     writeSection(
       'users-list',
       [
         `## users.list at ${size.toLocaleString('en')} users`,
         '',
-        `${date} · ${machine} · ${settings} · through the real server over HTTP (typed client), page of 50, ${values.runs} timed runs after 8 warm-up runs (past the switch to generic plans). The first page of a view also counts the matching users: exactly up to 2,000, otherwise the planner's estimate (shown with ~).`,
+        `${date} · ${machine} · ${settings} · through the real server over HTTP (typed client), page of 50, ${values.runs} timed runs after 8 warm-up runs (past the switch to generic plans). As the web app loads a view: the page (\`users.list\` with \`count: false\`) and, beside it, the exact number of matching users (\`users.count\`: status and role from the maintained counts, a search alone from the search table, anything else by \`count(*)\`), the two timed one after the other.`,
         '',
-        '| query | matching users | p50 (ms) | p95 (ms) | target p95 ≤ 50 ms |',
-        '|---|---:|---:|---:|---|',
+        '| query | matching users (exact) | page p50 (ms) | page p95 (ms) | page target p95 ≤ 50 ms | count p50 (ms) | count p95 (ms) | count target p95 ≤ 150 ms |',
+        '|---|---:|---:|---:|---|---:|---:|---|',
         ...list.map(
           (r) =>
-            `| ${r.name} | ${r.exact ? '' : '~'}${r.total.toLocaleString('en')} | ${r.p50.toFixed(1)} | ${r.p95.toFixed(1)} | ${r.p95 <= target ? 'met' : '**missed**'} |`,
+            `| ${r.name} | ${r.total.toLocaleString('en')} | ${r.p50.toFixed(1)} | ${r.p95.toFixed(1)} | ${r.p95 <= target ? 'met' : '**missed**'} | ${r.countP50.toFixed(1)} | ${r.countP95.toFixed(1)} | ${r.countP95 <= countTarget ? 'met' : '**missed**'} |`,
         ),
       ].join('\n'),
     );
