@@ -30,6 +30,12 @@ export type ApiConfig = {
    * connections of their own): a batch is one transaction, the fastest way through.
    */
   bulkSliceTargetMs: number | null;
+  /**
+   * The waits before each new attempt of a batch that failed on a transient database error (connection
+   * lost, serialization failure, deadlock, shutdown): its transaction rolled back, so it is run again.
+   * When every attempt failed, the error stops the operation.
+   */
+  bulkTransientRetryDelaysMs: readonly number[];
   /** Null: e-mails stay in the outbox as `captured`, readable by administrators (SPEC §4). */
   smtp: SmtpConfig | null;
   /** Delivery attempts of one e-mail before it is `failed`. */
@@ -46,6 +52,8 @@ export const defaultApiConfig: ApiConfig = {
   bulkLeaseMs: 30_000,
   bulkConcurrency: 1,
   bulkSliceTargetMs: null,
+  // Six attempts over ~30 s: a restart or failover passes; an error that outlasts it is not transient.
+  bulkTransientRetryDelaysMs: [500, 2_000, 5_000, 10_000, 12_500],
   smtp: null,
   mailMaxAttempts: 5,
   mailRetryBaseMs: 30_000,

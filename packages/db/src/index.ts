@@ -5,3 +5,4 @@ export * from './ids';
 export * from './rows';
 export * from './schema';
 export * from './seed';
+export * from './transientErrors';

@@ -9,7 +9,7 @@ import {
 } from '@roster/domain';
 import { eq, sql } from 'drizzle-orm';
 import type { ApiConfig } from '../config';
-import { logUnexpectedError, unexpectedErrorSentence } from '../errorText';
+import { logTransientRetry, logUnexpectedError, unexpectedErrorSentence } from '../errorText';
 import { loadImportFileFacts, processImportBatch } from '../imports/processImportBatch';
 import { adminRoleIds } from './adminRoleIds';
 import { operationRule, revertRule } from './batchRules';
@@ -17,6 +17,7 @@ import { wakeBulkRunner } from './bulkWakeups';
 import { giveWayToRequests } from './giveWayToRequests';
 import { loadPlanContext } from './planContext';
 import { type BatchResult, processBatch } from './processBatch';
+import { retryTransient } from './retryTransient';
 import { dropRemainingBatches, failRemainingBatches } from './selectionBatches';
 import { SlicePacer } from './slicePacer';
 
@@ -157,16 +158,25 @@ export async function runOperation(
         batches++;
         // Also before the first: Apply answers before the operation's first transaction starts.
         await giveWayToRequests();
-        const [state] = await db
-          .select({ cancelRequested: bulkOperations.cancelRequested })
-          .from(bulkOperations)
-          .where(eq(bulkOperations.id, id));
+        const [state] = await retryTransient(
+          () =>
+            db
+              .select({ cancelRequested: bulkOperations.cancelRequested })
+              .from(bulkOperations)
+              .where(eq(bulkOperations.id, id)),
+          config.bulkTransientRetryDelaysMs,
+        );
         if (state?.cancelRequested) {
           cancelled = true;
           return;
         }
         const started = performance.now();
-        const result = await processNext(now(), pacer?.next()).catch((error: unknown) => {
+        // A batch that failed on a transient error rolled back whole (its claim too): it is run again.
+        const result = await retryTransient(
+          () => processNext(now(), pacer?.next()),
+          config.bulkTransientRetryDelaysMs,
+          (error, attempt) => logTransientRetry(id, error, attempt),
+        ).catch((error: unknown) => {
           halted = true;
           throw error;
         });

@@ -1,0 +1,130 @@
+import { randomUUID } from 'node:crypto';
+import { auditEvents, bulkOperationItems, roles, users } from '@roster/db';
+import { createTestDb, type TestDb } from '@roster/db/testing';
+import { eq, inArray, sql } from 'drizzle-orm';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { type Context, createCaller } from '../src';
+import { addUsers } from './bulkFixtures';
+import { newAdmin } from './userFixtures';
+
+/**
+ * A database error that passes (a serialization failure, a deadlock, the server shutting a session
+ * down) fails the batch's transaction, which rolls back whole, claim included: the batch is run
+ * again after a wait, and only an error that outlasts every attempt stops the operation.
+ */
+
+let testDb: TestDb;
+let adminCtx: Context;
+let readerRole: string;
+let buyerRole: string;
+
+beforeAll(async () => {
+  testDb = await createTestDb();
+});
+afterAll(() => testDb.close());
+beforeEach(async () => {
+  await testDb.reset();
+  ({ ctx: adminCtx } = await newAdmin(testDb.db));
+  const all = await testDb.db.select({ id: roles.id, name: roles.name }).from(roles);
+  readerRole = all.find((r) => r.name === 'Reader')?.id ?? '';
+  buyerRole = all.find((r) => r.name === 'Buyer')?.id ?? '';
+});
+
+/**
+ * Makes the next `times` updates of users fail with `sqlstate` (every one when `times` is null). A
+ * sequence counts them: unlike a row, it is not rolled back with the failing transaction.
+ */
+async function failUpdates(sqlstate: string, times: number | null): Promise<void> {
+  await testDb.db.execute(sql.raw('create sequence if not exists flaky_updates'));
+  const condition = times === null ? 'true' : `nextval('flaky_updates') <= ${times}`;
+  await testDb.db.execute(
+    sql.raw(`create or replace function flaky_update() returns trigger language plpgsql as $$
+      begin if ${condition} then raise exception 'the database gave way' using errcode = '${sqlstate}'; end if;
+      return null; end $$`),
+  );
+  await testDb.db.execute(
+    sql.raw(
+      'create trigger flaky_update before update on users for each statement execute function flaky_update()',
+    ),
+  );
+}
+
+async function healUpdates(): Promise<void> {
+  await testDb.db.execute(sql.raw('drop trigger if exists flaky_update on users'));
+  await testDb.db.execute(sql.raw('drop function if exists flaky_update()'));
+  await testDb.db.execute(sql.raw('drop sequence if exists flaky_updates'));
+}
+
+/** A caller whose operations run in batches of 3 users, with short waits between attempts. */
+function callerWith(delaysMs: readonly number[]) {
+  return createCaller({
+    ...adminCtx,
+    config: { ...adminCtx.config, bulkBatchSize: 3, bulkTransientRetryDelaysMs: delaysMs },
+  });
+}
+
+async function assignBuyer(ids: string[], delaysMs: readonly number[]) {
+  return callerWith(delaysMs).bulk.execute({
+    operationId: randomUUID(),
+    operation: { kind: 'assign_role', roleId: buyerRole },
+    selection: { ids },
+  });
+}
+
+/** Each user's results and audit events for the operation: exactly one of each when processed once. */
+async function perUser(operationId: string, ids: string[]) {
+  const items = await testDb.db
+    .select({ userId: bulkOperationItems.userId, outcome: bulkOperationItems.outcome })
+    .from(bulkOperationItems)
+    .where(eq(bulkOperationItems.operationId, operationId));
+  const audits = await testDb.db
+    .select({ userId: auditEvents.userId })
+    .from(auditEvents)
+    .where(eq(auditEvents.operationId, operationId));
+  const count = (rows: { userId: string | null }[], id: string) => rows.filter((r) => r.userId === id).length;
+  return ids.map((id) => ({
+    outcomes: items.filter((r) => r.userId === id).map((r) => r.outcome),
+    audits: count(audits, id),
+  }));
+}
+
+describe('bulk operations on transient database errors', () => {
+  afterAll(healUpdates);
+
+  it.each([
+    ['a serialization failure', '40001'],
+    ['a deadlock', '40P01'],
+    ['an administrator shutting the session down', '57P01'],
+  ])('run a batch again after %s: every user changed once, none failed', async (_, sqlstate) => {
+    const ids = await addUsers(testDb.db, 9, 'active', readerRole);
+    // Four failures in a row: the first batch fails four times, then every batch passes.
+    await failUpdates(sqlstate, 4);
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const done = await assignBuyer(ids, [5, 10, 20, 40, 80]);
+    const lines = logged.mock.calls.flat().join('\n');
+    logged.mockRestore();
+    await healUpdates();
+    expect(done).toMatchObject({ status: 'succeeded', processed: 9, counts: { change: 9, failed: 0 } });
+    expect(await perUser(done.id, ids)).toEqual(ids.map(() => ({ outcomes: ['change'], audits: 1 })));
+    const rows = await testDb.db.select({ roleId: users.roleId }).from(users).where(inArray(users.id, ids));
+    expect(rows.every((r) => r.roleId === buyerRole)).toBe(true);
+    // Each new attempt is logged with the error's code, never its parameters.
+    expect(lines.match(/running it again/g)).toHaveLength(4);
+    expect(lines).toContain(`"code":"${sqlstate}"`);
+  });
+
+  it('stop the operation when the error outlasts every attempt: the users not reached are failed', async () => {
+    const ids = await addUsers(testDb.db, 6, 'active', readerRole);
+    await failUpdates('40001', null);
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const done = await assignBuyer(ids, [5, 10]);
+    const lines = logged.mock.calls.flat().join('\n');
+    logged.mockRestore();
+    await healUpdates();
+    expect(done).toMatchObject({ status: 'failed', processed: 6, counts: { change: 0, failed: 6 } });
+    // Three attempts of the first batch (two waits), then the operation stopped.
+    expect(lines.match(/running it again/g)).toHaveLength(2);
+    expect(lines).toContain('bulk operation stopped on an unexpected error');
+    expect(await perUser(done.id, ids)).toEqual(ids.map(() => ({ outcomes: ['failed'], audits: 0 })));
+  });
+});
