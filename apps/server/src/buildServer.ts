@@ -1,6 +1,9 @@
 import { existsSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { Writable } from 'node:stream';
 import { Readable } from 'node:stream';
 import fastifyCookie from '@fastify/cookie';
+import fastifyHelmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
 import {
   type ApiConfig,
@@ -14,7 +17,10 @@ import {
 import type { Db } from '@roster/db';
 import { DOMAIN_ERROR_MESSAGES } from '@roster/domain';
 import { type FastifyTRPCPluginOptions, fastifyTRPCPlugin } from '@trpc/server/adapters/fastify';
+import { sql } from 'drizzle-orm';
 import Fastify, { type FastifyError, type FastifyReply, type FastifyRequest } from 'fastify';
+import { logSafeError } from './logSafeError';
+import { DEFAULT_REQUEST_LIMITS, RequestLimiter, type RequestLimits } from './requestLimiter';
 
 export const SESSION_COOKIE = 'roster_session';
 export const CSRF_HEADER = 'x-roster-csrf';
@@ -25,6 +31,14 @@ export const CSRF_HEADER = 'x-roster-csrf';
 export const BODY_LIMIT_BYTES = 8 * 1024 * 1024;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const TOO_LARGE = `The request is larger than ${BODY_LIMIT_BYTES / 1024 / 1024} MiB.`;
+/** Longest URL accepted (414 beyond); the clients' batch links split their GETs below it. */
+export const MAX_URL_LENGTH = 8 * 1024;
+/** A request must arrive whole within this time (408 otherwise). */
+export const REQUEST_TIMEOUT_MS = 60_000;
+/** How long /readyz waits for the database's answer. */
+const READY_TIMEOUT_MS = 2_000;
+/** Procedures whose answers carry a secret (a token, a session): never stored by a cache. */
+const SECRET_PROCEDURES = new Set(['tokens.create', 'auth.signIn', 'invitations.accept']);
 
 export type BuildServerOptions = {
   db: Db;
@@ -32,10 +46,30 @@ export type BuildServerOptions = {
   /** The built SPA to serve, if any. */
   webDist?: string | undefined;
   logLevel?: string;
+  /** Where log lines go (standard output when unset). */
+  logStream?: Writable;
   now?: () => Date;
+  limits?: RequestLimits;
+  requestTimeoutMs?: number;
 };
 
-function requestInfo(req: FastifyRequest): RequestInfo {
+/** The tRPC procedures a `/trpc/<a>,<b>?batch=1` URL names. */
+function trpcPaths(url: string): string[] {
+  const path = url.slice('/trpc/'.length).split('?')[0] ?? '';
+  return path.split(',');
+}
+
+/** A raw HTTP response in tRPC's error envelope, for refusals made before Fastify has a request. */
+function rawRefusal(status: number, code: string, domainCode: string, message: string): string {
+  const body = JSON.stringify({
+    error: { json: { message, code: -32600, data: { code, domainCode, httpStatus: status } } },
+  });
+  const reason =
+    status === 408 ? 'Request Timeout' : status === 431 ? 'Request Header Fields Too Large' : 'Bad Request';
+  return `HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: ${Buffer.byteLength(body)}\r\nContent-Type: application/json\r\n\r\n${body}`;
+}
+
+function requestInfo(req: FastifyRequest, procedures: readonly string[] = []): RequestInfo {
   const authorization = req.headers.authorization;
   const bearer = authorization?.match(/^Bearer\s+(\S+)$/i)?.[1];
   return {
@@ -44,6 +78,7 @@ function requestInfo(req: FastifyRequest): RequestInfo {
     ip: req.ip,
     userAgent: req.headers['user-agent'],
     hasCsrfHeader: req.headers[CSRF_HEADER] === '1',
+    procedures,
   };
 }
 
@@ -57,10 +92,17 @@ export function logSafeUrl(url: string): string {
 }
 
 export async function buildServer(options: BuildServerOptions) {
+  const limits = options.limits ?? DEFAULT_REQUEST_LIMITS;
+  const limiter = new RequestLimiter(limits);
+  const requestTimeout = options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
+  let draining = false;
   const app = Fastify({
     logger: {
       level: options.logLevel ?? 'info',
+      ...(options.logStream ? { stream: options.logStream } : {}),
       serializers: {
+        // Errors of failed queries carry their parameters (token hashes, password hashes, names).
+        err: logSafeError,
         req: (req: { method: string; url: string; ip?: string }) => ({
           method: req.method,
           url: logSafeUrl(req.url),
@@ -71,19 +113,66 @@ export async function buildServer(options: BuildServerOptions) {
     },
     bodyLimit: BODY_LIMIT_BYTES,
     routerOptions: { maxParamLength: 5000 },
+    requestTimeout,
+    // Node checks for timed-out requests only this often (30 s by default).
+    serverFactory: (handler) =>
+      createServer(
+        { connectionsCheckingInterval: Math.min(1_000, requestTimeout), headersTimeout: requestTimeout },
+        handler,
+      ),
+    // Refusals made by Node's HTTP parser (a request too slow, headers too large): the envelope too.
+    clientErrorHandler: (error, socket) => {
+      if (error.code === 'ECONNRESET' || socket.destroyed) return;
+      const response =
+        error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+          ? rawRefusal(408, 'TIMEOUT', 'request_timeout', 'The request took too long to arrive.')
+          : error.code === 'HPE_HEADER_OVERFLOW'
+            ? rawRefusal(
+                431,
+                'REQUEST_HEADER_FIELDS_TOO_LARGE',
+                'request_header_fields_too_large',
+                'The request line or headers are too large.',
+              )
+            : rawRefusal(400, 'BAD_REQUEST', 'bad_request', 'The request is not valid HTTP.');
+      if (socket.writable) socket.write(response);
+      socket.destroy();
+    },
   });
   const secureCookies = options.api.publicUrl.startsWith('https://');
   await app.register(fastifyCookie);
+  // The SPA is built by Vite into files of its own: no inline script or style, no other origin.
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        fontSrc: ["'self'"],
+        connectSrc: ["'self'"],
+        workerSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'none'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+      },
+    },
+    // The invitation URL carries its token: no page of Roster tells another site where it came from.
+    referrerPolicy: { policy: 'no-referrer' },
+    xFrameOptions: { action: 'deny' },
+    strictTransportSecurity: secureCookies ? { maxAge: 31_536_000, includeSubDomains: true } : false,
+  });
 
   // Errors raised before tRPC sees the request (a body too large, malformed JSON, a content type no
   // procedure takes) get the envelope tRPC clients read, with a stable code; never a 500.
-  const refuse = (reply: FastifyReply, status: number, code: string, message: string) =>
+  const refuse = (reply: FastifyReply, status: number, code: string, message: string, trpcCode?: string) =>
     reply.status(status).send({
       error: {
         json: {
           message,
           code: -32600,
-          data: { code: code.toUpperCase(), domainCode: code, httpStatus: status },
+          data: { code: trpcCode ?? code.toUpperCase(), domainCode: code, httpStatus: status },
         },
       },
     });
@@ -96,7 +185,58 @@ export async function buildServer(options: BuildServerOptions) {
     }
     if (status === 413) return refuse(reply, 413, 'payload_too_large', TOO_LARGE);
     if (status === 415) return refuse(reply, 415, 'unsupported_media_type', 'Send JSON.');
+    if (status === 408)
+      return refuse(reply, 408, 'request_timeout', 'The request took too long to arrive.', 'TIMEOUT');
     return refuse(reply, status, 'bad_request', error.message);
+  });
+  app.addHook('onRequest', async (req, reply) => {
+    if (req.url.length > MAX_URL_LENGTH) {
+      return refuse(
+        reply,
+        414,
+        'uri_too_long',
+        `The URL is longer than ${MAX_URL_LENGTH} characters.`,
+        'URI_TOO_LONG',
+      );
+    }
+  });
+  // Work is bounded before it starts: the size of a batch, then the calls in flight per principal
+  // and in total. A refused client is told when to try again.
+  app.addHook('onRequest', async (req, reply) => {
+    const isTrpc = req.url.startsWith('/trpc/');
+    if (!isTrpc && !req.url.startsWith('/api/bulk-operations/')) return;
+    const calls = isTrpc ? trpcPaths(req.url).length : 1;
+    if (calls > limits.maxBatchSize) {
+      return refuse(
+        reply,
+        400,
+        'batch_too_large',
+        `A batch may carry at most ${limits.maxBatchSize} calls; this one carries ${calls}.`,
+        'BAD_REQUEST',
+      );
+    }
+    const info = requestInfo(req);
+    const principal = info.sessionToken
+      ? `session:${info.sessionToken}`
+      : info.bearerToken
+        ? `token:${info.bearerToken}`
+        : `address:${req.ip}`;
+    const release = await limiter.acquire(principal, calls);
+    if (!release) {
+      reply.header('retry-after', String(limits.retryAfterSeconds));
+      return refuse(reply, 429, 'too_many_requests', 'Too many requests at once. Try again in a moment.');
+    }
+    // 'close' comes when the answer is sent and when the client goes away first — maybe while it waited.
+    if (req.raw.socket.destroyed) {
+      release();
+      return reply.hijack();
+    }
+    reply.raw.once('close', release);
+  });
+  app.addHook('onSend', async (req, reply) => {
+    if (req.url.startsWith('/trpc/') && trpcPaths(req.url).some((path) => SECRET_PROCEDURES.has(path))) {
+      reply.header('cache-control', 'no-store');
+    }
   });
   // Fastify's body limit covers the bodies it parses; tRPC reads other content types itself, so
   // the limit and the content type are checked here first, before a byte is read.
@@ -114,18 +254,26 @@ export async function buildServer(options: BuildServerOptions) {
     prefix: '/trpc',
     trpcOptions: {
       router: appRouter,
-      createContext: ({ req, res }) =>
-        createContext({ db: options.db, config: options.api, now: options.now }, requestInfo(req), {
-          set: (token, expiresAt) =>
-            void res.setCookie(SESSION_COOKIE, token, {
-              httpOnly: true,
-              sameSite: 'lax',
-              secure: secureCookies,
-              path: '/',
-              expires: expiresAt,
-            }),
-          clear: () => void res.clearCookie(SESSION_COOKIE, { path: '/' }),
-        }),
+      maxBatchSize: limits.maxBatchSize,
+      createContext: ({ req, res, info }) =>
+        createContext(
+          { db: options.db, config: options.api, now: options.now },
+          requestInfo(
+            req,
+            info.calls.map((call) => call.path),
+          ),
+          {
+            set: (token, expiresAt) =>
+              void res.setCookie(SESSION_COOKIE, token, {
+                httpOnly: true,
+                sameSite: 'lax',
+                secure: secureCookies,
+                path: '/',
+                expires: expiresAt,
+              }),
+            clear: () => void res.clearCookie(SESSION_COOKIE, { path: '/' }),
+          },
+        ),
       onError: ({ error, path }) => {
         if (error.code === 'INTERNAL_SERVER_ERROR')
           app.log.error({ err: error, path }, 'tRPC procedure failed');
@@ -134,6 +282,29 @@ export async function buildServer(options: BuildServerOptions) {
   });
 
   app.get('/api/health', () => ({ ok: true }));
+  /** Liveness: the process answers. */
+  app.get('/healthz', () => ({ ok: true }));
+  /** Readiness: the database answers a trivial query, and the process is not shutting down. */
+  app.get('/readyz', async (_req, reply) => {
+    if (draining) return reply.status(503).send({ ok: false, reason: 'shutting_down' });
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error('The database did not answer in time')), READY_TIMEOUT_MS);
+    });
+    try {
+      await Promise.race([options.db.execute(sql`select 1`), timeout]);
+      return { ok: true };
+    } catch (error) {
+      app.log.warn({ err: error }, 'readiness check: the database did not answer');
+      return reply.status(503).send({ ok: false, reason: 'database_unavailable' });
+    } finally {
+      clearTimeout(timer);
+    }
+  });
+  // Shutting down: load balancers see /readyz fail at once, while requests in flight finish.
+  app.addHook('preClose', async () => {
+    draining = true;
+  });
 
   /** The per-user results of a bulk operation as CSV, for administrators (cookie or bearer token). */
   app.get<{ Params: { id: string } }>('/api/bulk-operations/:id/results.csv', async (req, reply) => {

@@ -15,6 +15,8 @@ export type ServerConfig = {
   demoUsers: number;
   api: ApiConfig;
   logLevel: string;
+  /** How long a SIGTERM waits for the running bulk batch before the process leaves it to its lease. */
+  shutdownGraceMs: number;
 };
 
 const DEV_ADMIN = { email: 'admin@roster.local', password: 'roster-admin-2026' };
@@ -68,5 +70,6 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
       bulkSliceTargetMs: env.DATABASE_URL ? null : EMBEDDED_SLICE_TARGET_MS,
     },
     logLevel: env.LOG_LEVEL ?? (env.NODE_ENV === 'test' ? 'warn' : 'info'),
+    shutdownGraceMs: wholeNumber('ROSTER_SHUTDOWN_GRACE_MS', env.ROSTER_SHUTDOWN_GRACE_MS, 20_000),
   };
 }

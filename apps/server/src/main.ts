@@ -6,20 +6,48 @@ import { startServer } from './start';
 const config = readConfig();
 const webDist = config.production ? fileURLToPath(new URL('../../web/dist', import.meta.url)) : undefined;
 
+type Server = Awaited<ReturnType<typeof startServer>>;
+let server: Server | undefined;
+let stopRequested: string | undefined;
+
+/** Graceful shutdown (README, "Operating the server"); a signal during start-up is honoured once it is up. */
+async function stop(signal: string): Promise<void> {
+  if (!server) {
+    stopRequested ??= signal;
+    return;
+  }
+  const running = server;
+  server = undefined;
+  running.app.log.info(`${signal}: shutting down`);
+  const closed = await running.close();
+  if (!closed) {
+    running.app.log.warn(
+      'The running bulk batch did not end in time: its lease will hand it to another process',
+    );
+  }
+  running.app.log.info('Shut down');
+  process.exit(0);
+}
+// Registered before start-up: a SIGTERM while migrating must not kill the process half-way.
+process.once('SIGINT', () => void stop('SIGINT'));
+process.once('SIGTERM', () => void stop('SIGTERM'));
+
 try {
-  const server = await startServer(config, webDist);
+  server = await startServer(config, webDist);
   const line = '─'.repeat(64);
   console.log(`\n${line}\n  Roster is running at ${config.api.publicUrl}`);
   console.log(`  Database: ${server.handle.description}`);
-  if (config.admin) console.log(`  Sign in as ${config.admin.email} / ${config.admin.password}`);
+  // The password only when this start has just created the administrator of a development server:
+  // a production log, or any later start, never holds it.
+  if (config.admin && server.createdAdmin) {
+    console.log(
+      config.production
+        ? `  Created the administrator ${config.admin.email} (password: ROSTER_ADMIN_PASSWORD)`
+        : `  Sign in as ${config.admin.email} / ${config.admin.password}`,
+    );
+  }
   console.log(`${line}\n`);
-  const stop = async (signal: string) => {
-    server.app.log.info(`${signal}: shutting down`);
-    await server.close();
-    process.exit(0);
-  };
-  process.once('SIGINT', () => void stop('SIGINT'));
-  process.once('SIGTERM', () => void stop('SIGTERM'));
+  if (stopRequested) await stop(stopRequested);
 } catch (error) {
   if (error instanceof DataDirLockedError) {
     console.error(`\n${error.message}\n`);

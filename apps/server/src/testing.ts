@@ -1,27 +1,40 @@
+import type { Writable } from 'node:stream';
 import { defaultApiConfig, ensureBootstrapAdmin, startBulkRunner } from '@roster/api';
 import { createTestDb, type TestDb } from '@roster/db/testing';
 import { buildServer } from './buildServer';
+import type { RequestLimits } from './requestLimiter';
 
 export const TEST_ADMIN = { email: 'admin@roster.test', password: 'correct horse battery staple' };
 
 export type TestServer = {
   url: string;
   testDb: TestDb;
+  app: Awaited<ReturnType<typeof buildServer>>;
   close: () => Promise<void>;
 };
 
 /** A real HTTP server on a free port over a migrated database of its own, with the bootstrap admin. */
 export async function startTestServer(
-  options: { webDist?: string; now?: () => Date } = {},
+  options: {
+    webDist?: string;
+    now?: () => Date;
+    publicUrl?: string;
+    logStream?: Writable;
+    limits?: RequestLimits;
+    requestTimeoutMs?: number;
+  } = {},
 ): Promise<TestServer> {
   const testDb = await createTestDb();
   await ensureBootstrapAdmin(testDb.db, TEST_ADMIN.email, TEST_ADMIN.password);
   const app = await buildServer({
     db: testDb.db,
-    api: { ...defaultApiConfig, publicUrl: 'http://127.0.0.1' },
+    api: { ...defaultApiConfig, publicUrl: options.publicUrl ?? 'http://127.0.0.1' },
     webDist: options.webDist,
     logLevel: 'warn',
     now: options.now,
+    logStream: options.logStream,
+    limits: options.limits,
+    requestTimeoutMs: options.requestTimeoutMs,
   });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const runner = startBulkRunner(
@@ -35,6 +48,7 @@ export async function startTestServer(
   return {
     url: `http://127.0.0.1:${port}`,
     testDb,
+    app,
     close: async () => {
       await runner.stop();
       await app.close();

@@ -39,6 +39,9 @@ export function createRosterClient(options: RosterClientOptions) {
       httpBatchLink({
         url: `${options.url.replace(/\/$/, '')}/trpc`,
         transformer: rosterTransformer,
+        // The server refuses batches of more than 10 calls and URLs longer than 8 KiB.
+        maxItems: 10,
+        maxURLLength: 8_000,
         headers: () => ({ authorization: `Bearer ${options.token}` }),
         fetch: options.fetch,
       }),

@@ -1,3 +1,4 @@
+import '../lib/strictCsp';
 import { parseImportBytes } from '@roster/client/imports';
 import { readParseImportRequest } from './parseImportRequest';
 

@@ -25,6 +25,9 @@ export function createApiClient() {
       httpBatchLink({
         url: '/trpc',
         transformer: rosterTransformer,
+        // The server refuses batches of more than 10 calls and URLs longer than 8 KiB.
+        maxItems: 10,
+        maxURLLength: 8_000,
         // The server refuses cookie-authenticated mutations without this header (CSRF).
         headers: () => ({ 'x-roster-csrf': '1' }),
       }),
