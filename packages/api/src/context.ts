@@ -10,6 +10,11 @@ export type RequestInfo = {
   userAgent: string | undefined;
   /** The header only the Roster app sends; a cross-site form or image cannot set it. */
   hasCsrfHeader: boolean;
+  /**
+   * The tRPC procedures this HTTP request calls, in order: several for a batch (`/trpc/a,b?batch=1`),
+   * none for a request that is not a tRPC call. A sign-in is refused in a batch.
+   */
+  procedures: readonly string[];
 };
 
 /** How the API sets or clears the session cookie, whatever the adapter. */

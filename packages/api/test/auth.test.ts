@@ -1,4 +1,5 @@
 import { auditEvents, sessions, signInThrottle, users } from '@roster/db';
+import { SIGN_IN_ANY_EMAIL } from '@roster/domain';
 import { TRPCError } from '@trpc/server';
 import { asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -152,7 +153,8 @@ describe('auth.signIn refusals', () => {
     expect(after).toEqual<RowCounts>({
       ...before,
       auditEvents: before.auditEvents + 2,
-      signInThrottle: 2,
+      // One count per (address, e-mail) and one for the address.
+      signInThrottle: 3,
     });
     expect((await userById(user.id)).lastLoginAt).toBeNull();
   });
@@ -206,43 +208,101 @@ describe('auth.signIn refusals', () => {
 });
 
 describe('sign-in throttling', () => {
-  const failTimes = async (email: string, times: number) => {
+  const STRANGER = '203.0.113.9';
+  const OWNER = '198.51.100.7';
+  const failTimes = async (email: string, times: number, ip = '127.0.0.1') => {
     for (let i = 0; i < times; i += 1) {
       await expectTRPCError(
-        (await t.anonymous()).auth.signIn({ email, password: `wrong ${i}` }),
+        (await t.anonymous({ ip })).auth.signIn({ email, password: `wrong ${i}` }),
         'UNAUTHORIZED',
         'invalid_credentials',
       );
     }
   };
+  const refused = async (email: string, ip = '127.0.0.1', password = PASSWORD) =>
+    expectTRPCError(
+      (await t.anonymous({ ip })).auth.signIn({ email, password }),
+      'TOO_MANY_REQUESTS',
+      'too_many_attempts',
+    );
+  const emailRows = async () =>
+    (await t.db.select().from(signInThrottle)).filter((row) => row.email !== SIGN_IN_ANY_EMAIL);
 
-  it('locks an e-mail after 5 failures, even for the right password, until the 15-minute window ends', async () => {
+  it('after 5 failures from one address, its next attempts wait 1 s, then 2 s, …, even with the right password', async () => {
     await t.createUser({ email: 'target@roster.test', role: 'Administrator' });
     await failTimes('target@roster.test', 5);
 
-    const { caller, cookie } = await t.request();
-    await expectTRPCError(
-      caller.auth.signIn({ email: 'target@roster.test', password: PASSWORD }),
-      'TOO_MANY_REQUESTS',
-      'too_many_attempts',
-    );
-    expect(cookie.token).toBeUndefined();
+    const before = await t.counts();
+    const error = await refused('target@roster.test');
+    expect(error.message).toBe('Too many failed sign-ins from this address. Try again in 1 second.');
+    // A refused attempt checks no password and writes nothing (no audit row, no count).
+    expect(await t.counts()).toEqual(before);
     expect(await sessionRows()).toEqual([]);
-    expect(await t.auditActions()).toEqual([
-      ...Array.from({ length: 5 }, () => 'auth.sign_in_failed'),
-      'auth.sign_in_throttled',
-    ]);
 
-    t.clock.advance(15 * MINUTE - 1);
-    await expectTRPCError(
-      (await t.anonymous()).auth.signIn({ email: 'target@roster.test', password: PASSWORD }),
-      'TOO_MANY_REQUESTS',
-      'too_many_attempts',
+    t.clock.advance(1_000);
+    await failTimes('target@roster.test', 1);
+    t.clock.advance(2_000 - 1);
+    await refused('target@roster.test');
+    t.clock.advance(1);
+    await failTimes('target@roster.test', 1);
+    t.clock.advance(4_000 - 1);
+    expect((await refused('target@roster.test')).message).toBe(
+      'Too many failed sign-ins from this address. Try again in 1 second.',
     );
-
     t.clock.advance(1);
     await t.signIn('target@roster.test');
     expect(await sessionRows()).toHaveLength(1);
+    expect(await t.auditActions()).toEqual([
+      ...Array.from({ length: 7 }, () => 'auth.sign_in_failed'),
+      'auth.sign_in',
+    ]);
+  });
+
+  it('the wait grows to 15 minutes at most, never a lock', async () => {
+    await t.createUser({ email: 'target@roster.test' });
+    await failTimes('target@roster.test', 5);
+    for (let wait = 1_000; wait < 15 * MINUTE; wait *= 2) {
+      t.clock.advance(wait);
+      await failTimes('target@roster.test', 1);
+    }
+    expect((await refused('target@roster.test')).message).toBe(
+      'Too many failed sign-ins from this address. Try again in 15 minutes.',
+    );
+    t.clock.advance(15 * MINUTE);
+    await t.signIn('target@roster.test');
+  });
+
+  it('a stranger’s wrong passwords from another address never stop the owner signing in', async () => {
+    await t.createUser({ email: 'admin@roster.test', role: 'Administrator' });
+    await failTimes('admin@roster.test', 5, STRANGER);
+    await refused('admin@roster.test', STRANGER);
+    // The owner, at once, from their own address.
+    const { caller, cookie } = await t.request({ ip: OWNER });
+    await caller.auth.signIn({ email: 'admin@roster.test', password: PASSWORD });
+    expect(cookie.token).toBeDefined();
+    // The stranger is still slowed.
+    await refused('admin@roster.test', STRANGER);
+  });
+
+  it('one address trying many e-mails is slowed after 20 failures, for every e-mail; other addresses are not', async () => {
+    await t.createUser({ email: 'bystander@roster.test' });
+    for (let i = 0; i < 20; i += 1) await failTimes(`guess${i}@roster.test`, 1, STRANGER);
+    await refused('another@roster.test', STRANGER);
+    await refused('bystander@roster.test', STRANGER);
+    await t
+      .request({ ip: OWNER })
+      .then(({ caller }) => caller.auth.signIn({ email: 'bystander@roster.test', password: PASSWORD }));
+  });
+
+  it('counts an IPv6 host by its /64 network, and an IPv4-mapped address as IPv4', async () => {
+    await t.createUser({ email: 'target@roster.test' });
+    for (let i = 1; i <= 5; i += 1) await failTimes('target@roster.test', 1, `2001:db8:1:2::${i}`);
+    await refused('target@roster.test', '2001:db8:1:2:ffff::9');
+    await t
+      .request({ ip: '2001:db8:1:3::1' })
+      .then(({ caller }) => caller.auth.signIn({ email: 'target@roster.test', password: PASSWORD }));
+    await failTimes('other@roster.test', 5, '::ffff:192.0.2.1');
+    await refused('other@roster.test', '192.0.2.1');
   });
 
   it('counts failures of differently written forms of the same e-mail together', async () => {
@@ -256,38 +316,25 @@ describe('sign-in throttling', () => {
       await failTimes(email, 1);
     }
     await failTimes('  TARGET@ROSTER.TEST', 1);
-    await expectTRPCError(
-      (await t.anonymous()).auth.signIn({ email: 'target@roster.test', password: PASSWORD }),
-      'TOO_MANY_REQUESTS',
-      'too_many_attempts',
-    );
+    await refused('target@roster.test');
     // One counter, kept under the normalized e-mail.
-    const rows = await t.db.select({ email: signInThrottle.email }).from(signInThrottle);
-    expect(rows).toEqual([{ email: 'target@roster.test' }]);
+    expect((await emailRows()).map((row) => row.email)).toEqual(['target@roster.test']);
   });
 
-  it('locks unknown e-mails the same way, so the lock reveals nothing', async () => {
+  it('slows unknown e-mails the same way, so the wait reveals nothing', async () => {
     await failTimes('nobody@roster.test', 5);
-    await expectTRPCError(
-      (await t.anonymous()).auth.signIn({ email: 'nobody@roster.test', password: PASSWORD }),
-      'TOO_MANY_REQUESTS',
-      'too_many_attempts',
-    );
+    await refused('nobody@roster.test');
   });
 
-  it('locks one e-mail only: other people still sign in', async () => {
-    await t.createUser({ email: 'target@roster.test' });
-    await t.createUser({ email: 'bystander@roster.test' });
-    await failTimes('target@roster.test', 5);
-    await t.signIn('bystander@roster.test');
-  });
-
-  it('resets the count after a successful sign-in', async () => {
+  it('resets the count of the e-mail at that address after a successful sign-in', async () => {
     await t.createUser({ email: 'target@roster.test' });
     await failTimes('target@roster.test', 4);
     await t.signIn('target@roster.test');
-    expect(await t.db.select().from(signInThrottle)).toEqual([]);
-    // Had the 4 failures above still counted, the fifth below would lock the e-mail.
+    expect(await emailRows()).toEqual([]);
+    // The address keeps its 4 failures; the successful attempt is not one of them.
+    const [address] = await t.db.select().from(signInThrottle);
+    expect(address).toMatchObject({ email: SIGN_IN_ANY_EMAIL, failures: 4 });
+    // Had the 4 failures above still counted, the fifth below would slow the e-mail.
     await failTimes('target@roster.test', 4);
     await t.signIn('target@roster.test');
     expect(await sessionRows()).toHaveLength(2);
@@ -312,10 +359,14 @@ describe('sign-in throttling', () => {
     );
   });
 
-  it('starts a new window when failures are more than 15 minutes apart', async () => {
+  it('forgets failures after an hour without one', async () => {
     await t.createUser({ email: 'target@roster.test' });
-    await failTimes('target@roster.test', 4);
-    t.clock.advance(15 * MINUTE);
+    await failTimes('target@roster.test', 5);
+    // Still remembered just before the hour: the sixth failure makes the next attempt wait 2 s.
+    t.clock.advance(60 * MINUTE - 1);
+    await failTimes('target@roster.test', 1);
+    await refused('target@roster.test');
+    t.clock.advance(60 * MINUTE);
     await failTimes('target@roster.test', 4);
     await t.signIn('target@roster.test');
   });

@@ -71,6 +71,7 @@ export const baseRequest: RequestInfo = {
   ip: '127.0.0.1',
   userAgent: 'vitest',
   hasCsrfHeader: true,
+  procedures: [],
 };
 
 export type RowCounts = {

@@ -57,6 +57,7 @@ const request: RequestInfo = {
   ip: '127.0.0.1',
   userAgent: 'vitest',
   hasCsrfHeader: true,
+  procedures: [],
 };
 
 /** A request carrying a fresh session of that user (its actor is null if the user may not sign in). */

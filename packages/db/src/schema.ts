@@ -266,12 +266,22 @@ export const apiTokens = pgTable(
   ],
 );
 
-/** Failed sign-ins per e-mail, for throttling; kept in the database so every server process agrees. */
-export const signInThrottle = pgTable('sign_in_throttle', {
-  email: text('email').primaryKey(),
-  failures: integer('failures').notNull(),
-  windowStartedAt: at('window_started_at').notNull(),
-});
+/**
+ * Failed sign-ins, for throttling; kept in the database so every server process agrees. One row per
+ * client address and e-mail, and one per client address for every e-mail (`email` = '*', domain
+ * `SIGN_IN_ANY_EMAIL`): a stranger's failures from one address never slow the owner at another.
+ */
+export const signInThrottle = pgTable(
+  'sign_in_throttle',
+  {
+    /** The client address (an IPv6 address by its /64 network: one host holds all of it). */
+    address: text('address').notNull(),
+    email: text('email').notNull(),
+    failures: integer('failures').notNull(),
+    lastFailureAt: at('last_failure_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.address, t.email] })],
+);
 
 export const bulkOperations = pgTable(
   'bulk_operations',

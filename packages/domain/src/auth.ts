@@ -19,24 +19,88 @@ export const signInInputSchema = z.object({
 });
 export type SignInInput = z.infer<typeof signInInputSchema>;
 
-/** Failed sign-ins allowed for one e-mail within the window before it is locked for the window. */
-export const SIGN_IN_THROTTLE = { maxFailures: 5, windowMs: 15 * 60_000 } as const;
+/**
+ * Sign-in throttling. Failures are counted per (client address, e-mail) and per client address for
+ * every e-mail; past a number of free failures, each further attempt from there waits twice as long
+ * as the one before (capped), and failures are forgotten after a quiet period. Nothing is counted per
+ * e-mail alone: a stranger's wrong passwords slow the stranger, never the owner at their own address.
+ */
+export const SIGN_IN_THROTTLE = {
+  /** Failures free of any wait for one e-mail from one address. */
+  accountFreeFailures: 5,
+  /** Failures free of any wait from one address, whatever the e-mails (several people behind one NAT). */
+  addressFreeFailures: 20,
+  /** The wait after the first failure beyond the free ones; it doubles with each further failure. */
+  baseDelayMs: 1_000,
+  maxDelayMs: 15 * 60_000,
+  /** Failures are forgotten when none happened for this long. */
+  forgetAfterMs: 60 * 60_000,
+} as const;
 
-export type ThrottleState = { failures: number; windowStartedAt: Date };
+/** The `email` of the throttle row that counts an address's failures for every e-mail (not an e-mail). */
+export const SIGN_IN_ANY_EMAIL = '*';
 
-/** Whether another sign-in attempt for this e-mail may be checked at `now`. */
-export function isSignInLocked(state: ThrottleState | undefined, now: Date): boolean {
-  if (!state) return false;
-  if (now.getTime() - state.windowStartedAt.getTime() >= SIGN_IN_THROTTLE.windowMs) return false;
-  return state.failures >= SIGN_IN_THROTTLE.maxFailures;
+export type ThrottleState = { failures: number; lastFailureAt: Date };
+
+/** The free failures of a throttle row: its e-mail's, or an address's for every e-mail. */
+export function freeSignInFailures(email: string): number {
+  return email === SIGN_IN_ANY_EMAIL
+    ? SIGN_IN_THROTTLE.addressFreeFailures
+    : SIGN_IN_THROTTLE.accountFreeFailures;
 }
 
-/** The throttle state after one more failure at `now` (a window that has passed starts over). */
+function forgotten(state: ThrottleState, now: Date): boolean {
+  return now.getTime() - state.lastFailureAt.getTime() >= SIGN_IN_THROTTLE.forgetAfterMs;
+}
+
+/**
+ * How long another sign-in attempt must wait at `now` (0: it may be checked now), after `state`'s
+ * failures of which `free` cost no wait: 1 s after the first one beyond, doubling, at most 15 minutes.
+ */
+export function signInRetryAfterMs(state: ThrottleState | undefined, free: number, now: Date): number {
+  if (!state || forgotten(state, now) || state.failures < free) return 0;
+  const delay = Math.min(
+    SIGN_IN_THROTTLE.maxDelayMs,
+    SIGN_IN_THROTTLE.baseDelayMs * 2 ** Math.min(state.failures - free, 30),
+  );
+  return Math.max(0, state.lastFailureAt.getTime() + delay - now.getTime());
+}
+
+/** The throttle state after one more failure at `now` (failures forgotten by then start over). */
 export function recordSignInFailure(state: ThrottleState | undefined, now: Date): ThrottleState {
-  if (!state || now.getTime() - state.windowStartedAt.getTime() >= SIGN_IN_THROTTLE.windowMs) {
-    return { failures: 1, windowStartedAt: now };
-  }
-  return { failures: state.failures + 1, windowStartedAt: state.windowStartedAt };
+  if (!state || forgotten(state, now)) return { failures: 1, lastFailureAt: now };
+  return { failures: state.failures + 1, lastFailureAt: now };
+}
+
+/** The sentence of a throttled sign-in, with the wait rounded up to a second or a minute. */
+export function tooManyAttemptsMessage(retryAfterMs: number): string {
+  const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
+  const wait =
+    seconds < 60
+      ? `${seconds} second${seconds === 1 ? '' : 's'}`
+      : `${Math.ceil(seconds / 60)} minute${Math.ceil(seconds / 60) === 1 ? '' : 's'}`;
+  return `Too many failed sign-ins from this address. Try again in ${wait}.`;
+}
+
+/**
+ * The address sign-in failures are counted under: an IPv4 address as it is (also when written as
+ * an IPv4-mapped IPv6 address), an IPv6 address by its /64 network, which one host usually holds whole.
+ */
+export function signInThrottleAddress(ip: string): string {
+  const mapped = ip.match(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/i);
+  if (mapped?.[1]) return mapped[1];
+  if (!ip.includes(':')) return ip;
+  const [head = '', tail] = ip.toLowerCase().split('%')[0]?.split('::') ?? [];
+  const left = head ? head.split(':') : [];
+  const right = tail ? tail.split(':') : [];
+  const groups =
+    tail === undefined
+      ? left
+      : [...left, ...Array<string>(Math.max(0, 8 - left.length - right.length)).fill('0'), ...right];
+  return `${groups
+    .slice(0, 4)
+    .map((g) => g.replace(/^0+(?=.)/, ''))
+    .join(':')}::/64`;
 }
 
 export const apiTokenCreateSchema = z.object({

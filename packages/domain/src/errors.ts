@@ -12,6 +12,7 @@ export const DOMAIN_ERROR_CODES = {
   not_admin: 'FORBIDDEN',
   csrf: 'FORBIDDEN',
   too_many_attempts: 'TOO_MANY_REQUESTS',
+  sign_in_batched: 'BAD_REQUEST',
   token_not_found: 'NOT_FOUND',
   user_not_found: 'NOT_FOUND',
   unknown_role: 'BAD_REQUEST',
@@ -60,7 +61,9 @@ export const DOMAIN_ERROR_MESSAGES: Record<DomainErrorCode, string> = {
   not_signed_in: 'Sign in to continue.',
   not_admin: 'Only administrators can do this.',
   csrf: 'A request signed in with a session cookie must send the header "x-roster-csrf: 1" (tools should prefer an API token: "Authorization: Bearer <token>").',
-  too_many_attempts: 'Too many failed sign-ins. Wait a few minutes and try again.',
+  too_many_attempts: 'Too many failed sign-ins from this address. Wait a moment and try again.',
+  sign_in_batched:
+    'A sign-in is sent on its own, never in a batch with other calls: send auth.signIn as a request of its own.',
   token_not_found: 'This API token does not exist or was already revoked.',
   user_not_found: 'This user does not exist.',
   unknown_role: 'This role does not exist.',

@@ -1,13 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import {
   accessAtLeast,
+  freeSignInFailures,
   isAdministrator,
-  isSignInLocked,
   normalizeEmail,
   recordSignInFailure,
+  SIGN_IN_ANY_EMAIL,
   SIGN_IN_THROTTLE,
   signInInputSchema,
+  signInRetryAfterMs,
+  signInThrottleAddress,
   type ThrottleState,
+  tooManyAttemptsMessage,
 } from '../src';
 
 const t0 = new Date('2026-01-01T10:00:00Z');
@@ -37,26 +41,56 @@ describe('e-mails', () => {
 });
 
 describe('sign-in throttling', () => {
-  it('locks after the maximum number of failures within the window, not before', () => {
-    let state = recordSignInFailure(undefined, t0);
-    for (let i = 1; i < SIGN_IN_THROTTLE.maxFailures - 1; i++)
-      state = recordSignInFailure(state, at(i * 1000));
-    expect(state.failures).toBe(SIGN_IN_THROTTLE.maxFailures - 1);
-    expect(isSignInLocked(state, at(10_000))).toBe(false);
-    state = recordSignInFailure(state, at(10_000));
-    expect(isSignInLocked(state, at(10_001))).toBe(true);
+  const { accountFreeFailures, addressFreeFailures, maxDelayMs, forgetAfterMs } = SIGN_IN_THROTTLE;
+  const after = (failures: number, lastFailureAt = t0): ThrottleState => ({ failures, lastFailureAt });
+
+  it.each([
+    ['no failures', undefined, accountFreeFailures, 0, 0],
+    ['the free failures', after(accountFreeFailures - 1), accountFreeFailures, 0, 0],
+    ['the first failure beyond the free ones', after(accountFreeFailures), accountFreeFailures, 0, 1_000],
+    ['… half a second later', after(accountFreeFailures), accountFreeFailures, 500, 500],
+    ['the second beyond', after(accountFreeFailures + 1), accountFreeFailures, 0, 2_000],
+    ['the fourth beyond', after(accountFreeFailures + 3), accountFreeFailures, 0, 8_000],
+    ['many beyond: capped', after(accountFreeFailures + 40), accountFreeFailures, 0, maxDelayMs],
+    ['the wait has passed', after(accountFreeFailures + 3), accountFreeFailures, 8_000, 0],
+    ['an address below its free failures', after(accountFreeFailures + 3), addressFreeFailures, 0, 0],
+    ['an address beyond them', after(addressFreeFailures), addressFreeFailures, 0, 1_000],
+    ['failures forgotten after the quiet period', after(1_000), accountFreeFailures, forgetAfterMs, 0],
+  ])('%s: waits as many ms as expected', (_, state, free, elapsed, expected) => {
+    expect(signInRetryAfterMs(state, free, at(elapsed))).toBe(expected);
   });
 
-  it('unlocks when the window has passed, and a failure after it starts a new window', () => {
-    let state: ThrottleState = { failures: SIGN_IN_THROTTLE.maxFailures, windowStartedAt: t0 };
-    expect(isSignInLocked(state, at(SIGN_IN_THROTTLE.windowMs - 1))).toBe(true);
-    expect(isSignInLocked(state, at(SIGN_IN_THROTTLE.windowMs))).toBe(false);
-    state = recordSignInFailure(state, at(SIGN_IN_THROTTLE.windowMs));
-    expect(state).toEqual({ failures: 1, windowStartedAt: at(SIGN_IN_THROTTLE.windowMs) });
+  it('counts a failure, and starts over once failures are forgotten', () => {
+    expect(recordSignInFailure(undefined, t0)).toEqual(after(1, t0));
+    expect(recordSignInFailure(after(3), at(10))).toEqual(after(4, at(10)));
+    expect(recordSignInFailure(after(30), at(forgetAfterMs))).toEqual(after(1, at(forgetAfterMs)));
   });
 
-  it('never locks an e-mail without failures', () => {
-    expect(isSignInLocked(undefined, t0)).toBe(false);
+  it('an address counts for every e-mail with more free failures than one e-mail', () => {
+    expect(freeSignInFailures(SIGN_IN_ANY_EMAIL)).toBe(addressFreeFailures);
+    expect(freeSignInFailures('someone@roster.test')).toBe(accountFreeFailures);
+    expect(addressFreeFailures).toBeGreaterThan(accountFreeFailures);
+  });
+
+  it.each([
+    [1, 'Too many failed sign-ins from this address. Try again in 1 second.'],
+    [1_500, 'Too many failed sign-ins from this address. Try again in 2 seconds.'],
+    [60_000, 'Too many failed sign-ins from this address. Try again in 1 minute.'],
+    [maxDelayMs, 'Too many failed sign-ins from this address. Try again in 15 minutes.'],
+  ])('a wait of %i ms reads %j', (ms, sentence) => {
+    expect(tooManyAttemptsMessage(ms)).toBe(sentence);
+  });
+
+  it.each([
+    ['192.0.2.1', '192.0.2.1'],
+    ['::ffff:192.0.2.1', '192.0.2.1'],
+    ['2001:db8:1:2::5', '2001:db8:1:2::/64'],
+    ['2001:0DB8:0001:0002:aaaa:bbbb:cccc:dddd', '2001:db8:1:2::/64'],
+    ['2001:db8::1', '2001:db8:0:0::/64'],
+    ['::1', '0:0:0:0::/64'],
+    ['fe80::1%eth0', 'fe80:0:0:0::/64'],
+  ])('counts %s under %s', (ip, expected) => {
+    expect(signInThrottleAddress(ip)).toBe(expected);
   });
 });
 

@@ -1,12 +1,16 @@
 import { auditEvents, roles, signInThrottle, users } from '@roster/db';
 import {
   DomainError,
+  freeSignInFailures,
   isAdministrator,
-  isSignInLocked,
   recordSignInFailure,
+  SIGN_IN_ANY_EMAIL,
   type SignInInput,
+  signInRetryAfterMs,
+  signInThrottleAddress,
+  tooManyAttemptsMessage,
 } from '@roster/domain';
-import { eq } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Context } from '../context';
 import { openSession } from './openSession';
 import { verifyPassword } from './secrets';
@@ -21,28 +25,42 @@ export type SignedInUser = {
 };
 
 /**
- * Counts this attempt as a failure before the password is checked, under a row lock, so attempts
- * sent in parallel cannot outrun the limit; a successful sign-in then clears the count. Returns
- * false when the e-mail is locked.
+ * Counts this attempt as a failure of its (address, e-mail) and of its address before the password
+ * is checked, under the rows' locks, so attempts sent in parallel cannot outrun the limit; a
+ * successful sign-in then takes it back. Returns how long the attempt must wait instead (0: admitted);
+ * a refused attempt writes nothing.
  */
-async function admitAttempt(ctx: Context, email: string, now: Date): Promise<boolean> {
+async function admitAttempt(ctx: Context, address: string, email: string, now: Date): Promise<number> {
   return ctx.db.transaction(async (tx) => {
+    // The address's own row first, in the insert and in the locks: attempts from one address queue
+    // on it whatever their e-mails, in one order, so they never deadlock.
     await tx
       .insert(signInThrottle)
-      .values({ email, failures: 0, windowStartedAt: now })
+      .values(
+        [SIGN_IN_ANY_EMAIL, email].map((key) => ({ address, email: key, failures: 0, lastFailureAt: now })),
+      )
       .onConflictDoNothing();
-    const [current] = await tx
+    const rows = await tx
       .select()
       .from(signInThrottle)
-      .where(eq(signInThrottle.email, email))
+      .where(
+        and(eq(signInThrottle.address, address), inArray(signInThrottle.email, [SIGN_IN_ANY_EMAIL, email])),
+      )
+      .orderBy(asc(signInThrottle.email))
       .for('update');
-    const state = current && current.failures > 0 ? current : undefined;
-    if (isSignInLocked(state, now)) return false;
-    await tx
-      .update(signInThrottle)
-      .set(recordSignInFailure(state, now))
-      .where(eq(signInThrottle.email, email));
-    return true;
+    const counted = (row: (typeof rows)[number]) => (row.failures > 0 ? row : undefined);
+    const wait = Math.max(
+      0,
+      ...rows.map((row) => signInRetryAfterMs(counted(row), freeSignInFailures(row.email), now)),
+    );
+    if (wait > 0) return wait;
+    for (const row of rows) {
+      await tx
+        .update(signInThrottle)
+        .set(recordSignInFailure(counted(row), now))
+        .where(and(eq(signInThrottle.address, address), eq(signInThrottle.email, row.email)));
+    }
+    return 0;
   });
 }
 
@@ -63,18 +81,17 @@ async function auditFailure(
 
 /**
  * Checks an e-mail and password and opens a session. Unknown e-mails and wrong passwords get the
- * same answer after the same work; repeated failures lock the e-mail for a while.
+ * same answer after the same work; repeated failures from one address make its next attempts wait
+ * (SIGN_IN_THROTTLE), never the owner's at another address.
  */
 export async function signIn(ctx: Context, input: SignInInput): Promise<SignedInUser> {
+  // One HTTP request, one password check: a batch of sign-ins would buy many scrypt runs (and rows)
+  // for the price of one request, around any per-request limit.
+  if (ctx.request.procedures.length > 1) throw new DomainError('sign_in_batched');
   const now = ctx.now();
-  if (!(await admitAttempt(ctx, input.email, now))) {
-    await ctx.db.insert(auditEvents).values({
-      at: now,
-      action: 'auth.sign_in_throttled',
-      meta: { email: input.email, ip: ctx.request.ip },
-    });
-    throw new DomainError('too_many_attempts');
-  }
+  const address = signInThrottleAddress(ctx.request.ip);
+  const wait = await admitAttempt(ctx, address, input.email, now);
+  if (wait > 0) throw new DomainError('too_many_attempts', tooManyAttemptsMessage(wait));
   const [user] = await ctx.db
     .select({
       id: users.id,
@@ -101,7 +118,15 @@ export async function signIn(ctx: Context, input: SignInInput): Promise<SignedIn
   const session = await ctx.db.transaction(async (tx) => {
     const opened = await openSession(tx, ctx, user.id, now);
     await tx.update(users).set({ lastLoginAt: now }).where(eq(users.id, user.id));
-    await tx.delete(signInThrottle).where(eq(signInThrottle.email, input.email));
+    // This attempt was counted as a failure before the check: taken back from the address, and the
+    // e-mail's failures from this address are forgotten.
+    await tx
+      .delete(signInThrottle)
+      .where(and(eq(signInThrottle.address, address), eq(signInThrottle.email, input.email)));
+    await tx
+      .update(signInThrottle)
+      .set({ failures: sql`greatest(${signInThrottle.failures} - 1, 0)` })
+      .where(and(eq(signInThrottle.address, address), eq(signInThrottle.email, SIGN_IN_ANY_EMAIL)));
     await tx.insert(auditEvents).values({
       at: now,
       actorId: user.id,
