@@ -1,5 +1,8 @@
+import { isTransientDbError } from '@roster/db';
 import { DOMAIN_ERROR_CODES, DomainError } from '@roster/domain';
 import { initTRPC, TRPCError } from '@trpc/server';
+import { getHTTPStatusCodeFromError } from '@trpc/server/http';
+import { TRPC_ERROR_CODES_BY_KEY } from '@trpc/server/rpc';
 import superjson from 'superjson';
 import { ZodError, type z } from 'zod';
 import type { Context } from './context';
@@ -41,7 +44,18 @@ const transformer = {
 
 const t = initTRPC.context<Context>().create({
   transformer,
-  errorFormatter({ shape, error }) {
+  errorFormatter({ shape: given, error: thrown }) {
+    // A database connection lost before any procedure ran (the context reads the session) is as
+    // typed a 503 as one lost inside a procedure (`domainErrors`).
+    const unavailable = thrown.code === 'INTERNAL_SERVER_ERROR' && isTransientDbError(thrown.cause);
+    const error = unavailable ? databaseUnavailableError() : thrown;
+    const shape = unavailable
+      ? {
+          ...given,
+          code: TRPC_ERROR_CODES_BY_KEY[error.code],
+          data: { ...given.data, code: error.code, httpStatus: getHTTPStatusCodeFromError(error) },
+        }
+      : given;
     const cause = error.cause;
     const isValidation = cause instanceof ZodError;
     const issues = isValidation ? shownIssues(cause.issues) : undefined;
@@ -50,11 +64,13 @@ const t = initTRPC.context<Context>().create({
     const message =
       error.code === 'INTERNAL_SERVER_ERROR'
         ? 'Something went wrong on the server. Nothing was changed; try again.'
-        : issues
-          ? issues
-              .map((issue) => (issue.path.length ? `${issue.path.join('.')}: ` : '') + issue.message)
-              .join('; ')
-          : shape.message;
+        : unavailable
+          ? error.message
+          : issues
+            ? issues
+                .map((issue) => (issue.path.length ? `${issue.path.join('.')}: ` : '') + issue.message)
+                .join('; ')
+            : shape.message;
     return {
       ...shape,
       message,
@@ -72,9 +88,18 @@ const t = initTRPC.context<Context>().create({
 export const createTRPCRouter = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
-/** Turns a DomainError into the tRPC error of its code, so every refusal is typed. */
+function databaseUnavailableError(): TRPCError {
+  const cause = new DomainError('database_unavailable');
+  return new TRPCError({ code: DOMAIN_ERROR_CODES[cause.code], message: cause.message, cause });
+}
+
+/**
+ * Turns a DomainError into the tRPC error of its code, so every refusal is typed; a transient
+ * database error (connection lost, serialization failure, …) becomes `database_unavailable` (503).
+ */
 const domainErrors = t.middleware(async ({ next }) => {
   const result = await next();
+  if (!result.ok && isTransientDbError(result.error.cause)) throw databaseUnavailableError();
   if (!result.ok && result.error.cause instanceof DomainError) {
     const cause = result.error.cause;
     throw new TRPCError({ code: DOMAIN_ERROR_CODES[cause.code], message: cause.message, cause });

@@ -50,6 +50,7 @@ export const DOMAIN_ERROR_CODES = {
   invitation_used: 'CONFLICT',
   weak_password: 'BAD_REQUEST',
   outbox_message_not_found: 'NOT_FOUND',
+  database_unavailable: 'SERVICE_UNAVAILABLE',
 } as const;
 
 export type DomainErrorCode = keyof typeof DOMAIN_ERROR_CODES;
@@ -109,6 +110,8 @@ export const DOMAIN_ERROR_MESSAGES: Record<DomainErrorCode, string> = {
   invitation_used: 'This invitation was already accepted. Sign in with your e-mail and password.',
   weak_password: 'Choose a stronger password.',
   outbox_message_not_found: 'This message is not in the outbox.',
+  database_unavailable:
+    'The database could not be reached for a moment. Try again in a few seconds; a bulk operation that was running carries on by itself.',
 };
 
 /** The whole request is invalid; thrown by domain and API code, mapped once by the API. */

@@ -1,0 +1,232 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { bulkOperations, createDb, type DbHandle, queryRows, roles } from '@roster/db';
+import { createTestDb, type TestDb } from '@roster/db/testing';
+import { eq, sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { createCaller } from '../src';
+import { addUsers } from './bulkFixtures';
+import { type Caller, newAdmin } from './userFixtures';
+
+/**
+ * The real server process, on PostgreSQL, while the database drops every one of its connections in
+ * the middle of a bulk operation (`pg_terminate_backend`, as a failover, a restart or an idle kill
+ * does): the process lives, a request caught by the loss is answered with a typed 503, the next ones
+ * succeed, and the operation finishes by itself with each user processed exactly once. postgres.js
+ * 3.4.9 unpatched killed the process here (`Cannot read properties of null (reading 'write')`).
+ * PGlite has no connections to drop.
+ */
+
+const SERVER_DIR = fileURLToPath(new URL('../../../apps/server/', import.meta.url));
+const USERS = 40_000;
+
+let testDb: TestDb;
+let caller: Caller;
+let readerRole = '';
+let buyerRole = '';
+let child: ChildProcess;
+let output = '';
+let url = '';
+let token = '';
+/** A connection of its own that ends the server's ones, never itself. */
+let killer: DbHandle;
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      const port = address && typeof address === 'object' ? address.port : 0;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+const errorReply = z.object({
+  error: z.object({ json: z.object({ data: z.object({ domainCode: z.string() }) }) }),
+});
+
+/** users.list over HTTP, as a tool sends it; never throws while the process answers. */
+async function listUsers(): Promise<Response> {
+  const input = encodeURIComponent(JSON.stringify({ json: { limit: 5 } }));
+  return fetch(`${url}/trpc/users.list?input=${input}`, {
+    headers: { authorization: `Bearer ${token}` },
+  }).catch((error: unknown) => {
+    // The process died: what it printed last says why.
+    throw new Error(
+      `users.list got no answer (${String(error)}); the server printed:\n${output.slice(-4000)}`,
+    );
+  });
+}
+
+/** Ends every connection the server processes of this test's database hold (not the killer's own). */
+async function terminateServerConnections(): Promise<number> {
+  const rows = await queryRows<{ ended: boolean }>(
+    killer.db,
+    sql`select pg_terminate_backend(pid) as ended from pg_stat_activity
+      where datname = current_database() and application_name = 'roster' and pid <> pg_backend_pid()`,
+  );
+  return rows.length;
+}
+
+async function operationRow(id: string) {
+  const [row] = await killer.db.select().from(bulkOperations).where(eq(bulkOperations.id, id));
+  return row;
+}
+
+async function waitFor<T>(
+  read: () => Promise<T>,
+  done: (value: T) => boolean,
+  timeoutMs = 120_000,
+): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (done(value)) return value;
+    if (Date.now() > until)
+      throw new Error(`gave up waiting; last value ${JSON.stringify(value)}\n${output}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+const exited = () => child.exitCode !== null || child.signalCode !== null;
+
+describe.skipIf(!process.env.DATABASE_URL)('a server process whose database connections are dropped', () => {
+  beforeAll(async () => {
+    testDb = await createTestDb();
+    const dbUrl = testDb.url ?? '';
+    killer = await createDb({ url: dbUrl, maxConnections: 1 });
+    const { ctx } = await newAdmin(testDb.db);
+    caller = createCaller({ ...ctx, config: { ...ctx.config, bulkBatchSize: 1_000 } });
+    const all = await testDb.db.select({ id: roles.id, name: roles.name }).from(roles);
+    readerRole = all.find((r) => r.name === 'Reader')?.id ?? '';
+    buyerRole = all.find((r) => r.name === 'Buyer')?.id ?? '';
+    for (let added = 0; added < USERS; added += 5_000) await addUsers(testDb.db, 5_000, 'active', readerRole);
+    token = (await caller.tokens.create({ name: 'connection loss test' })).token;
+
+    const port = await freePort();
+    child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+      cwd: SERVER_DIR,
+      env: {
+        ...process.env,
+        NODE_ENV: 'development',
+        DATABASE_URL: dbUrl,
+        HOST: '127.0.0.1',
+        PORT: String(port),
+        ROSTER_DEMO_USERS: '0',
+        ROSTER_ADMIN_EMAIL: 'connection-loss@roster.test',
+        ROSTER_ADMIN_PASSWORD: 'a password nobody types',
+        ROSTER_PUBLIC_URL: `http://127.0.0.1:${port}`,
+        LOG_LEVEL: 'warn',
+      },
+    });
+    child.stdout?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    child.stderr?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    await new Promise<void>((resolve, reject) => {
+      const check = setInterval(() => {
+        if (output.includes('Roster is running')) {
+          clearInterval(check);
+          resolve();
+        }
+      }, 100);
+      child.once('exit', (code) => {
+        clearInterval(check);
+        reject(new Error(`The server exited (${code}) before serving:\n${output}`));
+      });
+    });
+    url = `http://127.0.0.1:${port}`;
+  }, 240_000);
+
+  afterAll(async () => {
+    if (child && !exited()) {
+      const gone = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await gone;
+    }
+    await killer?.close();
+    await testDb?.close();
+  });
+
+  it('lives, answers 503 to the requests caught by the loss, and finishes the operation exactly once', async () => {
+    const operation = await caller.bulk.execute({
+      operationId: randomUUID(),
+      operation: { kind: 'assign_role', roleId: buyerRole },
+      selection: { filter: { roleIds: [readerRole] }, expectedCount: USERS },
+    });
+    // The server's worker has taken it and is inside its batches.
+    await waitFor(
+      () => operationRow(operation.id),
+      (row) => (row?.processed ?? 0) > 0,
+    );
+
+    // A request in flight when its connection is dropped: the users table is locked, so its query
+    // waits on the server until the connection under it is ended.
+    const caught = await killer.db.transaction(async (tx) => {
+      await tx.execute(sql`lock table users in access exclusive mode`);
+      const inFlight = listUsers();
+      // Its query reaches the lock and waits there (the worker's batches wait behind it too).
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      const waiting = await queryRows<{ query: string }>(
+        tx,
+        sql`select query from pg_stat_activity where datname = current_database()
+          and application_name = 'roster' and wait_event_type = 'Lock'`,
+      );
+      expect(waiting.some((w) => /api_tokens|sessions/.test(w.query))).toBe(true);
+      await tx.execute(sql`select pg_terminate_backend(pid) from pg_stat_activity
+        where datname = current_database() and application_name = 'roster' and pid <> pg_backend_pid()`);
+      return inFlight;
+    });
+    expect(caught.status).toBe(503);
+    expect(errorReply.parse(await caught.json()).error.json.data.domainCode).toBe('database_unavailable');
+
+    // More losses while the operation runs, requests coming in all the while: each is answered, 200
+    // or a typed 503, never a dead socket or a 500.
+    const statuses: number[] = [];
+    let rounds = 0;
+    while (rounds < 6 && (await operationRow(operation.id))?.status === 'running') {
+      const requests = Array.from({ length: 4 }, () => listUsers().then((r) => statuses.push(r.status)));
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      await terminateServerConnections();
+      await Promise.all(requests);
+      expect(exited()).toBe(false);
+      rounds++;
+      await new Promise((resolve) => setTimeout(resolve, 400));
+    }
+    expect(rounds).toBeGreaterThan(1);
+    expect(statuses.filter((s) => s !== 200 && s !== 503)).toEqual([]);
+
+    const done = await waitFor(
+      () => operationRow(operation.id),
+      (row) => row?.status !== 'running' && row?.status !== 'queued',
+    );
+    expect(exited()).toBe(false);
+    expect(done).toMatchObject({
+      status: 'succeeded',
+      total: USERS,
+      processed: USERS,
+      changed: USERS,
+      failed: 0,
+    });
+    // Exactly once: one result and one audit event per user, every user changed.
+    const [counts] = await queryRows<{ items: number; users: number; audits: number; buyers: number }>(
+      killer.db,
+      sql`select (select count(*)::int from bulk_operation_items where operation_id = ${operation.id}) as items,
+        (select count(distinct user_id)::int from bulk_operation_items where operation_id = ${operation.id}) as users,
+        (select count(*)::int from audit_events where operation_id = ${operation.id}) as audits,
+        (select count(*)::int from users where role_id = ${buyerRole}) as buyers`,
+    );
+    expect(counts).toEqual({ items: USERS, users: USERS, audits: USERS, buyers: USERS });
+
+    // The database is back: the next requests succeed.
+    expect((await listUsers()).status).toBe(200);
+    expect(exited()).toBe(false);
+  }, 300_000);
+});
