@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { createDb, queryRows } from '../src';
+import { accessLevel, createDb, queryRows, sqlEnumArray } from '../src';
 import { adminUrl, databaseUrlFor } from '../src/testing/urls';
 
 const EXPECTED_TABLES = [
@@ -18,6 +18,7 @@ const EXPECTED_TABLES = [
   'roles',
   'sessions',
   'sign_in_throttle',
+  'user_counts',
   'user_rights',
   'user_scopes',
   'user_search',
@@ -41,6 +42,28 @@ describe('migrations', () => {
       expect(await tableNames(handle)).toEqual(EXPECTED_TABLES);
       await handle.migrate();
       expect(await tableNames(handle)).toEqual(EXPECTED_TABLES);
+    } finally {
+      await handle.close();
+    }
+  });
+
+  it('sends arrays of the enums the migrations just created, in the process that ran them', async () => {
+    // PGlite learns which types are arrays when it opens: before the fix, a module_name[] parameter
+    // went out as the text "portfolio,projects" (malformed array literal) until a restart.
+    const handle = await createDb({ dataDir: 'memory://' });
+    try {
+      await handle.migrate();
+      const modules = ['portfolio', 'projects'];
+      const [plain] = await queryRows<{ n: number }>(
+        handle.db,
+        sql`select cardinality(${sql.param(modules)}::module_name[])::int as n`,
+      );
+      expect(plain?.n).toBe(2);
+      const [helper] = await queryRows<{ n: number }>(
+        handle.db,
+        sql`select cardinality(${sqlEnumArray(['read', 'edit'], accessLevel)})::int as n`,
+      );
+      expect(helper?.n).toBe(2);
     } finally {
       await handle.close();
     }
