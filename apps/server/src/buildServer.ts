@@ -11,6 +11,7 @@ import {
   appRouter,
   bulkResultsCsv,
   createContext,
+  logSafeError,
   type RequestInfo,
   resolveActor,
 } from '@roster/api';
@@ -19,7 +20,6 @@ import { DOMAIN_ERROR_MESSAGES } from '@roster/domain';
 import { type FastifyTRPCPluginOptions, fastifyTRPCPlugin } from '@trpc/server/adapters/fastify';
 import { sql } from 'drizzle-orm';
 import Fastify, { type FastifyError, type FastifyReply, type FastifyRequest } from 'fastify';
-import { logSafeError } from './logSafeError';
 import { DEFAULT_REQUEST_LIMITS, RequestLimiter, type RequestLimits } from './requestLimiter';
 
 export const SESSION_COOKIE = 'roster_session';

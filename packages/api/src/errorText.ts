@@ -1,10 +1,13 @@
+import { logSafeMessage } from './logSafeError';
+
 /**
  * An error as one line people can read, root cause first (drivers wrap it in a message that repeats
  * the whole query), short enough to store beside what failed.
  */
 export function errorText(error: unknown): string {
   const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
-  return (cause instanceof Error ? cause.message : String(cause)).slice(0, 1000);
+  // Never the query's parameters nor the value the database refused (logSafeMessage).
+  return logSafeMessage(cause instanceof Error ? cause.message : String(cause)).slice(0, 1000);
 }
 
 /**

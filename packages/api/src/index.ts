@@ -9,6 +9,7 @@ export { claimOperation, runOperation } from './bulk/runOperation';
 export { EMBEDDED_SLICE_TARGET_MS } from './bulk/slicePacer';
 export { type ApiConfig, defaultApiConfig, type SmtpConfig } from './config';
 export { type ApiDeps, type Context, createContext, type RequestInfo, type SessionCookie } from './context';
+export { type LogSafeError, logSafeError, logSafeMessage } from './logSafeError';
 export { deliverDueMessages, retryDelayMs, startOutboxDelivery } from './outbox/deliverOutbox';
 export { type MailTransport, type OutgoingMail, smtpTransport } from './outbox/mailTransport';
 export { type AppRouter, appRouter, createCaller, type RouterInputs, type RouterOutputs } from './root';

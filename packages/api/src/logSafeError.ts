@@ -27,7 +27,9 @@ export function logSafeMessage(message: string): string {
   if (failed) return `Failed query: ${statementHead(failed[1] ?? '')}`;
   // Whatever else carries parameters: keep what comes before them.
   const at = message.search(/\bparams:/i);
-  return (at >= 0 ? message.slice(0, at) : message).trim().slice(0, 500);
+  const kept = (at >= 0 ? message.slice(0, at) : message).trim().slice(0, 500);
+  // PostgreSQL quotes the value it refused at the end ('invalid input syntax for type uuid: "…"').
+  return kept.replace(/: "[\s\S]*"$/, ': "[redacted]"');
 }
 
 function stackFrames(stack: string | undefined): string {
