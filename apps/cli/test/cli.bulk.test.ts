@@ -382,7 +382,7 @@ describe('roster bulk <operation> --yes applies each of the seven operations', (
     expect(await statusesOf(list)).toEqual({ 'r1@roster.test': 'active', 'r2@roster.test': 'invited' });
     const retried = await cli.cli(['bulk', 'retry', operation.id, '--yes']);
     expect(retried.code).toBe(1);
-    expect(retried.stderr).toContain('nothing_to_retry: No user failed in this operation');
+    expect(retried.stderr).toContain('nothing_to_retry: No user of this operation is left to retry');
     const unconfirmed = await cli.cli(['bulk', 'revert', operation.id]);
     expect(unconfirmed.code).toBe(2);
   });

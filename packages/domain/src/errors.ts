@@ -99,7 +99,8 @@ export const DOMAIN_ERROR_MESSAGES: Record<DomainErrorCode, string> = {
     'This operation cannot be reverted: a resent invitation cannot be taken back, and users created by an import are not deleted.',
   not_retryable: 'The rows of an import that failed are retried by importing them again.',
   nothing_to_revert: 'This operation changed no user: there is nothing to revert.',
-  nothing_to_retry: 'No user failed in this operation: there is nothing to retry.',
+  nothing_to_retry:
+    'No user of this operation is left to retry: none failed, or a retry of this operation already took them.',
   invitation_malformed:
     'This invitation link is incomplete. Open the link from the e-mail again, or copy all of it.',
   invitation_unknown: 'This invitation link is not valid. Ask your administrator for a new invitation.',
