@@ -130,12 +130,12 @@ describe('Admin › Users', () => {
     expect('ids' in selection && new Set(selection.ids)).toEqual(new Set(ids));
 
     await page.locator('[data-index="9"]').focus();
-    await page.waitForFunction(() => document.activeElement?.getAttribute('data-index') === '9');
+    await page.locator('[data-index="9"]:focus').waitFor();
     await page.keyboard.press('Space');
     await expect(page.getByTestId('selected-count').textContent()).resolves.toBe('7 selected');
     await page.keyboard.press('ArrowDown');
     // Focus moves on the next animation frame; a person's next key press comes later than that.
-    await page.waitForFunction(() => document.activeElement?.getAttribute('data-index') === '10');
+    await page.locator('[data-index="10"]:focus').waitFor();
     await page.keyboard.press('Space');
     await expect(page.getByTestId('selected-count').textContent()).resolves.toBe('8 selected');
     await screenshot(page, 'users-selected');
@@ -144,7 +144,7 @@ describe('Admin › Users', () => {
     await expect(page.locator('[role="row"][data-user-id][tabindex="0"]').count()).resolves.toBe(1);
     await page.getByRole('button', { name: 'Sort by created' }).focus();
     await page.keyboard.press('Tab');
-    await page.waitForFunction(() => document.activeElement?.getAttribute('role') === 'row');
+    await page.locator('[role="row"]:focus').waitFor();
     await expect(page.getByTestId('users-scroller').evaluate((el) => el.scrollLeft)).resolves.toBe(0);
 
     // Sorting keeps the selection.
