@@ -36,17 +36,22 @@ export async function administratorRoleMovesOf(
   now: Date,
 ): Promise<Pick<RoleChangeSummary, 'becomeAdministrators' | 'loseAdministratorRole'>> {
   const admins = [...(await adminRoleIds(tx))];
-  let gives: SQL = sql`false`;
-  if (givers?.kind === 'everyone') gives = sql`true`;
-  if (givers?.kind === 'revert') gives = sql`s.before->>'roleId' = any(${sql.param(admins)}::text[])`;
+  // Each side is a small set (today's administrators; the results of the reverted operation whose
+  // recorded role was an administrator one), tested per snapshotted user with a hashed lookup: a join
+  // of the snapshot with the reverted operation's results spilled 100,000 rows to disk for minutes.
+  let gives: SQL = sql``;
+  if (givers?.kind === 'everyone') gives = sql`or true`;
+  if (givers?.kind === 'revert') {
+    gives = sql`or x.pos in (select s.position from bulk_operation_items s
+      where s.operation_id = ${givers.revertOf} and s.before->>'roleId' = any(${sql.param(admins)}::text[]))`;
+  }
   const candidates = await queryRows<{ user_id: string; source_position: number | null }>(
     tx,
     sql`select x.id::text as user_id, x.pos as source_position
         from bulk_operation_batches b
         cross join lateral unnest(b.user_ids, b.source_positions) with ordinality as x(id, pos, n)
-        join users u on u.id = x.id
-        ${givers?.kind === 'revert' ? sql`left join bulk_operation_items s on s.operation_id = ${givers.revertOf} and s.position = x.pos` : sql``}
-        where b.operation_id = ${operationId} and (u.role_id = any(${sqlUuids(admins)}) or ${gives})
+        where b.operation_id = ${operationId}
+          and (x.id in (select u.id from users u where u.role_id = any(${sqlUuids(admins)})) ${gives})
         order by b.batch_no, x.n`,
   );
   let summary: RoleChangeSummary | undefined;
