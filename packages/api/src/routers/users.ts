@@ -2,8 +2,8 @@ import { usersFilterSchema, usersListInputSchema } from '@roster/domain';
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { adminProcedure } from '../trpc';
-import { getUser } from '../users/getUser';
 import { countUsers } from '../users/countUsers';
+import { getUser } from '../users/getUser';
 import { listUsers } from '../users/listUsers';
 
 export const usersRouter = {
