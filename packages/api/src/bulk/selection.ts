@@ -80,32 +80,42 @@ export function exceptedIds(selection: FilterSelection): string[] {
   return [...new Set((selection.exceptIds ?? []).map((id) => id.toLowerCase()))];
 }
 
-/**
- * The users of a filter selection as one condition: those matching the filter, less the ones the
- * admin unticked afterwards.
- */
-export async function filterSelectionCondition(
+/** A filter selection's conditions, built once: what the filter matches, and who of them is selected. */
+export type FilterSelectionConditions = {
+  /** The users the filter matches (the admin's N). */
+  matching: SQL | undefined;
+  /** Those less the ones the admin unticked afterwards. */
+  selected: SQL | undefined;
+  except: string[];
+};
+
+/** Checks the filter (unknown roles, units… are refused) and builds both conditions from it. */
+export async function filterSelectionConditions(
   db: Db,
   selection: FilterSelection,
   now: Date,
-): Promise<SQL | undefined> {
-  const condition = await usersFilterCondition(db, selection.filter, now);
+): Promise<FilterSelectionConditions> {
+  const matching = await usersFilterCondition(db, selection.filter, now);
   const except = exceptedIds(selection);
-  return except.length ? and(condition, sql`not (${users.id} = any(${sqlUuids(except)}))`) : condition;
+  const selected = except.length
+    ? and(matching, sql`not (${users.id} = any(${sqlUuids(except)}))`)
+    : matching;
+  return { matching, selected, except };
 }
 
 /**
  * How many of the users left out of a filter selection the filter matches: with the users selected,
  * they make up the number the admin saw.
  */
-export async function exceptedMatching(db: Db, selection: FilterSelection, now: Date): Promise<number> {
-  const except = exceptedIds(selection);
-  if (except.length === 0) return 0;
-  const condition = await usersFilterCondition(db, selection.filter, now);
+export async function exceptedMatching(
+  db: Db,
+  conditions: FilterSelectionConditions | undefined,
+): Promise<number> {
+  if (!conditions?.except.length) return 0;
   const [row] = await db
     .select({ n: count() })
     .from(users)
-    .where(and(condition, sql`${users.id} = any(${sqlUuids(except)})`));
+    .where(and(conditions.matching, sql`${users.id} = any(${sqlUuids(conditions.except)})`));
   return row?.n ?? 0;
 }
 
@@ -118,10 +128,11 @@ export async function checkedFilterSelection(
   selection: FilterSelection,
   now: Date,
 ): Promise<{ condition: SQL | undefined; total: number }> {
+  const conditions = await filterSelectionConditions(db, selection, now);
   const matching = await countUsers(db, selection.filter, now);
   if (matching === 0) throw filterMatchesNobody();
   if (matching !== selection.expectedCount) throw new DomainError('selection_changed');
-  const total = matching - (await exceptedMatching(db, selection, now));
+  const total = matching - (await exceptedMatching(db, conditions));
   if (total === 0) throw everyMatchLeftOut();
-  return { condition: await filterSelectionCondition(db, selection, now), total };
+  return { condition: conditions.selected, total };
 }

@@ -14,7 +14,7 @@ import {
   exceptedIds,
   exceptedMatching,
   filterMatchesNobody,
-  filterSelectionCondition,
+  filterSelectionConditions,
   unknownSelectedUsers,
 } from './selection';
 import { insertSelectionBatches, pickListedUsers } from './selectionBatches';
@@ -102,8 +102,8 @@ export async function startBulkOperation(
   // Refuses unknown roles and source users before anything is written.
   const context = await loadPlanContext(db, input.operation, actorId, now, config);
   const rule = operationRule(input.operation, context);
-  const condition =
-    'filter' in input.selection ? await filterSelectionCondition(db, input.selection, now) : undefined;
+  const conditions =
+    'filter' in input.selection ? await filterSelectionConditions(db, input.selection, now) : undefined;
   const created = await db.transaction(async (tx) => {
     const inserted = await tx
       .insert(bulkOperations)
@@ -126,14 +126,15 @@ export async function startBulkOperation(
       total = await insertSelectionBatches(tx, input.operationId, pickListedUsers(ids), batchSize);
       if (total !== ids.length) throw unknownSelectedUsers();
     } else {
+      const selected = conditions?.selected;
       total = await insertSelectionBatches(
         tx,
         input.operationId,
-        sql`select id, id as ord from users ${condition ? sql`where ${condition}` : sql``}`,
+        sql`select id, id as ord from users ${selected ? sql`where ${selected}` : sql``}`,
         batchSize,
       );
       // The admin saw how many users the filter matched, the ones they unticked included.
-      const matching = total + (await exceptedMatching(tx, input.selection, now));
+      const matching = total + (await exceptedMatching(tx, conditions));
       if (matching === 0) throw filterMatchesNobody();
       if (matching !== input.selection.expectedCount) throw new DomainError('selection_changed');
       if (total === 0) throw everyMatchLeftOut();
