@@ -1,15 +1,8 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { createRosterClient, type RosterClient } from '@roster/client';
-import { createDb } from '@roster/db';
-import { adminUrl, databaseUrlFor } from '@roster/db/testing';
 import type { BulkOperation, Selection } from '@roster/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { type EmptyDatabase, emptyDatabase, type SpawnedServer, spawnServer } from './spawnServer';
 
 /**
  * The default install, as `pnpm dev` runs it: one server process on an empty data directory (or an
@@ -18,40 +11,13 @@ import { z } from 'zod';
  * access failed for every user on a freshly migrated embedded database.
  */
 
-const SERVER_DIR = fileURLToPath(new URL('..', import.meta.url));
 const ADMIN = { email: 'startup-admin@roster.test', password: 'a fresh start for the tenant' };
 const DEMO_USERS = 400;
 
-let child: ChildProcess;
-let output = '';
+let server: SpawnedServer;
+let database: EmptyDatabase;
 let url = '';
 let client: RosterClient;
-let dataDir: string | undefined;
-let dropDatabase: (() => Promise<void>) | undefined;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = address && typeof address === 'object' ? address.port : 0;
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
-/** An empty PostgreSQL database of the test's own, when the suite runs on PostgreSQL. */
-async function emptyPostgresDatabase(serverUrl: string): Promise<string> {
-  const database = `roster_startup_${process.pid}_${Date.now()}`;
-  const admin = await createDb({ url: adminUrl(serverUrl), maxConnections: 1 });
-  await admin.db.execute(`create database ${database}`);
-  dropDatabase = async () => {
-    await admin.db.execute(`drop database if exists ${database} with (force)`);
-    await admin.close();
-  };
-  return databaseUrlFor(serverUrl, database);
-}
 
 const signInReply = z.object({ result: z.object({ data: z.unknown() }) });
 const tokenReply = z.object({
@@ -78,55 +44,22 @@ async function adminToken(): Promise<string> {
 }
 
 beforeAll(async () => {
-  const port = await freePort();
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
+  database = await emptyDatabase();
+  server = await spawnServer({
+    ...database.env,
     NODE_ENV: 'development',
-    HOST: '127.0.0.1',
-    PORT: String(port),
     ROSTER_DEMO_USERS: String(DEMO_USERS),
     ROSTER_ADMIN_EMAIL: ADMIN.email,
     ROSTER_ADMIN_PASSWORD: ADMIN.password,
-    ROSTER_PUBLIC_URL: `http://127.0.0.1:${port}`,
     LOG_LEVEL: 'warn',
-  };
-  if (process.env.DATABASE_URL) {
-    env.DATABASE_URL = await emptyPostgresDatabase(process.env.DATABASE_URL);
-  } else {
-    dataDir = mkdtempSync(join(tmpdir(), 'roster-startup-'));
-    env.ROSTER_DATA_DIR = join(dataDir, 'pglite');
-  }
-  child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: SERVER_DIR, env });
-  child.stdout?.on('data', (chunk: Buffer) => {
-    output += chunk.toString();
   });
-  child.stderr?.on('data', (chunk: Buffer) => {
-    output += chunk.toString();
-  });
-  await new Promise<void>((resolve, reject) => {
-    const check = setInterval(() => {
-      if (output.includes('Roster is running')) {
-        clearInterval(check);
-        resolve();
-      }
-    }, 100);
-    child.once('exit', (code) => {
-      clearInterval(check);
-      reject(new Error(`The server exited (${code}) before serving:\n${output}`));
-    });
-  });
-  url = `http://127.0.0.1:${port}`;
+  url = server.url;
   client = createRosterClient({ url, token: await adminToken() });
 }, 240_000);
 
 afterAll(async () => {
-  if (child && child.exitCode === null) {
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGTERM');
-    await exited;
-  }
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-  await dropDatabase?.();
+  await server?.stop();
+  await database?.drop();
 });
 
 /** Users of the demo tenant with this status, by id (the checkboxes of the users table). */
@@ -161,7 +94,7 @@ describe('the default install: migrate, seed and serve in one process on an empt
   it('seeded the demo tenant and its administrator', async () => {
     const page = await client.users.list.query({ limit: 1 });
     expect(page.total).toBe(DEMO_USERS + 1);
-    expect(output).toContain('Roster is running');
+    expect(server.output()).toContain('Roster is running');
   });
 
   it('runs every operation kind, copy access in both modes included, with no user failed', async () => {
