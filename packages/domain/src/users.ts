@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { GRANTED_ACCESS_LEVELS, USER_STATUSES } from './catalog';
+import { DomainError } from './errors';
 import { storable } from './text';
 
 /** The users table's filter (SPEC §6 shape); also what a "select all N matching" selection carries. */
@@ -82,6 +83,21 @@ export const selectionSchema = z.union([
     .strict(),
 ]);
 export type Selection = z.infer<typeof selectionSchema>;
+
+/**
+ * "All N matching (except these)" checked against the users as they are now (SPEC §2): `matching` is
+ * how many users the filter matches, `excepted` how many of them the admin unticked. Returns how many
+ * are selected; refuses a filter that matches nobody, a count that moved since the admin saw it
+ * (`selection_changed`), and a selection with everyone left out.
+ */
+export function selectedByFilter(matching: number, excepted: number, expectedCount: number): number {
+  if (matching === 0) throw new DomainError('empty_selection', 'No user matches this filter.');
+  if (matching !== expectedCount) throw new DomainError('selection_changed');
+  const selected = matching - excepted;
+  if (selected <= 0)
+    throw new DomainError('empty_selection', 'Every user matching this filter was left out.');
+  return selected;
+}
 
 /** Whether a filter narrows anything (an empty filter is "all users"). */
 export function isEmptyFilter(filter: UsersFilter | undefined): boolean {

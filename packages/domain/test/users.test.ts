@@ -5,6 +5,7 @@ import {
   isEmptyFilter,
   isInvitationExpired,
   SELECTION_MAX_IDS,
+  selectedByFilter,
   selectionSchema,
   usersFilterSchema,
   usersListInputSchema,
@@ -94,4 +95,23 @@ describe('CSV cells', () => {
   it('rows end with CRLF; empty values are empty cells', () => {
     expect(csvRow(['a', null, 3])).toBe('a,,3\r\n');
   });
+});
+
+describe('selectedByFilter: "all N matching except these" checked against the users as they are', () => {
+  it.each([
+    { matching: 12, excepted: 3, expected: 12, selected: 9 },
+    { matching: 5, excepted: 0, expected: 5, selected: 5 },
+  ])('$matching matching, $excepted left out → $selected', ({ matching, excepted, expected, selected }) => {
+    expect(selectedByFilter(matching, excepted, expected)).toBe(selected);
+  });
+  it.each([
+    { matching: 0, excepted: 0, expected: 0, code: 'empty_selection' },
+    { matching: 13, excepted: 3, expected: 12, code: 'selection_changed' },
+    { matching: 4, excepted: 4, expected: 4, code: 'empty_selection' },
+  ])(
+    '$matching matching, $excepted left out, $expected seen → $code',
+    ({ matching, excepted, expected, code }) => {
+      expect(() => selectedByFilter(matching, excepted, expected)).toThrow(expect.objectContaining({ code }));
+    },
+  );
 });

@@ -1,5 +1,5 @@
 import { type Db, sqlUuids, users } from '@roster/db';
-import { DomainError, type Selection } from '@roster/domain';
+import { DomainError, type Selection, selectedByFilter } from '@roster/domain';
 import { and, asc, count, gt, inArray, type SQL, sql } from 'drizzle-orm';
 import { countUsers } from '../users/countUsers';
 import { usersFilterCondition } from '../users/usersFilter';
@@ -7,9 +7,6 @@ import { usersFilterCondition } from '../users/usersFilter';
 /** The refusals of a selection as a whole, shared by the preview and the apply. */
 export const unknownSelectedUsers = () =>
   new DomainError('user_not_found', 'Some selected users do not exist.');
-export const filterMatchesNobody = () => new DomainError('empty_selection', 'No user matches this filter.');
-export const everyMatchLeftOut = () =>
-  new DomainError('empty_selection', 'Every user matching this filter was left out.');
 
 /** Users are loaded, locked and decided in batches of this many. */
 export const BULK_BATCH_SIZE = 10_000;
@@ -130,9 +127,10 @@ export async function checkedFilterSelection(
 ): Promise<{ condition: SQL | undefined; total: number }> {
   const conditions = await filterSelectionConditions(db, selection, now);
   const matching = await countUsers(db, selection.filter, now);
-  if (matching === 0) throw filterMatchesNobody();
-  if (matching !== selection.expectedCount) throw new DomainError('selection_changed');
-  const total = matching - (await exceptedMatching(db, conditions));
-  if (total === 0) throw everyMatchLeftOut();
+  const total = selectedByFilter(
+    matching,
+    matching === 0 ? 0 : await exceptedMatching(db, conditions),
+    selection.expectedCount,
+  );
   return { condition: conditions.selected, total };
 }

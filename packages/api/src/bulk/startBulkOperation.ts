@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { bulkOperations, type Db } from '@roster/db';
-import { type BulkOperation, DomainError, type Selection } from '@roster/domain';
+import { type BulkOperation, DomainError, type Selection, selectedByFilter } from '@roster/domain';
 import { eq, sql } from 'drizzle-orm';
 import type { ApiConfig } from '../config';
 import { refuseUnconfirmedAdministratorRoleMoves } from './administratorRoleMoves';
@@ -10,10 +10,8 @@ import { loadPlanContext } from './planContext';
 import { runInsideRequestWhenSmall } from './runOperation';
 import {
   batchSizeFor,
-  everyMatchLeftOut,
   exceptedIds,
   exceptedMatching,
-  filterMatchesNobody,
   filterSelectionConditions,
   unknownSelectedUsers,
 } from './selection';
@@ -134,10 +132,8 @@ export async function startBulkOperation(
         batchSize,
       );
       // The admin saw how many users the filter matched, the ones they unticked included.
-      const matching = total + (await exceptedMatching(tx, conditions));
-      if (matching === 0) throw filterMatchesNobody();
-      if (matching !== input.selection.expectedCount) throw new DomainError('selection_changed');
-      if (total === 0) throw everyMatchLeftOut();
+      const excepted = await exceptedMatching(tx, conditions);
+      selectedByFilter(total + excepted, excepted, input.selection.expectedCount);
     }
     // Giving or taking the Administrator role is confirmed, decided on the selected users as they are.
     await refuseUnconfirmedAdministratorRoleMoves(
