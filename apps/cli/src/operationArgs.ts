@@ -1,20 +1,12 @@
 import type { BulkOperation, RosterClient } from '@roster/client';
-import { OPERATION_LABELS } from '@roster/domain';
+import { OPERATION_KINDS, OPERATIONS, type OperationKind } from '@roster/domain';
 import { roleByName } from './roleByName';
 import { sourceUserByEmail } from './userByEmail';
 
-/** The command-line name of each operation, and the API kind it runs. */
-export const OPERATION_COMMANDS = {
-  'assign-role': 'assign_role',
-  'copy-access': 'copy_access',
-  invite: 'invite',
-  'resend-invitation': 'resend_invitation',
-  'cancel-invitation': 'cancel_invitation',
-  deactivate: 'deactivate',
-  reactivate: 'reactivate',
-} as const satisfies Record<string, BulkOperation['kind']>;
-
-export type OperationCommand = keyof typeof OPERATION_COMMANDS;
+/** The command-line name of each registered operation (`assign-role`), and the API kind it runs. */
+export const OPERATION_COMMANDS: readonly { name: string; kind: OperationKind }[] = OPERATION_KINDS.map(
+  (kind) => ({ name: kind.replaceAll('_', '-'), kind }),
+);
 
 /** The operation's own options, as people write them. */
 export type OperationArgs = { role?: string; source?: string; mode?: 'replace' | 'merge'; message?: string };
@@ -31,7 +23,7 @@ export async function operationFromArgs(
   kind: BulkOperation['kind'],
   args: OperationArgs,
 ): Promise<ResolvedOperation> {
-  const label = OPERATION_LABELS[kind];
+  const label = OPERATIONS[kind].label;
   switch (kind) {
     case 'assign_role': {
       const role = await roleByName(client, args.role ?? '');

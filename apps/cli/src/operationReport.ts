@@ -1,8 +1,8 @@
 import type { BulkOperationKind, RouterOutputs } from '@roster/client';
 import {
-  BULK_OPERATION_KIND_LABELS,
   BULK_OPERATION_STATUS_LABELS,
   bulkItemNoun,
+  bulkOperationKindLabel,
   bulkOutcomeLabels,
   isOperationUnfinished,
 } from '@roster/domain';
@@ -13,9 +13,7 @@ export type Operation = RouterOutputs['bulk']['get'];
 
 export const STATUS_LABELS = BULK_OPERATION_STATUS_LABELS;
 
-export function kindLabel(kind: BulkOperationKind): string {
-  return BULK_OPERATION_KIND_LABELS[kind];
-}
+export const kindLabel: (kind: BulkOperationKind) => string = bulkOperationKindLabel;
 
 export function isFinished(operation: Pick<Operation, 'status'>): boolean {
   return !isOperationUnfinished(operation.status);

@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { auditEvents, emailOutbox, invitations, sessions, users } from '@roster/db';
-import { RESEND_MIN_INTERVAL_MS } from '@roster/domain';
+import { DomainError, RESEND_MIN_INTERVAL_MS, SIGN_IN_THROTTLE } from '@roster/domain';
 import { and, eq, isNull } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type Caller, createHarness, expectTRPCError, type Harness } from './harness';
@@ -8,7 +8,6 @@ import { invitationState, inviteThroughBulk, latestToken } from './invitationFix
 
 let h: Harness;
 let admin: Caller;
-let adminId: string;
 
 beforeAll(async () => {
   h = await createHarness();
@@ -18,7 +17,6 @@ beforeEach(async () => {
   await h.reset();
   const { user, session } = await h.signedIn('Administrator', 'ada@roster.test');
   await h.db.update(users).set({ firstName: 'Ada', lastName: 'Lovelace' }).where(eq(users.id, user.id));
-  adminId = user.id;
   admin = await h.asSession(session);
 });
 
@@ -32,16 +30,22 @@ async function invitedUser(message?: string) {
   return { user, token: await latestToken(h.db, user.id) };
 }
 
+/** What a refused acceptance leaves as it was: all but the throttle's count of refused attempts. */
+async function stateOf(userId: string) {
+  const { signInThrottle: _countsRefusals, ...counts } = await h.counts();
+  return { state: await invitationState(h.db, [userId]), counts };
+}
+
 /** Every refusal leaves users, invitations, sessions and audit exactly as they were. */
 async function expectRefusedWithoutChange(token: string, userId: string, domainCode: string, code: string) {
-  const before = { state: await invitationState(h.db, [userId]), counts: await h.counts() };
+  const before = await stateOf(userId);
   const anonymous = await h.anonymous();
   type Code = Parameters<typeof expectTRPCError>[1];
   await expectTRPCError(anonymous.invitations.inspect({ token }), code as Code, domainCode);
   const { caller, cookie } = await h.request();
   await expectTRPCError(caller.invitations.accept({ token, ...accept }), code as Code, domainCode);
   expect(cookie.token).toBeUndefined();
-  expect({ state: await invitationState(h.db, [userId]), counts: await h.counts() }).toEqual(before);
+  expect(await stateOf(userId)).toEqual(before);
 }
 
 describe('invitations.inspect', () => {
@@ -179,7 +183,7 @@ describe('invitations.accept', () => {
 
   it('refuses weak passwords with the rules they break, and empty names, changing nothing', async () => {
     const { user, token } = await invitedUser();
-    const before = { state: await invitationState(h.db, [user.id]), counts: await h.counts() };
+    const before = await stateOf(user.id);
     const anonymous = await h.anonymous();
     const short = await expectTRPCError(
       anonymous.invitations.accept({ token, ...accept, password: 'short' }),
@@ -198,7 +202,75 @@ describe('invitations.accept', () => {
       'BAD_REQUEST',
       'invalid_input',
     );
+    expect(await stateOf(user.id)).toEqual(before);
+  });
+});
+
+describe('invitations.accept throttling (issue 16)', () => {
+  const STRANGER = '203.0.113.9';
+  const INVITEE = '198.51.100.7';
+  const refuseUnknown = async (times: number, ip: string) => {
+    for (let i = 0; i < times; i += 1) {
+      await expectTRPCError(
+        (await h.anonymous({ ip })).invitations.accept({
+          token: randomBytes(32).toString('base64url'),
+          ...accept,
+        }),
+        'NOT_FOUND',
+        'invitation_unknown',
+      );
+    }
+  };
+  const throttled = async (token: string, ip: string) => {
+    const error = await expectTRPCError(
+      (await h.anonymous({ ip })).invitations.accept({ token, ...accept }),
+      'TOO_MANY_REQUESTS',
+      'too_many_attempts',
+    );
+    return {
+      message: error.message,
+      retryAfterMs: error.cause instanceof DomainError ? error.cause.retryAfterMs : undefined,
+    };
+  };
+
+  it('after 10 refused acceptances from one address, its next attempts wait 1 s, then 2 s, even with a good link', async () => {
+    const { user, token } = await invitedUser();
+    await refuseUnknown(SIGN_IN_THROTTLE.invitationFreeFailures, STRANGER);
+
+    const before = { state: await invitationState(h.db, [user.id]), counts: await h.counts() };
+    expect(await throttled(token, STRANGER)).toEqual({
+      message: 'Too many refused invitation acceptances from this address. Try again in 1 second.',
+      retryAfterMs: 1_000,
+    });
+    // A throttled attempt checks no link, hashes no password and writes nothing, not even a count.
     expect({ state: await invitationState(h.db, [user.id]), counts: await h.counts() }).toEqual(before);
+
+    h.clock.advance(1_000);
+    await refuseUnknown(1, STRANGER);
+    h.clock.advance(2_000 - 1);
+    expect((await throttled(token, STRANGER)).retryAfterMs).toBe(1);
+    h.clock.advance(1);
+    await (await h.anonymous({ ip: STRANGER })).invitations.accept({ token, ...accept });
+    expect((await invitationState(h.db, [user.id])).people).toMatchObject([{ status: 'active' }]);
+  });
+
+  it('a stranger’s refused attempts from another address never stop the invitee accepting', async () => {
+    const { user, token } = await invitedUser();
+    await refuseUnknown(SIGN_IN_THROTTLE.invitationFreeFailures, STRANGER);
+    for (let i = 0; i < 3; i += 1) await throttled(token, STRANGER);
+    const me = await (await h.anonymous({ ip: INVITEE })).invitations.accept({ token, ...accept });
+    expect(me).toMatchObject({ id: user.id });
+  });
+
+  it('counts an acceptance that succeeds as no refusal', async () => {
+    const first = await invitedUser();
+    const second = await invitedUser();
+    await refuseUnknown(SIGN_IN_THROTTLE.invitationFreeFailures - 1, INVITEE);
+    await (await h.anonymous({ ip: INVITEE })).invitations.accept({ token: first.token, ...accept });
+    // Nine refusals so far, not ten: the next attempt is still checked.
+    await (await h.anonymous({ ip: INVITEE })).invitations.accept({ token: second.token, ...accept });
+    await refuseUnknown(1, INVITEE);
+    await throttled(first.token, INVITEE);
   });
 });
 
@@ -250,6 +322,5 @@ describe('the outbox without SMTP', () => {
     const asReader = await h.asSession(reader.session);
     await expectTRPCError(asReader.outbox.list({}), 'FORBIDDEN', 'not_admin');
     await expectTRPCError(asReader.outbox.get({ id: first.items[0]?.id ?? '' }), 'FORBIDDEN', 'not_admin');
-    expect(adminId).toBeDefined();
   });
 });

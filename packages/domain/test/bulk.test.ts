@@ -202,6 +202,7 @@ describe('the changes themselves', () => {
       outcome: 'change',
       before: { roleId: READER_ROLE },
       after: { roleId: ADMIN_ROLE },
+      effects: [],
       administratorRole: 'gains',
     });
     expect(plan.activeAdminCount).toBe(4);
@@ -272,6 +273,7 @@ describe('copy access and authorizations', () => {
         scope: ['unit-a', 'unit-b'],
         rights: ['buyer'],
       },
+      effects: [],
     });
   });
 
@@ -304,6 +306,7 @@ describe('copy access and authorizations', () => {
       outcome: 'change',
       before: { scope: ['unit-a'] },
       after: { scope: ['unit-a', 'unit-b'] },
+      effects: [],
     });
   });
 

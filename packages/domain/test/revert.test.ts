@@ -113,6 +113,7 @@ describe('revert: each changed user given back as it was', () => {
       outcome: 'change',
       before: { status: 'deactivated', invitationExpiresAt: null },
       after: { status: 'invited', invitationExpiresAt: new Date(NOW.getTime() + 7 * DAY) },
+      effects: ['send_invitation'],
     });
   });
 
@@ -126,6 +127,7 @@ describe('revert: each changed user given back as it was', () => {
       outcome: 'change',
       before: { status: 'invited', invitationExpiresAt: expiresAt },
       after: { status: 'created', invitationExpiresAt: null },
+      effects: ['cancel_pending_invitation'],
     });
   });
 

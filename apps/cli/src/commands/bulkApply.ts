@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { BulkOperation, Selection } from '@roster/client';
-import { OPERATION_LABELS, privilegedConfirmationCount } from '@roster/domain';
+import { OPERATIONS, type OperationKind, privilegedConfirmationCount } from '@roster/domain';
 import { type Command, Option } from 'commander';
 import { UsageError } from '../cliErrors';
 import { clientFromEnv } from '../clientFromEnv';
@@ -16,8 +16,8 @@ import { isUuid, type SelectionArgs, selectionFromArgs } from '../selectionArgs'
 type BulkApplyOptions = SelectionArgs &
   OperationArgs & { dryRun?: boolean; yes?: boolean; operationId?: string };
 
-/** The options only some operations take. */
-const OPERATION_OPTIONS: Partial<Record<BulkOperation['kind'], (command: Command) => void>> = {
+/** The options of each operation that has parameters; `null` for those that have none. */
+const OPERATION_OPTIONS: Record<OperationKind, ((command: Command) => void) | null> = {
   assign_role: (command) => {
     command.requiredOption('--role <name>', 'the role to assign, by name');
   },
@@ -33,6 +33,10 @@ const OPERATION_OPTIONS: Partial<Record<BulkOperation['kind'], (command: Command
   invite: (command) => {
     command.option('--message <text>', 'a personal message for the invitation e-mail');
   },
+  resend_invitation: null,
+  cancel_invitation: null,
+  deactivate: null,
+  reactivate: null,
 };
 
 /**
@@ -79,10 +83,10 @@ async function runBulkOperation(kind: BulkOperation['kind'], options: BulkApplyO
 }
 
 export function addBulkApplyCommands(bulk: Command): void {
-  for (const [name, kind] of Object.entries(OPERATION_COMMANDS)) {
+  for (const { name, kind } of OPERATION_COMMANDS) {
     const command = bulk
       .command(name)
-      .description(`${OPERATION_LABELS[kind]}: preview, confirm, apply and follow the progress`)
+      .description(`${OPERATIONS[kind].label}: preview, confirm, apply and follow the progress`)
       .option('--ids <ids>', 'user ids, separated by commas')
       .option('--ids-file <file>', 'a file of user ids, one per line or separated by commas (- for stdin)')
       .option(

@@ -1,5 +1,6 @@
 import {
   type BulkOperation,
+  OPERATIONS,
   type PlanUser,
   privilegedConfirmationCount,
   type Selection,
@@ -11,9 +12,8 @@ import { formatCount } from '../lib/format';
 import { errorCode, errorMessage, useTRPC } from '../lib/trpc';
 import { BulkPreview } from './BulkPreview';
 import { newOperationId } from './newOperationId';
-import { OperationFields } from './OperationFields';
+import { OPERATION_FIELDS, OperationFields } from './OperationFields';
 import { newDraft, operationFromDraft, withInvitationMessage } from './operationDraft';
-import { CHANGE_SENTENCES } from './operationLabels';
 import { PrivilegedConfirmation } from './PrivilegedConfirmation';
 import { SelectionChangedNotice } from './SelectionChangedNotice';
 import { useBulkPreview } from './useBulkPreview';
@@ -114,14 +114,12 @@ export function MassOperationForm({
                 }}
               />
             ) : (
-              <BulkPreview state={state} names={names} changeSentence={CHANGE_SENTENCES[kind]} />
+              <BulkPreview state={state} names={names} changeSentence={OPERATIONS[kind].changeSentence} />
             )}
           </section>
         ) : (
           <p className="rounded-lg border border-dashed border-slate-300 p-6 text-center text-sm text-slate-500">
-            {kind === 'assign_role'
-              ? 'Choose the role to assign to see what would change.'
-              : 'Choose the user to copy from to see what would change.'}
+            {OPERATION_FIELDS[kind]?.prompt}
           </p>
         )}
         {privileged && preview && (
@@ -151,7 +149,7 @@ export function MassOperationForm({
           Cancel
         </Button>
         <Button
-          variant={kind === 'deactivate' ? 'danger' : 'primary'}
+          variant={OPERATIONS[kind].tone === 'danger' ? 'danger' : 'primary'}
           disabled={!canApply || execute.isPending}
           onClick={apply}
         >

@@ -1,15 +1,26 @@
-import { type BulkOperation, OPERATION_LABELS } from '@roster/domain';
+import {
+  OPERATION_GROUP_LABELS,
+  OPERATION_GROUPS,
+  OPERATION_KINDS,
+  OPERATIONS,
+  type OperationKind,
+  type OperationTone,
+} from '@roster/domain';
 import { DropdownMenu } from 'radix-ui';
 import { Fragment } from 'react';
 
-type Kind = BulkOperation['kind'];
+type Kind = OperationKind;
 
-/** The seven operations, grouped as admins think of them. */
-const GROUPS: readonly { label: string; kinds: readonly Kind[] }[] = [
-  { label: 'Role and access', kinds: ['assign_role', 'copy_access'] },
-  { label: 'Invitations', kinds: ['invite', 'resend_invitation', 'cancel_invitation'] },
-  { label: 'Account', kinds: ['deactivate', 'reactivate'] },
-];
+/** The operations, in the groups their definitions name, in the registry's order. */
+const GROUPS = OPERATION_GROUPS.map((group) => ({
+  label: OPERATION_GROUP_LABELS[group],
+  kinds: OPERATION_KINDS.filter((kind) => OPERATIONS[kind].group === group),
+}));
+
+const TONE_STYLES: Record<OperationTone, string> = {
+  default: 'text-slate-700',
+  danger: 'text-rose-700',
+};
 
 /** "Mass operation": the drop-down that starts a bulk operation on the selected users. */
 export function MassOperationMenu({ onChoose }: { onChoose: (kind: Kind) => void }) {
@@ -38,10 +49,10 @@ export function MassOperationMenu({ onChoose }: { onChoose: (kind: Kind) => void
                   key={kind}
                   onSelect={() => onChoose(kind)}
                   className={`cursor-pointer rounded-md px-3 py-2 text-sm outline-none data-highlighted:bg-slate-100 ${
-                    kind === 'deactivate' ? 'text-rose-700' : 'text-slate-700'
+                    TONE_STYLES[OPERATIONS[kind].tone]
                   }`}
                 >
-                  {OPERATION_LABELS[kind]}
+                  {OPERATIONS[kind].label}
                 </DropdownMenu.Item>
               ))}
             </Fragment>

@@ -1,4 +1,4 @@
-import { type BulkOperation, OPERATION_LABELS, type PlanUser, type Selection } from '@roster/domain';
+import { type BulkOperation, OPERATIONS, type PlanUser, type Selection } from '@roster/domain';
 import { useQuery } from '@tanstack/react-query';
 import { Dialog } from 'radix-ui';
 import { type ReactNode, useRef } from 'react';
@@ -8,7 +8,7 @@ import { useTRPC } from '../lib/trpc';
 import { MassOperationForm } from './MassOperationForm';
 import { hasParameters, OperationParameters } from './OperationParameters';
 import { OperationView } from './OperationView';
-import { kindLabel, OPERATION_DESCRIPTIONS } from './operationLabels';
+import { kindLabel } from './operationLabels';
 
 type Props = {
   /** The operation being prepared (the form), if any. */
@@ -52,8 +52,8 @@ export function MassOperationSheet(props: Props) {
             <AppliedOperation id={operationId} onFinished={props.onFinished} />
           ) : kind ? (
             <>
-              <SheetHeader title={OPERATION_LABELS[kind]}>
-                <p className="mt-1 text-sm text-slate-600">{OPERATION_DESCRIPTIONS[kind]}</p>
+              <SheetHeader title={OPERATIONS[kind].label}>
+                <p className="mt-1 text-sm text-slate-600">{OPERATIONS[kind].description}</p>
                 <p className="mt-3 inline-flex rounded-full bg-brand-50 px-2.5 py-1 text-xs font-medium text-brand-800 ring-1 ring-brand-200 ring-inset">
                   {props.selectionLabel}
                 </p>

@@ -1,10 +1,10 @@
 import {
-  BULK_OPERATION_KIND_LABELS,
   BULK_OPERATION_STATUS_LABELS,
   BULK_OUTCOME_LABELS,
   type BulkOperation,
   type BulkOperationKind,
   bulkItemNoun,
+  bulkOperationKindLabel,
   bulkOperationSchema,
   bulkOutcomeLabels,
   isOperationUnfinished,
@@ -13,7 +13,7 @@ import {
 import { formatDateTime } from '../lib/format';
 
 export function kindLabel(kind: BulkOperationKind): string {
-  return BULK_OPERATION_KIND_LABELS[kind];
+  return bulkOperationKindLabel(kind);
 }
 
 /**
@@ -72,30 +72,3 @@ export function operationOf(kind: BulkOperationKind, params: unknown): BulkOpera
   const parsed = bulkOperationSchema.safeParse({ ...fields, kind });
   return parsed.success ? parsed.data : null;
 }
-
-/** One sentence under the operation's name in the panel: what it does, in the admin's words. */
-export const OPERATION_DESCRIPTIONS: Record<BulkOperation['kind'], string> = {
-  assign_role: 'Every selected user gets this role. Users who already have it are skipped.',
-  copy_access:
-    'Copies module access, scope and cross-functional rights from one user. Role, status and functional authorizations (projects, activities, sub-budgets) are not touched.',
-  invite:
-    'Users who were never invited receive an invitation e-mail; the preview shows until when its link is valid.',
-  resend_invitation: 'Pending invitations are sent again with a new link; the previous link stops working.',
-  cancel_invitation:
-    'Pending invitations are cancelled: their links stop working and the users return to Created.',
-  deactivate:
-    'Users can no longer sign in; their sessions and API tokens are revoked. Their data is kept and they can be reactivated.',
-  reactivate:
-    'Deactivated users can sign in again — or return to Created if they never accepted an invitation.',
-};
-
-/** The title of the preview's `change` group: what happens to those users. */
-export const CHANGE_SENTENCES: Record<BulkOperation['kind'], string> = {
-  assign_role: 'Will get this role.',
-  copy_access: 'Will get the copied access and authorizations.',
-  invite: 'Will be invited by e-mail.',
-  resend_invitation: 'Will receive a new invitation e-mail.',
-  cancel_invitation: 'Will have their invitation cancelled.',
-  deactivate: 'Will be deactivated and signed out.',
-  reactivate: 'Will be reactivated.',
-};

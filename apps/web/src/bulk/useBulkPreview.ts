@@ -1,4 +1,10 @@
-import type { BulkOperation, PlanContext, PlanUser, Selection } from '@roster/domain';
+import {
+  type BulkOperation,
+  boundOperation,
+  type PlanContext,
+  type PlanUser,
+  type Selection,
+} from '@roster/domain';
 import { skipToken, useQuery } from '@tanstack/react-query';
 import { useMemo } from 'react';
 import { useTRPC, useTRPCClient } from '../lib/trpc';
@@ -54,13 +60,15 @@ function usePlanContext(operation: BulkOperation | null, sourceRow: UserRow | nu
       // The server's setting, so the preview shows the expiry the invitations will have.
       invitationTtlMs: ttlDays * 86_400_000,
     };
-    if (operation.kind === 'assign_role') {
-      const role = roles.data.find((r) => r.id === operation.roleId);
+    // The facts the operation's definition names: the role it assigns, the user it copies from.
+    const { roleId, sourceUserId } = boundOperation(operation).tenantFacts;
+    if (roleId !== undefined) {
+      const role = roles.data.find((r) => r.id === roleId);
       if (!role) return null;
       context.role = { id: role.id, isAdmin: role.isAdmin };
     }
-    if (operation.kind === 'copy_access') {
-      if (sourceRow?.id !== operation.sourceUserId) return null;
+    if (sourceUserId !== undefined) {
+      if (sourceRow?.id !== sourceUserId) return null;
       context.source = planUserFromRow(sourceRow);
     }
     return context;

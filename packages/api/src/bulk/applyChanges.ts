@@ -9,7 +9,7 @@ import {
   sqlTime,
   sqlUuids,
 } from '@roster/db';
-import { type Change, MODULES, type UserOutcome } from '@roster/domain';
+import { CHANGE_EFFECTS, type Change, type ChangeEffect, MODULES, type UserOutcome } from '@roster/domain';
 import { sql } from 'drizzle-orm';
 import { hashToken, newSecretToken } from '../auth/secrets';
 import type { ApiConfig } from '../config';
@@ -199,41 +199,30 @@ async function resendInvitations(db: Db, changes: Changed[], ctx: ApplyContext) 
   );
 }
 
-/**
- * Writes what a rule decided for one batch, set-based: a few statements whatever its size. Runs
- * inside the batch's transaction, on rows it has locked. What is written follows from the fields a
- * change names, so an operation and the revert of one write the same way: a new status brings its
- * effects (to `invited`: an invitation and its e-mail; away from `invited`: the pending invitation
- * is cancelled; to `deactivated`: sessions and API tokens are revoked), a new expiry alone is a resent
- * invitation, and access is replaced where it changed.
- */
-export async function applyChanges(
-  db: Db,
-  changes: Changed[],
-  ctx: ApplyContext & { invitationMessage?: string | undefined },
-): Promise<void> {
-  const withStatus = changes.filter((c) => c.after.status !== undefined);
-  if (withStatus.length) {
-    await setStatuses(db, withStatus, ctx.now);
-    const leavingInvited = withStatus.filter(
-      (c) => c.before.status === 'invited' || c.after.status === 'deactivated',
-    );
-    if (leavingInvited.length)
-      await cancelPendingInvitations(
-        db,
-        leavingInvited.map((c) => c.userId),
-      );
-    const deactivated = withStatus.filter((c) => c.after.status === 'deactivated');
-    if (deactivated.length)
-      await revokeSignIns(
-        db,
-        deactivated.map((c) => c.userId),
-        ctx.now,
-      );
-    const invited = withStatus.filter((c) => c.after.status === 'invited');
-    await createInvitations(
+/** How each named effect of a change is written, for every change of the batch that names it. */
+const EFFECT_WRITERS: Record<
+  ChangeEffect,
+  (
+    db: Db,
+    changes: Changed[],
+    ctx: ApplyContext & { invitationMessage?: string | undefined },
+  ) => Promise<void>
+> = {
+  cancel_pending_invitation: (db, changes) =>
+    cancelPendingInvitations(
       db,
-      invited.map((c) => ({
+      changes.map((c) => c.userId),
+    ),
+  revoke_sign_ins: (db, changes, ctx) =>
+    revokeSignIns(
+      db,
+      changes.map((c) => c.userId),
+      ctx.now,
+    ),
+  send_invitation: (db, changes, ctx) =>
+    createInvitations(
+      db,
+      changes.map((c) => ({
         userId: c.userId,
         email: ctx.emails.get(c.userId) ?? '',
         message: ctx.invitationMessage,
@@ -241,14 +230,31 @@ export async function applyChanges(
         expiresAt: c.after.invitationExpiresAt,
       })),
       ctx,
-    );
-  }
-  const resent = changes.filter((c) => c.after.status === undefined && c.after.invitationExpiresAt);
-  if (resent.length) await resendInvitations(db, resent, ctx);
+    ),
+  resend_invitation: resendInvitations,
+};
+
+/**
+ * Writes what a rule decided for one batch, set-based: a few statements whatever its size. Runs
+ * inside the batch's transaction, on rows it has locked. The fields a change names are written
+ * (status, role, access), then the effects the rule named for it (`CHANGE_EFFECTS`, in their order):
+ * an operation and the revert of one write the same way.
+ */
+export async function applyChanges(
+  db: Db,
+  changes: Changed[],
+  ctx: ApplyContext & { invitationMessage?: string | undefined },
+): Promise<void> {
+  const withStatus = changes.filter((c) => c.after.status !== undefined);
+  if (withStatus.length) await setStatuses(db, withStatus, ctx.now);
   const withRole = changes.filter((c) => c.after.roleId !== undefined);
   if (withRole.length) await setRoles(db, withRole, ctx.now);
   const withAccess = changes.filter((c) => c.after.modules || c.after.scope || c.after.rights);
   if (withAccess.length) await writeAccess(db, withAccess, ctx.now);
+  for (const effect of CHANGE_EFFECTS) {
+    const named = changes.filter((c) => c.effects.includes(effect));
+    if (named.length) await EFFECT_WRITERS[effect](db, named, ctx);
+  }
 }
 
 /** The audit trail of a change: only the fields that changed (SPEC §1). */

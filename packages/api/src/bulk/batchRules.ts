@@ -1,7 +1,9 @@
 import { queryRows } from '@roster/db';
 import {
   type BulkOperation,
+  boundOperation,
   changesAccess,
+  KIND_TRAITS,
   type PlanContext,
   planBulkOperation,
   planRevert,
@@ -11,19 +13,21 @@ import {
 import { sql } from 'drizzle-orm';
 import type { BatchRule } from './processBatch';
 
-const CAN_CHANGE_ADMINS = new Set<BulkOperation['kind']>(['assign_role', 'deactivate', 'reactivate']);
-
-/** The rule of one of the seven operations (SPEC §2), with the tenant facts loaded at its start. */
+/**
+ * The rule of one of the seven operations (SPEC §2), with the tenant facts loaded at its start: what
+ * its definition declares (whether it reads access, whether it can change administrators).
+ */
 export function operationRule(
   operation: BulkOperation,
   plan: Omit<PlanContext, 'activeAdminCount' | 'now'>,
 ): BatchRule {
+  const definition = boundOperation(operation);
   return {
     action: `user.${operation.kind}`,
-    mayChangeAdmins: CAN_CHANGE_ADMINS.has(operation.kind),
+    mayChangeAdmins: definition.changesActiveAdministrators,
     invitationMessage: operation.kind === 'invite' ? operation.message : undefined,
     prepare: async () => ({
-      withAccess: operation.kind === 'copy_access',
+      withAccess: definition.readsAccess,
       decide: (users, activeAdminCount, now) =>
         planBulkOperation(operation, users, { ...plan, now, activeAdminCount }),
     }),
@@ -37,7 +41,7 @@ export function revertRule(
 ): BatchRule {
   return {
     action: 'user.revert',
-    mayChangeAdmins: true,
+    mayChangeAdmins: KIND_TRAITS.revert.changesActiveAdministrators,
     prepare: async (tx, batch) => {
       // By the positions the batch kept: primary-key lookups, not a walk over every result.
       const rows = await queryRows<{

@@ -1,5 +1,5 @@
 import { type Db, roles, users } from '@roster/db';
-import { type BulkOperation, DomainError, type PlanContext } from '@roster/domain';
+import { type BulkOperation, boundOperation, DomainError, type PlanContext } from '@roster/domain';
 import { and, count, eq, inArray } from 'drizzle-orm';
 import type { ApiConfig } from '../config';
 import { adminRoleIds } from './adminRoleIds';
@@ -19,7 +19,10 @@ export async function countActiveAdmins(db: Db): Promise<number> {
   return row?.n ?? 0;
 }
 
-/** The tenant facts one operation's rule needs; unknown roles and source users refuse the request. */
+/**
+ * The tenant facts one operation's rule needs, as its definition names them (a role, a source user);
+ * unknown ones refuse the request.
+ */
 export async function loadPlanContext(
   db: Db,
   operation: BulkOperation,
@@ -33,16 +36,17 @@ export async function loadPlanContext(
     activeAdminCount: await countActiveAdmins(db),
     invitationTtlMs: config.invitationTtlDays * 86_400_000,
   };
-  if (operation.kind === 'assign_role') {
+  const { roleId, sourceUserId } = boundOperation(operation).tenantFacts;
+  if (roleId !== undefined) {
     const [role] = await db
       .select({ id: roles.id, isAdmin: roles.isAdmin })
       .from(roles)
-      .where(eq(roles.id, operation.roleId));
+      .where(eq(roles.id, roleId));
     if (!role) throw new DomainError('unknown_role');
     context.role = role;
   }
-  if (operation.kind === 'copy_access') {
-    const [source] = await loadPlanUsers(db, [operation.sourceUserId], true);
+  if (sourceUserId !== undefined) {
+    const [source] = await loadPlanUsers(db, [sourceUserId], true);
     if (!source) throw new DomainError('unknown_source_user');
     context.source = source;
   }

@@ -11,12 +11,12 @@ import {
 } from '@roster/domain';
 import { eq, sql } from 'drizzle-orm';
 import { runInsideRequestWhenSmall } from '../bulk/runOperation';
+import { batchSizeFor } from '../bulk/selection';
 import { insertImportBatches } from '../bulk/selectionBatches';
 import { canonicalJson, getOperation } from '../bulk/startBulkOperation';
 import type { ApiConfig } from '../config';
 import { loadImportLookups } from './importLookups';
 import { lockImportOperation } from './lockImportOperation';
-import { IMPORT_BATCH_SIZE } from './processImportBatch';
 
 /**
  * `imports.commit`: the previewed import (every row of its file previewed under `operationId`) is
@@ -54,7 +54,7 @@ export async function commitImport(
     if (!input.confirmPrivileged && (await createsAdministrators(tx, input.operationId))) {
       throw new DomainError('confirmation_required');
     }
-    await insertImportBatches(tx, input.operationId, config.bulkBatchSize ?? IMPORT_BATCH_SIZE);
+    await insertImportBatches(tx, input.operationId, config.bulkBatchSize ?? batchSizeFor('import'));
     await tx
       .update(bulkOperations)
       .set({ params, status: 'queued' })

@@ -22,9 +22,6 @@ import { type BatchResult, NOTHING_LEFT } from '../bulk/processBatch';
 import type { ApiConfig } from '../config';
 import { loadImportLookups } from './importLookups';
 
-/** Rows per batch (one transaction) of an import: each creates a user, an audit event and maybe an invitation. */
-export const IMPORT_BATCH_SIZE = 5_000;
-
 type Item = { position: number; input: unknown };
 
 /**

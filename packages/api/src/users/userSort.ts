@@ -44,10 +44,6 @@ const SORT_KEYS: Record<UserSortField, SortKeyPart[]> = {
   ],
 };
 
-export function sortKeyParts(sort: UserSort): SortKeyPart[] {
-  return SORT_KEYS[sort.field];
-}
-
 export function orderBy(sort: UserSort): SQL[] {
   return SORT_KEYS[sort.field].map((part) =>
     sort.direction === 'asc' ? asc(part.expression) : desc(part.expression),

@@ -1,4 +1,5 @@
 import type { BulkOperationKind } from '../catalog';
+import { KIND_TRAITS } from './operations';
 import type { UserOutcome } from './plan';
 
 /**
@@ -9,12 +10,12 @@ import type { UserOutcome } from './plan';
 export type AdministratorRoleMove = 'gains' | 'loses';
 
 /**
- * Whether operations of this kind can give or take the Administrator role: only they change roles
- * (a role assigned, a role given back by a revert, a user created with one by an import). The others
- * have nothing to confirm, and their Apply does not look for administrators among their users.
+ * Whether operations of this kind can give or take the Administrator role (each kind declares it:
+ * those that set roles). The others have nothing to confirm, and their Apply does not look for
+ * administrators among their users.
  */
 export function canMoveAdministratorRole(kind: BulkOperationKind): boolean {
-  return kind === 'assign_role' || kind === 'revert' || kind === 'import';
+  return KIND_TRAITS[kind].movesAdministratorRole;
 }
 
 /** Whether a change of role, from `wasAdmin` to `isAdmin`, gives or takes the Administrator role. */

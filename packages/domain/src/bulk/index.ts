@@ -1,5 +1,6 @@
 export * from './access';
 export * from './administratorRole';
+export * from './operationStatus';
 export * from './operations';
 export * from './plan';
 export * from './reasons';

@@ -1,11 +1,7 @@
 import type { UserStatus } from '../catalog';
-import { DomainError } from '../errors';
-import { accessDiff, combineAccess, normalizeAccess, type UserAccess } from './access';
+import type { UserAccess } from './access';
 import { type AdministratorRoleMove, administratorRoleMove } from './administratorRole';
-
-const EMPTY_ACCESS: UserAccess = { modules: {}, scope: [], rights: [] };
-
-import type { BulkOperation } from './operations';
+import { type BulkOperation, boundOperation, type ChangeEffect } from './operations';
 import type { BlockedReason, SkipReason } from './reasons';
 
 /** A user's current state: what any rule needs to decide (loaded and locked by the server). */
@@ -41,6 +37,8 @@ export type UserOutcome =
       outcome: 'change';
       before: Change;
       after: Change;
+      /** What the engine writes besides the fields (`after`): invitations, sign-ins revoked. */
+      effects: readonly ChangeEffect[];
       /** Set when the change gives or takes the Administrator role: what Apply must confirm. */
       administratorRole?: AdministratorRoleMove;
     }
@@ -65,9 +63,6 @@ export type Plan = {
   /** Active administrators once every `change` is applied: the next batch's starting count. */
   activeAdminCount: number;
 };
-
-/** A second resend within this time is skipped (SPEC §2 #4). */
-export const RESEND_MIN_INTERVAL_MS = 60_000;
 
 const isActiveAdmin = (status: UserStatus, roleIsAdmin: boolean) => status === 'active' && roleIsAdmin;
 
@@ -95,8 +90,12 @@ export function outcomeRecorder(
       void outcomes.push({ userId: user.id, outcome: 'skip', reason }),
     block: (user: PlanUser, reason: BlockedReason) =>
       void outcomes.push({ userId: user.id, outcome: 'blocked', reason }),
-    change(user: PlanUser, before: Change, after: Change, guards: { self?: boolean } = {}): void {
-      if (guards.self && user.id === context.actorId) {
+    change(
+      user: PlanUser,
+      change: { before: Change; after: Change; effects: readonly ChangeEffect[]; notOnSelf?: boolean },
+    ): void {
+      const { before, after, effects } = change;
+      if (change.notOnSelf && user.id === context.actorId) {
         outcomes.push({ userId: user.id, outcome: 'blocked', reason: 'self' });
         return;
       }
@@ -117,8 +116,8 @@ export function outcomeRecorder(
           : null;
       outcomes.push(
         move
-          ? { userId: user.id, outcome: 'change', before, after, administratorRole: move }
-          : { userId: user.id, outcome: 'change', before, after },
+          ? { userId: user.id, outcome: 'change', before, after, effects, administratorRole: move }
+          : { userId: user.id, outcome: 'change', before, after, effects },
       );
     },
   };
@@ -139,80 +138,11 @@ export function planBulkOperation(
     context,
     (roleId) => roleId === context.role?.id && context.role.isAdmin,
   );
-
-  // Normalised once, not once per user: the copy is compared with every target.
-  const sourceAccess = context.source ? normalizeAccess(context.source.access) : EMPTY_ACCESS;
+  const decide = boundOperation(operation).rule(context);
   for (const user of users) {
-    switch (operation.kind) {
-      case 'assign_role': {
-        const role = context.role;
-        if (!role || role.id !== operation.roleId) throw new DomainError('unknown_role');
-        if (user.roleId === role.id) skip(user, 'already_has_role');
-        else change(user, { roleId: user.roleId }, { roleId: role.id }, { self: true });
-        break;
-      }
-      case 'copy_access': {
-        const source = context.source;
-        if (!source || source.id !== operation.sourceUserId) throw new DomainError('unknown_source_user');
-        if (user.id === source.id) {
-          skip(user, 'is_source');
-          break;
-        }
-        const before = normalizeAccess(user.access);
-        const diff = accessDiff(before, combineAccess(before, sourceAccess, operation.mode ?? 'replace'));
-        if (!diff) skip(user, 'same_access');
-        else change(user, diff.before, diff.after);
-        break;
-      }
-      case 'invite': {
-        if (user.status === 'created') {
-          change(
-            user,
-            { status: 'created' },
-            {
-              status: 'invited',
-              invitationExpiresAt: new Date(context.now.getTime() + context.invitationTtlMs),
-            },
-          );
-        } else if (user.status === 'invited') skip(user, 'already_invited');
-        else if (user.status === 'active') skip(user, 'already_active');
-        else skip(user, 'deactivated');
-        break;
-      }
-      case 'resend_invitation': {
-        if (user.status !== 'invited' || !user.invitation) skip(user, 'not_invited');
-        else if (context.now.getTime() - user.invitation.lastSentAt.getTime() < RESEND_MIN_INTERVAL_MS) {
-          skip(user, 'resent_recently');
-        } else {
-          change(
-            user,
-            { invitationExpiresAt: user.invitation.expiresAt },
-            { invitationExpiresAt: new Date(context.now.getTime() + context.invitationTtlMs) },
-          );
-        }
-        break;
-      }
-      case 'cancel_invitation': {
-        if (user.status !== 'invited') skip(user, 'not_invited');
-        else
-          change(
-            user,
-            { status: 'invited', invitationExpiresAt: user.invitation?.expiresAt ?? null },
-            { status: 'created', invitationExpiresAt: null },
-          );
-        break;
-      }
-      case 'deactivate': {
-        if (user.status === 'deactivated') skip(user, 'already_deactivated');
-        else change(user, { status: user.status }, { status: 'deactivated' }, { self: true });
-        break;
-      }
-      case 'reactivate': {
-        if (user.status !== 'deactivated') skip(user, 'not_deactivated');
-        else change(user, { status: 'deactivated' }, { status: user.activatedAt ? 'active' : 'created' });
-        break;
-      }
-    }
+    const decision = decide(user);
+    if (decision.outcome === 'skip') skip(user, decision.reason);
+    else change(user, decision);
   }
   return { outcomes, activeAdminCount: admins() };
 }

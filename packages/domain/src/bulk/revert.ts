@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { type BulkOperationKind, GRANTED_ACCESS_LEVELS, MODULES, RIGHTS, USER_STATUSES } from '../catalog';
 import { accessDiff, normalizeAccess, type UserAccess } from './access';
+import { type ChangeEffect, KIND_TRAITS, statusChangeEffects } from './operations';
 import { type Change, outcomeRecorder, type Plan, type PlanContext, type PlanUser } from './plan';
 
 /**
@@ -14,17 +15,14 @@ export type RevertContext = Pick<PlanContext, 'actorId' | 'now' | 'activeAdminCo
   adminRoleIds: ReadonlySet<string>;
 };
 
-/**
- * Whether an operation of this kind can be reverted. A resent invitation cannot be taken back (the
- * old link is gone for good), and users an import created are not deleted by a bulk operation.
- */
+/** Whether an operation of this kind can be reverted (each kind declares it). */
 export function canRevert(kind: BulkOperationKind): boolean {
-  return kind !== 'resend_invitation' && kind !== 'import';
+  return KIND_TRAITS[kind].revertible;
 }
 
-/** Whether the failed users of such an operation can be retried: an import's rows are imported again. */
+/** Whether the failed users of such an operation can be retried (each kind declares it). */
 export function canRetry(kind: BulkOperationKind): boolean {
-  return kind !== 'import';
+  return KIND_TRAITS[kind].retryable;
 }
 
 /** The selection of a revert or a retry: the operation it follows. */
@@ -88,9 +86,11 @@ export function planRevert(
     }
     const before: Change = {};
     const after: Change = {};
+    const effects: ChangeEffect[] = [];
     if (recorded.before.status !== undefined) {
       before.status = user.status;
       after.status = recorded.before.status;
+      effects.push(...statusChangeEffects(user.status, after.status));
       if (after.status === 'invited') {
         before.invitationExpiresAt = null;
         after.invitationExpiresAt = new Date(context.now.getTime() + context.invitationTtlMs);
@@ -116,7 +116,12 @@ export function planRevert(
       before.rights = access.rights;
       after.rights = recorded.before.rights;
     }
-    change(user, before, after, { self: after.status !== undefined || after.roleId !== undefined });
+    change(user, {
+      before,
+      after,
+      effects,
+      notOnSelf: after.status !== undefined || after.roleId !== undefined,
+    });
   }
   return { outcomes, activeAdminCount: admins() };
 }

@@ -1,4 +1,4 @@
-import { bulkOutcomeLabels } from '../bulk/operations';
+import { bulkOutcomeLabels } from '../bulk/operationStatus';
 import { reasonSentence, resultDetail } from '../bulk/reasons';
 import type { BulkOperationKind, Outcome } from '../catalog';
 import { csvRow } from '../csv';
