@@ -7,7 +7,7 @@ import { IMPORT_CHUNK_ROWS } from '@roster/domain';
 import { and, eq, like } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCaller } from '../src';
-import { INLINE_MAX_USERS } from '../src/bulk/runOperation';
+import { INLINE_MAX_USERS } from '../src/runner/runOperation';
 import { type Caller, newAdmin } from './userFixtures';
 
 const worker = fileURLToPath(new URL('./fixtures/bulkWorker.ts', import.meta.url));

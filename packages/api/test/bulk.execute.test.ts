@@ -18,8 +18,8 @@ import { SELECTION_MAX_IDS } from '@roster/domain';
 import { and, eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type Context, createCaller } from '../src';
-import { claimOperation, INLINE_MAX_USERS, runOperation } from '../src/bulk/runOperation';
 import { defaultApiConfig } from '../src/config';
+import { claimOperation, INLINE_MAX_USERS, runOperation } from '../src/runner/runOperation';
 import { addUsers as addUsersTo } from './bulkFixtures';
 import { type Caller, expectApiError, NOW, newAdmin } from './userFixtures';
 

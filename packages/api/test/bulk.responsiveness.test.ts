@@ -5,7 +5,7 @@ import { IMPORT_CHUNK_ROWS } from '@roster/domain';
 import { eq, inArray, like } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createCaller, EMBEDDED_SLICE_TARGET_MS, startBulkRunner } from '../src';
-import { INLINE_MAX_USERS } from '../src/bulk/runOperation';
+import { INLINE_MAX_USERS } from '../src/runner/runOperation';
 import { addUsers } from './bulkFixtures';
 import { createHarness, type Harness } from './harness';
 

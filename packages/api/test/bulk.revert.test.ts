@@ -14,7 +14,7 @@ import { createTestDb, type TestDb } from '@roster/db/testing';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type Context, createCaller } from '../src';
-import { claimOperation, INLINE_MAX_USERS, runOperation } from '../src/bulk/runOperation';
+import { claimOperation, INLINE_MAX_USERS, runOperation } from '../src/runner/runOperation';
 import { addUsers } from './bulkFixtures';
 import { callByPath } from './harness';
 import { type Caller, expectApiError, NOW, newAdmin } from './userFixtures';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SlicePacer } from '../src/bulk/slicePacer';
+import { SlicePacer } from '../src/runner/slicePacer';
 
 /** The slices a pacer aiming at 100 ms chooses when each user costs `msPerUser`, one after another. */
 function slices(msPerUser: number[], targetMs = 100): number[] {

@@ -1,4 +1,5 @@
 import { bulkOperations, type Db, users } from '@roster/db';
+import { DomainError } from '@roster/domain';
 import { eq } from 'drizzle-orm';
 
 /** The operation as every bulk procedure returns it (SPEC §6). */
@@ -58,3 +59,10 @@ export function toOperationView(row: OperationRow) {
 }
 
 export type OperationView = ReturnType<typeof toOperationView>;
+
+/** One operation as every bulk procedure returns it; `operation_not_found` when there is none. */
+export async function getOperation(db: Db, id: string) {
+  const [row] = await selectOperations(db).where(eq(bulkOperations.id, id));
+  if (!row) throw new DomainError('operation_not_found');
+  return toOperationView(row);
+}

@@ -5,9 +5,9 @@ import { eq, sql } from 'drizzle-orm';
 import type { ApiConfig } from '../config';
 import { refuseUnconfirmedAdministratorRoleMoves } from './administratorRoleMoves';
 import { operationRule } from './batchRules';
-import { selectOperations, toOperationView } from './operationView';
+import { canonicalJson } from './canonicalJson';
 import { loadPlanContext } from './planContext';
-import { runInsideRequestWhenSmall } from './runOperation';
+import type { RecordedOperation } from './recordedOperation';
 import {
   batchSizeFor,
   exceptedIds,
@@ -23,15 +23,6 @@ export type StartInput = {
   selection: Selection;
   confirmPrivileged?: boolean | undefined;
 };
-
-/** JSON with sorted keys: jsonb does not keep the order keys were written in. */
-export function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-      : v,
-  );
-}
 
 /**
  * The selection as its operation records it, for the history and so that a retried Apply can be told
@@ -60,23 +51,17 @@ function idsDigest(sortedIds: string[]) {
   };
 }
 
-export async function getOperation(db: Db, id: string) {
-  const [row] = await selectOperations(db).where(eq(bulkOperations.id, id));
-  if (!row) throw new DomainError('operation_not_found');
-  return toOperationView(row);
-}
-
 /**
- * Apply: records the operation and its selection (as batches of user ids) in one transaction,
- * then runs it. Idempotent on `operationId`: a retried apply returns the same operation.
+ * Apply: records the operation and its selection (as batches of user ids) in one transaction, for
+ * `startOperation` to run. Idempotent on `operationId`: a retried apply records nothing new.
  */
-export async function startBulkOperation(
+export async function recordBulkOperation(
   db: Db,
   input: StartInput,
   actorId: string,
   now: Date,
   config: ApiConfig,
-) {
+): Promise<RecordedOperation> {
   const [existing] = await db
     .select({
       kind: bulkOperations.kind,
@@ -95,7 +80,7 @@ export async function startBulkOperation(
     ) {
       throw new DomainError('operation_conflict');
     }
-    return getOperation(db, input.operationId);
+    return { id: input.operationId, queued: null };
   }
   // Refuses unknown roles and source users before anything is written.
   const context = await loadPlanContext(db, input.operation, actorId, now, config);
@@ -147,7 +132,5 @@ export async function startBulkOperation(
     await tx.update(bulkOperations).set({ total }).where(eq(bulkOperations.id, input.operationId));
     return total;
   });
-  if (created === false) return getOperation(db, input.operationId);
-  await runInsideRequestWhenSmall(db, config, now, input.operationId, created);
-  return getOperation(db, input.operationId);
+  return { id: input.operationId, queued: created === false ? null : created };
 }

@@ -19,10 +19,9 @@ import { adminRoleIds } from './adminRoleIds';
 import { operationRule, revertRule } from './batchRules';
 import { loadPlanContext } from './planContext';
 import type { BatchRule } from './processBatch';
-import { runInsideRequestWhenSmall } from './runOperation';
+import type { RecordedOperation } from './recordedOperation';
 import { batchSizeFor } from './selection';
 import { insertSelectionBatches, pickChangedUsers, takeFailedUsers } from './selectionBatches';
-import { getOperation } from './startBulkOperation';
 
 /** `bulk.revert` and `bulk.retry`: a new operation (idempotent on `operationId`) that follows `id`. */
 export const followUpInputSchema = z
@@ -57,14 +56,14 @@ export async function finishedSourceOperation(db: Db, id: string, mode: 'revert'
  * users, run again with the same parameters), as a new bulk operation with the same durability,
  * results and audit as any other.
  */
-export async function startFollowUpOperation(
+export async function recordFollowUpOperation(
   db: Db,
   mode: 'revert' | 'retry',
   input: FollowUpInput,
   actorId: string,
   now: Date,
   config: ApiConfig,
-) {
+): Promise<RecordedOperation> {
   const [existing] = await db
     .select({
       actorId: bulkOperations.actorId,
@@ -83,7 +82,7 @@ export async function startFollowUpOperation(
     ) {
       throw new DomainError('operation_conflict');
     }
-    return getOperation(db, input.operationId);
+    return { id: input.operationId, queued: null };
   }
   const source = await finishedSourceOperation(db, input.id, mode);
   // What an Apply refuses, a retry refuses too: a role or source user gone since, an unconfirmed
@@ -151,6 +150,5 @@ export async function startFollowUpOperation(
     await tx.update(bulkOperations).set({ total: n }).where(eq(bulkOperations.id, input.operationId));
     return n;
   });
-  if (total !== null) await runInsideRequestWhenSmall(db, config, now, input.operationId, total);
-  return getOperation(db, input.operationId);
+  return { id: input.operationId, queued: total };
 }

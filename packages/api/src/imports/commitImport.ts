@@ -10,10 +10,10 @@ import {
   validateImportRows,
 } from '@roster/domain';
 import { eq, sql } from 'drizzle-orm';
-import { runInsideRequestWhenSmall } from '../bulk/runOperation';
+import { canonicalJson } from '../bulk/canonicalJson';
+import type { RecordedOperation } from '../bulk/recordedOperation';
 import { batchSizeFor } from '../bulk/selection';
 import { insertImportBatches } from '../bulk/selectionBatches';
-import { canonicalJson, getOperation } from '../bulk/startBulkOperation';
 import type { ApiConfig } from '../config';
 import { loadImportLookups } from './importLookups';
 import { lockImportOperation } from './lockImportOperation';
@@ -24,13 +24,13 @@ import { lockImportOperation } from './lockImportOperation';
  * The rows are not sent again: the run decides each one again as it creates the users. Idempotent:
  * a commit retried with the same choices returns the same operation and creates nothing twice.
  */
-export async function commitImport(
+export async function recordImportCommit(
   db: Db,
   input: ImportCommitInput,
   actorId: string,
   now: Date,
   config: ApiConfig,
-) {
+): Promise<RecordedOperation> {
   const params = await db.transaction(async (tx) => {
     const operation = await lockImportOperation(tx, input.operationId, actorId, 'update');
     if (!operation) throw new DomainError('import_not_previewed');
@@ -61,8 +61,7 @@ export async function commitImport(
       .where(eq(bulkOperations.id, input.operationId));
     return params;
   });
-  if (params) await runInsideRequestWhenSmall(db, config, now, input.operationId, params.totalRows);
-  return getOperation(db, input.operationId);
+  return { id: input.operationId, queued: params ? params.totalRows : null };
 }
 
 /**

@@ -21,7 +21,7 @@ import {
   validateImportRows,
 } from '@roster/domain';
 import { sql } from 'drizzle-orm';
-import { canonicalJson } from '../bulk/startBulkOperation';
+import { canonicalJson } from '../bulk/canonicalJson';
 import { loadImportLookups } from './importLookups';
 import { lockImportOperation } from './lockImportOperation';
 

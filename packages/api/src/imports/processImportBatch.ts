@@ -1,12 +1,4 @@
-import {
-  type Db,
-  idGenerator,
-  insertNewRowsFirst,
-  queryRows,
-  reuseCachedPlans,
-  sqlJsonRecords,
-  sqlTime,
-} from '@roster/db';
+import { type Db, idGenerator, insertNewRowsFirst, queryRows, sqlJsonRecords, sqlTime } from '@roster/db';
 import {
   createImportRowValidator,
   decideImportRow,
@@ -18,7 +10,7 @@ import {
 } from '@roster/domain';
 import { type SQL, sql } from 'drizzle-orm';
 import { createInvitations } from '../bulk/applyChanges';
-import { type BatchResult, NOTHING_LEFT } from '../bulk/processBatch';
+import { type BatchResult, inBatchTransaction } from '../bulk/batchEnvelope';
 import type { ApiConfig } from '../config';
 import { loadImportLookups } from './importLookups';
 
@@ -76,134 +68,137 @@ export async function processImportBatch(
   config: ApiConfig,
   limit?: number,
 ): Promise<BatchResult> {
-  return db.transaction(async (tx) => {
-    await reuseCachedPlans(tx);
-    // SKIP LOCKED: batches in flight at once each take their own; the batch row is the claim.
-    const [batch] = await queryRows<{
-      batch_no: number;
-      first_position: number;
-      last_position: number | null;
-    }>(
-      tx,
-      sql`select batch_no, first_position, last_position from bulk_operation_batches
+  return inBatchTransaction(
+    db,
+    { id: operation.id, now, leaseMs: config.bulkLeaseMs },
+    async (tx) => {
+      // SKIP LOCKED: batches in flight at once each take their own; the batch row is the claim.
+      const [batch] = await queryRows<{
+        batch_no: number;
+        first_position: number;
+        last_position: number | null;
+      }>(
+        tx,
+        sql`select batch_no, first_position, last_position from bulk_operation_batches
         where operation_id = ${operation.id} order by batch_no limit 1 for update skip locked`,
-    );
-    if (!batch) return NOTHING_LEFT;
-    const lastPosition = batch.last_position ?? batch.first_position;
-    const items = await queryRows<Item>(
-      tx,
-      sql`select position, input from bulk_operation_items
+      );
+      return batch;
+    },
+    async (tx, batch) => {
+      const lastPosition = batch.last_position ?? batch.first_position;
+      const items = await queryRows<Item>(
+        tx,
+        sql`select position, input from bulk_operation_items
         where operation_id = ${operation.id}
           and position between ${batch.first_position} and ${lastPosition}
         order by position ${limit === undefined ? sql`` : sql`limit ${limit}`}`,
-    );
-    // The rest of the file's first lines: a row repeating an e-mail of an earlier batch is its duplicate.
-    const validate = createImportRowValidator(operation.file.firstLineOfRepeated);
-    const validated = items.map((item) => ({
-      position: item.position,
-      row: validate(importRowInputSchema.parse(item.input)),
-    }));
-
-    const lookups = await loadImportLookups(
-      tx,
-      validated.map((v) => v.row),
-    );
-    // A source user this same import created is `source_is_new`, as the preview said, whichever batch
-    // created it first: batches run side by side, so what an earlier line created is never relied on.
-    const createdHere = await createdByImport(
-      tx,
-      operation.id,
-      validated.flatMap((v) =>
-        operation.file.sourcesInFile.has(v.row.copyAccessFrom) ? [v.row.copyAccessFrom] : [],
-      ),
-    );
-    const facts = {
-      ...lookups,
-      sourceExists: (email: string) => lookups.sourceExists(email) && !createdHere.has(email),
-      isEmailOfThisImport: (email: string) => operation.file.sourcesInFile.has(email),
-    };
-    const decided = validated.map(({ position, row }) => ({
-      position,
-      verdict: decideImportRow(row, facts),
-    }));
-
-    const creations = decided.flatMap(({ verdict }) => {
-      const role = verdict.outcome === 'create' ? lookups.role(verdict.role) : undefined;
-      if (!role) return [];
-      const sourceId = verdict.copyAccessFrom ? (lookups.sourceIdFor(verdict.copyAccessFrom) ?? null) : null;
-      return [{ verdict, roleId: role.id, sourceId }];
-    });
-    // The users, their audit events and the results of their rows.
-    const inserted = await insertUsers(tx, creations, {
-      invited: operation.params.invite,
-      now,
-      actorId: actor.id,
-      operationId: operation.id,
-    });
-    const made = creations.flatMap((c) => {
-      const userId = inserted.get(c.verdict.email);
-      return userId ? [{ userId, email: c.verdict.email, sourceId: c.sourceId }] : [];
-    });
-    await copyAccess(
-      tx,
-      made.flatMap((m) => (m.sourceId ? [{ userId: m.userId, sourceId: m.sourceId }] : [])),
-    );
-    if (operation.params.invite) {
-      await createInvitations(
-        tx,
-        made.map((m) => ({
-          userId: m.userId,
-          email: m.email,
-          message: operation.params.message,
-          sentCount: 1,
-        })),
-        { operationId: operation.id, actor, now, config },
       );
-    }
-    // The rows that created a user have their result already; the others are recorded here. A row
-    // the file would create but whose e-mail was taken meanwhile is decided again, now that it exists.
-    const taken = { ...facts, emailExists: () => true };
-    const results = decided.flatMap(({ position, verdict }) => {
-      if (verdict.outcome === 'create' && inserted.has(verdict.email)) return [];
-      const final = verdict.outcome === 'create' ? decideImportRow(verdict, taken) : verdict;
-      return [
-        {
-          position,
-          outcome: IMPORT_RESULT_OUTCOMES[final.outcome],
-          reason: final.reason,
-          detail: final.detail,
-        },
-      ];
-    });
-    if (results.length > 0) {
-      await tx.execute(sql`
+      // The rest of the file's first lines: a row repeating an e-mail of an earlier batch is its duplicate.
+      const validate = createImportRowValidator(operation.file.firstLineOfRepeated);
+      const validated = items.map((item) => ({
+        position: item.position,
+        row: validate(importRowInputSchema.parse(item.input)),
+      }));
+
+      const lookups = await loadImportLookups(
+        tx,
+        validated.map((v) => v.row),
+      );
+      // A source user this same import created is `source_is_new`, as the preview said, whichever batch
+      // created it first: batches run side by side, so what an earlier line created is never relied on.
+      const createdHere = await createdByImport(
+        tx,
+        operation.id,
+        validated.flatMap((v) =>
+          operation.file.sourcesInFile.has(v.row.copyAccessFrom) ? [v.row.copyAccessFrom] : [],
+        ),
+      );
+      const facts = {
+        ...lookups,
+        sourceExists: (email: string) => lookups.sourceExists(email) && !createdHere.has(email),
+        isEmailOfThisImport: (email: string) => operation.file.sourcesInFile.has(email),
+      };
+      const decided = validated.map(({ position, row }) => ({
+        position,
+        verdict: decideImportRow(row, facts),
+      }));
+
+      const creations = decided.flatMap(({ verdict }) => {
+        const role = verdict.outcome === 'create' ? lookups.role(verdict.role) : undefined;
+        if (!role) return [];
+        const sourceId = verdict.copyAccessFrom
+          ? (lookups.sourceIdFor(verdict.copyAccessFrom) ?? null)
+          : null;
+        return [{ verdict, roleId: role.id, sourceId }];
+      });
+      // The users, their audit events and the results of their rows.
+      const inserted = await insertUsers(tx, creations, {
+        invited: operation.params.invite,
+        now,
+        actorId: actor.id,
+        operationId: operation.id,
+      });
+      const made = creations.flatMap((c) => {
+        const userId = inserted.get(c.verdict.email);
+        return userId ? [{ userId, email: c.verdict.email, sourceId: c.sourceId }] : [];
+      });
+      await copyAccess(
+        tx,
+        made.flatMap((m) => (m.sourceId ? [{ userId: m.userId, sourceId: m.sourceId }] : [])),
+      );
+      if (operation.params.invite) {
+        await createInvitations(
+          tx,
+          made.map((m) => ({
+            userId: m.userId,
+            email: m.email,
+            message: operation.params.message,
+            sentCount: 1,
+          })),
+          { operationId: operation.id, actor, now, config },
+        );
+      }
+      // The rows that created a user have their result already; the others are recorded here. A row
+      // the file would create but whose e-mail was taken meanwhile is decided again, now that it exists.
+      const taken = { ...facts, emailExists: () => true };
+      const results = decided.flatMap(({ position, verdict }) => {
+        if (verdict.outcome === 'create' && inserted.has(verdict.email)) return [];
+        const final = verdict.outcome === 'create' ? decideImportRow(verdict, taken) : verdict;
+        return [
+          {
+            position,
+            outcome: IMPORT_RESULT_OUTCOMES[final.outcome],
+            reason: final.reason,
+            detail: final.detail,
+          },
+        ];
+      });
+      if (results.length > 0) {
+        await tx.execute(sql`
         update bulk_operation_items i set outcome = x.outcome::outcome, reason = x.reason,
           after = case when x.detail is null then null else jsonb_build_object('detail', x.detail) end,
           processed_at = ${sqlTime(now)}
         from ${sqlJsonRecords(results)} as x(position int, outcome text, reason text, detail text)
         where i.operation_id = ${operation.id} and i.position = x.position`);
-    }
-    // The rows taken leave the batch: the whole batch once its last row is taken.
-    const lastTaken = items.at(-1)?.position ?? lastPosition;
-    await tx.execute(
-      lastTaken >= lastPosition
-        ? sql`delete from bulk_operation_batches where operation_id = ${operation.id} and batch_no = ${batch.batch_no}`
-        : sql`update bulk_operation_batches set first_position = ${lastTaken + 1}::int
+      }
+      // The rows taken leave the batch: the whole batch once its last row is taken.
+      const lastTaken = items.at(-1)?.position ?? lastPosition;
+      await tx.execute(
+        lastTaken >= lastPosition
+          ? sql`delete from bulk_operation_batches where operation_id = ${operation.id} and batch_no = ${batch.batch_no}`
+          : sql`update bulk_operation_batches set first_position = ${lastTaken + 1}::int
             where operation_id = ${operation.id} and batch_no = ${batch.batch_no}`,
-    );
-    const result: BatchResult = {
-      processed: decided.length,
-      changed: made.length,
-      skipped: results.filter((r) => r.outcome === IMPORT_RESULT_OUTCOMES.skip).length,
-      blocked: results.filter((r) => r.outcome === IMPORT_RESULT_OUTCOMES.error).length,
-      failed: 0,
-    };
-    await tx.execute(sql`update bulk_operations set processed = processed + ${result.processed},
-        changed = changed + ${result.changed}, skipped = skipped + ${result.skipped},
-        blocked = blocked + ${result.blocked}, lease_until = ${sqlTime(new Date(now.getTime() + config.bulkLeaseMs))}
-      where id = ${operation.id}`);
-    return result;
-  });
+      );
+      const result: BatchResult = {
+        processed: decided.length,
+        changed: made.length,
+        skipped: results.filter((r) => r.outcome === IMPORT_RESULT_OUTCOMES.skip).length,
+        blocked: results.filter((r) => r.outcome === IMPORT_RESULT_OUTCOMES.error).length,
+        failed: 0,
+      };
+      return result;
+    },
+  );
 }
 
 /** Those of these e-mails whose user this import has created. */

@@ -3,12 +3,13 @@ import { bulkOperationSchema, DomainError, selectionSchema } from '@roster/domai
 import type { TRPCRouterRecord } from '@trpc/server';
 import { and, desc, eq, inArray, ne, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { selectOperations, toOperationView } from '../bulk/operationView';
+import { getOperation, selectOperations, toOperationView } from '../bulk/operationView';
 import { previewBulkOperation, previewRevert } from '../bulk/previewBulkOperation';
 import { bulkResultsInputSchema, listResults } from '../bulk/results';
 import { dropRemainingBatches } from '../bulk/selectionBatches';
-import { getOperation, startBulkOperation } from '../bulk/startBulkOperation';
-import { followUpInputSchema, startFollowUpOperation } from '../bulk/startFollowUpOperation';
+import { recordBulkOperation } from '../bulk/startBulkOperation';
+import { followUpInputSchema, recordFollowUpOperation } from '../bulk/startFollowUpOperation';
+import { startOperation } from '../runner/startOperation';
 import { adminProcedure } from '../trpc';
 
 const byId = z.object({ id: z.uuid() }).strict();
@@ -33,7 +34,12 @@ export const bulkRouter = {
         })
         .strict(),
     )
-    .mutation(({ ctx, input }) => startBulkOperation(ctx.db, input, ctx.actor.userId, ctx.now(), ctx.config)),
+    .mutation(({ ctx, input }) => {
+      const now = ctx.now();
+      return startOperation(ctx.db, ctx.config, now, () =>
+        recordBulkOperation(ctx.db, input, ctx.actor.userId, now, ctx.config),
+      );
+    }),
 
   /** What a revert would do to each user the operation changed: counts, reasons and samples. */
   previewRevert: adminProcedure
@@ -41,18 +47,20 @@ export const bulkRouter = {
     .query(({ ctx, input }) => previewRevert(ctx.db, input.id, ctx.actor.userId, ctx.now(), ctx.config)),
 
   /** Gives back what a finished operation changed, as a new operation (`changed_since` for users changed again). */
-  revert: adminProcedure
-    .input(followUpInputSchema)
-    .mutation(({ ctx, input }) =>
-      startFollowUpOperation(ctx.db, 'revert', input, ctx.actor.userId, ctx.now(), ctx.config),
-    ),
+  revert: adminProcedure.input(followUpInputSchema).mutation(({ ctx, input }) => {
+    const now = ctx.now();
+    return startOperation(ctx.db, ctx.config, now, () =>
+      recordFollowUpOperation(ctx.db, 'revert', input, ctx.actor.userId, now, ctx.config),
+    );
+  }),
 
   /** Runs the failed users of a finished operation again, as a new operation with the same parameters. */
-  retry: adminProcedure
-    .input(followUpInputSchema)
-    .mutation(({ ctx, input }) =>
-      startFollowUpOperation(ctx.db, 'retry', input, ctx.actor.userId, ctx.now(), ctx.config),
-    ),
+  retry: adminProcedure.input(followUpInputSchema).mutation(({ ctx, input }) => {
+    const now = ctx.now();
+    return startOperation(ctx.db, ctx.config, now, () =>
+      recordFollowUpOperation(ctx.db, 'retry', input, ctx.actor.userId, now, ctx.config),
+    );
+  }),
 
   get: adminProcedure.input(byId).query(({ ctx, input }) => getOperation(ctx.db, input.id)),
 

@@ -8,17 +8,18 @@ import {
   revertParamsSchema,
 } from '@roster/domain';
 import { eq, sql } from 'drizzle-orm';
+import { adminRoleIds } from '../bulk/adminRoleIds';
+import type { BatchResult } from '../bulk/batchEnvelope';
+import { operationRule, revertRule } from '../bulk/batchRules';
+import { loadPlanContext } from '../bulk/planContext';
+import { processBatch } from '../bulk/processBatch';
+import { dropRemainingBatches, failRemainingBatches } from '../bulk/selectionBatches';
 import type { ApiConfig } from '../config';
 import { logTransientRetry, logUnexpectedError, unexpectedErrorSentence } from '../errorText';
 import { loadImportFileFacts, processImportBatch } from '../imports/processImportBatch';
-import { adminRoleIds } from './adminRoleIds';
-import { operationRule, revertRule } from './batchRules';
 import { wakeBulkRunner } from './bulkWakeups';
 import { giveWayToRequests } from './giveWayToRequests';
-import { loadPlanContext } from './planContext';
-import { type BatchResult, processBatch } from './processBatch';
 import { retryTransient } from './retryTransient';
-import { dropRemainingBatches, failRemainingBatches } from './selectionBatches';
 import { SlicePacer } from './slicePacer';
 
 export type RunOptions = {
