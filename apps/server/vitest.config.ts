@@ -1,4 +1,10 @@
 import { defineConfig } from 'vitest/config';
 import { databaseTestConfig } from '../../packages/db/src/testing/vitestConfig.ts';
 
-export default defineConfig({ test: { ...databaseTestConfig, include: ['test/**/*.test.ts'] } });
+export default defineConfig({
+  test: {
+    ...databaseTestConfig,
+    globalSetup: [...databaseTestConfig.globalSetup, './test/browser/globalSetup.ts'],
+    include: ['test/**/*.test.ts'],
+  },
+});
