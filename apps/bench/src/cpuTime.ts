@@ -4,7 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 const TICKS_PER_SECOND = 100;
 
 /** User plus system CPU seconds a process has used so far, from /proc (0 once it is gone). */
-function processCpuSeconds(pid: number): number {
+export function processCpuSeconds(pid: number): number {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // Fields after the command name (which is in parentheses and may hold spaces): utime is 14th, stime 15th.
@@ -16,7 +16,7 @@ function processCpuSeconds(pid: number): number {
 }
 
 /** The CPU seconds of every PostgreSQL process on this machine (server, backends, background writers). */
-function postgresCpuSeconds(): number {
+export function postgresCpuSeconds(): number {
   let total = 0;
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;

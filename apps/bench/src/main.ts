@@ -3,6 +3,7 @@ import { createRosterClient } from '@roster/client';
 import { users } from '@roster/db';
 import { eq } from 'drizzle-orm';
 import { benchToken, postgresSettings, postgresVersion, prepareBenchDatabase } from './benchDatabase';
+import { benchLoad } from './benchLoad';
 import { benchBulk } from './bulkBench';
 import { type CpuSample, formatCpu } from './cpuTime';
 import { benchImport, type ImportBenchResult } from './importBench';
@@ -20,6 +21,9 @@ const { values } = parseArgs({
     'import-rows': { type: 'string', default: '100000' },
     /** The machine is noisy (the same statement varies up to 2×): each run, and its own floors, is a row. */
     'import-runs': { type: 'string', default: '3' },
+    /** `--only load`: administrators at once against a tenant of this size (bench:load has every option). */
+    'load-users': { type: 'string', default: '200000' },
+    'load-seconds': { type: 'string', default: '60' },
   },
 });
 const BENCH_ADMIN = 'bench-admin@roster.local';
@@ -52,6 +56,19 @@ if (!values.only || values.only === 'preview') {
   runPreviewBench(new Date().toISOString().slice(0, 10), machineLine('benchmark of the domain rule alone'));
 }
 if (values.only === 'preview') process.exit(0);
+if (values.only === 'load') {
+  await benchLoad({
+    databaseUrl: process.env.LOAD_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/roster_load',
+    users: Number(values['load-users']),
+    admins: 20,
+    seconds: Number(values['load-seconds']),
+    warmupSeconds: 5,
+    seed: 16,
+    thinkMs: 0,
+    write: true,
+  });
+  process.exit(0);
+}
 
 const handle = await prepareBenchDatabase(databaseUrl, size);
 const server = await startServerProcess(databaseUrl, 3999);

@@ -17,7 +17,15 @@ export type ServerConfig = {
   logLevel: string;
   /** How long a SIGTERM waits for the running bulk batch before the process leaves it to its lease. */
   shutdownGraceMs: number;
+  /**
+   * Connections this process keeps to PostgreSQL. Every server process has its own pool: N processes
+   * take up to N × this of the database's `max_connections` (100 by default).
+   */
+  dbPoolSize: number;
 };
+
+/** postgres.js's own default (README, "Several server processes on one database"). */
+const DEFAULT_DB_POOL_SIZE = 10;
 
 const DEV_ADMIN = { email: 'admin@roster.local', password: 'roster-admin-2026' };
 
@@ -68,8 +76,21 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
       bulkConcurrency: env.DATABASE_URL ? 2 : 1,
       // ...which a bulk transaction holds for the whole app: there, batches are taken in short slices.
       bulkSliceTargetMs: env.DATABASE_URL ? null : EMBEDDED_SLICE_TARGET_MS,
+      // How soon another process takes over the operation of a process that died; well above what a
+      // batch takes, or a slow but live process has its operation taken over as well (README).
+      bulkLeaseMs: wholeNumber(
+        'ROSTER_BULK_LEASE_MS',
+        env.ROSTER_BULK_LEASE_MS,
+        defaultApiConfig.bulkLeaseMs,
+        1_000,
+      ),
+      // Users per batch (one transaction each); unset, each operation kind's own size.
+      bulkBatchSize: env.ROSTER_BULK_BATCH_SIZE
+        ? wholeNumber('ROSTER_BULK_BATCH_SIZE', env.ROSTER_BULK_BATCH_SIZE, 0, 1)
+        : undefined,
     },
     logLevel: env.LOG_LEVEL ?? (env.NODE_ENV === 'test' ? 'warn' : 'info'),
     shutdownGraceMs: wholeNumber('ROSTER_SHUTDOWN_GRACE_MS', env.ROSTER_SHUTDOWN_GRACE_MS, 20_000),
+    dbPoolSize: wholeNumber('ROSTER_DB_POOL_SIZE', env.ROSTER_DB_POOL_SIZE, DEFAULT_DB_POOL_SIZE, 1),
   };
 }

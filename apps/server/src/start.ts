@@ -5,7 +5,11 @@ import type { ServerConfig } from './config';
 
 /** Opens the database, brings it up to date, then serves the API (and the SPA when built). */
 export async function startServer(config: ServerConfig, webDist?: string) {
-  const handle = await createDb({ url: config.databaseUrl, dataDir: config.dataDir });
+  const handle = await createDb({
+    url: config.databaseUrl,
+    dataDir: config.dataDir,
+    maxConnections: config.dbPoolSize,
+  });
   await handle.migrate();
   if (config.demoUsers > 0) {
     if ((await countUsers(handle.db)) === 0) {

@@ -38,6 +38,19 @@ describe('readConfig (the environment of SPEC §6)', () => {
     });
   });
 
+  it('reads the settings of several processes on one database: pool size, lease and batch size', () => {
+    const config = readConfig({
+      DATABASE_URL: 'postgres://db/roster',
+      ROSTER_DB_POOL_SIZE: '4',
+      ROSTER_BULK_LEASE_MS: '5000',
+      ROSTER_BULK_BATCH_SIZE: '1000',
+    });
+    expect(config.dbPoolSize).toBe(4);
+    expect(config.api).toMatchObject({ bulkLeaseMs: 5_000, bulkBatchSize: 1_000 });
+    expect(readConfig({}).dbPoolSize).toBe(10);
+    expect(readConfig({}).api).toMatchObject({ bulkLeaseMs: 30_000, bulkBatchSize: undefined });
+  });
+
   it('has no admin to bootstrap in production unless one is given', () => {
     expect(readConfig({ NODE_ENV: 'production' }).admin).toBeNull();
   });
@@ -48,6 +61,9 @@ describe('readConfig (the environment of SPEC §6)', () => {
     ['ROSTER_INVITATION_TTL_DAYS', '0'],
     ['ROSTER_INVITATION_TTL_DAYS', '1.5'],
     ['ROSTER_DEMO_USERS', 'many'],
+    ['ROSTER_DB_POOL_SIZE', '0'],
+    ['ROSTER_BULK_LEASE_MS', '500'],
+    ['ROSTER_BULK_BATCH_SIZE', '0'],
   ])('refuses %s=%s, naming it', (name, value) => {
     expect(() => readConfig({ [name]: value })).toThrow(name);
   });

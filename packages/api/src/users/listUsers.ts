@@ -1,6 +1,6 @@
 import { type Db, invitations, roles, users } from '@roster/db';
-import { DEFAULT_USER_SORT, type UsersListInput } from '@roster/domain';
-import { and, eq, sql } from 'drizzle-orm';
+import { DEFAULT_USER_SORT, type UserSort, type UsersListInput } from '@roster/domain';
+import { and, asc, desc, eq, gt, gte, lt, lte, type SQL, sql } from 'drizzle-orm';
 import { countUsers } from './countUsers';
 import { userSummaryColumns } from './userColumns';
 import { afterCursor, decodeCursor, encodeCursor, orderBy } from './userSort';
@@ -45,6 +45,50 @@ function selectPage(db: Db) {
 }
 
 /**
+ * A page sorted by role (name, then id), taken role by role in the order of their names, each role's
+ * users on the (role_id, id) index until the page is full. Ordering by the joined role name made
+ * PostgreSQL join and sort every matching user first: ~1 s a page at 200,000 users under load.
+ */
+async function pageByRole(
+  db: Db,
+  condition: SQL | undefined,
+  sort: UserSort,
+  after: string[] | undefined,
+  rows: number,
+): Promise<ListedUserRow[]> {
+  const ascending = sort.direction === 'asc';
+  const [afterName, afterId] = after ?? [];
+  const ordered = await db
+    .select({ id: roles.id, name: roles.name })
+    .from(roles)
+    .where(
+      afterName === undefined
+        ? undefined
+        : ascending
+          ? gte(roles.name, afterName)
+          : lte(roles.name, afterName),
+    )
+    .orderBy(ascending ? asc(roles.name) : desc(roles.name));
+  const page: ListedUserRow[] = [];
+  for (const role of ordered) {
+    if (page.length >= rows) break;
+    const pastCursor =
+      role.name === afterName && afterId
+        ? ascending
+          ? gt(users.id, afterId)
+          : lt(users.id, afterId)
+        : undefined;
+    page.push(
+      ...(await selectPage(db)
+        .where(and(condition, eq(users.roleId, role.id), pastCursor))
+        .orderBy(ascending ? asc(users.id) : desc(users.id))
+        .limit(rows - page.length)),
+    );
+  }
+  return page;
+}
+
+/**
  * One page of the users matching a filter, in a stable order, with keyset paging (no OFFSET). The
  * first page counts the matching users exactly, unless asked not to (`count: false`: the web app
  * shows the rows at once and asks `users.count` beside them); the cursor carries that total to the
@@ -55,10 +99,13 @@ export async function listUsers(db: Db, input: UsersListInput, now: Date) {
   const limit = input.limit ?? USERS_PAGE_DEFAULT;
   const cursor = input.cursor ? decodeCursor(sort, input.filter, input.cursor) : undefined;
   const condition = await usersFilterCondition(db, input.filter, now);
-  const pageQuery = selectPage(db)
-    .where(and(condition, cursor ? afterCursor(sort, cursor.values) : undefined))
-    .orderBy(...orderBy(sort))
-    .limit(limit + 1);
+  const pageQuery =
+    sort.field === 'role'
+      ? pageByRole(db, condition, sort, cursor?.values, limit + 1)
+      : selectPage(db)
+          .where(and(condition, cursor ? afterCursor(sort, cursor.values) : undefined))
+          .orderBy(...orderBy(sort))
+          .limit(limit + 1);
   const [rows, total] = await Promise.all([
     pageQuery,
     cursor ? cursor.total : input.count === false ? null : countUsers(db, input.filter, now),
