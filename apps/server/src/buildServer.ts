@@ -21,6 +21,7 @@ import { type FastifyTRPCPluginOptions, fastifyTRPCPlugin } from '@trpc/server/a
 import { sql } from 'drizzle-orm';
 import Fastify, { type FastifyError, type FastifyReply, type FastifyRequest } from 'fastify';
 import { DEFAULT_REQUEST_LIMITS, RequestLimiter, type RequestLimits } from './requestLimiter';
+import { retryAfterHeader } from './retryAfterHeader';
 
 export const SESSION_COOKIE = 'roster_session';
 export const CSRF_HEADER = 'x-roster-csrf';
@@ -277,6 +278,12 @@ export async function buildServer(options: BuildServerOptions) {
       onError: ({ error, path }) => {
         if (error.code === 'INTERNAL_SERVER_ERROR')
           app.log.error({ err: error, path }, 'tRPC procedure failed');
+      },
+      // A refusal that time lifts (a throttled sign-in or invitation acceptance) says when, as the
+      // request limiter's 429 does.
+      responseMeta: ({ errors }) => {
+        const retryAfter = retryAfterHeader(errors);
+        return retryAfter ? { headers: { 'retry-after': retryAfter } } : {};
       },
     } satisfies FastifyTRPCPluginOptions<AppRouter>['trpcOptions'],
   });

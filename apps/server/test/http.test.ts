@@ -1,7 +1,12 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { ensureBootstrapAdmin } from '@roster/api';
 import { apiTokens, auditEvents, sessions, signInThrottle, users } from '@roster/db';
-import { IMPORT_CHUNK_MAX_BYTES, IMPORT_LIMITS, importRowJsonBytesAtMost } from '@roster/domain';
+import {
+  IMPORT_CHUNK_MAX_BYTES,
+  IMPORT_LIMITS,
+  importRowJsonBytesAtMost,
+  SIGN_IN_THROTTLE,
+} from '@roster/domain';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { BODY_LIMIT_BYTES, CSRF_HEADER, SESSION_COOKIE } from '../src/buildServer';
 import { startTestServer, TEST_ADMIN, type TestServer } from '../src/testing';
@@ -18,8 +23,8 @@ beforeEach(async () => {
 
 type Reply = { status: number; headers: Headers; contentType: string; body: unknown; text: string };
 
-async function send(path: string, init: RequestInit = {}): Promise<Reply> {
-  const response = await fetch(`${server.url}${path}`, init);
+async function send(path: string, init: RequestInit = {}, base = server.url): Promise<Reply> {
+  const response = await fetch(`${base}${path}`, init);
   const text = await response.text();
   let body: unknown;
   try {
@@ -48,12 +53,16 @@ function headersFor(auth: Auth, extra: Record<string, string> = {}): Record<stri
 }
 
 /** A tRPC mutation over HTTP: `POST /trpc/<path>` with the superjson envelope. */
-const mutate = (path: string, input: unknown, auth: Auth = {}) =>
-  send(`/trpc/${path}`, {
-    method: 'POST',
-    headers: headersFor(auth, { 'content-type': 'application/json' }),
-    body: JSON.stringify({ json: input }),
-  });
+const mutate = (path: string, input: unknown, auth: Auth = {}, base = server.url) =>
+  send(
+    `/trpc/${path}`,
+    {
+      method: 'POST',
+      headers: headersFor(auth, { 'content-type': 'application/json' }),
+      body: JSON.stringify({ json: input }),
+    },
+    base,
+  );
 
 /** A tRPC query over HTTP: `GET /trpc/<path>?input=…`. */
 const query = (path: string, input: unknown = undefined, auth: Auth = {}) =>
@@ -156,6 +165,57 @@ describe('sign-in over HTTP', () => {
     const second = await mutate('tokens.create', { name: 'by the tool' }, { bearer: token, csrf: false });
     expect(second.status).toBe(200);
     expect(await server.testDb.db.$count(apiTokens)).toBe(2);
+  });
+});
+
+describe('throttled anonymous attempts over HTTP', () => {
+  // The clock stands still, so the wait the answer announces does not depend on how fast the
+  // attempts before it ran.
+  let frozen: TestServer;
+  beforeAll(async () => {
+    const at = new Date();
+    frozen = await startTestServer({ now: () => at });
+  });
+  afterAll(() => frozen.close());
+
+  it('answers a throttled sign-in with 429 too_many_attempts and Retry-After', async () => {
+    for (let i = 0; i < SIGN_IN_THROTTLE.accountFreeFailures; i += 1) {
+      const failed = await mutate(
+        'auth.signIn',
+        { email: TEST_ADMIN.email, password: `wrong ${i}` },
+        {},
+        frozen.url,
+      );
+      expect(failed.status).toBe(401);
+      expect(failed.headers.get('retry-after')).toBeNull();
+    }
+    const reply = await mutate(
+      'auth.signIn',
+      { email: TEST_ADMIN.email, password: TEST_ADMIN.password },
+      {},
+      frozen.url,
+    );
+    expect(reply.status).toBe(429);
+    expect(reply.body).toMatchObject(trpcError(429, 'TOO_MANY_REQUESTS', 'too_many_attempts'));
+    expect(reply.headers.get('retry-after')).toBe('1');
+    expect(sessionCookieOf(reply)).toBeUndefined();
+  });
+
+  it('answers a throttled invitation acceptance with 429 too_many_attempts and Retry-After', async () => {
+    const accept = (token: string) =>
+      mutate(
+        'invitations.accept',
+        { token, firstName: 'Grace', lastName: 'Hopper', password: 'a long passphrase' },
+        {},
+        frozen.url,
+      );
+    for (let i = 0; i < SIGN_IN_THROTTLE.invitationFreeFailures; i += 1) {
+      expect((await accept(randomBytes(32).toString('base64url'))).status).toBe(404);
+    }
+    const reply = await accept(randomBytes(32).toString('base64url'));
+    expect(reply.status).toBe(429);
+    expect(reply.body).toMatchObject(trpcError(429, 'TOO_MANY_REQUESTS', 'too_many_attempts'));
+    expect(reply.headers.get('retry-after')).toBe('1');
   });
 });
 

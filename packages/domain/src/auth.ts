@@ -30,6 +30,8 @@ export const SIGN_IN_THROTTLE = {
   accountFreeFailures: 5,
   /** Failures free of any wait from one address, whatever the e-mails (several people behind one NAT). */
   addressFreeFailures: 20,
+  /** Refused invitation acceptances free of any wait from one address (a dead link, a weak password). */
+  invitationFreeFailures: 10,
   /** The wait after the first failure beyond the free ones; it doubles with each further failure. */
   baseDelayMs: 1_000,
   maxDelayMs: 15 * 60_000,
@@ -40,13 +42,20 @@ export const SIGN_IN_THROTTLE = {
 /** The `email` of the throttle row that counts an address's failures for every e-mail (not an e-mail). */
 export const SIGN_IN_ANY_EMAIL = '*';
 
+/**
+ * The `email` of the throttle row that counts an address's refused invitation acceptances (not an
+ * e-mail: it has no `@`). Accepting is anonymous and costs a password hash, so it is throttled per
+ * client address like a sign-in, on a count of its own.
+ */
+export const INVITATION_ACCEPT_KEY = 'invitation.accept';
+
 export type ThrottleState = { failures: number; lastFailureAt: Date };
 
-/** The free failures of a throttle row: its e-mail's, or an address's for every e-mail. */
+/** The free failures of a throttle row: its e-mail's, an address's for every e-mail, or for invitations. */
 export function freeSignInFailures(email: string): number {
-  return email === SIGN_IN_ANY_EMAIL
-    ? SIGN_IN_THROTTLE.addressFreeFailures
-    : SIGN_IN_THROTTLE.accountFreeFailures;
+  if (email === SIGN_IN_ANY_EMAIL) return SIGN_IN_THROTTLE.addressFreeFailures;
+  if (email === INVITATION_ACCEPT_KEY) return SIGN_IN_THROTTLE.invitationFreeFailures;
+  return SIGN_IN_THROTTLE.accountFreeFailures;
 }
 
 function forgotten(state: ThrottleState, now: Date): boolean {
@@ -72,14 +81,27 @@ export function recordSignInFailure(state: ThrottleState | undefined, now: Date)
   return { failures: state.failures + 1, lastFailureAt: now };
 }
 
-/** The sentence of a throttled sign-in, with the wait rounded up to a second or a minute. */
-export function tooManyAttemptsMessage(retryAfterMs: number): string {
-  const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
+/** A wait as `Retry-After` gives it: whole seconds, rounded up, at least 1. */
+export function retryAfterSeconds(retryAfterMs: number): number {
+  return Math.max(1, Math.ceil(retryAfterMs / 1000));
+}
+
+const THROTTLED_ATTEMPTS = {
+  sign_in: 'failed sign-ins',
+  invitation: 'refused invitation acceptances',
+} as const;
+
+/** The sentence of a throttled attempt, with the wait rounded up to a second or a minute. */
+export function tooManyAttemptsMessage(
+  retryAfterMs: number,
+  attempts: keyof typeof THROTTLED_ATTEMPTS = 'sign_in',
+): string {
+  const seconds = retryAfterSeconds(retryAfterMs);
   const wait =
     seconds < 60
       ? `${seconds} second${seconds === 1 ? '' : 's'}`
       : `${Math.ceil(seconds / 60)} minute${Math.ceil(seconds / 60) === 1 ? '' : 's'}`;
-  return `Too many failed sign-ins from this address. Try again in ${wait}.`;
+  return `Too many ${THROTTLED_ATTEMPTS[attempts]} from this address. Try again in ${wait}.`;
 }
 
 /**

@@ -118,9 +118,16 @@ export const DOMAIN_ERROR_MESSAGES: Record<DomainErrorCode, string> = {
 /** The whole request is invalid; thrown by domain and API code, mapped once by the API. */
 export class DomainError extends Error {
   readonly code: DomainErrorCode;
-  constructor(code: DomainErrorCode, message: string = DOMAIN_ERROR_MESSAGES[code]) {
+  /** A refusal that time lifts (too_many_attempts): the wait, which HTTP sends as `Retry-After`. */
+  readonly retryAfterMs: number | undefined;
+  constructor(
+    code: DomainErrorCode,
+    message: string = DOMAIN_ERROR_MESSAGES[code],
+    options: { retryAfterMs?: number } = {},
+  ) {
     super(message);
     this.name = 'DomainError';
     this.code = code;
+    this.retryAfterMs = options.retryAfterMs;
   }
 }

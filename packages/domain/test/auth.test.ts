@@ -1,10 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import {
   accessAtLeast,
+  emailSchema,
   freeSignInFailures,
+  INVITATION_ACCEPT_KEY,
   isAdministrator,
   normalizeEmail,
   recordSignInFailure,
+  retryAfterSeconds,
   SIGN_IN_ANY_EMAIL,
   SIGN_IN_THROTTLE,
   signInInputSchema,
@@ -70,6 +73,23 @@ describe('sign-in throttling', () => {
     expect(freeSignInFailures(SIGN_IN_ANY_EMAIL)).toBe(addressFreeFailures);
     expect(freeSignInFailures('someone@roster.test')).toBe(accountFreeFailures);
     expect(addressFreeFailures).toBeGreaterThan(accountFreeFailures);
+  });
+
+  it('invitation acceptances count on a row of their own per address, never an e-mail’s', () => {
+    expect(freeSignInFailures(INVITATION_ACCEPT_KEY)).toBe(SIGN_IN_THROTTLE.invitationFreeFailures);
+    expect(emailSchema.safeParse(INVITATION_ACCEPT_KEY).success).toBe(false);
+    expect(tooManyAttemptsMessage(2_000, 'invitation')).toBe(
+      'Too many refused invitation acceptances from this address. Try again in 2 seconds.',
+    );
+  });
+
+  it.each([
+    [1, 1],
+    [1_000, 1],
+    [1_001, 2],
+    [maxDelayMs, 900],
+  ])('Retry-After for a wait of %i ms is %i s', (ms, seconds) => {
+    expect(retryAfterSeconds(ms)).toBe(seconds);
   });
 
   it.each([

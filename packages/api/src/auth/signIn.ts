@@ -1,17 +1,15 @@
 import { auditEvents, roles, signInThrottle, users } from '@roster/db';
 import {
   DomainError,
-  freeSignInFailures,
   isAdministrator,
-  recordSignInFailure,
   SIGN_IN_ANY_EMAIL,
   type SignInInput,
-  signInRetryAfterMs,
   signInThrottleAddress,
   tooManyAttemptsMessage,
 } from '@roster/domain';
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { Context } from '../context';
+import { admitAttempt, takeBackAttempt } from './admitAttempt';
 import { openSession } from './openSession';
 import { verifyPassword } from './secrets';
 
@@ -23,46 +21,6 @@ export type SignedInUser = {
   roleName: string;
   isAdmin: boolean;
 };
-
-/**
- * Counts this attempt as a failure of its (address, e-mail) and of its address before the password
- * is checked, under the rows' locks, so attempts sent in parallel cannot outrun the limit; a
- * successful sign-in then takes it back. Returns how long the attempt must wait instead (0: admitted);
- * a refused attempt writes nothing.
- */
-async function admitAttempt(ctx: Context, address: string, email: string, now: Date): Promise<number> {
-  return ctx.db.transaction(async (tx) => {
-    // The address's own row first, in the insert and in the locks: attempts from one address queue
-    // on it whatever their e-mails, in one order, so they never deadlock.
-    await tx
-      .insert(signInThrottle)
-      .values(
-        [SIGN_IN_ANY_EMAIL, email].map((key) => ({ address, email: key, failures: 0, lastFailureAt: now })),
-      )
-      .onConflictDoNothing();
-    const rows = await tx
-      .select()
-      .from(signInThrottle)
-      .where(
-        and(eq(signInThrottle.address, address), inArray(signInThrottle.email, [SIGN_IN_ANY_EMAIL, email])),
-      )
-      .orderBy(asc(signInThrottle.email))
-      .for('update');
-    const counted = (row: (typeof rows)[number]) => (row.failures > 0 ? row : undefined);
-    const wait = Math.max(
-      0,
-      ...rows.map((row) => signInRetryAfterMs(counted(row), freeSignInFailures(row.email), now)),
-    );
-    if (wait > 0) return wait;
-    for (const row of rows) {
-      await tx
-        .update(signInThrottle)
-        .set(recordSignInFailure(counted(row), now))
-        .where(and(eq(signInThrottle.address, address), eq(signInThrottle.email, row.email)));
-    }
-    return 0;
-  });
-}
 
 async function auditFailure(
   ctx: Context,
@@ -90,8 +48,10 @@ export async function signIn(ctx: Context, input: SignInInput): Promise<SignedIn
   if (ctx.request.procedures.length > 1) throw new DomainError('sign_in_batched');
   const now = ctx.now();
   const address = signInThrottleAddress(ctx.request.ip);
-  const wait = await admitAttempt(ctx, address, input.email, now);
-  if (wait > 0) throw new DomainError('too_many_attempts', tooManyAttemptsMessage(wait));
+  const wait = await admitAttempt(ctx.db, address, [SIGN_IN_ANY_EMAIL, input.email], now);
+  if (wait > 0) {
+    throw new DomainError('too_many_attempts', tooManyAttemptsMessage(wait), { retryAfterMs: wait });
+  }
   const [user] = await ctx.db
     .select({
       id: users.id,
@@ -123,10 +83,7 @@ export async function signIn(ctx: Context, input: SignInInput): Promise<SignedIn
     await tx
       .delete(signInThrottle)
       .where(and(eq(signInThrottle.address, address), eq(signInThrottle.email, input.email)));
-    await tx
-      .update(signInThrottle)
-      .set({ failures: sql`greatest(${signInThrottle.failures} - 1, 0)` })
-      .where(and(eq(signInThrottle.address, address), eq(signInThrottle.email, SIGN_IN_ANY_EMAIL)));
+    await takeBackAttempt(tx, address, SIGN_IN_ANY_EMAIL);
     await tx.insert(auditEvents).values({
       at: now,
       actorId: user.id,

@@ -1,12 +1,16 @@
 import { auditEvents, invitations, roles, users } from '@roster/db';
 import {
   DomainError,
+  INVITATION_ACCEPT_KEY,
   type InvitationAcceptInput,
   isAdministrator,
   PASSWORD_PROBLEM_MESSAGES,
   passwordProblems,
+  signInThrottleAddress,
+  tooManyAttemptsMessage,
 } from '@roster/domain';
 import { eq, sql } from 'drizzle-orm';
+import { admitAttempt, takeBackAttempt } from '../auth/admitAttempt';
 import { openSession } from '../auth/openSession';
 import { hashPassword } from '../auth/secrets';
 import type { SignedInUser } from '../auth/signIn';
@@ -16,10 +20,18 @@ import { findAcceptableInvitation } from './findInvitation';
 /**
  * Accepting an invitation: the invitee chooses a name and password, becomes `active`, the
  * invitation becomes `accepted` and the invitee is signed in, all in one transaction on the locked
- * invitation and user; a link that cannot be accepted changes nothing.
+ * invitation and user; a link that cannot be accepted changes nothing. Attempts are throttled per
+ * client address as sign-ins are: past a few refused ones, the next wait (429 with Retry-After).
  */
 export async function acceptInvitation(ctx: Context, input: InvitationAcceptInput): Promise<SignedInUser> {
   const now = ctx.now();
+  const address = signInThrottleAddress(ctx.request.ip);
+  const wait = await admitAttempt(ctx.db, address, [INVITATION_ACCEPT_KEY], now);
+  if (wait > 0) {
+    throw new DomainError('too_many_attempts', tooManyAttemptsMessage(wait, 'invitation'), {
+      retryAfterMs: wait,
+    });
+  }
   // Checked before the slow password hash, so a dead link answers at once.
   const preview = await findAcceptableInvitation(ctx.db, input.token, now);
   const problems = passwordProblems(input.password, {
@@ -85,6 +97,8 @@ export async function acceptInvitation(ctx: Context, input: InvitationAcceptInpu
       .from(roles)
       .where(eq(roles.id, user.roleId));
     if (!role) throw new Error('The invited user has no role');
+    // This attempt was counted as refused before the link was checked: it was not.
+    await takeBackAttempt(tx, address, INVITATION_ACCEPT_KEY);
     return { user: { ...user, role }, session: await openSession(tx, ctx, userId, now) };
   });
   ctx.cookie.set(session.token, session.expiresAt);
