@@ -117,3 +117,9 @@ export function isEmptyFilter(filter: UsersFilter | undefined): boolean {
 export function isInvitationExpired(expiresAt: Date, now: Date): boolean {
   return expiresAt.getTime() <= now.getTime();
 }
+
+/** `users.get`: one user, by id. */
+export const userByIdInputSchema = z.object({ id: z.uuid('A user id is a UUID.') });
+
+/** `users.count`: the exact number of users matching a filter. */
+export const usersCountInputSchema = z.object({ filter: usersFilterSchema.optional() }).strict();

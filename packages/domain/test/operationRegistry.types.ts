@@ -18,9 +18,9 @@ const { reactivate: _left, ...withoutReactivate } = OPERATIONS;
 // @ts-expect-error: 'reactivate' is missing
 withoutReactivate satisfies Record<OperationKind, OperationDefinition>;
 
-/** A ninth kind in the catalog (`unlock`) without its definition is a compile error. */
-// @ts-expect-error: 'unlock' is missing
-OPERATIONS satisfies Record<OperationKind | 'unlock', OperationDefinition>;
+/** A ninth kind in the catalog (`__not_a_kind`) without its definition is a compile error. */
+// @ts-expect-error: '__not_a_kind' is missing
+OPERATIONS satisfies Record<OperationKind | '__not_a_kind', OperationDefinition>;
 
 /** A definition missing a field (here its label) is a compile error. */
 const { label: _label, ...unlabelled } = deactivate;
@@ -36,14 +36,14 @@ const perKind: Record<OperationKind, null> = {
   cancel_invitation: null,
   deactivate: null,
   // @ts-expect-error: only registered kinds
-  unlock: null,
+  __not_a_kind: null,
   reactivate: null,
 };
 
 /** The union of operations is read from the registry's schemas. */
 const _assigned: BulkOperation = { kind: 'assign_role', roleId: '00000000-0000-7000-8000-000000000001' };
 // @ts-expect-error: an operation of a kind nobody registered
-const _unlock: BulkOperation = { kind: 'unlock' };
+const _unlock: BulkOperation = { kind: '__not_a_kind' };
 type _SchemasMatch = SchemasMatchTheirKinds;
 type _Inferred = z.infer<(typeof OPERATIONS)['copy_access']['schema']>['mode'];
 

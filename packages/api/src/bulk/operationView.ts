@@ -1,5 +1,5 @@
 import { bulkOperations, type Db, users } from '@roster/db';
-import { DomainError } from '@roster/domain';
+import { DomainError, type OperationView } from '@roster/domain';
 import { eq } from 'drizzle-orm';
 
 /** The operation as every bulk procedure returns it (SPEC §6). */
@@ -35,7 +35,7 @@ export function selectOperations(db: Db) {
     .innerJoin(users, eq(users.id, bulkOperations.actorId));
 }
 
-export function toOperationView(row: OperationRow) {
+export function toOperationView(row: OperationRow): OperationView {
   return {
     id: row.id,
     kind: row.kind,
@@ -57,8 +57,6 @@ export function toOperationView(row: OperationRow) {
     finishedAt: row.finishedAt,
   };
 }
-
-export type OperationView = ReturnType<typeof toOperationView>;
 
 /** One operation as every bulk procedure returns it; `operation_not_found` when there is none. */
 export async function getOperation(db: Db, id: string) {

@@ -1,28 +1,13 @@
 import { bulkOperationItems, bulkOperations, type Db, MAX_INTEGER, users } from '@roster/db';
 import {
+  type BulkResultsInput,
   DomainError,
-  OUTCOMES,
   type Outcome,
   personName,
   reasonSentence,
   resultDetail,
-  storable,
 } from '@roster/domain';
 import { and, asc, eq, gt, isNotNull, sql } from 'drizzle-orm';
-import { z } from 'zod';
-
-export const bulkResultsInputSchema = z
-  .object({
-    id: z.uuid(),
-    outcome: z.enum(OUTCOMES).optional(),
-    reason: storable(z.string().max(50)).optional(),
-    /** The position after which the page starts (from `nextCursor`). */
-    cursor: z.number().int().min(0).max(MAX_INTEGER).optional(),
-    limit: z.number().int().min(1).max(1000).optional(),
-    /** Sent by tRPC's infinite queries; pages only go forward. */
-    direction: z.enum(['forward', 'backward']).optional(),
-  })
-  .strict();
 
 /** Whether a bulk operation (or a previewed import) has this id. */
 export async function operationExists(db: Db, id: string): Promise<boolean> {
@@ -97,7 +82,7 @@ export async function loadResultPage(db: Db, query: ResultPageQuery) {
 }
 
 /** Per-user results of an operation, in selection order, filterable by outcome and reason. */
-export async function listResults(db: Db, input: z.infer<typeof bulkResultsInputSchema>) {
+export async function listResults(db: Db, input: BulkResultsInput) {
   if (!(await operationExists(db, input.id))) throw new DomainError('operation_not_found');
   return loadResultPage(db, { ...input, limit: input.limit ?? 100 });
 }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { bulkOperations, type Db } from '@roster/db';
-import { type BulkOperation, DomainError, type Selection, selectedByFilter } from '@roster/domain';
+import { type BulkExecuteInput, DomainError, type Selection, selectedByFilter } from '@roster/domain';
 import { eq, sql } from 'drizzle-orm';
 import type { ApiConfig } from '../config';
 import { refuseUnconfirmedAdministratorRoleMoves } from './administratorRoleMoves';
@@ -17,12 +17,7 @@ import {
 } from './selection';
 import { insertSelectionBatches, pickListedUsers } from './selectionBatches';
 
-export type StartInput = {
-  operationId: string;
-  operation: BulkOperation;
-  selection: Selection;
-  confirmPrivileged?: boolean | undefined;
-};
+export type StartInput = BulkExecuteInput;
 
 /**
  * The selection as its operation records it, for the history and so that a retried Apply can be told

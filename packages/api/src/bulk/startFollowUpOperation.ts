@@ -4,12 +4,12 @@ import {
   canRetry,
   canRevert,
   DomainError,
+  type FollowUpInput,
   followUpSelectionSchema,
   isOperationUnfinished,
   revertParamsSchema,
 } from '@roster/domain';
 import { eq, sql } from 'drizzle-orm';
-import { z } from 'zod';
 import type { ApiConfig } from '../config';
 import {
   type AdministratorRoleGivers,
@@ -22,18 +22,6 @@ import type { BatchRule } from './processBatch';
 import type { RecordedOperation } from './recordedOperation';
 import { batchSizeFor } from './selection';
 import { insertSelectionBatches, pickChangedUsers, takeFailedUsers } from './selectionBatches';
-
-/** `bulk.revert` and `bulk.retry`: a new operation (idempotent on `operationId`) that follows `id`. */
-export const followUpInputSchema = z
-  .object({
-    /** The client-generated id of the new operation (its idempotency key). */
-    operationId: z.uuid(),
-    /** The finished operation to revert, or whose failed users to retry. */
-    id: z.uuid(),
-    confirmPrivileged: z.boolean().optional(),
-  })
-  .strict();
-export type FollowUpInput = z.infer<typeof followUpInputSchema>;
 
 /**
  * The operation a revert or retry follows, refused as the whole request when it does not exist, has

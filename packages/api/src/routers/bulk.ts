@@ -1,39 +1,41 @@
 import { bulkOperations } from '@roster/db';
-import { bulkOperationSchema, DomainError, selectionSchema } from '@roster/domain';
+import {
+  bulkExecuteInputSchema,
+  bulkListInputSchema,
+  bulkPreviewInputSchema,
+  bulkResultsInputSchema,
+  DomainError,
+  followUpInputSchema,
+  operationByIdInputSchema,
+  operationPageSchema,
+  operationViewSchema,
+} from '@roster/domain';
 import type { TRPCRouterRecord } from '@trpc/server';
 import { and, desc, eq, inArray, ne, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { getOperation, selectOperations, toOperationView } from '../bulk/operationView';
 import { previewBulkOperation, previewRevert } from '../bulk/previewBulkOperation';
-import { bulkResultsInputSchema, listResults } from '../bulk/results';
+import { listResults } from '../bulk/results';
 import { dropRemainingBatches } from '../bulk/selectionBatches';
 import { recordBulkOperation } from '../bulk/startBulkOperation';
-import { followUpInputSchema, recordFollowUpOperation } from '../bulk/startFollowUpOperation';
+import { recordFollowUpOperation } from '../bulk/startFollowUpOperation';
 import { startOperation } from '../runner/startOperation';
 import { adminProcedure } from '../trpc';
 
-const byId = z.object({ id: z.uuid() }).strict();
+const byId = operationByIdInputSchema;
 
 export const bulkRouter = {
   /** A mutation because selections are large (POST body), though it writes nothing. */
   preview: adminProcedure
-    .input(z.object({ operation: bulkOperationSchema, selection: selectionSchema }).strict())
+    .input(bulkPreviewInputSchema)
     .mutation(({ ctx, input }) =>
       previewBulkOperation(ctx.db, input, ctx.actor.userId, ctx.now(), ctx.config),
     ),
 
   /** The UI's "Apply" (tRPC reserves `apply`). */
   execute: adminProcedure
-    .input(
-      z
-        .object({
-          operationId: z.uuid(),
-          operation: bulkOperationSchema,
-          selection: selectionSchema,
-          confirmPrivileged: z.boolean().optional(),
-        })
-        .strict(),
-    )
+    .input(bulkExecuteInputSchema)
+    .output(operationViewSchema)
     .mutation(({ ctx, input }) => {
       const now = ctx.now();
       return startOperation(ctx.db, ctx.config, now, () =>
@@ -47,38 +49,37 @@ export const bulkRouter = {
     .query(({ ctx, input }) => previewRevert(ctx.db, input.id, ctx.actor.userId, ctx.now(), ctx.config)),
 
   /** Gives back what a finished operation changed, as a new operation (`changed_since` for users changed again). */
-  revert: adminProcedure.input(followUpInputSchema).mutation(({ ctx, input }) => {
-    const now = ctx.now();
-    return startOperation(ctx.db, ctx.config, now, () =>
-      recordFollowUpOperation(ctx.db, 'revert', input, ctx.actor.userId, now, ctx.config),
-    );
-  }),
+  revert: adminProcedure
+    .input(followUpInputSchema)
+    .output(operationViewSchema)
+    .mutation(({ ctx, input }) => {
+      const now = ctx.now();
+      return startOperation(ctx.db, ctx.config, now, () =>
+        recordFollowUpOperation(ctx.db, 'revert', input, ctx.actor.userId, now, ctx.config),
+      );
+    }),
 
   /** Runs the failed users of a finished operation again, as a new operation with the same parameters. */
-  retry: adminProcedure.input(followUpInputSchema).mutation(({ ctx, input }) => {
-    const now = ctx.now();
-    return startOperation(ctx.db, ctx.config, now, () =>
-      recordFollowUpOperation(ctx.db, 'retry', input, ctx.actor.userId, now, ctx.config),
-    );
-  }),
+  retry: adminProcedure
+    .input(followUpInputSchema)
+    .output(operationViewSchema)
+    .mutation(({ ctx, input }) => {
+      const now = ctx.now();
+      return startOperation(ctx.db, ctx.config, now, () =>
+        recordFollowUpOperation(ctx.db, 'retry', input, ctx.actor.userId, now, ctx.config),
+      );
+    }),
 
-  get: adminProcedure.input(byId).query(({ ctx, input }) => getOperation(ctx.db, input.id)),
+  get: adminProcedure
+    .input(byId)
+    .output(operationViewSchema)
+    .query(({ ctx, input }) => getOperation(ctx.db, input.id)),
 
   results: adminProcedure.input(bulkResultsInputSchema).query(({ ctx, input }) => listResults(ctx.db, input)),
 
   list: adminProcedure
-    .input(
-      z
-        .object({
-          /** `<createdAt ISO>|<id>` of the last operation of the previous page. */
-          cursor: z.string().max(100).optional(),
-          limit: z.number().int().min(1).max(200).optional(),
-          /** Sent by tRPC's infinite queries; pages only go forward. */
-          direction: z.enum(['forward', 'backward']).optional(),
-        })
-        .strict()
-        .optional(),
-    )
+    .input(bulkListInputSchema)
+    .output(operationPageSchema)
     .query(async ({ ctx, input }) => {
       const limit = input?.limit ?? 50;
       const [at, id] = input?.cursor?.split('|') ?? [];
@@ -109,29 +110,32 @@ export const bulkRouter = {
    * Stops a queued or running operation between batches (what was done stays done and audited), or
    * an import still receiving its rows.
    */
-  cancel: adminProcedure.input(byId).mutation(async ({ ctx, input }) => {
-    const updated = await ctx.db
-      .update(bulkOperations)
-      .set({ cancelRequested: true })
-      .where(
-        and(
-          eq(bulkOperations.id, input.id),
-          inArray(bulkOperations.status, ['receiving', 'queued', 'running']),
-        ),
-      )
-      .returning({ id: bulkOperations.id });
-    if (updated.length === 0) {
-      await getOperation(ctx.db, input.id);
-      throw new DomainError('operation_finished');
-    }
-    // An operation nobody runs yet is cancelled at once, and its batches dropped (a retry's users
-    // are given back to the operation it retried).
-    const cancelledAtOnce = await ctx.db
-      .update(bulkOperations)
-      .set({ status: 'cancelled', finishedAt: ctx.now() })
-      .where(and(eq(bulkOperations.id, input.id), inArray(bulkOperations.status, ['receiving', 'queued'])))
-      .returning({ id: bulkOperations.id });
-    if (cancelledAtOnce.length > 0) await dropRemainingBatches(ctx.db, input.id);
-    return getOperation(ctx.db, input.id);
-  }),
+  cancel: adminProcedure
+    .input(byId)
+    .output(operationViewSchema)
+    .mutation(async ({ ctx, input }) => {
+      const updated = await ctx.db
+        .update(bulkOperations)
+        .set({ cancelRequested: true })
+        .where(
+          and(
+            eq(bulkOperations.id, input.id),
+            inArray(bulkOperations.status, ['receiving', 'queued', 'running']),
+          ),
+        )
+        .returning({ id: bulkOperations.id });
+      if (updated.length === 0) {
+        await getOperation(ctx.db, input.id);
+        throw new DomainError('operation_finished');
+      }
+      // An operation nobody runs yet is cancelled at once, and its batches dropped (a retry's users
+      // are given back to the operation it retried).
+      const cancelledAtOnce = await ctx.db
+        .update(bulkOperations)
+        .set({ status: 'cancelled', finishedAt: ctx.now() })
+        .where(and(eq(bulkOperations.id, input.id), inArray(bulkOperations.status, ['receiving', 'queued'])))
+        .returning({ id: bulkOperations.id });
+      if (cancelledAtOnce.length > 0) await dropRemainingBatches(ctx.db, input.id);
+      return getOperation(ctx.db, input.id);
+    }),
 } satisfies TRPCRouterRecord;
