@@ -1,4 +1,4 @@
-import { bulkOperationItems, bulkOperations, type Db, MAX_INTEGER, users } from '@roster/db';
+import { bulkOperationItems, bulkOperations, type Db, users } from '@roster/db';
 import {
   type BulkResultsInput,
   DomainError,
