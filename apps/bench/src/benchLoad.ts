@@ -110,7 +110,7 @@ export async function benchLoad(settings: BenchLoadSettings): Promise<LoadResult
             `| ${p.procedure} | ${p.requests.toLocaleString('en')} | ${p.errors} | ${ms(p.p50)} | ${ms(p.p95)} | ${ms(p.p99)} | ${ms(p.max)} | ${verdict(p)} |`,
         ),
         '',
-        `CPU seconds during the ${r.seconds.toFixed(0)} s: server process ${r.cpu.server.toFixed(1)}, PostgreSQL backends of this database ${r.cpu.databaseBackends.toFixed(1)} (every PostgreSQL process on the machine, other databases' work included: ${r.cpu.postgresAll.toFixed(1)}), the bench's own clients ${r.cpu.bench.toFixed(1)}; the whole machine was busy ${r.cpu.machineBusy.toFixed(1)} of ${(2 * r.seconds).toFixed(0)} core-seconds. Per request: ${perRequest(r)} ms of CPU (server and this database's backends).`,
+        `CPU seconds during the ${r.seconds.toFixed(0)} s: server process ${r.cpu.server.toFixed(1)}, PostgreSQL backends of this database ${r.cpu.databaseBackends.toFixed(1)} (every PostgreSQL process on the machine still running at the end, other databases' work included: ${r.cpu.postgresAll.toFixed(1)}), the bench's own clients ${r.cpu.bench.toFixed(1)}; the whole machine was busy ${r.cpu.machineBusy.toFixed(1)} of ${(2 * r.seconds).toFixed(0)} core-seconds. Per request: ${perRequest(r)} ms of CPU (server and this database's backends).`,
         '',
         'The `users.list` views, slowest p99 first:',
         '',

@@ -15,18 +15,35 @@ export function processCpuSeconds(pid: number): number {
   }
 }
 
-/** The CPU seconds of every PostgreSQL process on this machine (server, backends, background writers). */
-export function postgresCpuSeconds(): number {
-  let total = 0;
+/** The CPU seconds so far of each PostgreSQL process on this machine (server, backends, background writers), by pid. */
+export function postgresCpuByPid(): Map<number, number> {
+  const byPid = new Map<number, number>();
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === 'postgres')
-        total += processCpuSeconds(Number(entry));
+        byPid.set(Number(entry), processCpuSeconds(Number(entry)));
     } catch {
       // The process ended while being read.
     }
   }
+  return byPid;
+}
+
+/** The CPU seconds of every PostgreSQL process on this machine (server, backends, background writers). */
+export function postgresCpuSeconds(): number {
+  let total = 0;
+  for (const seconds of postgresCpuByPid().values()) total += seconds;
+  return total;
+}
+
+/**
+ * The CPU seconds PostgreSQL processes used between two samples by pid: a process born meanwhile counts
+ * whole, one that ended meanwhile is missed (a difference of totals would count it as negative).
+ */
+export function postgresCpuBetween(from: Map<number, number>, to: Map<number, number>): number {
+  let total = 0;
+  for (const [pid, seconds] of to) total += seconds - (from.get(pid) ?? 0);
   return total;
 }
 

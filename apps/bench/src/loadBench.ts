@@ -3,7 +3,7 @@ import { hashToken, newSecretToken } from '@roster/api';
 import { createRosterClient, type RosterClient, type RouterInputs, TRPCClientError } from '@roster/client';
 import { apiTokens, type DbHandle, queryRows, roles, users } from '@roster/db';
 import { eq, inArray, ne, sql } from 'drizzle-orm';
-import { postgresCpuSeconds, processCpuSeconds } from './cpuTime';
+import { postgresCpuBetween, postgresCpuByPid, processCpuSeconds } from './cpuTime';
 import type { ServerProcess } from './serverProcess';
 import { percentile } from './stats';
 
@@ -52,7 +52,7 @@ export type LoadCpu = {
   server: number;
   /** The PostgreSQL backends serving this database (the server's pool and the bench's own). */
   databaseBackends: number;
-  /** Every PostgreSQL process on the machine, other databases' work included. */
+  /** Every PostgreSQL process on the machine, other databases' work included (not those that ended during the run). */
   postgresAll: number;
   bench: number;
   /** The whole machine's busy time (all cores; others' processes included), of `cores × seconds`. */
@@ -344,7 +344,7 @@ export async function runLoad(
   const before = {
     server: processCpuSeconds(pids.server),
     backends: await backendCpu(handle, database),
-    postgresAll: postgresCpuSeconds(),
+    postgresAll: postgresCpuByPid(),
     bench: process.cpuUsage(),
     machine: machineBusySeconds(),
   };
@@ -365,7 +365,7 @@ export async function runLoad(
   const cpu: LoadCpu = {
     server: processCpuSeconds(pids.server) - before.server,
     databaseBackends,
-    postgresAll: postgresCpuSeconds() - before.postgresAll,
+    postgresAll: postgresCpuBetween(before.postgresAll, postgresCpuByPid()),
     bench: (bench.user + bench.system) / 1e6,
     machineBusy: machineBusySeconds() - before.machine,
   };
