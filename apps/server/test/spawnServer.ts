@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createDb } from '@roster/db';
 import { adminUrl, databaseUrlFor } from '@roster/db/testing';
+import { z } from 'zod';
 
 /** The real server process, as `pnpm dev` or `pnpm start` runs it, on a database of its own. */
 
@@ -106,4 +107,24 @@ export async function spawnServer(
       return exited;
     },
   };
+}
+
+const tokenReply = z.object({
+  result: z.object({ data: z.object({ json: z.object({ token: z.string() }) }) }),
+});
+
+/** Signs `admin` in over HTTP and creates an API token, as a person does for a tool. */
+export async function apiTokenFor(url: string, admin: { email: string; password: string }): Promise<string> {
+  const signIn = await fetch(`${url}/trpc/auth.signIn`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-roster-csrf': '1' },
+    body: JSON.stringify({ json: admin }),
+  });
+  const cookie = (signIn.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+  const created = await fetch(`${url}/trpc/tokens.create`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-roster-csrf': '1', cookie },
+    body: JSON.stringify({ json: { name: 'test tool' } }),
+  });
+  return tokenReply.parse(await created.json()).result.data.json.token;
 }

@@ -1,15 +1,16 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
-import { fileURLToPath } from 'node:url';
-import { bulkOperations, createDb, type DbHandle, queryRows, roles } from '@roster/db';
-import { createTestDb, type TestDb } from '@roster/db/testing';
+import { createRosterClient } from '@roster/client';
+import { bulkOperations, createDb, type DbHandle, queryRows, roles, users } from '@roster/db';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { createCaller } from '../src';
-import { addUsers } from './bulkFixtures';
-import { type Caller, newAdmin } from './userFixtures';
+import {
+  apiTokenFor,
+  type EmptyDatabase,
+  emptyDatabase,
+  type SpawnedServer,
+  spawnServer,
+} from './spawnServer';
 
 /**
  * The real server process, on PostgreSQL, while the database drops every one of its connections in
@@ -20,35 +21,24 @@ import { type Caller, newAdmin } from './userFixtures';
  * PGlite has no connections to drop.
  */
 
-const SERVER_DIR = fileURLToPath(new URL('../../../apps/server/', import.meta.url));
 const USERS = 40_000;
+const ADMIN = { email: 'connection-loss@roster.test', password: 'a password nobody types' };
 
-let testDb: TestDb;
-let caller: Caller;
-let readerRole = '';
-let buyerRole = '';
-let child: ChildProcess;
-let output = '';
-let url = '';
-let token = '';
+let database: EmptyDatabase | undefined;
+let server: SpawnedServer | undefined;
 /** A connection of its own that ends the server's ones, never itself. */
 let killer: DbHandle;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = address && typeof address === 'object' ? address.port : 0;
-      probe.close(() => resolve(port));
-    });
-  });
-}
+let url = '';
+let token = '';
+let readerRole = '';
+let buyerRole = '';
 
 const errorReply = z.object({
   error: z.object({ json: z.object({ data: z.object({ domainCode: z.string() }) }) }),
 });
+
+const output = () => server?.output() ?? '';
+const exited = () => server?.child.exitCode !== null || server?.child.signalCode !== null;
 
 /** users.list over HTTP, as a tool sends it; never throws while the process answers. */
 async function listUsers(): Promise<Response> {
@@ -58,7 +48,7 @@ async function listUsers(): Promise<Response> {
   }).catch((error: unknown) => {
     // The process died: what it printed last says why.
     throw new Error(
-      `users.list got no answer (${String(error)}); the server printed:\n${output.slice(-4000)}`,
+      `users.list got no answer (${String(error)}); the server printed:\n${output().slice(-4000)}`,
     );
   });
 }
@@ -88,75 +78,53 @@ async function waitFor<T>(
     const value = await read();
     if (done(value)) return value;
     if (Date.now() > until)
-      throw new Error(`gave up waiting; last value ${JSON.stringify(value)}\n${output}`);
+      throw new Error(`gave up waiting; last value ${JSON.stringify(value)}\n${output()}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
 
-const exited = () => child.exitCode !== null || child.signalCode !== null;
-
 describe.skipIf(!process.env.DATABASE_URL)('a server process whose database connections are dropped', () => {
   beforeAll(async () => {
-    testDb = await createTestDb();
-    const dbUrl = testDb.url ?? '';
+    database = await emptyDatabase();
+    const dbUrl = database.env.DATABASE_URL ?? '';
+    // The server migrates the empty database and creates its administrator; the users come after.
+    server = await spawnServer({
+      ...database.env,
+      NODE_ENV: 'development',
+      ROSTER_DEMO_USERS: '0',
+      ROSTER_ADMIN_EMAIL: ADMIN.email,
+      ROSTER_ADMIN_PASSWORD: ADMIN.password,
+      // Many batches, so the losses come while the operation is well under way.
+      ROSTER_BULK_BATCH_SIZE: '1000',
+      LOG_LEVEL: 'warn',
+    });
+    url = server.url;
     killer = await createDb({ url: dbUrl, maxConnections: 1 });
-    const { ctx } = await newAdmin(testDb.db);
-    caller = createCaller({ ...ctx, config: { ...ctx.config, bulkBatchSize: 1_000 } });
-    const all = await testDb.db.select({ id: roles.id, name: roles.name }).from(roles);
+    const all = await killer.db.select({ id: roles.id, name: roles.name }).from(roles);
     readerRole = all.find((r) => r.name === 'Reader')?.id ?? '';
     buyerRole = all.find((r) => r.name === 'Buyer')?.id ?? '';
-    for (let added = 0; added < USERS; added += 5_000) await addUsers(testDb.db, 5_000, 'active', readerRole);
-    token = (await caller.tokens.create({ name: 'connection loss test' })).token;
-
-    const port = await freePort();
-    child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-      cwd: SERVER_DIR,
-      env: {
-        ...process.env,
-        NODE_ENV: 'development',
-        DATABASE_URL: dbUrl,
-        HOST: '127.0.0.1',
-        PORT: String(port),
-        ROSTER_DEMO_USERS: '0',
-        ROSTER_ADMIN_EMAIL: 'connection-loss@roster.test',
-        ROSTER_ADMIN_PASSWORD: 'a password nobody types',
-        ROSTER_PUBLIC_URL: `http://127.0.0.1:${port}`,
-        LOG_LEVEL: 'warn',
-      },
-    });
-    child.stdout?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    child.stderr?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    await new Promise<void>((resolve, reject) => {
-      const check = setInterval(() => {
-        if (output.includes('Roster is running')) {
-          clearInterval(check);
-          resolve();
-        }
-      }, 100);
-      child.once('exit', (code) => {
-        clearInterval(check);
-        reject(new Error(`The server exited (${code}) before serving:\n${output}`));
-      });
-    });
-    url = `http://127.0.0.1:${port}`;
+    for (let added = 0; added < USERS; added += 5_000) {
+      await killer.db.insert(users).values(
+        Array.from({ length: 5_000 }, () => ({
+          email: `${randomUUID()}@roster.test`,
+          status: 'active' as const,
+          roleId: readerRole,
+          activatedAt: new Date(),
+        })),
+      );
+    }
+    token = await apiTokenFor(url, ADMIN);
   }, 240_000);
 
   afterAll(async () => {
-    if (child && !exited()) {
-      const gone = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      await gone;
-    }
+    await server?.stop('SIGTERM');
     await killer?.close();
-    await testDb?.close();
+    await database?.drop();
   });
 
   it('lives, answers 503 to the requests caught by the loss, and finishes the operation exactly once', async () => {
-    const operation = await caller.bulk.execute({
+    const client = createRosterClient({ url, token });
+    const operation = await client.bulk.execute.mutate({
       operationId: randomUUID(),
       operation: { kind: 'assign_role', roleId: buyerRole },
       selection: { filter: { roleIds: [readerRole] }, expectedCount: USERS },
