@@ -16,8 +16,14 @@ const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 
-/** Launches the Chromium the global setup chose (CHROMIUM_PATH, Debian's, or @sparticuz/chromium's). */
-export function launchBrowser(executablePath: string = inject('chromium').path): Promise<Browser> {
+/** The Chromium the global setup chose (CHROMIUM_PATH, Debian's, or @sparticuz/chromium's). */
+function chosenChromium(): string {
+  const choice = inject('chromium');
+  if (choice.problem) throw new Error(`No Chromium for the browser tests: ${choice.problem}`);
+  return choice.path;
+}
+
+export function launchBrowser(executablePath: string = chosenChromium()): Promise<Browser> {
   return chromium.launch({ executablePath, args: CHROMIUM_ARGS });
 }
 

@@ -13,6 +13,8 @@ export type ChromiumChoice = {
   path: string;
   /** Where it came from, so a failing launch says which browser it tried. */
   source: 'CHROMIUM_PATH' | 'system' | 'packaged';
+  /** Why there is none (the package could not be unpacked): the browser tests fail with it. */
+  problem?: string;
 };
 
 export function isExecutableFile(path: string): boolean {
