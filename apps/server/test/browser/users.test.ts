@@ -236,6 +236,81 @@ describe('Admin › Users', () => {
     await expect(drawer.count()).resolves.toBe(0);
   });
 
+  it('keyboard: shift+arrows select a range; Escape gives focus back to the row or button that opened', async () => {
+    await page.getByLabel('Search users').fill('');
+    await page.waitForURL((url) => !url.searchParams.has('q'));
+    await rows().first().waitFor();
+    await expect(page.getByTestId('selection-bar').count()).resolves.toBe(0);
+    // Shift+arrows from a focused row: the rows it passes are selected.
+    await page.getByRole('button', { name: 'Sort by created' }).focus();
+    await page.keyboard.press('Tab');
+    await page.locator('[role="row"]:focus').waitFor();
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Shift+ArrowDown');
+    await page.keyboard.press('Shift+ArrowDown');
+    await expect(page.getByTestId('selected-count').textContent()).resolves.toBe('3 selected');
+    const ticked = await page.locator('[role="row"][data-user-id][aria-selected="true"]').evaluateAll((els) =>
+      els.map((el) => Number(el.getAttribute('data-index'))),
+    );
+    expect(ticked).toEqual([1, 2, 3]);
+    // The drawer opened with Enter gives focus back to its row.
+    const row = page.locator('[role="row"]:focus');
+    const id = await row.getAttribute('data-user-id');
+    await page.keyboard.press('Enter');
+    await page.getByRole('dialog').getByText('Module access', { exact: true }).waitFor();
+    await page.keyboard.press('Escape');
+    await page.getByRole('dialog').waitFor({ state: 'detached' });
+    await page.locator(`[role="row"][data-user-id="${id}"]:focus`).waitFor();
+    // The panel opened from the menu gives focus back to "Mass operation".
+    await page.getByRole('button', { name: 'Mass operation' }).focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('menuitem', { name: 'Assign role', exact: true }).waitFor();
+    await page.keyboard.press('Enter');
+    await page.getByRole('dialog').getByRole('heading', { name: 'Assign role' }).waitFor();
+    await page.keyboard.press('Escape');
+    await page.getByRole('dialog').waitFor({ state: 'detached' });
+    await page.locator('[data-return-focus="mass-operation"]:focus').waitFor();
+    await page.getByRole('button', { name: 'Clear selection' }).click();
+  });
+
+  it('"Mass operation" is there before any selection, and says users must be selected first', async () => {
+    await page.getByTestId('no-selection-bar').getByRole('button', { name: 'Mass operation' }).click();
+    await page.getByText('Select the users first', { exact: false }).waitFor();
+    const items = page.getByRole('menuitem');
+    await expect(items.count()).resolves.toBe(7);
+    await expect(page.locator('[role="menuitem"][data-disabled]').count()).resolves.toBe(7);
+    await screenshot(page, 'users-mass-operation-nothing-selected');
+    await page.keyboard.press('Escape');
+    // The bar offers the other way to select: every user of the view, as many as it counts.
+    const selectAll = page.getByTestId('no-selection-bar').getByRole('button', { name: /^select all / });
+    const words = (await selectAll.textContent()) ?? '';
+    const matching = /^select all ([\d,]+) users?/.exec(words)?.[1] ?? '';
+    expect(matching).not.toBe('');
+    await selectAll.click();
+    await expect(page.getByTestId('selected-count').textContent()).resolves.toBe(`${matching} selected`);
+    await page.getByRole('button', { name: 'Clear selection' }).click();
+  });
+
+  it('says the list is updating while a search loads, instead of showing the old rows as its answer', async () => {
+    // The answer is held back, so the old rows are on screen while it comes.
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    await page.route('**/trpc/users.list**', async (route) => {
+      await held;
+      await route.continue();
+    });
+    await page.getByLabel('Search users').fill('an');
+    await page.getByTestId('users-updating').waitFor();
+    await expect(page.getByRole('table', { name: 'Users' }).getAttribute('aria-busy')).resolves.toBe('true');
+    await screenshot(page, 'users-updating');
+    release();
+    await page.getByTestId('users-updating').waitFor({ state: 'detached' });
+    await expect(page.getByRole('table', { name: 'Users' }).getAttribute('aria-busy')).resolves.toBe('false');
+    await page.unroute('**/trpc/users.list**');
+  });
+
   it('says so when nothing matches', async () => {
     await page.getByLabel('Search users').fill('zzzz-nobody-zzzz');
     await page.getByText('No users match these filters').waitFor();

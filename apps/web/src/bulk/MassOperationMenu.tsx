@@ -23,10 +23,21 @@ const TONE_STYLES: Record<OperationTone, string> = {
 };
 
 /** "Mass operation": the drop-down that starts a bulk operation on the selected users. */
-export function MassOperationMenu({ onChoose }: { onChoose: (kind: Kind) => void }) {
+export function MassOperationMenu({
+  onChoose,
+  selectedCount,
+}: {
+  onChoose: (kind: Kind) => void;
+  /** With no user selected the operations are listed, not chosen, and the menu says why. */
+  selectedCount: number;
+}) {
+  const none = selectedCount === 0;
   return (
     <DropdownMenu.Root>
-      <DropdownMenu.Trigger className="inline-flex h-8 items-center gap-1.5 rounded-lg bg-brand-600 px-3 text-sm font-medium text-white shadow-sm hover:bg-brand-700 data-[state=open]:bg-brand-700">
+      <DropdownMenu.Trigger
+        data-return-focus="mass-operation"
+        className="inline-flex h-8 items-center gap-1.5 rounded-lg bg-brand-600 px-3 text-sm font-medium text-white shadow-sm hover:bg-brand-700 data-[state=open]:bg-brand-700"
+      >
         Mass operation
         <svg aria-hidden viewBox="0 0 20 20" className="h-4 w-4 opacity-80" fill="currentColor">
           <path d="M5.3 7.3a1 1 0 0 1 1.4 0L10 10.6l3.3-3.3a1 1 0 1 1 1.4 1.4l-4 4a1 1 0 0 1-1.4 0l-4-4a1 1 0 0 1 0-1.4Z" />
@@ -38,6 +49,11 @@ export function MassOperationMenu({ onChoose }: { onChoose: (kind: Kind) => void
           sideOffset={6}
           className="z-20 min-w-64 rounded-lg border border-slate-200 bg-white p-1 shadow-lg"
         >
+          {none && (
+            <p className="max-w-64 px-3 pt-2 pb-1 text-xs text-slate-600">
+              Select the users first: tick them in the table, or select all the users that match.
+            </p>
+          )}
           {GROUPS.map((group, i) => (
             <Fragment key={group.label}>
               {i > 0 && <DropdownMenu.Separator className="my-1 h-px bg-slate-100" />}
@@ -47,8 +63,9 @@ export function MassOperationMenu({ onChoose }: { onChoose: (kind: Kind) => void
               {group.kinds.map((kind) => (
                 <DropdownMenu.Item
                   key={kind}
+                  disabled={none}
                   onSelect={() => onChoose(kind)}
-                  className={`cursor-pointer rounded-md px-3 py-2 text-sm outline-none data-highlighted:bg-slate-100 ${
+                  className={`cursor-pointer rounded-md px-3 py-2 text-sm outline-none data-highlighted:bg-slate-100 data-disabled:cursor-default data-disabled:opacity-60 ${
                     TONE_STYLES[OPERATIONS[kind].tone]
                   }`}
                 >

@@ -5,6 +5,7 @@ import { type ReactNode, useRef } from 'react';
 import { Link } from 'react-router';
 import { Button } from '../components/Button';
 import { useTRPC } from '../lib/trpc';
+import { useReturnFocus } from '../lib/useReturnFocus';
 import { MassOperationForm } from './MassOperationForm';
 import { hasParameters, OperationParameters } from './OperationParameters';
 import { OperationView } from './OperationView';
@@ -31,16 +32,20 @@ type Props = {
 export function MassOperationSheet(props: Props) {
   const { kind, operationId } = props;
   const content = useRef<HTMLDivElement>(null);
+  const open = kind !== null || operationId !== null;
+  // Closed, the panel gives focus back to what opened it: the "Mass operation" button (the menu item
+  // chosen is gone by then), or the link that opened an operation.
+  const returnFocus = useReturnFocus(open, () =>
+    document.querySelector<HTMLElement>('[data-return-focus="mass-operation"]'),
+  );
   return (
-    <Dialog.Root
-      open={kind !== null || operationId !== null}
-      onOpenChange={(open) => !open && props.onClose()}
-    >
+    <Dialog.Root open={open} onOpenChange={(open) => !open && props.onClose()}>
       <Dialog.Portal>
         <Dialog.Overlay className="fixed inset-0 z-30 bg-slate-900/30" />
         <Dialog.Content
           ref={content}
           aria-describedby={undefined}
+          onCloseAutoFocus={returnFocus}
           // The panel itself takes focus (Tab reaches its fields), not the first button in it.
           onOpenAutoFocus={(event) => {
             event.preventDefault();

@@ -36,7 +36,35 @@ export function SelectionBar({
   children?: ReactNode;
 }) {
   const count = selectedCount(selection);
-  if (count === 0) return null;
+  if (count === 0) {
+    // The operations are there before any selection (choose one, then tick users): the menu says
+    // that users must be selected first.
+    return (
+      <div
+        data-testid="no-selection-bar"
+        className="flex flex-wrap items-center gap-x-4 gap-y-2 rounded-xl border border-slate-200 bg-white px-4 py-2.5 text-sm text-slate-600"
+      >
+        {children}
+        <span>
+          No users selected: tick them in the table
+          {total !== undefined && total > 0 ? (
+            <>
+              {' '}
+              or{' '}
+              <button
+                type="button"
+                className="font-medium text-brand-700 underline hover:text-brand-900"
+                onClick={onSelectAllMatching}
+              >
+                select all {matchingUsers(total, filtered)}
+              </button>
+            </>
+          ) : null}
+          .
+        </span>
+      </div>
+    );
+  }
   return (
     <div
       role="status"

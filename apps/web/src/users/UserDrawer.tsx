@@ -4,6 +4,7 @@ import type { ReactNode } from 'react';
 import { Spinner } from '../components/Spinner';
 import { formatDate, formatDateTime } from '../lib/format';
 import { errorMessage, useTRPC } from '../lib/trpc';
+import { useReturnFocus } from '../lib/useReturnFocus';
 import { moduleLabel } from './ModuleAccessSummary';
 import { StatusBadge } from './StatusBadge';
 import { rightLabel } from './UsersToolbar';
@@ -39,11 +40,16 @@ export function UserDrawer({
 }) {
   const trpc = useTRPC();
   const user = useQuery(trpc.users.get.queryOptions({ id: userId ?? '' }, { enabled: userId !== null }));
+  // Closed, the drawer gives focus back to the row that opened it.
+  const returnFocus = useReturnFocus(userId !== null);
   return (
     <Dialog.Root open={userId !== null} onOpenChange={(open) => !open && onClose()}>
       <Dialog.Portal>
         <Dialog.Overlay className="fixed inset-0 z-30 bg-slate-900/20" />
-        <Dialog.Content className="fixed top-0 right-0 z-40 flex h-full w-full max-w-md flex-col overflow-y-auto bg-white shadow-2xl focus:outline-none">
+        <Dialog.Content
+          onCloseAutoFocus={returnFocus}
+          className="fixed top-0 right-0 z-40 flex h-full w-full max-w-md flex-col overflow-y-auto bg-white shadow-2xl focus:outline-none"
+        >
           {user.isPending ? (
             <div className="p-8">
               <Dialog.Title className="sr-only">User</Dialog.Title>

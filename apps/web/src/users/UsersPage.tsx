@@ -14,8 +14,10 @@ import { SelectionBar } from './SelectionBar';
 import {
   describeSelection,
   emptySelection,
+  extendSelection,
   type SelectionState,
   selectAllMatching,
+  selectedCount,
   toggleLoaded,
   toggleRow,
   toSelection,
@@ -102,6 +104,10 @@ export function UsersPage() {
     (id: string, withShift: boolean) => setSelection((s) => toggleRow(s, id, loadedIds, withShift)),
     [loadedIds],
   );
+  const onExtendSelection = useCallback(
+    (fromId: string, toId: string) => setSelection((s) => extendSelection(s, fromId, toId, loadedIds)),
+    [loadedIds],
+  );
   const onToggleLoaded = useCallback(() => setSelection((s) => toggleLoaded(s, loadedIds)), [loadedIds]);
   const { hasNextPage, isFetchingNextPage, fetchNextPage } = list;
   const loadMore = useCallback(() => void fetchNextPage(), [fetchNextPage]);
@@ -157,7 +163,7 @@ export function UsersPage() {
           onSelectAllMatching={() => selectAll(view.filter)}
           onClear={() => setSelection(emptySelection)}
         >
-          <MassOperationMenu onChoose={chooseOperation} />
+          <MassOperationMenu onChoose={chooseOperation} selectedCount={selectedCount(selection)} />
         </SelectionBar>
         {list.isPending ? (
           <div className="flex flex-1 items-center justify-center rounded-xl border border-slate-200 bg-white">
@@ -193,6 +199,9 @@ export function UsersPage() {
             onSort={onSort}
             selection={selection}
             onToggleRow={onToggleRow}
+            onExtendSelection={onExtendSelection}
+            // The rows shown belong to the previous search, filter or sort until the new ones come.
+            updating={list.isPlaceholderData}
             onToggleLoaded={onToggleLoaded}
             onOpenUser={setOpenUserId}
             hasNextPage={hasNextPage}

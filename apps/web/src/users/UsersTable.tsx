@@ -19,6 +19,10 @@ type Props = {
   onSort: (sort: UserSort) => void;
   selection: SelectionState;
   onToggleRow: (id: string, withShift: boolean) => void;
+  /** Shift+arrow from one row to the next: the selection grows to it. */
+  onExtendSelection: (fromId: string, toId: string) => void;
+  /** A new search, filter or sort is loading: the rows shown are the previous ones. */
+  updating: boolean;
   onToggleLoaded: () => void;
   onOpenUser: (id: string) => void;
   hasNextPage: boolean;
@@ -180,6 +184,8 @@ export function UsersTable(props: Props) {
     } else if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
       event.preventDefault();
       const next = Math.max(0, Math.min(rows.length - 1, index + (event.key === 'ArrowDown' ? 1 : -1)));
+      const nextId = rows[next]?.id;
+      if (event.shiftKey && nextId) props.onExtendSelection(id, nextId);
       virtualizer.scrollToIndex(next);
       const row = () => scrollRef.current?.querySelector<HTMLElement>(`[data-index="${next}"]`);
       // The next row is usually rendered already; if not, it is after the scroll.
@@ -198,9 +204,25 @@ export function UsersTable(props: Props) {
       className="relative min-h-0 flex-1 overflow-auto rounded-xl border border-slate-200 bg-white"
       data-testid="users-scroller"
     >
+      {props.updating && (
+        <div className="pointer-events-none sticky top-11 left-0 z-20 flex h-0 justify-center">
+          <p
+            role="status"
+            data-testid="users-updating"
+            className="mt-2 inline-flex h-8 items-center gap-2 rounded-full bg-slate-900/85 px-3 text-xs font-medium text-white shadow"
+          >
+            <span
+              aria-hidden
+              className="h-3 w-3 animate-spin rounded-full border-2 border-white/40 border-t-white"
+            />
+            Updating the list…
+          </p>
+        </div>
+      )}
       <div
         role="table"
         aria-label="Users"
+        aria-busy={props.updating}
         aria-rowcount={props.total + 1}
         style={{ width, minWidth: '100%' }}
       >
@@ -239,7 +261,11 @@ export function UsersTable(props: Props) {
             </div>
           ))}
         </div>
-        <div role="rowgroup" style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+        <div
+          role="rowgroup"
+          style={{ height: virtualizer.getTotalSize(), position: 'relative' }}
+          className={props.updating ? 'opacity-50 transition-opacity' : 'transition-opacity'}
+        >
           {items.map((item) => {
             const row = tableRows[item.index];
             if (!row) return null;

@@ -64,6 +64,28 @@ export function toggleRow(
   return { mode: 'ids', ids, anchor: id };
 }
 
+/**
+ * Shift+arrow: the selection grows to `id`, the rows from the anchor (the last row ticked, else the
+ * row the move starts from) to it all selected; the anchor stays where the range began.
+ */
+export function extendSelection(
+  state: SelectionState,
+  fromId: string,
+  id: string,
+  loadedIds: readonly string[],
+): SelectionState {
+  const anchor = state.anchor ?? fromId;
+  const range = clickedRange(id, anchor, loadedIds, true);
+  if (state.mode === 'filter') {
+    const except = new Set(state.except);
+    for (const rowId of range) except.delete(rowId);
+    return { ...state, except, anchor };
+  }
+  const ids = new Set(state.ids);
+  for (const rowId of range) ids.add(rowId);
+  return { mode: 'ids', ids, anchor };
+}
+
 /** The header checkbox: every loaded row, or none of them when they all are already. */
 export function toggleLoaded(state: SelectionState, loadedIds: readonly string[]): SelectionState {
   if (state.mode === 'filter') return emptySelection;
