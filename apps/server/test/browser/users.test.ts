@@ -249,9 +249,9 @@ describe('Admin › Users', () => {
     await page.keyboard.press('Shift+ArrowDown');
     await page.keyboard.press('Shift+ArrowDown');
     await expect(page.getByTestId('selected-count').textContent()).resolves.toBe('3 selected');
-    const ticked = await page.locator('[role="row"][data-user-id][aria-selected="true"]').evaluateAll((els) =>
-      els.map((el) => Number(el.getAttribute('data-index'))),
-    );
+    const ticked = await page
+      .locator('[role="row"][data-user-id][aria-selected="true"]')
+      .evaluateAll((els) => els.map((el) => Number(el.getAttribute('data-index'))));
     expect(ticked).toEqual([1, 2, 3]);
     // The drawer opened with Enter gives focus back to its row.
     const row = page.locator('[role="row"]:focus');
