@@ -1,8 +1,8 @@
 import * as crypto from 'node:crypto';
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { appRouter, createContext } from '../src';
-import { baseRequest, createHarness, expectTRPCError, type Harness, PASSWORD, recordCookie } from './harness';
+import { baseRequest, expectTRPCError, PASSWORD, recordCookie, useHarness } from './harness';
 
 // Every scrypt derivation is recorded (and still run): the test compares the work each answer does,
 // not how long it took, which depends on the machine and on what else it is running.
@@ -11,12 +11,7 @@ vi.mock('node:crypto', async (importOriginal) => {
   return { ...original, scrypt: vi.fn(original.scrypt) };
 });
 
-let t: Harness;
-beforeAll(async () => {
-  t = await createHarness();
-});
-afterAll(() => t.close());
-beforeEach(() => t.reset());
+const t = useHarness();
 
 /** The cost parameters (key length, N, r, p) of the scrypt derivations one sign-in attempt ran. */
 async function derivationsOf(email: string) {

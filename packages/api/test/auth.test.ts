@@ -2,28 +2,22 @@ import { auditEvents, sessions, signInThrottle, users } from '@roster/db';
 import { SIGN_IN_ANY_EMAIL } from '@roster/domain';
 import { TRPCError } from '@trpc/server';
 import { asc, eq } from 'drizzle-orm';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { hashToken } from '../src';
 import {
   callByPath,
-  createHarness,
+  DAY,
   errorShapeOf,
   expectTRPCError,
-  type Harness,
+  MINUTE,
   PASSWORD,
   type RowCounts,
   START,
+  type UserRow,
+  useHarness,
 } from './harness';
 
-const MINUTE = 60_000;
-const DAY = 86_400_000;
-
-let t: Harness;
-beforeAll(async () => {
-  t = await createHarness();
-});
-afterAll(() => t.close());
-beforeEach(() => t.reset());
+const t = useHarness();
 
 const auditRows = () => t.db.select().from(auditEvents).orderBy(asc(auditEvents.id));
 const sessionRows = () => t.db.select().from(sessions);
@@ -33,6 +27,16 @@ const userById = async (id: string) => {
   return row;
 };
 
+/** What auth.signIn and auth.me answer for the administrator admin@roster.test. */
+const signedInAdmin = (admin: UserRow) => ({
+  id: admin.id,
+  email: 'admin@roster.test',
+  firstName: admin.firstName,
+  lastName: admin.lastName,
+  roleName: 'Administrator',
+  isAdmin: true,
+});
+
 describe('auth.signIn with the right password', () => {
   it('returns the user, sets a session cookie, records the login and audits it', async () => {
     const admin = await t.createUser({ email: 'admin@roster.test', role: 'Administrator' });
@@ -40,14 +44,7 @@ describe('auth.signIn with the right password', () => {
 
     const signedIn = await caller.auth.signIn({ email: 'admin@roster.test', password: PASSWORD });
 
-    expect(signedIn).toEqual({
-      id: admin.id,
-      email: 'admin@roster.test',
-      firstName: admin.firstName,
-      lastName: admin.lastName,
-      roleName: 'Administrator',
-      isAdmin: true,
-    });
+    expect(signedIn).toEqual(signedInAdmin(admin));
     // 256 random bits, base64url.
     expect(cookie.token).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(cookie.expiresAt).toEqual(new Date(START.getTime() + 14 * DAY));
@@ -73,14 +70,7 @@ describe('auth.signIn with the right password', () => {
     const session = await t.signIn('admin@roster.test');
 
     const me = await (await t.asSession(session)).auth.me();
-    expect(me).toEqual({
-      id: admin.id,
-      email: 'admin@roster.test',
-      firstName: admin.firstName,
-      lastName: admin.lastName,
-      roleName: 'Administrator',
-      isAdmin: true,
-    });
+    expect(me).toEqual(signedInAdmin(admin));
     await expect((await t.asSession(session)).tokens.list()).resolves.toEqual([]);
     expect(await (await t.anonymous()).auth.me()).toBeNull();
   });

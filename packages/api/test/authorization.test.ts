@@ -1,16 +1,15 @@
 import { apiTokens, roles, users } from '@roster/db';
 import { TRPCError } from '@trpc/server';
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { hashToken, newSecretToken, type RequestInfo } from '../src';
 import {
   callByPath,
-  createHarness,
   errorShapeOf,
   expectTRPCError,
-  type Harness,
   listProcedures,
   type ProcedureInfo,
+  useHarness,
 } from './harness';
 
 /**
@@ -35,12 +34,7 @@ const mutations = procedures.filter((p) => p.type === 'mutation');
 /** Whatever the input, the access check answers first; these include nonsense on purpose. */
 const INPUTS: unknown[] = [undefined, {}, 'garbage', { id: 'not-a-uuid', name: '', email: 42 }];
 
-let t: Harness;
-beforeAll(async () => {
-  t = await createHarness();
-});
-afterAll(() => t.close());
-beforeEach(() => t.reset());
+const t = useHarness();
 
 async function expectEveryCallRefused(
   list: ProcedureInfo[],
@@ -145,7 +139,7 @@ describe('a signed-in user who is not an administrator', () => {
     const { token } = await (await t.asSession(admin.session)).tokens.create({ name: 'CI' });
     await t.db
       .update(users)
-      .set({ roleId: await t.roleId('Reader') })
+      .set({ roleId: t.roleId('Reader') })
       .where(eq(users.id, admin.user.id));
     await expectEveryCallRefused(adminOnly, { sessionToken: admin.session }, 'FORBIDDEN', 'not_admin');
     await expectEveryCallRefused(adminOnly, { bearerToken: token }, 'FORBIDDEN', 'not_admin');
@@ -172,7 +166,7 @@ describe('an administrator', () => {
 
 describe('CSRF: mutations sent with the session cookie need the app’s header', () => {
   it('refuses every mutation without it, FORBIDDEN csrf, writing nothing', async () => {
-    const admin = await t.signedIn('Administrator', 'admin@roster.test');
+    const admin = await t.signedIn('Administrator', { email: 'admin@roster.test' });
     await expectEveryCallRefused(
       mutations,
       { sessionToken: admin.session, hasCsrfHeader: false },
@@ -196,7 +190,7 @@ describe('CSRF: mutations sent with the session cookie need the app’s header',
   });
 
   it('lets queries through without it', async () => {
-    const admin = await t.signedIn('Administrator', 'admin@roster.test');
+    const admin = await t.signedIn('Administrator', { email: 'admin@roster.test' });
     const caller = await t.asSession(admin.session, { hasCsrfHeader: false });
     expect(await caller.auth.me()).toMatchObject({ email: 'admin@roster.test' });
     await expect(caller.tokens.list()).resolves.toEqual([]);

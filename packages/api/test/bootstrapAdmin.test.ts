@@ -1,17 +1,12 @@
 import { auditEvents, roles, users } from '@roster/db';
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ensureBootstrapAdmin } from '../src';
-import { createHarness, type Harness, START } from './harness';
+import { START, useHarness } from './harness';
 
 const BOOT = { email: 'boot@roster.test', password: 'bootstrap password 2026' };
 
-let t: Harness;
-beforeAll(async () => {
-  t = await createHarness();
-});
-afterAll(() => t.close());
-beforeEach(() => t.reset());
+const t = useHarness();
 
 const usersWithRoles = () =>
   t.db

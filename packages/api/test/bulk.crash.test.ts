@@ -1,28 +1,24 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { auditEvents, bulkOperationBatches, bulkOperationItems, roles, users } from '@roster/db';
-import { createTestDb, type TestDb } from '@roster/db/testing';
+import { auditEvents, bulkOperationBatches, bulkOperationItems, users } from '@roster/db';
 import { IMPORT_CHUNK_ROWS } from '@roster/domain';
 import { and, eq, like } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCaller } from '../src';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { INLINE_MAX_USERS } from '../src/runner/runOperation';
-import { type Caller, newAdmin } from './userFixtures';
+import { type Caller, callerWithConfig, useHarness } from './harness';
 
 const worker = fileURLToPath(new URL('./fixtures/bulkWorker.ts', import.meta.url));
-let testDb: TestDb;
+const h = useHarness({ reset: false, admin: true });
 let caller: Caller;
 let bigBatchesCaller: Caller;
 /** The batches `bigBatchesCaller` cuts at Apply. */
 const BIG_BATCH = 1_000;
 
-beforeAll(async () => {
-  testDb = await createTestDb();
-  const { ctx } = await newAdmin(testDb.db);
+beforeAll(() => {
   // Small batches (cut at Apply), so that the worker is killed in the middle of an operation.
-  caller = createCaller({ ...ctx, config: { ...ctx.config, bulkBatchSize: 50 } });
-  bigBatchesCaller = createCaller({ ...ctx, config: { ...ctx.config, bulkBatchSize: BIG_BATCH } });
+  caller = callerWithConfig(h.admin.ctx, { bulkBatchSize: 50 });
+  bigBatchesCaller = callerWithConfig(h.admin.ctx, { bulkBatchSize: BIG_BATCH });
 });
 
 /**
@@ -33,7 +29,6 @@ const MODES = [
   { name: 'whole batches', role: 'Reader', sliceMs: undefined, apply: () => caller },
   { name: 'slices of a batch', role: 'Contributor', sliceMs: 1, apply: () => bigBatchesCaller },
 ] as const;
-afterAll(() => testDb?.close());
 
 /** A worker process; `sliceMs` makes it take batches in slices, as the embedded database does. */
 function startWorker(url: string, sliceMs?: number): ChildProcess {
@@ -103,45 +98,36 @@ describe.runIf(process.env.DATABASE_URL)('a worker process killed mid-operation'
       timeout: 120_000,
     },
     async (mode) => {
-      const url = testDb.url ?? '';
-      const [reader] = await testDb.db.select({ id: roles.id }).from(roles).where(eq(roles.name, mode.role));
+      const url = h.testDb.url ?? '';
+      const roleId = h.roleId(mode.role);
       const total = INLINE_MAX_USERS + 500;
-      await testDb.db.insert(users).values(
-        Array.from({ length: total }, () => ({
-          email: `${randomUUID()}@roster.test`,
-          status: 'active' as const,
-          roleId: reader?.id ?? '',
-        })),
-      );
+      await h.createUsers(total, { status: 'active', role: mode.role });
       const op = await mode.apply().bulk.execute({
         operationId: randomUUID(),
         operation: { kind: 'deactivate' },
-        selection: { filter: { roleIds: [reader?.id ?? ''] }, expectedCount: total },
+        selection: { filter: { roleIds: [roleId] }, expectedCount: total },
       });
       expect(op.status).toBe('queued');
 
       await runThroughACrash(url, op.id, total, mode.sliceMs);
-      const audit = await testDb.db
+      const audit = await h.db
         .select({ userId: auditEvents.userId })
         .from(auditEvents)
         .where(eq(auditEvents.operationId, op.id));
       expect(audit).toHaveLength(total);
       expect(new Set(audit.map((a) => a.userId)).size).toBe(total);
-      const results = await testDb.db
+      const results = await h.db
         .select({ position: bulkOperationItems.position })
         .from(bulkOperationItems)
         .where(eq(bulkOperationItems.operationId, op.id));
       expect(new Set(results.map((r) => r.position)).size).toBe(total);
       expect(
-        await testDb.db
-          .select()
-          .from(bulkOperationBatches)
-          .where(eq(bulkOperationBatches.operationId, op.id)),
+        await h.db.select().from(bulkOperationBatches).where(eq(bulkOperationBatches.operationId, op.id)),
       ).toHaveLength(0);
-      const versions = await testDb.db
+      const versions = await h.db
         .select({ version: users.version })
         .from(users)
-        .where(eq(users.roleId, reader?.id ?? ''));
+        .where(eq(users.roleId, roleId));
       expect(versions.every((v) => v.version === 2)).toBe(true);
     },
   );
@@ -152,7 +138,7 @@ describe.runIf(process.env.DATABASE_URL)('a worker process killed mid-operation'
       timeout: 120_000,
     },
     async (mode) => {
-      const url = testDb.url ?? '';
+      const url = h.testDb.url ?? '';
       const total = INLINE_MAX_USERS + 500;
       const prefix = `crash-import-${mode.sliceMs ? 'sliced' : 'whole'}-`;
       const rows = Array.from({ length: total }, (_, i) => ({
@@ -172,25 +158,25 @@ describe.runIf(process.env.DATABASE_URL)('a worker process killed mid-operation'
       expect(op.status).toBe('queued');
 
       await runThroughACrash(url, operationId, total, mode.sliceMs);
-      const created = await testDb.db
+      const created = await h.db
         .select({ id: users.id })
         .from(users)
         .where(like(users.email, `${prefix}%`));
       expect(created).toHaveLength(total);
-      const audit = await testDb.db
+      const audit = await h.db
         .select({ userId: auditEvents.userId })
         .from(auditEvents)
         .where(eq(auditEvents.operationId, operationId));
       expect(audit).toHaveLength(total);
       expect(new Set(audit.map((a) => a.userId))).toEqual(new Set(created.map((u) => u.id)));
-      const results = await testDb.db
+      const results = await h.db
         .select({ outcome: bulkOperationItems.outcome, userId: bulkOperationItems.userId })
         .from(bulkOperationItems)
         .where(eq(bulkOperationItems.operationId, operationId));
       expect(results).toHaveLength(total);
       expect(results.every((r) => r.outcome === 'change' && r.userId !== null)).toBe(true);
       expect(
-        await testDb.db
+        await h.db
           .select()
           .from(bulkOperationBatches)
           .where(eq(bulkOperationBatches.operationId, operationId)),
@@ -201,22 +187,16 @@ describe.runIf(process.env.DATABASE_URL)('a worker process killed mid-operation'
   it('two worker processes on one database share the work and never process a user twice', {
     timeout: 120_000,
   }, async () => {
-    const url = testDb.url ?? '';
-    const [buyer] = await testDb.db.select({ id: roles.id }).from(roles).where(eq(roles.name, 'Buyer'));
+    const url = h.testDb.url ?? '';
+    const buyer = h.roleId('Buyer');
     const total = INLINE_MAX_USERS + 300;
-    await testDb.db.insert(users).values(
-      Array.from({ length: total }, () => ({
-        email: `${randomUUID()}@roster.test`,
-        status: 'created' as const,
-        roleId: buyer?.id ?? '',
-      })),
-    );
+    await h.createUsers(total, { status: 'created', role: 'Buyer' });
     const ops = await Promise.all(
       [0, 1].map(() =>
         caller.bulk.execute({
           operationId: randomUUID(),
           operation: { kind: 'invite' },
-          selection: { filter: { roleIds: [buyer?.id ?? ''], status: ['created'] }, expectedCount: total },
+          selection: { filter: { roleIds: [buyer], status: ['created'] }, expectedCount: total },
         }),
       ),
     ).catch(() => []);
@@ -234,12 +214,12 @@ describe.runIf(process.env.DATABASE_URL)('a worker process killed mid-operation'
     } finally {
       for (const w of workers) w.kill('SIGKILL');
     }
-    const invited = await testDb.db
+    const invited = await h.db
       .select({ id: users.id })
       .from(users)
-      .where(and(eq(users.roleId, buyer?.id ?? ''), eq(users.status, 'invited')));
+      .where(and(eq(users.roleId, buyer), eq(users.status, 'invited')));
     expect(invited).toHaveLength(total);
-    const audit = await testDb.db
+    const audit = await h.db
       .select({ userId: auditEvents.userId })
       .from(auditEvents)
       .where(eq(auditEvents.action, 'user.invite'));

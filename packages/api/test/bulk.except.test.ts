@@ -1,77 +1,61 @@
 import { randomUUID } from 'node:crypto';
-import { bulkOperations, roles, users } from '@roster/db';
-import { createTestDb, type TestDb } from '@roster/db/testing';
+import { bulkOperations, users } from '@roster/db';
 import { inArray } from 'drizzle-orm';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { addUsers } from './bulkFixtures';
-import { type Caller, expectApiError, newAdmin } from './userFixtures';
+import { describe, expect, it } from 'vitest';
+import { expectTRPCError, useHarness } from './harness';
 
 /**
  * "All N matching except these" (SPEC §2): a filter selection minus the users the admin unticked
  * afterwards. `expectedCount` is the N the admin saw; the excepted users are left untouched.
  */
 
-let testDb: TestDb;
-let caller: Caller;
-let readerRole: string;
-let buyerRole: string;
-
-beforeAll(async () => {
-  testDb = await createTestDb();
-});
-afterAll(() => testDb.close());
-beforeEach(async () => {
-  await testDb.reset();
-  ({ caller } = await newAdmin(testDb.db));
-  const all = await testDb.db.select({ id: roles.id, name: roles.name }).from(roles);
-  readerRole = all.find((r) => r.name === 'Reader')?.id ?? '';
-  buyerRole = all.find((r) => r.name === 'Buyer')?.id ?? '';
-});
+const h = useHarness({ admin: true });
 
 const rolesOf = async (ids: string[]) =>
   new Map(
-    (
-      await testDb.db.select({ id: users.id, roleId: users.roleId }).from(users).where(inArray(users.id, ids))
-    ).map((u) => [u.id, u.roleId]),
+    (await h.db.select({ id: users.id, roleId: users.roleId }).from(users).where(inArray(users.id, ids))).map(
+      (u) => [u.id, u.roleId],
+    ),
   );
 
 describe('a filter selection with exceptions', () => {
   it('previews and applies to every matching user but the excepted ones', async () => {
-    const ids = await addUsers(testDb.db, 12, 'active', readerRole);
+    const ids = await h.createUsers(12, { status: 'active', role: 'Reader' });
     const except = ids.slice(0, 3);
-    const selection = { filter: { roleIds: [readerRole] }, expectedCount: 12, exceptIds: except };
-    const operation = { kind: 'assign_role' as const, roleId: buyerRole };
+    const selection = { filter: { roleIds: [h.roleId('Reader')] }, expectedCount: 12, exceptIds: except };
+    const operation = { kind: 'assign_role' as const, roleId: h.roleId('Buyer') };
 
-    const preview = await caller.bulk.preview({ operation, selection });
+    const preview = await h.admin.caller.bulk.preview({ operation, selection });
     expect(preview.total).toBe(9);
     expect(preview.counts.change).toBe(9);
 
-    const applied = await caller.bulk.execute({ operationId: randomUUID(), operation, selection });
+    const applied = await h.admin.caller.bulk.execute({ operationId: randomUUID(), operation, selection });
     expect(applied.total).toBe(9);
     const after = await rolesOf(ids);
-    for (const id of ids) expect(after.get(id)).toBe(except.includes(id) ? readerRole : buyerRole);
-    const results = await caller.bulk.results({ id: applied.id });
+    for (const id of ids)
+      expect(after.get(id)).toBe(except.includes(id) ? h.roleId('Reader') : h.roleId('Buyer'));
+    const results = await h.admin.caller.bulk.results({ id: applied.id });
     expect(results.items.map((r) => r.userId).sort()).toEqual(ids.slice(3).sort());
   });
 
   it('counts an excepted user the filter no longer matches as not selected, and the check stays exact', async () => {
-    const ids = await addUsers(testDb.db, 5, 'active', readerRole);
-    const elsewhere = await addUsers(testDb.db, 1, 'active', buyerRole);
+    const ids = await h.createUsers(5, { status: 'active', role: 'Reader' });
+    const elsewhere = await h.createUsers(1, { status: 'active', role: 'Buyer' });
     const selection = {
-      filter: { roleIds: [readerRole] },
+      filter: { roleIds: [h.roleId('Reader')] },
       expectedCount: 5,
       exceptIds: [ids[0] ?? '', elsewhere[0] ?? ''],
     };
-    const preview = await caller.bulk.preview({ operation: { kind: 'deactivate' }, selection });
+    const preview = await h.admin.caller.bulk.preview({ operation: { kind: 'deactivate' }, selection });
     expect(preview.total).toBe(4);
   });
 
   it('refuses a changed filter, an everyone-excepted selection and bad ids, writing nothing', async () => {
-    const ids = await addUsers(testDb.db, 4, 'active', readerRole);
+    const ids = await h.createUsers(4, { status: 'active', role: 'Reader' });
     const operation = { kind: 'deactivate' as const };
-    const filter = { roleIds: [readerRole] };
-    await expectApiError(
-      caller.bulk.execute({
+    const filter = { roleIds: [h.roleId('Reader')] };
+    await expectTRPCError(
+      h.admin.caller.bulk.execute({
         operationId: randomUUID(),
         operation,
         selection: { filter, expectedCount: 5, exceptIds: [ids[0] ?? ''] },
@@ -79,8 +63,8 @@ describe('a filter selection with exceptions', () => {
       'CONFLICT',
       'selection_changed',
     );
-    await expectApiError(
-      caller.bulk.execute({
+    await expectTRPCError(
+      h.admin.caller.bulk.execute({
         operationId: randomUUID(),
         operation,
         selection: { filter, expectedCount: 4, exceptIds: ids },
@@ -88,13 +72,13 @@ describe('a filter selection with exceptions', () => {
       'BAD_REQUEST',
       'empty_selection',
     );
-    await expectApiError(
-      caller.bulk.preview({ operation, selection: { filter, expectedCount: 4, exceptIds: ids } }),
+    await expectTRPCError(
+      h.admin.caller.bulk.preview({ operation, selection: { filter, expectedCount: 4, exceptIds: ids } }),
       'BAD_REQUEST',
       'empty_selection',
     );
-    await expectApiError(
-      caller.bulk.execute({
+    await expectTRPCError(
+      h.admin.caller.bulk.execute({
         operationId: randomUUID(),
         operation,
         selection: { filter, expectedCount: 4, exceptIds: ['not-a-uuid'] },
@@ -102,20 +86,20 @@ describe('a filter selection with exceptions', () => {
       'BAD_REQUEST',
       'invalid_input',
     );
-    expect(await testDb.db.select().from(bulkOperations)).toEqual([]);
+    expect(await h.db.select().from(bulkOperations)).toEqual([]);
   });
 
   it('a retried Apply with other exceptions is another operation: operation_conflict', async () => {
-    const ids = await addUsers(testDb.db, 4, 'created', readerRole);
+    const ids = await h.createUsers(4, { status: 'created', role: 'Reader' });
     const operationId = randomUUID();
     const filter = { status: ['created' as const] };
-    await caller.bulk.execute({
+    await h.admin.caller.bulk.execute({
       operationId,
       operation: { kind: 'invite' },
       selection: { filter, expectedCount: 4, exceptIds: [ids[0] ?? ''] },
     });
-    await expectApiError(
-      caller.bulk.execute({
+    await expectTRPCError(
+      h.admin.caller.bulk.execute({
         operationId,
         operation: { kind: 'invite' },
         selection: { filter, expectedCount: 4, exceptIds: [ids[1] ?? ''] },

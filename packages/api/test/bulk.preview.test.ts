@@ -1,52 +1,20 @@
 import { randomUUID } from 'node:crypto';
-import { administratorRoleId, moduleAccess, roles, users } from '@roster/db';
-import { createTestDb, type TestDb } from '@roster/db/testing';
+import { moduleAccess, users } from '@roster/db';
 import { SELECTION_MAX_IDS } from '@roster/domain';
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { auditEventCount, type Caller, expectApiError, NOW, newAdmin, userCount } from './userFixtures';
+import { describe, expect, it } from 'vitest';
+import { expectTRPCError, useHarness } from './harness';
 
-let testDb: TestDb;
-let caller: Caller;
-let actorId: string;
-let readerRole: string;
-
-beforeAll(async () => {
-  testDb = await createTestDb();
-});
-afterAll(() => testDb.close());
-beforeEach(async () => {
-  await testDb.reset();
-  ({ caller, id: actorId } = await newAdmin(testDb.db));
-  const [reader] = await testDb.db.select({ id: roles.id }).from(roles).where(eq(roles.name, 'Reader'));
-  readerRole = reader?.id ?? '';
-});
-
-async function addUser(values: {
-  status: 'created' | 'invited' | 'active' | 'deactivated';
-  admin?: boolean;
-}) {
-  const [row] = await testDb.db
-    .insert(users)
-    .values({
-      email: `${randomUUID()}@roster.test`,
-      status: values.status,
-      roleId: values.admin ? await administratorRoleId(testDb.db) : readerRole,
-      activatedAt: values.status === 'active' ? NOW : null,
-    })
-    .returning({ id: users.id, email: users.email });
-  if (!row) throw new Error('not inserted');
-  return row;
-}
+const h = useHarness({ admin: true });
 
 describe('bulk.preview', () => {
   it('decides every selected user with the domain rule, and writes nothing', async () => {
-    const active = await addUser({ status: 'active' });
-    const deactivated = await addUser({ status: 'deactivated' });
-    const before = { audit: await auditEventCount(testDb.db), users: await userCount(testDb.db) };
-    const preview = await caller.bulk.preview({
+    const active = await h.createUser({ status: 'active' });
+    const deactivated = await h.createUser({ status: 'deactivated' });
+    const before = await h.counts();
+    const preview = await h.admin.caller.bulk.preview({
       operation: { kind: 'deactivate' },
-      selection: { ids: [active.id, deactivated.id, actorId] },
+      selection: { ids: [active.id, deactivated.id, h.admin.user.id] },
     });
     expect(preview).toMatchObject({
       total: 3,
@@ -62,24 +30,21 @@ describe('bulk.preview', () => {
         after: { status: 'deactivated' },
       },
     ]);
-    expect(preview.samples['blocked:self']?.[0]?.userId).toBe(actorId);
-    const [still] = await testDb.db
-      .select({ status: users.status })
-      .from(users)
-      .where(eq(users.id, active.id));
+    expect(preview.samples['blocked:self']?.[0]?.userId).toBe(h.admin.user.id);
+    const [still] = await h.db.select({ status: users.status }).from(users).where(eq(users.id, active.id));
     expect(still?.status).toBe('active');
-    expect({ audit: await auditEventCount(testDb.db), users: await userCount(testDb.db) }).toEqual(before);
+    expect(await h.counts()).toEqual(before);
   });
 
   it('a filter selection is resolved on the server and refused when the count changed', async () => {
-    for (let i = 0; i < 3; i++) await addUser({ status: 'created' });
-    const preview = await caller.bulk.preview({
+    for (let i = 0; i < 3; i++) await h.createUser({ status: 'created' });
+    const preview = await h.admin.caller.bulk.preview({
       operation: { kind: 'invite' },
       selection: { filter: { status: ['created'] }, expectedCount: 3 },
     });
     expect(preview).toMatchObject({ total: 3, counts: { change: 3, skip: 0, blocked: 0 } });
-    await expectApiError(
-      caller.bulk.preview({
+    await expectTRPCError(
+      h.admin.caller.bulk.preview({
         operation: { kind: 'invite' },
         selection: { filter: { status: ['created'] }, expectedCount: 2 },
       }),
@@ -90,16 +55,16 @@ describe('bulk.preview', () => {
 
   it('keeps one active administrator across batches of a large selection', async () => {
     const admins = [
-      await addUser({ status: 'active', admin: true }),
-      await addUser({ status: 'active', admin: true }),
+      await h.createUser({ status: 'active', role: 'Administrator' }),
+      await h.createUser({ status: 'active', role: 'Administrator' }),
     ];
-    const preview = await caller.bulk.preview({
-      operation: { kind: 'assign_role', roleId: readerRole },
+    const preview = await h.admin.caller.bulk.preview({
+      operation: { kind: 'assign_role', roleId: h.roleId('Reader') },
       selection: { ids: [...admins.map((a) => a.id)] },
     });
     // Three active admins (the actor and two others): both others can be demoted.
     expect(preview.counts).toEqual({ change: 2, skip: 0, blocked: 0 });
-    const all = await caller.bulk.preview({
+    const all = await h.admin.caller.bulk.preview({
       operation: { kind: 'deactivate' },
       selection: { ids: admins.map((a) => a.id) },
     });
@@ -107,14 +72,14 @@ describe('bulk.preview', () => {
   });
 
   it('shows each user the diff of a copy of access', async () => {
-    const source = await addUser({ status: 'active' });
-    const target = await addUser({ status: 'active' });
-    await testDb.db.insert(moduleAccess).values([
+    const source = await h.createUser({ status: 'active' });
+    const target = await h.createUser({ status: 'active' });
+    await h.db.insert(moduleAccess).values([
       { userId: source.id, module: 'budget', level: 'edit' },
       { userId: target.id, module: 'budget', level: 'read' },
       { userId: target.id, module: 'portfolio', level: 'edit' },
     ]);
-    const preview = await caller.bulk.preview({
+    const preview = await h.admin.caller.bulk.preview({
       operation: { kind: 'copy_access', sourceUserId: source.id, mode: 'merge' },
       selection: { ids: [target.id, source.id] },
     });
@@ -127,9 +92,9 @@ describe('bulk.preview', () => {
   });
 
   it('counts the users who would become administrators', async () => {
-    const user = await addUser({ status: 'active' });
-    const preview = await caller.bulk.preview({
-      operation: { kind: 'assign_role', roleId: await administratorRoleId(testDb.db) },
+    const user = await h.createUser({ status: 'active' });
+    const preview = await h.admin.caller.bulk.preview({
+      operation: { kind: 'assign_role', roleId: h.roleId('Administrator') },
       selection: { ids: [user.id] },
     });
     expect(preview.becomeAdministrators).toBe(1);
@@ -137,21 +102,17 @@ describe('bulk.preview', () => {
   });
 
   it('counts the administrators who would lose the role, and breaks role changes down by from → to', async () => {
-    const adminRole = await administratorRoleId(testDb.db);
-    const [contributor] = await testDb.db
-      .select({ id: roles.id })
-      .from(roles)
-      .where(eq(roles.name, 'Contributor'));
-    const contributorRole = contributor?.id ?? '';
+    const adminRole = h.roleId('Administrator');
+    const contributorRole = h.roleId('Contributor');
     const admins = [
-      await addUser({ status: 'active', admin: true }),
-      await addUser({ status: 'active', admin: true }),
-      await addUser({ status: 'deactivated', admin: true }),
+      await h.createUser({ status: 'active', role: 'Administrator' }),
+      await h.createUser({ status: 'active', role: 'Administrator' }),
+      await h.createUser({ status: 'deactivated', role: 'Administrator' }),
     ];
-    const readers = [await addUser({ status: 'active' }), await addUser({ status: 'invited' })];
-    const preview = await caller.bulk.preview({
+    const readers = [await h.createUser({ status: 'active' }), await h.createUser({ status: 'invited' })];
+    const preview = await h.admin.caller.bulk.preview({
       operation: { kind: 'assign_role', roleId: contributorRole },
-      selection: { ids: [...readers, ...admins].map((u) => u.id).concat(actorId) },
+      selection: { ids: [...readers, ...admins].map((u) => u.id).concat(h.admin.user.id) },
     });
     expect(preview).toMatchObject({
       total: 6,
@@ -162,11 +123,11 @@ describe('bulk.preview', () => {
     });
     expect(preview.roleChanges).toEqual([
       { fromRoleId: adminRole, toRoleId: contributorRole, count: 3 },
-      { fromRoleId: readerRole, toRoleId: contributorRole, count: 2 },
+      { fromRoleId: h.roleId('Reader'), toRoleId: contributorRole, count: 2 },
     ]);
 
     // "All active administrators": resolved on the server, the acting admin blocked, not counted.
-    const byFilter = await caller.bulk.preview({
+    const byFilter = await h.admin.caller.bulk.preview({
       operation: { kind: 'assign_role', roleId: contributorRole },
       selection: { filter: { status: ['active'], roleIds: [adminRole] }, expectedCount: 3 },
     });
@@ -175,55 +136,58 @@ describe('bulk.preview', () => {
   });
 
   it('refuses bad requests with typed errors', async () => {
-    const user = await addUser({ status: 'active' });
-    const before = await auditEventCount(testDb.db);
-    await expectApiError(
-      caller.bulk.preview({
+    const user = await h.createUser({ status: 'active' });
+    const before = (await h.counts()).auditEvents;
+    await expectTRPCError(
+      h.admin.caller.bulk.preview({
         operation: { kind: 'assign_role', roleId: randomUUID() },
         selection: { ids: [user.id] },
       }),
       'BAD_REQUEST',
       'unknown_role',
     );
-    await expectApiError(
-      caller.bulk.preview({
+    await expectTRPCError(
+      h.admin.caller.bulk.preview({
         operation: { kind: 'copy_access', sourceUserId: randomUUID() },
         selection: { ids: [user.id] },
       }),
       'BAD_REQUEST',
       'unknown_source_user',
     );
-    await expectApiError(
-      caller.bulk.preview({ operation: { kind: 'deactivate' }, selection: { ids: [] } }),
+    await expectTRPCError(
+      h.admin.caller.bulk.preview({ operation: { kind: 'deactivate' }, selection: { ids: [] } }),
       'BAD_REQUEST',
       'empty_selection',
     );
-    await expectApiError(
-      caller.bulk.preview({ operation: { kind: 'deactivate' }, selection: { ids: [user.id, randomUUID()] } }),
+    await expectTRPCError(
+      h.admin.caller.bulk.preview({
+        operation: { kind: 'deactivate' },
+        selection: { ids: [user.id, randomUUID()] },
+      }),
       'NOT_FOUND',
       'user_not_found',
     );
-    await expectApiError(
-      caller.bulk.preview({
+    await expectTRPCError(
+      h.admin.caller.bulk.preview({
         operation: { kind: 'deactivate' },
         selection: { filter: { search: 'nobody-at-all' }, expectedCount: 0 },
       }),
       'BAD_REQUEST',
       'empty_selection',
     );
-    await expectApiError(
-      caller.bulk.preview({
+    await expectTRPCError(
+      h.admin.caller.bulk.preview({
         operation: { kind: 'deactivate' },
         selection: { ids: Array.from({ length: SELECTION_MAX_IDS + 1 }, () => user.id) },
       }),
       'BAD_REQUEST',
       'invalid_input',
     );
-    await expectApiError(
-      caller.bulk.preview({ operation: { kind: 'deactivate' }, selection: { ids: ['not-a-uuid'] } }),
+    await expectTRPCError(
+      h.admin.caller.bulk.preview({ operation: { kind: 'deactivate' }, selection: { ids: ['not-a-uuid'] } }),
       'BAD_REQUEST',
       'invalid_input',
     );
-    expect(await auditEventCount(testDb.db)).toBe(before);
+    expect((await h.counts()).auditEvents).toBe(before);
   });
 });

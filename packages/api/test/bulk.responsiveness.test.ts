@@ -3,23 +3,16 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import { auditEvents, bulkOperationBatches, bulkOperationItems, users } from '@roster/db';
 import { IMPORT_CHUNK_ROWS } from '@roster/domain';
 import { eq, inArray, like } from 'drizzle-orm';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createCaller, EMBEDDED_SLICE_TARGET_MS, startBulkRunner } from '../src';
+import { describe, expect, it } from 'vitest';
+import { EMBEDDED_SLICE_TARGET_MS, startBulkRunner } from '../src';
 import { INLINE_MAX_USERS } from '../src/runner/runOperation';
-import { addUsers } from './bulkFixtures';
-import { createHarness, type Harness } from './harness';
+import { callerWithConfig, useHarness } from './harness';
 
 /** Enough users for the background worker (more than Apply runs inside the request) and many slices. */
 const USERS = INLINE_MAX_USERS * 3;
 
-let h: Harness;
-
-beforeAll(async () => {
-  // The engine configured as the server configures it on the embedded database.
-  h = await createHarness({ config: { bulkSliceTargetMs: EMBEDDED_SLICE_TARGET_MS } });
-});
-afterAll(() => h?.close());
-beforeEach(() => h.reset());
+// The engine configured as the server configures it on the embedded database.
+const h = useHarness({ config: { bulkSliceTargetMs: EMBEDDED_SLICE_TARGET_MS } });
 
 type Seen = { status: string; processed: number; total: number };
 
@@ -28,8 +21,8 @@ describe('Embedded responsiveness', () => {
     timeout: 120_000,
   }, async () => {
     const { session } = await h.signedIn('Administrator');
-    const contributor = await h.roleId('Contributor');
-    const ids = await addUsers(h.db, USERS, 'active', await h.roleId('Reader'));
+    const contributor = h.roleId('Contributor');
+    const ids = await h.createUsers(USERS, { status: 'active', role: 'Reader' });
     const runner = startBulkRunner(h.db, h.config, { pollMs: 20 });
     let operationId = '';
     try {
@@ -96,9 +89,8 @@ describe('Embedded responsiveness', () => {
     const { session } = await h.signedIn('Administrator');
     const { ctx } = await h.request({ sessionToken: session });
     // A 1 ms target: every slice is the smallest one, so each batch is taken in several.
-    const caller = createCaller({ ...ctx, config: { ...ctx.config, bulkSliceTargetMs: 1 } });
-    const reader = await h.roleId('Reader');
-    const ids = await addUsers(h.db, 400, 'active', reader);
+    const caller = callerWithConfig(ctx, { bulkSliceTargetMs: 1 });
+    const ids = await h.createUsers(400, { status: 'active', role: 'Reader' });
     const resultsOf = async (operationId: string) =>
       (
         await h.db
@@ -109,7 +101,7 @@ describe('Embedded responsiveness', () => {
 
     const op = await caller.bulk.execute({
       operationId: randomUUID(),
-      operation: { kind: 'assign_role', roleId: await h.roleId('Contributor') },
+      operation: { kind: 'assign_role', roleId: h.roleId('Contributor') },
       selection: { ids },
     });
     expect(op).toMatchObject({ status: 'succeeded', processed: 400, counts: { change: 400 } });
@@ -120,7 +112,7 @@ describe('Embedded responsiveness', () => {
     expect(revert).toMatchObject({ status: 'succeeded', processed: 400, counts: { change: 400 } });
     expect(new Set(await resultsOf(revert.id))).toEqual(new Set(await resultsOf(op.id)));
     const roles = await h.db.select({ roleId: users.roleId }).from(users).where(inArray(users.id, ids));
-    expect(roles.every((u) => u.roleId === reader)).toBe(true);
+    expect(roles.every((u) => u.roleId === h.roleId('Reader'))).toBe(true);
 
     const rows = Array.from({ length: 300 }, (_, i) => ({
       line: i + 2,

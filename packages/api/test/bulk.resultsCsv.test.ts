@@ -1,19 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { moduleAccess, orgUnits, userRights, userScopes } from '@roster/db';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { bulkResultsCsv } from '../src';
-import { type Caller, createHarness, type Harness } from './harness';
+import { type Caller, useHarness } from './harness';
 
-let h: Harness;
+const h = useHarness();
 let admin: Caller;
 
-beforeAll(async () => {
-  h = await createHarness();
-});
-afterAll(() => h.close());
 beforeEach(async () => {
-  await h.reset();
-  admin = await h.asSession((await h.signedIn('Administrator', 'ada@roster.test')).session);
+  admin = (await h.signedIn('Administrator', { email: 'ada@roster.test' })).caller;
 });
 
 /** The results CSV of an operation: its file name and its lines. */

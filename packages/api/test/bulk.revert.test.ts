@@ -1,74 +1,62 @@
 import { randomUUID } from 'node:crypto';
 import {
-  administratorRoleId,
   auditEvents,
   bulkOperations,
   emailOutbox,
   invitations,
   moduleAccess,
-  roles,
   sessions,
   users,
 } from '@roster/db';
-import { createTestDb, type TestDb } from '@roster/db/testing';
 import { and, eq, inArray, sql } from 'drizzle-orm';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { type Context, createCaller } from '../src';
+import { describe, expect, it, vi } from 'vitest';
+import { createCaller } from '../src';
 import { claimOperation, INLINE_MAX_USERS, runOperation } from '../src/runner/runOperation';
-import { addUsers } from './bulkFixtures';
-import { callByPath } from './harness';
-import { type Caller, expectApiError, NOW, newAdmin } from './userFixtures';
+import { type Caller, callByPath, callerWithConfig, expectTRPCError, START, useHarness } from './harness';
 
-let testDb: TestDb;
-let caller: Caller;
-let adminCtx: Context;
-let actorId: string;
-let readerRole: string;
-let buyerRole: string;
+const h = useHarness({ admin: true });
 
-beforeAll(async () => {
-  testDb = await createTestDb();
-});
-afterAll(() => testDb.close());
-beforeEach(async () => {
-  await testDb.reset();
-  ({ caller, id: actorId, ctx: adminCtx } = await newAdmin(testDb.db));
-  const all = await testDb.db.select({ id: roles.id, name: roles.name }).from(roles);
-  readerRole = all.find((r) => r.name === 'Reader')?.id ?? '';
-  buyerRole = all.find((r) => r.name === 'Buyer')?.id ?? '';
-});
-
-const userRows = (ids: string[]) =>
-  testDb.db.select().from(users).where(inArray(users.id, ids)).orderBy(users.id);
 const apply = (
   operation: Parameters<Caller['bulk']['execute']>[0]['operation'],
   ids: string[],
   confirmPrivileged?: boolean,
-) => caller.bulk.execute({ operationId: randomUUID(), operation, selection: { ids }, confirmPrivileged });
+) =>
+  h.admin.caller.bulk.execute({
+    operationId: randomUUID(),
+    operation,
+    selection: { ids },
+    confirmPrivileged,
+  });
 const revert = (id: string, confirmPrivileged?: boolean) =>
-  caller.bulk.revert({ operationId: randomUUID(), id, confirmPrivileged });
+  h.admin.caller.bulk.revert({ operationId: randomUUID(), id, confirmPrivileged });
 const outcomes = async (id: string) =>
-  (await caller.bulk.results({ id })).items.map((r) =>
+  (await h.admin.caller.bulk.results({ id })).items.map((r) =>
     r.outcome === 'change' ? 'change' : `${r.outcome}:${r.reason}`,
   );
 const operationCount = async () =>
-  (await testDb.db.select({ n: sql<number>`count(*)::int` }).from(bulkOperations))[0]?.n;
+  (await h.db.select({ n: sql<number>`count(*)::int` }).from(bulkOperations))[0]?.n;
 
 describe('bulk.revert', () => {
   it('assign role: gives each role back, blocks the users changed again since, audits the revert', async () => {
-    const ids = await addUsers(testDb.db, 3, 'active', readerRole);
-    const assigned = await apply({ kind: 'assign_role', roleId: buyerRole }, ids);
+    const ids = await h.createUsers(3, { status: 'active', role: 'Reader' });
+    const assigned = await apply({ kind: 'assign_role', roleId: h.roleId('Buyer') }, ids);
     const [changedSince = ''] = ids;
-    await testDb.db.update(users).set({ roleId: readerRole }).where(eq(users.id, changedSince));
-    await testDb.db.update(users).set({ roleId: buyerRole }).where(eq(users.id, changedSince));
-    await testDb.db
+    await h.db
       .update(users)
-      .set({ roleId: await administratorRoleId(testDb.db) })
+      .set({ roleId: h.roleId('Reader') })
+      .where(eq(users.id, changedSince));
+    await h.db
+      .update(users)
+      .set({ roleId: h.roleId('Buyer') })
+      .where(eq(users.id, changedSince));
+    await h.db
+      .update(users)
+      .set({ roleId: h.roleId('Administrator') })
       .where(eq(users.id, changedSince));
 
     // The preview says it first, with the same rule, and writes nothing.
     const operations = await operationCount();
-    const preview = await caller.bulk.previewRevert({ id: assigned.id });
+    const preview = await h.admin.caller.bulk.previewRevert({ id: assigned.id });
     expect(preview).toMatchObject({
       total: 3,
       counts: { change: 2, skip: 0, blocked: 1 },
@@ -87,18 +75,22 @@ describe('bulk.revert', () => {
     });
     expect(reverted.counts).toEqual({ change: 2, skip: 0, blocked: 1, failed: 0 });
     expect(await outcomes(reverted.id)).toEqual(['blocked:changed_since', 'change', 'change']);
-    const rows = await userRows(ids);
-    expect(rows.map((r) => r.roleId)).toEqual([await administratorRoleId(testDb.db), readerRole, readerRole]);
-    const audit = await testDb.db.select().from(auditEvents).where(eq(auditEvents.operationId, reverted.id));
+    const rows = await h.userRows(ids);
+    expect(rows.map((r) => r.roleId)).toEqual([
+      h.roleId('Administrator'),
+      h.roleId('Reader'),
+      h.roleId('Reader'),
+    ]);
+    const audit = await h.db.select().from(auditEvents).where(eq(auditEvents.operationId, reverted.id));
     expect(audit).toHaveLength(2);
     expect(audit[0]).toMatchObject({
-      actorId,
+      actorId: h.admin.user.id,
       action: 'user.revert',
-      before: { roleId: buyerRole },
-      after: { roleId: readerRole },
+      before: { roleId: h.roleId('Buyer') },
+      after: { roleId: h.roleId('Reader') },
     });
     // Operations history lists it beside the operation it reverts (both at the test clock's time).
-    const history = await caller.bulk.list();
+    const history = await h.admin.caller.bulk.list();
     expect(history.items.find((o) => o.id === reverted.id)).toMatchObject({
       kind: 'revert',
       sourceOperationId: assigned.id,
@@ -106,36 +98,39 @@ describe('bulk.revert', () => {
   });
 
   it('deactivate ↔ reactivate: the active come back active, the invited get a new invitation', async () => {
-    const [active = ''] = await addUsers(testDb.db, 1, 'active', readerRole);
-    const [invited = ''] = await addUsers(testDb.db, 1, 'invited', readerRole);
-    await testDb.db
+    const [active = ''] = await h.createUsers(1, { status: 'active', role: 'Reader' });
+    const [invited = ''] = await h.createUsers(1, { status: 'invited', role: 'Reader' });
+    await h.db
       .insert(sessions)
-      .values({ userId: active, tokenHash: randomUUID(), expiresAt: new Date(NOW.getTime() + 86_400_000) });
+      .values({ userId: active, tokenHash: randomUUID(), expiresAt: new Date(START.getTime() + 86_400_000) });
     const deactivation = await apply({ kind: 'deactivate' }, [active, invited]);
     expect(deactivation.counts.change).toBe(2);
 
     const reverted = await revert(deactivation.id);
     expect(reverted.counts).toEqual({ change: 2, skip: 0, blocked: 0, failed: 0 });
-    const byId = new Map((await userRows([active, invited])).map((r) => [r.id, r]));
+    const byId = new Map((await h.userRows([active, invited])).map((r) => [r.id, r]));
     expect(byId.get(active)?.status).toBe('active');
     expect(byId.get(invited)?.status).toBe('invited');
     // A revoked session stays revoked: the user signs in anew.
-    const [session] = await testDb.db.select().from(sessions).where(eq(sessions.userId, active));
+    const [session] = await h.db.select().from(sessions).where(eq(sessions.userId, active));
     expect(session?.revokedAt).not.toBeNull();
-    const pending = await testDb.db
+    const pending = await h.db
       .select()
       .from(invitations)
       .where(and(eq(invitations.userId, invited), eq(invitations.status, 'pending')));
     expect(pending).toHaveLength(1);
     expect(pending[0]?.operationId).toBe(reverted.id);
-    const mails = await testDb.db.select().from(emailOutbox).where(eq(emailOutbox.operationId, reverted.id));
+    const mails = await h.db.select().from(emailOutbox).where(eq(emailOutbox.operationId, reverted.id));
     expect(mails).toHaveLength(1);
 
     // And the revert of the revert deactivates them again, with its own effects.
     const again = await revert(reverted.id);
     expect(again.counts.change).toBe(2);
-    expect((await userRows([active, invited])).map((r) => r.status)).toEqual(['deactivated', 'deactivated']);
-    const stillPending = await testDb.db
+    expect((await h.userRows([active, invited])).map((r) => r.status)).toEqual([
+      'deactivated',
+      'deactivated',
+    ]);
+    const stillPending = await h.db
       .select()
       .from(invitations)
       .where(and(eq(invitations.userId, invited), eq(invitations.status, 'pending')));
@@ -143,7 +138,7 @@ describe('bulk.revert', () => {
   });
 
   it('a user changed again since, even back to what the operation left, is not reverted', async () => {
-    const ids = await addUsers(testDb.db, 2, 'active', readerRole);
+    const ids = await h.createUsers(2, { status: 'active', role: 'Reader' });
     const [bounced = ''] = ids;
     const deactivation = await apply({ kind: 'deactivate' }, ids);
     // Someone else reactivates one of them and deactivates them again: the same status, a newer change.
@@ -152,42 +147,44 @@ describe('bulk.revert', () => {
     const reverted = await revert(deactivation.id);
     expect(reverted.counts).toEqual({ change: 1, skip: 0, blocked: 1, failed: 0 });
     const byUser = new Map(
-      (await caller.bulk.results({ id: reverted.id })).items.map((r) => [r.userId, r.reason]),
+      (await h.admin.caller.bulk.results({ id: reverted.id })).items.map((r) => [r.userId, r.reason]),
     );
     expect(byUser.get(bounced)).toBe('changed_since');
-    expect((await userRows([bounced]))[0]?.status).toBe('deactivated');
+    expect((await h.userRows([bounced]))[0]?.status).toBe('deactivated');
   });
 
   it('invite ↔ cancel invitation: the invitation is cancelled and its link stops working', async () => {
-    const ids = await addUsers(testDb.db, 2, 'created', readerRole);
+    const ids = await h.createUsers(2, { status: 'created', role: 'Reader' });
     const invite = await apply({ kind: 'invite' }, ids);
     const reverted = await revert(invite.id);
     expect(reverted.counts.change).toBe(2);
-    expect((await userRows(ids)).map((r) => r.status)).toEqual(['created', 'created']);
-    const rows = await testDb.db.select().from(invitations).where(inArray(invitations.userId, ids));
+    expect((await h.userRows(ids)).map((r) => r.status)).toEqual(['created', 'created']);
+    const rows = await h.db.select().from(invitations).where(inArray(invitations.userId, ids));
     expect(rows.map((r) => r.status)).toEqual(['cancelled', 'cancelled']);
   });
 
   it('an invitation resent since is a change since: reverting the first invite leaves the new link alone', async () => {
-    const ids = await addUsers(testDb.db, 2, 'created', readerRole);
+    const ids = await h.createUsers(2, { status: 'created', role: 'Reader' });
     const [resent = '', untouched = ''] = ids;
     const invite = await apply({ kind: 'invite' }, ids);
-    const versions = new Map((await userRows(ids)).map((u) => [u.id, u.version]));
+    const versions = new Map((await h.userRows(ids)).map((u) => [u.id, u.version]));
     // Sent two minutes ago: a resend is due.
-    await testDb.db
+    await h.db
       .update(invitations)
-      .set({ lastSentAt: new Date(NOW.getTime() - 120_000) })
+      .set({ lastSentAt: new Date(START.getTime() - 120_000) })
       .where(eq(invitations.userId, resent));
     expect((await apply({ kind: 'resend_invitation' }, [resent])).counts.change).toBe(1);
-    const [after] = await userRows([resent]);
+    const [after] = await h.userRows([resent]);
     expect(after?.version).toBe((versions.get(resent) ?? 0) + 1);
 
     const reverted = await revert(invite.id);
     expect(reverted.counts).toMatchObject({ change: 1, blocked: 1 });
-    const byUser = new Map((await caller.bulk.results({ id: reverted.id })).items.map((r) => [r.userId, r]));
+    const byUser = new Map(
+      (await h.admin.caller.bulk.results({ id: reverted.id })).items.map((r) => [r.userId, r]),
+    );
     expect(byUser.get(resent)).toMatchObject({ outcome: 'blocked', reason: 'changed_since' });
     expect(byUser.get(untouched)).toMatchObject({ outcome: 'change' });
-    const pending = await testDb.db
+    const pending = await h.db
       .select({ userId: invitations.userId })
       .from(invitations)
       .where(and(inArray(invitations.userId, ids), eq(invitations.status, 'pending')));
@@ -195,8 +192,8 @@ describe('bulk.revert', () => {
   });
 
   it('copy access: each user’s own access comes back; functional memberships untouched', async () => {
-    const [source = '', target = ''] = await addUsers(testDb.db, 2, 'active', readerRole);
-    await testDb.db.insert(moduleAccess).values([
+    const [source = '', target = ''] = await h.createUsers(2, { status: 'active', role: 'Reader' });
+    await h.db.insert(moduleAccess).values([
       { userId: source, module: 'budget', level: 'edit' },
       { userId: target, module: 'projects', level: 'read' },
     ]);
@@ -204,56 +201,67 @@ describe('bulk.revert', () => {
     expect(copy.counts.change).toBe(1);
     const reverted = await revert(copy.id);
     expect(reverted.counts.change).toBe(1);
-    const access = await testDb.db.select().from(moduleAccess).where(eq(moduleAccess.userId, target));
+    const access = await h.db.select().from(moduleAccess).where(eq(moduleAccess.userId, target));
     expect(access.map((a) => [a.module, a.level])).toEqual([['projects', 'read']]);
   });
 
   it('refuses, writing nothing: unknown, unfinished, not revertible, nothing changed, unconfirmed admins', async () => {
     const before = await operationCount();
-    await expectApiError(revert(randomUUID()), 'NOT_FOUND', 'operation_not_found');
+    await expectTRPCError(revert(randomUUID()), 'NOT_FOUND', 'operation_not_found');
     for (const input of [
       { operationId: 'not-a-uuid', id: randomUUID() },
       { id: randomUUID() },
       { operationId: randomUUID(), id: randomUUID(), extra: 1 },
     ]) {
       for (const path of ['bulk.revert', 'bulk.retry']) {
-        await expectApiError(
-          callByPath(adminCtx, { path, type: 'mutation' }, input),
+        await expectTRPCError(
+          callByPath(h.admin.ctx, { path, type: 'mutation' }, input),
           'BAD_REQUEST',
           'invalid_input',
         );
       }
     }
-    const invitedIds = await addUsers(testDb.db, 1, 'invited', readerRole);
+    const invitedIds = await h.createUsers(1, { status: 'invited', role: 'Reader' });
     const resend = await apply({ kind: 'resend_invitation' }, invitedIds);
-    await expectApiError(revert(resend.id), 'BAD_REQUEST', 'not_revertible');
-    await expectApiError(caller.bulk.previewRevert({ id: resend.id }), 'BAD_REQUEST', 'not_revertible');
-    await expectApiError(caller.bulk.previewRevert({ id: randomUUID() }), 'NOT_FOUND', 'operation_not_found');
+    await expectTRPCError(revert(resend.id), 'BAD_REQUEST', 'not_revertible');
+    await expectTRPCError(
+      h.admin.caller.bulk.previewRevert({ id: resend.id }),
+      'BAD_REQUEST',
+      'not_revertible',
+    );
+    await expectTRPCError(
+      h.admin.caller.bulk.previewRevert({ id: randomUUID() }),
+      'NOT_FOUND',
+      'operation_not_found',
+    );
     const skipped = await apply({ kind: 'reactivate' }, invitedIds);
     expect(skipped.counts.change).toBe(0);
-    await expectApiError(revert(skipped.id), 'BAD_REQUEST', 'nothing_to_revert');
-    const many = await addUsers(testDb.db, INLINE_MAX_USERS + 1, 'active', readerRole);
+    await expectTRPCError(revert(skipped.id), 'BAD_REQUEST', 'nothing_to_revert');
+    const many = await h.createUsers(INLINE_MAX_USERS + 1, { status: 'active', role: 'Reader' });
     const queued = await apply({ kind: 'deactivate' }, many);
     expect(queued.status).toBe('queued');
-    await expectApiError(revert(queued.id), 'CONFLICT', 'operation_not_finished');
-    const demoted = await addUsers(testDb.db, 1, 'active', await administratorRoleId(testDb.db));
-    const demotion = await apply({ kind: 'assign_role', roleId: readerRole }, demoted, true);
-    expect((await caller.bulk.previewRevert({ id: demotion.id })).becomeAdministrators).toBe(1);
-    await expectApiError(revert(demotion.id), 'PRECONDITION_FAILED', 'confirmation_required');
+    await expectTRPCError(revert(queued.id), 'CONFLICT', 'operation_not_finished');
+    const demoted = await h.createUsers(1, { status: 'active', role: 'Administrator' });
+    const demotion = await apply({ kind: 'assign_role', roleId: h.roleId('Reader') }, demoted, true);
+    expect((await h.admin.caller.bulk.previewRevert({ id: demotion.id })).becomeAdministrators).toBe(1);
+    await expectTRPCError(revert(demotion.id), 'PRECONDITION_FAILED', 'confirmation_required');
     expect(await operationCount()).toBe((before ?? 0) + 4);
-    expect((await userRows(demoted))[0]?.roleId).toBe(readerRole);
+    expect((await h.userRows(demoted))[0]?.roleId).toBe(h.roleId('Reader'));
     const confirmed = await revert(demotion.id, true);
     expect(confirmed.counts.change).toBe(1);
-    expect((await userRows(demoted))[0]?.roleId).toBe(await administratorRoleId(testDb.db));
+    expect((await h.userRows(demoted))[0]?.roleId).toBe(h.roleId('Administrator'));
   });
 
   it('the revert’s preview and its start decide the Administrator role by the same rule', async () => {
-    const adminRole = await administratorRoleId(testDb.db);
+    const adminRole = h.roleId('Administrator');
     // A demotion whose users were all changed again since: nothing comes back, nothing to confirm.
-    const demoted = await addUsers(testDb.db, 2, 'active', adminRole);
-    const demotion = await apply({ kind: 'assign_role', roleId: readerRole }, demoted, true);
-    await testDb.db.update(users).set({ roleId: buyerRole }).where(inArray(users.id, demoted));
-    expect(await caller.bulk.previewRevert({ id: demotion.id })).toMatchObject({
+    const demoted = await h.createUsers(2, { status: 'active', role: 'Administrator' });
+    const demotion = await apply({ kind: 'assign_role', roleId: h.roleId('Reader') }, demoted, true);
+    await h.db
+      .update(users)
+      .set({ roleId: h.roleId('Buyer') })
+      .where(inArray(users.id, demoted));
+    expect(await h.admin.caller.bulk.previewRevert({ id: demotion.id })).toMatchObject({
       counts: { change: 0, blocked: 2 },
       becomeAdministrators: 0,
       loseAdministratorRole: 0,
@@ -262,34 +270,38 @@ describe('bulk.revert', () => {
     expect(nothingBack.counts).toEqual({ change: 0, skip: 0, blocked: 2, failed: 0 });
 
     // A promotion reverted takes the role away: the preview counts it, the start asks to confirm it.
-    const promoted = await addUsers(testDb.db, 3, 'active', readerRole);
+    const promoted = await h.createUsers(3, { status: 'active', role: 'Reader' });
     const promotion = await apply({ kind: 'assign_role', roleId: adminRole }, promoted, true);
-    const preview = await caller.bulk.previewRevert({ id: promotion.id });
+    const preview = await h.admin.caller.bulk.previewRevert({ id: promotion.id });
     expect(preview).toMatchObject({
       counts: { change: 3 },
       becomeAdministrators: 0,
       loseAdministratorRole: 3,
-      roleChanges: [{ fromRoleId: adminRole, toRoleId: readerRole, count: 3 }],
+      roleChanges: [{ fromRoleId: adminRole, toRoleId: h.roleId('Reader'), count: 3 }],
     });
-    await expectApiError(revert(promotion.id), 'PRECONDITION_FAILED', 'confirmation_required');
-    expect((await userRows(promoted)).map((u) => u.roleId)).toEqual([adminRole, adminRole, adminRole]);
+    await expectTRPCError(revert(promotion.id), 'PRECONDITION_FAILED', 'confirmation_required');
+    expect((await h.userRows(promoted)).map((u) => u.roleId)).toEqual([adminRole, adminRole, adminRole]);
     const confirmed = await revert(promotion.id, true);
     expect(confirmed.counts.change).toBe(3);
-    expect((await userRows(promoted)).map((u) => u.roleId)).toEqual([readerRole, readerRole, readerRole]);
+    expect((await h.userRows(promoted)).map((u) => u.roleId)).toEqual([
+      h.roleId('Reader'),
+      h.roleId('Reader'),
+      h.roleId('Reader'),
+    ]);
   });
 
   it('is idempotent on its operation id; the same id for something else is a conflict', async () => {
-    const ids = await addUsers(testDb.db, 2, 'active', readerRole);
-    const assigned = await apply({ kind: 'assign_role', roleId: buyerRole }, ids);
+    const ids = await h.createUsers(2, { status: 'active', role: 'Reader' });
+    const assigned = await apply({ kind: 'assign_role', roleId: h.roleId('Buyer') }, ids);
     const operationId = randomUUID();
-    const first = await caller.bulk.revert({ operationId, id: assigned.id });
-    const again = await caller.bulk.revert({ operationId, id: assigned.id });
+    const first = await h.admin.caller.bulk.revert({ operationId, id: assigned.id });
+    const again = await h.admin.caller.bulk.revert({ operationId, id: assigned.id });
     expect(again).toEqual(first);
     expect(
-      await testDb.db.select().from(auditEvents).where(eq(auditEvents.operationId, operationId)),
+      await h.db.select().from(auditEvents).where(eq(auditEvents.operationId, operationId)),
     ).toHaveLength(2);
-    await expectApiError(
-      caller.bulk.retry({ operationId, id: assigned.id }),
+    await expectTRPCError(
+      h.admin.caller.bulk.retry({ operationId, id: assigned.id }),
       'CONFLICT',
       'operation_conflict',
     );
@@ -298,23 +310,23 @@ describe('bulk.revert', () => {
 
 /** Updates of the users `doomed` fail on an unexpected error until `allowUpdates()`. */
 async function refuseUpdatesOf(doomed: string[]) {
-  await testDb.db.execute(
+  await h.db.execute(
     sql.raw(`create or replace function refuse_update() returns trigger language plpgsql as $$
     begin if new.id = any('{${doomed.join(',')}}'::uuid[]) then raise exception 'disk on fire'; end if; return new; end $$`),
   );
-  await testDb.db.execute(
+  await h.db.execute(
     sql`create trigger refuse_update before update on users for each row execute function refuse_update()`,
   );
 }
 async function allowUpdates() {
-  await testDb.db.execute(sql`drop trigger refuse_update on users`);
-  await testDb.db.execute(sql`drop function refuse_update()`);
+  await h.db.execute(sql`drop trigger refuse_update on users`);
+  await h.db.execute(sql`drop function refuse_update()`);
 }
 
 /** An assign-role operation that fails on `doomed` (and on the users after it in its batch). */
 async function failedAssignment(ids: string[], doomed: string[], roleId: string, batchSize = 3) {
   await refuseUpdatesOf(doomed);
-  const small = createCaller({ ...adminCtx, config: { ...adminCtx.config, bulkBatchSize: batchSize } });
+  const small = callerWithConfig(h.admin.ctx, { bulkBatchSize: batchSize });
   const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
   const started = await small.bulk.execute({
     operationId: randomUUID(),
@@ -324,19 +336,19 @@ async function failedAssignment(ids: string[], doomed: string[], roleId: string,
   await runQueued(started.id, batchSize);
   logged.mockRestore();
   await allowUpdates();
-  return caller.bulk.get({ id: started.id });
+  return h.admin.caller.bulk.get({ id: started.id });
 }
 
 /** Runs an operation too large for its request as a worker would, `maxBatches` batches of it at most. */
 async function runQueued(id: string, batchSize: number, maxBatches?: number) {
-  const config = { ...adminCtx.config, bulkBatchSize: batchSize };
-  await claimOperation(testDb.db, config, new Date(), id);
-  await runOperation(testDb.db, id, config, maxBatches ? { maxBatches } : {});
+  const config = { ...h.admin.ctx.config, bulkBatchSize: batchSize };
+  await claimOperation(h.db, config, new Date(), id);
+  await runOperation(h.db, id, config, maxBatches ? { maxBatches } : {});
 }
 
 const auditedUsers = async (operationId: string) =>
   (
-    await testDb.db
+    await h.db
       .select({ userId: auditEvents.userId })
       .from(auditEvents)
       .where(eq(auditEvents.operationId, operationId))
@@ -344,37 +356,37 @@ const auditedUsers = async (operationId: string) =>
 
 describe('bulk.retry covers each failed user once', () => {
   it('a second retry of the same operation is nothing_to_retry and leaves newer changes alone', async () => {
-    const ids = await addUsers(testDb.db, 6, 'active', readerRole);
-    const failed = await failedAssignment(ids, [ids[3] ?? ''], buyerRole);
+    const ids = await h.createUsers(6, { status: 'active', role: 'Reader' });
+    const failed = await failedAssignment(ids, [ids[3] ?? ''], h.roleId('Buyer'));
     expect(failed).toMatchObject({ status: 'failed', counts: { change: 3, failed: 3 } });
-    const retried = await caller.bulk.retry({ operationId: randomUUID(), id: failed.id });
+    const retried = await h.admin.caller.bulk.retry({ operationId: randomUUID(), id: failed.id });
     expect(retried).toMatchObject({ status: 'succeeded', total: 3, counts: { change: 3 } });
 
     // Someone gives the retried users another role; retrying the old operation again must not undo it.
     const operations = await operationCount();
-    await testDb.db
+    await h.db
       .update(users)
-      .set({ roleId: readerRole })
+      .set({ roleId: h.roleId('Reader') })
       .where(inArray(users.id, ids.slice(3)));
-    await expectApiError(
-      caller.bulk.retry({ operationId: randomUUID(), id: failed.id }),
+    await expectTRPCError(
+      h.admin.caller.bulk.retry({ operationId: randomUUID(), id: failed.id }),
       'BAD_REQUEST',
       'nothing_to_retry',
     );
-    expect((await userRows(ids.slice(3))).map((r) => r.roleId)).toEqual(
-      (await userRows(ids.slice(3))).map(() => readerRole),
+    expect((await h.userRows(ids.slice(3))).map((r) => r.roleId)).toEqual(
+      (await h.userRows(ids.slice(3))).map(() => h.roleId('Reader')),
     );
     // The refused retry left nothing behind.
     expect(await operationCount()).toBe(operations);
   });
 
   it('two retries started at once: one takes every failed user, the other is nothing_to_retry', async () => {
-    const ids = await addUsers(testDb.db, 9, 'active', readerRole);
-    const failed = await failedAssignment(ids, [ids[3] ?? ''], buyerRole);
+    const ids = await h.createUsers(9, { status: 'active', role: 'Reader' });
+    const failed = await failedAssignment(ids, [ids[3] ?? ''], h.roleId('Buyer'));
     expect(failed).toMatchObject({ status: 'failed', counts: { change: 3, failed: 6 } });
-    const other = createCaller({ ...adminCtx });
+    const other = createCaller({ ...h.admin.ctx });
     const settled = await Promise.allSettled([
-      caller.bulk.retry({ operationId: randomUUID(), id: failed.id }),
+      h.admin.caller.bulk.retry({ operationId: randomUUID(), id: failed.id }),
       other.bulk.retry({ operationId: randomUUID(), id: failed.id }),
     ]);
     const done = settled.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
@@ -382,61 +394,61 @@ describe('bulk.retry covers each failed user once', () => {
     expect(done).toHaveLength(1);
     expect(done[0]).toMatchObject({ status: 'succeeded', total: 6, counts: { change: 6 } });
     expect(refused).toHaveLength(1);
-    await expectApiError(Promise.reject(refused[0]), 'BAD_REQUEST', 'nothing_to_retry');
+    await expectTRPCError(Promise.reject(refused[0]), 'BAD_REQUEST', 'nothing_to_retry');
     // Each failed user was changed (and audited) once.
     const audited = await auditedUsers(done[0]?.id ?? '');
     expect(audited.sort()).toEqual(ids.slice(3).sort());
   });
 
   it('a cancelled retry gives the users it did not reach back, for a later retry', async () => {
-    const ids = await addUsers(testDb.db, INLINE_MAX_USERS + 10, 'active', readerRole);
-    const failed = await failedAssignment(ids, ids, buyerRole, 100);
+    const ids = await h.createUsers(INLINE_MAX_USERS + 10, { status: 'active', role: 'Reader' });
+    const failed = await failedAssignment(ids, ids, h.roleId('Buyer'), 100);
     expect(failed).toMatchObject({ status: 'failed', counts: { failed: ids.length } });
     // Too large to run inside the request: queued for the workers, and cancelled before any runs it.
-    const queued = await caller.bulk.retry({ operationId: randomUUID(), id: failed.id });
+    const queued = await h.admin.caller.bulk.retry({ operationId: randomUUID(), id: failed.id });
     expect(queued).toMatchObject({ status: 'queued', total: ids.length });
-    expect(await caller.bulk.cancel({ id: queued.id })).toMatchObject({ status: 'cancelled', processed: 0 });
+    expect(await h.admin.caller.bulk.cancel({ id: queued.id })).toMatchObject({
+      status: 'cancelled',
+      processed: 0,
+    });
     // Cancelled after one batch of 100: the other users are given back.
-    const small = createCaller({ ...adminCtx, config: { ...adminCtx.config, bulkBatchSize: 100 } });
+    const small = callerWithConfig(h.admin.ctx, { bulkBatchSize: 100 });
     const running = await small.bulk.retry({ operationId: randomUUID(), id: failed.id });
     expect(running).toMatchObject({ status: 'queued', total: ids.length });
     await runQueued(running.id, 100, 1);
-    await caller.bulk.cancel({ id: running.id });
+    await h.admin.caller.bulk.cancel({ id: running.id });
     await runQueued(running.id, 100);
-    expect(await caller.bulk.get({ id: running.id })).toMatchObject({ status: 'cancelled', processed: 100 });
-    const rest = await caller.bulk.retry({ operationId: randomUUID(), id: failed.id });
+    expect(await h.admin.caller.bulk.get({ id: running.id })).toMatchObject({
+      status: 'cancelled',
+      processed: 100,
+    });
+    const rest = await h.admin.caller.bulk.retry({ operationId: randomUUID(), id: failed.id });
     expect(rest).toMatchObject({ total: ids.length - 100 });
     await runQueued(rest.id, 100);
-    expect(await caller.bulk.get({ id: rest.id })).toMatchObject({
+    expect(await h.admin.caller.bulk.get({ id: rest.id })).toMatchObject({
       status: 'succeeded',
       counts: { change: ids.length - 100 },
     });
-    await expectApiError(
-      caller.bulk.retry({ operationId: randomUUID(), id: failed.id }),
+    await expectTRPCError(
+      h.admin.caller.bulk.retry({ operationId: randomUUID(), id: failed.id }),
       'BAD_REQUEST',
       'nothing_to_retry',
     );
-    expect((await userRows(ids)).every((r) => r.roleId === buyerRole)).toBe(true);
+    expect((await h.userRows(ids)).every((r) => r.roleId === h.roleId('Buyer'))).toBe(true);
   });
 });
 
 describe('bulk.retry', () => {
   it('runs the users that failed on an unexpected error again, with the same parameters', async () => {
-    const ids = await addUsers(testDb.db, 6, 'active', readerRole);
+    const ids = await h.createUsers(6, { status: 'active', role: 'Reader' });
     // An unexpected error in the second batch: a trigger refuses one user's update.
     const [, , , doomed = ''] = ids;
-    await testDb.db.execute(
-      sql.raw(`create or replace function refuse_update() returns trigger language plpgsql as $$
-      begin if new.id = '${doomed}' then raise exception 'disk on fire'; end if; return new; end $$`),
-    );
-    await testDb.db.execute(
-      sql`create trigger refuse_update before update on users for each row execute function refuse_update()`,
-    );
-    const small = createCaller({ ...adminCtx, config: { ...adminCtx.config, bulkBatchSize: 3 } });
+    await refuseUpdatesOf([doomed]);
+    const small = callerWithConfig(h.admin.ctx, { bulkBatchSize: 3 });
     const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
     const failed = await small.bulk.execute({
       operationId: randomUUID(),
-      operation: { kind: 'assign_role', roleId: buyerRole },
+      operation: { kind: 'assign_role', roleId: h.roleId('Buyer') },
       selection: { ids },
     });
     expect(failed).toMatchObject({ status: 'failed', processed: 6, counts: { change: 3, failed: 3 } });
@@ -448,52 +460,44 @@ describe('bulk.retry', () => {
     expect(logged.mock.calls.flat().join('\n')).toContain('disk on fire');
     expect(logged.mock.calls.flat().join('\n')).toContain(failed.id);
     logged.mockRestore();
-    const failedResults = await caller.bulk.results({ id: failed.id, outcome: 'failed' });
+    const failedResults = await h.admin.caller.bulk.results({ id: failed.id, outcome: 'failed' });
     expect(failedResults.items.map((r) => [r.userId, r.reason])).toEqual(
       ids.slice(3).map((id) => [id, 'unexpected_error']),
     );
 
-    await testDb.db.execute(sql`drop trigger refuse_update on users`);
-    await testDb.db.execute(sql`drop function refuse_update()`);
-    const retried = await caller.bulk.retry({ operationId: randomUUID(), id: failed.id });
+    await allowUpdates();
+    const retried = await h.admin.caller.bulk.retry({ operationId: randomUUID(), id: failed.id });
     expect(retried).toMatchObject({
       kind: 'assign_role',
       status: 'succeeded',
       total: 3,
       sourceOperationId: failed.id,
     });
-    expect((await userRows(ids)).every((r) => r.roleId === buyerRole)).toBe(true);
-    await expectApiError(
-      caller.bulk.retry({ operationId: randomUUID(), id: retried.id }),
+    expect((await h.userRows(ids)).every((r) => r.roleId === h.roleId('Buyer'))).toBe(true);
+    await expectTRPCError(
+      h.admin.caller.bulk.retry({ operationId: randomUUID(), id: retried.id }),
       'BAD_REQUEST',
       'nothing_to_retry',
     );
   });
 
   it('retries the failed users of a revert with the revert’s rule; its id stays that retry’s', async () => {
-    const ids = await addUsers(testDb.db, 4, 'active', readerRole);
-    const assigned = await apply({ kind: 'assign_role', roleId: buyerRole }, ids);
+    const ids = await h.createUsers(4, { status: 'active', role: 'Reader' });
+    const assigned = await apply({ kind: 'assign_role', roleId: h.roleId('Buyer') }, ids);
     const [, , doomed = ''] = ids;
-    await testDb.db.execute(
-      sql.raw(`create or replace function refuse_update() returns trigger language plpgsql as $$
-      begin if new.id = '${doomed}' then raise exception 'disk on fire'; end if; return new; end $$`),
-    );
-    await testDb.db.execute(
-      sql`create trigger refuse_update before update on users for each row execute function refuse_update()`,
-    );
-    const small = createCaller({ ...adminCtx, config: { ...adminCtx.config, bulkBatchSize: 2 } });
+    await refuseUpdatesOf([doomed]);
+    const small = callerWithConfig(h.admin.ctx, { bulkBatchSize: 2 });
     const reverted = await small.bulk.revert({ operationId: randomUUID(), id: assigned.id });
     expect(reverted).toMatchObject({ kind: 'revert', status: 'failed', counts: { change: 2, failed: 2 } });
-    await testDb.db.execute(sql`drop trigger refuse_update on users`);
-    await testDb.db.execute(sql`drop function refuse_update()`);
+    await allowUpdates();
     const operationId = randomUUID();
-    const retried = await caller.bulk.retry({ operationId, id: reverted.id });
+    const retried = await h.admin.caller.bulk.retry({ operationId, id: reverted.id });
     expect(retried).toMatchObject({ kind: 'revert', status: 'succeeded', total: 2, counts: { change: 2 } });
-    expect((await userRows(ids)).every((r) => r.roleId === readerRole)).toBe(true);
+    expect((await h.userRows(ids)).every((r) => r.roleId === h.roleId('Reader'))).toBe(true);
     // The same id again is the same retry; as a revert it is someone else's operation.
-    expect(await caller.bulk.retry({ operationId, id: reverted.id })).toEqual(retried);
-    await expectApiError(
-      caller.bulk.revert({ operationId, id: reverted.id }),
+    expect(await h.admin.caller.bulk.retry({ operationId, id: reverted.id })).toEqual(retried);
+    await expectTRPCError(
+      h.admin.caller.bulk.revert({ operationId, id: reverted.id }),
       'CONFLICT',
       'operation_conflict',
     );

@@ -1,11 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { auditEvents, bulkOperationItems, roles, users } from '@roster/db';
-import { createTestDb, type TestDb } from '@roster/db/testing';
+import { auditEvents, bulkOperationItems, users } from '@roster/db';
 import { eq, inArray, sql } from 'drizzle-orm';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { type Context, createCaller } from '../src';
-import { addUsers } from './bulkFixtures';
-import { newAdmin } from './userFixtures';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { callerWithConfig, useHarness } from './harness';
 
 /**
  * A database error that passes (a serialization failure, a deadlock, the server shutting a session
@@ -13,36 +10,21 @@ import { newAdmin } from './userFixtures';
  * again after a wait, and only an error that outlasts every attempt stops the operation.
  */
 
-let testDb: TestDb;
-let adminCtx: Context;
-let readerRole: string;
-let buyerRole: string;
-
-beforeAll(async () => {
-  testDb = await createTestDb();
-});
-afterAll(() => testDb.close());
-beforeEach(async () => {
-  await testDb.reset();
-  ({ ctx: adminCtx } = await newAdmin(testDb.db));
-  const all = await testDb.db.select({ id: roles.id, name: roles.name }).from(roles);
-  readerRole = all.find((r) => r.name === 'Reader')?.id ?? '';
-  buyerRole = all.find((r) => r.name === 'Buyer')?.id ?? '';
-});
+const h = useHarness({ admin: true });
 
 /**
  * Makes the next `times` updates of users fail with `sqlstate` (every one when `times` is null). A
  * sequence counts them: unlike a row, it is not rolled back with the failing transaction.
  */
 async function failUpdates(sqlstate: string, times: number | null): Promise<void> {
-  await testDb.db.execute(sql.raw('create sequence if not exists flaky_updates'));
+  await h.db.execute(sql.raw('create sequence if not exists flaky_updates'));
   const condition = times === null ? 'true' : `nextval('flaky_updates') <= ${times}`;
-  await testDb.db.execute(
+  await h.db.execute(
     sql.raw(`create or replace function flaky_update() returns trigger language plpgsql as $$
       begin if ${condition} then raise exception 'the database gave way' using errcode = '${sqlstate}'; end if;
       return null; end $$`),
   );
-  await testDb.db.execute(
+  await h.db.execute(
     sql.raw(
       'create trigger flaky_update before update on users for each statement execute function flaky_update()',
     ),
@@ -50,34 +32,31 @@ async function failUpdates(sqlstate: string, times: number | null): Promise<void
 }
 
 async function healUpdates(): Promise<void> {
-  await testDb.db.execute(sql.raw('drop trigger if exists flaky_update on users'));
-  await testDb.db.execute(sql.raw('drop function if exists flaky_update()'));
-  await testDb.db.execute(sql.raw('drop sequence if exists flaky_updates'));
+  await h.db.execute(sql.raw('drop trigger if exists flaky_update on users'));
+  await h.db.execute(sql.raw('drop function if exists flaky_update()'));
+  await h.db.execute(sql.raw('drop sequence if exists flaky_updates'));
 }
 
 /** A caller whose operations run in batches of 3 users, with short waits between attempts. */
 function callerWith(delaysMs: readonly number[]) {
-  return createCaller({
-    ...adminCtx,
-    config: { ...adminCtx.config, bulkBatchSize: 3, bulkTransientRetryDelaysMs: delaysMs },
-  });
+  return callerWithConfig(h.admin.ctx, { bulkBatchSize: 3, bulkTransientRetryDelaysMs: delaysMs });
 }
 
 async function assignBuyer(ids: string[], delaysMs: readonly number[]) {
   return callerWith(delaysMs).bulk.execute({
     operationId: randomUUID(),
-    operation: { kind: 'assign_role', roleId: buyerRole },
+    operation: { kind: 'assign_role', roleId: h.roleId('Buyer') },
     selection: { ids },
   });
 }
 
 /** Each user's results and audit events for the operation: exactly one of each when processed once. */
 async function perUser(operationId: string, ids: string[]) {
-  const items = await testDb.db
+  const items = await h.db
     .select({ userId: bulkOperationItems.userId, outcome: bulkOperationItems.outcome })
     .from(bulkOperationItems)
     .where(eq(bulkOperationItems.operationId, operationId));
-  const audits = await testDb.db
+  const audits = await h.db
     .select({ userId: auditEvents.userId })
     .from(auditEvents)
     .where(eq(auditEvents.operationId, operationId));
@@ -96,7 +75,7 @@ describe('bulk operations on transient database errors', () => {
     ['a deadlock', '40P01'],
     ['an administrator shutting the session down', '57P01'],
   ])('run a batch again after %s: every user changed once, none failed', async (_, sqlstate) => {
-    const ids = await addUsers(testDb.db, 9, 'active', readerRole);
+    const ids = await h.createUsers(9, { status: 'active', role: 'Reader' });
     // Four failures in a row: the first batch fails four times, then every batch passes.
     await failUpdates(sqlstate, 4);
     const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
@@ -106,15 +85,15 @@ describe('bulk operations on transient database errors', () => {
     await healUpdates();
     expect(done).toMatchObject({ status: 'succeeded', processed: 9, counts: { change: 9, failed: 0 } });
     expect(await perUser(done.id, ids)).toEqual(ids.map(() => ({ outcomes: ['change'], audits: 1 })));
-    const rows = await testDb.db.select({ roleId: users.roleId }).from(users).where(inArray(users.id, ids));
-    expect(rows.every((r) => r.roleId === buyerRole)).toBe(true);
+    const rows = await h.db.select({ roleId: users.roleId }).from(users).where(inArray(users.id, ids));
+    expect(rows.every((r) => r.roleId === h.roleId('Buyer'))).toBe(true);
     // Each new attempt is logged with the error's code, never its parameters.
     expect(lines.match(/running it again/g)).toHaveLength(4);
     expect(lines).toContain(`"code":"${sqlstate}"`);
   });
 
   it('stop the operation when the error outlasts every attempt: the users not reached are failed', async () => {
-    const ids = await addUsers(testDb.db, 6, 'active', readerRole);
+    const ids = await h.createUsers(6, { status: 'active', role: 'Reader' });
     await failUpdates('40001', null);
     const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
     const done = await assignBuyer(ids, [5, 10]);

@@ -24,29 +24,24 @@ import {
   type ImportRowInput,
 } from '@roster/domain';
 import { and, eq, inArray, sql } from 'drizzle-orm';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { bulkResultsCsv, claimOperation, createCaller, runOperation } from '../src';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { bulkResultsCsv, claimOperation, runOperation } from '../src';
 import { IMPORT_PREVIEW_TTL_MS } from '../src/imports/previewImport';
-import { type Caller, createHarness, expectTRPCError, type Harness } from './harness';
+import { type Caller, callerWithConfig, expectTRPCError, useHarness } from './harness';
 
-let h: Harness;
+const h = useHarness();
 let admin: Caller;
 let adminSession: string;
 
-beforeAll(async () => {
-  h = await createHarness();
-});
-afterAll(() => h.close());
 beforeEach(async () => {
-  await h.reset();
-  adminSession = (await h.signedIn('Administrator', 'ada@roster.test')).session;
+  adminSession = (await h.signedIn('Administrator', { email: 'ada@roster.test' })).session;
   admin = await h.asSession(adminSession);
 });
 
 /** The admin, with committed imports cut into batches of `rows` rows. */
 async function adminWithBatchesOf(rows: number) {
   const { ctx } = await h.request({ sessionToken: adminSession });
-  return createCaller({ ...ctx, config: { ...ctx.config, bulkBatchSize: rows } });
+  return callerWithConfig(ctx, { bulkBatchSize: rows });
 }
 
 const SHA = 'a'.repeat(64);
@@ -179,8 +174,8 @@ describe('imports.preview', () => {
   });
 
   it('refuses non-administrators, another file or another admin under the same id, oversized chunks and malformed rows, keeping nothing', async () => {
-    const reader = await h.asSession((await h.signedIn('Reader')).session);
-    const other = await h.asSession((await h.signedIn('Administrator', 'grace@roster.test')).session);
+    const reader = (await h.signedIn('Reader')).caller;
+    const other = (await h.signedIn('Administrator', { email: 'grace@roster.test' })).caller;
     const one = [row(2, 'a@x.test')];
     await expectTRPCError(previewAll(one, randomUUID(), { caller: reader }), 'FORBIDDEN', 'not_admin');
     const { id } = await previewAll(one);
@@ -341,7 +336,7 @@ describe('imports.commit', () => {
     expect(op.counts).toEqual({ change: 2, skip: 2, blocked: 2, failed: 0 });
 
     const created = await byEmail(['grace@x.test', 'alan@x.test']);
-    const buyer = await h.roleId('Buyer');
+    const buyer = h.roleId('Buyer');
     expect(created.get('grace@x.test')).toMatchObject({
       firstName: 'Grace',
       lastName: 'Hopper',
@@ -349,7 +344,7 @@ describe('imports.commit', () => {
       roleId: buyer,
     });
     const alan = created.get('alan@x.test');
-    expect(alan).toMatchObject({ status: 'created', roleId: await h.roleId('Reader') });
+    expect(alan).toMatchObject({ status: 'created', roleId: h.roleId('Reader') });
     const access = await h.db
       .select()
       .from(moduleAccess)
@@ -391,7 +386,7 @@ describe('imports.commit', () => {
       email: 'alan@x.test',
       firstName: 'First',
       lastName: 'Last 3',
-      roleId: await h.roleId('Reader'),
+      roleId: h.roleId('Reader'),
       status: 'created',
       copiedAccessFrom: source.id,
       line: 3,
@@ -592,7 +587,7 @@ describe('imports.commit', () => {
       // Another connection creates the same person and has not committed when the import writes.
       const other = await createDb({ url: h.testDb.url ?? '', maxConnections: 1 });
       try {
-        const reader = await h.roleId('Reader');
+        const reader = h.roleId('Reader');
         let release = () => {};
         const held = new Promise<void>((resolve) => {
           release = resolve;
@@ -656,7 +651,7 @@ describe('imports.commit', () => {
       'BAD_REQUEST',
       'invalid_input',
     );
-    const reader = await h.asSession((await h.signedIn('Reader')).session);
+    const reader = (await h.signedIn('Reader')).caller;
     const afterReader = await h.counts();
     await expectTRPCError(
       reader.imports.commit({ operationId: id, invite: false }),

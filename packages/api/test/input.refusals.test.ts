@@ -1,19 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { bulkOperations, invitations } from '@roster/db';
 import type { TRPC_ERROR_CODE_KEY } from '@trpc/server';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type Caller, createHarness, expectTRPCError, type Harness } from './harness';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { type Caller, expectTRPCError, useHarness } from './harness';
 
-let h: Harness;
+const h = useHarness();
 let admin: Caller;
 
-beforeAll(async () => {
-  h = await createHarness();
-});
-afterAll(() => h.close());
 beforeEach(async () => {
-  await h.reset();
-  admin = await h.asSession((await h.signedIn('Administrator', 'ada@roster.test')).session);
+  admin = (await h.signedIn('Administrator', { email: 'ada@roster.test' })).caller;
 });
 
 /** Everything a refused call could have written. */

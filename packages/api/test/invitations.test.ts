@@ -2,25 +2,19 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { auditEvents, emailOutbox, invitations, sessions, users } from '@roster/db';
 import { DomainError, RESEND_MIN_INTERVAL_MS, SIGN_IN_THROTTLE } from '@roster/domain';
 import { and, eq, isNull } from 'drizzle-orm';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type Caller, createHarness, expectTRPCError, type Harness } from './harness';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { type Caller, DAY, expectTRPCError, useHarness } from './harness';
 import { invitationState, inviteThroughBulk, latestToken } from './invitationFixtures';
 
-let h: Harness;
+const h = useHarness();
 let admin: Caller;
 
-beforeAll(async () => {
-  h = await createHarness();
-});
-afterAll(() => h.close());
 beforeEach(async () => {
-  await h.reset();
-  const { user, session } = await h.signedIn('Administrator', 'ada@roster.test');
+  const { user, session } = await h.signedIn('Administrator', { email: 'ada@roster.test' });
   await h.db.update(users).set({ firstName: 'Ada', lastName: 'Lovelace' }).where(eq(users.id, user.id));
   admin = await h.asSession(session);
 });
 
-const DAY = 86_400_000;
 const accept = { firstName: 'Grace', lastName: 'Hopper', password: 'a long enough passphrase' };
 
 /** A user invited by the administrator, and the token of the link in their e-mail. */

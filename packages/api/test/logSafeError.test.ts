@@ -1,17 +1,13 @@
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { logSafeError } from '../src';
 import { errorText, logUnexpectedError } from '../src/errorText';
-import { createHarness, type Harness } from './harness';
+import { useHarness } from './harness';
 
 /** Issue 16 item 5: what reaches the log of a failed query holds none of its values. */
 
 const SECRET = 'secret-value-of-a-parameter';
-let t: Harness;
-beforeAll(async () => {
-  t = await createHarness();
-});
-afterAll(() => t.close());
+const t = useHarness({ reset: false });
 
 /** A real failing query whose parameter the database quotes back in its message. */
 async function failingQuery(): Promise<unknown> {

@@ -1,23 +1,16 @@
 import { apiTokens, auditEvents, users } from '@roster/db';
 import { asc, eq } from 'drizzle-orm';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { hashToken, newSecretToken } from '../src';
-import { callByPath, createHarness, expectTRPCError, type Harness, START } from './harness';
+import { callByPath, DAY, expectTRPCError, MINUTE, type SignedIn, START, useHarness } from './harness';
 
-const MINUTE = 60_000;
-const DAY = 86_400_000;
 const UNKNOWN_ID = '01900000-0000-7000-8000-000000000000';
 
-let t: Harness;
-beforeAll(async () => {
-  t = await createHarness();
-});
-afterAll(() => t.close());
+const t = useHarness();
 
-let admin: Awaited<ReturnType<Harness['signedIn']>>;
+let admin: SignedIn;
 beforeEach(async () => {
-  await t.reset();
-  admin = await t.signedIn('Administrator', 'admin@roster.test');
+  admin = await t.signedIn('Administrator', { email: 'admin@roster.test' });
 });
 
 const asAdmin = () => t.asSession(admin.session);
@@ -152,7 +145,7 @@ describe('tokens.list', () => {
     t.clock.advance(MINUTE);
     const second = await caller.tokens.create({ name: 'second', expiresInDays: 30 });
 
-    const other = await t.signedIn('Administrator', 'other-admin@roster.test');
+    const other = await t.signedIn('Administrator', { email: 'other-admin@roster.test' });
     await (await t.asSession(other.session)).tokens.create({ name: 'someone else’s' });
 
     const list = await (await asAdmin()).tokens.list();
@@ -207,7 +200,7 @@ describe('tokens.revoke', () => {
       'token_not_found',
     );
 
-    const other = await t.signedIn('Administrator', 'other-admin@roster.test');
+    const other = await t.signedIn('Administrator', { email: 'other-admin@roster.test' });
     const theirs = await (await t.asSession(other.session)).tokens.create({ name: 'theirs' });
     await expectTRPCError((await asAdmin()).tokens.revoke({ id: theirs.id }), 'NOT_FOUND', 'token_not_found');
     await expect((await t.asToken(theirs.token)).tokens.list()).resolves.toHaveLength(1);

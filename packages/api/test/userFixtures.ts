@@ -1,22 +1,9 @@
 /**
  * A small, hand-built tenant for the users list tests, with its own plain-JS model so that every
- * expected answer is computed independently of the SQL. Also a tiny caller setup (an administrator
- * with a session) and the error assertions these tests need.
+ * expected answer is computed independently of the SQL. Requests and sessions come from the harness.
  */
 import { randomUUID } from 'node:crypto';
-import {
-  administratorRoleId,
-  auditEvents,
-  type Db,
-  invitations,
-  moduleAccess,
-  orgUnits,
-  roles,
-  sessions,
-  userRights,
-  userScopes,
-  users,
-} from '@roster/db';
+import { invitations, moduleAccess, orgUnits, roles, userRights, userScopes, users } from '@roster/db';
 import {
   type GrantedAccessLevel,
   type InvitationStatus,
@@ -29,130 +16,10 @@ import {
   type UserStatus,
   type UsersFilter,
 } from '@roster/domain';
-import { callTRPCProcedure, getTRPCErrorShape, type TRPC_ERROR_CODE_KEY, TRPCError } from '@trpc/server';
-import { count } from 'drizzle-orm';
-import { expect } from 'vitest';
-import {
-  appRouter,
-  type Context,
-  createCaller,
-  createContext,
-  defaultApiConfig,
-  hashToken,
-  type RequestInfo,
-  type RouterOutputs,
-} from '../src';
+import { type Context, hashToken, type RouterOutputs } from '../src';
+import { type Caller, type Harness, HOUR, START } from './harness';
 
-/** The fixed clock of these tests: invitations expire relative to it. */
-export const NOW = new Date('2026-03-02T09:00:00.000Z');
-export const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
-
-export type Caller = ReturnType<typeof createCaller>;
 export type ListedUser = RouterOutputs['users']['list']['items'][number];
-
-const request: RequestInfo = {
-  sessionToken: undefined,
-  bearerToken: undefined,
-  ip: '127.0.0.1',
-  userAgent: 'vitest',
-  hasCsrfHeader: true,
-  procedures: [],
-};
-
-/** A request carrying a fresh session of that user (its actor is null if the user may not sign in). */
-export async function sessionContext(db: Db, userId: string | null, now: Date = NOW): Promise<Context> {
-  let sessionToken: string | undefined;
-  if (userId) {
-    sessionToken = `test-session-${randomUUID()}`;
-    await db
-      .insert(sessions)
-      .values({ userId, tokenHash: hashToken(sessionToken), expiresAt: new Date(now.getTime() + DAY) });
-  }
-  return createContext(
-    { db, config: defaultApiConfig, now: () => now },
-    { ...request, sessionToken },
-    { set: () => {}, clear: () => {} },
-  );
-}
-
-/** A context (and caller) for a signed-in user. */
-export async function sessionFor(
-  db: Db,
-  userId: string,
-  now: Date = NOW,
-): Promise<{ ctx: Context; caller: Caller }> {
-  const ctx = await sessionContext(db, userId, now);
-  if (!ctx.actor) throw new Error('The test session did not resolve to an actor');
-  return { ctx, caller: createCaller(ctx) };
-}
-
-/** A new active administrator (no password) with a session: for databases filled by `seedUsers`. */
-export async function newAdmin(
-  db: Db,
-  now: Date = NOW,
-): Promise<{ id: string; ctx: Context; caller: Caller }> {
-  const [row] = await db
-    .insert(users)
-    .values({
-      email: `admin-${randomUUID()}@roster.test`,
-      firstName: 'Test',
-      lastName: 'Administrator',
-      status: 'active',
-      roleId: await administratorRoleId(db),
-      activatedAt: now,
-    })
-    .returning({ id: users.id });
-  if (!row) throw new Error('The administrator was not inserted');
-  return { id: row.id, ...(await sessionFor(db, row.id, now)) };
-}
-
-/** Calls a query by path with any raw input, as the HTTP adapter does (no compile-time input type). */
-export function callQuery(ctx: Context, path: string, input: unknown): Promise<unknown> {
-  return callTRPCProcedure({
-    router: appRouter,
-    path,
-    type: 'query',
-    ctx,
-    getRawInput: async () => input,
-    signal: undefined,
-    batchIndex: 0,
-  });
-}
-
-/** Awaits a call that must be refused; checks the tRPC code and the stable code clients read. */
-export async function expectApiError(
-  call: Promise<unknown>,
-  code: TRPC_ERROR_CODE_KEY,
-  domainCode: string,
-): Promise<{ message: string }> {
-  const caught = await call.then(
-    () => undefined,
-    (error: unknown) => error,
-  );
-  expect(caught, `expected ${code} / ${domainCode}, but the call succeeded`).toBeDefined();
-  if (!(caught instanceof TRPCError)) throw new Error(`expected a TRPCError, got ${String(caught)}`);
-  const shape = getTRPCErrorShape({
-    config: appRouter._def._config,
-    error: caught,
-    type: 'query',
-    path: undefined,
-    input: undefined,
-    ctx: undefined,
-  });
-  expect({ code: caught.code, domainCode: shape.data.domainCode }).toEqual({ code, domainCode });
-  return { message: shape.message };
-}
-
-export async function auditEventCount(db: Db): Promise<number> {
-  const [row] = await db.select({ n: count() }).from(auditEvents);
-  return row?.n ?? 0;
-}
-
-export async function userCount(db: Db): Promise<number> {
-  const [row] = await db.select({ n: count() }).from(users);
-  return row?.n ?? 0;
-}
 
 // ---------------------------------------------------------------------------------------------
 // The hand-built tenant
@@ -182,455 +49,193 @@ type UserSpec = {
   email: string;
   status: UserStatus;
   role: string;
-  /** Hours before NOW of the last sign-in; null when never signed in. */
+  /** Hours before START of the last sign-in; null when never signed in. */
   lastLoginHoursAgo: number | null;
   access?: Partial<Record<Module, GrantedAccessLevel>>;
   scope?: UnitKey[];
   rights?: Right[];
-  /** Milliseconds from NOW to the expiry of the pending invitation (negative: expired). */
+  /** Milliseconds from START to the expiry of the pending invitation (negative: expired). */
   pendingExpiresInMs?: number;
   pastInvitations?: PastInvitation[];
 };
 
 const h = HOUR;
 
+/** First name, last name, e-mail, status, role, hours before START of the last sign-in (null: never). */
+type Person = [string, string, string, UserStatus, string, number | null];
+type Holdings = Pick<UserSpec, 'access' | 'scope' | 'rights' | 'pendingExpiresInMs' | 'pastInvitations'>;
+
 /**
  * The users, in insertion order (so `created` order differs from name order). Decoys sit next to
  * users with `%`, `_` and `\` in their e-mail: they would match if those were LIKE wildcards.
  */
-const USER_SPECS: UserSpec[] = [
-  {
-    firstName: 'Ada',
-    lastName: 'Admin',
-    email: 'ada.admin@roster.test',
-    status: 'active',
-    role: 'Administrator',
-    lastLoginHoursAgo: 1,
-    access: { reporting: 'edit' },
-    scope: ['globex'],
-    rights: ['data_export'],
-  },
-  {
-    firstName: 'Zoe',
-    lastName: 'Young',
-    email: 'zoe.young@globex.test',
-    status: 'invited',
-    role: 'Reader',
-    lastLoginHoursAgo: null,
-    scope: ['sales'],
-    pendingExpiresInMs: 10 * h,
-  },
-  {
-    firstName: 'Anna',
-    lastName: 'Smith',
-    email: 'anna.smith@globex.test',
-    status: 'active',
-    role: 'Contributor',
-    lastLoginHoursAgo: 5,
+const PEOPLE: Person[] = [
+  ['Ada', 'Admin', 'ada.admin@roster.test', 'active', 'Administrator', 1],
+  ['Zoe', 'Young', 'zoe.young@globex.test', 'invited', 'Reader', null],
+  ['Anna', 'Smith', 'anna.smith@globex.test', 'active', 'Contributor', 5],
+  ['Anna', 'Smith', 'anna.smith2@globex.test', 'invited', 'Contributor', null],
+  ['Bob', 'Smith', 'bob.smith@globex.test', 'active', 'Reader', 5],
+  ['Carla', 'Smithers', 'carla.smithers@initech.test', 'deactivated', 'Buyer', 400],
+  ['Dan', 'Brown', 'dan.brown@globex.test', 'created', 'Reader', null],
+  ['Eve', 'Adams', 'eve.adams@globex.test', 'invited', 'Project manager', null],
+  ['Frank', 'Zappa', 'frank.zappa@initech.test', 'invited', 'Reader', null],
+  ['Gina', 'Lollo', 'gina.lollo@globex.test', 'invited', 'Buyer', null],
+  ['Hugo', 'Martin', 'hugo.martin@globex.test', 'active', 'Portfolio manager', 24],
+  ['Ines', 'Martin', 'ines.martin@globex.test', 'active', 'Portfolio manager', 72],
+  ['Jack', 'Black', 'per%cent@globex.test', 'active', 'Reader', null],
+  ['Kim', 'Decent', 'perhaps.decent@globex.test', 'active', 'Reader', 2],
+  ['Leo', 'Snake', 'snake_case@initech.test', 'active', 'Contributor', 3],
+  ['Mia', 'Snake', 'snake-case@initech.test', 'created', 'Contributor', null],
+  ['Ned', 'Slash', 'back\\slash@globex.test', 'active', 'Reader', 6],
+  ['Olga', 'Slash', 'backslash@globex.test', 'created', 'Reader', null],
+  ['Paul', 'Olsen', 'paul.olsen@globex.test', 'deactivated', 'Project manager', 1000],
+  ['Quinn', 'Olsen', 'quinn.olsen@globex.test', 'invited', 'Project manager', null],
+  ['Rita', 'Olsen', 'rita.olsen@globex.test', 'invited', 'Auditor', null],
+  ['Sam', 'Taylor', 'sam.taylor@globex.test', 'active', 'Buyer', 24],
+  ['Tina', 'Taylor', 'tina.taylor@initech.test', 'active', 'Auditor', 0.5],
+  ['Uma', 'Underwood', 'uma.underwood@globex.test', 'created', 'Contributor', null],
+  ['Vic', 'Vega', 'vic.vega@globex.test', 'deactivated', 'Reader', null],
+  ['Walt', 'White', 'walt.white@globex.test', 'active', 'Administrator', 48],
+  ['Xena', 'Warrior', 'xena.warrior@initech.test', 'active', 'Contributor', 12],
+  ['Yann', 'Young', 'yann.young@globex.test', 'invited', 'Reader', null],
+  ['Abel', 'Zed', 'abel.zed@globex.test', 'active', 'Project manager', 30],
+  ['Bea', 'Zed', 'bea.zed@globex.test', 'created', 'Project manager', null],
+  ['Cleo', 'Quick', 'cleo.quick@globex.test', 'active', 'Contributor', 30],
+  ['Dora', 'Explorer', 'dora.explorer@initech.test', 'deactivated', 'Contributor', 700],
+  ['Emil', 'Nolan', 'emil.nolan@globex.test', 'active', 'Reader', 1],
+  ['Fay', 'Nolan', 'fay.nolan@globex.test', 'invited', 'Reader', null],
+  ['Gus', 'Grant', 'gus.grant@globex.test', 'created', 'Buyer', null],
+  ['Hal', 'Hart', 'hal.hart@initech.test', 'active', 'Reader', 8],
+  ['Ivy', 'Hart', 'ivy.hart@initech.test', 'deactivated', 'Reader', 900],
+  ['Joe', 'Kerr', 'joe.kerr@globex.test', 'created', 'Reader', null],
+  ['Kai', 'Smith', 'kai.smith@initech.test', 'active', 'Project manager', 4],
+  ['Lou', 'Smithson', 'lou.smithson@globex.test', 'invited', 'Contributor', null],
+  ['Élodie', 'Öztürk', 'elodie.ozturk@globex.test', 'active', 'Contributor', 7],
+  ['Anna', 'Smith', 'anna.smith3@initech.test', 'deactivated', 'Reader', 5],
+];
+
+/** What users hold (module access, scope, rights) and their invitations, by e-mail; the others hold nothing. */
+const HOLDINGS: Record<string, Holdings> = {
+  'ada.admin@roster.test': { access: { reporting: 'edit' }, scope: ['globex'], rights: ['data_export'] },
+  'zoe.young@globex.test': { scope: ['sales'], pendingExpiresInMs: 10 * h },
+  'anna.smith@globex.test': {
     access: { projects: 'edit', budget: 'read' },
     scope: ['finance'],
     rights: ['budget_manager'],
   },
-  {
-    firstName: 'Anna',
-    lastName: 'Smith',
-    email: 'anna.smith2@globex.test',
-    status: 'invited',
-    role: 'Contributor',
-    lastLoginHoursAgo: null,
-    scope: ['it'],
-    pendingExpiresInMs: 48 * h,
-  },
-  {
-    firstName: 'Bob',
-    lastName: 'Smith',
-    email: 'bob.smith@globex.test',
-    status: 'active',
-    role: 'Reader',
-    lastLoginHoursAgo: 5,
-    access: { projects: 'read' },
-    scope: ['france'],
-  },
-  {
-    firstName: 'Carla',
-    lastName: 'Smithers',
-    email: 'carla.smithers@initech.test',
-    status: 'deactivated',
-    role: 'Buyer',
-    lastLoginHoursAgo: 400,
+  'anna.smith2@globex.test': { scope: ['it'], pendingExpiresInMs: 48 * h },
+  'bob.smith@globex.test': { access: { projects: 'read' }, scope: ['france'] },
+  'carla.smithers@initech.test': {
     access: { suppliers: 'edit', contracts: 'read' },
     scope: ['labs'],
     rights: ['buyer'],
     pastInvitations: [{ status: 'accepted', expiresInHours: -600 }],
   },
-  {
-    firstName: 'Dan',
-    lastName: 'Brown',
-    email: 'dan.brown@globex.test',
-    status: 'created',
-    role: 'Reader',
-    lastLoginHoursAgo: null,
-    pastInvitations: [{ status: 'cancelled', expiresInHours: 24 }],
-  },
-  {
-    firstName: 'Eve',
-    lastName: 'Adams',
-    email: 'eve.adams@globex.test',
-    status: 'invited',
-    role: 'Project manager',
-    lastLoginHoursAgo: null,
+  'dan.brown@globex.test': { pastInvitations: [{ status: 'cancelled', expiresInHours: 24 }] },
+  'eve.adams@globex.test': {
     access: { projects: 'edit' },
     scope: ['sales'],
     rights: ['team_manager'],
     pendingExpiresInMs: -1 * h,
   },
-  {
-    firstName: 'Frank',
-    lastName: 'Zappa',
-    email: 'frank.zappa@initech.test',
-    status: 'invited',
-    role: 'Reader',
-    lastLoginHoursAgo: null,
-    scope: ['initech'],
-    // Expires exactly now: expired.
-    pendingExpiresInMs: 0,
-  },
-  {
-    firstName: 'Gina',
-    lastName: 'Lollo',
-    email: 'gina.lollo@globex.test',
-    status: 'invited',
-    role: 'Buyer',
-    lastLoginHoursAgo: null,
+  // Frank: expires exactly now: expired.
+  'frank.zappa@initech.test': { scope: ['initech'], pendingExpiresInMs: 0 },
+  'gina.lollo@globex.test': {
     access: { suppliers: 'read' },
     scope: ['spain'],
     rights: ['buyer'],
     pendingExpiresInMs: 1000,
   },
-  {
-    firstName: 'Hugo',
-    lastName: 'Martin',
-    email: 'hugo.martin@globex.test',
-    status: 'active',
-    role: 'Portfolio manager',
-    lastLoginHoursAgo: 24,
+  'hugo.martin@globex.test': {
     access: { portfolio: 'edit', reporting: 'read' },
     scope: ['globex'],
     rights: ['data_export'],
   },
-  {
-    firstName: 'Ines',
-    lastName: 'Martin',
-    email: 'ines.martin@globex.test',
-    status: 'active',
-    role: 'Portfolio manager',
-    lastLoginHoursAgo: 72,
-    access: { portfolio: 'read' },
-    scope: ['france', 'sales'],
-  },
-  {
-    firstName: 'Jack',
-    lastName: 'Black',
-    email: 'per%cent@globex.test',
-    status: 'active',
-    role: 'Reader',
-    lastLoginHoursAgo: null,
-    scope: ['it'],
-  },
-  {
-    firstName: 'Kim',
-    lastName: 'Decent',
-    email: 'perhaps.decent@globex.test',
-    status: 'active',
-    role: 'Reader',
-    lastLoginHoursAgo: 2,
-  },
-  {
-    firstName: 'Leo',
-    lastName: 'Snake',
-    email: 'snake_case@initech.test',
-    status: 'active',
-    role: 'Contributor',
-    lastLoginHoursAgo: 3,
+  'ines.martin@globex.test': { access: { portfolio: 'read' }, scope: ['france', 'sales'] },
+  'per%cent@globex.test': { scope: ['it'] },
+  'snake_case@initech.test': {
     access: { applications: 'read' },
     scope: ['labs'],
     rights: ['referential_editor'],
   },
-  {
-    firstName: 'Mia',
-    lastName: 'Snake',
-    email: 'snake-case@initech.test',
-    status: 'created',
-    role: 'Contributor',
-    lastLoginHoursAgo: null,
-  },
-  {
-    firstName: 'Ned',
-    lastName: 'Slash',
-    email: 'back\\slash@globex.test',
-    status: 'active',
-    role: 'Reader',
-    lastLoginHoursAgo: 6,
-    access: { applications: 'edit' },
-  },
-  {
-    firstName: 'Olga',
-    lastName: 'Slash',
-    email: 'backslash@globex.test',
-    status: 'created',
-    role: 'Reader',
-    lastLoginHoursAgo: null,
-  },
-  {
-    firstName: 'Paul',
-    lastName: 'Olsen',
-    email: 'paul.olsen@globex.test',
-    status: 'deactivated',
-    role: 'Project manager',
-    lastLoginHoursAgo: 1000,
+  'back\\slash@globex.test': { access: { applications: 'edit' } },
+  'paul.olsen@globex.test': {
     access: { projects: 'edit', resources: 'edit' },
     scope: ['finance'],
     rights: ['timesheet_validator'],
   },
-  {
-    firstName: 'Quinn',
-    lastName: 'Olsen',
-    email: 'quinn.olsen@globex.test',
-    status: 'invited',
-    role: 'Project manager',
-    lastLoginHoursAgo: null,
+  'quinn.olsen@globex.test': {
     access: { projects: 'read' },
     scope: ['finance'],
     pendingExpiresInMs: -200 * h,
     pastInvitations: [{ status: 'superseded', expiresInHours: -300 }],
   },
-  {
-    firstName: 'Rita',
-    lastName: 'Olsen',
-    email: 'rita.olsen@globex.test',
-    status: 'invited',
-    role: 'Auditor',
-    lastLoginHoursAgo: null,
+  // Rita: not expired, though an older, superseded invitation of hers has.
+  'rita.olsen@globex.test': {
     access: { reporting: 'read' },
     rights: ['data_export'],
-    // Not expired, though an older, superseded invitation of hers has.
     pendingExpiresInMs: 100 * h,
     pastInvitations: [{ status: 'superseded', expiresInHours: -50 }],
   },
-  {
-    firstName: 'Sam',
-    lastName: 'Taylor',
-    email: 'sam.taylor@globex.test',
-    status: 'active',
-    role: 'Buyer',
-    lastLoginHoursAgo: 24,
+  'sam.taylor@globex.test': {
     access: { suppliers: 'edit', contracts: 'edit', budget: 'read' },
     scope: ['spain'],
     rights: ['buyer', 'budget_manager'],
   },
-  {
-    firstName: 'Tina',
-    lastName: 'Taylor',
-    email: 'tina.taylor@initech.test',
-    status: 'active',
-    role: 'Auditor',
-    lastLoginHoursAgo: 0.5,
-    access: { reporting: 'edit' },
-    scope: ['initech'],
-    rights: ['data_export'],
-  },
-  {
-    firstName: 'Uma',
-    lastName: 'Underwood',
-    email: 'uma.underwood@globex.test',
-    status: 'created',
-    role: 'Contributor',
-    lastLoginHoursAgo: null,
-    access: { projects: 'read' },
-    scope: ['it'],
-  },
-  {
-    firstName: 'Vic',
-    lastName: 'Vega',
-    email: 'vic.vega@globex.test',
-    status: 'deactivated',
-    role: 'Reader',
-    lastLoginHoursAgo: null,
-  },
-  {
-    firstName: 'Walt',
-    lastName: 'White',
-    email: 'walt.white@globex.test',
-    status: 'active',
-    role: 'Administrator',
-    lastLoginHoursAgo: 48,
+  'tina.taylor@initech.test': { access: { reporting: 'edit' }, scope: ['initech'], rights: ['data_export'] },
+  'uma.underwood@globex.test': { access: { projects: 'read' }, scope: ['it'] },
+  'walt.white@globex.test': {
     access: { budget: 'edit' },
     scope: ['globex'],
     rights: ['budget_manager', 'data_export'],
   },
-  {
-    firstName: 'Xena',
-    lastName: 'Warrior',
-    email: 'xena.warrior@initech.test',
-    status: 'active',
-    role: 'Contributor',
-    lastLoginHoursAgo: 12,
+  'xena.warrior@initech.test': {
     access: { resources: 'read', projects: 'read' },
     scope: ['labs'],
     rights: ['timesheet_validator'],
   },
-  {
-    firstName: 'Yann',
-    lastName: 'Young',
-    email: 'yann.young@globex.test',
-    status: 'invited',
-    role: 'Reader',
-    lastLoginHoursAgo: null,
-    scope: ['sales'],
-    pendingExpiresInMs: -10 * h,
-  },
-  {
-    firstName: 'Abel',
-    lastName: 'Zed',
-    email: 'abel.zed@globex.test',
-    status: 'active',
-    role: 'Project manager',
-    lastLoginHoursAgo: 30,
+  'yann.young@globex.test': { scope: ['sales'], pendingExpiresInMs: -10 * h },
+  'abel.zed@globex.test': {
     access: { projects: 'edit', resources: 'read' },
     scope: ['it'],
     rights: ['team_manager'],
   },
-  {
-    firstName: 'Bea',
-    lastName: 'Zed',
-    email: 'bea.zed@globex.test',
-    status: 'created',
-    role: 'Project manager',
-    lastLoginHoursAgo: null,
-    access: { projects: 'edit' },
-    scope: ['it'],
-  },
-  {
-    firstName: 'Cleo',
-    lastName: 'Quick',
-    email: 'cleo.quick@globex.test',
-    status: 'active',
-    role: 'Contributor',
-    lastLoginHoursAgo: 30,
-    access: { projects: 'read' },
-    scope: ['finance', 'it'],
-  },
-  {
-    firstName: 'Dora',
-    lastName: 'Explorer',
-    email: 'dora.explorer@initech.test',
-    status: 'deactivated',
-    role: 'Contributor',
-    lastLoginHoursAgo: 700,
+  'bea.zed@globex.test': { access: { projects: 'edit' }, scope: ['it'] },
+  'cleo.quick@globex.test': { access: { projects: 'read' }, scope: ['finance', 'it'] },
+  'dora.explorer@initech.test': {
     scope: ['labs'],
     pastInvitations: [{ status: 'accepted', expiresInHours: -800 }],
   },
-  {
-    firstName: 'Emil',
-    lastName: 'Nolan',
-    email: 'emil.nolan@globex.test',
-    status: 'active',
-    role: 'Reader',
-    lastLoginHoursAgo: 1,
+  'emil.nolan@globex.test': {
     scope: ['spain'],
     pastInvitations: [{ status: 'accepted', expiresInHours: -100 }],
   },
-  {
-    firstName: 'Fay',
-    lastName: 'Nolan',
-    email: 'fay.nolan@globex.test',
-    status: 'invited',
-    role: 'Reader',
-    lastLoginHoursAgo: null,
-    scope: ['spain'],
-    pendingExpiresInMs: 1 * h,
-  },
-  {
-    firstName: 'Gus',
-    lastName: 'Grant',
-    email: 'gus.grant@globex.test',
-    status: 'created',
-    role: 'Buyer',
-    lastLoginHoursAgo: null,
-    access: { suppliers: 'read' },
-    rights: ['buyer'],
-  },
-  {
-    firstName: 'Hal',
-    lastName: 'Hart',
-    email: 'hal.hart@initech.test',
-    status: 'active',
-    role: 'Reader',
-    lastLoginHoursAgo: 8,
-    access: { reporting: 'read' },
-    scope: ['initech', 'labs'],
-  },
-  {
-    firstName: 'Ivy',
-    lastName: 'Hart',
-    email: 'ivy.hart@initech.test',
-    status: 'deactivated',
-    role: 'Reader',
-    lastLoginHoursAgo: 900,
-    access: { reporting: 'edit' },
-    scope: ['labs'],
-  },
-  {
-    firstName: 'Joe',
-    lastName: 'Kerr',
-    email: 'joe.kerr@globex.test',
-    status: 'created',
-    role: 'Reader',
-    lastLoginHoursAgo: null,
-    scope: ['globex'],
-  },
-  {
-    firstName: 'Kai',
-    lastName: 'Smith',
-    email: 'kai.smith@initech.test',
-    status: 'active',
-    role: 'Project manager',
-    lastLoginHoursAgo: 4,
-    access: { projects: 'edit' },
-    scope: ['labs'],
-    rights: ['team_manager'],
-  },
-  {
-    firstName: 'Lou',
-    lastName: 'Smithson',
-    email: 'lou.smithson@globex.test',
-    status: 'invited',
-    role: 'Contributor',
-    lastLoginHoursAgo: null,
-    scope: ['finance'],
-    // Expired one millisecond ago.
-    pendingExpiresInMs: -1,
-  },
-  {
-    firstName: 'Élodie',
-    lastName: 'Öztürk',
-    email: 'elodie.ozturk@globex.test',
-    status: 'active',
-    role: 'Contributor',
-    lastLoginHoursAgo: 7,
-    access: { resources: 'edit' },
-    scope: ['sales'],
-  },
-  {
-    firstName: 'Anna',
-    lastName: 'Smith',
-    email: 'anna.smith3@initech.test',
-    status: 'deactivated',
-    role: 'Reader',
-    lastLoginHoursAgo: 5,
-    scope: ['labs'],
-  },
-];
+  'fay.nolan@globex.test': { scope: ['spain'], pendingExpiresInMs: 1 * h },
+  'gus.grant@globex.test': { access: { suppliers: 'read' }, rights: ['buyer'] },
+  'hal.hart@initech.test': { access: { reporting: 'read' }, scope: ['initech', 'labs'] },
+  'ivy.hart@initech.test': { access: { reporting: 'edit' }, scope: ['labs'] },
+  'joe.kerr@globex.test': { scope: ['globex'] },
+  'kai.smith@initech.test': { access: { projects: 'edit' }, scope: ['labs'], rights: ['team_manager'] },
+  // Lou: expired one millisecond ago.
+  'lou.smithson@globex.test': { scope: ['finance'], pendingExpiresInMs: -1 },
+  'elodie.ozturk@globex.test': { access: { resources: 'edit' }, scope: ['sales'] },
+  'anna.smith3@initech.test': { scope: ['labs'] },
+};
+
+const USER_SPECS: UserSpec[] = PEOPLE.map(
+  ([firstName, lastName, email, status, role, lastLoginHoursAgo]) => ({
+    firstName,
+    lastName,
+    email,
+    status,
+    role,
+    lastLoginHoursAgo,
+    ...HOLDINGS[email],
+  }),
+);
+for (const email of Object.keys(HOLDINGS)) {
+  if (!PEOPLE.some((person) => person[2] === email)) throw new Error(`HOLDINGS names nobody: ${email}`);
+}
 
 export type FixtureUnit = {
   key: UnitKey;
@@ -658,14 +263,21 @@ export type FixtureUser = {
 
 export type Fixture = {
   admin: FixtureUser;
+  /** A request of the administrator's session. */
+  ctx: Context;
+  caller: Caller;
   users: FixtureUser[];
   units: Record<UnitKey, FixtureUnit>;
   roleIds: Map<string, string>;
   roleId: (name: string) => string;
 };
 
-/** Inserts the hand-built tenant (org tree, custom roles, users and everything they hold). */
-export async function buildFixture(db: Db): Promise<Fixture> {
+/**
+ * Inserts the hand-built tenant (org tree, custom roles, users and everything they hold) and signs
+ * its administrator in. The tests read it without resetting the database in between.
+ */
+export async function buildFixture(h: Harness): Promise<Fixture> {
+  const db = h.db;
   // Org tree, parents first.
   const units: Partial<Record<UnitKey, FixtureUnit>> = {};
   for (const key of UNIT_KEYS) {
@@ -703,11 +315,11 @@ export async function buildFixture(db: Db): Promise<Fixture> {
         lastName: spec.lastName,
         status: spec.status,
         roleId: roleId(spec.role),
-        activatedAt: spec.status === 'active' ? new Date(NOW.getTime() - 2000 * HOUR) : null,
+        activatedAt: spec.status === 'active' ? new Date(START.getTime() - 2000 * HOUR) : null,
         lastLoginAt:
-          spec.lastLoginHoursAgo === null ? null : new Date(NOW.getTime() - spec.lastLoginHoursAgo * HOUR),
-        createdAt: new Date(NOW.getTime() - 3000 * HOUR),
-        updatedAt: new Date(NOW.getTime() - 3000 * HOUR),
+          spec.lastLoginHoursAgo === null ? null : new Date(START.getTime() - spec.lastLoginHoursAgo * HOUR),
+        createdAt: new Date(START.getTime() - 3000 * HOUR),
+        updatedAt: new Date(START.getTime() - 3000 * HOUR),
       })),
     )
     .returning({ id: users.id, email: users.email });
@@ -725,12 +337,12 @@ export async function buildFixture(db: Db): Promise<Fixture> {
       roleId: roleId(spec.role),
       roleName: spec.role,
       lastLoginAt:
-        spec.lastLoginHoursAgo === null ? null : new Date(NOW.getTime() - spec.lastLoginHoursAgo * HOUR),
+        spec.lastLoginHoursAgo === null ? null : new Date(START.getTime() - spec.lastLoginHoursAgo * HOUR),
       access: spec.access ?? {},
       scopeIds: (spec.scope ?? []).map((key) => unitOf(key).id),
       rights: spec.rights ?? [],
       pendingExpiresAt:
-        spec.pendingExpiresInMs === undefined ? null : new Date(NOW.getTime() + spec.pendingExpiresInMs),
+        spec.pendingExpiresInMs === undefined ? null : new Date(START.getTime() + spec.pendingExpiresInMs),
     };
   });
 
@@ -755,10 +367,10 @@ export async function buildFixture(db: Db): Promise<Fixture> {
       userId: user.id,
       tokenHash: hashToken(randomUUID()),
       status: inv.status,
-      expiresAt: new Date(NOW.getTime() + inv.expiresInHours * HOUR),
-      createdAt: new Date(NOW.getTime() - (2000 - j) * HOUR),
-      lastSentAt: new Date(NOW.getTime() - (2000 - j) * HOUR),
-      acceptedAt: inv.status === 'accepted' ? new Date(NOW.getTime() - 1900 * HOUR) : null,
+      expiresAt: new Date(START.getTime() + inv.expiresInHours * HOUR),
+      createdAt: new Date(START.getTime() - (2000 - j) * HOUR),
+      lastSentAt: new Date(START.getTime() - (2000 - j) * HOUR),
+      acceptedAt: inv.status === 'accepted' ? new Date(START.getTime() - 1900 * HOUR) : null,
     }));
     const pending = user.pendingExpiresAt
       ? [
@@ -767,8 +379,8 @@ export async function buildFixture(db: Db): Promise<Fixture> {
             tokenHash: hashToken(randomUUID()),
             status: 'pending' as const,
             expiresAt: user.pendingExpiresAt,
-            createdAt: new Date(NOW.getTime() - 10 * HOUR),
-            lastSentAt: new Date(NOW.getTime() - 10 * HOUR),
+            createdAt: new Date(START.getTime() - 10 * HOUR),
+            lastSentAt: new Date(START.getTime() - 10 * HOUR),
             acceptedAt: null,
           },
         ]
@@ -779,8 +391,11 @@ export async function buildFixture(db: Db): Promise<Fixture> {
 
   const admin = model.find((u) => u.email === 'ada.admin@roster.test');
   if (!admin) throw new Error('The fixture has no administrator');
+  const { ctx, caller } = await h.asUser(admin.id);
   return {
     admin,
+    ctx,
+    caller,
     users: model,
     units: {
       globex: unitOf('globex'),
@@ -819,7 +434,12 @@ export function subtree(fixture: Fixture, unitId: string): Set<string> {
 }
 
 /** Whether one user matches the filter, decided from the fixture model only. */
-export function matches(fixture: Fixture, user: FixtureUser, filter: UsersFilter, now: Date = NOW): boolean {
+export function matches(
+  fixture: Fixture,
+  user: FixtureUser,
+  filter: UsersFilter,
+  now: Date = START,
+): boolean {
   if (filter.status?.length && !filter.status.includes(user.status)) return false;
   if (filter.invitationExpired !== undefined) {
     if (user.status !== 'invited' || !user.pendingExpiresAt) return false;
@@ -849,7 +469,7 @@ export function matches(fixture: Fixture, user: FixtureUser, filter: UsersFilter
   return true;
 }
 
-export function expectedIds(fixture: Fixture, filter: UsersFilter, now: Date = NOW): string[] {
+export function expectedIds(fixture: Fixture, filter: UsersFilter, now: Date = START): string[] {
   return fixture.users
     .filter((u) => matches(fixture, u, filter, now))
     .map((u) => u.id)

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { orgUnits, queryRows, roles, seedUsers, userCounts, users } from '@roster/db';
-import { createTestDb, type TestDb } from '@roster/db/testing';
+import type { TestDb } from '@roster/db/testing';
 import type { UsersFilter } from '@roster/domain';
 import { count, eq, sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { foldUserCounts } from '../src/users/countUsers';
 import { usersFilterCondition } from '../src/users/usersFilter';
-import { type Caller, NOW, newAdmin } from './userFixtures';
+import { type Caller, START, useHarness } from './harness';
 
 /**
  * SPEC §5: every number of users a screen shows is the real one. The numbers come from maintained
@@ -14,16 +14,16 @@ import { type Caller, NOW, newAdmin } from './userFixtures';
  * must equal a plain `count(*)` after operations, imports and reverts have moved users around.
  */
 
+const h = useHarness({ reset: false });
 let testDb: TestDb;
 let caller: Caller;
 const SEEDED = 1_200;
 
 beforeAll(async () => {
-  testDb = await createTestDb();
-  ({ caller } = await newAdmin(testDb.db));
+  testDb = h.testDb;
+  ({ caller } = await h.signedIn('Administrator', { signIn: false }));
   await seedUsers(testDb.db, { users: SEEDED, batchSize: 500 });
 });
-afterAll(() => testDb.close());
 
 async function roleId(name: string): Promise<string> {
   const [role] = await testDb.db.select({ id: roles.id }).from(roles).where(eq(roles.name, name));
@@ -56,7 +56,7 @@ async function views(): Promise<[string, UsersFilter | undefined][]> {
 
 /** A plain count(*) of the users a filter matches: what every view must show. */
 async function countStar(filter: UsersFilter | undefined): Promise<number> {
-  const condition = await usersFilterCondition(testDb.db, filter, NOW);
+  const condition = await usersFilterCondition(testDb.db, filter, START);
   const [row] = await testDb.db.select({ n: count() }).from(users).where(condition);
   return row?.n ?? 0;
 }

@@ -1,28 +1,16 @@
-import { roles, seedUsers, users } from '@roster/db';
-import { createTestDb, type TestDb } from '@roster/db/testing';
+import { seedUsers, users } from '@roster/db';
 import { USER_SORT_FIELDS } from '@roster/domain';
-import { eq, sql } from 'drizzle-orm';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { compareAsc, newAdmin, walkPages } from './userFixtures';
+import { sql } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
+import { useHarness } from './harness';
+import { compareAsc, walkPages } from './userFixtures';
 
-let testDb: TestDb;
-
-beforeAll(async () => {
-  testDb = await createTestDb();
-});
-afterAll(() => testDb.close());
-beforeEach(() => testDb.reset());
+const h = useHarness();
 
 const SEEDED = 600;
 
 async function allUserIds(): Promise<string[]> {
-  return (await testDb.db.select({ id: users.id }).from(users)).map((r) => r.id);
-}
-
-async function readerRoleId(): Promise<string> {
-  const [row] = await testDb.db.select({ id: roles.id }).from(roles).where(eq(roles.name, 'Reader'));
-  if (!row) throw new Error('The Reader role is missing');
-  return row.id;
+  return (await h.db.select({ id: users.id }).from(users)).map((r) => r.id);
 }
 
 /** Ids that occur more than once. */
@@ -38,16 +26,16 @@ function duplicates(ids: string[]): string[] {
 
 describe('users.list cursor walks', () => {
   it(`walks ${SEEDED} seeded users by name in pages of 50 while users are added before and after the position`, async () => {
-    await seedUsers(testDb.db, { users: SEEDED });
-    const { caller } = await newAdmin(testDb.db);
+    await seedUsers(h.db, { users: SEEDED });
+    const { caller } = await h.signedIn('Administrator', { signIn: false });
     const initial = await allUserIds();
     expect(initial).toHaveLength(SEEDED + 1);
-    const readerId = await readerRoleId();
+    const readerId = h.roleId('Reader');
 
     let sequence = 0;
     const insert = async (firstName: string, lastName: string) => {
       sequence += 1;
-      const [row] = await testDb.db
+      const [row] = await h.db
         .insert(users)
         .values({ email: `late.${sequence}@roster.test`, firstName, lastName, roleId: readerId })
         .returning({ id: users.id });
@@ -102,8 +90,8 @@ describe('users.list cursor walks', () => {
   });
 
   it(`walks ${SEEDED} seeded users in every sort and direction with no gap and no duplicate`, async () => {
-    await seedUsers(testDb.db, { users: SEEDED });
-    const { caller } = await newAdmin(testDb.db);
+    await seedUsers(h.db, { users: SEEDED });
+    const { caller } = await h.signedIn('Administrator', { signIn: false });
     const initial = new Set(await allUserIds());
     const failures: string[] = [];
     for (const field of USER_SORT_FIELDS) {
@@ -142,15 +130,18 @@ describe('users.list cursor walks', () => {
   });
 
   it('pages through sign-in times that differ only in microseconds', async () => {
-    const { caller, id: adminId } = await newAdmin(testDb.db);
-    const readerId = await readerRoleId();
+    const {
+      caller,
+      user: { id: adminId },
+    } = await h.signedIn('Administrator', { signIn: false });
+    const readerId = h.roleId('Reader');
     // Postgres keeps microseconds; JavaScript dates (and so a cursor built from one) keep milliseconds.
     const times = [
       '2026-03-01 10:00:00.123456+00',
       '2026-03-01 10:00:00.123789+00',
       '2026-03-01 10:00:00.123001+00',
     ];
-    const inserted = await testDb.db
+    const inserted = await h.db
       .insert(users)
       .values(
         times.map((time, i) => ({

@@ -1,38 +1,21 @@
 import { randomUUID } from 'node:crypto';
-import { createTestDb, type TestDb } from '@roster/db/testing';
 import type { TRPC_ERROR_CODE_KEY } from '@trpc/server';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Context } from '../src';
-import {
-  auditEventCount,
-  buildFixture,
-  type Caller,
-  callQuery,
-  expectApiError,
-  type Fixture,
-  sessionFor,
-  userCount,
-} from './userFixtures';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { callByPath, expectTRPCError, useHarness } from './harness';
+import { buildFixture, type Fixture } from './userFixtures';
 
-let testDb: TestDb;
+const h = useHarness({ reset: false });
 let fx: Fixture;
-let caller: Caller;
-let ctx: Context;
-
 beforeAll(async () => {
-  testDb = await createTestDb();
-  fx = await buildFixture(testDb.db);
-  ({ caller, ctx } = await sessionFor(testDb.db, fx.admin.id));
+  fx = await buildFixture(h);
 });
-afterAll(() => testDb.close());
+const usersList = { path: 'users.list', type: 'query' } as const;
 
 /** Calls users.list with a raw input; it must be refused with exactly this code and write nothing. */
 async function expectRefused(input: unknown, domainCode: string, code: TRPC_ERROR_CODE_KEY = 'BAD_REQUEST') {
-  const audit = await auditEventCount(testDb.db);
-  const people = await userCount(testDb.db);
-  await expectApiError(callQuery(ctx, 'users.list', input), code, domainCode);
-  expect(await auditEventCount(testDb.db), 'no audit event written').toBe(audit);
-  expect(await userCount(testDb.db), 'no user written').toBe(people);
+  const before = await h.counts();
+  await expectTRPCError(callByPath(fx.ctx, usersList, input), code, domainCode);
+  expect(await h.counts(), 'no audit event, user or session written').toEqual(before);
 }
 
 const b64 = (text: string) => Buffer.from(text, 'utf8').toString('base64url');
@@ -111,21 +94,21 @@ describe('users.list refuses malformed input with invalid_input', () => {
   });
 
   it('accepts the bounds 1 and 500', async () => {
-    expect((await caller.users.list({ limit: 1 })).items).toHaveLength(1);
-    expect((await caller.users.list({ limit: 500 })).items).toHaveLength(fx.users.length);
+    expect((await fx.caller.users.list({ limit: 1 })).items).toHaveLength(1);
+    expect((await fx.caller.users.list({ limit: 500 })).items).toHaveLength(fx.users.length);
   });
 });
 
 describe('users.list refuses tampered cursors with invalid_cursor', () => {
   let nameCursor: string;
   beforeAll(async () => {
-    const page = await caller.users.list({ sort: { field: 'name', direction: 'asc' }, limit: 5 });
+    const page = await fx.caller.users.list({ sort: { field: 'name', direction: 'asc' }, limit: 5 });
     if (!page.nextCursor) throw new Error('expected a next cursor');
     nameCursor = page.nextCursor;
   });
 
   it('the cursor under test is a real one: it works with its own sort', async () => {
-    const next = await caller.users.list({
+    const next = await fx.caller.users.list({
       sort: { field: 'name', direction: 'asc' },
       limit: 5,
       cursor: nameCursor,

@@ -1,28 +1,15 @@
 import { userSearch, users } from '@roster/db';
-import { createTestDb, type TestDb } from '@roster/db/testing';
 import { MODULES, RIGHTS, USER_STATUSES, type UserStatus, type UsersFilter } from '@roster/domain';
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  buildFixture,
-  type Caller,
-  expectedIds,
-  type Fixture,
-  NOW,
-  sessionFor,
-  UNIT_KEYS,
-} from './userFixtures';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { START, useHarness } from './harness';
+import { buildFixture, expectedIds, type Fixture, UNIT_KEYS } from './userFixtures';
 
-let testDb: TestDb;
+const h = useHarness({ reset: false });
 let fx: Fixture;
-let caller: Caller;
-
 beforeAll(async () => {
-  testDb = await createTestDb();
-  fx = await buildFixture(testDb.db);
-  caller = (await sessionFor(testDb.db, fx.admin.id)).caller;
+  fx = await buildFixture(h);
 });
-afterAll(() => testDb.close());
 
 const emailsOf = (ids: string[]) =>
   ids
@@ -38,7 +25,7 @@ async function expectFilter(
   options: { allowEmpty?: boolean; allowEverybody?: boolean } = {},
 ): Promise<string[]> {
   const expected = expectedIds(fx, filter);
-  const page = await caller.users.list({ filter, limit: 500 });
+  const page = await fx.caller.users.list({ filter, limit: 500 });
   expect(emailsOf(page.items.map((item) => item.id)), JSON.stringify(filter)).toEqual(emailsOf(expected));
   expect(page.items.map((item) => item.id).sort(), 'ids (and no duplicated rows from the joins)').toEqual(
     expected,
@@ -54,13 +41,13 @@ async function expectFilter(
 describe('users.list filters on the hand-built tenant', () => {
   it('without a filter lists every user with the total', async () => {
     await expectFilter({}, { allowEverybody: true });
-    const page = await caller.users.list({ limit: 500 });
+    const page = await fx.caller.users.list({ limit: 500 });
     expect(page.total).toBe(fx.users.length);
     expect(page.items).toHaveLength(fx.users.length);
   });
 
   it('returns each row with the fields the table shows', async () => {
-    const page = await caller.users.list({ limit: 500 });
+    const page = await fx.caller.users.list({ limit: 500 });
     for (const user of fx.users) {
       const item = page.items.find((i) => i.id === user.id);
       expect(item, user.email).toBeDefined();
@@ -141,9 +128,13 @@ describe('users.list filters on the hand-built tenant', () => {
 
     it('is judged against the request clock, not the wall clock', async () => {
       // Two hours later, Fay's invitation (1 h left) and Gina's (1 s left) have expired too.
-      const later = new Date(NOW.getTime() + 2 * 3_600_000);
-      const { caller: laterCaller } = await sessionFor(testDb.db, fx.admin.id, later);
-      const page = await laterCaller.users.list({ filter: { invitationExpired: true }, limit: 500 });
+      const later = new Date(START.getTime() + 2 * 3_600_000);
+      h.clock.set(later);
+      const page = await fx.caller.users
+        .list({ filter: { invitationExpired: true }, limit: 500 })
+        .finally(() => {
+          h.clock.set(START);
+        });
       const expected = expectedIds(fx, { invitationExpired: true }, later);
       expect(page.items.map((i) => i.id).sort()).toEqual(expected);
       expect(emailsOf(expected)).toContain('fay.nolan@globex.test');
@@ -291,7 +282,7 @@ describe('users.list filters on the hand-built tenant', () => {
     });
 
     it('no match gives an empty page with total 0', async () => {
-      const page = await caller.users.list({ filter: { search: 'nobody-is-called-this' } });
+      const page = await fx.caller.users.list({ filter: { search: 'nobody-is-called-this' } });
       expect(page).toEqual({ items: [], nextCursor: null, total: 0 });
     });
 
@@ -303,14 +294,14 @@ describe('users.list filters on the hand-built tenant', () => {
     it('finds a user by the new name and e-mail after a rename, and no longer by the old ones', async () => {
       const vic = fx.users.find((u) => u.email === 'vic.vega@globex.test');
       if (!vic) throw new Error('fixture user missing');
-      await testDb.db
+      await h.db
         .update(users)
         .set({ firstName: 'Victor', lastName: 'Vargas', email: 'victor.vargas@globex.test' })
         .where(eq(users.id, vic.id));
       Object.assign(vic, { firstName: 'Victor', lastName: 'Vargas', email: 'victor.vargas@globex.test' });
       expect(await expectFilter({ search: 'vargas' })).toEqual(['victor.vargas@globex.test']);
       expect(await expectFilter({ search: 'vic.vega' }, { allowEmpty: true })).toEqual([]);
-      const [doc] = await testDb.db
+      const [doc] = await h.db
         .select({ document: userSearch.document })
         .from(userSearch)
         .where(eq(userSearch.userId, vic.id));

@@ -7,36 +7,17 @@ import {
   roles,
   users,
 } from '@roster/db';
-import { createTestDb, type TestDb } from '@roster/db/testing';
 import { ACCESS_LEVELS, BUILT_IN_ROLES, MODULES, RIGHTS, USER_STATUSES } from '@roster/domain';
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCaller } from '../src';
-import {
-  auditEventCount,
-  buildFixture,
-  type Caller,
-  callQuery,
-  compareText,
-  expectApiError,
-  type Fixture,
-  type FixtureUser,
-  HOUR,
-  NOW,
-  sessionContext,
-  sessionFor,
-} from './userFixtures';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { callByPath, callerWithConfig, expectTRPCError, HOUR, START, useHarness } from './harness';
+import { buildFixture, compareText, type Fixture, type FixtureUser } from './userFixtures';
 
-let testDb: TestDb;
+const h = useHarness({ reset: false });
 let fx: Fixture;
-let caller: Caller;
-
 beforeAll(async () => {
-  testDb = await createTestDb();
-  fx = await buildFixture(testDb.db);
-  caller = (await sessionFor(testDb.db, fx.admin.id)).caller;
+  fx = await buildFixture(h);
 });
-afterAll(() => testDb.close());
 
 function fixtureUser(email: string): FixtureUser {
   const user = fx.users.find((u) => u.email === email);
@@ -49,7 +30,7 @@ const unitName = (id: string) => Object.values(fx.units).find((u) => u.id === id
 describe('users.get', () => {
   it('returns the user with role, module access, scope (unit names), rights and no invitation', async () => {
     const sam = fixtureUser('sam.taylor@globex.test');
-    const user = await caller.users.get({ id: sam.id });
+    const user = await fx.caller.users.get({ id: sam.id });
     expect({
       id: user.id,
       email: user.email,
@@ -72,7 +53,7 @@ describe('users.get', () => {
       roleId: fx.roleId('Buyer'),
       roleName: 'Buyer',
       roleIsAdmin: false,
-      lastLoginAt: new Date(NOW.getTime() - 24 * HOUR).toISOString(),
+      lastLoginAt: new Date(START.getTime() - 24 * HOUR).toISOString(),
       version: 1,
       invitation: null,
       recentEvents: [],
@@ -89,7 +70,7 @@ describe('users.get', () => {
   it('lists every scope unit by name, and every right', async () => {
     for (const email of ['ines.martin@globex.test', 'cleo.quick@globex.test', 'hal.hart@initech.test']) {
       const model = fixtureUser(email);
-      const user = await caller.users.get({ id: model.id });
+      const user = await fx.caller.users.get({ id: model.id });
       expect(user.scope.map((s) => s.name).sort(), email).toEqual(
         model.scopeIds.map((id) => unitName(id)).sort(),
       );
@@ -105,15 +86,15 @@ describe('users.get', () => {
 
   it('shows the current pending invitation, not an older superseded one', async () => {
     const rita = fixtureUser('rita.olsen@globex.test');
-    const user = await caller.users.get({ id: rita.id });
+    const user = await fx.caller.users.get({ id: rita.id });
     expect(user.status).toBe('invited');
     expect(user.invitation).toMatchObject({
       status: 'pending',
-      expiresAt: new Date(NOW.getTime() + 100 * HOUR),
+      expiresAt: new Date(START.getTime() + 100 * HOUR),
       sentCount: 1,
       acceptedAt: null,
     });
-    const all = await testDb.db
+    const all = await h.db
       .select({ id: invitations.id, status: invitations.status })
       .from(invitations)
       .where(eq(invitations.userId, rita.id));
@@ -123,24 +104,24 @@ describe('users.get', () => {
 
   it('shows an expired pending invitation with its expiry in the past', async () => {
     const quinn = fixtureUser('quinn.olsen@globex.test');
-    const user = await caller.users.get({ id: quinn.id });
+    const user = await fx.caller.users.get({ id: quinn.id });
     expect(user.invitation?.status).toBe('pending');
-    expect(user.invitation?.expiresAt.getTime()).toBe(NOW.getTime() - 200 * HOUR);
-    expect(user.invitation && user.invitation.expiresAt.getTime() <= NOW.getTime()).toBe(true);
+    expect(user.invitation?.expiresAt.getTime()).toBe(START.getTime() - 200 * HOUR);
+    expect(user.invitation && user.invitation.expiresAt.getTime() <= START.getTime()).toBe(true);
   });
 
   it('shows an accepted invitation of an active user', async () => {
     const emil = fixtureUser('emil.nolan@globex.test');
-    const user = await caller.users.get({ id: emil.id });
+    const user = await fx.caller.users.get({ id: emil.id });
     expect(user.invitation?.status).toBe('accepted');
   });
 
   it('returns the 20 most recent audit events of this user only, newest first', async () => {
     const hugo = fixtureUser('hugo.martin@globex.test');
     const other = fixtureUser('walt.white@globex.test');
-    const base = NOW.getTime() - 1000 * HOUR;
+    const base = START.getTime() - 1000 * HOUR;
     for (let i = 0; i < 25; i += 1) {
-      await testDb.db.insert(auditEvents).values({
+      await h.db.insert(auditEvents).values({
         at: new Date(base + i * HOUR),
         actorId: fx.admin.id,
         userId: hugo.id,
@@ -148,14 +129,14 @@ describe('users.get', () => {
         before: { n: i },
         after: { n: i + 1 },
       });
-      await testDb.db.insert(auditEvents).values({
+      await h.db.insert(auditEvents).values({
         at: new Date(base + i * HOUR + 1),
         actorId: fx.admin.id,
         userId: other.id,
         action: 'test.other',
       });
     }
-    const user = await caller.users.get({ id: hugo.id });
+    const user = await fx.caller.users.get({ id: hugo.id });
     expect(user.recentEvents.map((e) => e.action)).toEqual(
       Array.from({ length: 20 }, (_, i) => `test.event_${24 - i}`),
     );
@@ -173,7 +154,7 @@ describe('users.get', () => {
 
   it('counts functional memberships per kind', async () => {
     const xena = fixtureUser('xena.warrior@initech.test');
-    const resources = await testDb.db
+    const resources = await h.db
       .insert(functionalResources)
       .values([
         { kind: 'project', name: 'Project A' },
@@ -181,32 +162,32 @@ describe('users.get', () => {
         { kind: 'activity', name: 'Activity A' },
       ])
       .returning({ id: functionalResources.id });
-    await testDb.db
+    await h.db
       .insert(functionalMemberships)
       .values(resources.map((r) => ({ userId: xena.id, resourceId: r.id })));
-    const user = await caller.users.get({ id: xena.id });
+    const user = await fx.caller.users.get({ id: xena.id });
     expect(user.functionalMemberships).toEqual({ project: 2, activity: 1 });
   });
 
   it('refuses an unknown id with NOT_FOUND user_not_found', async () => {
-    await expectApiError(caller.users.get({ id: randomUUID() }), 'NOT_FOUND', 'user_not_found');
+    await expectTRPCError(fx.caller.users.get({ id: randomUUID() }), 'NOT_FOUND', 'user_not_found');
   });
 
   it('refuses a malformed id with BAD_REQUEST invalid_input, and writes nothing', async () => {
-    const before = await auditEventCount(testDb.db);
-    await expectApiError(caller.users.get({ id: 'not-a-uuid' }), 'BAD_REQUEST', 'invalid_input');
-    await expectApiError(caller.users.get({ id: '' }), 'BAD_REQUEST', 'invalid_input');
-    const { ctx } = await sessionFor(testDb.db, fx.admin.id);
-    await expectApiError(callQuery(ctx, 'users.get', {}), 'BAD_REQUEST', 'invalid_input');
-    await expectApiError(callQuery(ctx, 'users.get', { id: 42 }), 'BAD_REQUEST', 'invalid_input');
-    await expectApiError(callQuery(ctx, 'users.get', undefined), 'BAD_REQUEST', 'invalid_input');
-    expect(await auditEventCount(testDb.db)).toBe(before);
+    const before = (await h.counts()).auditEvents;
+    await expectTRPCError(fx.caller.users.get({ id: 'not-a-uuid' }), 'BAD_REQUEST', 'invalid_input');
+    await expectTRPCError(fx.caller.users.get({ id: '' }), 'BAD_REQUEST', 'invalid_input');
+    const usersGet = { path: 'users.get', type: 'query' } as const;
+    await expectTRPCError(callByPath(fx.ctx, usersGet, {}), 'BAD_REQUEST', 'invalid_input');
+    await expectTRPCError(callByPath(fx.ctx, usersGet, { id: 42 }), 'BAD_REQUEST', 'invalid_input');
+    await expectTRPCError(callByPath(fx.ctx, usersGet, undefined), 'BAD_REQUEST', 'invalid_input');
+    expect((await h.counts()).auditEvents).toBe(before);
   });
 });
 
 describe('roles.list', () => {
   it('lists every role sorted by name; only Administrator is an admin role; built-ins flagged', async () => {
-    const list = await caller.roles.list();
+    const list = await fx.caller.roles.list();
     const names = [...fx.roleIds.keys()].sort(compareText);
     expect(list.map((r) => r.name)).toEqual(names);
     expect(names).toEqual(expect.arrayContaining([...BUILT_IN_ROLES, 'Auditor', 'Empty role']));
@@ -221,8 +202,8 @@ describe('roles.list', () => {
   });
 
   it('includes a role created later, in its place', async () => {
-    await testDb.db.insert(roles).values({ name: 'Bookkeeper' });
-    const names = (await caller.roles.list()).map((r) => r.name);
+    await h.db.insert(roles).values({ name: 'Bookkeeper' });
+    const names = (await fx.caller.roles.list()).map((r) => r.name);
     expect(names).toContain('Bookkeeper');
     expect(names).toEqual([...names].sort(compareText));
     expect(names.indexOf('Bookkeeper')).toBe(names.indexOf('Buyer') - 1);
@@ -231,14 +212,13 @@ describe('roles.list', () => {
 
 describe('catalog.get', () => {
   it('returns modules, access levels, rights, statuses and the organisation tree', async () => {
-    const catalog = await caller.catalog.get();
+    const catalog = await fx.caller.catalog.get();
     expect(catalog.modules).toEqual([...MODULES]);
     expect(catalog.accessLevels).toEqual([...ACCESS_LEVELS]);
     expect(catalog.rights).toEqual([...RIGHTS]);
     expect(catalog.statuses).toEqual([...USER_STATUSES]);
     // The server's setting, whatever it is.
-    const { ctx } = await sessionFor(testDb.db, fx.admin.id);
-    const configured = createCaller({ ...ctx, config: { ...ctx.config, invitationTtlDays: 3 } });
+    const configured = callerWithConfig(fx.ctx, { invitationTtlDays: 3 });
     expect((await configured.catalog.get()).invitationTtlDays).toBe(3);
     const units = Object.values(fx.units)
       .map((u) => ({ id: u.id, name: u.name, kind: u.kind, parentId: u.parentId }))
@@ -253,24 +233,24 @@ describe('catalog.get', () => {
 describe('who may read users', () => {
   it('refuses a signed-in non-administrator (FORBIDDEN not_admin) on every read procedure', async () => {
     const bob = fixtureUser('bob.smith@globex.test');
-    const { caller: reader } = await sessionFor(testDb.db, bob.id);
-    await expectApiError(reader.users.list({}), 'FORBIDDEN', 'not_admin');
-    await expectApiError(reader.users.get({ id: bob.id }), 'FORBIDDEN', 'not_admin');
-    await expectApiError(reader.roles.list(), 'FORBIDDEN', 'not_admin');
-    await expectApiError(reader.catalog.get(), 'FORBIDDEN', 'not_admin');
+    const { caller: reader } = await h.asUser(bob.id);
+    await expectTRPCError(reader.users.list({}), 'FORBIDDEN', 'not_admin');
+    await expectTRPCError(reader.users.get({ id: bob.id }), 'FORBIDDEN', 'not_admin');
+    await expectTRPCError(reader.roles.list(), 'FORBIDDEN', 'not_admin');
+    await expectTRPCError(reader.catalog.get(), 'FORBIDDEN', 'not_admin');
   });
 
   it('refuses an anonymous request and a deactivated administrator (UNAUTHORIZED not_signed_in)', async () => {
-    const anonymous = createCaller(await sessionContext(testDb.db, null));
-    await expectApiError(anonymous.users.list({}), 'UNAUTHORIZED', 'not_signed_in');
-    await expectApiError(anonymous.catalog.get(), 'UNAUTHORIZED', 'not_signed_in');
+    const anonymous = await h.anonymous();
+    await expectTRPCError(anonymous.users.list({}), 'UNAUTHORIZED', 'not_signed_in');
+    await expectTRPCError(anonymous.catalog.get(), 'UNAUTHORIZED', 'not_signed_in');
     const walt = fixtureUser('walt.white@globex.test');
-    await testDb.db.update(users).set({ status: 'deactivated' }).where(eq(users.id, walt.id));
+    await h.db.update(users).set({ status: 'deactivated' }).where(eq(users.id, walt.id));
     try {
-      const deactivated = createCaller(await sessionContext(testDb.db, walt.id));
-      await expectApiError(deactivated.users.list({}), 'UNAUTHORIZED', 'not_signed_in');
+      const { caller: deactivated } = await h.asUser(walt.id);
+      await expectTRPCError(deactivated.users.list({}), 'UNAUTHORIZED', 'not_signed_in');
     } finally {
-      await testDb.db.update(users).set({ status: 'active' }).where(eq(users.id, walt.id));
+      await h.db.update(users).set({ status: 'active' }).where(eq(users.id, walt.id));
     }
   });
 });

@@ -1,27 +1,20 @@
-import { createTestDb, type TestDb } from '@roster/db/testing';
 import { USER_SORT_FIELDS, type UserSort, type UsersFilter } from '@roster/domain';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useHarness } from './harness';
 import {
   buildFixture,
-  type Caller,
   expectedOrder,
   type Fixture,
   type FixtureUser,
   matches,
-  sessionFor,
   walkPages,
 } from './userFixtures';
 
-let testDb: TestDb;
+const h = useHarness({ reset: false });
 let fx: Fixture;
-let caller: Caller;
-
 beforeAll(async () => {
-  testDb = await createTestDb();
-  fx = await buildFixture(testDb.db);
-  caller = (await sessionFor(testDb.db, fx.admin.id)).caller;
+  fx = await buildFixture(h);
 });
-afterAll(() => testDb.close());
 
 const SORTS: UserSort[] = USER_SORT_FIELDS.flatMap((field) =>
   (['asc', 'desc'] as const).map((direction) => ({ field, direction })),
@@ -35,7 +28,11 @@ const label = (id: string) => {
 
 async function expectWalk(sort: UserSort, limit: number, filter?: UsersFilter, subset?: FixtureUser[]) {
   const expected = expectedOrder(subset ?? fx.users, sort);
-  const { pages, totals, complete } = await walkPages(caller, { sort, limit, ...(filter ? { filter } : {}) });
+  const { pages, totals, complete } = await walkPages(fx.caller, {
+    sort,
+    limit,
+    ...(filter ? { filter } : {}),
+  });
   expect(complete, 'the walk ends').toBe(true);
   const ids = pages.flat().map((item) => item.id);
   expect(ids.map(label), `${sort.field} ${sort.direction}, pages of ${limit}`).toEqual(expected.map(label));
@@ -51,7 +48,7 @@ describe.each(SORTS)('users.list sorted by $field $direction', (sort) => {
   });
 
   it('orders one page of everybody the same way', async () => {
-    const page = await caller.users.list({ sort, limit: 500 });
+    const page = await fx.caller.users.list({ sort, limit: 500 });
     expect(page.items.map((i) => label(i.id))).toEqual(expectedOrder(fx.users, sort).map(label));
     expect(page.nextCursor).toBeNull();
   });
@@ -70,26 +67,26 @@ describe.each(SORTS)('users.list sorted by $field $direction', (sort) => {
 
 describe('users.list paging edges', () => {
   it('sorts by last name, first name, then id when no sort is given', async () => {
-    const page = await caller.users.list({ limit: 500 });
+    const page = await fx.caller.users.list({ limit: 500 });
     expect(page.items.map((i) => label(i.id))).toEqual(
       expectedOrder(fx.users, { field: 'name', direction: 'asc' }).map(label),
     );
   });
 
   it('has no next cursor when a page ends exactly at the last user', async () => {
-    const exact = await caller.users.list({ limit: fx.users.length });
+    const exact = await fx.caller.users.list({ limit: fx.users.length });
     expect(exact.items).toHaveLength(fx.users.length);
     expect(exact.nextCursor).toBeNull();
-    const short = await caller.users.list({ limit: fx.users.length - 1 });
+    const short = await fx.caller.users.list({ limit: fx.users.length - 1 });
     expect(short.nextCursor).not.toBeNull();
-    const rest = await caller.users.list({ limit: fx.users.length, cursor: short.nextCursor ?? '' });
+    const rest = await fx.caller.users.list({ limit: fx.users.length, cursor: short.nextCursor ?? '' });
     expect(rest.items).toHaveLength(1);
     expect(rest.nextCursor).toBeNull();
     expect(rest.total).toBe(fx.users.length);
   });
 
   it('defaults to pages of 50', async () => {
-    const page = await caller.users.list({});
+    const page = await fx.caller.users.list({});
     expect(page.items).toHaveLength(Math.min(50, fx.users.length));
   });
 

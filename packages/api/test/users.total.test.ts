@@ -1,18 +1,13 @@
 import { seedUsers } from '@roster/db';
-import { createTestDb, type TestDb } from '@roster/db/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newAdmin } from './userFixtures';
+import { describe, expect, it } from 'vitest';
+import { useHarness } from './harness';
 
-let testDb: TestDb;
-beforeAll(async () => {
-  testDb = await createTestDb();
-});
-afterAll(() => testDb.close());
+const h = useHarness({ reset: false });
 
 describe('users.list totals', () => {
   it("are exact whatever the size; later pages carry the first page's; count: false leaves them to users.count", async () => {
-    const { caller } = await newAdmin(testDb.db);
-    await seedUsers(testDb.db, { users: 2_300, batchSize: 1_000 });
+    const { caller } = await h.signedIn('Administrator', { signIn: false });
+    await seedUsers(h.db, { users: 2_300, batchSize: 1_000 });
     const all = 2_301;
 
     const page = await caller.users.list({ limit: 10 });
@@ -35,7 +30,7 @@ describe('users.list totals', () => {
   });
 
   it('refuses a cursor made for another filter', async () => {
-    const { caller } = await newAdmin(testDb.db);
+    const { caller } = await h.signedIn('Administrator', { signIn: false });
     const page = await caller.users.list({ filter: { status: ['active'] }, limit: 5 });
     expect(page.nextCursor).not.toBeNull();
     await expect(
