@@ -71,11 +71,7 @@ describe('bulk.execute, small selections (finished inside the request)', () => {
     const active = await h.createUsers(5, { status: 'active' });
     const already = await h.createUsers(2, { status: 'deactivated' });
     const ids = [...active, ...already, h.admin.user.id];
-    const op = await h.admin.caller.bulk.execute({
-      operationId: randomUUID(),
-      operation: { kind: 'deactivate' },
-      selection: { ids },
-    });
+    const op = await h.apply({ kind: 'deactivate' }, ids);
     const seen: string[] = [];
     let cursor: number | undefined;
     let pages = 0;
@@ -105,11 +101,7 @@ describe('bulk.execute, small selections (finished inside the request)', () => {
     const [user = ''] = await h.createUsers(1, { status: 'active' });
     const made: string[] = [];
     for (const kind of ['deactivate', 'reactivate', 'deactivate'] as const) {
-      const op = await h.admin.caller.bulk.execute({
-        operationId: randomUUID(),
-        operation: { kind },
-        selection: { ids: [user] },
-      });
+      const op = await h.apply({ kind }, [user]);
       made.push(op.id);
     }
     // This caller's clock stands still: operations of the same time come by id, highest first.
@@ -131,11 +123,7 @@ describe('bulk.execute, small selections (finished inside the request)', () => {
     await h.db
       .insert(apiTokens)
       .values({ userId: active, name: 't', tokenHash: randomUUID(), prefix: 'rst_x' });
-    const op = await h.admin.caller.bulk.execute({
-      operationId: randomUUID(),
-      operation: { kind: 'deactivate' },
-      selection: { ids: [active, invited] },
-    });
+    const op = await h.apply({ kind: 'deactivate' }, [active, invited]);
     expect(op).toMatchObject({ status: 'succeeded', counts: { change: 2, skip: 0, blocked: 0, failed: 0 } });
     for (const row of await h.userRows([active, invited])) expect(row.status).toBe('deactivated');
     const [invitation] = await h.db.select().from(invitations).where(eq(invitations.userId, invited));
@@ -149,11 +137,7 @@ describe('bulk.execute, small selections (finished inside the request)', () => {
   it('reactivate: active when the user had accepted, created otherwise', async () => {
     const [accepted = ''] = await h.createUsers(1, { status: 'deactivated', activated: true });
     const [never = ''] = await h.createUsers(1, { status: 'deactivated' });
-    await h.admin.caller.bulk.execute({
-      operationId: randomUUID(),
-      operation: { kind: 'reactivate' },
-      selection: { ids: [accepted, never] },
-    });
+    await h.apply({ kind: 'reactivate' }, [accepted, never]);
     const rows = await h.userRows([accepted, never]);
     expect(rows.find((r) => r.id === accepted)?.status).toBe('active');
     expect(rows.find((r) => r.id === never)?.status).toBe('created');
@@ -161,11 +145,7 @@ describe('bulk.execute, small selections (finished inside the request)', () => {
 
   it('invite, resend and cancel: invitations, hashed tokens and queued e-mails', async () => {
     const created = await h.createUsers(2, { status: 'created' });
-    const invite = await h.admin.caller.bulk.execute({
-      operationId: randomUUID(),
-      operation: { kind: 'invite', message: 'Welcome <b>aboard</b>' },
-      selection: { ids: created },
-    });
+    const invite = await h.apply({ kind: 'invite', message: 'Welcome <b>aboard</b>' }, created);
     expect(invite.error).toBeNull();
     expect(invite.counts.change).toBe(2);
     const pending = await h.db.select().from(invitations).where(inArray(invitations.userId, created));
@@ -177,21 +157,13 @@ describe('bulk.execute, small selections (finished inside the request)', () => {
     expect(mails[0]?.text).toMatch(/\/invite\/[A-Za-z0-9_-]{43}/);
 
     // Sent just now: a resend is skipped as too soon.
-    const tooSoon = await h.admin.caller.bulk.execute({
-      operationId: randomUUID(),
-      operation: { kind: 'resend_invitation' },
-      selection: { ids: created },
-    });
+    const tooSoon = await h.apply({ kind: 'resend_invitation' }, created);
     expect(tooSoon.counts).toMatchObject({ change: 0, skip: 2 });
     await h.db
       .update(invitations)
       .set({ lastSentAt: new Date(START.getTime() - 120_000) })
       .where(inArray(invitations.userId, created));
-    const resend = await h.admin.caller.bulk.execute({
-      operationId: randomUUID(),
-      operation: { kind: 'resend_invitation' },
-      selection: { ids: created },
-    });
+    const resend = await h.apply({ kind: 'resend_invitation' }, created);
     expect(resend.counts.change).toBe(2);
     const all = await h.db.select().from(invitations).where(inArray(invitations.userId, created));
     expect(all.filter((i) => i.status === 'superseded')).toHaveLength(2);
@@ -202,11 +174,7 @@ describe('bulk.execute, small selections (finished inside the request)', () => {
       'Welcome <b>aboard</b>',
     ]);
 
-    const cancel = await h.admin.caller.bulk.execute({
-      operationId: randomUUID(),
-      operation: { kind: 'cancel_invitation' },
-      selection: { ids: created },
-    });
+    const cancel = await h.apply({ kind: 'cancel_invitation' }, created);
     expect(cancel.counts.change).toBe(2);
     for (const row of await h.userRows(created)) expect(row.status).toBe('created');
     const after = await h.db
@@ -227,11 +195,7 @@ describe('bulk.execute, small selections (finished inside the request)', () => {
       .values({ kind: 'project', name: 'P' })
       .returning();
     await h.db.insert(functionalMemberships).values({ userId: target, resourceId: project?.id ?? '' });
-    const op = await h.admin.caller.bulk.execute({
-      operationId: randomUUID(),
-      operation: { kind: 'copy_access', sourceUserId: source },
-      selection: { ids: [target] },
-    });
+    const op = await h.apply({ kind: 'copy_access', sourceUserId: source }, [target]);
     expect(op.counts.change).toBe(1);
     const access = await h.db.select().from(moduleAccess).where(eq(moduleAccess.userId, target));
     expect(access.map((a) => [a.module, a.level])).toEqual([['budget', 'edit']]);
@@ -285,11 +249,7 @@ describe('idempotency and refusals', () => {
     const ids = Array.from({ length: SELECTION_MAX_IDS + 1 }, () => randomUUID());
     const before = await h.db.select().from(bulkOperations);
     for (const call of [
-      h.admin.caller.bulk.execute({
-        operationId: randomUUID(),
-        operation: { kind: 'deactivate' },
-        selection: { ids },
-      }),
+      h.apply({ kind: 'deactivate' }, ids),
       h.admin.caller.bulk.preview({ operation: { kind: 'deactivate' }, selection: { ids } }),
     ]) {
       const error = await expectTRPCError(call, 'BAD_REQUEST', 'invalid_input');
@@ -311,29 +271,13 @@ describe('idempotency and refusals', () => {
       'selection_changed',
     );
     await expectTRPCError(
-      h.admin.caller.bulk.execute({
-        operationId: randomUUID(),
-        operation: { kind: 'assign_role', roleId: h.roleId('Administrator') },
-        selection: { ids },
-      }),
+      h.apply({ kind: 'assign_role', roleId: h.roleId('Administrator') }, ids),
       'PRECONDITION_FAILED',
       'confirmation_required',
     );
+    await expectTRPCError(h.apply({ kind: 'invite' }, [...ids, randomUUID()]), 'NOT_FOUND', 'user_not_found');
     await expectTRPCError(
-      h.admin.caller.bulk.execute({
-        operationId: randomUUID(),
-        operation: { kind: 'invite' },
-        selection: { ids: [...ids, randomUUID()] },
-      }),
-      'NOT_FOUND',
-      'user_not_found',
-    );
-    await expectTRPCError(
-      h.admin.caller.bulk.execute({
-        operationId: randomUUID(),
-        operation: { kind: 'assign_role', roleId: randomUUID() },
-        selection: { ids },
-      }),
+      h.apply({ kind: 'assign_role', roleId: randomUUID() }, ids),
       'BAD_REQUEST',
       'unknown_role',
     );
@@ -424,16 +368,8 @@ describe('large selections run in the background', () => {
   it('two conflicting operations on the same users never lose an update', async () => {
     const ids = await h.createUsers(300, { status: 'active' });
     const [a, b] = await Promise.all([
-      h.admin.caller.bulk.execute({
-        operationId: randomUUID(),
-        operation: { kind: 'assign_role', roleId: h.roleId('Buyer') },
-        selection: { ids },
-      }),
-      h.admin.caller.bulk.execute({
-        operationId: randomUUID(),
-        operation: { kind: 'deactivate' },
-        selection: { ids },
-      }),
+      h.apply({ kind: 'assign_role', roleId: h.roleId('Buyer') }, ids),
+      h.apply({ kind: 'deactivate' }, ids),
     ]);
     expect(a?.counts.change).toBe(300);
     expect(b?.counts.change).toBe(300);
@@ -451,11 +387,7 @@ describe('large selections run in the background', () => {
       .where(and(eq(users.status, 'active'), eq(users.roleId, h.roleId('Administrator'))));
     expect(admins).toHaveLength(2);
     const [a, b] = await Promise.all([
-      h.admin.caller.bulk.execute({
-        operationId: randomUUID(),
-        operation: { kind: 'deactivate' },
-        selection: { ids: [other.user.id] },
-      }),
+      h.apply({ kind: 'deactivate' }, [other.user.id]),
       other.caller.bulk.execute({
         operationId: randomUUID(),
         operation: { kind: 'deactivate' },
@@ -473,15 +405,7 @@ describe('large selections run in the background', () => {
 
   it('two invites of the same users at once: each user gets one invitation, the later run skips them', async () => {
     const ids = await h.createUsers(200, { status: 'created' });
-    const [a, b] = await Promise.all(
-      [1, 2].map(() =>
-        h.admin.caller.bulk.execute({
-          operationId: randomUUID(),
-          operation: { kind: 'invite' },
-          selection: { ids },
-        }),
-      ),
-    );
+    const [a, b] = await Promise.all([1, 2].map(() => h.apply({ kind: 'invite' }, ids)));
     // Decided on locked, current rows: whichever ran second found the users invited already.
     expect((a?.counts.change ?? 0) + (b?.counts.change ?? 0)).toBe(200);
     expect((a?.counts.skip ?? 0) + (b?.counts.skip ?? 0)).toBe(200);

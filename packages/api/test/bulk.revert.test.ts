@@ -12,21 +12,10 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import { describe, expect, it, vi } from 'vitest';
 import { createCaller } from '../src';
 import { claimOperation, INLINE_MAX_USERS, runOperation } from '../src/runner/runOperation';
-import { type Caller, callByPath, callerWithConfig, expectTRPCError, START, useHarness } from './harness';
+import { callByPath, callerWithConfig, expectTRPCError, START, useHarness } from './harness';
 
 const h = useHarness({ admin: true });
 
-const apply = (
-  operation: Parameters<Caller['bulk']['execute']>[0]['operation'],
-  ids: string[],
-  confirmPrivileged?: boolean,
-) =>
-  h.admin.caller.bulk.execute({
-    operationId: randomUUID(),
-    operation,
-    selection: { ids },
-    confirmPrivileged,
-  });
 const revert = (id: string, confirmPrivileged?: boolean) =>
   h.admin.caller.bulk.revert({ operationId: randomUUID(), id, confirmPrivileged });
 const outcomes = async (id: string) =>
@@ -39,7 +28,7 @@ const operationCount = async () =>
 describe('bulk.revert', () => {
   it('assign role: gives each role back, blocks the users changed again since, audits the revert', async () => {
     const ids = await h.createUsers(3, { status: 'active', role: 'Reader' });
-    const assigned = await apply({ kind: 'assign_role', roleId: h.roleId('Buyer') }, ids);
+    const assigned = await h.apply({ kind: 'assign_role', roleId: h.roleId('Buyer') }, ids);
     const [changedSince = ''] = ids;
     await h.db
       .update(users)
@@ -103,7 +92,7 @@ describe('bulk.revert', () => {
     await h.db
       .insert(sessions)
       .values({ userId: active, tokenHash: randomUUID(), expiresAt: new Date(START.getTime() + 86_400_000) });
-    const deactivation = await apply({ kind: 'deactivate' }, [active, invited]);
+    const deactivation = await h.apply({ kind: 'deactivate' }, [active, invited]);
     expect(deactivation.counts.change).toBe(2);
 
     const reverted = await revert(deactivation.id);
@@ -140,10 +129,10 @@ describe('bulk.revert', () => {
   it('a user changed again since, even back to what the operation left, is not reverted', async () => {
     const ids = await h.createUsers(2, { status: 'active', role: 'Reader' });
     const [bounced = ''] = ids;
-    const deactivation = await apply({ kind: 'deactivate' }, ids);
+    const deactivation = await h.apply({ kind: 'deactivate' }, ids);
     // Someone else reactivates one of them and deactivates them again: the same status, a newer change.
-    await apply({ kind: 'reactivate' }, [bounced]);
-    await apply({ kind: 'deactivate' }, [bounced]);
+    await h.apply({ kind: 'reactivate' }, [bounced]);
+    await h.apply({ kind: 'deactivate' }, [bounced]);
     const reverted = await revert(deactivation.id);
     expect(reverted.counts).toEqual({ change: 1, skip: 0, blocked: 1, failed: 0 });
     const byUser = new Map(
@@ -155,7 +144,7 @@ describe('bulk.revert', () => {
 
   it('invite ↔ cancel invitation: the invitation is cancelled and its link stops working', async () => {
     const ids = await h.createUsers(2, { status: 'created', role: 'Reader' });
-    const invite = await apply({ kind: 'invite' }, ids);
+    const invite = await h.apply({ kind: 'invite' }, ids);
     const reverted = await revert(invite.id);
     expect(reverted.counts.change).toBe(2);
     expect((await h.userRows(ids)).map((r) => r.status)).toEqual(['created', 'created']);
@@ -166,14 +155,14 @@ describe('bulk.revert', () => {
   it('an invitation resent since is a change since: reverting the first invite leaves the new link alone', async () => {
     const ids = await h.createUsers(2, { status: 'created', role: 'Reader' });
     const [resent = '', untouched = ''] = ids;
-    const invite = await apply({ kind: 'invite' }, ids);
+    const invite = await h.apply({ kind: 'invite' }, ids);
     const versions = new Map((await h.userRows(ids)).map((u) => [u.id, u.version]));
     // Sent two minutes ago: a resend is due.
     await h.db
       .update(invitations)
       .set({ lastSentAt: new Date(START.getTime() - 120_000) })
       .where(eq(invitations.userId, resent));
-    expect((await apply({ kind: 'resend_invitation' }, [resent])).counts.change).toBe(1);
+    expect((await h.apply({ kind: 'resend_invitation' }, [resent])).counts.change).toBe(1);
     const [after] = await h.userRows([resent]);
     expect(after?.version).toBe((versions.get(resent) ?? 0) + 1);
 
@@ -197,7 +186,7 @@ describe('bulk.revert', () => {
       { userId: source, module: 'budget', level: 'edit' },
       { userId: target, module: 'projects', level: 'read' },
     ]);
-    const copy = await apply({ kind: 'copy_access', sourceUserId: source }, [target]);
+    const copy = await h.apply({ kind: 'copy_access', sourceUserId: source }, [target]);
     expect(copy.counts.change).toBe(1);
     const reverted = await revert(copy.id);
     expect(reverted.counts.change).toBe(1);
@@ -222,7 +211,7 @@ describe('bulk.revert', () => {
       }
     }
     const invitedIds = await h.createUsers(1, { status: 'invited', role: 'Reader' });
-    const resend = await apply({ kind: 'resend_invitation' }, invitedIds);
+    const resend = await h.apply({ kind: 'resend_invitation' }, invitedIds);
     await expectTRPCError(revert(resend.id), 'BAD_REQUEST', 'not_revertible');
     await expectTRPCError(
       h.admin.caller.bulk.previewRevert({ id: resend.id }),
@@ -234,15 +223,15 @@ describe('bulk.revert', () => {
       'NOT_FOUND',
       'operation_not_found',
     );
-    const skipped = await apply({ kind: 'reactivate' }, invitedIds);
+    const skipped = await h.apply({ kind: 'reactivate' }, invitedIds);
     expect(skipped.counts.change).toBe(0);
     await expectTRPCError(revert(skipped.id), 'BAD_REQUEST', 'nothing_to_revert');
     const many = await h.createUsers(INLINE_MAX_USERS + 1, { status: 'active', role: 'Reader' });
-    const queued = await apply({ kind: 'deactivate' }, many);
+    const queued = await h.apply({ kind: 'deactivate' }, many);
     expect(queued.status).toBe('queued');
     await expectTRPCError(revert(queued.id), 'CONFLICT', 'operation_not_finished');
     const demoted = await h.createUsers(1, { status: 'active', role: 'Administrator' });
-    const demotion = await apply({ kind: 'assign_role', roleId: h.roleId('Reader') }, demoted, true);
+    const demotion = await h.apply({ kind: 'assign_role', roleId: h.roleId('Reader') }, demoted, true);
     expect((await h.admin.caller.bulk.previewRevert({ id: demotion.id })).becomeAdministrators).toBe(1);
     await expectTRPCError(revert(demotion.id), 'PRECONDITION_FAILED', 'confirmation_required');
     expect(await operationCount()).toBe((before ?? 0) + 4);
@@ -256,7 +245,7 @@ describe('bulk.revert', () => {
     const adminRole = h.roleId('Administrator');
     // A demotion whose users were all changed again since: nothing comes back, nothing to confirm.
     const demoted = await h.createUsers(2, { status: 'active', role: 'Administrator' });
-    const demotion = await apply({ kind: 'assign_role', roleId: h.roleId('Reader') }, demoted, true);
+    const demotion = await h.apply({ kind: 'assign_role', roleId: h.roleId('Reader') }, demoted, true);
     await h.db
       .update(users)
       .set({ roleId: h.roleId('Buyer') })
@@ -271,7 +260,7 @@ describe('bulk.revert', () => {
 
     // A promotion reverted takes the role away: the preview counts it, the start asks to confirm it.
     const promoted = await h.createUsers(3, { status: 'active', role: 'Reader' });
-    const promotion = await apply({ kind: 'assign_role', roleId: adminRole }, promoted, true);
+    const promotion = await h.apply({ kind: 'assign_role', roleId: adminRole }, promoted, true);
     const preview = await h.admin.caller.bulk.previewRevert({ id: promotion.id });
     expect(preview).toMatchObject({
       counts: { change: 3 },
@@ -292,7 +281,7 @@ describe('bulk.revert', () => {
 
   it('is idempotent on its operation id; the same id for something else is a conflict', async () => {
     const ids = await h.createUsers(2, { status: 'active', role: 'Reader' });
-    const assigned = await apply({ kind: 'assign_role', roleId: h.roleId('Buyer') }, ids);
+    const assigned = await h.apply({ kind: 'assign_role', roleId: h.roleId('Buyer') }, ids);
     const operationId = randomUUID();
     const first = await h.admin.caller.bulk.revert({ operationId, id: assigned.id });
     const again = await h.admin.caller.bulk.revert({ operationId, id: assigned.id });
@@ -483,7 +472,7 @@ describe('bulk.retry', () => {
 
   it('retries the failed users of a revert with the revert’s rule; its id stays that retry’s', async () => {
     const ids = await h.createUsers(4, { status: 'active', role: 'Reader' });
-    const assigned = await apply({ kind: 'assign_role', roleId: h.roleId('Buyer') }, ids);
+    const assigned = await h.apply({ kind: 'assign_role', roleId: h.roleId('Buyer') }, ids);
     const [, , doomed = ''] = ids;
     await refuseUpdatesOf([doomed]);
     const small = callerWithConfig(h.admin.ctx, { bulkBatchSize: 2 });

@@ -50,6 +50,7 @@ export const DAY = 24 * HOUR;
 export type RoleName = (typeof BUILT_IN_ROLES)[number];
 export type Caller = ReturnType<typeof createCaller>;
 export type UserRow = typeof users.$inferSelect;
+export type BulkOperation = Parameters<Caller['bulk']['execute']>[0]['operation'];
 
 /** The clock the API reads (`deps.now`); tests move it instead of waiting. */
 export class TestClock {
@@ -311,6 +312,15 @@ export class Harness {
     if (!ctx.actor) throw new Error('The test session did not resolve to an actor');
     return { user, session, ctx, caller };
   };
+
+  /** The administrator (`admin: true`) applies an operation to these users, as the Apply button does. */
+  readonly apply = (operation: BulkOperation, ids: string[], confirmPrivileged?: boolean) =>
+    this.admin.caller.bulk.execute({
+      operationId: randomUUID(),
+      operation,
+      selection: { ids },
+      confirmPrivileged,
+    });
 
   /** The rows of these users, by id. */
   readonly userRows = (ids: string[]): Promise<UserRow[]> =>
