@@ -1,17 +1,28 @@
 import { randomUUID } from 'node:crypto';
-import { orgUnits, queryRows, roles, seedUsers, userCounts, users } from '@roster/db';
+import {
+  type Db,
+  moduleAccess,
+  orgUnits,
+  queryRows,
+  roles,
+  seedUsers,
+  userCounts,
+  userModuleCounts,
+  users,
+} from '@roster/db';
 import type { TestDb } from '@roster/db/testing';
 import type { UsersFilter } from '@roster/domain';
-import { count, eq, sql } from 'drizzle-orm';
+import { and, count, eq, sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { foldUserCounts } from '../src/users/countUsers';
+import { foldUserCounts, foldUserModuleCounts } from '../src/users/countUsers';
 import { usersFilterCondition } from '../src/users/usersFilter';
 import { type Caller, START, useHarness } from './harness';
 
 /**
  * SPEC §5: every number of users a screen shows is the real one. The numbers come from maintained
- * counts (status, role), from the search table (a search alone) or from a count on `users`; each
- * must equal a plain `count(*)` after operations, imports and reverts have moved users around.
+ * counts (status, role, and a module with either), from the search table (a search alone) or from a
+ * count on `users`; each must equal a plain `count(*)` after operations, copied access, imports and
+ * reverts have moved users around.
  */
 
 const h = useHarness({ reset: false });
@@ -48,6 +59,17 @@ async function views(): Promise<[string, UsersFilter | undefined][]> {
     ['search "son"', { search: 'son' }],
     ['search "a" and active', { search: 'a', status: ['active'] }],
     ['module budget ≥ read', { module: { module: 'budget', minLevel: 'read' } }],
+    ['module budget ≥ edit', { module: { module: 'budget', minLevel: 'edit' } }],
+    ['Reader with budget ≥ edit', { roleIds: [reader], module: { module: 'budget', minLevel: 'edit' } }],
+    ['active with projects ≥ read', { status: ['active'], module: { module: 'projects', minLevel: 'read' } }],
+    [
+      'active Reader or Administrator with budget ≥ read',
+      { status: ['active'], roleIds: [reader, admin], module: { module: 'budget', minLevel: 'read' } },
+    ],
+    [
+      'search "a", invited, with budget ≥ read',
+      { search: 'a', status: ['invited'], module: { module: 'budget', minLevel: 'read' } },
+    ],
     ['scope with descendants', { orgUnitId: unit?.id ?? '', includeDescendants: true }],
     ['right buyer', { right: 'buyer' }],
     ['invitation expired', { invitationExpired: true }],
@@ -69,6 +91,38 @@ async function expectTrueCounts(when: string): Promise<void> {
     expect(counted.total, `users.count, ${name}, ${when}`).toBe(expected);
     expect(page.total, `users.list, ${name}, ${when}`).toBe(expected);
   }
+}
+
+/** A transaction that does `work` and stays open until released. */
+function openTransaction(work: (tx: Db) => Promise<unknown>) {
+  let release = () => {};
+  const released = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  let done = () => {};
+  const worked = new Promise<void>((resolve) => {
+    done = resolve;
+  });
+  const committed = testDb.db.transaction(async (tx) => {
+    await work(tx);
+    done();
+    await released;
+  });
+  return { worked, release, committed };
+}
+
+/** Resolves once a session of this database waits for a lock (fails after 5 s: nothing waited). */
+async function oneTransactionWaits(): Promise<void> {
+  for (let tries = 0; tries < 100; tries++) {
+    const [row] = await queryRows<{ n: number }>(
+      testDb.db,
+      sql`select count(*)::int as n from pg_stat_activity
+        where datname = current_database() and wait_event_type = 'Lock'`,
+    );
+    if ((row?.n ?? 0) > 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error('No transaction waited for the other');
 }
 
 async function finish(id: string) {
@@ -113,6 +167,22 @@ describe('the numbers of users shown', () => {
     await finish(created.id);
     await expectTrueCounts('after inviting');
 
+    const [source] = await testDb.db
+      .select({ id: moduleAccess.userId })
+      .from(moduleAccess)
+      .where(and(eq(moduleAccess.module, 'budget'), eq(moduleAccess.level, 'edit')))
+      .limit(1);
+    const readers = await caller.users.list({ filter: { roleIds: [reader] }, limit: 200 });
+    for (const mode of ['merge', 'replace'] as const) {
+      const copied = await caller.bulk.execute({
+        operationId: randomUUID(),
+        operation: { kind: 'copy_access', sourceUserId: source?.id ?? '', mode },
+        selection: { ids: readers.items.map((u) => u.id) },
+      });
+      expect((await finish(copied.id)).counts.change, mode).toBeGreaterThan(0);
+      await expectTrueCounts(`after copying access (${mode})`);
+    }
+
     const importId = randomUUID();
     const rows = Array.from({ length: 40 }, (_, i) => ({
       line: i + 2,
@@ -142,8 +212,64 @@ describe('the numbers of users shown', () => {
       .groupBy(userCounts.roleId, userCounts.status);
     // One row per (role, status) that has users.
     expect(folded.every((row) => row.n === 1)).toBe(true);
+    await foldUserModuleCounts(testDb.db);
+    const foldedModules = await testDb.db
+      .select({ n: count() })
+      .from(userModuleCounts)
+      .groupBy(
+        userModuleCounts.roleId,
+        userModuleCounts.status,
+        userModuleCounts.module,
+        userModuleCounts.level,
+      );
+    expect(foldedModules.every((row) => row.n === 1)).toBe(true);
     await expectTrueCounts('after folding');
   });
+
+  it.runIf(process.env.DATABASE_URL)(
+    'stay true when a role change and an access change of one user run at once (PostgreSQL)',
+    async () => {
+      const reader = await roleId('Reader');
+      const buyer = await roleId('Buyer');
+      const [user] = await testDb.db
+        .select({ id: users.id })
+        .from(users)
+        .where(eq(users.roleId, reader))
+        .limit(1);
+      const id = user?.id ?? '';
+      await testDb.db
+        .delete(moduleAccess)
+        .where(and(eq(moduleAccess.userId, id), eq(moduleAccess.module, 'budget')));
+
+      // The role changes first; the access row added meanwhile must be counted under the new role.
+      const update = openTransaction((tx) => tx.update(users).set({ roleId: buyer }).where(eq(users.id, id)));
+      await update.worked;
+      const insert = openTransaction((tx) =>
+        tx.insert(moduleAccess).values({ userId: id, module: 'budget', level: 'edit' }),
+      );
+      await oneTransactionWaits();
+      update.release();
+      await update.committed;
+      await insert.worked;
+      insert.release();
+      await insert.committed;
+      await expectTrueCounts('after an access row was added during a role change');
+
+      // The access changes first; the role change that waits for it must move the new rows.
+      const removal = openTransaction((tx) =>
+        tx.delete(moduleAccess).where(and(eq(moduleAccess.userId, id), eq(moduleAccess.module, 'budget'))),
+      );
+      await removal.worked;
+      const back = openTransaction((tx) => tx.update(users).set({ roleId: reader }).where(eq(users.id, id)));
+      await oneTransactionWaits();
+      removal.release();
+      await removal.committed;
+      await back.worked;
+      back.release();
+      await back.committed;
+      await expectTrueCounts('after a role change that waited for an access change');
+    },
+  );
 
   it('refuses an unknown role as the list does', async () => {
     await expect(caller.users.count({ filter: { roleIds: [randomUUID()] } })).rejects.toMatchObject({

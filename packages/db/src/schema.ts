@@ -118,6 +118,23 @@ export const userCounts = pgTable('user_counts', {
   n: integer('n').notNull(),
 });
 
+/**
+ * How many users have each (role, status, module, level), so that a module filter, alone or with a
+ * role or a status, is counted at once at any size (a role's 300,000 users joined with a module's
+ * 160,000 rows took 0.2–0.9 s). Kept like `userCounts`: statement-level triggers (migration 0017) on
+ * `users` (a role or status changed: the user's module rows move) and on `module_access` (rows
+ * added or removed: counted under the user's role and status, the user's row locked first, so that
+ * a role change and an access change of one user never miss each other) append differences; a count
+ * is the sum of its rows, folded together now and then (`foldUserModuleCounts`).
+ */
+export const userModuleCounts = pgTable('user_module_counts', {
+  roleId: uuid('role_id').notNull(),
+  status: userStatus('status').notNull(),
+  module: moduleName('module').notNull(),
+  level: accessLevel('level').notNull(),
+  n: integer('n').notNull(),
+});
+
 export const moduleAccess = pgTable(
   'module_access',
   {

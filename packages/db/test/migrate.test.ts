@@ -19,6 +19,7 @@ const EXPECTED_TABLES = [
   'sessions',
   'sign_in_throttle',
   'user_counts',
+  'user_module_counts',
   'user_rights',
   'user_scopes',
   'user_search',

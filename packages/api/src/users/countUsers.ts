@@ -1,19 +1,21 @@
 import {
   type Db,
   likeContains,
-  moduleAccess,
   queryRows,
   userCounts,
+  userModuleCounts,
   userRights,
   userSearch,
   users,
 } from '@roster/db';
-import { MODULES, RIGHTS, type UsersFilter } from '@roster/domain';
+import { DomainError, MODULES, RIGHTS, type UsersFilter } from '@roster/domain';
 import { and, count, eq, inArray, sql } from 'drizzle-orm';
 import { usersFilterCondition } from './usersFilter';
 
 /** Above this many rows of differences, a count folds them into one row per (role, status). */
 const FOLD_ABOVE_ROWS = 500;
+/** The same per (role, status, module, level): folded, a module and level has 4 rows per role. */
+const FOLD_MODULE_COUNTS_ABOVE_ROWS = 4_000;
 
 /** The facets a filter names (an empty list or string names none); status and role are kept counted. */
 function facetsOf(filter: UsersFilter | undefined): string[] {
@@ -31,8 +33,8 @@ function facetsOf(filter: UsersFilter | undefined): string[] {
 
 /**
  * A filter of one facet whose table has one row per matching user: its rows are counted there, with
- * no join to `users` (a search on the narrow search table, a module or a right on its index). Null
- * for any other filter.
+ * no join to `users` (a search on the narrow search table, a right on its index). Null for any other
+ * filter.
  */
 async function countOnItsTable(db: Db, filter: UsersFilter | undefined): Promise<number | null> {
   if (!filter || facetsOf(filter).length !== 1) return null;
@@ -43,14 +45,6 @@ async function countOnItsTable(db: Db, filter: UsersFilter | undefined): Promise
       sql`select count(*)::int as n from ${userSearch}
         where ${userSearch.document} like ${likeContains(filter.search)}`,
     );
-  }
-  const module = MODULES.find((m) => m === filter.module?.module);
-  if (module) {
-    const levels = filter.module?.minLevel === 'edit' ? (['edit'] as const) : (['read', 'edit'] as const);
-    counted = await db
-      .select({ n: count() })
-      .from(moduleAccess)
-      .where(and(eq(moduleAccess.module, module), inArray(moduleAccess.level, [...levels])));
   }
   const right = RIGHTS.find((r) => r === filter.right);
   if (right) counted = await db.select({ n: count() }).from(userRights).where(eq(userRights.right, right));
@@ -68,6 +62,39 @@ export async function foldUserCounts(db: Db): Promise<void> {
     select role_id, status, sum(n) from taken group by role_id, status having sum(n) <> 0`);
 }
 
+/** The same for the counts per (role, status, module, level). */
+export async function foldUserModuleCounts(db: Db): Promise<void> {
+  await db.execute(sql`
+    with taken as (delete from user_module_counts returning role_id, status, module, level, n)
+    insert into user_module_counts (role_id, status, module, level, n)
+    select role_id, status, module, level, sum(n) from taken
+    group by role_id, status, module, level having sum(n) <> 0`);
+}
+
+/**
+ * A module filter, alone or with a status or a role, from the maintained counts per (role, status,
+ * module, level). Counting it on the tables joins a role's users with the module's rows: 0.1–0.9 s at
+ * 1,000,000 users, by the plan PostgreSQL picks.
+ */
+async function countFromModuleFacets(db: Db, filter: UsersFilter): Promise<number> {
+  const module = MODULES.find((m) => m === filter.module?.module);
+  if (!module) throw new DomainError('unknown_module');
+  const levels = filter.module?.minLevel === 'edit' ? (['edit'] as const) : (['read', 'edit'] as const);
+  const [row] = await db
+    .select({ n: sql<number>`coalesce(sum(${userModuleCounts.n}), 0)::int`, rows: count() })
+    .from(userModuleCounts)
+    .where(
+      and(
+        eq(userModuleCounts.module, module),
+        inArray(userModuleCounts.level, [...levels]),
+        filter.status?.length ? inArray(userModuleCounts.status, filter.status) : undefined,
+        filter.roleIds?.length ? inArray(userModuleCounts.roleId, filter.roleIds) : undefined,
+      ),
+    );
+  if ((row?.rows ?? 0) > FOLD_MODULE_COUNTS_ABOVE_ROWS) await foldUserModuleCounts(db);
+  return row?.n ?? 0;
+}
+
 async function countFromFacets(db: Db, filter: UsersFilter | undefined): Promise<number> {
   const [row] = await db
     .select({ n: sql<number>`coalesce(sum(${userCounts.n}), 0)::int`, rows: count() })
@@ -83,15 +110,20 @@ async function countFromFacets(db: Db, filter: UsersFilter | undefined): Promise
 }
 
 /**
- * The exact number of users matching a filter (SPEC §5: every number shown is the real one). Status
- * and role are read from the maintained counts; a search, a module or a right alone on its own table;
- * anything else is counted on `users` with the list's own condition. An unknown role, module, unit
- * or right is refused as the list refuses it (the condition is built, and checked, first).
+ * The exact number of users matching a filter (SPEC §5: every number shown is the real one). Status,
+ * role and a module, in any combination, are read from the maintained counts; a search or a right
+ * alone on its own table; anything else is counted on `users` with the list's own condition. An
+ * unknown role, module, unit or right is refused as the list refuses it (the condition is built, and
+ * checked, first).
  */
 export async function countUsers(db: Db, filter: UsersFilter | undefined, now: Date): Promise<number> {
   const condition = await usersFilterCondition(db, filter, now);
-  if (facetsOf(filter).every((facet) => facet === 'status' || facet === 'role')) {
+  const facets = facetsOf(filter);
+  if (facets.every((facet) => facet === 'status' || facet === 'role')) {
     return countFromFacets(db, filter);
+  }
+  if (filter && facets.every((facet) => facet === 'status' || facet === 'role' || facet === 'module')) {
+    return countFromModuleFacets(db, filter);
   }
   const onItsTable = await countOnItsTable(db, filter);
   if (onItsTable !== null) return onItsTable;
