@@ -91,7 +91,7 @@ try {
       [
         `## users.list at ${size.toLocaleString('en')} users`,
         '',
-        `${date} · ${machine} · ${settings} · through the real server over HTTP (typed client), page of 50, ${values.runs} timed runs after 8 warm-up runs (past the switch to generic plans). As the web app loads a view: the page (\`users.list\` with \`count: false\`) and, beside it, the exact number of matching users (\`users.count\`: status and role from the maintained counts, a search alone from the search table, anything else by \`count(*)\`), the two timed one after the other.`,
+        `${date} · ${machine} · ${settings} · through the real server over HTTP (typed client), page of 50, ${values.runs} timed runs after 8 warm-up runs (past the switch to generic plans). As the web app loads a view: the page (\`users.list\` with \`count: false\`) and, beside it, the exact number of matching users (\`users.count\`: status, role and a module, alone or together, from the maintained counts, a search alone from the search table, a right alone from its own table, anything else by \`count(*)\`), the two timed one after the other.`,
         '',
         '| query | matching users (exact) | page p50 (ms) | page p95 (ms) | page target p95 ≤ 50 ms | count p50 (ms) | count p95 (ms) | count target p95 ≤ 150 ms |',
         '|---|---:|---:|---:|---|---:|---:|---|',
