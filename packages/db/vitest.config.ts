@@ -1,4 +1,4 @@
 import { defineConfig } from 'vitest/config';
-import { databaseTestConfig } from './src/testing/vitestConfig';
+import { databaseTestConfig } from './vitest.shared.js';
 
 export default defineConfig({ test: { ...databaseTestConfig, include: ['test/**/*.test.ts'] } });

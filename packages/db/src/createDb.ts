@@ -9,6 +9,7 @@ import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
 import { lockDataDir } from './dataDirLock';
+import { REUSE_CACHED_PLANS } from './rows';
 import * as schema from './schema';
 
 export type Schema = typeof schema;
@@ -53,28 +54,103 @@ async function migrateOnPglite(client: PGlite, db: PgliteDatabase<Schema>): Prom
   await client.refreshArrayTypes();
 }
 
+/**
+ * Statements with at most this many parameters run prepared. A list of ids sent one parameter each
+ * is a new statement text for every length: those stay unprepared, so a connection keeps a bounded
+ * number of prepared statements (and PostgreSQL their parsed trees).
+ */
+export const PREPARED_MAX_PARAMETERS = 32;
+
+/**
+ * The client drizzle is given: its statements with parameters prepared (once per connection).
+ * Drizzle runs every statement through `unsafe`, which postgres.js sends unprepared: it first asks
+ * PostgreSQL for the parameters' types (Parse and Describe, then a wait) and then binds and executes
+ * it, two round trips and a parse each time. Prepared, a statement's later runs on a connection are
+ * one round trip and no parse. The connections force a custom plan (below), so a prepared statement
+ * is still planned for its values — except in a transaction that lets PostgreSQL reuse its plans
+ * (`reuseCachedPlans`, for the bulk writes' foreign-key checks: `plan_cache_mode = auto`), where a
+ * prepared statement would get a generic plan after its fifth run: from that setting on, a
+ * transaction's statements go unprepared, as before.
+ */
+function withPreparedStatements<T extends postgres.Sql | postgres.TransactionSql>(
+  client: T,
+  transaction: { reusingPlans: boolean },
+): T {
+  const unsafe: postgres.Sql['unsafe'] = (query, parameters, options) => {
+    if (query === REUSE_CACHED_PLANS) transaction.reusingPlans = true;
+    const count = parameters?.length ?? 0;
+    return client.unsafe(query, parameters, {
+      ...options,
+      prepare:
+        options?.prepare || (!transaction.reusingPlans && count > 0 && count <= PREPARED_MAX_PARAMETERS),
+    });
+  };
+  /** `begin` and `savepoint` take an optional mode or name, then the callback: its client is wrapped too. */
+  const wrapsCallback =
+    (method: 'begin' | 'savepoint', shared: () => { reusingPlans: boolean }) =>
+    (...args: unknown[]) => {
+      const original: unknown = Reflect.get(client, method);
+      if (typeof original !== 'function') throw new Error(`postgres.js has no ${method}`);
+      const callback = args.at(-1);
+      if (typeof callback !== 'function') return Reflect.apply(original, client, args);
+      return Reflect.apply(original, client, [
+        ...args.slice(0, -1),
+        (tx: postgres.TransactionSql) => callback(withPreparedStatements(tx, shared())),
+      ]);
+    };
+  const begin = wrapsCallback('begin', () => ({ reusingPlans: false }));
+  const savepoint = wrapsCallback('savepoint', () => transaction);
+  return new Proxy(client, {
+    get: (target, key, receiver) =>
+      key === 'unsafe'
+        ? unsafe
+        : key === 'begin'
+          ? begin
+          : key === 'savepoint'
+            ? savepoint
+            : Reflect.get(target, key, receiver),
+  });
+}
+
+/**
+ * A Unix-domain socket named as libpq names it, `?host=/var/run/postgresql` (a directory) in the URL:
+ * postgres.js takes the socket as its `path` option, and would send an unknown `host` query parameter
+ * to PostgreSQL as a setting. On the same machine a socket skips the loopback TCP stack: in the load
+ * bench, the server's writes to PostgreSQL over loopback TCP were a sixth of its CPU.
+ */
+export function socketOf(databaseUrl: string): { url: string; path: string | undefined } {
+  const url = new URL(databaseUrl);
+  const directory = url.searchParams.get('host');
+  if (!directory?.startsWith('/')) return { url: databaseUrl, path: undefined };
+  url.searchParams.delete('host');
+  return { url: url.toString(), path: `${directory}/.s.PGSQL.${url.port || 5432}` };
+}
+
 export async function createDb(options: CreateDbOptions = {}): Promise<DbHandle> {
   if (options.url) {
-    const client = postgres(options.url, {
+    const socket = socketOf(options.url);
+    const pool = postgres(socket.url, {
+      ...(socket.path ? { path: socket.path } : {}),
       max: options.maxConnections ?? 10,
       onnotice: () => {},
       connection: {
         application_name: 'roster',
         // Short OLTP queries: JIT compilation costs far more than it saves (measured: 350 ms on a 10 ms page).
         jit: 'off',
-        // postgres.js prepares every statement; a generic plan would ignore what a search term
+        // Statements run prepared (`withPreparedStatements`); a generic plan would ignore what a search term
         // selects and, for instance, scan the trigram index for a term that matches everyone (PERF-NOTES).
         plan_cache_mode: 'force_custom_plan',
       },
     });
+    const client = withPreparedStatements(pool, { reusingPlans: false });
     const url = new URL(options.url);
     const db = drizzlePostgres({ client, schema });
     return {
       db,
       migrate: () => migratePostgres(db, { migrationsFolder }),
       kind: 'postgres',
-      description: `PostgreSQL at ${url.hostname}:${url.port || 5432}${url.pathname}`,
-      close: () => client.end({ timeout: 5 }),
+      description: `PostgreSQL at ${socket.path ?? `${url.hostname}:${url.port || 5432}`}${url.pathname}`,
+      close: () => pool.end({ timeout: 5 }),
     };
   }
   if (options.pglite) {

@@ -16,6 +16,7 @@ const EXPECTED_TABLES = [
   'module_access',
   'org_units',
   'roles',
+  'scim_external_ids',
   'sessions',
   'sign_in_throttle',
   'user_counts',

@@ -1,5 +1,4 @@
 import { parseArgs } from 'node:util';
-import { sql } from 'drizzle-orm';
 import { createDb } from '../createDb';
 import { seedUsers } from '../seed';
 
@@ -23,8 +22,6 @@ try {
       process.stdout.write(`\rSeeded ${done.toLocaleString('en')} / ${total.toLocaleString('en')} users`),
   });
   process.stdout.write('\n');
-  // Fresh statistics, so the planner knows how the new rows are spread.
-  await handle.db.execute(sql`analyze`);
   console.log(
     `Seeded ${users.toLocaleString('en')} users into ${handle.description} in ${((Date.now() - started) / 1000).toFixed(1)} s.`,
   );

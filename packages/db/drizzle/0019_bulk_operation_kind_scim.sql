@@ -1,0 +1,1 @@
+ALTER TYPE "public"."bulk_operation_kind" ADD VALUE 'scim';
