@@ -125,11 +125,20 @@ export function signInThrottleAddress(ip: string): string {
     .join(':')}::/64`;
 }
 
+/**
+ * What an API token may reach: `api` the typed API (`/trpc`) as its administrator, `scim` only the
+ * SCIM 2.0 provisioning endpoints (`/scim/v2`), which an identity provider calls. Neither reaches the
+ * other's endpoints.
+ */
+export const API_TOKEN_SCOPES = ['api', 'scim'] as const;
+export type ApiTokenScope = (typeof API_TOKEN_SCOPES)[number];
+
 export const apiTokenCreateSchema = z.object({
   name: storable(
     z.string().trim().min(1, 'Give the token a name.').max(100, 'A token name has at most 100 characters.'),
   ),
   expiresInDays: z.number().int().min(1).max(366).optional(),
+  scope: z.enum(API_TOKEN_SCOPES).default('api'),
 });
 export type ApiTokenCreateInput = z.infer<typeof apiTokenCreateSchema>;
 

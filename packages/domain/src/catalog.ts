@@ -51,6 +51,8 @@ export const BULK_OPERATION_KINDS = [
   'import',
   /** Restores what another operation changed (SPEC §2 "Revert"). */
   'revert',
+  /** What an identity provider changed through the SCIM endpoints: one request, or one /Bulk request. */
+  'scim',
 ] as const;
 export type BulkOperationKind = (typeof BULK_OPERATION_KINDS)[number];
 

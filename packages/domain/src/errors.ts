@@ -1,4 +1,6 @@
+import { EMAIL_LIST_MAX } from './emailListLimits';
 import { IMPORT_LIMITS } from './imports/limits';
+import { IMPORT_ERROR_REASONS, IMPORT_SKIP_REASONS } from './imports/reasons';
 
 /**
  * Every reason a whole request is refused. The API maps each code to one tRPC error code and passes
@@ -19,7 +21,17 @@ export const DOMAIN_ERROR_CODES = {
   unknown_module: 'BAD_REQUEST',
   unknown_org_unit: 'BAD_REQUEST',
   unknown_right: 'BAD_REQUEST',
+  invalid_date_range: 'BAD_REQUEST',
+  too_many_emails: 'BAD_REQUEST',
   unknown_source_user: 'BAD_REQUEST',
+  /** A new user (`users.create`) refused by the import's rule for its row, with the row's reason. */
+  already_exists: 'CONFLICT',
+  missing_email: 'BAD_REQUEST',
+  invalid_email: 'BAD_REQUEST',
+  too_long: 'BAD_REQUEST',
+  invalid_characters: 'BAD_REQUEST',
+  invalid_source_email: 'BAD_REQUEST',
+  source_is_new: 'BAD_REQUEST',
   empty_file: 'BAD_REQUEST',
   no_rows: 'BAD_REQUEST',
   missing_email_column: 'BAD_REQUEST',
@@ -29,9 +41,11 @@ export const DOMAIN_ERROR_CODES = {
   not_utf8: 'BAD_REQUEST',
   unclosed_quote: 'BAD_REQUEST',
   invalid_cursor: 'BAD_REQUEST',
+  invalid_start: 'BAD_REQUEST',
   empty_selection: 'BAD_REQUEST',
   selection_changed: 'CONFLICT',
   confirmation_required: 'PRECONDITION_FAILED',
+  count_confirmation_required: 'PRECONDITION_FAILED',
   operation_not_found: 'NOT_FOUND',
   operation_conflict: 'CONFLICT',
   operation_finished: 'CONFLICT',
@@ -71,7 +85,17 @@ export const DOMAIN_ERROR_MESSAGES: Record<DomainErrorCode, string> = {
   unknown_module: 'This module does not exist.',
   unknown_org_unit: 'This organisation unit does not exist.',
   unknown_right: 'This cross-functional right does not exist.',
+  invalid_date_range:
+    'The creation range ends before it starts: choose a "to" date on or after the "from" date.',
+  too_many_emails: `A pasted list holds at most ${EMAIL_LIST_MAX.toLocaleString('en')} e-mail addresses. Split it into smaller lists.`,
   unknown_source_user: 'The user to copy access from does not exist.',
+  already_exists: IMPORT_SKIP_REASONS.already_exists,
+  missing_email: IMPORT_ERROR_REASONS.missing_email,
+  invalid_email: IMPORT_ERROR_REASONS.invalid_email,
+  too_long: IMPORT_ERROR_REASONS.too_long,
+  invalid_characters: IMPORT_ERROR_REASONS.invalid_characters,
+  invalid_source_email: IMPORT_ERROR_REASONS.invalid_source_email,
+  source_is_new: IMPORT_ERROR_REASONS.source_is_new,
   empty_file: 'This file is empty.',
   no_rows: 'This file has a header line but no users under it.',
   missing_email_column:
@@ -84,10 +108,14 @@ export const DOMAIN_ERROR_MESSAGES: Record<DomainErrorCode, string> = {
     'This file is not UTF-8 text. In Excel, save it as “CSV UTF-8 (Comma delimited)”; in other tools, choose the UTF-8 encoding.',
   unclosed_quote: 'A quoted value in this file is never closed. Check its quotation marks.',
   invalid_cursor: 'The page cursor is not valid. Start again from the first page.',
+  invalid_start:
+    'A list starts at a letter only when it is sorted by name or e-mail. Sort by one of them, or jump to the end.',
   empty_selection: 'Select at least one user.',
   selection_changed: 'The users matching this filter changed since you looked. Review the preview again.',
   confirmation_required:
     'Some of these users would gain or lose the Administrator role: confirm it first (confirmPrivileged: true).',
+  count_confirmation_required:
+    'This operation locks many users out: confirm it by their number first (confirmCount: the number of selected users).',
   operation_not_found: 'This bulk operation does not exist.',
   operation_conflict: 'This operation id is already used by a different operation.',
   operation_finished: 'This operation has already finished.',
@@ -120,14 +148,17 @@ export class DomainError extends Error {
   readonly code: DomainErrorCode;
   /** A refusal that time lifts (too_many_attempts): the wait, which HTTP sends as `Retry-After`. */
   readonly retryAfterMs: number | undefined;
+  /** The input field the refusal is about (a form shows it there), when it is about one. */
+  readonly field: string | undefined;
   constructor(
     code: DomainErrorCode,
     message: string = DOMAIN_ERROR_MESSAGES[code],
-    options: { retryAfterMs?: number } = {},
+    options: { retryAfterMs?: number; field?: string } = {},
   ) {
     super(message);
     this.name = 'DomainError';
     this.code = code;
     this.retryAfterMs = options.retryAfterMs;
+    this.field = options.field;
   }
 }

@@ -16,16 +16,9 @@ import {
   toImportRowInput,
   validateImportRows,
 } from '../src';
+import { importRow } from './importRowFactory';
 
-const row = (fields: Partial<ImportRow> = {}): ImportRow => ({
-  line: 5,
-  email: 'ada@example.com',
-  firstName: 'Ada',
-  lastName: 'Lovelace',
-  role: 'Reader',
-  copyAccessFrom: '',
-  ...fields,
-});
+const row = (fields: Partial<ImportRow> = {}) => importRow({ line: 5, ...fields });
 
 describe('a row the CSV parser reported an error on', () => {
   it.each<[string, ImportParseError, string | null, string]>([

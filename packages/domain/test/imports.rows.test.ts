@@ -16,18 +16,9 @@ import {
   toImportRowInput,
   validateImportRows,
 } from '../src';
+import { importRow } from './importRowFactory';
 
-const row = (fields: Partial<ImportRow> = {}): ImportRow => ({
-  line: 2,
-  email: 'ada@example.com',
-  firstName: 'Ada',
-  lastName: 'Lovelace',
-  role: 'Reader',
-  copyAccessFrom: '',
-  ...fields,
-});
-
-const validateOne = (fields: Partial<ImportRow>) => validateImportRows([row(fields)])[0]!;
+const validateOne = (fields: Partial<ImportRow>) => validateImportRows([importRow(fields)])[0]!;
 
 const MEGABYTE = 'x'.repeat(1024 * 1024);
 
@@ -124,10 +115,10 @@ describe('one row, every rule that needs no database', () => {
 describe('the same e-mail twice', () => {
   it('creates the first occurrence and skips the later ones, whatever their case and spaces', () => {
     const results = validateImportRows([
-      row({ line: 2, email: 'ada@example.com' }),
-      row({ line: 3, email: 'grace@example.com' }),
-      row({ line: 5, email: ' ADA@example.com ' }),
-      row({ line: 9, email: 'Ada@Example.com', firstName: MEGABYTE }),
+      importRow({ line: 2, email: 'ada@example.com' }),
+      importRow({ line: 3, email: 'grace@example.com' }),
+      importRow({ line: 5, email: ' ADA@example.com ' }),
+      importRow({ line: 9, email: 'Ada@Example.com', firstName: MEGABYTE }),
     ]);
     expect(results.map((r) => [r.line, r.outcome, r.reason, r.detail])).toEqual([
       [2, 'create', null, null],
@@ -141,19 +132,25 @@ describe('the same e-mail twice', () => {
   });
 
   it('counts a first occurrence with another error as the e-mail’s first line', () => {
-    const results = validateImportRows([row({ line: 2, lastName: 'l'.repeat(101) }), row({ line: 3 })]);
+    const results = validateImportRows([
+      importRow({ line: 2, lastName: 'l'.repeat(101) }),
+      importRow({ line: 3 }),
+    ]);
     expect(results.map((r) => r.reason)).toEqual(['too_long', 'duplicate_in_file']);
   });
 
   it('does not count invalid e-mails as duplicates', () => {
-    const results = validateImportRows([row({ line: 2, email: 'nope' }), row({ line: 3, email: 'nope' })]);
+    const results = validateImportRows([
+      importRow({ line: 2, email: 'nope' }),
+      importRow({ line: 3, email: 'nope' }),
+    ]);
     expect(results.map((r) => r.reason)).toEqual(['invalid_email', 'invalid_email']);
   });
 
   it('remembers e-mails across chunks validated by one validator', () => {
     const validate = createImportRowValidator();
-    const firstChunk = [row({ line: 2 })].map(validate);
-    const secondChunk = [row({ line: 50_002, email: 'ADA@example.com' })].map(validate);
+    const firstChunk = [importRow({ line: 2 })].map(validate);
+    const secondChunk = [importRow({ line: 50_002, email: 'ADA@example.com' })].map(validate);
     expect(firstChunk[0]!.outcome).toBe('create');
     expect(secondChunk[0]).toMatchObject({ outcome: 'skip', reason: 'duplicate_in_file', detail: '2' });
   });
@@ -161,10 +158,10 @@ describe('the same e-mail twice', () => {
   it("takes the rest of the file's first lines from outside, as a batch on the server does", () => {
     const validate = createImportRowValidator(new Map([['ada@example.com', 7]]));
     const results = [
-      row({ line: 7 }),
-      row({ line: 9, email: 'Ada@example.com ', lastName: 'l'.repeat(101) }),
-      row({ line: 12, email: 'grace@example.com' }),
-      row({ line: 13, email: 'grace@example.com' }),
+      importRow({ line: 7 }),
+      importRow({ line: 9, email: 'Ada@example.com ', lastName: 'l'.repeat(101) }),
+      importRow({ line: 12, email: 'grace@example.com' }),
+      importRow({ line: 13, email: 'grace@example.com' }),
     ].map(validate);
     expect(results.map((r) => [r.line, r.reason, r.detail])).toEqual([
       [7, null, null],
@@ -174,7 +171,7 @@ describe('the same e-mail twice', () => {
     ]);
     // Seen from a later batch, whose rows come after line 7.
     const later = createImportRowValidator(new Map([['ada@example.com', 7]]));
-    expect(later(row({ line: 5_002 }))).toMatchObject({ reason: 'duplicate_in_file', detail: '7' });
+    expect(later(importRow({ line: 5_002 }))).toMatchObject({ reason: 'duplicate_in_file', detail: '7' });
   });
 });
 
@@ -221,10 +218,10 @@ describe('rows from parsed records', () => {
 
 describe('a row as the API receives it', () => {
   it('accepts a row sent through toImportRowInput, and refuses unknown keys or huge cells', () => {
-    expect(importRowInputSchema.safeParse(toImportRowInput(row())).success).toBe(true);
-    expect(importRowInputSchema.safeParse({ ...row(), admin: true }).success).toBe(false);
-    expect(importRowInputSchema.safeParse(row({ firstName: MEGABYTE })).success).toBe(false);
-    expect(importRowInputSchema.safeParse(row({ line: 0 })).success).toBe(false);
+    expect(importRowInputSchema.safeParse(toImportRowInput(importRow())).success).toBe(true);
+    expect(importRowInputSchema.safeParse({ ...importRow(), admin: true }).success).toBe(false);
+    expect(importRowInputSchema.safeParse(importRow({ firstName: MEGABYTE })).success).toBe(false);
+    expect(importRowInputSchema.safeParse(importRow({ line: 0 })).success).toBe(false);
   });
 
   it.each<[string, Partial<ImportRow>]>([
@@ -235,7 +232,7 @@ describe('a row as the API receives it', () => {
     ['a name at the limit', { lastName: 'l'.repeat(100) }],
     ['a line break in a name', { firstName: 'Ada\nByron' }],
   ])('gives the server the outcome the browser found: %s', (_, fields) => {
-    const original = row(fields);
+    const original = importRow(fields);
     const sent = importRowInputSchema.parse(toImportRowInput(original));
     const inBrowser = validateImportRows([original])[0]!;
     const onServer = validateImportRows([sent])[0]!;
@@ -250,7 +247,7 @@ describe('a row as the API receives it', () => {
 describe('a whole file', () => {
   it('validates 100,000 rows in one pass and counts them (speed is measured by the bench, not here)', () => {
     const rows = Array.from({ length: IMPORT_LIMITS.maxRows }, (_, i) =>
-      row({ line: i + 2, email: i % 1000 === 999 ? 'Same@Example.com' : `user${i}@example.com` }),
+      importRow({ line: i + 2, email: i % 1000 === 999 ? 'Same@Example.com' : `user${i}@example.com` }),
     );
     const counts = countImportOutcomes(validateImportRows(rows));
     expect(counts).toEqual({
@@ -266,12 +263,12 @@ describe('a whole file', () => {
 describe('a row as the server keeps it', () => {
   it('has a stand-in for each character PostgreSQL cannot store, and the same verdict as the row sent', () => {
     const sent = [
-      row({ line: 2, firstName: 'Ada\u0000' }),
-      row({ line: 3, email: 'ada\u0000@example.com' }),
-      row({ line: 4, lastName: 'Love\ud800lace', email: 'b@example.com' }),
-      row({ line: 5, role: '\udfffReader', email: 'c@example.com' }),
-      row({ line: 6, copyAccessFrom: 'grace\u0000@example.com', email: 'd@example.com' }),
-      row({ line: 7, firstName: 'Zoë 😀', email: 'e@example.com' }),
+      importRow({ line: 2, firstName: 'Ada\u0000' }),
+      importRow({ line: 3, email: 'ada\u0000@example.com' }),
+      importRow({ line: 4, lastName: 'Love\ud800lace', email: 'b@example.com' }),
+      importRow({ line: 5, role: '\udfffReader', email: 'c@example.com' }),
+      importRow({ line: 6, copyAccessFrom: 'grace\u0000@example.com', email: 'd@example.com' }),
+      importRow({ line: 7, firstName: 'Zoë 😀', email: 'e@example.com' }),
     ].map(toImportRowInput);
     const kept = sent.map(storableImportRowInput);
     for (const stored of kept) expect(JSON.stringify(stored)).not.toMatch(/\\u0000|\\ud[89a-f]/);
@@ -292,7 +289,7 @@ describe('a row as the server keeps it', () => {
   });
 
   it('refuses a line number no file of the largest size can have', () => {
-    const base = toImportRowInput(row());
+    const base = toImportRowInput(importRow());
     expect(importRowInputSchema.safeParse({ ...base, line: IMPORT_LIMITS.maxBytes + 1 }).success).toBe(true);
     expect(importRowInputSchema.safeParse({ ...base, line: IMPORT_LIMITS.maxBytes + 2 }).success).toBe(false);
     expect(importRowInputSchema.safeParse({ ...base, line: 2 ** 31 }).success).toBe(false);

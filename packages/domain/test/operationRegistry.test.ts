@@ -117,9 +117,9 @@ describe('the operation registry', () => {
     );
   });
 
-  it('registers every kind of the catalog but imports and reverts, and each schema takes its own kind', () => {
+  it('registers every kind of the catalog but imports, reverts and SCIM requests, and each schema takes its own kind', () => {
     expect([...OPERATION_KINDS].sort()).toEqual(
-      BULK_OPERATION_KINDS.filter((k) => k !== 'import' && k !== 'revert').sort(),
+      BULK_OPERATION_KINDS.filter((k) => k !== 'import' && k !== 'revert' && k !== 'scim').sort(),
     );
     for (const kind of OPERATION_KINDS) {
       expect(bulkOperationSchema.parse(SAMPLES[kind][0]).kind).toBe(kind);
@@ -136,8 +136,9 @@ describe('the operation registry', () => {
       'deactivate',
       'reactivate',
       'revert',
+      'scim',
     ]);
-    expect(BULK_OPERATION_KINDS.filter((k) => !canRetry(k))).toEqual(['import']);
+    expect(BULK_OPERATION_KINDS.filter((k) => !canRetry(k))).toEqual(['import', 'scim']);
     expect(BULK_OPERATION_KINDS.filter(canMoveAdministratorRole)).toEqual([
       'assign_role',
       'import',
@@ -148,6 +149,7 @@ describe('the operation registry', () => {
       'deactivate',
       'reactivate',
       'revert',
+      'scim',
     ]);
   });
 });

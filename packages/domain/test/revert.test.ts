@@ -85,6 +85,34 @@ describe('revert: each changed user given back as it was', () => {
       {},
       'blocked:changed_since',
     ],
+    [
+      'a user an identity provider created (nothing before): not deleted',
+      () => buyer({ status: 'created' }),
+      { before: {}, after: { email: 'ada@example.com', status: 'created' }, version: 1 },
+      {},
+      'skip:created_by_operation',
+    ],
+    [
+      'a rename given back',
+      () => buyer({ email: 'new@example.com', version: 3 }),
+      { before: { email: 'old@example.com' }, after: { email: 'new@example.com' }, version: 3 },
+      {},
+      'change',
+    ],
+    [
+      'a rename whose old e-mail another user has now',
+      () => buyer({ email: 'new@example.com', version: 3 }),
+      { before: { email: 'old@example.com' }, after: { email: 'new@example.com' }, version: 3 },
+      { takenEmails: new Set(['old@example.com']) },
+      'blocked:email_taken',
+    ],
+    [
+      'a user renamed again since',
+      () => buyer({ email: 'newer@example.com' }),
+      { before: { email: 'old@example.com' }, after: { email: 'new@example.com' } },
+      {},
+      'blocked:changed_since',
+    ],
   ])('%s', (_name, target, recorded, ctx, expected) => {
     const o = revertOne(target(), recorded, ctx);
     expect(o.outcome === 'change' ? 'change' : `${o.outcome}:${o.reason}`).toBe(expected);
@@ -166,17 +194,35 @@ describe('revert: each changed user given back as it was', () => {
 });
 
 describe('what can be reverted', () => {
-  it('every operation but a resend and an import', () => {
+  it('every operation but a resend and an import (a SCIM operation is, but for the users it created)', () => {
     expect(BULK_OPERATION_KINDS.filter((k) => !canRevert(k))).toEqual(['resend_invitation', 'import']);
   });
 
-  it('the failed users of every operation but an import can be retried', () => {
-    expect(BULK_OPERATION_KINDS.filter((k) => !canRetry(k))).toEqual(['import']);
+  it('a rename and a status change given back at once: names as recorded, the status by its rule', () => {
+    const o = revertOne(buyer({ email: 'new@example.com', status: 'deactivated', version: 5 }), {
+      before: { email: 'old@example.com', lastName: 'Old', status: 'active' },
+      after: { email: 'new@example.com', lastName: 'New', status: 'deactivated' },
+      version: 5,
+    });
+    expect(o).toMatchObject({
+      outcome: 'change',
+      before: { email: 'new@example.com', lastName: 'New', status: 'deactivated' },
+      after: { email: 'old@example.com', lastName: 'Old', status: 'active' },
+      effects: [],
+    });
+  });
+
+  it('the failed users of every operation but an import and a SCIM request can be retried', () => {
+    expect(BULK_OPERATION_KINDS.filter((k) => !canRetry(k))).toEqual(['import', 'scim']);
   });
 
   it('recorded changes come back from their JSON with dates as dates', () => {
     const stored = JSON.parse(JSON.stringify({ status: 'invited', invitationExpiresAt: NOW }));
     expect(recordedChangeSchema.parse(stored)).toEqual({ status: 'invited', invitationExpiresAt: NOW });
     expect(recordedChangeSchema.safeParse({ status: 'gone' }).success).toBe(false);
+    expect(recordedChangeSchema.parse({ email: 'a@b.c', firstName: 'A', detail: 'x' })).toEqual({
+      email: 'a@b.c',
+      firstName: 'A',
+    });
   });
 });

@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import {
+  createdRange,
   csvCell,
   csvRow,
   isEmptyFilter,
   isInvitationExpired,
+  lastSignInCutoff,
   SELECTION_MAX_IDS,
   selectedByFilter,
   selectionSchema,
@@ -114,4 +116,87 @@ describe('selectedByFilter: "all N matching except these" checked against the us
       expect(() => selectedByFilter(matching, excepted, expected)).toThrow(expect.objectContaining({ code }));
     },
   );
+});
+
+describe('the filters of issue 19 item 7', () => {
+  it.each<[string, unknown, boolean]>([
+    ['never signed in', { lastSignIn: { kind: 'never' } }, true],
+    ['not signed in for 90 days', { lastSignIn: { kind: 'olderThan', days: 90 } }, true],
+    ['0 days', { lastSignIn: { kind: 'olderThan', days: 0 } }, false],
+    ['fractional days', { lastSignIn: { kind: 'olderThan', days: 1.5 } }, false],
+    ['over ten years', { lastSignIn: { kind: 'olderThan', days: 3651 } }, false],
+    ['days as text', { lastSignIn: { kind: 'olderThan', days: '90' } }, false],
+    ['olderThan without days', { lastSignIn: { kind: 'olderThan' } }, false],
+    ['never with days', { lastSignIn: { kind: 'never', days: 3 } }, false],
+    ['an unknown kind', { lastSignIn: { kind: 'recently' } }, false],
+    ['created from a day', { createdFrom: '2026-03-01' }, true],
+    ['created to an instant with offset', { createdTo: '2026-03-01T09:00:00+01:00' }, true],
+    ['created to an instant in UTC', { createdTo: '2026-03-01T09:00:00Z' }, true],
+    ['an instant without offset', { createdFrom: '2026-03-01T09:00:00' }, false],
+    ['not a day', { createdFrom: '2026-02-30' }, false],
+    ['a day written another way', { createdFrom: '01/03/2026' }, false],
+    ['a domain', { emailDomain: 'acme.com' }, true],
+    ['a sub-domain', { emailDomain: 'eu.acme-corp.com' }, true],
+    ['a domain with @', { emailDomain: '@acme.com' }, true],
+    ['a domain with a space', { emailDomain: 'acme .com' }, false],
+    ['a whole address', { emailDomain: 'ana@acme.com' }, false],
+    ['a wildcard', { emailDomain: '%.com' }, false],
+    ['an empty domain', { emailDomain: '  ' }, false],
+    ['rights any-of', { rights: ['buyer', 'data_export'] }, true],
+    ['rights not a list', { rights: 'buyer' }, false],
+    ['rights with a NUL', { rights: ['a\u0000'] }, false],
+  ])('%s: valid %s', (_, filter, valid) => {
+    expect(usersFilterSchema.safeParse(filter).success).toBe(valid);
+  });
+
+  it('lower-cases a domain and drops its @', () => {
+    expect(usersFilterSchema.parse({ emailDomain: ' @ACME.com ' })).toEqual({ emailDomain: 'acme.com' });
+  });
+
+  it('each new filter makes the filter non-empty', () => {
+    for (const filter of [
+      { lastSignIn: { kind: 'never' } },
+      { createdFrom: '2026-03-01' },
+      { createdTo: '2026-03-01' },
+      { emailDomain: 'acme.com' },
+      { rights: ['buyer'] },
+    ] as const) {
+      expect(isEmptyFilter(usersFilterSchema.parse(filter)), JSON.stringify(filter)).toBe(false);
+    }
+    expect(isEmptyFilter({ rights: [] })).toBe(true);
+  });
+
+  it('the sign-in cut-off is N whole days before now', () => {
+    const now = new Date('2026-03-31T12:00:00Z');
+    expect(lastSignInCutoff(30, now).toISOString()).toBe('2026-03-01T12:00:00.000Z');
+  });
+
+  it.each<[string, { createdFrom?: string; createdTo?: string }, string | undefined, string | undefined]>([
+    ['nothing', {}, undefined, undefined],
+    ['a day from: its UTC midnight', { createdFrom: '2026-03-01' }, '2026-03-01T00:00:00.000Z', undefined],
+    ['a day to: that whole day', { createdTo: '2026-03-31' }, undefined, '2026-04-01T00:00:00.000Z'],
+    [
+      'one day',
+      { createdFrom: '2026-03-01', createdTo: '2026-03-01' },
+      '2026-03-01T00:00:00.000Z',
+      '2026-03-02T00:00:00.000Z',
+    ],
+    [
+      'instants',
+      { createdFrom: '2026-03-01T09:00:00+01:00', createdTo: '2026-03-01T10:00:00Z' },
+      '2026-03-01T08:00:00.000Z',
+      '2026-03-01T10:00:00.000Z',
+    ],
+  ])('created range: %s', (_, filter, from, before) => {
+    const range = createdRange(filter);
+    expect(range.from?.toISOString()).toBe(from);
+    expect(range.before?.toISOString()).toBe(before);
+  });
+
+  it.each([
+    [{ createdFrom: '2026-03-02', createdTo: '2026-03-01' }],
+    [{ createdFrom: '2026-03-01T10:00:00Z', createdTo: '2026-03-01T10:00:00Z' }],
+  ])('an empty creation range is refused (invalid_date_range): %j', (filter) => {
+    expect(() => createdRange(filter)).toThrow(expect.objectContaining({ code: 'invalid_date_range' }));
+  });
 });

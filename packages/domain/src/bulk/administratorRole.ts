@@ -1,4 +1,5 @@
 import type { BulkOperationKind } from '../catalog';
+import { plural } from '../plural';
 import { KIND_TRAITS } from './operations';
 import type { UserOutcome } from './plan';
 
@@ -83,14 +84,12 @@ export function privilegedConfirmationCount(
   return summary.becomeAdministrators + summary.loseAdministratorRole;
 }
 
-const users = (n: number) => `${n.toLocaleString('en')} ${n === 1 ? 'user' : 'users'}`;
-
 /** What the confirmation says will happen, in a sentence (web and CLI). */
 export function privilegedConfirmationSentence(
   summary: Pick<RoleChangeSummary, 'becomeAdministrators' | 'loseAdministratorRole'>,
 ): string {
   const { becomeAdministrators: gain, loseAdministratorRole: lose } = summary;
-  const gains = `${users(gain)} will become ${gain === 1 ? 'an administrator' : 'administrators'}`;
+  const gains = `${plural(gain, 'user')} will become ${gain === 1 ? 'an administrator' : 'administrators'}`;
   const loses =
     lose === 1
       ? '1 administrator will lose the Administrator role'

@@ -1,5 +1,7 @@
 export * from './access';
 export * from './administratorRole';
+export * from './countConfirmation';
+export * from './finishedNotice';
 export * from './inputs';
 export * from './operationStatus';
 export * from './operations';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { OUTCOMES } from '../catalog';
+import { BULK_OPERATION_KINDS, BULK_OPERATION_STATUSES, OUTCOMES } from '../catalog';
 import { storable } from '../text';
 import { selectionSchema } from '../users';
 import { bulkOperationSchema } from './operations';
@@ -17,6 +17,7 @@ export const operationByIdInputSchema = z.object({ id: z.uuid() }).strict();
 export const bulkPreviewInputSchema = z
   .object({ operation: bulkOperationSchema, selection: selectionSchema })
   .strict();
+export type BulkPreviewInput = z.infer<typeof bulkPreviewInputSchema>;
 
 /** `bulk.execute` (the UI's "Apply"): idempotent on the client-generated `operationId`. */
 export const bulkExecuteInputSchema = z
@@ -25,6 +26,8 @@ export const bulkExecuteInputSchema = z
     operation: bulkOperationSchema,
     selection: selectionSchema,
     confirmPrivileged: z.boolean().optional(),
+    /** The number of selected users the administrator typed, for an operation that asks for it (`countToConfirm`). */
+    confirmCount: z.number().int().min(0).max(MAX_POSITION).optional(),
   })
   .strict();
 export type BulkExecuteInput = z.infer<typeof bulkExecuteInputSchema>;
@@ -41,9 +44,30 @@ export const followUpInputSchema = z
   .strict();
 export type FollowUpInput = z.infer<typeof followUpInputSchema>;
 
-/** `bulk.list`: the operations, newest first. */
-export const bulkListInputSchema = z
+/** An instant sent as ISO 8601 text with its offset (a URL, a CLI option and JSON carry it alike). */
+const instant = z.iso.datetime({ offset: true });
+
+/** The statuses the Operations history lists (a previewed import is an operation once committed). */
+export const LISTED_OPERATION_STATUSES = BULK_OPERATION_STATUSES.filter((s) => s !== 'receiving');
+
+/** What the Operations history can be narrowed to (issue 19 item 10); every field is optional. */
+export const operationFiltersSchema = z
   .object({
+    kind: z.enum(BULK_OPERATION_KINDS).optional(),
+    /** The administrator (or SCIM token owner) who started the operations: a user id. */
+    actor: z.uuid().optional(),
+    status: z.enum(LISTED_OPERATION_STATUSES).optional(),
+    /** Created at or after this instant. */
+    createdFrom: instant.optional(),
+    /** Created before this instant. */
+    createdTo: instant.optional(),
+  })
+  .strict();
+export type OperationFilters = z.infer<typeof operationFiltersSchema>;
+
+/** `bulk.list`: the operations, newest first, narrowed by `operationFiltersSchema`. */
+export const bulkListInputSchema = operationFiltersSchema
+  .extend({
     /** `<createdAt ISO>|<id>` of the last operation of the previous page. */
     cursor: z.string().max(100).optional(),
     limit: z.number().int().min(1).max(200).optional(),
@@ -51,6 +75,13 @@ export const bulkListInputSchema = z
   })
   .strict()
   .optional();
+export type BulkListInput = z.infer<typeof bulkListInputSchema>;
+
+/**
+ * `bulk.finishedSince`: the caller's own operations that finished after `since` (the `until` of the
+ * previous answer); without it, none (the answer's `until` starts the watch).
+ */
+export const bulkFinishedSinceInputSchema = z.object({ since: instant.optional() }).strict();
 
 /** `bulk.results`: one page of an operation's per-user results, of an outcome or a reason. */
 export const bulkResultsInputSchema = z
@@ -58,6 +89,8 @@ export const bulkResultsInputSchema = z
     id: z.uuid(),
     outcome: z.enum(OUTCOMES).optional(),
     reason: storable(z.string().max(50)).optional(),
+    /** Part of the user's e-mail address or name (case-insensitive). */
+    search: storable(z.string().trim().max(200)).optional(),
     /** The position after which the page starts (from `nextCursor`). */
     cursor: z.number().int().min(0).max(MAX_POSITION).optional(),
     limit: z.number().int().min(1).max(1000).optional(),

@@ -69,3 +69,23 @@ export function bulkItemNoun(kind: BulkOperationKind, count: number): string {
 export function isOperationUnfinished(status: BulkOperationStatus): boolean {
   return status === 'receiving' || status === 'queued' || status === 'running';
 }
+
+/**
+ * "2 changed, 1 skipped of 3 users." in the operation's own words (an import's rows are created or
+ * not): the operation page, its finished notice and its e-mail say it alike.
+ */
+export function operationOutcomeSentence(operation: {
+  kind: BulkOperationKind;
+  total: number;
+  counts: Record<Outcome, number>;
+}): string {
+  const { counts } = operation;
+  const labels = bulkOutcomeLabels(operation.kind);
+  const part = (outcome: Outcome) =>
+    `${counts[outcome].toLocaleString('en')} ${labels[outcome].toLowerCase()}`;
+  const parts = [part('change')];
+  if (counts.skip) parts.push(part('skip'));
+  if (counts.blocked) parts.push(part('blocked'));
+  if (counts.failed) parts.push(part('failed'));
+  return `${parts.join(', ')} of ${operation.total.toLocaleString('en')} ${bulkItemNoun(operation.kind, operation.total)}.`;
+}

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { BULK_OPERATION_KINDS, BULK_OPERATION_STATUSES } from '../catalog';
+import { BULK_OPERATION_KINDS, BULK_OPERATION_STATUSES, OUTCOMES } from '../catalog';
 
 /**
  * An operation as every bulk procedure returns it (SPEC §6: `bulk.execute`, `bulk.get`, the items of
@@ -37,4 +37,65 @@ export type OperationView = z.infer<typeof operationViewSchema>;
 export const operationPageSchema = z.object({
   items: z.array(operationViewSchema),
   nextCursor: z.string().nullable(),
+});
+
+/** `bulk.finishedSince`: the caller's operations finished in the window, and where the next one starts. */
+export const finishedOperationsSchema = z.object({
+  items: z.array(operationViewSchema),
+  /** The server's time of this answer: the next call's `since`. */
+  until: z.iso.datetime({ offset: true }),
+});
+
+/** `bulk.actors`: who started operations, for the history's "Started by" filter. */
+export const operationActorsSchema = z.array(z.object({ id: z.uuid(), email: z.string(), name: z.string() }));
+
+/** A user a preview shows for its group (`change`, `skip:<reason>`, `blocked:<reason>`). */
+const previewSampleSchema = z.discriminatedUnion('outcome', [
+  z.object({
+    userId: z.uuid(),
+    email: z.string(),
+    outcome: z.literal('change'),
+    /** The fields the change touches, before and after (the domain's `Change`). */
+    before: z.unknown(),
+    after: z.unknown(),
+  }),
+  z.object({ userId: z.uuid(), email: z.string(), outcome: z.enum(['skip', 'blocked']), reason: z.string() }),
+]);
+export type PreviewSample = z.infer<typeof previewSampleSchema>;
+
+/**
+ * `bulk.preview` and `bulk.previewRevert` (SPEC §6): counts per outcome and reason, a few users per
+ * group, and what the operation does to roles (the administrators gained and lost: what Apply asks
+ * to confirm, and every from → to).
+ */
+export const operationPreviewSchema = z.object({
+  total: z.number().int(),
+  counts: z.object({ change: z.number().int(), skip: z.number().int(), blocked: z.number().int() }),
+  reasons: z.record(z.string(), z.number().int()),
+  samples: z.record(z.string(), z.array(previewSampleSchema)),
+  becomeAdministrators: z.number().int(),
+  loseAdministratorRole: z.number().int(),
+  roleChanges: z.array(z.object({ fromRoleId: z.string(), toRoleId: z.string(), count: z.number().int() })),
+});
+
+/** `bulk.results` (SPEC §6): one page of an operation's per-user results, in selection order. */
+export const resultPageSchema = z.object({
+  items: z.array(
+    z.object({
+      /** The user's place in the selection; for an import, the line of the file. */
+      position: z.number().int(),
+      /** Empty for an import's row that created nobody. */
+      userId: z.string(),
+      email: z.string(),
+      name: z.string(),
+      outcome: z.enum(OUTCOMES),
+      reason: z.string().nullable(),
+      /** The reason as a sentence. */
+      sentence: z.string().nullable(),
+      before: z.unknown(),
+      after: z.unknown(),
+    }),
+  ),
+  /** The position of the page's last result; null on the last page. */
+  nextCursor: z.number().int().nullable(),
 });

@@ -29,6 +29,10 @@ export type Change = {
   scope?: UserAccess['scope'];
   rights?: UserAccess['rights'];
   invitationExpiresAt?: Date | null;
+  /** The profile, as identity providers change it (SCIM) and a revert of theirs gives back. */
+  email?: string;
+  firstName?: string;
+  lastName?: string;
 };
 
 export type UserOutcome =

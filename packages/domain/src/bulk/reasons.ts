@@ -17,12 +17,14 @@ export const SKIP_REASONS = {
   resent_recently: 'The invitation was sent less than a minute ago.',
   already_deactivated: 'Already deactivated.',
   not_deactivated: 'Is not deactivated.',
+  created_by_operation: 'Created by this operation: a revert does not delete users.',
 } as const;
 
 export const BLOCKED_REASONS = {
   self: 'You cannot do this to your own account.',
   last_admin: 'Would leave the platform without an active administrator.',
   changed_since: 'Changed again since this operation: reverting would undo the newer change.',
+  email_taken: 'Another user has the e-mail address this user had before.',
 } as const;
 
 /** Why a user failed: an unexpected error, not a rule (such users can be retried). */

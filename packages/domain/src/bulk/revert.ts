@@ -13,7 +13,28 @@ export type RecordedChange = { before: Change; after: Change; version?: number |
 export type RevertContext = Pick<PlanContext, 'actorId' | 'now' | 'activeAdminCount' | 'invitationTtlMs'> & {
   /** The tenant's administrator roles: a revert may give any role back. */
   adminRoleIds: ReadonlySet<string>;
+  /**
+   * Of the e-mail addresses the reverted changes would give back, those another user holds now
+   * (read by the server on the batch's start): such a user keeps their address (`email_taken`).
+   */
+  takenEmails?: ReadonlySet<string>;
 };
+
+/** The profile fields an identity provider changes (SCIM) and a revert gives back as they were. */
+export const PROFILE_FIELDS = ['email', 'firstName', 'lastName'] as const;
+
+/** Whether a change names a profile field (e-mail or name). */
+export function changesProfile(change: Change): boolean {
+  return PROFILE_FIELDS.some((field) => change[field] !== undefined);
+}
+
+/**
+ * A change that recorded nothing before it is a creation (a user an identity provider created):
+ * there is nothing to give back, and a revert does not delete users, as an import is not reverted.
+ */
+export function isCreation(recorded: RecordedChange): boolean {
+  return Object.keys(recorded.before).length === 0;
+}
 
 /** Whether an operation of this kind can be reverted (each kind declares it). */
 export function canRevert(kind: BulkOperationKind): boolean {
@@ -56,6 +77,7 @@ function stillAsLeft(user: PlanUser, recorded: RecordedChange): boolean {
   const after = recorded.after;
   if (after.status !== undefined && user.status !== after.status) return false;
   if (after.roleId !== undefined && user.roleId !== after.roleId) return false;
+  if (after.email !== undefined && user.email !== after.email) return false;
   if (!changesAccess(after)) return true;
   const left = normalizeAccess({
     modules: after.modules ?? {},
@@ -76,12 +98,21 @@ export function planRevert(
   targets: readonly { user: PlanUser; recorded: RecordedChange }[],
   context: RevertContext,
 ): Plan {
-  const { outcomes, admins, block, change } = outcomeRecorder(context, (roleId) =>
+  const { outcomes, admins, block, skip, change } = outcomeRecorder(context, (roleId) =>
     context.adminRoleIds.has(roleId),
   );
   for (const { user, recorded } of targets) {
+    if (isCreation(recorded)) {
+      skip(user, 'created_by_operation');
+      continue;
+    }
     if (!stillAsLeft(user, recorded)) {
       block(user, 'changed_since');
+      continue;
+    }
+    const email = recorded.before.email;
+    if (email !== undefined && context.takenEmails?.has(email)) {
+      block(user, 'email_taken');
       continue;
     }
     const before: Change = {};
@@ -116,6 +147,14 @@ export function planRevert(
       before.rights = access.rights;
       after.rights = recorded.before.rights;
     }
+    // The user is as the change left them (its version says so): the names it set are theirs now.
+    for (const field of PROFILE_FIELDS) {
+      const was = recorded.before[field];
+      const left = recorded.after[field];
+      if (was === undefined || left === undefined) continue;
+      before[field] = left;
+      after[field] = was;
+    }
     change(user, {
       before,
       after,
@@ -138,4 +177,7 @@ export const recordedChangeSchema = z.object({
   scope: z.array(z.string()).optional(),
   rights: z.array(z.enum(RIGHTS)).optional(),
   invitationExpiresAt: z.coerce.date().nullable().optional(),
+  email: z.string().optional(),
+  firstName: z.string().optional(),
+  lastName: z.string().optional(),
 });

@@ -5,6 +5,7 @@ export * from './errorsCsv';
 export * from './fileRefusals';
 export * from './limits';
 export * from './lineCountNotice';
+export * from './newUser';
 export * from './parseErrors';
 export * from './reasons';
 export * from './rows';

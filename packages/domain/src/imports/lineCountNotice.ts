@@ -1,3 +1,4 @@
+import { plural } from '../plural';
 import { isBlankRecord, recordLineSpan } from './rows';
 
 /** The lines of a file one data row was read from, when more than one. */
@@ -53,7 +54,6 @@ export function countImportDataLines(text: string, delimiter: string, firstDataL
 
 const LISTED = 5;
 const count = (n: number) => n.toLocaleString('en');
-const plural = (n: number, noun: string) => `${count(n)} ${noun}${n === 1 ? '' : 's'}`;
 
 /**
  * The file-level notice when the file's lines and its rows disagree (issue 15: a quote left open

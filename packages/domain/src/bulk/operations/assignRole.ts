@@ -10,6 +10,7 @@ export const assignRole = defineOperation({
   changeSentence: 'Will get this role.',
   group: 'role_and_access',
   tone: 'default',
+  forStatuses: ['created', 'invited', 'active', 'deactivated'],
   revertible: true,
   retryable: true,
   movesAdministratorRole: true,

@@ -9,6 +9,7 @@ export const cancelInvitation = defineOperation({
   changeSentence: 'Will have their invitation cancelled.',
   group: 'invitations',
   tone: 'default',
+  forStatuses: ['invited'],
   revertible: true,
   retryable: true,
   movesAdministratorRole: false,

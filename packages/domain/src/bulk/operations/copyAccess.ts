@@ -21,6 +21,7 @@ export const copyAccess = defineOperation({
   changeSentence: 'Will get the copied access and authorizations.',
   group: 'role_and_access',
   tone: 'default',
+  forStatuses: ['created', 'invited', 'active', 'deactivated'],
   revertible: true,
   retryable: true,
   movesAdministratorRole: false,

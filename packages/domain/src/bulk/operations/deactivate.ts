@@ -10,6 +10,7 @@ export const deactivate = defineOperation({
   changeSentence: 'Will be deactivated and signed out.',
   group: 'account',
   tone: 'danger',
+  forStatuses: ['created', 'invited', 'active'],
   revertible: true,
   retryable: true,
   movesAdministratorRole: false,

@@ -95,6 +95,11 @@ export type OperationDefinition<Schema extends z.ZodObject = z.ZodObject> = Kind
   changeSentence: string;
   group: OperationGroup;
   tone: OperationTone;
+  /**
+   * The statuses of the users its rule can change (others are skipped for their status): what one
+   * user's drawer offers for that user. The domain's tests hold it to the rule.
+   */
+  forStatuses: readonly UserStatus[];
   /** The tenant facts its rule needs, named by its parameters. */
   tenantFacts(operation: z.infer<Schema>): TenantFacts;
   rule(operation: z.infer<Schema>, context: PlanContext): (user: PlanUser) => Decision;

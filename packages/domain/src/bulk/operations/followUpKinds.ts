@@ -25,3 +25,20 @@ export const REVERT_TRAITS: KindTraits = {
   changesActiveAdministrators: true,
   readsAccess: true,
 };
+
+/**
+ * The SCIM writes of an identity provider (issue 20): users created, renamed, deactivated,
+ * reactivated or moved between roles (groups); a /Bulk request is one operation, the single writes of
+ * a token one operation per minute. A revert gives back the renames, status changes and role moves
+ * (the provider may set them again on its next sync); the users it created stay, as an import's do.
+ * Not retried: the provider retries. It never moves the Administrator role; deactivating can remove
+ * an administrator.
+ */
+export const SCIM_TRAITS: KindTraits = {
+  label: 'Provisioning (SCIM)',
+  revertible: true,
+  retryable: false,
+  movesAdministratorRole: false,
+  changesActiveAdministrators: true,
+  readsAccess: false,
+};

@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import { BULK_OPERATION_KINDS, type BulkOperationKind } from '../../catalog';
+import { BULK_OPERATION_KINDS, type BulkOperationKind, type UserStatus } from '../../catalog';
 import type { PlanContext, PlanUser } from '../plan';
 import { assignRole } from './assignRole';
 import { cancelInvitation } from './cancelInvitation';
 import { copyAccess } from './copyAccess';
 import { deactivate } from './deactivate';
 import type { Decision, KindTraits, OperationDefinition, TenantFacts } from './definition';
-import { IMPORT_TRAITS, REVERT_TRAITS } from './followUpKinds';
+import { IMPORT_TRAITS, REVERT_TRAITS, SCIM_TRAITS } from './followUpKinds';
 import { invite } from './invite';
 import { reactivate } from './reactivate';
 import { resendInvitation } from './resendInvitation';
@@ -14,8 +14,8 @@ import { resendInvitation } from './resendInvitation';
 export * from './definition';
 export { RESEND_MIN_INTERVAL_MS } from './resendInvitation';
 
-/** The kinds an administrator applies to a selection (SPEC §2); imports and reverts start otherwise. */
-export type OperationKind = Exclude<BulkOperationKind, 'import' | 'revert'>;
+/** The kinds an administrator applies to a selection (SPEC §2); imports, reverts and SCIM requests start otherwise. */
+export type OperationKind = Exclude<BulkOperationKind, 'import' | 'revert' | 'scim'>;
 
 /** A definition for every kind an administrator applies, and for nothing else. */
 export type OperationRegistry = Record<OperationKind, OperationDefinition>;
@@ -45,6 +45,14 @@ export type SchemasMatchTheirKinds = Assert<
 
 /** The operation kinds in the menu's order. */
 export const OPERATION_KINDS: readonly OperationKind[] = BULK_OPERATION_KINDS.filter(isOperationKind);
+
+/**
+ * The operations that fit one user of this status, in the menu's order: each can change such a user
+ * (as its declaration says, held to its rule by the domain's tests). One user's drawer offers these.
+ */
+export function operationKindsForStatus(status: UserStatus): OperationKind[] {
+  return OPERATION_KINDS.filter((kind) => OPERATIONS[kind].forStatuses.includes(status));
+}
 
 export function isOperationKind(kind: string): kind is OperationKind {
   return Object.hasOwn(OPERATIONS, kind);
@@ -112,4 +120,5 @@ export const KIND_TRAITS: Record<BulkOperationKind, KindTraits> = {
   ...OPERATIONS,
   import: IMPORT_TRAITS,
   revert: REVERT_TRAITS,
+  scim: SCIM_TRAITS,
 };

@@ -18,6 +18,7 @@ export const invite = defineOperation({
   changeSentence: 'Will be invited by e-mail.',
   group: 'invitations',
   tone: 'default',
+  forStatuses: ['created'],
   revertible: true,
   retryable: true,
   movesAdministratorRole: false,

@@ -13,6 +13,7 @@ export const reactivate = defineOperation({
   changeSentence: 'Will be reactivated.',
   group: 'account',
   tone: 'default',
+  forStatuses: ['deactivated'],
   revertible: true,
   retryable: true,
   movesAdministratorRole: false,

@@ -15,6 +15,7 @@ export const resendInvitation = defineOperation({
   changeSentence: 'Will receive a new invitation e-mail.',
   group: 'invitations',
   tone: 'default',
+  forStatuses: ['invited'],
   revertible: false,
   retryable: true,
   movesAdministratorRole: false,

@@ -1,0 +1,2 @@
+export * from './auditVocabulary';
+export * from './userActivity';
