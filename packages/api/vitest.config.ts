@@ -1,4 +1,4 @@
+import { databaseTestConfig } from '@roster/db/vitest-config';
 import { defineConfig } from 'vitest/config';
-import { databaseTestConfig } from '../../packages/db/src/testing/vitestConfig.ts';
 
 export default defineConfig({ test: { ...databaseTestConfig, include: ['test/**/*.test.ts'] } });

@@ -38,6 +38,8 @@ export type ApiConfig = {
   bulkTransientRetryDelaysMs: readonly number[];
   /** Null: e-mails stay in the outbox as `captured`, readable by administrators (SPEC §4). */
   smtp: SmtpConfig | null;
+  /** Users an identity provider creates through SCIM are invited at once (`invited`), else `created`. */
+  scimInviteOnCreate: boolean;
   /** Delivery attempts of one e-mail before it is `failed`. */
   mailMaxAttempts: number;
   /** The wait after the first failed attempt; it doubles after each further failure. */
@@ -55,6 +57,7 @@ export const defaultApiConfig: ApiConfig = {
   // Six attempts over ~30 s: a restart or failover passes; an error that outlasts it is not transient.
   bulkTransientRetryDelaysMs: [500, 2_000, 5_000, 10_000, 12_500],
   smtp: null,
+  scimInviteOnCreate: false,
   mailMaxAttempts: 5,
   mailRetryBaseMs: 30_000,
 };

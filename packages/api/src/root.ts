@@ -5,6 +5,7 @@ import { catalogRouter } from './routers/catalog';
 import { importsRouter } from './routers/imports';
 import { invitationsRouter } from './routers/invitations';
 import { outboxRouter } from './routers/outbox';
+import { provisioningRouter } from './routers/provisioning';
 import { rolesRouter } from './routers/roles';
 import { tokensRouter } from './routers/tokens';
 import { usersRouter } from './routers/users';
@@ -20,6 +21,7 @@ export const appRouter = createTRPCRouter({
   imports: importsRouter,
   invitations: invitationsRouter,
   outbox: outboxRouter,
+  provisioning: provisioningRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -7,7 +7,10 @@ import superjson from 'superjson';
 import { ZodError, type z } from 'zod';
 import type { Context } from './context';
 
-/** The stable code a client reads in `error.data.code`: a domain code or a lower-cased tRPC code. */
+/**
+ * The stable code a client reads in `error.data.code`: a domain code or a lower-cased tRPC code.
+ * tRPC's own code name (`BAD_REQUEST`, …) travels beside it as `data.trpcCode`.
+ */
 export type ApiErrorCode = string;
 
 type Issue = { path: PropertyKey[]; message: string };
@@ -17,7 +20,7 @@ type Issue = { path: PropertyKey[]; message: string };
  * "Invalid input"; what the caller meant is the branch that came closest (the fewest issues), so its
  * own issues are shown, under the union's path.
  */
-function shownIssues(issues: readonly z.core.$ZodIssue[], at: PropertyKey[] = []): Issue[] {
+export function shownIssues(issues: readonly z.core.$ZodIssue[], at: PropertyKey[] = []): Issue[] {
   return issues.flatMap((issue): Issue[] => {
     const path = [...at, ...issue.path];
     if (issue.code === 'invalid_union' && issue.errors.length > 0) {
@@ -57,8 +60,15 @@ const t = initTRPC.context<Context>().create({
         }
       : given;
     const cause = error.cause;
-    const isValidation = cause instanceof ZodError;
-    const issues = isValidation ? shownIssues(cause.issues) : undefined;
+    // An input refused by its schema; an answer that does not fit its declared output (tRPC's
+    // INTERNAL_SERVER_ERROR, also with a ZodError) is the server's fault, not the caller's input.
+    const isValidation = cause instanceof ZodError && error.code === 'BAD_REQUEST';
+    // A refusal about one input field (a new user's e-mail already taken) names it, as zod's issues do.
+    const issues = isValidation
+      ? shownIssues(cause.issues)
+      : cause instanceof DomainError && cause.field
+        ? [{ path: [cause.field], message: cause.message }]
+        : undefined;
     const code: ApiErrorCode =
       cause instanceof DomainError ? cause.code : isValidation ? 'invalid_input' : error.code.toLowerCase();
     const message =
@@ -66,7 +76,7 @@ const t = initTRPC.context<Context>().create({
         ? 'Something went wrong on the server. Nothing was changed; try again.'
         : unavailable
           ? error.message
-          : issues
+          : isValidation && issues
             ? issues
                 .map((issue) => (issue.path.length ? `${issue.path.join('.')}: ` : '') + issue.message)
                 .join('; ')
@@ -77,8 +87,8 @@ const t = initTRPC.context<Context>().create({
       data: {
         httpStatus: shape.data.httpStatus,
         path: shape.data.path,
-        code: shape.data.code,
-        domainCode: code,
+        code,
+        trpcCode: shape.data.code,
         issues: issues?.map((issue) => ({ path: issue.path.map(String), message: issue.message })),
       },
     };

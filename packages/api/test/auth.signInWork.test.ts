@@ -78,7 +78,7 @@ describe('auth.signIn in a batch', () => {
     expect(answers).toHaveLength(200);
     for (const answer of answers) {
       expect(answer).toMatchObject({
-        error: { json: { data: { code: 'BAD_REQUEST', domainCode: 'sign_in_batched', httpStatus: 400 } } },
+        error: { json: { data: { trpcCode: 'BAD_REQUEST', code: 'sign_in_batched', httpStatus: 400 } } },
       });
     }
     expect(scrypt).not.toHaveBeenCalled();

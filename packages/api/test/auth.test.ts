@@ -339,7 +339,7 @@ describe('sign-in throttling', () => {
     );
     const codes = attempts.map((attempt) =>
       attempt.status === 'rejected' && attempt.reason instanceof TRPCError
-        ? errorShapeOf(attempt.reason).data.domainCode
+        ? errorShapeOf(attempt.reason).data.code
         : attempt.status,
     );
     // Every attempt is refused, and no more than 5 of them got a password checked.

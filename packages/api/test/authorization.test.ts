@@ -2,7 +2,7 @@ import { apiTokens, roles, users } from '@roster/db';
 import { TRPCError } from '@trpc/server';
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { hashToken, newSecretToken, type RequestInfo } from '../src';
+import { newApiToken, type RequestInfo } from '../src';
 import {
   callByPath,
   errorShapeOf,
@@ -51,7 +51,7 @@ async function expectEveryCallRefused(
       const outcome = await callByPath(ctx, procedure, input).then(
         () => 'succeeded',
         (error: unknown) =>
-          error instanceof TRPCError ? `${error.code} ${errorShapeOf(error).data.domainCode}` : String(error),
+          error instanceof TRPCError ? `${error.code} ${errorShapeOf(error).data.code}` : String(error),
       );
       expect({ procedure: procedure.path, input, outcome }).toEqual({
         procedure: procedure.path,
@@ -112,14 +112,10 @@ describe('a signed-in user who is not an administrator', () => {
 
   it('is refused with an API token too', async () => {
     const manager = await t.createUser({ role: 'Portfolio manager' });
-    const token = newSecretToken('rst_');
-    await t.db.insert(apiTokens).values({
-      userId: manager.id,
-      name: 'somehow',
-      tokenHash: hashToken(token),
-      prefix: token.slice(0, 10),
-      createdAt: t.clock.now(),
-    });
+    const { token, stored } = newApiToken();
+    await t.db
+      .insert(apiTokens)
+      .values({ userId: manager.id, name: 'somehow', ...stored, createdAt: t.clock.now() });
     await expectEveryCallRefused(adminOnly, { bearerToken: token }, 'FORBIDDEN', 'not_admin');
   });
 

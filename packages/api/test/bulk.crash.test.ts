@@ -106,16 +106,14 @@ describe.runIf(process.env.DATABASE_URL)('a worker process killed mid-operation'
         operationId: randomUUID(),
         operation: { kind: 'deactivate' },
         selection: { filter: { roleIds: [roleId] }, expectedCount: total },
+        confirmCount: total,
       });
       expect(op.status).toBe('queued');
 
       await runThroughACrash(url, op.id, total, mode.sliceMs);
-      const audit = await h.db
-        .select({ userId: auditEvents.userId })
-        .from(auditEvents)
-        .where(eq(auditEvents.operationId, op.id));
-      expect(audit).toHaveLength(total);
-      expect(new Set(audit.map((a) => a.userId)).size).toBe(total);
+      const audited = await h.auditedUserIds(op.id);
+      expect(audited).toHaveLength(total);
+      expect(new Set(audited).size).toBe(total);
       const results = await h.db
         .select({ position: bulkOperationItems.position })
         .from(bulkOperationItems)
@@ -163,12 +161,9 @@ describe.runIf(process.env.DATABASE_URL)('a worker process killed mid-operation'
         .from(users)
         .where(like(users.email, `${prefix}%`));
       expect(created).toHaveLength(total);
-      const audit = await h.db
-        .select({ userId: auditEvents.userId })
-        .from(auditEvents)
-        .where(eq(auditEvents.operationId, operationId));
-      expect(audit).toHaveLength(total);
-      expect(new Set(audit.map((a) => a.userId))).toEqual(new Set(created.map((u) => u.id)));
+      const audited = await h.auditedUserIds(operationId);
+      expect(audited).toHaveLength(total);
+      expect(new Set(audited)).toEqual(new Set(created.map((u) => u.id)));
       const results = await h.db
         .select({ outcome: bulkOperationItems.outcome, userId: bulkOperationItems.userId })
         .from(bulkOperationItems)

@@ -55,20 +55,12 @@ describe('a filter selection with exceptions', () => {
     const operation = { kind: 'deactivate' as const };
     const filter = { roleIds: [h.roleId('Reader')] };
     await expectTRPCError(
-      h.admin.caller.bulk.execute({
-        operationId: randomUUID(),
-        operation,
-        selection: { filter, expectedCount: 5, exceptIds: [ids[0] ?? ''] },
-      }),
+      h.execute(operation, { filter, expectedCount: 5, exceptIds: [ids[0] ?? ''] }),
       'CONFLICT',
       'selection_changed',
     );
     await expectTRPCError(
-      h.admin.caller.bulk.execute({
-        operationId: randomUUID(),
-        operation,
-        selection: { filter, expectedCount: 4, exceptIds: ids },
-      }),
+      h.execute(operation, { filter, expectedCount: 4, exceptIds: ids }),
       'BAD_REQUEST',
       'empty_selection',
     );
@@ -78,11 +70,7 @@ describe('a filter selection with exceptions', () => {
       'empty_selection',
     );
     await expectTRPCError(
-      h.admin.caller.bulk.execute({
-        operationId: randomUUID(),
-        operation,
-        selection: { filter, expectedCount: 4, exceptIds: ['not-a-uuid'] },
-      }),
+      h.execute(operation, { filter, expectedCount: 4, exceptIds: ['not-a-uuid'] }),
       'BAD_REQUEST',
       'invalid_input',
     );

@@ -11,9 +11,10 @@ import {
   sessions,
   users,
 } from '@roster/db';
-import { SELECTION_MAX_IDS } from '@roster/domain';
+import { type BulkOperation, SELECTION_MAX_IDS } from '@roster/domain';
 import { and, eq, inArray } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
+import { recordBulkOperation } from '../src/bulk/startBulkOperation';
 import { defaultApiConfig } from '../src/config';
 import { claimOperation, INLINE_MAX_USERS, runOperation } from '../src/runner/runOperation';
 import { type Caller, callerWithConfig, expectTRPCError, START, useHarness } from './harness';
@@ -333,14 +334,42 @@ describe('large selections run in the background', () => {
   const config = { ...defaultApiConfig, bulkLeaseMs: 1_000 };
   /** Batches are cut at Apply: a caller whose operations run in batches of `size` users. */
   const callerWithBatches = (size: number) => callerWithConfig(h.admin.ctx, { bulkBatchSize: size });
+  /** Deactivates the active Readers (`count` of them) in batches of `size` users. */
+  const deactivateReadersInBatches = (size: number, count: number) =>
+    callerWithBatches(size).bulk.execute({
+      operationId: randomUUID(),
+      operation: { kind: 'deactivate' },
+      selection: { filter: { status: ['active'], roleIds: [h.roleId('Reader')] }, expectedCount: count },
+      confirmCount: count,
+    });
+
+  it('a small operation is its request’s to run: the workers leave it alone until its lease runs out', async () => {
+    const ids = await h.createUsers(3, { status: 'active' });
+    const t0 = new Date();
+    // Recorded as Apply records it, not yet claimed by its request (the moment a worker could look).
+    const record = (operation: BulkOperation) =>
+      recordBulkOperation(
+        h.db,
+        { operationId: randomUUID(), operation, selection: { ids } },
+        h.admin.user.id,
+        t0,
+        config,
+      );
+    const recorded = await record({ kind: 'deactivate' });
+    expect(await claimOperation(h.db, config, new Date(t0.getTime() + 500))).toBeNull();
+    // Its request takes it, and runs it.
+    expect(await claimOperation(h.db, config, t0, recorded.id)).toBe(recorded.id);
+    await runOperation(h.db, recorded.id, config);
+    expect(await h.admin.caller.bulk.get({ id: recorded.id })).toMatchObject({ status: 'succeeded' });
+    // Had its request's process died first, a worker would take it once the lease ran out.
+    const orphan = await record({ kind: 'reactivate' });
+    expect(await claimOperation(h.db, config, new Date(t0.getTime() + 500))).toBeNull();
+    expect(await claimOperation(h.db, config, new Date(t0.getTime() + 5_000))).toBe(orphan.id);
+  });
 
   it('resume after a crash with every user processed exactly once', async () => {
     const ids = await h.createUsers(INLINE_MAX_USERS + 50, { status: 'active' });
-    const op = await callerWithBatches(200).bulk.execute({
-      operationId: randomUUID(),
-      operation: { kind: 'deactivate' },
-      selection: { filter: { status: ['active'], roleIds: [h.roleId('Reader')] }, expectedCount: ids.length },
-    });
+    const op = await deactivateReadersInBatches(200, ids.length);
     expect(op.status).toBe('queued');
     // A worker takes it, does two batches and dies without a word.
     const t0 = new Date();
@@ -369,7 +398,12 @@ describe('large selections run in the background', () => {
     const ids = await h.createUsers(300, { status: 'active' });
     const [a, b] = await Promise.all([
       h.apply({ kind: 'assign_role', roleId: h.roleId('Buyer') }, ids),
-      h.apply({ kind: 'deactivate' }, ids),
+      h.admin.caller.bulk.execute({
+        operationId: randomUUID(),
+        operation: { kind: 'deactivate' },
+        selection: { ids },
+        confirmCount: ids.length,
+      }),
     ]);
     expect(a?.counts.change).toBe(300);
     expect(b?.counts.change).toBe(300);
@@ -417,11 +451,7 @@ describe('large selections run in the background', () => {
 
   it('cancel stops between batches; what was done stays done', async () => {
     const ids = await h.createUsers(INLINE_MAX_USERS + 10, { status: 'active' });
-    const op = await callerWithBatches(100).bulk.execute({
-      operationId: randomUUID(),
-      operation: { kind: 'deactivate' },
-      selection: { filter: { status: ['active'], roleIds: [h.roleId('Reader')] }, expectedCount: ids.length },
-    });
+    const op = await deactivateReadersInBatches(100, ids.length);
     await claimOperation(h.db, config, new Date());
     await runOperation(h.db, op.id, config, { maxBatches: 1 });
     await h.admin.caller.bulk.cancel({ id: op.id });

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { moduleAccess, users } from '@roster/db';
-import { SELECTION_MAX_IDS } from '@roster/domain';
+import { type BulkPreviewInput, SELECTION_MAX_IDS } from '@roster/domain';
+import type { TRPC_ERROR_CODE_KEY } from '@trpc/server';
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { expectTRPCError, useHarness } from './harness';
@@ -138,56 +139,38 @@ describe('bulk.preview', () => {
   it('refuses bad requests with typed errors', async () => {
     const user = await h.createUser({ status: 'active' });
     const before = (await h.counts()).auditEvents;
-    await expectTRPCError(
-      h.admin.caller.bulk.preview({
-        operation: { kind: 'assign_role', roleId: randomUUID() },
-        selection: { ids: [user.id] },
-      }),
-      'BAD_REQUEST',
-      'unknown_role',
-    );
-    await expectTRPCError(
-      h.admin.caller.bulk.preview({
-        operation: { kind: 'copy_access', sourceUserId: randomUUID() },
-        selection: { ids: [user.id] },
-      }),
-      'BAD_REQUEST',
-      'unknown_source_user',
-    );
-    await expectTRPCError(
-      h.admin.caller.bulk.preview({ operation: { kind: 'deactivate' }, selection: { ids: [] } }),
-      'BAD_REQUEST',
-      'empty_selection',
-    );
-    await expectTRPCError(
-      h.admin.caller.bulk.preview({
-        operation: { kind: 'deactivate' },
-        selection: { ids: [user.id, randomUUID()] },
-      }),
-      'NOT_FOUND',
-      'user_not_found',
-    );
-    await expectTRPCError(
-      h.admin.caller.bulk.preview({
-        operation: { kind: 'deactivate' },
-        selection: { filter: { search: 'nobody-at-all' }, expectedCount: 0 },
-      }),
-      'BAD_REQUEST',
-      'empty_selection',
-    );
-    await expectTRPCError(
-      h.admin.caller.bulk.preview({
-        operation: { kind: 'deactivate' },
-        selection: { ids: Array.from({ length: SELECTION_MAX_IDS + 1 }, () => user.id) },
-      }),
-      'BAD_REQUEST',
-      'invalid_input',
-    );
-    await expectTRPCError(
-      h.admin.caller.bulk.preview({ operation: { kind: 'deactivate' }, selection: { ids: ['not-a-uuid'] } }),
-      'BAD_REQUEST',
-      'invalid_input',
-    );
+    const deactivate: BulkPreviewInput['operation'] = { kind: 'deactivate' };
+    const refusals: [BulkPreviewInput, TRPC_ERROR_CODE_KEY, string][] = [
+      [
+        { operation: { kind: 'assign_role', roleId: randomUUID() }, selection: { ids: [user.id] } },
+        'BAD_REQUEST',
+        'unknown_role',
+      ],
+      [
+        { operation: { kind: 'copy_access', sourceUserId: randomUUID() }, selection: { ids: [user.id] } },
+        'BAD_REQUEST',
+        'unknown_source_user',
+      ],
+      [{ operation: deactivate, selection: { ids: [] } }, 'BAD_REQUEST', 'empty_selection'],
+      [{ operation: deactivate, selection: { ids: [user.id, randomUUID()] } }, 'NOT_FOUND', 'user_not_found'],
+      [
+        { operation: deactivate, selection: { filter: { search: 'nobody-at-all' }, expectedCount: 0 } },
+        'BAD_REQUEST',
+        'empty_selection',
+      ],
+      [
+        {
+          operation: deactivate,
+          selection: { ids: Array.from({ length: SELECTION_MAX_IDS + 1 }, () => user.id) },
+        },
+        'BAD_REQUEST',
+        'invalid_input',
+      ],
+      [{ operation: deactivate, selection: { ids: ['not-a-uuid'] } }, 'BAD_REQUEST', 'invalid_input'],
+    ];
+    for (const [input, code, domainCode] of refusals) {
+      await expectTRPCError(h.admin.caller.bulk.preview(input), code, domainCode);
+    }
     expect((await h.counts()).auditEvents).toBe(before);
   });
 });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { auditEvents, bulkOperationBatches, bulkOperationItems, users } from '@roster/db';
+import { bulkOperationBatches, bulkOperationItems, users } from '@roster/db';
 import { IMPORT_CHUNK_ROWS } from '@roster/domain';
 import { eq, inArray, like } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
@@ -74,12 +74,9 @@ describe('Embedded responsiveness', () => {
       new Set(Array.from({ length: USERS }, (_, i) => i + 1)),
     );
     expect(new Set(results.map((r) => r.userId))).toEqual(new Set(ids));
-    const audit = await h.db
-      .select({ userId: auditEvents.userId })
-      .from(auditEvents)
-      .where(eq(auditEvents.operationId, operationId));
-    expect(audit).toHaveLength(USERS);
-    expect(new Set(audit.map((a) => a.userId)).size).toBe(USERS);
+    const audited = await h.auditedUserIds(operationId);
+    expect(audited).toHaveLength(USERS);
+    expect(new Set(audited).size).toBe(USERS);
     expect(
       await h.db.select().from(bulkOperationBatches).where(eq(bulkOperationBatches.operationId, operationId)),
     ).toHaveLength(0);

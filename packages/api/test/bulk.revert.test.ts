@@ -227,7 +227,12 @@ describe('bulk.revert', () => {
     expect(skipped.counts.change).toBe(0);
     await expectTRPCError(revert(skipped.id), 'BAD_REQUEST', 'nothing_to_revert');
     const many = await h.createUsers(INLINE_MAX_USERS + 1, { status: 'active', role: 'Reader' });
-    const queued = await h.apply({ kind: 'deactivate' }, many);
+    const queued = await h.admin.caller.bulk.execute({
+      operationId: randomUUID(),
+      operation: { kind: 'deactivate' },
+      selection: { ids: many },
+      confirmCount: many.length,
+    });
     expect(queued.status).toBe('queued');
     await expectTRPCError(revert(queued.id), 'CONFLICT', 'operation_not_finished');
     const demoted = await h.createUsers(1, { status: 'active', role: 'Administrator' });

@@ -16,7 +16,7 @@ import {
   users,
 } from '@roster/db';
 import { createTestDb, type TestDb } from '@roster/db/testing';
-import type { BUILT_IN_ROLES, UserStatus } from '@roster/domain';
+import type { BUILT_IN_ROLES, BulkExecuteInput, UserStatus } from '@roster/domain';
 import {
   callTRPCProcedure,
   getTRPCErrorShape,
@@ -24,7 +24,7 @@ import {
   TRPCError,
   type TRPCProcedureType,
 } from '@trpc/server';
-import { asc, count, inArray } from 'drizzle-orm';
+import { asc, count, eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, expect } from 'vitest';
 import {
   type ApiConfig,
@@ -314,13 +314,16 @@ export class Harness {
   };
 
   /** The administrator (`admin: true`) applies an operation to these users, as the Apply button does. */
+  /** The administrator's Apply of `operation` to a selection, as a new operation. */
+  readonly execute = (
+    operation: BulkOperation,
+    selection: BulkExecuteInput['selection'],
+    confirm: Pick<BulkExecuteInput, 'confirmPrivileged' | 'confirmCount'> = {},
+  ) => this.admin.caller.bulk.execute({ operationId: randomUUID(), operation, selection, ...confirm });
+
+  /** The administrator's Apply of `operation` to these users. */
   readonly apply = (operation: BulkOperation, ids: string[], confirmPrivileged?: boolean) =>
-    this.admin.caller.bulk.execute({
-      operationId: randomUUID(),
-      operation,
-      selection: { ids },
-      confirmPrivileged,
-    });
+    this.execute(operation, { ids }, { confirmPrivileged });
 
   /** The rows of these users, by id. */
   readonly userRows = (ids: string[]): Promise<UserRow[]> =>
@@ -341,6 +344,15 @@ export class Harness {
       signInThrottle: await total(signInThrottle),
     };
   };
+
+  /** The users an operation's audit rows are about, one entry per row (a user audited twice is there twice). */
+  readonly auditedUserIds = async (operationId: string): Promise<(string | null)[]> =>
+    (
+      await this.db
+        .select({ userId: auditEvents.userId })
+        .from(auditEvents)
+        .where(eq(auditEvents.operationId, operationId))
+    ).map((row) => row.userId);
 
   readonly auditActions = async (): Promise<string[]> =>
     (await this.db.select({ action: auditEvents.action }).from(auditEvents).orderBy(asc(auditEvents.id))).map(
@@ -396,7 +408,11 @@ export async function expectTRPCError(
   );
   if (!(caught instanceof TRPCError)) throw new Error('unreachable');
   const shape = errorShapeOf(caught);
-  expect({ code: caught.code, domainCode: shape.data.domainCode }).toEqual({ code, domainCode });
+  expect({ code: caught.code, trpcCode: shape.data.trpcCode, domainCode: shape.data.code }).toEqual({
+    code,
+    trpcCode: code,
+    domainCode,
+  });
   return caught;
 }
 

@@ -3,7 +3,7 @@ import { auditEvents, emailOutbox, invitations, sessions, users } from '@roster/
 import { DomainError, RESEND_MIN_INTERVAL_MS, SIGN_IN_THROTTLE } from '@roster/domain';
 import { and, eq, isNull } from 'drizzle-orm';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { type Caller, DAY, expectTRPCError, useHarness } from './harness';
+import { type BulkOperation, type Caller, DAY, expectTRPCError, useHarness } from './harness';
 import { invitationState, inviteThroughBulk, latestToken } from './invitationFixtures';
 
 const h = useHarness();
@@ -24,6 +24,10 @@ async function invitedUser(message?: string) {
   return { user, token: await latestToken(h.db, user.id) };
 }
 
+/** One operation of the administrator's, on one user. */
+const applyOne = (operation: BulkOperation, userId: string) =>
+  admin.bulk.execute({ operationId: randomUUID(), operation, selection: { ids: [userId] } });
+
 /** What a refused acceptance leaves as it was: all but the throttle's count of refused attempts. */
 async function stateOf(userId: string) {
   const { signInThrottle: _countsRefusals, ...counts } = await h.counts();
@@ -31,13 +35,17 @@ async function stateOf(userId: string) {
 }
 
 /** Every refusal leaves users, invitations, sessions and audit exactly as they were. */
-async function expectRefusedWithoutChange(token: string, userId: string, domainCode: string, code: string) {
+async function expectRefusedWithoutChange(
+  token: string,
+  userId: string,
+  domainCode: string,
+  code: Parameters<typeof expectTRPCError>[1],
+) {
   const before = await stateOf(userId);
   const anonymous = await h.anonymous();
-  type Code = Parameters<typeof expectTRPCError>[1];
-  await expectTRPCError(anonymous.invitations.inspect({ token }), code as Code, domainCode);
+  await expectTRPCError(anonymous.invitations.inspect({ token }), code, domainCode);
   const { caller, cookie } = await h.request();
-  await expectTRPCError(caller.invitations.accept({ token, ...accept }), code as Code, domainCode);
+  await expectTRPCError(caller.invitations.accept({ token, ...accept }), code, domainCode);
   expect(cookie.token).toBeUndefined();
   expect(await stateOf(userId)).toEqual(before);
 }
@@ -130,32 +138,20 @@ describe('invitations.accept', () => {
 
   it('refuses a cancelled link', async () => {
     const { user, token } = await invitedUser();
-    await admin.bulk.execute({
-      operationId: randomUUID(),
-      operation: { kind: 'cancel_invitation' },
-      selection: { ids: [user.id] },
-    });
+    await applyOne({ kind: 'cancel_invitation' }, user.id);
     await expectRefusedWithoutChange(token, user.id, 'invitation_cancelled', 'CONFLICT');
   });
 
   it('refuses the link of a user deactivated since', async () => {
     const { user, token } = await invitedUser();
-    await admin.bulk.execute({
-      operationId: randomUUID(),
-      operation: { kind: 'deactivate' },
-      selection: { ids: [user.id] },
-    });
+    await applyOne({ kind: 'deactivate' }, user.id);
     await expectRefusedWithoutChange(token, user.id, 'invitation_cancelled', 'CONFLICT');
   });
 
   it('kills the old link after a resend; the new link works', async () => {
     const { user, token: oldToken } = await invitedUser('Welcome aboard');
     h.clock.advance(RESEND_MIN_INTERVAL_MS + 1000);
-    const resend = await admin.bulk.execute({
-      operationId: randomUUID(),
-      operation: { kind: 'resend_invitation' },
-      selection: { ids: [user.id] },
-    });
+    const resend = await applyOne({ kind: 'resend_invitation' }, user.id);
     expect(resend.counts.change).toBe(1);
     const newToken = await latestToken(h.db, user.id);
     expect(newToken).not.toBe(oldToken);

@@ -120,6 +120,15 @@ describe('a bearer token', () => {
     expect(await (await t.asSession(token)).auth.me()).toBeNull();
   });
 
+  it('with the scim scope, reaches nothing of the typed API (only /scim/v2), and is listed as such', async () => {
+    const caller = await asAdmin();
+    const { token, scope } = await caller.tokens.create({ name: 'Okta', scope: 'scim' });
+    expect(scope).toBe('scim');
+    await expectTRPCError((await t.asToken(token)).tokens.list(), 'UNAUTHORIZED', 'not_signed_in');
+    expect(await (await t.asToken(token)).auth.me()).toBeNull();
+    expect((await caller.tokens.list()).map((item) => [item.name, item.scope])).toEqual([['Okta', 'scim']]);
+  });
+
   it('stops working when it expires', async () => {
     const created = await (await asAdmin()).tokens.create({ name: 'short-lived', expiresInDays: 1 });
     expect(created.expiresAt).toEqual(new Date(START.getTime() + DAY));
@@ -154,6 +163,7 @@ describe('tokens.list', () => {
       id: second.id,
       name: 'second',
       prefix: second.prefix,
+      scope: 'api',
       createdAt: new Date(START.getTime() + MINUTE),
       expiresAt: new Date(START.getTime() + MINUTE + 30 * DAY),
       lastUsedAt: null,

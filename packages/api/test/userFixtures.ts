@@ -38,6 +38,9 @@ const UNIT_SPECS = {
 export type UnitKey = keyof typeof UNIT_SPECS;
 export const UNIT_KEYS = Object.keys(UNIT_SPECS).filter((key): key is UnitKey => key in UNIT_SPECS);
 
+/** The creation time of the i-th user of PEOPLE: one a day, from 3,000 hours before START. */
+export const fixtureCreatedAt = (i: number) => new Date(START.getTime() - (3000 - 24 * i) * HOUR);
+
 /** Roles the fixture adds beside the built-in ones; `Empty role` has no user. */
 const CUSTOM_ROLES = ['Auditor', 'Empty role'] as const;
 
@@ -254,6 +257,8 @@ export type FixtureUser = {
   roleId: string;
   roleName: string;
   lastLoginAt: Date | null;
+  /** One user a day, in insertion order, the first 3,000 hours before START (unknown for a user a test adds). */
+  createdAt?: Date;
   access: Partial<Record<Module, GrantedAccessLevel>>;
   scopeIds: string[];
   rights: Right[];
@@ -309,7 +314,7 @@ export async function buildFixture(h: Harness): Promise<Fixture> {
   const inserted = await db
     .insert(users)
     .values(
-      USER_SPECS.map((spec) => ({
+      USER_SPECS.map((spec, i) => ({
         email: spec.email,
         firstName: spec.firstName,
         lastName: spec.lastName,
@@ -318,14 +323,14 @@ export async function buildFixture(h: Harness): Promise<Fixture> {
         activatedAt: spec.status === 'active' ? new Date(START.getTime() - 2000 * HOUR) : null,
         lastLoginAt:
           spec.lastLoginHoursAgo === null ? null : new Date(START.getTime() - spec.lastLoginHoursAgo * HOUR),
-        createdAt: new Date(START.getTime() - 3000 * HOUR),
+        createdAt: fixtureCreatedAt(i),
         updatedAt: new Date(START.getTime() - 3000 * HOUR),
       })),
     )
     .returning({ id: users.id, email: users.email });
   const idByEmail = new Map(inserted.map((r) => [r.email, r.id]));
 
-  const model: FixtureUser[] = USER_SPECS.map((spec) => {
+  const model: FixtureUser[] = USER_SPECS.map((spec, i) => {
     const id = idByEmail.get(spec.email);
     if (!id) throw new Error(`User ${spec.email} was not inserted`);
     return {
@@ -338,6 +343,7 @@ export async function buildFixture(h: Harness): Promise<Fixture> {
       roleName: spec.role,
       lastLoginAt:
         spec.lastLoginHoursAgo === null ? null : new Date(START.getTime() - spec.lastLoginHoursAgo * HOUR),
+      createdAt: fixtureCreatedAt(i),
       access: spec.access ?? {},
       scopeIds: (spec.scope ?? []).map((key) => unitOf(key).id),
       rights: spec.rights ?? [],
@@ -461,6 +467,41 @@ export function matches(
     if (!user.scopeIds.some((id) => units.has(id))) return false;
   }
   if (filter.right && !user.rights.some((r) => r === filter.right)) return false;
+  if (filter.rights?.length && !user.rights.some((r) => filter.rights?.includes(r))) return false;
+  if (filter.lastSignIn) {
+    if (filter.lastSignIn.kind === 'never' && user.lastLoginAt !== null) return false;
+    if (
+      filter.lastSignIn.kind === 'olderThan' &&
+      (user.lastLoginAt === null ||
+        user.lastLoginAt.getTime() >= now.getTime() - filter.lastSignIn.days * 24 * HOUR)
+    ) {
+      return false;
+    }
+  }
+  // A day is its UTC midnight; a "to" day includes that whole day; an instant is taken as it is.
+  const day = (value: string) => /^\d{4}-\d{2}-\d{2}$/.test(value);
+  const created = user.createdAt?.getTime() ?? Number.NaN;
+  if ((filter.createdFrom || filter.createdTo) && Number.isNaN(created)) {
+    throw new Error(`The model does not know when ${user.email} was created`);
+  }
+  if (
+    filter.createdFrom &&
+    created < Date.parse(day(filter.createdFrom) ? `${filter.createdFrom}T00:00Z` : filter.createdFrom)
+  ) {
+    return false;
+  }
+  if (filter.createdTo) {
+    const before = day(filter.createdTo)
+      ? Date.parse(`${filter.createdTo}T00:00Z`) + 24 * HOUR
+      : Date.parse(filter.createdTo);
+    if (created >= before) return false;
+  }
+  if (
+    filter.emailDomain &&
+    user.email.slice(user.email.lastIndexOf('@') + 1) !== filter.emailDomain.toLowerCase().replace(/^@/, '')
+  ) {
+    return false;
+  }
   const term = filter.search?.trim().toLowerCase();
   if (term) {
     const document = `${user.firstName} ${user.lastName} ${user.email}`.toLowerCase();

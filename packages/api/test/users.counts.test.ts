@@ -125,6 +125,23 @@ async function oneTransactionWaits(): Promise<void> {
   throw new Error('No transaction waited for the other');
 }
 
+type OpenTransaction = ReturnType<typeof openTransaction>;
+
+/**
+ * `first` has done its work and holds its locks; `second` is started by `start` and must wait for
+ * them. Once it waits, `first` commits, then `second` does its work and commits.
+ */
+async function runWhileHeld(first: OpenTransaction, start: () => OpenTransaction): Promise<void> {
+  await first.worked;
+  const second = start();
+  await oneTransactionWaits();
+  first.release();
+  await first.committed;
+  await second.worked;
+  second.release();
+  await second.committed;
+}
+
 async function finish(id: string) {
   const view = await caller.bulk.get({ id });
   expect(view.finishedAt, 'runs inside the request').not.toBeNull();
@@ -151,6 +168,7 @@ describe('the numbers of users shown', () => {
       operationId: randomUUID(),
       operation: { kind: 'deactivate' },
       selection: { ids },
+      confirmCount: ids.length,
     });
     expect((await finish(deactivated.id)).counts.change).toBe(ids.length);
     await expectTrueCounts('after deactivating');
@@ -242,31 +260,22 @@ describe('the numbers of users shown', () => {
         .where(and(eq(moduleAccess.userId, id), eq(moduleAccess.module, 'budget')));
 
       // The role changes first; the access row added meanwhile must be counted under the new role.
-      const update = openTransaction((tx) => tx.update(users).set({ roleId: buyer }).where(eq(users.id, id)));
-      await update.worked;
-      const insert = openTransaction((tx) =>
-        tx.insert(moduleAccess).values({ userId: id, module: 'budget', level: 'edit' }),
+      await runWhileHeld(
+        openTransaction((tx) => tx.update(users).set({ roleId: buyer }).where(eq(users.id, id))),
+        () =>
+          openTransaction((tx) =>
+            tx.insert(moduleAccess).values({ userId: id, module: 'budget', level: 'edit' }),
+          ),
       );
-      await oneTransactionWaits();
-      update.release();
-      await update.committed;
-      await insert.worked;
-      insert.release();
-      await insert.committed;
       await expectTrueCounts('after an access row was added during a role change');
 
       // The access changes first; the role change that waits for it must move the new rows.
-      const removal = openTransaction((tx) =>
-        tx.delete(moduleAccess).where(and(eq(moduleAccess.userId, id), eq(moduleAccess.module, 'budget'))),
+      await runWhileHeld(
+        openTransaction((tx) =>
+          tx.delete(moduleAccess).where(and(eq(moduleAccess.userId, id), eq(moduleAccess.module, 'budget'))),
+        ),
+        () => openTransaction((tx) => tx.update(users).set({ roleId: reader }).where(eq(users.id, id))),
       );
-      await removal.worked;
-      const back = openTransaction((tx) => tx.update(users).set({ roleId: reader }).where(eq(users.id, id)));
-      await oneTransactionWaits();
-      removal.release();
-      await removal.committed;
-      await back.worked;
-      back.release();
-      await back.committed;
       await expectTrueCounts('after a role change that waited for an access change');
     },
   );

@@ -135,7 +135,7 @@ describe('users.list cursor walks', () => {
       user: { id: adminId },
     } = await h.signedIn('Administrator', { signIn: false });
     const readerId = h.roleId('Reader');
-    // Postgres keeps microseconds; JavaScript dates (and so a cursor built from one) keep milliseconds.
+    // Postgres keeps microseconds; JavaScript dates keep milliseconds.
     const times = [
       '2026-03-01 10:00:00.123456+00',
       '2026-03-01 10:00:00.123789+00',
@@ -155,13 +155,13 @@ describe('users.list cursor walks', () => {
       )
       .returning({ id: users.id, email: users.email });
     const byEmail = new Map(inserted.map((r) => [r.email, r.id]));
-    // Sign-in times sort to the millisecond (like the dates a cursor is made from), then by id:
-    // the three share .123, so they come in id (insertion) order after the admin, who never signed in.
+    // Sign-in times sort to the microsecond, as stored (a cursor carries the stored value as text, not
+    // a JavaScript date), after the admin, who never signed in.
     const ascending = [
       adminId,
+      byEmail.get('micro.2@roster.test'),
       byEmail.get('micro.0@roster.test'),
       byEmail.get('micro.1@roster.test'),
-      byEmail.get('micro.2@roster.test'),
     ];
     for (const direction of ['asc', 'desc'] as const) {
       for (const limit of [1, 2]) {

@@ -116,7 +116,11 @@ describe('users.list refuses tampered cursors with invalid_cursor', () => {
     expect(next.items).toHaveLength(5);
   });
 
-  const name = { field: 'name', direction: 'asc' };
+  /** A list sorted by `field` with a cursor of that sort holding `values`. */
+  const sortedWithCursor = (field: string, direction: 'asc' | 'desc', values: unknown[]) => ({
+    sort: { field, direction },
+    cursor: cursorOf({ sort: `${field}:${direction}`, values, total: 5 }),
+  });
   const cases: Array<[string, () => unknown]> = [
     ['random garbage', () => ({ cursor: 'not a cursor at all!!' })],
     ['random base64url bytes', () => ({ cursor: Buffer.from(randomUUID()).toString('base64url') })],
@@ -136,17 +140,8 @@ describe('users.list refuses tampered cursors with invalid_cursor', () => {
       'a name cursor used with the default sort of another field',
       () => ({ sort: { field: 'created', direction: 'asc' }, cursor: nameCursor }),
     ],
-    [
-      'too few values',
-      () => ({ sort: name, cursor: cursorOf({ sort: 'name:asc', values: ['Smith', ID], total: 5 }) }),
-    ],
-    [
-      'too many values',
-      () => ({
-        sort: name,
-        cursor: cursorOf({ sort: 'name:asc', values: ['Smith', 'Anna', ID, ID], total: 5 }),
-      }),
-    ],
+    ['too few values', () => sortedWithCursor('name', 'asc', ['Smith', ID])],
+    ['too many values', () => sortedWithCursor('name', 'asc', ['Smith', 'Anna', ID, ID])],
     ['no values', () => ({ cursor: cursorOf({ sort: 'name:asc', values: [], total: 5 }) })],
     [
       'values that are not a list',
@@ -156,31 +151,13 @@ describe('users.list refuses tampered cursors with invalid_cursor', () => {
       'a non-UUID id value',
       () => ({ cursor: cursorOf({ sort: 'name:asc', values: ['Smith', 'Anna', 'not-a-uuid'], total: 5 }) }),
     ],
-    [
-      'an id value that is SQL',
-      () => ({
-        sort: { field: 'created', direction: 'asc' },
-        cursor: cursorOf({ sort: 'created:asc', values: ["' or 1=1 --"], total: 5 }),
-      }),
-    ],
+    ['an id value that is SQL', () => sortedWithCursor('created', 'asc', ["' or 1=1 --"])],
     [
       'values that are numbers',
       () => ({ cursor: cursorOf({ sort: 'name:asc', values: [1, 2, ID], total: 5 }) }),
     ],
-    [
-      'a status value that is not a status',
-      () => ({
-        sort: { field: 'status', direction: 'asc' },
-        cursor: cursorOf({ sort: 'status:asc', values: ['archived', ID], total: 5 }),
-      }),
-    ],
-    [
-      'a sign-in time that is not a time',
-      () => ({
-        sort: { field: 'lastLogin', direction: 'asc' },
-        cursor: cursorOf({ sort: 'lastLogin:asc', values: ['yesterday', ID], total: 5 }),
-      }),
-    ],
+    ['a status value that is not a status', () => sortedWithCursor('status', 'asc', ['archived', ID])],
+    ['a sign-in time that is not a time', () => sortedWithCursor('lastLogin', 'asc', ['yesterday', ID])],
     [
       'a negative total',
       () => ({ cursor: cursorOf({ sort: 'name:asc', values: ['Smith', 'Anna', ID], total: -1 }) }),
@@ -204,25 +181,13 @@ describe('users.list refuses tampered cursors with invalid_cursor', () => {
   const readByPostgres: Array<[string, () => unknown]> = [
     [
       'a sign-in time JavaScript parses leniently ("1")',
-      () => ({
-        sort: { field: 'lastLogin', direction: 'asc' },
-        cursor: cursorOf({ sort: 'lastLogin:asc', values: ['1', ID], total: 5 }),
-      }),
+      () => sortedWithCursor('lastLogin', 'asc', ['1', ID]),
     ],
     [
       'a sign-in time on a day that does not exist (30 February)',
-      () => ({
-        sort: { field: 'lastLogin', direction: 'desc' },
-        cursor: cursorOf({ sort: 'lastLogin:desc', values: ['2026-02-30T00:00:00.000Z', ID], total: 5 }),
-      }),
+      () => sortedWithCursor('lastLogin', 'desc', ['2026-02-30T00:00:00.000Z', ID]),
     ],
-    [
-      'a name value with a NUL character',
-      () => ({
-        sort: name,
-        cursor: cursorOf({ sort: 'name:asc', values: ['Smith\u0000', 'Anna', ID], total: 5 }),
-      }),
-    ],
+    ['a name value with a NUL character', () => sortedWithCursor('name', 'asc', ['Smith\u0000', 'Anna', ID])],
   ];
   it.each(readByPostgres)('%s', async (_, input) => {
     await expectRefused(input(), 'invalid_cursor');

@@ -8,7 +8,7 @@ import {
   users,
 } from '@roster/db';
 import { ACCESS_LEVELS, BUILT_IN_ROLES, MODULES, RIGHTS, USER_STATUSES } from '@roster/domain';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { callByPath, callerWithConfig, expectTRPCError, HOUR, START, useHarness } from './harness';
 import { buildFixture, compareText, type Fixture, type FixtureUser } from './userFixtures';
@@ -43,7 +43,6 @@ describe('users.get', () => {
       lastLoginAt: user.lastLoginAt?.toISOString(),
       version: user.version,
       invitation: user.invitation,
-      recentEvents: user.recentEvents,
     }).toEqual({
       id: sam.id,
       email: 'sam.taylor@globex.test',
@@ -56,8 +55,8 @@ describe('users.get', () => {
       lastLoginAt: new Date(START.getTime() - 24 * HOUR).toISOString(),
       version: 1,
       invitation: null,
-      recentEvents: [],
     });
+    expect((await fx.caller.users.activity({ id: sam.id })).items).toEqual([]);
     expect([...user.moduleAccess].sort((a, b) => compareText(a.module, b.module))).toEqual([
       { module: 'budget', level: 'read' },
       { module: 'contracts', level: 'edit' },
@@ -116,7 +115,7 @@ describe('users.get', () => {
     expect(user.invitation?.status).toBe('accepted');
   });
 
-  it('returns the 20 most recent audit events of this user only, newest first', async () => {
+  it('users.activity: the 20 most recent audit events of this user only, newest first', async () => {
     const hugo = fixtureUser('hugo.martin@globex.test');
     const other = fixtureUser('walt.white@globex.test');
     const base = START.getTime() - 1000 * HOUR;
@@ -125,7 +124,8 @@ describe('users.get', () => {
         at: new Date(base + i * HOUR),
         actorId: fx.admin.id,
         userId: hugo.id,
-        action: `test.event_${i}`,
+        // Codes the vocabulary does not declare, as an older version may have stored.
+        action: sql`${`test.event_${i}`}`,
         before: { n: i },
         after: { n: i + 1 },
       });
@@ -133,14 +133,14 @@ describe('users.get', () => {
         at: new Date(base + i * HOUR + 1),
         actorId: fx.admin.id,
         userId: other.id,
-        action: 'test.other',
+        action: sql`${'test.other'}`,
       });
     }
-    const user = await fx.caller.users.get({ id: hugo.id });
-    expect(user.recentEvents.map((e) => e.action)).toEqual(
+    const activity = await fx.caller.users.activity({ id: hugo.id, limit: 20 });
+    expect(activity.items.map((e) => e.action)).toEqual(
       Array.from({ length: 20 }, (_, i) => `test.event_${24 - i}`),
     );
-    const newest = user.recentEvents[0];
+    const newest = activity.items[0];
     expect(newest).toMatchObject({
       at: new Date(base + 24 * HOUR),
       actorId: fx.admin.id,
@@ -148,8 +148,9 @@ describe('users.get', () => {
       after: { n: 25 },
       operationId: null,
     });
-    const times = user.recentEvents.map((e) => e.at.getTime());
+    const times = activity.items.map((e) => e.at.getTime());
     expect(times).toEqual([...times].sort((a, b) => b - a));
+    expect(activity.nextCursor).toBe(activity.items.at(-1)?.id);
   });
 
   it('counts functional memberships per kind', async () => {

@@ -1,5 +1,6 @@
 import type { AppRouter } from '@roster/api';
 import { createTRPCClient, httpBatchLink, TRPCClientError } from '@trpc/client';
+import { z } from 'zod';
 import { rosterTransformer } from './transformer';
 
 export type { AppRouter, RouterInputs, RouterOutputs } from '@roster/api';
@@ -20,6 +21,7 @@ export type {
   SkipReason,
   UserSort,
   UserStatus,
+  UsersExportInput,
   UsersFilter,
   UsersListInput,
 } from '@roster/domain';
@@ -55,10 +57,24 @@ export type RosterClient = ReturnType<typeof createRosterClient>;
 export function rosterErrorCode(error: unknown): string | undefined {
   if (!(error instanceof TRPCClientError)) return undefined;
   const data: unknown = error.data;
-  if (data && typeof data === 'object' && 'domainCode' in data && typeof data.domainCode === 'string') {
-    return data.domainCode;
+  if (data && typeof data === 'object' && 'code' in data && typeof data.code === 'string') {
+    return data.code;
   }
   return undefined;
 }
 
+const issuesSchema = z.object({
+  issues: z.array(z.object({ path: z.array(z.union([z.string(), z.number()])), message: z.string() })),
+});
+
+/** The issues a refusal names in `data.issues` (a field's path and its sentence); none for any other error. */
+export function rosterErrorIssues(error: unknown): { path: (string | number)[]; message: string }[] {
+  if (!(error instanceof TRPCClientError)) return [];
+  const parsed = issuesSchema.safeParse(error.data);
+  return parsed.success ? parsed.data.issues : [];
+}
+
+export { type ApiTokenBySignInOptions, createApiTokenBySignIn } from './apiTokenBySignIn';
+export { createdUserOf } from './createdUser';
+export { openUsersExport, RosterExportError } from './usersExport';
 export { TRPCClientError };

@@ -13,6 +13,21 @@ export function hashToken(token: string): string {
   return createHash('sha256').update(token, 'utf8').digest('hex');
 }
 
+/** What an API token begins with (`rst_…`): a leaked one is recognisable in logs and by scanners. */
+export const API_TOKEN_PREFIX = 'rst_';
+
+/**
+ * A new API token, and what is stored of it: its hash and its first characters (what an
+ * administrator sees in Admin › API tokens to tell tokens apart). The token itself is shown once.
+ */
+export function newApiToken(): { token: string; stored: { tokenHash: string; prefix: string } } {
+  const token = newSecretToken(API_TOKEN_PREFIX);
+  return {
+    token,
+    stored: { tokenHash: hashToken(token), prefix: token.slice(0, API_TOKEN_PREFIX.length + 6) },
+  };
+}
+
 // scrypt is memory-hard: N=2^15, r=8 needs 32 MiB per hash.
 const SCRYPT = { N: 2 ** 15, r: 8, p: 1, keyLength: 32, maxmem: 64 * 1024 * 1024 } as const;
 

@@ -9,6 +9,7 @@ import {
 } from '@roster/domain';
 import { and, eq } from 'drizzle-orm';
 import type { Context } from '../context';
+import { userIdentityColumns } from '../users/userColumns';
 import { admitAttempt, takeBackAttempt } from './admitAttempt';
 import { openSession } from './openSession';
 import { verifyPassword } from './secrets';
@@ -21,6 +22,14 @@ export type SignedInUser = {
   roleName: string;
   isAdmin: boolean;
 };
+
+/** What the app is told of the user a sign-in (or an accepted invitation) opened a session for. */
+export function signedInUser(
+  user: Omit<SignedInUser, 'isAdmin'> & { status: string; roleIsAdmin: boolean },
+): SignedInUser {
+  const { id, email, firstName, lastName, roleName } = user;
+  return { id, email, firstName, lastName, roleName, isAdmin: isAdministrator(user) };
+}
 
 async function auditFailure(
   ctx: Context,
@@ -54,11 +63,7 @@ export async function signIn(ctx: Context, input: SignInInput): Promise<SignedIn
   }
   const [user] = await ctx.db
     .select({
-      id: users.id,
-      email: users.email,
-      firstName: users.firstName,
-      lastName: users.lastName,
-      status: users.status,
+      ...userIdentityColumns,
       passwordHash: users.passwordHash,
       roleName: roles.name,
       roleIsAdmin: roles.isAdmin,
@@ -94,12 +99,5 @@ export async function signIn(ctx: Context, input: SignInInput): Promise<SignedIn
     return opened;
   });
   ctx.cookie.set(session.token, session.expiresAt);
-  return {
-    id: user.id,
-    email: user.email,
-    firstName: user.firstName,
-    lastName: user.lastName,
-    roleName: user.roleName,
-    isAdmin: isAdministrator(user),
-  };
+  return signedInUser(user);
 }

@@ -12,6 +12,7 @@ import { adminRoleIds } from './adminRoleIds';
 import { loadPlanUsers } from './loadPlanUsers';
 import { countActiveAdmins } from './planContext';
 import type { BatchRule } from './processBatch';
+import { uuidList } from './sqlLists';
 
 /** Candidates are decided in chunks of this many users. */
 const CHUNK = 5_000;
@@ -36,6 +37,14 @@ export async function administratorRoleMovesOf(
   now: Date,
 ): Promise<Pick<RoleChangeSummary, 'becomeAdministrators' | 'loseAdministratorRole'>> {
   const admins = [...(await adminRoleIds(tx))];
+  // The users holding an administrator role now: few, read first and sent as one constant list, so
+  // that each snapshotted user is tested with a hashed lookup. As a join, PostgreSQL (estimating ten
+  // users a batch) probed the users' primary key once per snapshotted user: 100,000 probes, 180–220 ms
+  // of a 100,000-user Apply.
+  const holders = await queryRows<{ id: string }>(
+    tx,
+    sql`select id::text as id from users where role_id = any(${sqlUuids(admins)})`,
+  );
   // Each side is a small set (today's administrators; the results of the reverted operation whose
   // recorded role was an administrator one), tested per snapshotted user with a hashed lookup: a join
   // of the snapshot with the reverted operation's results spilled 100,000 rows to disk for minutes.
@@ -51,7 +60,7 @@ export async function administratorRoleMovesOf(
         from bulk_operation_batches b
         cross join lateral unnest(b.user_ids, b.source_positions) with ordinality as x(id, pos, n)
         where b.operation_id = ${operationId}
-          and (x.id in (select u.id from users u where u.role_id = any(${sqlUuids(admins)})) ${gives})
+          and (x.id = any(${uuidList(holders.map((h) => h.id))}) ${gives})
         order by b.batch_no, x.n`,
   );
   let summary: RoleChangeSummary | undefined;

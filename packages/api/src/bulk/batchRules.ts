@@ -4,6 +4,7 @@ import {
   boundOperation,
   changesAccess,
   KIND_TRAITS,
+  operationAuditAction,
   type PlanContext,
   planBulkOperation,
   planRevert,
@@ -11,6 +12,7 @@ import {
   recordedChangeSchema,
 } from '@roster/domain';
 import { sql } from 'drizzle-orm';
+import { heldEmails } from '../users/heldEmails';
 import type { BatchRule } from './processBatch';
 
 /**
@@ -23,7 +25,7 @@ export function operationRule(
 ): BatchRule {
   const definition = boundOperation(operation);
   return {
-    action: `user.${operation.kind}`,
+    action: operationAuditAction(operation.kind),
     mayChangeAdmins: definition.changesActiveAdministrators,
     invitationMessage: operation.kind === 'invite' ? operation.message : undefined,
     prepare: async () => ({
@@ -65,6 +67,11 @@ export function revertRule(
           },
         ]),
       );
+      // E-mails an identity provider changed, to be given back: those another user holds now.
+      const emails = [...recorded.values()].flatMap((r) =>
+        r.before.email === undefined ? [] : [r.before.email],
+      );
+      const takenEmails = await heldEmails(tx, emails);
       return {
         withAccess: [...recorded.values()].some((r) => changesAccess(r.before)),
         decide: (users, activeAdminCount, now) =>
@@ -73,7 +80,7 @@ export function revertRule(
               const change = recorded.get(user.id);
               return change ? [{ user, recorded: change }] : [];
             }),
-            { ...context, now, activeAdminCount },
+            { ...context, now, activeAdminCount, takenEmails },
           ),
       };
     },

@@ -2,6 +2,7 @@ import { type Db, invitations, moduleAccess, userRights, userScopes, users } fro
 import type { GrantedAccessLevel, Module, PlanUser, Right } from '@roster/domain';
 import { and, eq, sql } from 'drizzle-orm';
 import { adminRoleIds } from './adminRoleIds';
+import { uuidList } from './sqlLists';
 
 /**
  * The current state of these users, as the bulk rules need it. With `withAccess`, their module
@@ -15,8 +16,9 @@ export async function loadPlanUsers(
   options: { lock?: boolean } = {},
 ): Promise<PlanUser[]> {
   if (ids.length === 0) return [];
-  // One array parameter, not thousands of them.
+  // One text parameter, not thousands of them (nor an array built element by element).
   const idList = [...ids];
+  const list = uuidList(idList);
   // Users alone, with no join: when a row was changed by a transaction this one waited for, a locking
   // read re-checks the new row version against the joined rows it had read before (a user whose role
   // changed would drop out of a join on roles). Role and invitation are read after, by plain queries
@@ -31,7 +33,7 @@ export async function loadPlanUsers(
       version: users.version,
     })
     .from(users)
-    .where(sql`${users.id} = any(${sql.param(idList)}::uuid[])`)
+    .where(sql`${users.id} = any(${list})`)
     // With `lock`, the users' rows are locked as they are read, in id order, so that two operations
     // on overlapping users never deadlock; the caller decides on these locked rows.
     .orderBy(users.id)
@@ -46,12 +48,7 @@ export async function loadPlanUsers(
         expiresAt: invitations.expiresAt,
       })
       .from(invitations)
-      .where(
-        and(
-          sql`${invitations.userId} = any(${sql.param(idList)}::uuid[])`,
-          eq(invitations.status, 'pending'),
-        ),
-      ),
+      .where(and(sql`${invitations.userId} = any(${list})`, eq(invitations.status, 'pending'))),
   ]);
   const invitationOf = new Map(
     pending.map((i) => [i.userId, { lastSentAt: i.lastSentAt, expiresAt: i.expiresAt }]),
@@ -61,18 +58,9 @@ export async function loadPlanUsers(
   const rights = new Map<string, Right[]>();
   if (withAccess) {
     const [accessRows, scopeRows, rightRows] = await Promise.all([
-      db
-        .select()
-        .from(moduleAccess)
-        .where(sql`${moduleAccess.userId} = any(${sql.param(idList)}::uuid[])`),
-      db
-        .select()
-        .from(userScopes)
-        .where(sql`${userScopes.userId} = any(${sql.param(idList)}::uuid[])`),
-      db
-        .select()
-        .from(userRights)
-        .where(sql`${userRights.userId} = any(${sql.param(idList)}::uuid[])`),
+      db.select().from(moduleAccess).where(sql`${moduleAccess.userId} = any(${list})`),
+      db.select().from(userScopes).where(sql`${userScopes.userId} = any(${list})`),
+      db.select().from(userRights).where(sql`${userRights.userId} = any(${list})`),
     ]);
     for (const row of accessRows)
       modules.set(row.userId, { ...modules.get(row.userId), [row.module]: row.level });

@@ -2,6 +2,7 @@ import { type Db, queryRows } from '@roster/db';
 import {
   type BulkOperation,
   NO_ROLE_CHANGES,
+  type PreviewSample,
   type RoleChangeSummary,
   type Selection,
   summarizeOutcomes,
@@ -20,11 +21,6 @@ import { finishedSourceOperation } from './startFollowUpOperation';
 
 /** Users shown per outcome group (`change`, `skip:<reason>`, `blocked:<reason>`). */
 export const PREVIEW_SAMPLES_PER_GROUP = 5;
-
-export type PreviewSample = { userId: string; email: string } & (
-  | { outcome: 'change'; before: unknown; after: unknown }
-  | { outcome: 'skip' | 'blocked'; reason: string }
-);
 
 type PreviewBatch = { userIds: string[]; sourcePositions: number[] | null };
 
@@ -105,7 +101,7 @@ export async function previewBulkOperation(
  * revert's own rule on the users' current state, batch by batch through its results. Reads only.
  */
 export async function previewRevert(db: Db, id: string, actorId: string, now: Date, config: ApiConfig) {
-  await finishedSourceOperation(db, id, 'revert');
+  await finishedSourceOperation(db, id, 'revert', now);
   const size = batchSizeFor('revert');
   const batches = async function* () {
     let after = 0;

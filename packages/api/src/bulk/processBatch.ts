@@ -1,18 +1,25 @@
-import { type Db, queryRows, sqlTime, sqlUuids } from '@roster/db';
-import { isActiveAdministrator, type Plan, type PlanUser, type UserOutcome } from '@roster/domain';
+import { type Db, queryRows, sqlTime } from '@roster/db';
+import {
+  type AuditAction,
+  isActiveAdministrator,
+  type Plan,
+  type PlanUser,
+  type UserOutcome,
+} from '@roster/domain';
 import { sql } from 'drizzle-orm';
-import { type ApplyContext, applyChanges, auditJson } from './applyChanges';
+import { type ApplyContext, applyChanges } from './applyChanges';
 import { type BatchResult, inBatchTransaction } from './batchEnvelope';
 import { loadPlanUsers } from './loadPlanUsers';
 import { countActiveAdmins } from './planContext';
+import { jsonRows } from './sqlLists';
 
 /** Serialises every batch that may lower the number of active administrators (any operation). */
 const ADMIN_COUNT_LOCK = 7_201_001;
 
 /** What a batch's users are decided by: an operation's rule, or the revert of another operation. */
 export type BatchRule = {
-  /** The audit action of each change. */
-  action: string;
+  /** The audit action of each change (a code of the domain's vocabulary). */
+  action: AuditAction;
   /** Whether a change may remove an administrator (role or status changes). */
   mayChangeAdmins: boolean;
   /** The message of the invitations this rule sends. */
@@ -115,45 +122,39 @@ export async function processBatch(
           emails,
           invitationMessage: rule.invitationMessage,
         });
-        if (changes.length) {
-          await tx.execute(sql`
-            insert into audit_events (at, actor_id, user_id, operation_id, action, before, after)
-            select ${sqlTime(now)}, ${apply.actor.id}, x.user_id, ${operationId}, ${rule.action}, x.b::jsonb, x.a::jsonb
-            from unnest(${sqlUuids(changes.map((c) => c.userId))}, ${sql.param(changes.map((c) => auditJson(c.before)))}::text[],
-              ${sql.param(changes.map((c) => auditJson(c.after)))}::text[]) as x(user_id, b, a)`);
-        }
-        // The per-user results are written once, as they are decided; a revert's results take the
-        // positions of the operation it reverts (so that its own retry finds what to give back).
-        const results = ids.map((userId) => {
-          const o = byUser.get(userId);
-          if (!o)
-            return { outcome: 'failed', reason: 'user_not_found', before: null, after: null, version: null };
-          return o.outcome === 'change'
-            ? {
-                outcome: 'change',
-                reason: null,
-                before: auditJson(o.before),
-                after: auditJson(o.after),
-                version: versions.get(userId) ?? null,
-              }
-            : { outcome: o.outcome, reason: o.reason, before: null, after: null, version: null };
+        // The per-user results, in the batch's order, and the audit events of its changes, written by
+        // one statement from one JSON parameter (each change's before and after as they are, parsed
+        // once). A revert's results take the positions of the operation it reverts (so that its own
+        // retry finds what to give back).
+        const result: BatchResult = { processed: ids.length, changed: 0, skipped: 0, blocked: 0, failed: 0 };
+        const positions = batch.source_positions;
+        const rows = ids.map((u, i) => {
+          const o = byUser.get(u);
+          const e = emails.get(u) ?? null;
+          const p = positions?.[i] ?? null;
+          if (o?.outcome === 'change') {
+            result.changed++;
+            // The audit trail of a change: only the fields that changed (SPEC §1).
+            return { u, e, p, n: i + 1, o: 'change', b: o.before, a: o.after, v: versions.get(u) ?? null };
+          }
+          if (!o) result.failed++;
+          else if (o.outcome === 'skip') result.skipped++;
+          else result.blocked++;
+          return { u, e, p, n: i + 1, o: o?.outcome ?? 'failed', r: o ? o.reason : 'user_not_found' };
         });
         await tx.execute(sql`
+          with x as materialized (
+            select u as user_id, e as email, o::outcome as outcome, r as reason, b, a, v as version,
+              coalesce(p, ${batch.first_position} + n - 1) as position, n
+            from json_to_recordset(${jsonRows(rows)})
+              as x(u uuid, e text, o text, r text, b jsonb, a jsonb, v int, p int, n int)),
+          audit as (
+            insert into audit_events (at, actor_id, user_id, operation_id, action, before, after)
+            select ${sqlTime(now)}, ${apply.actor.id}, user_id, ${operationId}, ${rule.action}, b, a
+            from x where outcome = 'change' order by n)
           insert into bulk_operation_items (operation_id, position, user_id, email, outcome, reason, before, after, version, processed_at)
-          select ${operationId}, coalesce(x.source_position, ${batch.first_position} + x.n - 1), x.user_id, x.email, x.outcome::outcome, x.reason, x.b::jsonb, x.a::jsonb, x.version, ${sqlTime(now)}
-          from unnest(${sqlUuids(ids)}, ${sql.param(ids.map((id) => emails.get(id) ?? null))}::text[],
-            ${sql.param(results.map((r) => r.outcome))}::text[], ${sql.param(results.map((r) => r.reason))}::text[],
-            ${sql.param(results.map((r) => r.before))}::text[], ${sql.param(results.map((r) => r.after))}::text[],
-            ${sql.param(results.map((r) => r.version))}::int[], ${sql.param(batch.source_positions ?? ids.map(() => null))}::int[])
-            with ordinality as x(user_id, email, outcome, reason, b, a, version, source_position, n)`);
+          select ${operationId}, position, user_id, email, outcome, reason, b, a, version, ${sqlTime(now)} from x`);
         await releaseTakenUsers(tx, operationId, batch);
-        const result: BatchResult = {
-          processed: results.length,
-          changed: changes.length,
-          skipped: results.filter((r) => r.outcome === 'skip').length,
-          blocked: results.filter((r) => r.outcome === 'blocked').length,
-          failed: results.filter((r) => r.outcome === 'failed').length,
-        };
         return result;
       },
     );

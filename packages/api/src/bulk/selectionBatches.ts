@@ -1,5 +1,6 @@
-import { type Db, queryRows, sqlTime, sqlUuids } from '@roster/db';
+import { type Db, queryRows, sqlTime } from '@roster/db';
 import { type SQL, sql } from 'drizzle-orm';
+import { uuidList } from './sqlLists';
 
 /**
  * Snapshots an operation's selection as its batches: `picked` selects `(id, ord)` rows, one per
@@ -51,9 +52,53 @@ export async function insertImportBatches(db: Db, operationId: string, batchSize
   return row?.n ?? 0;
 }
 
-/** The listed users that exist, in the order listed. */
-export const pickListedUsers = (ids: readonly string[]) =>
-  sql`select u.id, x.ord from unnest(${sqlUuids(ids)}) with ordinality as x(id, ord) join users u on u.id = x.id`;
+/**
+ * Snapshots ticked users (distinct ids) as batches of `batchSize` in the order listed: each batch is a
+ * slice of the list as sent, no row per user sorted or numbered. Returns how many of them exist, and
+ * the digest of the set (`idsDigest`), taken from the same scan of the users' primary key that counts
+ * them (when every listed user exists, the users found are the set); the caller refuses the selection
+ * when some do not exist. Runs in the caller's transaction.
+ */
+export async function insertListedBatches(
+  db: Db,
+  operationId: string,
+  ids: readonly string[],
+  batchSize: number,
+): Promise<{ found: number; digest: string }> {
+  // The digest sorts up to 100,000 uuids: in memory (about 6 MB), not spilled to disk past the default
+  // 4 MB of work_mem (an external merge took a fifth of a 100,000-id Apply).
+  await db.execute(sql`set local work_mem = '16MB'`);
+  const [row] = await queryRows<{ found: number; digest: string }>(
+    db,
+    sql`with listed as materialized (select ${uuidList(ids)} as ids),
+        batches as (
+          insert into bulk_operation_batches (operation_id, batch_no, first_position, user_ids)
+          select ${operationId}, b, b * ${batchSize}::int + 1, ids[b * ${batchSize}::int + 1 : (b + 1) * ${batchSize}::int]
+          from listed, generate_series(0, (cardinality(ids) - 1) / ${batchSize}::int) as b
+          returning 1),
+        found as (
+          select count(*)::int as n, ${sortedIdsText(sql`users.id`)} as ids
+          from users, listed where users.id = any(listed.ids))
+        select found.n as found, ${sha256Hex(sql`found.ids`)} as digest, (select count(*) from batches) as batches
+        from found`,
+  );
+  return { found: row?.found ?? 0, digest: row?.digest ?? '' };
+}
+
+/** Ids as one text, lower-case, sorted and joined by commas (uuids sort as their lower-case text does). */
+const sortedIdsText = (id: SQL) => sql`string_agg(${id}::text, ',' order by ${id})`;
+
+/** SHA-256 of a text (empty when null), in hexadecimal. */
+const sha256Hex = (text: SQL) => sql`encode(sha256(convert_to(coalesce(${text}, ''), 'UTF8')), 'hex')`;
+
+/**
+ * The digest of a set of user ids: SHA-256 of the distinct ids, lower-case, sorted and joined by
+ * commas; `ids` selects them, one uuid per row, each once. Computed by PostgreSQL, which sorts
+ * 100,000 uuids in milliseconds (in JavaScript the sort and hash took 100+ ms of Apply's time); uuids
+ * sort as their lower-case text does, so the digest is the one JavaScript computed before.
+ */
+export const idsDigest = (ids: SQL) =>
+  sql`select ${sha256Hex(sortedIdsText(sql`id`))} from (${ids}) as listed(id)`;
 
 /** The users another operation changed. */
 export const pickChangedUsers = (operationId: string) =>

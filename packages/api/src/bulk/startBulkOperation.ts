@@ -1,13 +1,18 @@
-import { createHash } from 'node:crypto';
-import { bulkOperations, type Db } from '@roster/db';
-import { type BulkExecuteInput, DomainError, type Selection, selectedByFilter } from '@roster/domain';
-import { eq, sql } from 'drizzle-orm';
+import { bulkOperations, type Db, queryRows } from '@roster/db';
+import {
+  type BulkExecuteInput,
+  DomainError,
+  refuseUnconfirmedCount,
+  type Selection,
+  selectedByFilter,
+} from '@roster/domain';
+import { eq, type SQL, sql } from 'drizzle-orm';
 import type { ApiConfig } from '../config';
 import { refuseUnconfirmedAdministratorRoleMoves } from './administratorRoleMoves';
 import { operationRule } from './batchRules';
 import { canonicalJson } from './canonicalJson';
 import { loadPlanContext } from './planContext';
-import type { RecordedOperation } from './recordedOperation';
+import { alreadyRecorded, leaseOfQueued, type RecordedOperation } from './recordedOperation';
 import {
   batchSizeFor,
   exceptedIds,
@@ -15,34 +20,36 @@ import {
   filterSelectionConditions,
   unknownSelectedUsers,
 } from './selection';
-import { insertSelectionBatches, pickListedUsers } from './selectionBatches';
+import { idsDigest, insertListedBatches, insertSelectionBatches } from './selectionBatches';
+import { uuidList } from './sqlLists';
 
 export type StartInput = BulkExecuteInput;
+
+/** The number and digest (`idsDigest`) of the ids `ids` selects, one uuid per row, each once. */
+async function countAndDigest(db: Db, ids: SQL): Promise<{ count: number; digest: string }> {
+  const [row] = await queryRows<{ count: number; digest: string }>(
+    db,
+    sql`select (select count(*) from (${ids}) as listed)::int as count, (${idsDigest(ids)}) as digest`,
+  );
+  return { count: row?.count ?? 0, digest: row?.digest ?? '' };
+}
+
+/** Each listed id once, as uuids (upper- or lower-case alike). */
+const distinctIds = (ids: readonly string[]) => sql`select distinct id from unnest(${uuidList(ids)}) as id`;
 
 /**
  * The selection as its operation records it, for the history and so that a retried Apply can be told
  * from another operation under the same id: ticked ids are kept as their number and a digest of the
  * set (the ids themselves are in the batches).
  */
-function recordedSelection(selection: Selection) {
-  if ('ids' in selection) {
-    const ids = [...new Set(selection.ids.map((id) => id.toLowerCase()))].sort();
-    return { kind: 'ids', ...idsDigest(ids) };
-  }
-  const except = exceptedIds(selection).sort();
+async function recordedSelection(db: Db, selection: Selection) {
+  if ('ids' in selection) return { kind: 'ids', ...(await countAndDigest(db, distinctIds(selection.ids))) };
+  const except = exceptedIds(selection);
   return {
     kind: 'filter',
     filter: selection.filter,
     expectedCount: selection.expectedCount,
-    ...(except.length ? { except: idsDigest(except) } : {}),
-  };
-}
-
-/** A set of ids as its size and a digest: enough to tell one set from another. */
-function idsDigest(sortedIds: string[]) {
-  return {
-    count: sortedIds.length,
-    digest: createHash('sha256').update(sortedIds.join(',')).digest('hex'),
+    ...(except.length ? { except: await countAndDigest(db, distinctIds(except)) } : {}),
   };
 }
 
@@ -57,32 +64,24 @@ export async function recordBulkOperation(
   now: Date,
   config: ApiConfig,
 ): Promise<RecordedOperation> {
-  const [existing] = await db
-    .select({
-      kind: bulkOperations.kind,
-      params: bulkOperations.params,
-      selection: bulkOperations.selection,
-      actorId: bulkOperations.actorId,
-    })
-    .from(bulkOperations)
-    .where(eq(bulkOperations.id, input.operationId));
-  const selection = recordedSelection(input.selection);
-  if (existing) {
-    if (
-      existing.actorId !== actorId ||
-      canonicalJson(existing.params) !== canonicalJson(input.operation) ||
-      canonicalJson(existing.selection) !== canonicalJson(selection)
-    ) {
-      throw new DomainError('operation_conflict');
-    }
-    return { id: input.operationId, queued: null };
-  }
+  const recorded = await alreadyRecorded(
+    db,
+    input.operationId,
+    async (existing) =>
+      existing.actorId === actorId &&
+      canonicalJson(existing.params) === canonicalJson(input.operation) &&
+      canonicalJson(existing.selection) === canonicalJson(await recordedSelection(db, input.selection)),
+  );
+  if (recorded) return recorded;
   // Refuses unknown roles and source users before anything is written.
   const context = await loadPlanContext(db, input.operation, actorId, now, config);
   const rule = operationRule(input.operation, context);
   const conditions =
     'filter' in input.selection ? await filterSelectionConditions(db, input.selection, now) : undefined;
   const created = await db.transaction(async (tx) => {
+    // Ticked ids: their digest is taken from the batches once they are written, in this transaction.
+    const selection =
+      'ids' in input.selection ? { kind: 'ids' } : await recordedSelection(tx, input.selection);
     const inserted = await tx
       .insert(bulkOperations)
       .values({
@@ -98,11 +97,14 @@ export async function recordBulkOperation(
     if (inserted.length === 0) return false;
     const batchSize = config.bulkBatchSize ?? batchSizeFor(input.operation.kind);
     let total: number;
+    let recorded = selection;
     if ('ids' in input.selection) {
       const ids = [...new Set(input.selection.ids.map((id) => id.toLowerCase()))];
       if (ids.length === 0) throw new DomainError('empty_selection');
-      total = await insertSelectionBatches(tx, input.operationId, pickListedUsers(ids), batchSize);
-      if (total !== ids.length) throw unknownSelectedUsers();
+      const listed = await insertListedBatches(tx, input.operationId, ids, batchSize);
+      if (listed.found !== ids.length) throw unknownSelectedUsers();
+      total = ids.length;
+      recorded = { kind: 'ids', count: total, digest: listed.digest };
     } else {
       const selected = conditions?.selected;
       total = await insertSelectionBatches(
@@ -115,6 +117,8 @@ export async function recordBulkOperation(
       const excepted = await exceptedMatching(tx, conditions);
       selectedByFilter(total + excepted, excepted, input.selection.expectedCount);
     }
+    // Locking many people out is confirmed by their number, as the administrator typed it.
+    refuseUnconfirmedCount(input.operation.kind, total, input.confirmCount);
     // Giving or taking the Administrator role is confirmed, decided on the selected users as they are.
     await refuseUnconfirmedAdministratorRoleMoves(
       tx,
@@ -124,7 +128,10 @@ export async function recordBulkOperation(
       now,
       input.confirmPrivileged,
     );
-    await tx.update(bulkOperations).set({ total }).where(eq(bulkOperations.id, input.operationId));
+    await tx
+      .update(bulkOperations)
+      .set({ total, selection: recorded, leaseUntil: leaseOfQueued(total, now, config) })
+      .where(eq(bulkOperations.id, input.operationId));
     return total;
   });
   return { id: input.operationId, queued: created === false ? null : created };

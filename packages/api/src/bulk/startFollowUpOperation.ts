@@ -6,11 +6,12 @@ import {
   DomainError,
   type FollowUpInput,
   followUpSelectionSchema,
-  isOperationUnfinished,
+  isFollowUpSourceUnfinished,
   revertParamsSchema,
 } from '@roster/domain';
 import { eq, sql } from 'drizzle-orm';
 import type { ApiConfig } from '../config';
+import { scimMinuteOpenedAt } from '../scim/scimMinuteOperation';
 import {
   type AdministratorRoleGivers,
   refuseUnconfirmedAdministratorRoleMoves,
@@ -19,21 +20,29 @@ import { adminRoleIds } from './adminRoleIds';
 import { operationRule, revertRule } from './batchRules';
 import { loadPlanContext } from './planContext';
 import type { BatchRule } from './processBatch';
-import type { RecordedOperation } from './recordedOperation';
+import { alreadyRecorded, leaseOfQueued, type RecordedOperation } from './recordedOperation';
 import { batchSizeFor } from './selection';
 import { insertSelectionBatches, pickChangedUsers, takeFailedUsers } from './selectionBatches';
 
 /**
  * The operation a revert or retry follows, refused as the whole request when it does not exist, has
- * not finished, or is of a kind that cannot be reverted (or retried).
+ * not finished (a SCIM token's operation of single writes: not before its minute has passed), or is
+ * of a kind that cannot be reverted (or retried).
  */
-export async function finishedSourceOperation(db: Db, id: string, mode: 'revert' | 'retry') {
+export async function finishedSourceOperation(db: Db, id: string, mode: 'revert' | 'retry', now: Date) {
   const [source] = await db
-    .select({ kind: bulkOperations.kind, params: bulkOperations.params, status: bulkOperations.status })
+    .select({
+      id: bulkOperations.id,
+      kind: bulkOperations.kind,
+      params: bulkOperations.params,
+      status: bulkOperations.status,
+      createdAt: bulkOperations.createdAt,
+    })
     .from(bulkOperations)
     .where(eq(bulkOperations.id, id));
   if (!source) throw new DomainError('operation_not_found');
-  if (isOperationUnfinished(source.status)) throw new DomainError('operation_not_finished');
+  if (isFollowUpSourceUnfinished({ status: source.status, scimMinute: scimMinuteOpenedAt(source) }, now))
+    throw new DomainError('operation_not_finished');
   if (mode === 'revert' && !canRevert(source.kind)) throw new DomainError('not_revertible');
   if (mode === 'retry' && !canRetry(source.kind)) throw new DomainError('not_retryable');
   return source;
@@ -52,27 +61,17 @@ export async function recordFollowUpOperation(
   now: Date,
   config: ApiConfig,
 ): Promise<RecordedOperation> {
-  const [existing] = await db
-    .select({
-      actorId: bulkOperations.actorId,
-      sourceOperationId: bulkOperations.sourceOperationId,
-      selection: bulkOperations.selection,
-    })
-    .from(bulkOperations)
-    .where(eq(bulkOperations.id, input.operationId));
-  if (existing) {
+  const recorded = await alreadyRecorded(db, input.operationId, (existing) => {
     const follows = followUpSelectionSchema.safeParse(existing.selection);
-    if (
-      existing.actorId !== actorId ||
-      existing.sourceOperationId !== input.id ||
-      !follows.success ||
-      follows.data.kind !== mode
-    ) {
-      throw new DomainError('operation_conflict');
-    }
-    return { id: input.operationId, queued: null };
-  }
-  const source = await finishedSourceOperation(db, input.id, mode);
+    return (
+      existing.actorId === actorId &&
+      existing.sourceOperationId === input.id &&
+      follows.success &&
+      follows.data.kind === mode
+    );
+  });
+  if (recorded) return recorded;
+  const source = await finishedSourceOperation(db, input.id, mode, now);
   // What an Apply refuses, a retry refuses too: a role or source user gone since, an unconfirmed
   // promotion or demotion. A revert (or the retry of one) may give the Administrator role back or
   // take it away: confirmed too, decided by the revert's own rule as its preview decides it.
@@ -135,7 +134,10 @@ export async function recordFollowUpOperation(
       now,
       input.confirmPrivileged,
     );
-    await tx.update(bulkOperations).set({ total: n }).where(eq(bulkOperations.id, input.operationId));
+    await tx
+      .update(bulkOperations)
+      .set({ total: n, leaseUntil: leaseOfQueued(n, now, config) })
+      .where(eq(bulkOperations.id, input.operationId));
     return n;
   });
   return { id: input.operationId, queued: total };

@@ -11,7 +11,7 @@ import {
 } from '@roster/domain';
 import { eq, sql } from 'drizzle-orm';
 import { canonicalJson } from '../bulk/canonicalJson';
-import type { RecordedOperation } from '../bulk/recordedOperation';
+import { leaseOfQueued, type RecordedOperation } from '../bulk/recordedOperation';
 import { batchSizeFor } from '../bulk/selection';
 import { insertImportBatches } from '../bulk/selectionBatches';
 import type { ApiConfig } from '../config';
@@ -57,7 +57,7 @@ export async function recordImportCommit(
     await insertImportBatches(tx, input.operationId, config.bulkBatchSize ?? batchSizeFor('import'));
     await tx
       .update(bulkOperations)
-      .set({ params, status: 'queued' })
+      .set({ params, status: 'queued', leaseUntil: leaseOfQueued(params.totalRows, now, config) })
       .where(eq(bulkOperations.id, input.operationId));
     return params;
   });

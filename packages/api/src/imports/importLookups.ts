@@ -1,6 +1,7 @@
 import { type Db, queryRows } from '@roster/db';
 import { type ImportFacts, type ImportRowResult, importRoleKey } from '@roster/domain';
 import { sql } from 'drizzle-orm';
+import { heldEmails } from '../users/heldEmails';
 
 export type ImportRole = { id: string; name: string; isAdmin: boolean };
 
@@ -14,13 +15,8 @@ export type ImportLookups = Omit<ImportFacts, 'isEmailOfThisImport' | 'role'> & 
 export async function loadImportLookups(db: Db, rows: readonly ImportRowResult[]): Promise<ImportLookups> {
   const emails = rows.filter((r) => r.outcome === 'create').map((r) => r.email);
   const sources = [...new Set(rows.map((r) => r.copyAccessFrom).filter((e) => e !== ''))];
-  const [existing, roles, sourceUsers] = await Promise.all([
-    emails.length
-      ? queryRows<{ email: string }>(
-          db,
-          sql`select email from users where email = any(${sql.param(emails)}::text[])`,
-        )
-      : [],
+  const [existingEmails, roles, sourceUsers] = await Promise.all([
+    heldEmails(db, emails),
     queryRows<{ id: string; name: string; is_admin: boolean }>(db, sql`select id, name, is_admin from roles`),
     sources.length
       ? queryRows<{ id: string; email: string }>(
@@ -32,7 +28,6 @@ export async function loadImportLookups(db: Db, rows: readonly ImportRowResult[]
   const rolesByKey = new Map(
     roles.map((r) => [importRoleKey(r.name), { id: r.id, name: r.name, isAdmin: r.is_admin }]),
   );
-  const existingEmails = new Set(existing.map((r) => r.email));
   const sourcesByEmail = new Map(sourceUsers.map((u) => [u.email, u.id]));
   return {
     emailExists: (email) => existingEmails.has(email),

@@ -1,5 +1,6 @@
 import { type Db, idGenerator, insertNewRowsFirst, queryRows, sqlJsonRecords, sqlTime } from '@roster/db';
 import {
+  type AuditAction,
   createImportRowValidator,
   decideImportRow,
   IMPORT_RESULT_OUTCOMES,
@@ -15,6 +16,9 @@ import type { ApiConfig } from '../config';
 import { loadImportLookups } from './importLookups';
 
 type Item = { position: number; input: unknown };
+
+/** The audit action of a user an import creates. */
+const IMPORT_AUDIT_ACTION: AuditAction = 'user.import';
 
 /**
  * What every batch of an import needs to know about the whole file, read once per run: the rows no
@@ -249,7 +253,7 @@ async function insertUsers(
           returning id, email, first_name, last_name, role_id, status),
         audited as (
           insert into audit_events (at, actor_id, user_id, operation_id, action, after)
-          select ${now}, ${at.actorId}, i.id, ${at.operationId}, 'user.import',
+          select ${now}, ${at.actorId}, i.id, ${at.operationId}, ${IMPORT_AUDIT_ACTION},
             jsonb_strip_nulls(jsonb_build_object('email', i.email, 'firstName', i.first_name,
               'lastName', i.last_name, 'roleId', i.role_id, 'status', i.status,
               'copiedAccessFrom', x.source_id, 'line', x.line))

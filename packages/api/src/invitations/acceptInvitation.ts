@@ -3,7 +3,6 @@ import {
   DomainError,
   INVITATION_ACCEPT_KEY,
   type InvitationAcceptInput,
-  isAdministrator,
   PASSWORD_PROBLEM_MESSAGES,
   passwordProblems,
   signInThrottleAddress,
@@ -13,7 +12,7 @@ import { eq, sql } from 'drizzle-orm';
 import { admitAttempt, takeBackAttempt } from '../auth/admitAttempt';
 import { openSession } from '../auth/openSession';
 import { hashPassword } from '../auth/secrets';
-import type { SignedInUser } from '../auth/signIn';
+import { type SignedInUser, signedInUser } from '../auth/signIn';
 import type { Context } from '../context';
 import { findAcceptableInvitation } from './findInvitation';
 
@@ -102,12 +101,12 @@ export async function acceptInvitation(ctx: Context, input: InvitationAcceptInpu
     return { user: { ...user, role }, session: await openSession(tx, ctx, userId, now) };
   });
   ctx.cookie.set(session.token, session.expiresAt);
-  return {
-    id: user.id,
-    email: user.email,
+  return signedInUser({
+    ...user,
     firstName: input.firstName,
     lastName: input.lastName,
+    status: 'active',
     roleName: user.role.name,
-    isAdmin: isAdministrator({ status: 'active', roleIsAdmin: user.role.isAdmin }),
-  };
+    roleIsAdmin: user.role.isAdmin,
+  });
 }

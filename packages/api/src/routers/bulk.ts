@@ -1,19 +1,24 @@
 import { bulkOperations } from '@roster/db';
 import {
   bulkExecuteInputSchema,
+  bulkFinishedSinceInputSchema,
   bulkListInputSchema,
   bulkPreviewInputSchema,
   bulkResultsInputSchema,
   DomainError,
+  finishedOperationsSchema,
   followUpInputSchema,
+  operationActorsSchema,
   operationByIdInputSchema,
   operationPageSchema,
+  operationPreviewSchema,
   operationViewSchema,
+  resultPageSchema,
 } from '@roster/domain';
 import type { TRPCRouterRecord } from '@trpc/server';
-import { and, desc, eq, inArray, ne, sql } from 'drizzle-orm';
-import { z } from 'zod';
-import { getOperation, selectOperations, toOperationView } from '../bulk/operationView';
+import { and, eq, inArray } from 'drizzle-orm';
+import { finishedSince, listOperationActors, listOperations } from '../bulk/listOperations';
+import { getOperation } from '../bulk/operationView';
 import { previewBulkOperation, previewRevert } from '../bulk/previewBulkOperation';
 import { listResults } from '../bulk/results';
 import { dropRemainingBatches } from '../bulk/selectionBatches';
@@ -28,6 +33,7 @@ export const bulkRouter = {
   /** A mutation because selections are large (POST body), though it writes nothing. */
   preview: adminProcedure
     .input(bulkPreviewInputSchema)
+    .output(operationPreviewSchema)
     .mutation(({ ctx, input }) =>
       previewBulkOperation(ctx.db, input, ctx.actor.userId, ctx.now(), ctx.config),
     ),
@@ -46,6 +52,7 @@ export const bulkRouter = {
   /** What a revert would do to each user the operation changed: counts, reasons and samples. */
   previewRevert: adminProcedure
     .input(byId)
+    .output(operationPreviewSchema)
     .query(({ ctx, input }) => previewRevert(ctx.db, input.id, ctx.actor.userId, ctx.now(), ctx.config)),
 
   /** Gives back what a finished operation changed, as a new operation (`changed_since` for users changed again). */
@@ -75,36 +82,38 @@ export const bulkRouter = {
     .output(operationViewSchema)
     .query(({ ctx, input }) => getOperation(ctx.db, input.id)),
 
-  results: adminProcedure.input(bulkResultsInputSchema).query(({ ctx, input }) => listResults(ctx.db, input)),
+  results: adminProcedure
+    .input(bulkResultsInputSchema)
+    .output(resultPageSchema)
+    .query(({ ctx, input }) => listResults(ctx.db, input)),
 
   list: adminProcedure
     .input(bulkListInputSchema)
     .output(operationPageSchema)
-    .query(async ({ ctx, input }) => {
-      const limit = input?.limit ?? 50;
-      const [at, id] = input?.cursor?.split('|') ?? [];
-      if (input?.cursor && (!z.iso.datetime().safeParse(at).success || !z.uuid().safeParse(id).success)) {
-        throw new DomainError('invalid_cursor');
-      }
-      const rows = await selectOperations(ctx.db)
-        .where(
-          and(
-            // A previewed import is an operation once committed.
-            ne(bulkOperations.status, 'receiving'),
-            at && id
-              ? sql`(${bulkOperations.createdAt}, ${bulkOperations.id}) < (${at}::timestamptz, ${id}::uuid)`
-              : undefined,
-          ),
-        )
-        .orderBy(desc(bulkOperations.createdAt), desc(bulkOperations.id))
-        .limit(limit + 1);
-      const page = rows.slice(0, limit);
-      const last = page.at(-1);
-      return {
-        items: page.map(toOperationView),
-        nextCursor: rows.length > limit && last ? `${last.createdAt.toISOString()}|${last.id}` : null,
-      };
-    }),
+    .query(({ ctx, input }) => listOperations(ctx.db, input)),
+
+  /** Who started operations: the choices of the history's "Started by" filter. */
+  actors: adminProcedure.output(operationActorsSchema).query(({ ctx }) => listOperationActors(ctx.db)),
+
+  /**
+   * The caller's operations that finished since the last ask (the web app asks every
+   * FINISHED_POLL_MS, wherever the administrator is); asked from a session, it records that its
+   * administrator is in the app (an away one is told by e-mail).
+   */
+  finishedSince: adminProcedure
+    .input(bulkFinishedSinceInputSchema)
+    .output(finishedOperationsSchema)
+    .query(({ ctx, input }) =>
+      finishedSince(
+        ctx.db,
+        {
+          userId: ctx.actor.userId,
+          sessionId: ctx.actor.via.kind === 'session' ? ctx.actor.via.sessionId : null,
+        },
+        input.since,
+        ctx.now(),
+      ),
+    ),
 
   /**
    * Stops a queued or running operation between batches (what was done stays done and audited), or

@@ -3,16 +3,24 @@ import { apiTokenCreateSchema, DomainError } from '@roster/domain';
 import type { TRPCRouterRecord } from '@trpc/server';
 import { and, desc, eq, isNull } from 'drizzle-orm';
 import { z } from 'zod';
-import { hashToken, newSecretToken } from '../auth/secrets';
+import { newApiToken } from '../auth/secrets';
 import { adminProcedure } from '../trpc';
 
-const TOKEN_PREFIX = 'rst_';
-
 /** API tokens of the caller, for internal tools (`Authorization: Bearer <token>`). */
+/** What an administrator sees of a token (never the token itself, stored only as its hash). */
+const tokenColumns = {
+  id: apiTokens.id,
+  name: apiTokens.name,
+  prefix: apiTokens.prefix,
+  scope: apiTokens.scope,
+  createdAt: apiTokens.createdAt,
+  expiresAt: apiTokens.expiresAt,
+};
+
 export const tokensRouter = {
   create: adminProcedure.input(apiTokenCreateSchema).mutation(async ({ ctx, input }) => {
     const now = ctx.now();
-    const token = newSecretToken(TOKEN_PREFIX);
+    const { token, stored } = newApiToken();
     const expiresAt = input.expiresInDays ? new Date(now.getTime() + input.expiresInDays * 86_400_000) : null;
     // The token and its audit event are written together, or neither is.
     const row = await ctx.db.transaction(async (tx) => {
@@ -21,25 +29,19 @@ export const tokensRouter = {
         .values({
           userId: ctx.actor.userId,
           name: input.name,
-          tokenHash: hashToken(token),
-          prefix: token.slice(0, TOKEN_PREFIX.length + 6),
+          ...stored,
+          scope: input.scope,
           createdAt: now,
           expiresAt,
         })
-        .returning({
-          id: apiTokens.id,
-          name: apiTokens.name,
-          prefix: apiTokens.prefix,
-          createdAt: apiTokens.createdAt,
-          expiresAt: apiTokens.expiresAt,
-        });
+        .returning(tokenColumns);
       if (!row) throw new Error('The token was not stored');
       await tx.insert(auditEvents).values({
         at: now,
         actorId: ctx.actor.userId,
         userId: ctx.actor.userId,
         action: 'auth.token_created',
-        meta: { tokenId: row.id, name: row.name },
+        meta: { tokenId: row.id, name: row.name, scope: row.scope },
       });
       return row;
     });
@@ -50,11 +52,7 @@ export const tokensRouter = {
   list: adminProcedure.query(({ ctx }) =>
     ctx.db
       .select({
-        id: apiTokens.id,
-        name: apiTokens.name,
-        prefix: apiTokens.prefix,
-        createdAt: apiTokens.createdAt,
-        expiresAt: apiTokens.expiresAt,
+        ...tokenColumns,
         lastUsedAt: apiTokens.lastUsedAt,
         revokedAt: apiTokens.revokedAt,
       })

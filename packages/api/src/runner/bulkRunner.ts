@@ -6,7 +6,8 @@ import { claimOperation, runOperation } from './runOperation';
 /**
  * The background worker of every server process: takes queued operations, and those a crashed
  * process left behind once their lease has run out, one at a time. State lives in the database, so
- * any process may stop and another carries on.
+ * any process may stop and another carries on: `stop` ends the running operation's current batch
+ * and gives its lease back, so another process takes it over at once.
  */
 export function startBulkRunner(
   db: Db,
@@ -19,7 +20,8 @@ export function startBulkRunner(
     while (!stopped) {
       const id = await claimOperation(db, config, new Date());
       if (!id) return;
-      await runOperation(db, id, config);
+      // On stop, the operation ends after its current batch and its lease is handed back.
+      await runOperation(db, id, config, { shouldStop: () => stopped, background: true });
     }
   };
   // A look every `pollMs` (a cheap query on a partial index) while idle, and at once when this

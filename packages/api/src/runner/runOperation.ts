@@ -2,22 +2,23 @@ import { bulkOperations, type Db, queryRows, sqlTime, users } from '@roster/db';
 import {
   type BulkOperation,
   type BulkOperationKind,
-  type BulkOperationStatus,
   bulkOperationSchema,
   importParamsSchema,
   revertParamsSchema,
 } from '@roster/domain';
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { adminRoleIds } from '../bulk/adminRoleIds';
 import type { BatchResult } from '../bulk/batchEnvelope';
 import { operationRule, revertRule } from '../bulk/batchRules';
 import { loadPlanContext } from '../bulk/planContext';
 import { processBatch } from '../bulk/processBatch';
+import { INLINE_MAX_USERS } from '../bulk/recordedOperation';
 import { dropRemainingBatches, failRemainingBatches } from '../bulk/selectionBatches';
 import type { ApiConfig } from '../config';
 import { logTransientRetry, logUnexpectedError, unexpectedErrorSentence } from '../errorText';
 import { loadImportFileFacts, processImportBatch } from '../imports/processImportBatch';
 import { wakeBulkRunner } from './bulkWakeups';
+import { type Ending, finishOperation } from './finishOperation';
 import { giveWayToRequests } from './giveWayToRequests';
 import { retryTransient } from './retryTransient';
 import { SlicePacer } from './slicePacer';
@@ -26,15 +27,26 @@ export type RunOptions = {
   now?: () => Date;
   /** Stop after this many batches, or slices of batches (tests). */
   maxBatches?: number;
+  /**
+   * Asked before each batch: true (the process is shutting down) ends every lane after its current
+   * batch, and an operation left unfinished gives its lease back, so another process takes it over at
+   * once instead of waiting for the lease to run out.
+   */
+  shouldStop?: () => boolean;
+  /**
+   * Run by a worker, not inside the request that started it: the administrator who started it may
+   * have left, and is told by e-mail when they are away (finishOperation).
+   */
+  background?: boolean;
 };
 
-function finalStatus(row: { skipped: number; blocked: number; failed: number }): BulkOperationStatus {
+function finalStatus(row: { skipped: number; blocked: number; failed: number }): Ending['status'] {
   if (row.failed > 0) return 'failed';
   return row.skipped + row.blocked > 0 ? 'completed_with_skips' : 'succeeded';
 }
 
-/** Operations of up to this many users finish inside the request that starts them. */
-export const INLINE_MAX_USERS = 1_000;
+/** Re-exported for the tests that size operations around it. */
+export { INLINE_MAX_USERS };
 
 /**
  * Runs a just-started operation inside its request, on the request's clock (what the preview showed
@@ -58,7 +70,9 @@ export async function runInsideRequestWhenSmall(
 
 /**
  * Takes a queued operation, or a running one whose worker stopped extending its lease (a crashed
- * process), and holds it with a lease. SKIP LOCKED lets several server processes look at once.
+ * process), and holds it with a lease. SKIP LOCKED lets several server processes look at once. Named
+ * by `id`, a queued operation is taken whatever its lease: it is the request that recorded it
+ * claiming what `leaseOfQueued` kept for it.
  */
 export async function claimOperation(
   db: Db,
@@ -72,7 +86,8 @@ export async function claimOperation(
           lease_until = ${sqlTime(new Date(now.getTime() + config.bulkLeaseMs))}
         where id = (
           select id from bulk_operations
-          where status in ('queued', 'running') and (lease_until is null or lease_until < ${sqlTime(now)})
+          where status in ('queued', 'running')
+            and (lease_until is null or lease_until < ${sqlTime(now)} ${id ? sql`or status = 'queued'` : sql``})
             ${id ? sql`and id = ${id}` : sql``}
           order by created_at for update skip locked limit 1)
         returning id`,
@@ -151,11 +166,17 @@ export async function runOperation(
     const pacer = config.bulkSliceTargetMs === null ? null : new SlicePacer(config.bulkSliceTargetMs);
     let batches = 0;
     let cancelled = false;
+    const stopping = () => options.shouldStop?.() === true;
     /** A lane failed: the others stop after their current batch. */
     let halted = false;
     /** One lane of batches; `bulkConcurrency` lanes take the next batches side by side. */
     const lane = async () => {
-      while (!cancelled && !halted && (options.maxBatches === undefined || batches < options.maxBatches)) {
+      while (
+        !cancelled &&
+        !halted &&
+        !stopping() &&
+        (options.maxBatches === undefined || batches < options.maxBatches)
+      ) {
         batches++;
         // Also before the first: Apply answers before the operation's first transaction starts.
         await giveWayToRequests();
@@ -190,12 +211,10 @@ export async function runOperation(
     const settled = await Promise.allSettled(Array.from({ length: lanes }, lane));
     const failure = settled.find((r) => r.status === 'rejected');
     if (failure) throw failure.reason;
+    const finishing = { config, background: options.background === true };
     if (cancelled) {
       await dropRemainingBatches(db, id);
-      await db
-        .update(bulkOperations)
-        .set({ status: 'cancelled', finishedAt: now(), leaseUntil: null })
-        .where(eq(bulkOperations.id, id));
+      await db.transaction((tx) => finishOperation(tx, id, { status: 'cancelled' }, now(), finishing));
       return;
     }
     const [done] = await db
@@ -209,27 +228,26 @@ export async function runOperation(
       .from(bulkOperations)
       .where(eq(bulkOperations.id, id));
     if (done && done.processed >= done.total) {
+      await db.transaction((tx) => finishOperation(tx, id, { status: finalStatus(done) }, now(), finishing));
+    } else if (stopping()) {
+      // Handed back: every batch of this process has committed, so any process may claim it now.
       await db
         .update(bulkOperations)
-        .set({ status: finalStatus(done), finishedAt: now(), leaseUntil: null })
-        .where(eq(bulkOperations.id, id));
+        .set({ leaseUntil: null })
+        .where(and(eq(bulkOperations.id, id), eq(bulkOperations.status, 'running')));
     }
   } catch (error) {
     logUnexpectedError(id, error);
     // In one transaction: the users not reached are recorded as failed exactly when the operation is.
     await db.transaction(async (tx) => {
       const unreached = await failRemainingBatches(tx, id, now());
-      await tx
-        .update(bulkOperations)
-        .set({
-          processed: sql`${bulkOperations.processed} + ${unreached}`,
-          failed: sql`${bulkOperations.failed} + ${unreached}`,
-          status: 'failed',
-          error: unexpectedErrorSentence(id),
-          finishedAt: now(),
-          leaseUntil: null,
-        })
-        .where(eq(bulkOperations.id, id));
+      await finishOperation(
+        tx,
+        id,
+        { status: 'failed', error: unexpectedErrorSentence(id), unreached },
+        now(),
+        { config, background: options.background === true },
+      );
     });
   }
 }

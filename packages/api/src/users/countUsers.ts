@@ -9,8 +9,8 @@ import {
   users,
 } from '@roster/db';
 import { DomainError, MODULES, RIGHTS, type UsersFilter } from '@roster/domain';
-import { and, count, eq, inArray, sql } from 'drizzle-orm';
-import { usersFilterCondition } from './usersFilter';
+import { and, count, countDistinct, eq, inArray, sql } from 'drizzle-orm';
+import { type FilterReferences, usersFilterCondition } from './usersFilter';
 
 /** Above this many rows of differences, a count folds them into one row per (role, status). */
 const FOLD_ABOVE_ROWS = 500;
@@ -27,14 +27,18 @@ function facetsOf(filter: UsersFilter | undefined): string[] {
     filter.module ? 'module' : '',
     filter.orgUnitId ? 'scope' : '',
     filter.right ? 'right' : '',
+    filter.rights?.length ? 'rights' : '',
+    filter.lastSignIn ? 'lastSignIn' : '',
+    filter.createdFrom || filter.createdTo ? 'created' : '',
+    filter.emailDomain ? 'emailDomain' : '',
     filter.invitationExpired !== undefined ? 'invitation' : '',
   ].filter(Boolean);
 }
 
 /**
  * A filter of one facet whose table has one row per matching user: its rows are counted there, with
- * no join to `users` (a search on the narrow search table, a right on its index). Null for any other
- * filter.
+ * no join to `users` (a search on the narrow search table, a right on its index, any of several
+ * rights as the distinct users of their rows). Null for any other filter.
  */
 async function countOnItsTable(db: Db, filter: UsersFilter | undefined): Promise<number | null> {
   if (!filter || facetsOf(filter).length !== 1) return null;
@@ -48,6 +52,13 @@ async function countOnItsTable(db: Db, filter: UsersFilter | undefined): Promise
   }
   const right = RIGHTS.find((r) => r === filter.right);
   if (right) counted = await db.select({ n: count() }).from(userRights).where(eq(userRights.right, right));
+  if (filter.rights?.length) {
+    const rights = RIGHTS.filter((r) => filter.rights?.includes(r));
+    counted = await db
+      .select({ n: countDistinct(userRights.userId) })
+      .from(userRights)
+      .where(inArray(userRights.right, rights));
+  }
   return counted ? (counted[0]?.n ?? 0) : null;
 }
 
@@ -111,13 +122,19 @@ async function countFromFacets(db: Db, filter: UsersFilter | undefined): Promise
 
 /**
  * The exact number of users matching a filter (SPEC §5: every number shown is the real one). Status,
- * role and a module, in any combination, are read from the maintained counts; a search or a right
- * alone on its own table; anything else is counted on `users` with the list's own condition. An
+ * role and a module, in any combination, are read from the maintained counts; a search or rights
+ * alone on their own table; anything else (last sign-in, creation dates, e-mail domain, any
+ * combination) is counted on `users` with the list's own condition. An
  * unknown role, module, unit or right is refused as the list refuses it (the condition is built, and
- * checked, first).
+ * checked, first; `references` are the filter's, when the caller has checked them already).
  */
-export async function countUsers(db: Db, filter: UsersFilter | undefined, now: Date): Promise<number> {
-  const condition = await usersFilterCondition(db, filter, now);
+export async function countUsers(
+  db: Db,
+  filter: UsersFilter | undefined,
+  now: Date,
+  references?: FilterReferences,
+): Promise<number> {
+  const condition = await usersFilterCondition(db, filter, now, references);
   const facets = facetsOf(filter);
   if (facets.every((facet) => facet === 'status' || facet === 'role')) {
     return countFromFacets(db, filter);

@@ -1,5 +1,4 @@
 import {
-  auditEvents,
   type Db,
   functionalMemberships,
   functionalResources,
@@ -15,9 +14,7 @@ import { DomainError } from '@roster/domain';
 import { asc, count, desc, eq } from 'drizzle-orm';
 import { userSummaryColumns } from './userColumns';
 
-export const RECENT_AUDIT_EVENTS = 20;
-
-/** One user with everything the detail drawer shows. */
+/** One user with everything the detail drawer shows (its activity is `users.activity`, a page at a time). */
 export async function getUser(db: Db, id: string) {
   const [user] = await db
     .select({
@@ -29,7 +26,7 @@ export async function getUser(db: Db, id: string) {
     .innerJoin(roles, eq(roles.id, users.roleId))
     .where(eq(users.id, id));
   if (!user) throw new DomainError('user_not_found');
-  const [access, scope, rights, invitation, memberships, events] = await Promise.all([
+  const [access, scope, rights, invitation, memberships] = await Promise.all([
     db
       .select({ module: moduleAccess.module, level: moduleAccess.level })
       .from(moduleAccess)
@@ -66,20 +63,6 @@ export async function getUser(db: Db, id: string) {
       .innerJoin(functionalResources, eq(functionalResources.id, functionalMemberships.resourceId))
       .where(eq(functionalMemberships.userId, id))
       .groupBy(functionalResources.kind),
-    db
-      .select({
-        id: auditEvents.id,
-        at: auditEvents.at,
-        action: auditEvents.action,
-        actorId: auditEvents.actorId,
-        operationId: auditEvents.operationId,
-        before: auditEvents.before,
-        after: auditEvents.after,
-      })
-      .from(auditEvents)
-      .where(eq(auditEvents.userId, id))
-      .orderBy(desc(auditEvents.id))
-      .limit(RECENT_AUDIT_EVENTS),
   ]);
   return {
     ...user,
@@ -88,6 +71,5 @@ export async function getUser(db: Db, id: string) {
     rights: rights.map((r) => r.right),
     invitation: invitation[0] ?? null,
     functionalMemberships: Object.fromEntries(memberships.map((m) => [m.kind, m.n])),
-    recentEvents: events,
   };
 }

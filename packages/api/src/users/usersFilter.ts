@@ -1,6 +1,5 @@
 import {
   type Db,
-  estimateRows,
   invitations,
   likeContains,
   moduleAccess,
@@ -12,11 +11,16 @@ import {
   userSearch,
   users,
 } from '@roster/db';
-import { DomainError, MODULES, RIGHTS, type UsersFilter } from '@roster/domain';
-import { and, eq, exists, gt, inArray, lte, type SQL, sql } from 'drizzle-orm';
-
-/** Up to this many estimated matches a search fetches its matches first (see below). */
-const RARE_SEARCH_MATCHES = 50_000;
+import {
+  createdRange,
+  DomainError,
+  lastSignInCutoff,
+  MODULES,
+  RIGHTS,
+  type Right,
+  type UsersFilter,
+} from '@roster/domain';
+import { and, eq, exists, gt, inArray, lte, type SQL, type SQLWrapper, sql } from 'drizzle-orm';
 
 async function orgUnitIds(db: Db, orgUnitId: string, includeDescendants: boolean): Promise<string[]> {
   if (!includeDescendants) {
@@ -36,29 +40,89 @@ async function orgUnitIds(db: Db, orgUnitId: string, includeDescendants: boolean
   return rows.map((r) => r.id);
 }
 
+/** The columns of a user a filter reads: those of `users`, or of the search table's copy. */
+export type FilterColumns = {
+  id: SQLWrapper;
+  status: SQLWrapper;
+  roleId: SQLWrapper;
+  email: SQLWrapper;
+  lastLoginAt: SQLWrapper;
+  createdAt: SQLWrapper;
+};
+
+const USERS_COLUMNS: FilterColumns = {
+  id: users.id,
+  status: users.status,
+  roleId: users.roleId,
+  email: users.email,
+  lastLoginAt: users.lastLoginAt,
+  createdAt: users.createdAt,
+};
+
+/** Each right a filter names, checked against the catalogue (an unknown one is `unknown_right`). */
+function knownRights(names: readonly string[]): Right[] {
+  return [...new Set(names)].map((name) => {
+    const right = RIGHTS.find((r) => r === name);
+    if (!right) throw new DomainError('unknown_right');
+    return right;
+  });
+}
+
 /**
- * Turns a users filter into one SQL condition on `users`, after checking that every role, module,
- * organisation unit and right it names exists (an unknown one is a typed refusal, not an empty list).
- * The users list and every "all matching" bulk selection use this same condition.
+ * A last sign-in as the (status, last sign-in, id) index keys it: never signed in is `-infinity`, so
+ * both "never" and "not since" are ranges of that index within a status.
  */
-export async function usersFilterCondition(
+function signInKey(lastLoginAt: SQLWrapper): SQL {
+  return sql`coalesce(${lastLoginAt}, '-infinity'::timestamptz)`;
+}
+
+/**
+ * What a filter names that only the database knows, read and checked once for a request: its roles
+ * exist (`unknown_role` otherwise) and its organisation unit (with its descendants when asked) exists
+ * (`unknown_org_unit`). A users page and its count build their conditions from the same references.
+ */
+export type FilterReferences = { unitIds: string[] | undefined };
+
+export async function filterReferences(db: Db, filter: UsersFilter | undefined): Promise<FilterReferences> {
+  if (filter?.roleIds?.length) {
+    const roleIds = [...new Set(filter.roleIds)];
+    const known = await db.select({ id: roles.id }).from(roles).where(inArray(roles.id, roleIds));
+    if (known.length !== roleIds.length) throw new DomainError('unknown_role');
+  }
+  return {
+    unitIds: filter?.orgUnitId
+      ? await orgUnitIds(db, filter.orgUnitId, filter.includeDescendants ?? false)
+      : undefined,
+  };
+}
+
+/**
+ * Every condition of a users filter except the search, on the given columns (the users list answers
+ * a search from the search table's copy of status and role), after checking that every role, module,
+ * organisation unit and right it names exists (an unknown one is a typed refusal, not an empty list).
+ * `references`, when given, are that filter's, already checked (`filterReferences`).
+ */
+export async function filterConditions(
   db: Db,
   filter: UsersFilter | undefined,
   now: Date,
-): Promise<SQL | undefined> {
-  if (!filter) return undefined;
+  columns: FilterColumns = USERS_COLUMNS,
+  references?: FilterReferences,
+): Promise<SQL[]> {
+  if (!filter) return [];
+  const { unitIds } = references ?? (await filterReferences(db, filter));
   const conditions: SQL[] = [];
-  if (filter.status?.length) conditions.push(inArray(users.status, filter.status));
+  if (filter.status?.length) conditions.push(inArray(columns.status, filter.status));
   if (filter.invitationExpired !== undefined) {
     conditions.push(
-      eq(users.status, 'invited'),
+      sql`${columns.status} = 'invited'`,
       exists(
         db
           .select({ one: sql`1` })
           .from(invitations)
           .where(
             and(
-              eq(invitations.userId, users.id),
+              sql`${invitations.userId} = ${columns.id}`,
               eq(invitations.status, 'pending'),
               filter.invitationExpired ? lte(invitations.expiresAt, now) : gt(invitations.expiresAt, now),
             ),
@@ -66,12 +130,7 @@ export async function usersFilterCondition(
       ),
     );
   }
-  if (filter.roleIds?.length) {
-    const roleIds = [...new Set(filter.roleIds)];
-    const known = await db.select({ id: roles.id }).from(roles).where(inArray(roles.id, roleIds));
-    if (known.length !== roleIds.length) throw new DomainError('unknown_role');
-    conditions.push(inArray(users.roleId, roleIds));
-  }
+  if (filter.roleIds?.length) conditions.push(inArray(columns.roleId, [...new Set(filter.roleIds)]));
   if (filter.module) {
     const module = MODULES.find((m) => m === filter.module?.module);
     if (!module) throw new DomainError('unknown_module');
@@ -83,7 +142,7 @@ export async function usersFilterCondition(
           .from(moduleAccess)
           .where(
             and(
-              eq(moduleAccess.userId, users.id),
+              sql`${moduleAccess.userId} = ${columns.id}`,
               eq(moduleAccess.module, module),
               inArray(moduleAccess.level, [...levels]),
             ),
@@ -91,39 +150,83 @@ export async function usersFilterCondition(
       ),
     );
   }
-  if (filter.orgUnitId) {
-    const unitIds = await orgUnitIds(db, filter.orgUnitId, filter.includeDescendants ?? false);
+  if (unitIds) {
     conditions.push(
       exists(
         db
           .select({ one: sql`1` })
           .from(userScopes)
-          .where(and(eq(userScopes.userId, users.id), inArray(userScopes.orgUnitId, unitIds))),
+          .where(and(sql`${userScopes.userId} = ${columns.id}`, inArray(userScopes.orgUnitId, unitIds))),
       ),
     );
   }
   if (filter.right) {
-    const right = RIGHTS.find((r) => r === filter.right);
+    const [right] = knownRights([filter.right]);
     if (!right) throw new DomainError('unknown_right');
     conditions.push(
       exists(
         db
           .select({ one: sql`1` })
           .from(userRights)
-          .where(and(eq(userRights.userId, users.id), eq(userRights.right, right))),
+          .where(and(sql`${userRights.userId} = ${columns.id}`, eq(userRights.right, right))),
       ),
     );
   }
-  if (filter.search) {
-    const matches = db
-      .select({ id: userSearch.userId })
-      .from(userSearch)
-      .where(sql`${userSearch.document} like ${likeContains(filter.search)}`);
-    // Matches of a term cluster in the sort order (every "Martin" sorts together), so walking the
-    // sort index until a page is full can read half the table. When the trigram index says the term
-    // is rare, its matches are fetched first and sorted; a common term is left to the planner.
-    const rare = (await estimateRows(db, matches)) <= RARE_SEARCH_MATCHES;
-    conditions.push(rare ? sql`${users.id} = any(array(${matches}))` : inArray(users.id, matches));
+  if (filter.rights?.length) {
+    const rights = knownRights(filter.rights);
+    conditions.push(
+      exists(
+        db
+          .select({ one: sql`1` })
+          .from(userRights)
+          .where(and(sql`${userRights.userId} = ${columns.id}`, inArray(userRights.right, rights))),
+      ),
+    );
+  }
+  if (filter.lastSignIn) {
+    const key = signInKey(columns.lastLoginAt);
+    conditions.push(
+      filter.lastSignIn.kind === 'never'
+        ? sql`${key} = '-infinity'::timestamptz`
+        : sql`${key} > '-infinity'::timestamptz and ${key} < ${lastSignInCutoff(filter.lastSignIn.days, now).toISOString()}::timestamptz`,
+    );
+  }
+  const created = createdRange(filter);
+  // Instants as text: the search table's matches read the creation time through an expression,
+  // which gives drizzle no column to map a Date with.
+  if (created.from) conditions.push(sql`${columns.createdAt} >= ${created.from.toISOString()}::timestamptz`);
+  if (created.before)
+    conditions.push(sql`${columns.createdAt} < ${created.before.toISOString()}::timestamptz`);
+  if (filter.emailDomain) {
+    // E-mails are stored lower-cased with one @; the domain schema lets no LIKE wildcard through.
+    conditions.push(sql`${columns.email} like ${`%@${filter.emailDomain}`}`);
+  }
+  return conditions;
+}
+
+/** The search table's rows whose document contains the term (case-insensitive, no wildcards). */
+export function searchMatches(term: string): SQL {
+  return sql`${userSearch.document} like ${likeContains(term)}`;
+}
+
+/**
+ * Turns a users filter into one SQL condition on `users`. Every "all matching" bulk selection and
+ * count uses it (the whole set, in no order: a search is a semi-join with its matches).
+ */
+export async function usersFilterCondition(
+  db: Db,
+  filter: UsersFilter | undefined,
+  now: Date,
+  references?: FilterReferences,
+): Promise<SQL | undefined> {
+  const conditions = await filterConditions(db, filter, now, USERS_COLUMNS, references);
+  if (filter?.search) {
+    conditions.push(
+      inArray(
+        users.id,
+        db.select({ id: userSearch.userId }).from(userSearch).where(searchMatches(filter.search)),
+      ),
+    );
   }
   return conditions.length ? and(...conditions) : undefined;
 }

@@ -1,0 +1,127 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { bulkOperationItems, bulkOperations } from '@roster/db';
+import { eq } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
+import { callerWithConfig, expectTRPCError, useHarness } from './harness';
+
+/**
+ * An Apply of ticked users records their number and a digest of the set (so that a retried Apply can
+ * be told from another operation under the same id): SHA-256 of the distinct ids, lower-case, sorted
+ * and joined by commas. PostgreSQL computes it; this is the definition it must keep.
+ */
+
+const h = useHarness({ admin: true });
+
+const digestOf = (ids: string[]) =>
+  createHash('sha256')
+    .update([...new Set(ids.map((id) => id.toLowerCase()))].sort().join(','))
+    .digest('hex');
+
+async function recordedSelection(id: string) {
+  const [row] = await h.db
+    .select({ selection: bulkOperations.selection })
+    .from(bulkOperations)
+    .where(eq(bulkOperations.id, id));
+  return row?.selection;
+}
+
+describe('the recorded selection of ticked users', () => {
+  it('is their number and the digest of the sorted distinct lower-case ids, whatever the order, case and repeats', async () => {
+    const ids = await h.createUsers(40, { status: 'active', role: 'Reader' });
+    const sent = [...ids].reverse().map((id, i) => (i % 3 === 0 ? id.toUpperCase() : id));
+    const op = await h.admin.caller.bulk.execute({
+      operationId: randomUUID(),
+      operation: { kind: 'assign_role', roleId: h.roleId('Buyer') },
+      selection: { ids: [...sent, ...sent.slice(0, 5)] },
+    });
+    expect(await recordedSelection(op.id)).toEqual({ kind: 'ids', count: 40, digest: digestOf(ids) });
+  });
+
+  it('the unticked users of a filter selection are recorded the same way', async () => {
+    const ids = await h.createUsers(6, { status: 'active', role: 'Reader' });
+    const except = [ids[0] ?? '', (ids[3] ?? '').toUpperCase()];
+    const op = await h.admin.caller.bulk.execute({
+      operationId: randomUUID(),
+      operation: { kind: 'assign_role', roleId: h.roleId('Buyer') },
+      selection: { filter: { roleIds: [h.roleId('Reader')] }, expectedCount: 6, exceptIds: except },
+    });
+    expect(await recordedSelection(op.id)).toMatchObject({
+      kind: 'filter',
+      expectedCount: 6,
+      except: { count: 2, digest: digestOf(except) },
+    });
+  });
+});
+
+describe('Apply of ticked users, taken in one pass (issue 18 item 3)', () => {
+  /** Batches of 4 users: a selection of 30 spans several, the last one short. */
+  const batchesOf4 = () => callerWithConfig(h.admin.ctx, { bulkBatchSize: 4 });
+
+  /** Each result's user, in the order of the results' positions (the order the batches were cut in). */
+  async function resultUsers(operationId: string) {
+    const rows = await h.db
+      .select({ position: bulkOperationItems.position, userId: bulkOperationItems.userId })
+      .from(bulkOperationItems)
+      .where(eq(bulkOperationItems.operationId, operationId))
+      .orderBy(bulkOperationItems.position);
+    return rows;
+  }
+
+  it('snapshots each listed user once, in the order sent; refuses unknown users writing nothing; a retry is the same operation', async () => {
+    const ids = await h.createUsers(30, { status: 'active', role: 'Reader' });
+    const sent = [...ids].reverse();
+    const input = {
+      operationId: randomUUID(),
+      operation: { kind: 'assign_role' as const, roleId: h.roleId('Buyer') },
+      // Repeats, in capitals too, count once.
+      selection: { ids: [...sent, ...sent.slice(0, 7).map((id) => id.toUpperCase())] },
+    };
+    const caller = batchesOf4();
+
+    const before = await h.db.select().from(bulkOperations);
+    await expectTRPCError(
+      caller.bulk.execute({ ...input, selection: { ids: [...sent, randomUUID()] } }),
+      'NOT_FOUND',
+      'user_not_found',
+    );
+    expect(await h.db.select().from(bulkOperations)).toEqual(before);
+
+    const op = await caller.bulk.execute(input);
+    expect(op).toMatchObject({ status: 'succeeded', total: 30, processed: 30, counts: { change: 30 } });
+    const results = await resultUsers(op.id);
+    expect(results).toEqual(sent.map((userId, i) => ({ position: i + 1, userId })));
+    expect(await recordedSelection(op.id)).toEqual({ kind: 'ids', count: 30, digest: digestOf(ids) });
+
+    // The same users in another order: the same operation, nothing run twice.
+    const again = await caller.bulk.execute({ ...input, selection: { ids } });
+    expect(again).toEqual(op);
+    expect(await resultUsers(op.id)).toEqual(results);
+    await expectTRPCError(
+      caller.bulk.execute({ ...input, selection: { ids: ids.slice(1) } }),
+      'CONFLICT',
+      'operation_conflict',
+    );
+  });
+
+  it('asks for confirmation when one of many administrators is among many users losing the role, and only then', async () => {
+    // Ten administrators besides the acting one: their list is long enough for PostgreSQL to hash it.
+    const admins = await h.createUsers(10, { status: 'active', role: 'Administrator' });
+    const readers = await h.createUsers(30, { status: 'active', role: 'Reader' });
+    const demote = (ids: string[], confirmPrivileged?: boolean) =>
+      batchesOf4().bulk.execute({
+        operationId: randomUUID(),
+        operation: { kind: 'assign_role', roleId: h.roleId('Buyer') },
+        selection: { ids },
+        confirmPrivileged,
+      });
+    const before = await h.db.select().from(bulkOperations);
+    await expectTRPCError(
+      demote([...readers.slice(0, 17), admins[6] ?? '', ...readers.slice(17)]),
+      'PRECONDITION_FAILED',
+      'confirmation_required',
+    );
+    expect(await h.db.select().from(bulkOperations)).toEqual(before);
+    expect((await demote(readers)).counts.change).toBe(30);
+    expect((await demote([admins[2] ?? '', admins[3] ?? ''], true)).counts.change).toBe(2);
+  });
+});

@@ -1,0 +1,314 @@
+/**
+ * Every filter × sort of the users list against a plain reference query (issue 18): the faster paths
+ * (a search sorted on the search table, the role-by-role and status-by-status walks, the page's rows
+ * read last) must return the same users in the same order as the obvious SQL, on both sides of every
+ * choice the list makes (the number of matches a search sorts on its own table, the term's shape).
+ */
+import { orgUnits, queryRows, roles, seedUsers, userSearch, users } from '@roster/db';
+import { USER_SORT_FIELDS, type UserSort, type UsersFilter, usersFilterSchema } from '@roster/domain';
+import { eq, type SQL, sql } from 'drizzle-orm';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { countUsers } from '../src/users/countUsers';
+import { type ListUsersOptions, listUsers, usesTrigrams } from '../src/users/listUsers';
+import { START, useHarness } from './harness';
+
+const h = useHarness({ reset: false });
+const SEEDED = 700;
+
+let filters: [string, UsersFilter][] = [];
+async function countMatches(term: string): Promise<number> {
+  const [row] = await queryRows<{ n: number }>(
+    h.db,
+    sql`select count(*)::int as n from ${users}
+      where strpos(lower(first_name || ' ' || last_name || ' ' || email), ${term.toLowerCase()}) > 0`,
+  );
+  return row?.n ?? 0;
+}
+
+beforeAll(async () => {
+  await seedUsers(h.db, { users: SEEDED });
+  // Some users never signed in, some share a sign-in to the microsecond (ties broken by id).
+  await h.db.execute(sql`update users set last_login_at = '2026-03-01 10:00:00.123456+00'
+    where id in (select id from users where status = 'active' order by email limit 40)`);
+  // Sign-ins spread over the 120 days before START (the seed dates them from the wall clock).
+  await h.db.execute(sql`update users set last_login_at = ${START.toISOString()}::timestamptz
+      - (('x' || substr(md5(id::text), 1, 8))::bit(32)::int & 1023) * interval '3 hours'
+    where last_login_at is not null and last_login_at <> '2026-03-01 10:00:00.123456+00'`);
+  const contributor = (
+    await h.db.select({ id: roles.id }).from(roles).where(eq(roles.name, 'Contributor'))
+  )[0]?.id;
+  const entity = (await h.db.select({ id: orgUnits.id }).from(orgUnits).where(eq(orgUnits.kind, 'entity')))[0]
+    ?.id;
+  const [someone] = await h.db
+    .select({ email: users.email })
+    .from(users)
+    .orderBy(users.id)
+    .offset(SEEDED / 2)
+    .limit(1);
+  const [middle] = await h.db
+    .select({ createdAt: users.createdAt })
+    .from(users)
+    .orderBy(users.createdAt)
+    .offset(SEEDED / 2)
+    .limit(1);
+  if (!contributor || !entity || !someone || !middle) throw new Error('seed incomplete');
+  const day = (at: Date, days = 0) => new Date(at.getTime() + days * 86_400_000).toISOString().slice(0, 10);
+  const createdFrom = day(middle.createdAt);
+  const createdTo = day(middle.createdAt, 90);
+  filters = [
+    ['no filter', {}],
+    ['status active', { status: ['active'] }],
+    ['status invited + deactivated', { status: ['invited', 'deactivated'] }],
+    ['role + module', { roleIds: [contributor], module: { module: 'budget', minLevel: 'edit' } }],
+    ['scope with descendants', { orgUnitId: entity, includeDescendants: true }],
+    ['right', { right: 'data_export' }],
+    ['invitation expired', { invitationExpired: true }],
+    ['invitation not expired', { invitationExpired: false }],
+    ['search a 2-letter term ("an")', { search: 'an' }],
+    ['search a 1-letter term ("z")', { search: 'z' }],
+    ['search a last-name prefix ("mart")', { search: 'mart' }],
+    ['search a first name ("Emma")', { search: 'Emma' }],
+    ['search digits before the domain ("2@")', { search: '2@' }],
+    ['search an e-mail infix with digits ("42@")', { search: '42@' }],
+    ['search a domain ("globex")', { search: 'globex' }],
+    ['search with no match ("zzqx")', { search: 'zzqx' }],
+    ['search a whole e-mail', { search: someone.email }],
+    ['search wildcards taken literally ("%_")', { search: '%_' }],
+    ['search "son" + deactivated', { search: 'son', status: ['deactivated'] }],
+    [
+      'search "an" + role + module',
+      { search: 'an', roleIds: [contributor], module: { module: 'budget', minLevel: 'read' } },
+    ],
+    ['search "mart" + scope', { search: 'mart', orgUnitId: entity, includeDescendants: true }],
+    ['never signed in', { lastSignIn: { kind: 'never' } }],
+    ['not signed in for 30 days', { lastSignIn: { kind: 'olderThan', days: 30 } }],
+    [
+      'active, not signed in for 100 days',
+      { status: ['active'], lastSignIn: { kind: 'olderThan', days: 100 } },
+    ],
+    ['created from a day', { createdFrom }],
+    ['created to a day', { createdTo }],
+    ['created between two days', { createdFrom, createdTo }],
+    [
+      'created between two instants',
+      { createdFrom: `${createdFrom}T12:00:00+02:00`, createdTo: `${createdTo}T06:00:00Z` },
+    ],
+    ['e-mail domain', { emailDomain: 'globex.example' }],
+    // As the procedures' input schema hands it on: lower-cased, without its @.
+    ['e-mail domain typed in capitals', usersFilterSchema.parse({ emailDomain: '@INITECH.example' })],
+    ['any of two rights', { rights: ['buyer', 'data_export'] }],
+    ['search "an" + never signed in', { search: 'an', lastSignIn: { kind: 'never' } }],
+    ['search "an" + created between', { search: 'an', createdFrom, createdTo }],
+    ['search "son" + e-mail domain', { search: 'son', emailDomain: 'acme-industries.com' }],
+    [
+      'search "emma" + not signed in for 20 days',
+      { search: 'emma', lastSignIn: { kind: 'olderThan', days: 20 } },
+    ],
+    [
+      'e-mail domain + rights + created from + role',
+      {
+        emailDomain: 'umbrella-group.example',
+        rights: ['team_manager', 'buyer'],
+        createdFrom,
+        roleIds: [contributor],
+      },
+    ],
+  ];
+});
+
+/** The obvious SQL for a filter, written independently of the list's code. */
+function referenceWhere(filter: UsersFilter, now: Date): SQL {
+  const parts: SQL[] = [sql`true`];
+  if (filter.status?.length) parts.push(sql`u.status::text = any(${sql.param(filter.status)}::text[])`);
+  if (filter.roleIds?.length) parts.push(sql`u.role_id = any(${sql.param(filter.roleIds)}::uuid[])`);
+  if (filter.module) {
+    const levels = filter.module.minLevel === 'edit' ? ['edit'] : ['read', 'edit'];
+    parts.push(sql`exists (select 1 from module_access ma where ma.user_id = u.id
+      and ma.module::text = ${filter.module.module} and ma.level::text = any(${sql.param(levels)}::text[]))`);
+  }
+  if (filter.orgUnitId) {
+    parts.push(sql`exists (select 1 from user_scopes us where us.user_id = u.id and us.org_unit_id in (
+      with recursive tree as (select id from org_units where id = ${filter.orgUnitId}
+        union all select o.id from org_units o join tree on o.parent_id = tree.id
+          where ${filter.includeDescendants ?? false}) select id from tree))`);
+  }
+  if (filter.right) {
+    parts.push(
+      sql`exists (select 1 from user_rights ur where ur.user_id = u.id and ur.right::text = ${filter.right})`,
+    );
+  }
+  if (filter.invitationExpired !== undefined) {
+    parts.push(sql`u.status = 'invited' and exists (select 1 from invitations i where i.user_id = u.id
+      and i.status = 'pending' and (i.expires_at <= ${now.toISOString()}::timestamptz) = ${filter.invitationExpired})`);
+  }
+  if (filter.rights?.length) {
+    parts.push(sql`exists (select 1 from user_rights ur where ur.user_id = u.id
+      and ur.right::text = any(${sql.param(filter.rights)}::text[]))`);
+  }
+  if (filter.lastSignIn?.kind === 'never') parts.push(sql`u.last_login_at is null`);
+  if (filter.lastSignIn?.kind === 'olderThan') {
+    parts.push(
+      sql`u.last_login_at < ${now.toISOString()}::timestamptz - ${filter.lastSignIn.days} * interval '1 day'`,
+    );
+  }
+  const isDay = (value: string) => /^\d{4}-\d{2}-\d{2}$/.test(value);
+  if (filter.createdFrom) {
+    parts.push(
+      isDay(filter.createdFrom)
+        ? sql`u.created_at >= ${filter.createdFrom}::date::timestamp at time zone 'UTC'`
+        : sql`u.created_at >= ${filter.createdFrom}::timestamptz`,
+    );
+  }
+  if (filter.createdTo) {
+    parts.push(
+      isDay(filter.createdTo)
+        ? sql`u.created_at < (${filter.createdTo}::date + 1)::timestamp at time zone 'UTC'`
+        : sql`u.created_at < ${filter.createdTo}::timestamptz`,
+    );
+  }
+  if (filter.emailDomain) {
+    parts.push(sql`split_part(u.email, '@', 2) = ${filter.emailDomain.toLowerCase()}`);
+  }
+  if (filter.search) {
+    parts.push(
+      sql`strpos(lower(u.first_name || ' ' || u.last_name || ' ' || u.email), ${filter.search.toLowerCase()}) > 0`,
+    );
+  }
+  return sql.join(parts, sql` and `);
+}
+
+function referenceOrder(sort: UserSort): SQL {
+  const d = sql.raw(sort.direction);
+  switch (sort.field) {
+    case 'name':
+      return sql`u.last_name ${d}, u.first_name ${d}, u.id ${d}`;
+    case 'email':
+      return sql`u.email ${d}`;
+    case 'status':
+      return sql`u.status ${d}, u.id ${d}`;
+    case 'role':
+      return sql`r.name ${d}, u.id ${d}`;
+    case 'created':
+      return sql`u.id ${d}`;
+    case 'lastLogin':
+      return sort.direction === 'asc'
+        ? sql`u.last_login_at asc nulls first, u.id asc`
+        : sql`u.last_login_at desc nulls last, u.id desc`;
+  }
+}
+
+async function reference(filter: UsersFilter, sort: UserSort, now: Date): Promise<string[]> {
+  const rows = await queryRows<{ id: string }>(
+    h.db,
+    sql`select u.id from users u join roles r on r.id = u.role_id
+      where ${referenceWhere(filter, now)} order by ${referenceOrder(sort)}`,
+  );
+  return rows.map((r) => r.id);
+}
+
+/** Every page of a view by cursor, with a cut-off so that a walk that loops ends. */
+async function walk(filter: UsersFilter, sort: UserSort, limit: number, options: ListUsersOptions) {
+  const ids: string[] = [];
+  let cursor: string | undefined;
+  for (let page = 0; page < 1 + SEEDED / limit + 2; page++) {
+    const result = await listUsers(h.db, { filter, sort, limit, count: false, cursor }, START, options);
+    ids.push(...result.items.map((i) => i.id));
+    if (!result.nextCursor) return { ids, complete: true };
+    expect(result.items, 'a page with a next cursor is full').toHaveLength(limit);
+    cursor = result.nextCursor;
+  }
+  return { ids, complete: false };
+}
+
+const SORTS: UserSort[] = USER_SORT_FIELDS.flatMap((field) =>
+  (['asc', 'desc'] as const).map((direction) => ({ field, direction })),
+);
+/**
+ * How a search's page is taken, on both sides of each threshold: sorted on the search table (a
+ * large threshold, and one equal to the term's number of matches); past it, a name or e-mail sort
+ * tries a bounded walk (a window of every user, or of 5), then sorts up to the clustered threshold
+ * (equal to the matches), then walks the index (one below); other sorts walk at once.
+ */
+async function thresholds(filter: UsersFilter): Promise<[string, ListUsersOptions][]> {
+  if (!filter.search) return [['', {}]];
+  const n = await countMatches(filter.search);
+  const below = Math.max(0, n - 1);
+  return [
+    ['sorted on the search table', { searchMatchesSortedMax: 100_000 }],
+    [`sorted, threshold = its ${n} matches`, { searchMatchesSortedMax: n }],
+    [
+      'bounded walk over every user',
+      { searchMatchesSortedMax: below, searchWalkWindow: 100_000, searchMatchesSortedClusteredMax: below },
+    ],
+    [
+      `window of 5, then sorted up to ${n}`,
+      { searchMatchesSortedMax: below, searchWalkWindow: 5, searchMatchesSortedClusteredMax: n },
+    ],
+    [
+      `window of 5, then walked (threshold ${below})`,
+      { searchMatchesSortedMax: below, searchWalkWindow: 5, searchMatchesSortedClusteredMax: below },
+    ],
+  ];
+}
+
+describe('users.list against a plain reference query', () => {
+  it('the fixture covers both sides of the thresholds', async () => {
+    expect(await countMatches('an')).toBeGreaterThan(100);
+    expect(await countMatches('zzqx')).toBe(0);
+    const [copy] = await queryRows<{ n: number }>(
+      h.db,
+      sql`select count(*)::int as n from ${users} u join ${userSearch} s on s.user_id = u.id
+        where (s.last_name, s.first_name, s.email, s.status, s.role_id) = (u.last_name, u.first_name, u.email, u.status, u.role_id)
+          and s.last_login_at is not distinct from u.last_login_at`,
+    );
+    expect(copy?.n, 'the search table copies every user').toBe(SEEDED);
+  });
+
+  for (const sort of SORTS) {
+    it(`every filter sorted by ${sort.field} ${sort.direction}: same users, same order, each once`, async () => {
+      for (const [name, filter] of filters) {
+        const expected = await reference(filter, sort, START);
+        for (const [how, options] of await thresholds(filter)) {
+          for (const limit of [50, 7]) {
+            if (limit === 7 && expected.length > 120) continue;
+            const { ids, complete } = await walk(filter, sort, limit, options);
+            expect(complete, `${name}, ${how}: the walk ends`).toBe(true);
+            expect(ids, `${name}, ${how}, pages of ${limit}`).toEqual(expected);
+          }
+        }
+      }
+    }, 240_000);
+  }
+
+  it('counts every filter exactly (users.count); each of issue 19 item 7 matches some users, not all', async () => {
+    for (const [name, filter] of filters) {
+      const expected = await reference(filter, { field: 'created', direction: 'asc' }, START);
+      expect(await countUsers(h.db, filter, START), `count of ${name}`).toBe(expected.length);
+      const added = ['lastSignIn', 'createdFrom', 'createdTo', 'emailDomain', 'rights'] as const;
+      if (added.some((key) => filter[key] !== undefined)) {
+        expect(expected.length, `${name} matches some users`).toBeGreaterThan(0);
+        expect(expected.length, `${name} narrows`).toBeLessThan(SEEDED);
+      }
+    }
+  }, 120_000);
+
+  it('reads a term by its trigrams only when pg_trgm can take some from it', () => {
+    expect(['mart', 'emma', '42@', 'e1 x', 'globex', 'ab.cd'].map(usesTrigrams)).toEqual([
+      true,
+      true,
+      true,
+      true,
+      true,
+      true,
+    ]);
+    expect(['an', '2@', '@gl', 'e.e', 'mü', 'z', '%_'].map(usesTrigrams)).toEqual([
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+    ]);
+  });
+});

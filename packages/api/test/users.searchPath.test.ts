@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import {
+  SEARCH_MATCHES_SORTED_CLUSTERED_MAX,
+  SEARCH_MATCHES_SORTED_MAX,
+  searchMatchesSortedMax,
+} from '../src/users/listUsers';
+
+describe('searchMatchesSortedMax (how many matches a search sorts on the search table first)', () => {
+  it('is the floor on a small or never analysed table', () => {
+    expect(searchMatchesSortedMax(0, 51)).toBe(SEARCH_MATCHES_SORTED_MAX);
+    expect(searchMatchesSortedMax(-1, 51)).toBe(SEARCH_MATCHES_SORTED_MAX);
+    expect(searchMatchesSortedMax(20_000, 51)).toBe(SEARCH_MATCHES_SORTED_MAX);
+  });
+
+  it('grows with the square root of the table and of the page: reading the matches against walking to a page of them', () => {
+    // A common last name has ~2,400 matches among 200,000 users: sorted at once, not after a failed walk.
+    expect(searchMatchesSortedMax(200_000, 51)).toBe(4_517);
+    expect(searchMatchesSortedMax(1_000_000, 51)).toBe(10_100);
+    // Four times the users, twice the threshold.
+    expect(
+      Math.abs(searchMatchesSortedMax(800_000, 51) - 2 * searchMatchesSortedMax(200_000, 51)),
+    ).toBeLessThanOrEqual(1);
+    expect(searchMatchesSortedMax(200_000, 201)).toBeGreaterThan(searchMatchesSortedMax(200_000, 51));
+  });
+
+  it('never passes the clustered sort threshold', () => {
+    expect(searchMatchesSortedMax(1e12, 51)).toBe(SEARCH_MATCHES_SORTED_CLUSTERED_MAX);
+  });
+});
