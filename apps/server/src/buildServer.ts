@@ -2,26 +2,30 @@ import { existsSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { Writable } from 'node:stream';
 import { Readable } from 'node:stream';
+import fastifyCompress from '@fastify/compress';
 import fastifyCookie from '@fastify/cookie';
 import fastifyHelmet from '@fastify/helmet';
-import fastifyStatic from '@fastify/static';
 import {
   type ApiConfig,
   type AppRouter,
   appRouter,
   bulkResultsCsv,
   createContext,
+  exportUsersCsv,
+  httpRefusal,
   logSafeError,
   type RequestInfo,
   resolveActor,
 } from '@roster/api';
 import type { Db } from '@roster/db';
-import { DOMAIN_ERROR_MESSAGES } from '@roster/domain';
+import { DOMAIN_ERROR_MESSAGES, DomainError } from '@roster/domain';
 import { type FastifyTRPCPluginOptions, fastifyTRPCPlugin } from '@trpc/server/adapters/fastify';
 import { sql } from 'drizzle-orm';
 import Fastify, { type FastifyError, type FastifyReply, type FastifyRequest } from 'fastify';
 import { DEFAULT_REQUEST_LIMITS, RequestLimiter, type RequestLimits } from './requestLimiter';
 import { retryAfterHeader } from './retryAfterHeader';
+import { SCIM_PREFIX, scimRoutes } from './scimRoutes';
+import { isAppRoute, registerWebApp } from './webApp';
 
 export const SESSION_COOKIE = 'roster_session';
 export const CSRF_HEADER = 'x-roster-csrf';
@@ -51,6 +55,8 @@ export type BuildServerOptions = {
   logStream?: Writable;
   now?: () => Date;
   limits?: RequestLimits;
+  /** Per SCIM token (default SCIM_REQUEST_LIMITS). */
+  scimLimits?: RequestLimits | undefined;
   requestTimeoutMs?: number;
 };
 
@@ -61,9 +67,9 @@ function trpcPaths(url: string): string[] {
 }
 
 /** A raw HTTP response in tRPC's error envelope, for refusals made before Fastify has a request. */
-function rawRefusal(status: number, code: string, domainCode: string, message: string): string {
+function rawRefusal(status: number, trpcCode: string, code: string, message: string): string {
   const body = JSON.stringify({
-    error: { json: { message, code: -32600, data: { code, domainCode, httpStatus: status } } },
+    error: { json: { message, code: -32600, data: { code, trpcCode, httpStatus: status } } },
   });
   const reason =
     status === 408 ? 'Request Timeout' : status === 431 ? 'Request Header Fields Too Large' : 'Bad Request';
@@ -85,11 +91,13 @@ function requestInfo(req: FastifyRequest, procedures: readonly string[] = []): R
 
 /**
  * The URL as logs may keep it: invitation links carry their secret in the path, and tRPC queries
- * carry their input (an invitation token, a search) in the query string.
+ * and the users export carry their input (an invitation token, a search) in the query string.
  */
 export function logSafeUrl(url: string): string {
   const redacted = url.replace(/\/invite\/[^/?#]+/, '/invite/[redacted]');
-  return redacted.startsWith('/trpc') ? redacted.replace(/\?.*$/, '') : redacted;
+  return redacted.startsWith('/trpc') || redacted.startsWith('/api/users/export.csv')
+    ? redacted.replace(/\?.*$/, '')
+    : redacted;
 }
 
 export async function buildServer(options: BuildServerOptions) {
@@ -140,6 +148,9 @@ export async function buildServer(options: BuildServerOptions) {
     },
   });
   const secureCookies = options.api.publicUrl.startsWith('https://');
+  // API answers of 1 KiB and more (a users page is tens of KiB of JSON) go brotli- or gzip-compressed
+  // to clients that accept it; the web app's files come compressed from the build (webApp.ts).
+  await app.register(fastifyCompress);
   await app.register(fastifyCookie);
   // The SPA is built by Vite into files of its own: no inline script or style, no other origin.
   await app.register(fastifyHelmet, {
@@ -173,7 +184,7 @@ export async function buildServer(options: BuildServerOptions) {
         json: {
           message,
           code: -32600,
-          data: { code: trpcCode ?? code.toUpperCase(), domainCode: code, httpStatus: status },
+          data: { code, trpcCode: trpcCode ?? code.toUpperCase(), httpStatus: status },
         },
       },
     });
@@ -288,6 +299,15 @@ export async function buildServer(options: BuildServerOptions) {
     } satisfies FastifyTRPCPluginOptions<AppRouter>['trpcOptions'],
   });
 
+  // Identity providers: SCIM 2.0, with its own tokens (the `scim` scope), limits and error shape.
+  await app.register(scimRoutes, {
+    prefix: SCIM_PREFIX,
+    db: options.db,
+    api: options.api,
+    now: options.now,
+    limits: options.scimLimits,
+  });
+
   app.get('/api/health', () => ({ ok: true }));
   /** Liveness: the process answers. */
   app.get('/healthz', () => ({ ok: true }));
@@ -328,14 +348,77 @@ export async function buildServer(options: BuildServerOptions) {
       .send(Readable.from(csv.lines));
   });
 
+  /**
+   * The users of a view or a selection as CSV, streamed (`exportUsersCsv`). GET takes the export's
+   * input as JSON in `?input=` (a view: filter, sort, columns); POST takes it as a JSON body, or as a
+   * form's `input` field (the web app's download of a selection too long for a URL). A POST signed in
+   * with the session cookie must come from the app itself: the CSRF header, or a same-origin form.
+   */
+  await app.register(async (exportScope) => {
+    exportScope.addContentTypeParser(
+      'application/x-www-form-urlencoded',
+      { parseAs: 'string' },
+      (_req, body, done) => done(null, Object.fromEntries(new URLSearchParams(String(body)))),
+    );
+    /** `input` as JSON text (none: every user, the essential columns); undefined when unreadable. */
+    const jsonInput = (text: unknown): { value: unknown } | undefined => {
+      if (text === undefined || text === '') return { value: {} };
+      try {
+        return { value: JSON.parse(String(text)) };
+      } catch {
+        return undefined;
+      }
+    };
+    const exportUsers = async (
+      req: FastifyRequest,
+      reply: FastifyReply,
+      input: { value: unknown } | undefined,
+    ) => {
+      const info = requestInfo(req);
+      const now = options.now?.() ?? new Date();
+      const actor = await resolveActor(options.db, info, now);
+      if (!actor) return refuse(reply, 401, 'not_signed_in', 'Sign in to continue.');
+      const sameOrigin = req.headers['sec-fetch-site'] === 'same-origin';
+      try {
+        if (req.method === 'POST' && !info.bearerToken && !info.hasCsrfHeader && !sameOrigin)
+          throw new DomainError('csrf');
+        if (!actor.isAdmin) throw new DomainError('not_admin');
+        if (!input) return refuse(reply, 400, 'invalid_input', 'input: not JSON.', 'BAD_REQUEST');
+        const csv = await exportUsersCsv(options.db, actor, input.value, now);
+        return reply
+          .header('content-type', 'text/csv; charset=utf-8')
+          .header('content-disposition', `attachment; filename="${csv.fileName}"`)
+          .header('cache-control', 'no-store')
+          .send(Readable.from(csv.lines));
+      } catch (error) {
+        const refusal = httpRefusal(error);
+        if (!refusal) throw error;
+        return refuse(reply, refusal.status, refusal.code, refusal.message, refusal.trpcCode);
+      }
+    };
+    exportScope.get<{ Querystring: { input?: string } }>('/api/users/export.csv', (req, reply) =>
+      exportUsers(req, reply, jsonInput(req.query.input)),
+    );
+    exportScope.post<{ Body: unknown }>('/api/users/export.csv', (req, reply) => {
+      const body = req.body;
+      const isForm = req.headers['content-type']?.startsWith('application/x-www-form-urlencoded');
+      return exportUsers(
+        req,
+        reply,
+        isForm && body !== null && typeof body === 'object' && 'input' in body
+          ? jsonInput(body.input)
+          : { value: body ?? {} },
+      );
+    });
+  });
+
   const serveSpa = Boolean(options.webDist && existsSync(options.webDist));
-  if (serveSpa) await app.register(fastifyStatic, { root: options.webDist ?? '', wildcard: false });
-  // The SPA owns every other GET path (client-side routes such as /users or /invite/<token>). Without
-  // it, unknown paths are refused here rather than by Fastify's default, which logs the raw URL.
+  if (serveSpa) await registerWebApp(app, options.webDist ?? '');
+  // The SPA owns every other GET path (client-side routes such as /users or /invite/<token>); a
+  // missing asset or source map is a 404, never index.html. Without the SPA, unknown paths are
+  // refused here rather than by Fastify's default, which logs the raw URL.
   app.setNotFoundHandler((req, reply) => {
-    if (serveSpa && req.method === 'GET' && !req.url.startsWith('/trpc') && !req.url.startsWith('/api/')) {
-      return reply.sendFile('index.html');
-    }
+    if (serveSpa && isAppRoute(req.method, req.url)) return reply.sendFile('index.html');
     return refuse(reply, 404, 'not_found', 'Not found.');
   });
   return app;

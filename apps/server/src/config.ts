@@ -72,6 +72,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
         defaultApiConfig.invitationTtlDays,
         1,
       ),
+      // Users created through SCIM: invited at once with ROSTER_SCIM_INVITE=1, else created.
+      scimInviteOnCreate: env.ROSTER_SCIM_INVITE === '1' || env.ROSTER_SCIM_INVITE === 'true',
       // PostgreSQL runs two batches of an operation on two cores; the embedded database has one connection.
       bulkConcurrency: env.DATABASE_URL ? 2 : 1,
       // ...which a bulk transaction holds for the whole app: there, batches are taken in short slices.

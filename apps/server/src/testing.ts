@@ -21,6 +21,7 @@ export async function startTestServer(
     publicUrl?: string;
     logStream?: Writable;
     limits?: RequestLimits;
+    scimLimits?: RequestLimits;
     requestTimeoutMs?: number;
   } = {},
 ): Promise<TestServer> {
@@ -34,6 +35,7 @@ export async function startTestServer(
     now: options.now,
     logStream: options.logStream,
     limits: options.limits,
+    scimLimits: options.scimLimits,
     requestTimeoutMs: options.requestTimeoutMs,
   });
   await app.listen({ port: 0, host: '127.0.0.1' });

@@ -191,7 +191,7 @@ describe('GET /api/bulk-operations/:id/results.csv', () => {
     });
     expect(unknown.status).toBe(404);
     expect(await unknown.json()).toMatchObject({
-      error: { json: { data: { domainCode: 'operation_not_found' } } },
+      error: { json: { data: { code: 'operation_not_found' } } },
     });
     const [reader] = await server.testDb.db
       .select({ id: roles.id })
@@ -212,7 +212,7 @@ describe('GET /api/bulk-operations/:id/results.csv', () => {
       headers: { cookie: readerCookie },
     });
     expect(refused.status).toBe(403);
-    expect(await refused.json()).toMatchObject({ error: { json: { data: { domainCode: 'not_admin' } } } });
+    expect(await refused.json()).toMatchObject({ error: { json: { data: { code: 'not_admin' } } } });
   });
 });
 

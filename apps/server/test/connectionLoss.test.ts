@@ -4,13 +4,7 @@ import { bulkOperations, createDb, type DbHandle, queryRows, roles, users } from
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import {
-  apiTokenFor,
-  type EmptyDatabase,
-  emptyDatabase,
-  type SpawnedServer,
-  spawnServer,
-} from './spawnServer';
+import { administratorEnv, apiTokenFor, type SpawnedServer, useSpawnedServers } from './spawnServer';
 
 /**
  * The real server process, on PostgreSQL, while the database drops every one of its connections in
@@ -24,7 +18,7 @@ import {
 const USERS = 40_000;
 const ADMIN = { email: 'connection-loss@roster.test', password: 'a password nobody types' };
 
-let database: EmptyDatabase | undefined;
+const spawned = useSpawnedServers();
 let server: SpawnedServer | undefined;
 /** A connection of its own that ends the server's ones, never itself. */
 let killer: DbHandle;
@@ -34,7 +28,7 @@ let readerRole = '';
 let buyerRole = '';
 
 const errorReply = z.object({
-  error: z.object({ json: z.object({ data: z.object({ domainCode: z.string() }) }) }),
+  error: z.object({ json: z.object({ data: z.object({ code: z.string() }) }) }),
 });
 
 const output = () => server?.output() ?? '';
@@ -85,15 +79,12 @@ async function waitFor<T>(
 
 describe.skipIf(!process.env.DATABASE_URL)('a server process whose database connections are dropped', () => {
   beforeAll(async () => {
-    database = await emptyDatabase();
-    const dbUrl = database.env.DATABASE_URL ?? '';
+    const dbUrl = (await spawned.database()).env.DATABASE_URL ?? '';
     // The server migrates the empty database and creates its administrator; the users come after.
-    server = await spawnServer({
-      ...database.env,
+    server = await spawned.start({
+      ...administratorEnv(ADMIN),
       NODE_ENV: 'development',
       ROSTER_DEMO_USERS: '0',
-      ROSTER_ADMIN_EMAIL: ADMIN.email,
-      ROSTER_ADMIN_PASSWORD: ADMIN.password,
       // Many batches, so the losses come while the operation is well under way.
       ROSTER_BULK_BATCH_SIZE: '1000',
       LOG_LEVEL: 'warn',
@@ -119,7 +110,6 @@ describe.skipIf(!process.env.DATABASE_URL)('a server process whose database conn
   afterAll(async () => {
     await server?.stop('SIGTERM');
     await killer?.close();
-    await database?.drop();
   });
 
   it('lives, answers 503 to the requests caught by the loss, and finishes the operation exactly once', async () => {
@@ -153,7 +143,7 @@ describe.skipIf(!process.env.DATABASE_URL)('a server process whose database conn
       return inFlight;
     });
     expect(caught.status).toBe(503);
-    expect(errorReply.parse(await caught.json()).error.json.data.domainCode).toBe('database_unavailable');
+    expect(errorReply.parse(await caught.json()).error.json.data.code).toBe('database_unavailable');
 
     // More losses while the operation runs, requests coming in all the while: each is answered, 200
     // or a typed 503, never a dead socket or a 500.

@@ -26,7 +26,7 @@ afterAll(async () => {
 });
 
 const trpcError = (httpStatus: number, domainCode: string) => ({
-  error: { json: { message: expect.any(String), data: { httpStatus, domainCode } } },
+  error: { json: { message: expect.any(String), data: { httpStatus, code: domainCode } } },
 });
 
 async function signIn(url = server.url): Promise<{ cookie: string; response: Response }> {

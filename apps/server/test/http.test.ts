@@ -73,7 +73,7 @@ const query = (path: string, input: unknown = undefined, auth: Auth = {}) =>
 
 /** What a client reads from a refusal: the tRPC error envelope (superjson's `json`). */
 const trpcError = (httpStatus: number, code: string, domainCode: string) => ({
-  error: { json: { message: expect.any(String), data: { httpStatus, code, domainCode } } },
+  error: { json: { message: expect.any(String), data: { httpStatus, trpcCode: code, code: domainCode } } },
 });
 const trpcData = (data: unknown) => ({ result: { data: { json: data } } });
 
@@ -294,7 +294,7 @@ describe('bad input over HTTP never yields a 500 and never writes', () => {
     ]) {
       expect(reply.status).toBe(413);
       expect(reply.contentType).toMatch(/^application\/json/);
-      expect(JSON.stringify(reply.body)).toContain('"domainCode":"payload_too_large"');
+      expect(JSON.stringify(reply.body)).toContain('"code":"payload_too_large"');
     }
     await expectNothingWritten();
   });

@@ -21,7 +21,7 @@ const tokenReply = z.object({
 });
 const envelope = z.object({
   error: z.object({
-    json: z.object({ data: z.object({ httpStatus: z.number(), domainCode: z.string() }) }),
+    json: z.object({ data: z.object({ httpStatus: z.number(), code: z.string() }) }),
   }),
 });
 
@@ -75,7 +75,7 @@ describe('bounded work under one client', () => {
     expect(reply.status).toBe(400);
     expect(envelope.parse(await reply.json()).error.json.data).toEqual({
       httpStatus: 400,
-      domainCode: 'batch_too_large',
+      code: 'batch_too_large',
     });
     await answersNext();
   }, 60_000);
@@ -93,7 +93,7 @@ describe('bounded work under one client', () => {
     expect(replies.filter((reply) => reply.status === 200).length).toBeGreaterThan(0);
     for (const refused of replies.filter((reply) => reply.status === 429)) {
       expect(refused.retryAfter).toMatch(/^\d+$/);
-      expect(envelope.parse(refused.body).error.json.data.domainCode).toBe('too_many_requests');
+      expect(envelope.parse(refused.body).error.json.data.code).toBe('too_many_requests');
     }
     await answersNext();
   }, 180_000);

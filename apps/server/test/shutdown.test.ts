@@ -1,7 +1,6 @@
 import { createRosterClient } from '@roster/client';
-import { afterAll, describe, expect, it } from 'vitest';
-import { z } from 'zod';
-import { type EmptyDatabase, emptyDatabase, type SpawnedServer, spawnServer } from './spawnServer';
+import { describe, expect, it } from 'vitest';
+import { administratorEnv, apiTokenFor, useSpawnedServers } from './spawnServer';
 
 /**
  * Issue 16 item 13: SIGTERM while a bulk operation runs. With no grace left the process exits at
@@ -11,47 +10,19 @@ import { type EmptyDatabase, emptyDatabase, type SpawnedServer, spawnServer } fr
  */
 
 const ADMIN = { email: 'shutdown-admin@roster.test', password: 'stopping without losing work' };
-const servers: SpawnedServer[] = [];
-let database: EmptyDatabase | undefined;
-
-afterAll(async () => {
-  for (const server of servers) await server.stop('SIGKILL');
-  await database?.drop();
-});
-
-const tokenReply = z.object({
-  result: z.object({ data: z.object({ json: z.object({ token: z.string() }) }) }),
-});
-
-async function adminToken(url: string): Promise<string> {
-  const signIn = await fetch(`${url}/trpc/auth.signIn`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-roster-csrf': '1' },
-    body: JSON.stringify({ json: ADMIN }),
-  });
-  const cookie = (signIn.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
-  const created = await fetch(`${url}/trpc/tokens.create`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-roster-csrf': '1', cookie },
-    body: JSON.stringify({ json: { name: 'shutdown test' } }),
-  });
-  return tokenReply.parse(await created.json()).result.data.json.token;
-}
+const spawned = useSpawnedServers();
 
 describe.skipIf(!process.env.DATABASE_URL)('SIGTERM during a bulk operation', () => {
   it('exits at once, and the next process finishes the operation exactly once', async () => {
-    database = await emptyDatabase();
+    await spawned.database();
     const env = {
-      ...database.env,
+      ...administratorEnv(ADMIN),
       NODE_ENV: 'development',
-      ROSTER_ADMIN_EMAIL: ADMIN.email,
-      ROSTER_ADMIN_PASSWORD: ADMIN.password,
       ROSTER_DEMO_USERS: '20000',
       ROSTER_SHUTDOWN_GRACE_MS: '0',
     };
-    const first = await spawnServer(env);
-    servers.push(first);
-    const client = createRosterClient({ url: first.url, token: await adminToken(first.url) });
+    const first = await spawned.start(env);
+    const client = createRosterClient({ url: first.url, token: await apiTokenFor(first.url, ADMIN) });
     const reader = (await client.roles.list.query()).find((role) => role.name === 'Reader');
     if (!reader) throw new Error('The Reader role is missing');
     const total = (await client.users.count.query({ filter: {} })).total;
@@ -66,9 +37,8 @@ describe.skipIf(!process.env.DATABASE_URL)('SIGTERM during a bulk operation', ()
     expect(Date.now() - since).toBeLessThan(10_000);
     expect(first.output()).toContain('did not end in time');
 
-    const second = await spawnServer({ ...env, ROSTER_DEMO_USERS: '0' });
-    servers.push(second);
-    const next = createRosterClient({ url: second.url, token: await adminToken(second.url) });
+    const second = await spawned.start({ ...env, ROSTER_DEMO_USERS: '0' });
+    const next = createRosterClient({ url: second.url, token: await apiTokenFor(second.url, ADMIN) });
     let view = await next.bulk.get.query({ id: started.id });
     const deadline = Date.now() + 150_000;
     while (view.finishedAt === null && Date.now() < deadline) {

@@ -1,28 +1,17 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createApiTokenBySignIn } from '@roster/client';
 import { createDb } from '@roster/db';
 import { adminUrl, databaseUrlFor } from '@roster/db/testing';
-import { z } from 'zod';
+import getPort from 'get-port';
+import { afterAll } from 'vitest';
 
 /** The real server process, as `pnpm dev` or `pnpm start` runs it, on a database of its own. */
 
 const SERVER_DIR = fileURLToPath(new URL('..', import.meta.url));
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = address && typeof address === 'object' ? address.port : 0;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 /** An empty database (a data directory, or a PostgreSQL database when the suite runs there). */
 export type EmptyDatabase = { env: NodeJS.ProcessEnv; drop: () => Promise<void> };
@@ -57,13 +46,18 @@ export type SpawnedServer = {
   stop: (signal?: NodeJS.Signals) => Promise<number | null>;
 };
 
+/** The TypeScript sources through tsx, as `pnpm dev` runs them. */
+const SOURCE_ENTRY = ['--import', 'tsx', 'src/main.ts'];
+
 export async function spawnServer(
   env: NodeJS.ProcessEnv,
   nodeArgs: string[] = [],
   timeoutMs = 240_000,
+  /** What node runs after `nodeArgs`, from the server's directory: a compiled bundle, say. */
+  entry: string[] = SOURCE_ENTRY,
 ): Promise<SpawnedServer> {
-  const port = await freePort();
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'src/main.ts'], {
+  const port = await getPort({ host: '127.0.0.1' });
+  const child = spawn(process.execPath, [...nodeArgs, ...entry], {
     cwd: SERVER_DIR,
     env: {
       ...process.env,
@@ -109,22 +103,40 @@ export async function spawnServer(
   };
 }
 
-const tokenReply = z.object({
-  result: z.object({ data: z.object({ json: z.object({ token: z.string() }) }) }),
-});
-
 /** Signs `admin` in over HTTP and creates an API token, as a person does for a tool. */
-export async function apiTokenFor(url: string, admin: { email: string; password: string }): Promise<string> {
-  const signIn = await fetch(`${url}/trpc/auth.signIn`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-roster-csrf': '1' },
-    body: JSON.stringify({ json: admin }),
+export function apiTokenFor(url: string, admin: { email: string; password: string }): Promise<string> {
+  return createApiTokenBySignIn({ url, ...admin, tokenName: 'test tool' });
+}
+
+/** The administrator a spawned server creates at start (ROSTER_ADMIN_EMAIL, ROSTER_ADMIN_PASSWORD). */
+export type Administrator = { email: string; password: string };
+
+export function administratorEnv(admin: Administrator): NodeJS.ProcessEnv {
+  return { ROSTER_ADMIN_EMAIL: admin.email, ROSTER_ADMIN_PASSWORD: admin.password };
+}
+
+/**
+ * The empty database and the server processes of one test file: `database()` makes the database,
+ * `start(env)` a server process (its `env` on top of the database's); after the file every process
+ * still running is killed and the database dropped.
+ */
+export function useSpawnedServers() {
+  const servers: SpawnedServer[] = [];
+  let database: EmptyDatabase | undefined;
+  afterAll(async () => {
+    for (const server of servers) await server.stop('SIGKILL');
+    await database?.drop();
   });
-  const cookie = (signIn.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
-  const created = await fetch(`${url}/trpc/tokens.create`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-roster-csrf': '1', cookie },
-    body: JSON.stringify({ json: { name: 'test tool' } }),
-  });
-  return tokenReply.parse(await created.json()).result.data.json.token;
+  return {
+    async database(): Promise<EmptyDatabase> {
+      database = await emptyDatabase();
+      return database;
+    },
+    /** `entry`: what node runs, as `spawnServer` takes it (the TypeScript sources by default). */
+    async start(env: NodeJS.ProcessEnv, entry?: string[]): Promise<SpawnedServer> {
+      const server = await spawnServer({ ...database?.env, ...env }, [], undefined, entry);
+      servers.push(server);
+      return server;
+    },
+  };
 }

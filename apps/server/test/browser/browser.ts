@@ -27,8 +27,13 @@ export function launchBrowser(executablePath: string = chosenChromium()): Promis
   return chromium.launch({ executablePath, args: CHROMIUM_ARGS });
 }
 
-/** The SPA as `vite build` leaves it (turbo builds it before the server's tests). */
-export const WEB_DIST = fileURLToPath(new URL('../../../web/dist', import.meta.url));
+/**
+ * The SPA as `vite build` leaves it (turbo builds it before the server's tests), or where
+ * ROSTER_WEB_DIST says: a build of one's own, which another build of the shared tree cannot replace
+ * in the middle of a run.
+ */
+export const WEB_DIST =
+  process.env.ROSTER_WEB_DIST ?? fileURLToPath(new URL('../../../web/dist', import.meta.url));
 
 const SCREENSHOTS = fileURLToPath(new URL('./screenshots/', import.meta.url));
 

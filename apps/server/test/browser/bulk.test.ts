@@ -8,17 +8,17 @@ import {
   moduleAccess,
   orgUnits,
   roles,
-  seedUsers,
   userRights,
   userScopes,
   users,
 } from '@roster/db';
 import { type GrantedAccessLevel, MODULES, type Module, type Right, type UserStatus } from '@roster/domain';
 import { and, count, eq, inArray } from 'drizzle-orm';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, TEST_ADMIN, type TestServer } from '../../src/testing';
-import { launchBrowser, screenshot, WEB_DIST } from './browser';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { TEST_ADMIN, type TestServer } from '../../src/testing';
+import { screenshot } from './browser';
+import { useAdminPage } from './fixture';
 import {
   applyAndWait,
   chooseOperation,
@@ -30,10 +30,8 @@ import {
   selectOne,
   waitForResults,
 } from './massOperation';
-import { signInAsAdmin } from './signIn';
 
 let server: TestServer;
-let browser: Browser;
 let page: Page;
 let adminId: string;
 const roleIds = new Map<string, string>();
@@ -138,10 +136,7 @@ async function accessOf(userId: string) {
   };
 }
 
-beforeAll(async () => {
-  server = await startTestServer({ webDist: WEB_DIST });
-  const db = server.testDb.db;
-  await seedUsers(db, { users: 1_200 });
+async function prepare({ testDb: { db } }: TestServer) {
   for (const role of await db.select({ id: roles.id, name: roles.name }).from(roles))
     roleIds.set(role.name, role.id);
   const [admin] = await db.select({ id: users.id }).from(users).where(eq(users.email, TEST_ADMIN.email));
@@ -154,16 +149,9 @@ beforeAll(async () => {
     .limit(2);
   unitA = departments[0]?.id ?? '';
   unitB = departments[1]?.id ?? '';
-  browser = await launchBrowser();
-  page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-  page.setDefaultTimeout(10_000);
-  page.on('pageerror', (error) => console.error('page error:', error.message));
-  await signInAsAdmin(page, server.url);
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+}
+
+useAdminPage({ seedUsers: 1_200, prepare }, (opened) => ({ server, page } = opened));
 
 describe('Admin › Users › Mass operation', () => {
   it('Assign role: previews changes and skips in the browser, then assigns the role', async () => {

@@ -1,22 +1,19 @@
 import { readFile } from 'node:fs/promises';
 import { moduleAccess, roles, users } from '@roster/db';
 import { eq, inArray, like } from 'drizzle-orm';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../../src/testing';
-import { launchBrowser, screenshot, WEB_DIST } from './browser';
+import type { TestServer } from '../../src/testing';
+import { screenshot } from './browser';
 import { filesOnDisk } from './filesOnDisk';
+import { useAdminPage } from './fixture';
 import { search } from './massOperation';
-import { signInAsAdmin } from './signIn';
 
 let server: TestServer;
-let browser: Browser;
 let page: Page;
 let files: Awaited<ReturnType<typeof filesOnDisk>>;
 
-beforeAll(async () => {
-  server = await startTestServer({ webDist: WEB_DIST });
-  const db = server.testDb.db;
+async function prepare({ testDb: { db } }: TestServer) {
   const [reader] = await db.select({ id: roles.id }).from(roles).where(eq(roles.name, 'Reader'));
   const [source] = await db
     .insert(users)
@@ -26,18 +23,16 @@ beforeAll(async () => {
     ])
     .returning({ id: users.id });
   await db.insert(moduleAccess).values({ userId: source?.id ?? '', module: 'portfolio', level: 'edit' });
+}
+
+useAdminPage(
+  { prepare, viewport: { width: 1440, height: 1000 }, next: '/admin/import' },
+  (opened) => ({ server, page } = opened),
+);
+beforeAll(async () => {
   files = await filesOnDisk();
-  browser = await launchBrowser();
-  page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
-  page.setDefaultTimeout(10_000);
-  page.on('pageerror', (error) => console.error('page error:', error.message));
-  await signInAsAdmin(page, server.url, '/admin/import');
 });
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  await files?.remove();
-});
+afterAll(() => files?.remove());
 
 // Semicolons, a BOM, capitals and spaces in e-mails, a quoted name with a semicolon, and bad rows.
 const FILE = `\uFEFFE-mail;First name;Last name;Role;copy_access_from

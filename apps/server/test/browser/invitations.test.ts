@@ -1,11 +1,11 @@
 import { invitations, roles, users } from '@roster/db';
 import { eq, inArray } from 'drizzle-orm';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../../src/testing';
-import { launchBrowser, screenshot, WEB_DIST } from './browser';
+import { describe, expect, it } from 'vitest';
+import type { TestServer } from '../../src/testing';
+import { screenshot } from './browser';
+import { useAdminPage } from './fixture';
 import { applyAndWait, chooseOperation, closeSheet, readPreview, search, selectGroup } from './massOperation';
-import { signInAsAdmin } from './signIn';
 
 let server: TestServer;
 let browser: Browser;
@@ -13,23 +13,17 @@ let admin: Page;
 
 const PEOPLE = ['inv-flow-grace@fixture.example', 'inv-flow-alan@fixture.example'];
 
-beforeAll(async () => {
-  server = await startTestServer({ webDist: WEB_DIST });
-  const db = server.testDb.db;
-  const [reader] = await db.select({ id: roles.id }).from(roles).where(eq(roles.name, 'Reader'));
-  await db
-    .insert(users)
-    .values(PEOPLE.map((email) => ({ email, status: 'created' as const, roleId: reader?.id ?? '' })));
-  browser = await launchBrowser();
-  admin = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-  admin.setDefaultTimeout(10_000);
-  admin.on('pageerror', (error) => console.error('page error:', error.message));
-  await signInAsAdmin(admin, server.url);
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+useAdminPage(
+  {
+    prepare: async ({ testDb: { db } }) => {
+      const [reader] = await db.select({ id: roles.id }).from(roles).where(eq(roles.name, 'Reader'));
+      await db
+        .insert(users)
+        .values(PEOPLE.map((email) => ({ email, status: 'created' as const, roleId: reader?.id ?? '' })));
+    },
+  },
+  (opened) => ({ server, browser, page: admin } = opened),
+);
 
 describe('An invitation, from the mass operation to a signed-in invitee', () => {
   it('is captured in the outbox, accepted through its link in a fresh browser, and the user is active', async () => {

@@ -57,6 +57,16 @@ export async function readPreview(page: Page): Promise<PreviewRead> {
   return { decidedBy, counts, groups };
 }
 
+/**
+ * Types the number an operation that locks many people out asks for (Deactivate over 100 users or
+ * more), as shown in the panel; nothing when the panel does not ask.
+ */
+export async function confirmTypedCount(page: Page) {
+  const asked = page.getByRole('dialog').getByTestId('count-confirmation');
+  if ((await asked.count()) === 0) return;
+  await asked.getByRole('textbox').fill((await asked.getAttribute('data-expected')) ?? '');
+}
+
 const TERMINAL = ['succeeded', 'completed_with_skips', 'failed', 'cancelled'];
 
 /** Apply, then wait for the results; returns the operation id (which the URL carries). */

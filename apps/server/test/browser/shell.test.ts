@@ -2,23 +2,19 @@ import { hashPassword } from '@roster/api';
 import { roles, users } from '@roster/db';
 import { eq } from 'drizzle-orm';
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, TEST_ADMIN, type TestServer } from '../../src/testing';
-import { launchBrowser, screenshot, WEB_DIST } from './browser';
+import { describe, expect, it } from 'vitest';
+import { TEST_ADMIN, type TestServer } from '../../src/testing';
+import { screenshot } from './browser';
+import { useBrowserServer } from './fixture';
 
 let server: TestServer;
 let browser: Browser;
 const READER = { email: 'rita.reader@roster.test', password: 'reader password 2026' };
 
-beforeAll(async () => {
-  server = await startTestServer({ webDist: WEB_DIST });
-  browser = await launchBrowser();
-  const [reader] = await server.testDb.db
-    .select({ id: roles.id })
-    .from(roles)
-    .where(eq(roles.name, 'Reader'));
+async function prepare({ testDb: { db } }: TestServer) {
+  const [reader] = await db.select({ id: roles.id }).from(roles).where(eq(roles.name, 'Reader'));
   if (!reader) throw new Error('no Reader role');
-  await server.testDb.db.insert(users).values({
+  await db.insert(users).values({
     email: READER.email,
     firstName: 'Rita',
     lastName: 'Reader',
@@ -26,11 +22,9 @@ beforeAll(async () => {
     roleId: reader.id,
     passwordHash: await hashPassword(READER.password),
   });
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+}
+
+useBrowserServer({ prepare }, (started) => ({ server, browser } = started));
 
 describe('the web shell', () => {
   it('runs under the Content-Security-Policy without a single violation', async () => {
@@ -102,7 +96,7 @@ describe('the web shell', () => {
     await page.close();
   });
 
-  it('an administrator creates an API token, sees it once, and revokes it', async () => {
+  it('an administrator creates an API token, sees it once, and revokes it', { timeout: 60_000 }, async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     await page.goto(`${server.url}/sign-in?next=/admin/tokens`);
     await page.getByLabel('E-mail').fill(TEST_ADMIN.email);
@@ -122,8 +116,27 @@ describe('the web shell', () => {
       ((await me.json()) as { result: { data: { json: { email: string } } } }).result.data.json.email,
     ).toBe(TEST_ADMIN.email);
 
-    await page.getByRole('button', { name: 'Revoke HR sync' }).click();
+    // Revoking asks first (issue 19 item 12): cancelled, the token still works.
+    const revokeButton = page.getByRole('button', { name: 'Revoke HR sync' });
+    await revokeButton.click();
+    const ask = page.getByRole('alertdialog', { name: 'Revoke the token “HR sync”?' });
+    await ask.getByText('stops working at once').waitFor();
+    await screenshot(page, 'token-revoke-confirm');
+    await ask.getByRole('button', { name: 'Cancel' }).click();
+    await expect.poll(() => page.getByRole('alertdialog').count()).toBe(0);
+    // Focus comes back to the button that asked.
+    await page.locator('button:focus', { hasText: 'Revoke' }).waitFor();
+    const still = await fetch(`${server.url}/trpc/auth.me`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(
+      ((await still.json()) as { result: { data: { json: { email: string } | null } } }).result.data.json
+        ?.email,
+    ).toBe(TEST_ADMIN.email);
+    await revokeButton.click();
+    await ask.getByRole('button', { name: 'Revoke token' }).click();
     await page.getByText('Revoked').waitFor();
+    await expect.poll(() => page.getByRole('alertdialog').count()).toBe(0);
     await screenshot(page, 'tokens');
     const after = await fetch(`${server.url}/trpc/auth.me`, {
       headers: { authorization: `Bearer ${token}` },

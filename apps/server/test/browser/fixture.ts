@@ -1,0 +1,135 @@
+import { seedUsers as seed } from '@roster/db';
+import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
+import { z } from 'zod';
+import { startTestServer, type TestServer } from '../../src/testing';
+import { launchBrowser, WEB_DIST } from './browser';
+import { signInAsAdmin } from './signIn';
+
+/**
+ * The set-up every browser test shares: a test server over its own database serving the built web
+ * app, seeded, with the test's own rows, a Chromium, and (for most) a page signed in as the
+ * administrator. One place, so a change to how a test starts is made once.
+ */
+
+export type PageOptions = {
+  viewport?: { width: number; height: number };
+  /** Playwright's default wait; the browser tests wait for what a person would see. */
+  timeout?: number;
+  /** More of the context's options (a time zone, downloads). */
+  context?: BrowserContextOptions;
+};
+
+/**
+ * A page in a context of its own (axe-core's builder opens pages beside it in that context), its
+ * errors logged. Closing the page's context is the caller's.
+ */
+export async function openPage(
+  browser: Browser,
+  { viewport = { width: 1440, height: 900 }, timeout = 10_000, context = {} }: PageOptions = {},
+): Promise<Page> {
+  const page = await (await browser.newContext({ ...context, viewport })).newPage();
+  page.setDefaultTimeout(timeout);
+  page.on('pageerror', (error) => console.error('page error:', error.message));
+  return page;
+}
+
+export type ServerOptions = {
+  /** Generated users (`seedUsers`) besides the bootstrap administrator. */
+  seedUsers?: number;
+  /** The test's own rows, written once the server is up and before the browser opens. */
+  prepare?: (server: TestServer) => Promise<void>;
+};
+
+export type BrowserServer = { server: TestServer; browser: Browser; close: () => Promise<void> };
+
+/** The server (seeded, prepared) and a Chromium; `close` stops both. */
+export async function startBrowserServer({ seedUsers, prepare }: ServerOptions = {}): Promise<BrowserServer> {
+  const server = await startTestServer({ webDist: WEB_DIST });
+  let browser: Browser | undefined;
+  const close = async () => {
+    await browser?.close();
+    await server.close();
+  };
+  try {
+    if (seedUsers) await seed(server.testDb.db, { users: seedUsers });
+    await prepare?.(server);
+    browser = await launchBrowser();
+    return { server, browser, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+export type AdminPage = BrowserServer & { page: Page };
+
+/**
+ * `startBrowserServer` and a page signed in as the administrator through the sign-in page, landing
+ * on `next` (the Users page unless said); `signIn: false` leaves the page blank.
+ */
+export async function openAdminPage(
+  options: ServerOptions & PageOptions & { next?: string; signIn?: boolean } = {},
+): Promise<AdminPage> {
+  const started = await startBrowserServer(options);
+  try {
+    const page = await openPage(started.browser, options);
+    if (options.signIn !== false) await signInAsAdmin(page, started.server.url, options.next);
+    return { ...started, page };
+  } catch (error) {
+    await started.close();
+    throw error;
+  }
+}
+
+/** How long the file's set-up may take, when more than the config's hook timeout (a large seed). */
+type HookOptions = { setupTimeout?: number };
+
+/** Started in the test file's `beforeAll` (handed to `opened`), closed in its `afterAll`. */
+function forTheFile<T extends { close: () => Promise<void> }>(
+  start: () => Promise<T>,
+  opened: (started: T) => void,
+  { setupTimeout }: HookOptions,
+): void {
+  let started: T | undefined;
+  beforeAll(async () => {
+    started = await start();
+    opened(started);
+  }, setupTimeout);
+  afterAll(() => started?.close());
+}
+
+/** `startBrowserServer` for the whole test file. */
+export const useBrowserServer = (
+  options: ServerOptions & HookOptions,
+  opened: (started: BrowserServer) => void,
+) => forTheFile(() => startBrowserServer(options), opened, options);
+
+/** `openAdminPage` for the whole test file. */
+export const useAdminPage = (
+  options: Parameters<typeof openAdminPage>[0] & HookOptions,
+  opened: (admin: AdminPage) => void,
+) => forTheFile(() => openAdminPage(options), opened, options);
+
+/**
+ * What a tRPC query answers through the page's own session (its cookie), as the web app asks it,
+ * parsed with the shape the test expects of `result.data.json`.
+ */
+export async function queryThroughPage<T extends z.ZodType>(
+  page: Page,
+  procedure: string,
+  input: unknown,
+  shape: T,
+): Promise<z.output<T>> {
+  const text = await page.evaluate(
+    async ({ path, json }) => {
+      const response = await fetch(`/trpc/${path}?input=${encodeURIComponent(JSON.stringify({ json }))}`);
+      return response.text();
+    },
+    { path: procedure, json: input },
+  );
+  const answer = z
+    .object({ result: z.object({ data: z.object({ json: z.unknown() }) }) })
+    .parse(JSON.parse(text));
+  return shape.parse(answer.result.data.json);
+}

@@ -1,0 +1,116 @@
+/**
+ * The Users toolbar at the widths administrators use (issue 19 item 3): search, status, role and
+ * "Invitation expired" inline, the other filters behind "More filters (n)", so the toolbar takes one
+ * row at 1440 px and at most two at 1024 px; a filter set behind it stays in sight as a chip; all of
+ * it by keyboard, focus given back; axe finds nothing serious with the popover open.
+ */
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { seriousViolations } from './axe';
+import { screenshot } from './browser';
+import { useAdminPage } from './fixture';
+
+let page: Page;
+
+useAdminPage({ seedUsers: 200 }, (opened) => ({ page } = opened));
+
+const toolbar = () => page.getByRole('search', { name: 'Filter users' });
+const moreFilters = () => toolbar().getByRole('button', { name: /^More filters/ });
+
+/** How many rows the toolbar's controls take (the chips' own row left out). */
+async function controlRows(): Promise<number> {
+  const tops = await toolbar()
+    .locator(':scope > *')
+    .evaluateAll((children) =>
+      children
+        .filter((child) => !child.querySelector('[aria-label="Active filters"]'))
+        .map((child) => Math.round(child.getBoundingClientRect().top)),
+    );
+  return new Set(tops).size;
+}
+
+const isFocused = () => moreFilters().evaluate((el) => el.matches(':focus'));
+
+async function expectNoSeriousViolations(what: string) {
+  const violations = await seriousViolations(page);
+  expect(violations, `${what}: ${JSON.stringify(violations, null, 2)}`).toEqual([]);
+}
+
+describe('Admin › Users: the toolbar fits', () => {
+  it('takes one row at 1440 px, the secondary filters behind More filters', async () => {
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await page.locator('[role="row"][data-user-id]').first().waitFor();
+    await expect(controlRows()).resolves.toBe(1);
+    for (const inline of [/^Filter by status/, /^Filter by role/, /^Invitation expired$/]) {
+      await expect(toolbar().getByRole('button', { name: inline }).isVisible()).resolves.toBe(true);
+    }
+    await expect(page.getByRole('button', { name: /^Filter by last sign-in/ }).count()).resolves.toBe(0);
+    await screenshot(page, 'users-toolbar-1440');
+  });
+
+  it('is worked by keyboard: More filters, a filter, its chip, focus back, the count on the button', async () => {
+    await page.getByLabel('Search users').focus();
+    // Search, Status, Role, Invitation expired, More filters.
+    for (let i = 0; i < 4; i++) await page.keyboard.press('Tab');
+    await expect(isFocused()).resolves.toBe(true);
+    await page.keyboard.press('Enter');
+    const panel = page.getByRole('dialog', { name: 'More filters' });
+    await panel.waitFor();
+    await expectNoSeriousViolations('the More filters popover');
+    await screenshot(page, 'users-toolbar-more-filters-1440');
+
+    await panel.getByRole('button', { name: /^Filter by last sign-in/ }).focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('menuitemradio', { name: 'Never signed in' }).waitFor();
+    await page.getByRole('menuitemradio', { name: 'Never signed in' }).focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => new URL(page.url()).searchParams.get('signin')).toBe('never');
+    // The menu closes with Escape, then the panel: focus goes back to what opened each.
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Escape');
+    await panel.waitFor({ state: 'detached' });
+    await expect(isFocused()).resolves.toBe(true);
+
+    await expect(moreFilters().textContent()).resolves.toBe('More filters (1)');
+    // A filter on does not push the row onto a second one; its chip has a row of its own.
+    await expect(controlRows()).resolves.toBe(1);
+    const chip = page
+      .getByRole('list', { name: 'Active filters' })
+      .getByText('Last sign-in: Never signed in');
+    await expect(chip.isVisible()).resolves.toBe(true);
+    await page.getByRole('button', { name: 'Clear Last sign-in: Never signed in' }).click();
+    await expect.poll(() => new URL(page.url()).searchParams.get('signin')).toBe(null);
+    await expect.poll(() => moreFilters().textContent()).toBe('More filters');
+  });
+
+  it('created between is one range of two days, each bounded by the other', async () => {
+    await moreFilters().click();
+    await page
+      .getByRole('dialog', { name: 'More filters' })
+      .getByRole('button', { name: /^Filter by created/ })
+      .click();
+    const from = page.getByLabel('Created from');
+    const to = page.getByLabel('Created to');
+    await from.fill('2026-03-01');
+    await to.fill('2026-03-31');
+    await expect.poll(() => from.getAttribute('max')).toBe('2026-03-31');
+    await expect.poll(() => to.getAttribute('min')).toBe('2026-03-01');
+    await expect.poll(() => new URL(page.url()).searchParams.get('from')).not.toBe(null);
+    await expect.poll(() => new URL(page.url()).searchParams.get('to')).not.toBe(null);
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Escape');
+    await page.getByRole('button', { name: /^Clear Created:/ }).waitFor();
+  });
+
+  it('takes at most two rows at 1024 px, with a filter on, its chip in sight', async () => {
+    await page.setViewportSize({ width: 1024, height: 768 });
+    await page.getByRole('button', { name: /^Clear Created:/ }).waitFor();
+    await expect(controlRows()).resolves.toBeLessThanOrEqual(2);
+    await expect(moreFilters().textContent()).resolves.toBe('More filters (1)');
+    // The table starts in the upper half of the screen.
+    const header = await page.getByRole('columnheader').first().boundingBox();
+    expect(header?.y ?? Number.POSITIVE_INFINITY).toBeLessThan(384);
+    await screenshot(page, 'users-toolbar-1024');
+    await expectNoSeriousViolations('the toolbar at 1024 px');
+  });
+});
