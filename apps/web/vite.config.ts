@@ -11,5 +11,11 @@ export default defineConfig({
     strictPort: true,
     proxy: { '/trpc': api, '/api': api },
   },
-  build: { sourcemap: true },
+  build: {
+    // Source maps for whoever debugs a build, never referenced by the files a browser downloads (the
+    // server does not serve them either).
+    sourcemap: 'hidden',
+    // dist/.vite/manifest.json: which chunks each page loads (scripts/checkBundleSize.mjs reads it).
+    manifest: true,
+  },
 });

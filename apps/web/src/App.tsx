@@ -1,43 +1,88 @@
-import { Navigate, Route, Routes } from 'react-router';
-import { OperationPage } from './bulk/OperationPage';
-import { OperationsPage } from './bulk/OperationsPage';
-import { AdminFrame } from './components/AdminFrame';
+import { type ComponentType, lazy, Suspense } from 'react';
+import { Navigate, Outlet, Route, Routes } from 'react-router';
+import { FullPageMessage } from './components/FullPageMessage';
 import { RequireAdmin } from './components/RequireAdmin';
-import { ImportPage } from './imports/ImportPage';
-import { AcceptInvitationPage } from './invitations/AcceptInvitationPage';
-import { WelcomePage } from './invitations/WelcomePage';
-import { OutboxMessagePage } from './outbox/OutboxMessagePage';
-import { OutboxPage } from './outbox/OutboxPage';
-import { NoAccessPage } from './pages/NoAccessPage';
-import { SignInPage } from './pages/SignInPage';
-import { TokensPage } from './pages/TokensPage';
-import { UsersPage } from './users/UsersPage';
+import { Spinner } from './components/Spinner';
+
+/**
+ * A page whose code is loaded when it is first shown (issue 19 item 15): an invitee opening
+ * `/invite/<token>` on a phone downloads that page and what it shares with the others, never the
+ * Admin module; an administrator downloads papaparse only on Import.
+ */
+function page<Props extends object>(load: () => Promise<ComponentType<Props>>) {
+  return lazy(async () => ({ default: await load() }));
+}
+
+const SignInPage = page(() => import('./pages/SignInPage').then((m) => m.SignInPage));
+const NoAccessPage = page(() => import('./pages/NoAccessPage').then((m) => m.NoAccessPage));
+const AcceptInvitationPage = page(() =>
+  import('./invitations/AcceptInvitationPage').then((m) => m.AcceptInvitationPage),
+);
+const WelcomePage = page(() => import('./invitations/WelcomePage').then((m) => m.WelcomePage));
+const AdminFrame = page(() => import('./components/AdminFrame').then((m) => m.AdminFrame));
+const UsersPage = page(() => import('./users/UsersPage').then((m) => m.UsersPage));
+const OperationsPage = page(() => import('./bulk/OperationsPage').then((m) => m.OperationsPage));
+const OperationPage = page(() => import('./bulk/OperationPage').then((m) => m.OperationPage));
+const ImportPage = page(() => import('./imports/ImportPage').then((m) => m.ImportPage));
+const OutboxPage = page(() => import('./outbox/OutboxPage').then((m) => m.OutboxPage));
+const OutboxMessagePage = page(() => import('./outbox/OutboxMessagePage').then((m) => m.OutboxMessagePage));
+const TokensPage = page(() => import('./pages/TokensPage').then((m) => m.TokensPage));
+const ProvisioningPage = page(() =>
+  import('./provisioning/ProvisioningPage').then((m) => m.ProvisioningPage),
+);
+
+const loadingPage = (
+  <FullPageMessage>
+    <Spinner label="Loading Roster…" />
+  </FullPageMessage>
+);
+
+/** Inside the Admin frame: the frame stays while an admin page's code arrives. */
+function AdminPageOutlet() {
+  return (
+    <Suspense
+      fallback={
+        <div className="p-8">
+          <Spinner label="Loading…" />
+        </div>
+      }
+    >
+      <Outlet />
+    </Suspense>
+  );
+}
 
 export function App() {
   return (
-    <Routes>
-      <Route path="/sign-in" element={<SignInPage />} />
-      <Route path="/no-access" element={<NoAccessPage />} />
-      <Route path="/invite/:token" element={<AcceptInvitationPage />} />
-      <Route path="/welcome" element={<WelcomePage />} />
-      <Route
-        path="/admin"
-        element={
-          <RequireAdmin>
-            <AdminFrame />
-          </RequireAdmin>
-        }
-      >
-        <Route index element={<Navigate to="users" replace />} />
-        <Route path="users" element={<UsersPage />} />
-        <Route path="operations" element={<OperationsPage />} />
-        <Route path="operations/:id" element={<OperationPage />} />
-        <Route path="import" element={<ImportPage />} />
-        <Route path="outbox" element={<OutboxPage />} />
-        <Route path="outbox/:id" element={<OutboxMessagePage />} />
-        <Route path="tokens" element={<TokensPage />} />
-      </Route>
-      <Route path="*" element={<Navigate to="/admin/users" replace />} />
-    </Routes>
+    <Suspense fallback={loadingPage}>
+      <Routes>
+        <Route path="/sign-in" element={<SignInPage />} />
+        <Route path="/no-access" element={<NoAccessPage />} />
+        <Route path="/invite/:token" element={<AcceptInvitationPage />} />
+        <Route path="/welcome" element={<WelcomePage />} />
+        <Route
+          path="/admin"
+          element={
+            <RequireAdmin>
+              <AdminFrame />
+            </RequireAdmin>
+          }
+        >
+          <Route element={<AdminPageOutlet />}>
+            <Route index element={<Navigate to="users" replace />} />
+            {/* One user's drawer has its own URL over the list: /admin/users/<id>. */}
+            <Route path="users/:userId?" element={<UsersPage />} />
+            <Route path="operations" element={<OperationsPage />} />
+            <Route path="operations/:id" element={<OperationPage />} />
+            <Route path="import" element={<ImportPage />} />
+            <Route path="outbox" element={<OutboxPage />} />
+            <Route path="outbox/:id" element={<OutboxMessagePage />} />
+            <Route path="tokens" element={<TokensPage />} />
+            <Route path="provisioning" element={<ProvisioningPage />} />
+          </Route>
+        </Route>
+        <Route path="*" element={<Navigate to="/admin/users" replace />} />
+      </Routes>
+    </Suspense>
   );
 }

@@ -5,6 +5,7 @@ import { createRoot } from 'react-dom/client';
 import { BrowserRouter } from 'react-router';
 import { App } from './App';
 import { createApiClient, createQueryClient, TRPCProvider } from './lib/trpc';
+import '@fontsource-variable/inter';
 import './index.css';
 
 function Root() {

@@ -12,7 +12,7 @@ export function ChangeDiff({ before, after, names }: { before: unknown; after: u
           {line.kind === 'value' ? (
             <>
               <span className="text-slate-500 line-through decoration-slate-300">{line.before}</span>
-              <span aria-hidden className="text-slate-400">
+              <span aria-hidden className="text-slate-500">
                 →
               </span>
               <span className="sr-only">becomes</span>

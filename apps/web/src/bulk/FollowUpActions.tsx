@@ -1,10 +1,11 @@
 import { canRetry, canRevert, privilegedConfirmationCount, reasonSentence } from '@roster/domain';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useNavigate } from 'react-router';
 import { Button } from '../components/Button';
+import { ErrorLine } from '../components/ErrorLine';
 import { Spinner } from '../components/Spinner';
-import { formatCount } from '../lib/format';
+import { formatCount, plural } from '../lib/format';
 import { errorCode, errorMessage, useTRPC } from '../lib/trpc';
 import { newOperationId } from './newOperationId';
 import { PrivilegedConfirmation } from './PrivilegedConfirmation';
@@ -17,14 +18,14 @@ const WORDS: Record<Mode, { button: string; title: string; body: (n: number) => 
     button: 'Revert…',
     title: 'Revert this operation',
     body: (n) =>
-      `Reverting gives the ${formatCount(n)} ${n === 1 ? 'user' : 'users'} it changed back what they had before, as a new operation with its own results. Users changed again since are left as they are.`,
+      `Reverting gives the ${plural(n, 'user')} it changed back what they had before, as a new operation with its own results. Users changed again since are left as they are.`,
     confirm: 'Revert',
   },
   retry: {
     button: 'Retry failed users…',
     title: 'Retry the failed users',
     body: (n) =>
-      `The ${formatCount(n)} ${n === 1 ? 'user' : 'users'} that failed on an unexpected error go through the same operation again, as a new operation with its own results.`,
+      `The ${plural(n, 'user')} that failed on an unexpected error go through the same operation again, as a new operation with its own results.`,
     confirm: 'Retry',
   },
 };
@@ -34,11 +35,24 @@ const WORDS: Record<Mode, { button: string; title: string; body: (n: number) => 
  * taken back) and the retry of its failed users. Each asks first; when the server says the follow-up
  * would give or take the Administrator role, the admin types the number to confirm, as for Assign role.
  */
-export function FollowUpActions({ operation }: { operation: BulkOperationView }) {
+export function FollowUpActions({
+  operation,
+  openRevert = false,
+}: {
+  operation: BulkOperationView;
+  /** Open with the revert's preview (a toast's "Undo" leads here). */
+  openRevert?: boolean;
+}) {
   const trpc = useTRPC();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
-  const [mode, setMode] = useState<Mode | null>(null);
+  const revertible = canRevert(operation.kind) && operation.counts.change > 0;
+  const [mode, setMode] = useState<Mode | null>(openRevert && revertible ? 'revert' : null);
+  // Opened by "Undo", the question takes the keyboard's focus: its Revert button is a Tab away.
+  const question = useRef<HTMLElement>(null);
+  useEffect(() => {
+    if (openRevert) question.current?.focus();
+  }, [openRevert]);
   const [typed, setTyped] = useState('');
   // One id per confirmation dialog: a double click or a retried request starts one operation.
   const operationId = useRef(newOperationId());
@@ -54,7 +68,6 @@ export function FollowUpActions({ operation }: { operation: BulkOperationView })
   const retry = useMutation(trpc.bulk.retry.mutationOptions({ onSuccess: onStarted }));
   const mutation = mode === 'retry' ? retry : revert;
 
-  const revertible = canRevert(operation.kind) && operation.counts.change > 0;
   const retryable = canRetry(operation.kind) && operation.counts.failed > 0;
   if (!revertible && !retryable) return null;
   const count = mode === 'retry' ? operation.counts.failed : operation.counts.change;
@@ -104,18 +117,16 @@ export function FollowUpActions({ operation }: { operation: BulkOperationView })
   const words = WORDS[mode];
   return (
     <section
+      ref={question}
+      tabIndex={-1}
       aria-label={words.title}
-      className="flex flex-col gap-3 rounded-lg border border-slate-200 bg-white p-5 shadow-sm"
+      className="flex flex-col gap-3 rounded-lg border border-slate-200 bg-white p-5 shadow-sm focus:outline-none focus-visible:ring-2 focus-visible:ring-brand-500"
     >
       <h3 className="text-sm font-semibold text-slate-900">{words.title}</h3>
       <p className="text-sm text-slate-600">{words.body(count)}</p>
       {waitingForPreview && <Spinner label="Checking each user as they are now…" />}
       {preview && <RevertPreviewSummary preview={preview} />}
-      {revertPreview.isError && (
-        <p role="alert" className="text-sm text-red-700">
-          {errorMessage(revertPreview.error)}
-        </p>
-      )}
+      <ErrorLine error={revertPreview.error} />
       {needsConfirmation && !nothingToDo && (
         <PrivilegedConfirmation
           count={moves > 0 && preview ? preview.becomeAdministrators : expected}

@@ -1,5 +1,6 @@
 import {
   type BulkOperation,
+  countToConfirm,
   OPERATIONS,
   type PlanUser,
   privilegedConfirmationCount,
@@ -8,9 +9,11 @@ import {
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { Button } from '../components/Button';
-import { formatCount } from '../lib/format';
+import { formatCount, plural } from '../lib/format';
 import { errorCode, errorMessage, useTRPC } from '../lib/trpc';
+import type { UserRow } from '../users/UsersTable';
 import { BulkPreview } from './BulkPreview';
+import { CountConfirmation } from './CountConfirmation';
 import { newOperationId } from './newOperationId';
 import { OPERATION_FIELDS, OperationFields } from './OperationFields';
 import { newDraft, operationFromDraft, withInvitationMessage } from './operationDraft';
@@ -25,6 +28,8 @@ type Props = {
   /** Every selected user when all are loaded (the instant preview); else null (server preview). */
   planUsers: readonly PlanUser[] | null;
   selectionKey: string;
+  /** For Copy access: the user copied from, when chosen before (a user's "Copy access to…"). */
+  source?: UserRow | undefined;
   /** After `selection_changed`: select all the users the filter matches now (this many). */
   onRecount: (count: number) => void;
   onApplied: (operationId: string) => void;
@@ -40,15 +45,17 @@ export function MassOperationForm({
   selection,
   planUsers,
   selectionKey,
+  source,
   onRecount,
   onApplied,
   onCancel,
 }: Props) {
   const trpc = useTRPC();
   const names = useNames();
-  const [draft, setDraft] = useState(() => newDraft(kind));
+  const [draft, setDraft] = useState(() => ({ ...newDraft(kind), source: source ?? null }));
   const [message, setMessage] = useState('');
   const [typed, setTyped] = useState('');
+  const [typedCount, setTypedCount] = useState('');
   const operation = useMemo(() => operationFromDraft(draft), [draft]);
   const state = useBulkPreview({ operation, selection, planUsers, sourceRow: draft.source, selectionKey });
   const preview = state.preview;
@@ -70,6 +77,10 @@ export function MassOperationForm({
   const toConfirm = preview ? privilegedConfirmationCount(preview) : 0;
   const privileged = toConfirm > 0;
   const confirmed = !privileged || typed.trim().replaceAll(',', '') === String(toConfirm);
+  // Locking many people out: the number of users it is applied to, counted by the domain.
+  const countToType = preview ? countToConfirm(kind, preview.total) : null;
+  const countConfirmed =
+    countToType === null || typedCount.trim().replaceAll(',', '') === String(countToType);
   const changes = preview?.counts.change ?? 0;
   // The filter matches other users than the admin saw: the preview is stale until previewed again.
   const selectionChanged =
@@ -81,12 +92,13 @@ export function MassOperationForm({
     !state.error &&
     !selectionChanged &&
     changes > 0 &&
-    confirmed;
+    confirmed &&
+    countConfirmed;
 
   const apply = () => {
     if (!operation || !canApply) return;
     const request = withInvitationMessage(operation, message);
-    const key = JSON.stringify([request, privileged]);
+    const key = JSON.stringify([request, privileged, countToType]);
     const id = attempt?.key === key ? attempt.id : newOperationId();
     setAttempt({ key, id });
     execute.mutate({
@@ -94,6 +106,7 @@ export function MassOperationForm({
       operation: request,
       selection,
       ...(privileged ? { confirmPrivileged: true } : {}),
+      ...(countToType === null ? {} : { confirmCount: countToType }),
     });
   };
 
@@ -130,6 +143,9 @@ export function MassOperationForm({
             onChange={setTyped}
           />
         )}
+        {countToType !== null && (
+          <CountConfirmation kind={kind} count={countToType} value={typedCount} onChange={setTypedCount} />
+        )}
       </div>
       <footer className="flex items-center gap-3 border-t border-slate-200 bg-slate-50 px-6 py-4">
         <div className="min-w-0 flex-1 text-sm">
@@ -141,7 +157,7 @@ export function MassOperationForm({
             <p className="text-slate-600">
               {changes === 0
                 ? 'Nothing would change for these users.'
-                : `${formatCount(changes)} of ${formatCount(preview.total)} ${preview.total === 1 ? 'user' : 'users'} will change.`}
+                : `${formatCount(changes)} of ${plural(preview.total, 'user')} will change.`}
             </p>
           ) : null}
         </div>

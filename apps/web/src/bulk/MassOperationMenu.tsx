@@ -33,7 +33,7 @@ export function MassOperationMenu({
 }) {
   const none = selectedCount === 0;
   return (
-    <DropdownMenu.Root>
+    <DropdownMenu.Root modal={false}>
       <DropdownMenu.Trigger
         data-return-focus="mass-operation"
         className="inline-flex h-8 items-center gap-1.5 rounded-lg bg-brand-600 px-3 text-sm font-medium text-white shadow-sm hover:bg-brand-700 data-[state=open]:bg-brand-700"
@@ -57,7 +57,7 @@ export function MassOperationMenu({
           {GROUPS.map((group, i) => (
             <Fragment key={group.label}>
               {i > 0 && <DropdownMenu.Separator className="my-1 h-px bg-slate-100" />}
-              <DropdownMenu.Label className="px-3 pt-2 pb-1 text-[11px] font-semibold uppercase tracking-wide text-slate-400">
+              <DropdownMenu.Label className="px-3 pt-2 pb-1 text-[11px] font-semibold uppercase tracking-wide text-slate-500">
                 {group.label}
               </DropdownMenu.Label>
               {group.kinds.map((kind) => (

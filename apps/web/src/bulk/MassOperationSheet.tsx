@@ -1,15 +1,18 @@
 import { type BulkOperation, OPERATIONS, type PlanUser, type Selection } from '@roster/domain';
-import { useQuery } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Dialog } from 'radix-ui';
 import { type ReactNode, useRef } from 'react';
 import { Link } from 'react-router';
 import { Button } from '../components/Button';
+import { closeOnEscapePassedOn } from '../components/Toasts';
 import { useTRPC } from '../lib/trpc';
 import { useReturnFocus } from '../lib/useReturnFocus';
+import type { UserRow } from '../users/UsersTable';
 import { MassOperationForm } from './MassOperationForm';
 import { hasParameters, OperationParameters } from './OperationParameters';
 import { OperationView } from './OperationView';
 import { kindLabel } from './operationLabels';
+import { useOperationToast } from './useOperationToast';
 
 type Props = {
   /** The operation being prepared (the form), if any. */
@@ -26,6 +29,10 @@ type Props = {
   onApplied: (operationId: string) => void;
   onFinished: () => void;
   onClose: () => void;
+  /** For Copy access: the user copied from, chosen before the panel opened ("Copy access to…"). */
+  source?: UserRow | undefined;
+  /** Where focus goes on closing when what opened the panel is gone (default: "Mass operation"). */
+  returnFocusTo?: (() => HTMLElement | null) | undefined;
 };
 
 /** The side panel of a mass operation: prepared and previewed, then followed until its results. */
@@ -35,17 +42,36 @@ export function MassOperationSheet(props: Props) {
   const open = kind !== null || operationId !== null;
   // Closed, the panel gives focus back to what opened it: the "Mass operation" button (the menu item
   // chosen is gone by then), or the link that opened an operation.
-  const returnFocus = useReturnFocus(open, () =>
-    document.querySelector<HTMLElement>('[data-return-focus="mass-operation"]'),
+  const returnFocus = useReturnFocus(
+    open,
+    props.returnFocusTo ??
+      (() => document.querySelector<HTMLElement>('[data-return-focus="mass-operation"]')),
   );
+  // After Apply and after Close, a toast says how the operation stands, with "Undo" once it can be.
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const toast = useOperationToast();
+  const toastOf = (id: string | null, moment: 'applied' | 'closed') => {
+    const op = id ? queryClient.getQueryData(trpc.bulk.get.queryKey({ id })) : undefined;
+    if (op) toast(op, moment);
+  };
+  const onApplied = (id: string) => {
+    toastOf(id, 'applied');
+    props.onApplied(id);
+  };
+  const close = () => {
+    toastOf(operationId, 'closed');
+    props.onClose();
+  };
   return (
-    <Dialog.Root open={open} onOpenChange={(open) => !open && props.onClose()}>
+    <Dialog.Root open={open} onOpenChange={(open) => !open && close()}>
       <Dialog.Portal>
         <Dialog.Overlay className="fixed inset-0 z-30 bg-slate-900/30" />
         <Dialog.Content
           ref={content}
           aria-describedby={undefined}
           onCloseAutoFocus={returnFocus}
+          {...closeOnEscapePassedOn(close)}
           // The panel itself takes focus (Tab reaches its fields), not the first button in it.
           onOpenAutoFocus={(event) => {
             event.preventDefault();
@@ -69,8 +95,9 @@ export function MassOperationSheet(props: Props) {
                 selection={props.selection}
                 planUsers={props.planUsers}
                 selectionKey={props.selectionKey}
+                source={props.source}
                 onRecount={props.onRecount}
-                onApplied={props.onApplied}
+                onApplied={onApplied}
                 onCancel={props.onClose}
               />
             </>
@@ -85,13 +112,13 @@ function SheetHeader({ title, children }: { title: string; children?: ReactNode 
   return (
     <header className="flex items-start justify-between gap-4 border-b border-slate-200 bg-white px-6 py-5">
       <div className="min-w-0">
-        <p className="text-xs font-semibold uppercase tracking-wide text-slate-400">Mass operation</p>
+        <p className="text-xs font-semibold uppercase tracking-wide text-slate-500">Mass operation</p>
         <Dialog.Title className="mt-0.5 text-lg font-semibold text-slate-900">{title}</Dialog.Title>
         {children}
       </div>
       <Dialog.Close
         aria-label="Close"
-        className="rounded-md p-1.5 text-slate-400 hover:bg-slate-100 hover:text-slate-700"
+        className="rounded-md p-1.5 text-slate-500 hover:bg-slate-100 hover:text-slate-700"
       >
         <svg aria-hidden viewBox="0 0 20 20" className="h-5 w-5" fill="currentColor">
           <path d="M6.28 5.22a.75.75 0 0 0-1.06 1.06L8.94 10l-3.72 3.72a.75.75 0 1 0 1.06 1.06L10 11.06l3.72 3.72a.75.75 0 1 0 1.06-1.06L11.06 10l3.72-3.72a.75.75 0 0 0-1.06-1.06L10 8.94 6.28 5.22Z" />

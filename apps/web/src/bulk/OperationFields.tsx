@@ -69,7 +69,7 @@ function InvitationMessageField({ message, onMessageChange }: FieldProps) {
   return (
     <div className="flex flex-col gap-1.5">
       <label htmlFor={id} className="text-sm font-medium text-slate-700">
-        Message <span className="font-normal text-slate-400">(optional)</span>
+        Message <span className="font-normal text-slate-500">(optional)</span>
       </label>
       <textarea
         id={id}

@@ -1,23 +1,33 @@
 import { followUpSelectionSchema } from '@roster/domain';
 import { useQuery } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
-import { Link, useParams } from 'react-router';
+import { Link, useParams, useSearchParams } from 'react-router';
+import { PageTitle } from '../components/PageTitle';
 import { formatCount, formatDateTime } from '../lib/format';
 import { useTRPC } from '../lib/trpc';
 import { FollowedOperationLink } from './FollowedOperationLink';
 import { hasParameters, OperationParameters } from './OperationParameters';
 import { OperationView } from './OperationView';
 import { itemNounTitle, kindLabel } from './operationLabels';
+import { REVERT_PARAM } from './useOperationToast';
 
 /** Admin › Operations › one operation: what it was, then its progress or results. */
 export function OperationPage() {
   const { id = '' } = useParams();
+  const [params] = useSearchParams();
   const trpc = useTRPC();
   const operation = useQuery(trpc.bulk.get.queryOptions({ id }, { staleTime: 0 }));
   const op = operation.data;
   return (
     <>
-      <header className="border-b border-slate-200 bg-white px-8 py-5">
+      <PageTitle
+        title={
+          op
+            ? `${kindLabel(op.kind)} of ${formatDateTime(op.startedAt ?? op.createdAt)} · Operations`
+            : 'Operation'
+        }
+      />
+      <header className="border-b border-slate-200 bg-white px-4 py-4 md:px-6 md:py-5 xl:px-8">
         <Link to="/admin/operations" className="text-sm font-medium text-slate-500 hover:text-slate-800">
           ← Operations
         </Link>
@@ -42,8 +52,8 @@ export function OperationPage() {
           </dl>
         )}
       </header>
-      <div className="max-w-4xl p-8">
-        <OperationView id={id} />
+      <div className="max-w-4xl p-4 md:p-6 xl:p-8">
+        <OperationView key={id} id={id} openRevert={params.get(REVERT_PARAM) === '1'} />
       </div>
     </>
   );

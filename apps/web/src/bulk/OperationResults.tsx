@@ -1,7 +1,8 @@
 import type { Outcome } from '@roster/domain';
-import { useInfiniteQuery } from '@tanstack/react-query';
+import { keepPreviousData, useInfiniteQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import { Button } from '../components/Button';
+import { LoadMoreButton } from '../components/LoadMoreButton';
+import { SearchBox } from '../components/SearchBox';
 import { Spinner } from '../components/Spinner';
 import { formatCount } from '../lib/format';
 import { errorMessage, useTRPCClient } from '../lib/trpc';
@@ -18,8 +19,15 @@ const PAGE = 50;
 export function OperationResults({ operation }: { operation: BulkOperationView }) {
   const names = useNames();
   const [outcome, setOutcome] = useState<Outcome | null>(null);
+  const [search, setSearch] = useState('');
   const client = useTRPCClient();
-  const input = outcome ? { id: operation.id, outcome, limit: PAGE } : { id: operation.id, limit: PAGE };
+  const term = search.trim();
+  const input = {
+    id: operation.id,
+    limit: PAGE,
+    ...(outcome ? { outcome } : {}),
+    ...(term ? { search: term } : {}),
+  };
   // The plain client, not `infiniteQueryOptions`: its `direction` key is refused by the strict input.
   const results = useInfiniteQuery({
     queryKey: ['bulk.results', input],
@@ -27,6 +35,7 @@ export function OperationResults({ operation }: { operation: BulkOperationView }
       client.bulk.results.query(pageParam === null ? input : { ...input, cursor: pageParam }),
     initialPageParam: null,
     getNextPageParam: (last) => last.nextCursor,
+    placeholderData: keepPreviousData,
   });
   const rows = results.data?.pages.flatMap((p) => p.items) ?? [];
   const shownCount = outcome ? operation.counts[outcome] : operation.processed;
@@ -41,9 +50,21 @@ export function OperationResults({ operation }: { operation: BulkOperationView }
         onSelect={(o) => setOutcome((current) => (current === o ? null : o))}
       />
       <div className="overflow-hidden rounded-lg border border-slate-200 bg-white">
-        <div className="flex items-center justify-between gap-3 border-b border-slate-100 bg-slate-50 px-4 py-2.5">
+        <div className="flex flex-wrap items-center justify-between gap-3 border-b border-slate-100 bg-slate-50 px-4 py-2.5">
           <p className="text-sm text-slate-600">
-            {outcome ? (
+            {term ? (
+              <>
+                {outcome ? labels[outcome] : 'All'} {itemNoun(operation.kind, 2)} whose name or e-mail holds “
+                {term}” ·{' '}
+                <button
+                  type="button"
+                  className="font-medium text-brand-700 hover:underline"
+                  onClick={() => setSearch('')}
+                >
+                  Clear the search
+                </button>
+              </>
+            ) : outcome ? (
               <>
                 {formatCount(shownCount)} {labels[outcome].toLowerCase()} ·{' '}
                 <button
@@ -58,6 +79,14 @@ export function OperationResults({ operation }: { operation: BulkOperationView }
               `All ${formatCount(operation.processed)} ${itemNoun(operation.kind, operation.processed)}`
             )}
           </p>
+          <div className="ml-auto">
+            <SearchBox
+              label="Search the results by name or e-mail"
+              placeholder="Search by name or e-mail"
+              value={search}
+              onChange={setSearch}
+            />
+          </div>
           <a
             href={`/api/bulk-operations/${operation.id}/results.csv`}
             download
@@ -79,26 +108,24 @@ export function OperationResults({ operation }: { operation: BulkOperationView }
           </p>
         ) : rows.length === 0 ? (
           <p className="p-6 text-center text-sm text-slate-500">
-            {outcome ? 'No user has this outcome.' : 'No user was processed.'}
+            {term
+              ? `No ${itemNoun(operation.kind, 2)}${outcome ? ' with this outcome' : ''} match “${term}”.`
+              : outcome
+                ? 'No user has this outcome.'
+                : 'No user was processed.'}
           </p>
         ) : (
-          <ul className="divide-y divide-slate-100" aria-label="Results per user">
+          <ul
+            className="divide-y divide-slate-100"
+            aria-label="Results per user"
+            aria-busy={results.isFetching && results.isPlaceholderData}
+          >
             {rows.map((row) => (
               <ResultRow key={row.position} row={row} names={names} labels={labels} />
             ))}
           </ul>
         )}
-        {results.hasNextPage && (
-          <div className="border-t border-slate-100 p-3 text-center">
-            <Button
-              variant="ghost"
-              disabled={results.isFetchingNextPage}
-              onClick={() => void results.fetchNextPage()}
-            >
-              {results.isFetchingNextPage ? 'Loading…' : `Show ${PAGE} more`}
-            </Button>
-          </div>
-        )}
+        <LoadMoreButton list={results} label={`Show ${PAGE} more`} />
       </div>
     </div>
   );

@@ -1,36 +1,34 @@
+import { operationOutcomeSentence } from '@roster/domain';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef } from 'react';
+import { ErrorBox } from '../components/ErrorBox';
+import { ErrorLine } from '../components/ErrorLine';
 import { Spinner } from '../components/Spinner';
 import { formatCount, formatDateTime } from '../lib/format';
-import { errorMessage, useTRPC } from '../lib/trpc';
+import { useTRPC } from '../lib/trpc';
 import { FollowUpActions } from './FollowUpActions';
 import { OperationProgress } from './OperationProgress';
 import { OperationResults } from './OperationResults';
 import { OperationStatusBadge } from './OperationStatusBadge';
-import { isActive, itemNoun, outcomeLabels, STATUS_LABELS } from './operationLabels';
-import type { BulkOperationView } from './types';
+import { isActive, itemNoun, STATUS_LABELS } from './operationLabels';
 
 /** How often a queued or running operation is asked for its progress. */
 export const PROGRESS_POLL_MS = 500;
-
-/** "2 changed, 1 skipped of 3 users." in the operation's own words (an import's rows are created or not). */
-function outcomeSentence(operation: BulkOperationView): string {
-  const { counts } = operation;
-  const labels = outcomeLabels(operation.kind);
-  const part = (outcome: keyof typeof counts) =>
-    `${formatCount(counts[outcome])} ${labels[outcome].toLowerCase()}`;
-  const parts = [part('change')];
-  if (counts.skip) parts.push(part('skip'));
-  if (counts.blocked) parts.push(part('blocked'));
-  if (counts.failed) parts.push(part('failed'));
-  return `${parts.join(', ')} of ${formatCount(operation.total)} ${itemNoun(operation.kind, operation.total)}.`;
-}
 
 /**
  * One operation by id, as it goes: the progress bar while it is queued or running (followed every
  * 500 ms), then its results. Used by the mass-operation panel and by Admin › Operations.
  */
-export function OperationView({ id, onFinished }: { id: string; onFinished?: () => void }) {
+export function OperationView({
+  id,
+  onFinished,
+  openRevert,
+}: {
+  id: string;
+  onFinished?: () => void;
+  /** Show the revert's preview at once, once the operation is finished ("Undo"). */
+  openRevert?: boolean;
+}) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const operation = useQuery(
@@ -68,11 +66,7 @@ export function OperationView({ id, onFinished }: { id: string; onFinished?: () 
     );
   }
   if (operation.isError) {
-    return (
-      <p role="alert" className="rounded-lg border border-red-200 bg-red-50 p-4 text-sm text-red-800">
-        {errorMessage(operation.error)}
-      </p>
-    );
+    return <ErrorBox error={operation.error} />;
   }
   const op = operation.data;
   return (
@@ -87,7 +81,7 @@ export function OperationView({ id, onFinished }: { id: string; onFinished?: () 
         <p className="text-sm text-slate-600">
           {isActive(op.status)
             ? `Started by ${op.actor.name} on ${formatDateTime(op.createdAt)}`
-            : outcomeSentence(op)}
+            : operationOutcomeSentence(op)}
         </p>
       </div>
       {isActive(op.status) ? (
@@ -113,15 +107,11 @@ export function OperationView({ id, onFinished }: { id: string; onFinished?: () 
               {itemNoun(op.kind, op.total)}; what was done before stays done.
             </p>
           )}
-          <FollowUpActions operation={op} />
+          <FollowUpActions operation={op} openRevert={openRevert} />
           <OperationResults operation={op} />
         </>
       )}
-      {cancel.isError && (
-        <p role="alert" className="text-sm text-red-700">
-          {errorMessage(cancel.error)}
-        </p>
-      )}
+      <ErrorLine error={cancel.error} />
     </div>
   );
 }

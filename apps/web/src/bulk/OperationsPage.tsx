@@ -1,13 +1,21 @@
 import { OUTCOMES } from '@roster/domain';
-import { useInfiniteQuery } from '@tanstack/react-query';
-import { Link, useNavigate } from 'react-router';
-import { Button } from '../components/Button';
+import { keepPreviousData, useInfiniteQuery } from '@tanstack/react-query';
+import { Link, useNavigate, useSearchParams } from 'react-router';
+import { LoadMoreButton } from '../components/LoadMoreButton';
 import { PageHeader } from '../components/PageHeader';
 import { Spinner } from '../components/Spinner';
 import { formatCount, formatDateTime } from '../lib/format';
 import { errorMessage, useTRPCClient } from '../lib/trpc';
+import { useMediaQuery } from '../lib/useMediaQuery';
 import { OperationParameters } from './OperationParameters';
 import { OperationStatusBadge } from './OperationStatusBadge';
+import {
+  ClearFiltersButton,
+  FILTER_PARAMS,
+  listFilters,
+  OperationsFilterBar,
+  type OperationsUrlFilters,
+} from './OperationsFilters';
 import { isActive, itemNoun, kindLabel, OUTCOME_STYLES, outcomeLabels } from './operationLabels';
 import type { BulkOperationView } from './types';
 
@@ -17,11 +25,38 @@ const PAGE = 50;
 export function OperationsPage() {
   const client = useTRPCClient();
   const navigate = useNavigate();
+  const [params, setParams] = useSearchParams();
+  const urlFilters: OperationsUrlFilters = {
+    kind: params.get('kind') ?? '',
+    by: params.get('by') ?? '',
+    status: params.get('status') ?? '',
+    from: params.get('from') ?? '',
+    to: params.get('to') ?? '',
+  };
+  const filters = listFilters(urlFilters);
+  const filtered = Object.keys(filters).length > 0;
+  const setFilters = (next: Partial<OperationsUrlFilters>) =>
+    setParams(
+      (current) => {
+        const updated = new URLSearchParams(current);
+        for (const key of FILTER_PARAMS) {
+          const v = next[key];
+          if (v === undefined) continue;
+          if (v) updated.set(key, v);
+          else updated.delete(key);
+        }
+        return updated;
+      },
+      { replace: true },
+    );
   // The plain client, not `infiniteQueryOptions`: its `direction` key is refused by the strict input.
   const list = useInfiniteQuery({
-    queryKey: ['bulk.list', PAGE],
+    queryKey: ['bulk.list', PAGE, filters],
     queryFn: ({ pageParam }: { pageParam: string | null }) =>
-      client.bulk.list.query(pageParam === null ? { limit: PAGE } : { limit: PAGE, cursor: pageParam }),
+      client.bulk.list.query(
+        pageParam === null ? { ...filters, limit: PAGE } : { ...filters, limit: PAGE, cursor: pageParam },
+      ),
+    placeholderData: keepPreviousData,
     initialPageParam: null,
     getNextPageParam: (last) => last.nextCursor,
     staleTime: 0,
@@ -30,14 +65,20 @@ export function OperationsPage() {
       query.state.data?.pages.some((p) => p.items.some((op) => isActive(op.status))) ? 2_000 : false,
   });
   const operations = list.data?.pages.flatMap((p) => p.items) ?? [];
+  // Below 1280 px the parameters go under the operation's name: users, results and status stay in view.
+  const wide = useMediaQuery('(min-width: 1280px)');
   return (
     <>
       <PageHeader
         title="Operations"
         description="Every mass operation on users: who ran it, when, with what, and what it did."
       />
-      <div className="p-8">
-        <section className="overflow-hidden rounded-xl border border-slate-200 bg-white">
+      <div className="flex flex-col gap-4 p-4 md:p-6 xl:p-8">
+        <OperationsFilterBar value={urlFilters} onChange={setFilters} />
+        <section
+          className="overflow-hidden rounded-xl border border-slate-200 bg-white"
+          aria-busy={list.isFetching && list.isPlaceholderData}
+        >
           {list.isPending ? (
             <div className="p-8">
               <Spinner label="Loading operations…" />
@@ -46,12 +87,17 @@ export function OperationsPage() {
             <p role="alert" className="p-8 text-sm text-red-700">
               {errorMessage(list.error)}
             </p>
+          ) : operations.length === 0 && filtered ? (
+            <div className="p-12 text-center">
+              <p className="text-sm font-medium text-slate-700">No operation matches these filters</p>
+              <ClearFiltersButton onChange={setFilters} className="mt-1 hover:underline" />
+            </div>
           ) : operations.length === 0 ? (
             <div className="p-12 text-center">
               <p className="text-sm font-medium text-slate-700">No operation yet</p>
               <p className="mt-1 text-sm text-slate-500">
                 Select users in{' '}
-                <Link to="/admin/users" className="text-brand-700 hover:underline">
+                <Link to="/admin/users" className="text-brand-700 underline hover:text-brand-900">
                   Users
                 </Link>{' '}
                 and choose a mass operation: it will be listed here with its results.
@@ -62,12 +108,12 @@ export function OperationsPage() {
               <table className="w-full text-left text-sm" aria-label="Operations">
                 <thead className="bg-slate-50 text-xs font-medium uppercase tracking-wide text-slate-500">
                   <tr>
-                    <th className="px-5 py-3">When and who</th>
-                    <th className="px-5 py-3">Operation</th>
-                    <th className="px-5 py-3">Parameters</th>
-                    <th className="px-5 py-3 text-right">Total</th>
-                    <th className="px-5 py-3">Results</th>
-                    <th className="px-5 py-3">Status</th>
+                    <th className="px-3 py-3 xl:px-5">When and who</th>
+                    <th className="px-3 py-3 xl:px-5">Operation</th>
+                    {wide && <th className="px-3 py-3 xl:px-5">Parameters</th>}
+                    <th className="px-3 py-3 xl:px-5 text-right">Total</th>
+                    <th className="px-3 py-3 xl:px-5">Results</th>
+                    <th className="px-3 py-3 xl:px-5">Status</th>
                   </tr>
                 </thead>
                 <tbody className="divide-y divide-slate-100">
@@ -78,7 +124,7 @@ export function OperationsPage() {
                       onClick={() => void navigate(`/admin/operations/${op.id}`)}
                       className="cursor-pointer hover:bg-slate-50"
                     >
-                      <td className="px-5 py-3 whitespace-nowrap">
+                      <td className="px-3 py-3 xl:px-5 whitespace-nowrap">
                         <span className="block text-slate-700">{formatDateTime(op.createdAt)}</span>
                         <span
                           className="block max-w-52 truncate text-xs text-slate-500"
@@ -87,7 +133,7 @@ export function OperationsPage() {
                           by {op.actor.name}
                         </span>
                       </td>
-                      <td className="px-5 py-3 font-medium whitespace-nowrap text-slate-900">
+                      <td className="px-3 py-3 xl:px-5 font-medium whitespace-nowrap text-slate-900">
                         <Link
                           to={`/admin/operations/${op.id}`}
                           onClick={(e) => e.stopPropagation()}
@@ -95,20 +141,27 @@ export function OperationsPage() {
                         >
                           {kindLabel(op.kind)}
                         </Link>
+                        {!wide && (
+                          <span className="mt-0.5 block max-w-64 text-xs font-normal whitespace-normal text-slate-600">
+                            <OperationParameters kind={op.kind} params={op.params} />
+                          </span>
+                        )}
                       </td>
-                      <td className="max-w-72 px-5 py-3 text-slate-600">
-                        <OperationParameters kind={op.kind} params={op.params} />
-                      </td>
+                      {wide && (
+                        <td className="max-w-72 px-3 py-3 text-slate-600 xl:px-5">
+                          <OperationParameters kind={op.kind} params={op.params} />
+                        </td>
+                      )}
                       <td
                         data-testid="operation-total"
-                        className="px-5 py-3 text-right whitespace-nowrap tabular-nums text-slate-700"
+                        className="px-3 py-3 xl:px-5 text-right whitespace-nowrap tabular-nums text-slate-700"
                       >
                         {formatCount(op.total)} {itemNoun(op.kind, op.total)}
                       </td>
-                      <td className="px-5 py-3">
+                      <td className="px-3 py-3 xl:px-5">
                         <CountsSummary operation={op} />
                       </td>
-                      <td className="px-5 py-3">
+                      <td className="px-3 py-3 xl:px-5">
                         <OperationStatusBadge operation={op} />
                       </td>
                     </tr>
@@ -117,17 +170,7 @@ export function OperationsPage() {
               </table>
             </div>
           )}
-          {list.hasNextPage && (
-            <div className="border-t border-slate-100 p-3 text-center">
-              <Button
-                variant="ghost"
-                disabled={list.isFetchingNextPage}
-                onClick={() => void list.fetchNextPage()}
-              >
-                {list.isFetchingNextPage ? 'Loading…' : 'Show older operations'}
-              </Button>
-            </div>
-          )}
+          <LoadMoreButton list={list} label="Show older operations" />
         </section>
       </div>
     </>
@@ -137,7 +180,7 @@ export function OperationsPage() {
 /** "8 changed · 3 skipped": the outcomes that happened, in their colours. */
 function CountsSummary({ operation }: { operation: BulkOperationView }) {
   const shown = OUTCOMES.filter((o) => operation.counts[o] > 0);
-  if (shown.length === 0) return <span className="text-slate-400">—</span>;
+  if (shown.length === 0) return <span className="text-slate-500">—</span>;
   return (
     <span className="flex flex-wrap gap-x-2.5 text-xs whitespace-nowrap">
       {shown.map((o) => (

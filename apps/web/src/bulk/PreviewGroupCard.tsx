@@ -1,6 +1,6 @@
 import { reasonSentence } from '@roster/domain';
 import { useState } from 'react';
-import { formatCount } from '../lib/format';
+import { formatCount, plural } from '../lib/format';
 import { ChangeDiff } from './ChangeDiff';
 import type { Names } from './describeChange';
 import { OUTCOME_STYLES, PREVIEW_LABELS } from './operationLabels';
@@ -47,9 +47,9 @@ export function PreviewGroupCard({
         </span>
         <span className="min-w-0 flex-1 text-sm text-slate-800">{title}</span>
         <span className="shrink-0 text-sm font-semibold tabular-nums text-slate-700">
-          {formatCount(group.count)} {group.count === 1 ? 'user' : 'users'}
+          {plural(group.count, 'user')}
         </span>
-        <span aria-hidden className={`text-slate-400 transition-transform ${open ? 'rotate-90' : ''}`}>
+        <span aria-hidden className={`text-slate-500 transition-transform ${open ? 'rotate-90' : ''}`}>
           ›
         </span>
       </button>
@@ -68,7 +68,7 @@ export function PreviewGroupCard({
           {hidden > 0 &&
             (sampled || users.length === group.users.length ? (
               <p className="border-t border-slate-100 px-4 py-2 text-xs text-slate-500">
-                and {formatCount(hidden)} more {hidden === 1 ? 'user' : 'users'}
+                and {plural(hidden, 'more user')}
                 {sampled ? ' (the full list is in the results after Apply)' : ''}
               </p>
             ) : (

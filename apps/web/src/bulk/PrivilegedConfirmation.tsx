@@ -3,7 +3,7 @@ import {
   privilegedConfirmationLabel,
   privilegedConfirmationSentence,
 } from '@roster/domain';
-import { useId } from 'react';
+import { TypedNumberField } from './TypedNumberField';
 
 /**
  * Giving or taking the Administrator role is confirmed by typing how many users gain or lose it
@@ -27,7 +27,6 @@ export function PrivilegedConfirmation({
   /** What `count` counts when it is not the users who become administrators: e.g. "this revert". */
   of?: string;
 }) {
-  const id = useId();
   const moves = { becomeAdministrators: count, loseAdministratorRole: lose };
   const expected = of ? count : privilegedConfirmationCount(moves);
   return (
@@ -49,16 +48,11 @@ export function PrivilegedConfirmation({
         To confirm, type <strong className="font-semibold text-amber-950">{expected}</strong>
         {of ? `, the number of users ${of} goes through,` : ''} below.
       </p>
-      <label htmlFor={id} className="mt-3 block text-xs font-medium text-amber-900">
-        {of ? 'Number of users' : privilegedConfirmationLabel(moves)}
-      </label>
-      <input
-        id={id}
-        inputMode="numeric"
-        autoComplete="off"
+      <TypedNumberField
+        label={of ? 'Number of users' : privilegedConfirmationLabel(moves)}
         value={value}
-        onChange={(e) => onChange(e.target.value)}
-        className="mt-1 h-9 w-32 rounded-md border border-amber-300 bg-white px-3 text-sm tabular-nums focus:border-amber-500 focus:outline-none focus:ring-2 focus:ring-amber-500/30"
+        onChange={onChange}
+        tone="amber"
       />
     </fieldset>
   );

@@ -7,9 +7,12 @@ import { SearchSelect } from './SearchSelect';
 export function RolePicker({
   roleId,
   onChange,
+  label = 'Role to assign',
 }: {
   roleId: string | null;
   onChange: (roleId: string) => void;
+  /** The field's label: the operation's words by default. */
+  label?: string;
 }) {
   const trpc = useTRPC();
   const roles = useQuery(trpc.roles.list.queryOptions(undefined, { staleTime: 300_000 }));
@@ -32,7 +35,7 @@ export function RolePicker({
   const selected = roles.data?.find((r) => r.id === roleId);
   return (
     <SearchSelect
-      label="Role to assign"
+      label={label}
       placeholder="Choose a role…"
       searchLabel="Search roles"
       value={selected ? { id: selected.id, label: selected.name } : null}

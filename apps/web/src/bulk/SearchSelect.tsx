@@ -53,8 +53,8 @@ export function SearchSelect(props: Props) {
       </span>
       <Popover.Root open={open} onOpenChange={setOpen}>
         <Popover.Trigger
-          aria-labelledby={labelId}
-          aria-describedby={value ? `${labelId}-value` : undefined}
+          // Named by its label and what it shows (the value or the placeholder), as people read it.
+          aria-labelledby={`${labelId} ${labelId}-value`}
           className="flex h-10 w-full items-center justify-between gap-3 rounded-lg border border-slate-300 bg-white px-3 text-left text-sm shadow-sm hover:bg-slate-50 focus:border-brand-500 focus:outline-none focus:ring-2 focus:ring-brand-500/30 data-[state=open]:border-brand-500"
         >
           {value ? (
@@ -63,12 +63,14 @@ export function SearchSelect(props: Props) {
               {value.detail && <span className="truncate text-slate-500">{value.detail}</span>}
             </span>
           ) : (
-            <span className="text-slate-400">{props.placeholder}</span>
+            <span id={`${labelId}-value`} className="text-slate-500">
+              {props.placeholder}
+            </span>
           )}
           <svg
             aria-hidden
             viewBox="0 0 20 20"
-            className="h-4 w-4 shrink-0 text-slate-400"
+            className="h-4 w-4 shrink-0 text-slate-500"
             fill="currentColor"
           >
             <path d="M5.3 7.3a1 1 0 0 1 1.4 0L10 10.6l3.3-3.3a1 1 0 1 1 1.4 1.4l-4 4a1 1 0 0 1-1.4 0l-4-4a1 1 0 0 1 0-1.4Z" />

@@ -1,7 +1,7 @@
 import type { UsersFilter } from '@roster/domain';
 import { useQuery } from '@tanstack/react-query';
 import { Button } from '../components/Button';
-import { formatCount } from '../lib/format';
+import { plural } from '../lib/format';
 import { useTRPC } from '../lib/trpc';
 
 /**
@@ -29,7 +29,7 @@ export function SelectionChangedNotice({
         Users were changed since you selected them.{' '}
         {now === undefined
           ? 'Counting the users this view matches now…'
-          : `The view now matches ${formatCount(now)} ${now === 1 ? 'user' : 'users'}.`}
+          : `The view now matches ${plural(now, 'user')}.`}
       </p>
       <Button
         variant="secondary"

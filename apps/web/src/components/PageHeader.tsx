@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import { PageTitle } from './PageTitle';
 
 export function PageHeader({
   title,
@@ -10,7 +11,8 @@ export function PageHeader({
   actions?: ReactNode;
 }) {
   return (
-    <header className="flex items-start justify-between gap-4 border-b border-slate-200 bg-white px-8 py-5">
+    <header className="flex items-start justify-between gap-4 border-b border-slate-200 bg-white px-4 py-4 md:px-6 md:py-5 xl:px-8">
+      <PageTitle title={title} />
       <div>
         <h1 className="text-xl font-semibold text-slate-900">{title}</h1>
         {description && <p className="mt-1 text-sm text-slate-500">{description}</p>}

@@ -20,11 +20,11 @@ export function SearchBox({
     return () => clearTimeout(timer);
   }, [text, value, onChange]);
   return (
-    <div className="relative">
+    <div className="relative w-full sm:w-auto">
       <svg
         aria-hidden
         viewBox="0 0 20 20"
-        className="absolute top-2.5 left-3 h-4 w-4 text-slate-400"
+        className="absolute top-2.5 left-3 h-4 w-4 text-slate-500"
         fill="currentColor"
       >
         <path d="M8.5 3a5.5 5.5 0 0 1 4.38 8.82l3.65 3.65a.75.75 0 1 1-1.06 1.06l-3.65-3.65A5.5 5.5 0 1 1 8.5 3Zm0 1.5a4 4 0 1 0 0 8 4 4 0 0 0 0-8Z" />
@@ -35,7 +35,7 @@ export function SearchBox({
         placeholder={placeholder}
         value={text}
         onChange={(e) => setText(e.target.value)}
-        className="h-9 w-72 rounded-lg border border-slate-300 bg-white pr-3 pl-9 text-sm shadow-sm placeholder:text-slate-400 focus:border-brand-500 focus:outline-none focus:ring-2 focus:ring-brand-500/30"
+        className="h-9 w-full rounded-lg sm:w-72 border border-slate-300 bg-white pr-3 pl-9 text-sm shadow-sm placeholder:text-slate-400 focus:border-brand-500 focus:outline-none focus:ring-2 focus:ring-brand-500/30"
       />
     </div>
   );

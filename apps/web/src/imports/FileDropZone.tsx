@@ -29,7 +29,7 @@ export function FileDropZone({ onFile, busy }: { onFile: (file: File) => void; b
       <svg
         aria-hidden
         viewBox="0 0 24 24"
-        className="h-8 w-8 text-slate-400"
+        className="h-8 w-8 text-slate-500"
         fill="none"
         stroke="currentColor"
       >

@@ -11,8 +11,9 @@ import { useNavigate } from 'react-router';
 import { newOperationId } from '../bulk/newOperationId';
 import { PrivilegedConfirmation } from '../bulk/PrivilegedConfirmation';
 import { Button } from '../components/Button';
+import { ErrorBox } from '../components/ErrorBox';
 import { PageHeader } from '../components/PageHeader';
-import { formatCount } from '../lib/format';
+import { formatCount, plural } from '../lib/format';
 import { errorMessage, useTRPCClient } from '../lib/trpc';
 import { ColumnMapping } from './ColumnMapping';
 import { downloadText } from './downloadText';
@@ -121,7 +122,7 @@ export function ImportPage() {
         title="Import"
         description="Create users in bulk from a CSV file: every row is checked before anything is created."
       />
-      <div className="flex max-w-5xl flex-col gap-5 p-8">
+      <div className="flex max-w-5xl flex-col gap-5 p-4 md:p-6 xl:p-8">
         <FileDropZone
           onFile={(f) => void read(f)}
           busy={reading ? (parsed ? 'Checking the rows…' : 'Reading the file…') : null}
@@ -149,22 +150,8 @@ export function ImportPage() {
             {parsed.lineCountNotice}
           </p>
         )}
-        {refusal && (
-          <div
-            role="alert"
-            className="rounded-lg border border-red-200 bg-red-50 px-4 py-3 text-sm text-red-800"
-          >
-            {refusal.message}
-          </div>
-        )}
-        {error && (
-          <div
-            role="alert"
-            className="rounded-lg border border-red-200 bg-red-50 px-4 py-3 text-sm text-red-800"
-          >
-            {error}
-          </div>
-        )}
+        {refusal && <ErrorBox>{refusal.message}</ErrorBox>}
+        {error && <ErrorBox>{error}</ErrorBox>}
         {file && mappingHeaders && (parsed?.unknownHeaders.length || refusal?.headers) ? (
           <ColumnMapping
             headers={mappingHeaders}
@@ -265,9 +252,7 @@ export function ImportPage() {
                     disabled={counts.create === 0 || !confirmed || progress !== null}
                     onClick={() => void commit()}
                   >
-                    {counts.create === 0
-                      ? 'Nothing to create'
-                      : `Create ${formatCount(counts.create)} user${counts.create === 1 ? '' : 's'}`}
+                    {counts.create === 0 ? 'Nothing to create' : `Create ${plural(counts.create, 'user')}`}
                   </Button>
                 </div>
               </div>

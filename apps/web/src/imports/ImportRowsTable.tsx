@@ -1,6 +1,7 @@
 import type { ImportVerdict } from '@roster/client/imports';
 import { type ImportOutcome, type ImportRow, importReasonSentence } from '@roster/domain';
 import { useMemo, useState } from 'react';
+import { TableHead } from '../components/TableHead';
 import { ToggleChips } from '../components/ToggleChips';
 import { formatCount } from '../lib/format';
 
@@ -58,15 +59,7 @@ export function ImportRowsTable({
         <p className="p-6 text-center text-sm text-slate-500">No row here.</p>
       ) : (
         <table className="w-full text-left text-sm" aria-label="Rows of the file">
-          <thead className="bg-slate-50 text-xs font-medium uppercase tracking-wide text-slate-500">
-            <tr>
-              <th className="px-4 py-2.5">Line</th>
-              <th className="px-4 py-2.5">E-mail</th>
-              <th className="px-4 py-2.5">Name</th>
-              <th className="px-4 py-2.5">Role</th>
-              <th className="px-4 py-2.5">Verdict</th>
-            </tr>
-          </thead>
+          <TableHead dense columns={['Line', 'E-mail', 'Name', 'Role', 'Verdict']} />
           <tbody className="divide-y divide-slate-100">
             {matching.slice(0, SHOWN).map(({ row, verdict }) => (
               <tr

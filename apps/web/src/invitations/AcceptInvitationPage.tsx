@@ -9,8 +9,10 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { Button } from '../components/Button';
+import { ErrorBox } from '../components/ErrorBox';
 import { FullPageMessage } from '../components/FullPageMessage';
 import { Logo } from '../components/Logo';
+import { PageTitle } from '../components/PageTitle';
 import { Spinner } from '../components/Spinner';
 import { TextField } from '../components/TextField';
 import { formatDateTime } from '../lib/format';
@@ -25,6 +27,56 @@ const REFUSAL_TITLES = new Map<string, string>([
   ['invitation_superseded', 'This link was replaced by a newer one'],
   ['invitation_used', 'This invitation was already accepted'],
 ] satisfies [DomainErrorCode, string][]);
+
+/** What the person who opened a link that cannot be accepted can do now, by refusal. */
+const NEXT_STEPS = new Map<string, string[]>([
+  [
+    'invitation_malformed',
+    [
+      'Open the link from the invitation e-mail again: some mail programs cut long links.',
+      'Or copy the whole link from the e-mail into the address bar.',
+    ],
+  ],
+  [
+    'invitation_unknown',
+    [
+      'Check that you opened the link of your most recent invitation e-mail, whole.',
+      'If it still does not work, ask the administrator who invited you to send the invitation again.',
+    ],
+  ],
+  [
+    'invitation_expired',
+    [
+      'Ask the administrator who invited you to resend the invitation: you will get a new e-mail with a new link.',
+      'If you already set up your account, sign in instead.',
+    ],
+  ],
+  [
+    'invitation_cancelled',
+    [
+      'An administrator cancelled it, so it no longer works.',
+      'If you still need access, ask your administrator to invite you again.',
+      'If you already set up your account, sign in instead.',
+    ],
+  ],
+  [
+    'invitation_superseded',
+    [
+      'Open your most recent invitation e-mail and use its link: only the newest link works.',
+      'Cannot find it? Look in your spam folder, or ask your administrator to resend it.',
+    ],
+  ],
+  [
+    'invitation_used',
+    [
+      'Your account is set up: sign in with your e-mail address and the password you chose.',
+      'Forgot your password? Ask your administrator.',
+    ],
+  ],
+] satisfies [DomainErrorCode, string[]][]);
+
+/** Refusals after which signing in may be what the person wants. */
+const SIGN_IN_MAY_HELP = new Set(['invitation_used', 'invitation_expired', 'invitation_cancelled']);
 
 /** The rules shown under the password field, ticked as they are met. */
 const RULES: PasswordProblem[] = ['too_short', 'repetitive', 'contains_personal_data'];
@@ -75,8 +127,29 @@ export function AcceptInvitationPage() {
         <p role="alert" data-refusal={code}>
           {errorMessage(invitation.error)}
         </p>
-        {code === 'invitation_used' && (
-          <Link to="/sign-in" className="mt-6 inline-block font-medium text-brand-700 hover:underline">
+        <section aria-labelledby="next-steps-title" data-testid="next-steps" className="mt-5 text-left">
+          <h2 id="next-steps-title" className="text-sm font-semibold text-slate-900">
+            What to do now
+          </h2>
+          <ul className="mt-2 list-disc space-y-1.5 pl-5">
+            {(
+              NEXT_STEPS.get(code ?? '') ?? [
+                'Ask the administrator who invited you to send a new invitation.',
+              ]
+            ).map((step) => (
+              <li key={step}>{step}</li>
+            ))}
+          </ul>
+        </section>
+        {code && SIGN_IN_MAY_HELP.has(code) && (
+          <Link
+            to="/sign-in"
+            className={`mt-6 inline-flex w-full items-center justify-center rounded-lg px-3.5 py-2.5 text-sm font-medium ${
+              code === 'invitation_used'
+                ? 'bg-brand-600 text-white hover:bg-brand-700'
+                : 'border border-slate-300 bg-white text-slate-700 hover:bg-slate-50'
+            }`}
+          >
             Go to sign-in
           </Link>
         )}
@@ -95,15 +168,16 @@ export function AcceptInvitationPage() {
   };
 
   return (
-    <main className="flex min-h-full items-center justify-center bg-gradient-to-b from-slate-50 to-slate-100 p-6">
+    <main className="flex min-h-full items-center justify-center bg-gradient-to-b from-slate-50 to-slate-100 p-4 sm:p-6">
+      <PageTitle title={`Join ${platformName}`} />
       <div className="w-full max-w-md">
-        <div className="mb-8 flex justify-center">
+        <div className="mb-6 flex justify-center sm:mb-8">
           <Logo />
         </div>
         <form
           onSubmit={submit}
           noValidate
-          className="flex flex-col gap-5 rounded-2xl border border-slate-200 bg-white p-8 shadow-sm"
+          className="flex flex-col gap-5 rounded-2xl border border-slate-200 bg-white p-5 shadow-sm sm:p-8"
           aria-labelledby="accept-title"
         >
           <div>
@@ -125,15 +199,8 @@ export function AcceptInvitationPage() {
               This link works once, until {formatDateTime(expiresAt)}.
             </p>
           </div>
-          {accept.isError && (
-            <div
-              role="alert"
-              className="rounded-lg border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-700"
-            >
-              {errorMessage(accept.error)}
-            </div>
-          )}
-          <div className="grid grid-cols-2 gap-3">
+          <ErrorBox error={accept.error} />
+          <div className="grid grid-cols-1 gap-3 sm:grid-cols-2">
             <TextField
               label="First name"
               name="given-name"

@@ -42,4 +42,4 @@ export function errorMessage(error: unknown): string {
   return 'Something went wrong.';
 }
 
-export { rosterErrorCode as errorCode } from '@roster/client';
+export { createdUserOf, rosterErrorCode as errorCode, rosterErrorIssues } from '@roster/client';

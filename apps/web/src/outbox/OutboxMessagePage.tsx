@@ -31,7 +31,7 @@ export function OutboxMessagePage() {
           </Link>
         }
       />
-      <div className="p-8">
+      <div className="p-4 md:p-6 xl:p-8">
         {message.isPending ? (
           <Spinner label="Loading the e-mail…" />
         ) : message.isError ? (

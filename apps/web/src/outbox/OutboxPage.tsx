@@ -2,10 +2,11 @@ import { OUTBOX_STATUSES, type OutboxStatus } from '@roster/domain';
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link, useNavigate } from 'react-router';
-import { Button } from '../components/Button';
+import { LoadMoreButton } from '../components/LoadMoreButton';
 import { PageHeader } from '../components/PageHeader';
 import { SearchBox } from '../components/SearchBox';
 import { Spinner } from '../components/Spinner';
+import { TableHead } from '../components/TableHead';
 import { ToggleChips } from '../components/ToggleChips';
 import { formatDateTime } from '../lib/format';
 import { errorMessage, useTRPCClient } from '../lib/trpc';
@@ -46,7 +47,7 @@ export function OutboxPage() {
         title="Outbox"
         description="Every e-mail the platform sends, such as invitations, with its delivery state."
       />
-      <div className="flex flex-col gap-4 p-8">
+      <div className="flex flex-col gap-4 p-4 md:p-6 xl:p-8">
         {delivery === 'outbox' && (
           <p className="rounded-lg border border-violet-200 bg-violet-50 px-4 py-3 text-sm text-violet-800">
             No SMTP server is configured (<code className="font-mono text-xs">SMTP_URL</code>), so e-mails are
@@ -86,7 +87,7 @@ export function OutboxPage() {
               </p>
               <p className="mt-1 text-sm text-slate-500">
                 Invitations sent from{' '}
-                <Link to="/admin/users" className="text-brand-700 hover:underline">
+                <Link to="/admin/users" className="text-brand-700 underline hover:text-brand-900">
                   Users
                 </Link>{' '}
                 appear here.
@@ -94,15 +95,7 @@ export function OutboxPage() {
             </div>
           ) : (
             <table className="w-full text-left text-sm" aria-label="E-mails">
-              <thead className="bg-slate-50 text-xs font-medium uppercase tracking-wide text-slate-500">
-                <tr>
-                  <th className="px-5 py-3">Recipient</th>
-                  <th className="px-5 py-3">Subject</th>
-                  <th className="px-5 py-3">State</th>
-                  <th className="px-5 py-3">Queued</th>
-                  <th className="px-5 py-3">Sent</th>
-                </tr>
-              </thead>
+              <TableHead columns={['Recipient', 'Subject', 'State', 'Queued', 'Sent']} />
               <tbody className="divide-y divide-slate-100">
                 {messages.map((m) => (
                   <tr
@@ -140,17 +133,7 @@ export function OutboxPage() {
               </tbody>
             </table>
           )}
-          {list.hasNextPage && (
-            <div className="border-t border-slate-100 p-3 text-center">
-              <Button
-                variant="ghost"
-                disabled={list.isFetchingNextPage}
-                onClick={() => void list.fetchNextPage()}
-              >
-                {list.isFetchingNextPage ? 'Loading…' : 'Show older e-mails'}
-              </Button>
-            </div>
-          )}
+          <LoadMoreButton list={list} label="Show older e-mails" />
         </section>
       </div>
     </>

@@ -1,13 +1,12 @@
 import { Navigate } from 'react-router';
-import { Button } from '../components/Button';
 import { FullPageMessage } from '../components/FullPageMessage';
+import { SignOutButton } from '../components/SignOutButton';
+import { WhereToGoNext } from '../invitations/WhereToGoNext';
 import { useMe } from '../lib/useMe';
-import { useSignOut } from '../lib/useSignOut';
 
 /** For people who are signed in but are not administrators: no Admin module for them. */
 export function NoAccessPage() {
   const me = useMe();
-  const signOut = useSignOut();
   if (me.data === null) return <Navigate to="/sign-in" replace />;
   if (me.data?.isAdmin) return <Navigate to="/admin/users" replace />;
   return (
@@ -19,16 +18,10 @@ export function NoAccessPage() {
             {me.data.roleName}).{' '}
           </>
         ) : null}
-        The Admin module is only for administrators. Ask an administrator of your platform if you need access.
+        The Admin module is only for administrators.
       </p>
-      <Button
-        variant="secondary"
-        className="mt-6"
-        onClick={() => signOut.mutate()}
-        disabled={signOut.isPending}
-      >
-        Sign out
-      </Button>
+      {me.data && <WhereToGoNext roleName={me.data.roleName} />}
+      <SignOutButton />
     </FullPageMessage>
   );
 }

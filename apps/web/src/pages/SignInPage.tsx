@@ -2,9 +2,11 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { Navigate, useNavigate, useSearchParams } from 'react-router';
 import { Button } from '../components/Button';
+import { ErrorBox } from '../components/ErrorBox';
 import { Logo } from '../components/Logo';
+import { PageTitle } from '../components/PageTitle';
 import { TextField } from '../components/TextField';
-import { errorMessage, useTRPC } from '../lib/trpc';
+import { useTRPC } from '../lib/trpc';
 import { useMe } from '../lib/useMe';
 
 /** Only same-app paths are followed after sign-in, never another site. */
@@ -37,14 +39,15 @@ export function SignInPage() {
   };
 
   return (
-    <main className="flex min-h-full items-center justify-center bg-gradient-to-b from-slate-50 to-slate-100 p-6">
+    <main className="flex min-h-full items-center justify-center bg-gradient-to-b from-slate-50 to-slate-100 p-4 sm:p-6">
+      <PageTitle title="Sign in" />
       <div className="w-full max-w-sm">
-        <div className="mb-8 flex justify-center">
+        <div className="mb-6 flex justify-center sm:mb-8">
           <Logo />
         </div>
         <form
           onSubmit={submit}
-          className="flex flex-col gap-5 rounded-2xl border border-slate-200 bg-white p-8 shadow-sm"
+          className="flex flex-col gap-5 rounded-2xl border border-slate-200 bg-white p-5 shadow-sm sm:p-8"
           aria-labelledby="sign-in-title"
         >
           <div>
@@ -53,14 +56,7 @@ export function SignInPage() {
             </h1>
             <p className="mt-1 text-sm text-slate-500">Manage the users of your platform.</p>
           </div>
-          {signIn.isError && (
-            <div
-              role="alert"
-              className="rounded-lg border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-700"
-            >
-              {errorMessage(signIn.error)}
-            </div>
-          )}
+          <ErrorBox error={signIn.error} />
           <TextField
             label="E-mail"
             type="email"

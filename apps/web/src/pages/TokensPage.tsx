@@ -1,44 +1,33 @@
-import { apiTokenCreateSchema } from '@roster/domain';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Dialog } from 'radix-ui';
-import { type FormEvent, useState } from 'react';
+import { AlertDialog } from 'radix-ui';
+import { useRef, useState } from 'react';
 import { Button } from '../components/Button';
+import { ErrorLine } from '../components/ErrorLine';
 import { PageHeader } from '../components/PageHeader';
 import { Spinner } from '../components/Spinner';
-import { TextField } from '../components/TextField';
-import { formatDateTime } from '../lib/format';
+import { TableHead } from '../components/TableHead';
 import { errorMessage, useTRPC } from '../lib/trpc';
+import { CreateTokenForm } from '../tokens/CreateTokenForm';
+import { TokenCells } from '../tokens/TokenCells';
 
 /** API tokens let internal tools act as this administrator (`Authorization: Bearer …`). */
 export function TokensPage() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const tokens = useQuery(trpc.tokens.list.queryOptions());
-  const [name, setName] = useState('');
-  const [nameError, setNameError] = useState<string>();
-  const [created, setCreated] = useState<{ name: string; token: string } | null>(null);
   const invalidate = () => queryClient.invalidateQueries({ queryKey: trpc.tokens.list.queryKey() });
-  const create = useMutation(
-    trpc.tokens.create.mutationOptions({
-      onSuccess: async (token) => {
-        setCreated({ name: token.name, token: token.token });
-        setName('');
+  // Revoking stops every tool that uses the token at once, and cannot be undone: it is asked first.
+  const [toRevoke, setToRevoke] = useState<{ id: string; name: string } | null>(null);
+  // The question is opened from a row's button: closing it gives focus back there.
+  const revokeOpener = useRef<HTMLButtonElement | null>(null);
+  const revoke = useMutation(
+    trpc.tokens.revoke.mutationOptions({
+      onSuccess: async () => {
+        setToRevoke(null);
         await invalidate();
       },
     }),
   );
-  const revoke = useMutation(trpc.tokens.revoke.mutationOptions({ onSuccess: invalidate }));
-
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    const parsed = apiTokenCreateSchema.safeParse({ name });
-    if (!parsed.success) {
-      setNameError(parsed.error.issues[0]?.message);
-      return;
-    }
-    setNameError(undefined);
-    create.mutate(parsed.data);
-  };
 
   return (
     <>
@@ -46,24 +35,20 @@ export function TokensPage() {
         title="API tokens"
         description="Tokens let internal tools and the roster command-line tool act on your behalf."
       />
-      <div className="flex flex-col gap-6 p-8">
-        <form
-          onSubmit={submit}
+      <div className="flex flex-col gap-6 p-4 md:p-6 xl:p-8">
+        <CreateTokenForm
+          scope="api"
+          label="New token name"
+          placeholder="e.g. HR sync"
+          submitLabel="Create token"
+          created={{
+            title: (name) => `Token “${name}” created`,
+            description: 'Copy it now: it is shown only this once and cannot be recovered.',
+            testId: 'new-token',
+          }}
+          onCreated={invalidate}
           className="flex max-w-xl items-end gap-3 rounded-xl border border-slate-200 bg-white p-5"
-        >
-          <div className="flex-1">
-            <TextField
-              label="New token name"
-              placeholder="e.g. HR sync"
-              value={name}
-              error={nameError ?? (create.isError ? errorMessage(create.error) : undefined)}
-              onChange={(e) => setName(e.target.value)}
-            />
-          </div>
-          <Button type="submit" disabled={create.isPending}>
-            Create token
-          </Button>
-        </form>
+        />
 
         <section className="overflow-hidden rounded-xl border border-slate-200 bg-white">
           {tokens.isPending ? (
@@ -76,23 +61,20 @@ export function TokensPage() {
             <p className="p-8 text-center text-sm text-slate-500">No API tokens yet.</p>
           ) : (
             <table className="w-full text-left text-sm">
-              <thead className="bg-slate-50 text-xs font-medium uppercase tracking-wide text-slate-500">
-                <tr>
-                  <th className="px-5 py-3">Name</th>
-                  <th className="px-5 py-3">Token</th>
-                  <th className="px-5 py-3">Created</th>
-                  <th className="px-5 py-3">Last used</th>
-                  <th className="px-5 py-3">Status</th>
-                  <th className="px-5 py-3" />
-                </tr>
-              </thead>
+              <TableHead
+                columns={[
+                  'Name',
+                  'Token',
+                  'Created',
+                  'Last used',
+                  'Status',
+                  { label: 'Actions', hidden: true },
+                ]}
+              />
               <tbody className="divide-y divide-slate-100">
                 {tokens.data.map((token) => (
                   <tr key={token.id}>
-                    <td className="px-5 py-3 font-medium text-slate-800">{token.name}</td>
-                    <td className="px-5 py-3 font-mono text-xs text-slate-500">{token.prefix}…</td>
-                    <td className="px-5 py-3 text-slate-600">{formatDateTime(token.createdAt)}</td>
-                    <td className="px-5 py-3 text-slate-600">{formatDateTime(token.lastUsedAt)}</td>
+                    <TokenCells token={token} />
                     <td className="px-5 py-3">
                       {token.revokedAt ? (
                         <span className="rounded-full bg-slate-100 px-2 py-0.5 text-xs text-slate-600">
@@ -109,11 +91,12 @@ export function TokensPage() {
                         <Button
                           variant="ghost"
                           className="text-red-600 hover:text-red-700"
-                          onClick={() => revoke.mutate({ id: token.id })}
-                          disabled={revoke.isPending}
-                          aria-label={`Revoke ${token.name}`}
+                          onClick={(event) => {
+                            revokeOpener.current = event.currentTarget;
+                            setToRevoke({ id: token.id, name: token.name });
+                          }}
                         >
-                          Revoke
+                          Revoke<span className="sr-only"> {token.name}</span>
                         </Button>
                       )}
                     </td>
@@ -125,34 +108,50 @@ export function TokensPage() {
         </section>
       </div>
 
-      <Dialog.Root open={created !== null} onOpenChange={(open) => !open && setCreated(null)}>
-        <Dialog.Portal>
-          <Dialog.Overlay className="fixed inset-0 bg-slate-900/40" />
-          <Dialog.Content className="fixed top-1/2 left-1/2 w-full max-w-lg -translate-x-1/2 -translate-y-1/2 rounded-2xl bg-white p-6 shadow-xl">
-            <Dialog.Title className="text-lg font-semibold">Token “{created?.name}” created</Dialog.Title>
-            <Dialog.Description className="mt-1 text-sm text-slate-500">
-              Copy it now: it is shown only this once and cannot be recovered.
-            </Dialog.Description>
-            <code
-              data-testid="new-token"
-              className="mt-4 block break-all rounded-lg bg-slate-100 p-3 font-mono text-sm text-slate-800"
-            >
-              {created?.token}
-            </code>
-            <div className="mt-5 flex justify-end gap-2">
+      <AlertDialog.Root
+        open={toRevoke !== null}
+        onOpenChange={(open) => {
+          if (!open) {
+            setToRevoke(null);
+            revoke.reset();
+          }
+        }}
+      >
+        <AlertDialog.Portal>
+          <AlertDialog.Overlay className="fixed inset-0 bg-slate-900/40" />
+          <AlertDialog.Content
+            onCloseAutoFocus={(event) => {
+              // Revoked, the button is gone: focus goes where Radix puts it.
+              if (revokeOpener.current?.isConnected) {
+                event.preventDefault();
+                revokeOpener.current.focus();
+              }
+            }}
+            className="fixed top-1/2 left-1/2 w-[calc(100%-2rem)] max-w-md -translate-x-1/2 -translate-y-1/2 rounded-2xl bg-white p-6 shadow-xl"
+          >
+            <AlertDialog.Title className="text-lg font-semibold">
+              Revoke the token “{toRevoke?.name}”?
+            </AlertDialog.Title>
+            <AlertDialog.Description className="mt-2 text-sm text-slate-600">
+              Every tool or script that uses it stops working at once. This cannot be undone: to give a tool
+              access again, create a new token.
+            </AlertDialog.Description>
+            <ErrorLine error={revoke.error} className="mt-3" />
+            <div className="mt-6 flex justify-end gap-2">
+              <AlertDialog.Cancel asChild>
+                <Button variant="secondary">Cancel</Button>
+              </AlertDialog.Cancel>
               <Button
-                variant="secondary"
-                onClick={() => created && void navigator.clipboard?.writeText(created.token)}
+                variant="danger"
+                disabled={revoke.isPending}
+                onClick={() => toRevoke && revoke.mutate({ id: toRevoke.id })}
               >
-                Copy
+                {revoke.isPending ? 'Revoking…' : 'Revoke token'}
               </Button>
-              <Dialog.Close asChild>
-                <Button>Done</Button>
-              </Dialog.Close>
             </div>
-          </Dialog.Content>
-        </Dialog.Portal>
-      </Dialog.Root>
+          </AlertDialog.Content>
+        </AlertDialog.Portal>
+      </AlertDialog.Root>
     </>
   );
 }

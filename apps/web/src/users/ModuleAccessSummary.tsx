@@ -6,7 +6,7 @@ export function moduleLabel(module: string): string {
 
 /** `module:level` pairs as compact chips: filled for edit, outlined for read. */
 export function ModuleAccessSummary({ access }: { access: readonly string[] }) {
-  if (access.length === 0) return <span className="text-xs text-slate-400">No module access</span>;
+  if (access.length === 0) return <span className="text-xs text-slate-600">No module access</span>;
   const byModule = new Map(
     access.map((pair) => {
       const [module = '', level = ''] = pair.split(':');
@@ -29,7 +29,7 @@ export function ModuleAccessSummary({ access }: { access: readonly string[] }) {
           {moduleLabel(m)}
         </span>
       ))}
-      {shown.length > 2 && <span className="px-1 text-[11px] text-slate-500">+{shown.length - 2}</span>}
+      {shown.length > 2 && <span className="px-1 text-[11px] text-slate-600">+{shown.length - 2}</span>}
     </span>
   );
 }

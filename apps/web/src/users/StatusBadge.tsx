@@ -42,7 +42,7 @@ export function StatusBadge({
         {expired ? 'Invitation expired' : USER_STATUS_LABELS[status]}
       </span>
       {pending && (
-        <span className="text-xs whitespace-nowrap text-slate-500">{invitationSummary(pending, now)}</span>
+        <span className="text-xs whitespace-nowrap text-slate-600">{invitationSummary(pending, now)}</span>
       )}
     </span>
   );

@@ -1,16 +1,36 @@
-import { labelOf, RIGHT_LABELS, RIGHTS, USER_STATUSES, type UsersFilter } from '@roster/domain';
+import {
+  ACCESS_LEVEL_LABELS,
+  emailDomainSchema,
+  type LastSignInFilter,
+  labelOf,
+  RIGHT_LABELS,
+  RIGHTS,
+  USER_STATUSES,
+  type UsersFilter,
+} from '@roster/domain';
 import { useQuery } from '@tanstack/react-query';
 import { DropdownMenu, Popover } from 'radix-ui';
-import { forwardRef, type ReactNode, useMemo } from 'react';
+import { type FormEvent, forwardRef, type ReactNode, useId, useMemo, useState } from 'react';
 import { Button } from '../components/Button';
+import { DateRangeField } from '../components/DateRangeField';
 import { SearchBox } from '../components/SearchBox';
+import { formatDate } from '../lib/format';
 import { useTRPC } from '../lib/trpc';
 import { moduleLabel } from './ModuleAccessSummary';
 import { statusLabel } from './StatusBadge';
+import { createdFromDay, createdToDay, dayOfCreatedTo, localDayOf } from './urlState';
 
 const menuContent = 'z-20 min-w-56 rounded-lg border border-slate-200 bg-white p-1 shadow-lg';
 const menuItem =
   'flex cursor-pointer items-center gap-2 rounded-md px-3 py-2 text-sm text-slate-700 outline-none data-highlighted:bg-slate-100';
+
+/** A filter's button, in the brand's colours while its filter is on. */
+const triggerClass = (on: boolean) =>
+  `inline-flex h-9 items-center whitespace-nowrap rounded-lg border px-3 text-sm shadow-sm transition-colors ${
+    on
+      ? 'border-brand-200 bg-brand-50 text-brand-700 hover:bg-brand-100'
+      : 'border-slate-300 bg-white text-slate-700 hover:bg-slate-50'
+  }`;
 
 const FilterTrigger = forwardRef<
   HTMLButtonElement,
@@ -21,11 +41,7 @@ const FilterTrigger = forwardRef<
       ref={ref}
       type="button"
       aria-label={`Filter by ${label.toLowerCase()}${value ? `: ${value}` : ''}`}
-      className={`inline-flex h-9 items-center gap-1.5 rounded-lg border px-3 text-sm shadow-sm transition-colors ${
-        value
-          ? 'border-brand-200 bg-brand-50 text-brand-700 hover:bg-brand-100'
-          : 'border-slate-300 bg-white text-slate-700 hover:bg-slate-50'
-      }`}
+      className={`${triggerClass(Boolean(value))} gap-1.5`}
       {...props}
     >
       <span className="font-medium">
@@ -40,7 +56,102 @@ const FilterTrigger = forwardRef<
   );
 });
 
+/**
+ * Opens the filters that do not fit beside the search: "More filters", with how many of them are on.
+ * Its name is its text, so what is read out is what is shown.
+ */
+const MoreFiltersTrigger = forwardRef<HTMLButtonElement, { count: number }>(function MoreFiltersTrigger(
+  { count, ...props },
+  ref,
+) {
+  return (
+    <button ref={ref} type="button" className={`${triggerClass(count > 0)} font-medium`} {...props}>
+      More filters{count > 0 ? ` (${count})` : ''}
+    </button>
+  );
+});
+
+/** A filter whose choices are a menu (ticks or one of several), opened from its button. */
+function FilterMenu({
+  label,
+  value,
+  children,
+}: {
+  label: string;
+  value?: string | undefined;
+  children: ReactNode;
+}) {
+  return (
+    <DropdownMenu.Root modal={false}>
+      <DropdownMenu.Trigger asChild>
+        <FilterTrigger label={label} value={value} />
+      </DropdownMenu.Trigger>
+      <DropdownMenu.Portal>
+        <DropdownMenu.Content align="start" sideOffset={4} className={menuContent}>
+          {children}
+        </DropdownMenu.Content>
+      </DropdownMenu.Portal>
+    </DropdownMenu.Root>
+  );
+}
+
+/** A filter set in a small form (fields, a range), opened from its button; `name` names the popover. */
+function FilterPopover({
+  label,
+  value,
+  name,
+  className,
+  children,
+}: {
+  label: string;
+  value?: string | undefined;
+  name?: string;
+  className: string;
+  children: ReactNode;
+}) {
+  return (
+    <Popover.Root>
+      <Popover.Trigger asChild>
+        <FilterTrigger label={label} value={value} />
+      </Popover.Trigger>
+      <Popover.Portal>
+        <Popover.Content
+          align="start"
+          sideOffset={4}
+          aria-label={name}
+          className={`${menuContent} ${className} p-4`}
+        >
+          {children}
+        </Popover.Content>
+      </Popover.Portal>
+    </Popover.Root>
+  );
+}
+
 export const rightLabel = (right: string) => labelOf(RIGHT_LABELS, right);
+
+/** The choices of the last sign-in filter: never, or not in the last N days. */
+const SIGN_IN_DAYS = [7, 30, 90, 180, 365] as const;
+
+export function lastSignInLabel(filter: LastSignInFilter): string {
+  return filter.kind === 'never' ? 'Never signed in' : `Not in ${filter.days} days`;
+}
+
+/** "1 Mar 2026 – 31 Mar 2026", "from 1 Mar 2026", "to 31 Mar 2026": the days the admin chose. */
+export function createdLabel(filter: UsersFilter): string | undefined {
+  const day = (value: string) => formatDate(new Date(`${value}T00:00`));
+  const from = filter.createdFrom ? day(localDayOf(filter.createdFrom)) : undefined;
+  const to = filter.createdTo ? day(dayOfCreatedTo(filter.createdTo)) : undefined;
+  if (from && to) return `${from} – ${to}`;
+  if (from) return `from ${from}`;
+  if (to) return `to ${to}`;
+  return undefined;
+}
+
+/** The rights a filter asks for: the multi-choice list, or the single right of an older URL. */
+const chosenRights = (filter: UsersFilter) => [
+  ...new Set([...(filter.right ? [filter.right] : []), ...(filter.rights ?? [])]),
+];
 
 /** Search and filters of the users table; every change goes to the URL through `onChange`. */
 export function UsersToolbar({
@@ -75,10 +186,73 @@ export function UsersToolbar({
 
   const roleNames = roles.data?.filter((r) => filter.roleIds?.includes(r.id)).map((r) => r.name);
   const unitName = unitsInTreeOrder.find((u) => u.id === filter.orgUnitId)?.name;
+  const rights = chosenRights(filter);
   const active = Object.keys(filter).length > 0;
+  const moduleValue = filter.module
+    ? `${moduleLabel(filter.module.module)} ≥ ${labelOf(ACCESS_LEVEL_LABELS, filter.module.minLevel)}`
+    : undefined;
+  // The last-sign-in choice on, as its radio's value ('' for any time).
+  const lastSignInValue = !filter.lastSignIn
+    ? ''
+    : filter.lastSignIn.kind === 'never'
+      ? 'never'
+      : String(filter.lastSignIn.days);
+  const scopeValue = unitName ? `${unitName}${filter.includeDescendants ? ' + below' : ''}` : undefined;
+  // The filters behind "More filters" are shown as chips, so none is active out of sight.
+  const chips: { key: string; label: string; clear: Partial<UsersFilter> }[] = [
+    ...(moduleValue
+      ? [{ key: 'module', label: `Module access: ${moduleValue}`, clear: { module: undefined } }]
+      : []),
+    ...(filter.orgUnitId
+      ? [
+          {
+            key: 'scope',
+            label: `Scope: ${scopeValue ?? 'a unit'}`,
+            clear: { orgUnitId: undefined, includeDescendants: undefined },
+          },
+        ]
+      : []),
+    ...(filter.lastSignIn
+      ? [
+          {
+            key: 'signin',
+            label: `Last sign-in: ${lastSignInLabel(filter.lastSignIn)}`,
+            clear: { lastSignIn: undefined },
+          },
+        ]
+      : []),
+    ...(filter.createdFrom || filter.createdTo
+      ? [
+          {
+            key: 'created',
+            label: `Created: ${createdLabel(filter)}`,
+            clear: { createdFrom: undefined, createdTo: undefined },
+          },
+        ]
+      : []),
+    ...(filter.emailDomain
+      ? [{ key: 'domain', label: `E-mail domain: ${filter.emailDomain}`, clear: { emailDomain: undefined } }]
+      : []),
+    ...(rights.length
+      ? [
+          {
+            key: 'rights',
+            label: `${rights.length > 1 ? 'Any of the rights' : 'Right'}: ${rights.map(rightLabel).join(', ')}`,
+            clear: { right: undefined, rights: undefined },
+          },
+        ]
+      : []),
+  ];
+
+  const moreCount = chips.length;
+  const clearAll = (
+    <Button variant="ghost" onClick={() => onChange({})}>
+      Clear filters
+    </Button>
+  );
 
   return (
-    <div className="flex flex-wrap items-center gap-2">
+    <search aria-label="Filter users" className="flex flex-wrap items-center gap-2">
       <SearchBox
         label="Search users"
         placeholder="Search name or e-mail"
@@ -86,33 +260,41 @@ export function UsersToolbar({
         onChange={(search) => set({ search })}
       />
 
-      <DropdownMenu.Root>
-        <DropdownMenu.Trigger asChild>
-          <FilterTrigger label="Status" value={filter.status?.map(statusLabel).join(', ')} />
-        </DropdownMenu.Trigger>
-        <DropdownMenu.Portal>
-          <DropdownMenu.Content align="start" sideOffset={4} className={menuContent}>
-            {USER_STATUSES.map((status) => (
-              <DropdownMenu.CheckboxItem
-                key={status}
-                className={menuItem}
-                checked={filter.status?.includes(status) ?? false}
-                onSelect={(e) => e.preventDefault()}
-                onCheckedChange={() => set({ status: toggle(filter.status, status) })}
-              >
-                <Check checked={filter.status?.includes(status) ?? false} />
-                {statusLabel(status)}
-              </DropdownMenu.CheckboxItem>
-            ))}
-          </DropdownMenu.Content>
-        </DropdownMenu.Portal>
-      </DropdownMenu.Root>
+      <FilterMenu label="Status" value={filter.status?.map(statusLabel).join(', ')}>
+        {USER_STATUSES.map((status) => (
+          <DropdownMenu.CheckboxItem
+            key={status}
+            className={menuItem}
+            checked={filter.status?.includes(status) ?? false}
+            onSelect={(e) => e.preventDefault()}
+            onCheckedChange={() => set({ status: toggle(filter.status, status) })}
+          >
+            <Check checked={filter.status?.includes(status) ?? false} />
+            {statusLabel(status)}
+          </DropdownMenu.CheckboxItem>
+        ))}
+      </FilterMenu>
+
+      <FilterMenu label="Role" value={roleNames?.join(', ')}>
+        {roles.data?.map((role) => (
+          <DropdownMenu.CheckboxItem
+            key={role.id}
+            className={menuItem}
+            checked={filter.roleIds?.includes(role.id) ?? false}
+            onSelect={(e) => e.preventDefault()}
+            onCheckedChange={() => set({ roleIds: toggle(filter.roleIds, role.id) })}
+          >
+            <Check checked={filter.roleIds?.includes(role.id) ?? false} />
+            {role.name}
+          </DropdownMenu.CheckboxItem>
+        ))}
+      </FilterMenu>
 
       <button
         type="button"
         aria-pressed={filter.invitationExpired === true}
         onClick={() => set({ invitationExpired: filter.invitationExpired ? undefined : true })}
-        className={`h-9 rounded-lg border px-3 text-sm font-medium shadow-sm ${
+        className={`h-9 whitespace-nowrap rounded-lg border px-3 text-sm font-medium shadow-sm ${
           filter.invitationExpired
             ? 'border-amber-300 bg-amber-50 text-amber-800'
             : 'border-slate-300 bg-white text-slate-700 hover:bg-slate-50'
@@ -121,162 +303,263 @@ export function UsersToolbar({
         Invitation expired
       </button>
 
-      <DropdownMenu.Root>
-        <DropdownMenu.Trigger asChild>
-          <FilterTrigger label="Role" value={roleNames?.join(', ')} />
-        </DropdownMenu.Trigger>
-        <DropdownMenu.Portal>
-          <DropdownMenu.Content align="start" sideOffset={4} className={menuContent}>
-            {roles.data?.map((role) => (
-              <DropdownMenu.CheckboxItem
-                key={role.id}
-                className={menuItem}
-                checked={filter.roleIds?.includes(role.id) ?? false}
-                onSelect={(e) => e.preventDefault()}
-                onCheckedChange={() => set({ roleIds: toggle(filter.roleIds, role.id) })}
-              >
-                <Check checked={filter.roleIds?.includes(role.id) ?? false} />
-                {role.name}
-              </DropdownMenu.CheckboxItem>
-            ))}
-          </DropdownMenu.Content>
-        </DropdownMenu.Portal>
-      </DropdownMenu.Root>
-
       <Popover.Root>
         <Popover.Trigger asChild>
-          <FilterTrigger
-            label="Module access"
-            value={
-              filter.module ? `${moduleLabel(filter.module.module)} ≥ ${filter.module.minLevel}` : undefined
-            }
-          />
+          <MoreFiltersTrigger count={moreCount} />
         </Popover.Trigger>
         <Popover.Portal>
           <Popover.Content
             align="start"
             sideOffset={4}
-            className={`${menuContent} flex w-64 flex-col gap-3 p-4`}
+            aria-label="More filters"
+            className={`${menuContent} flex w-[26rem] max-w-[calc(100vw-2rem)] flex-wrap gap-2 p-3`}
           >
-            <label className="flex flex-col gap-1 text-sm font-medium text-slate-700">
-              Module
-              <select
-                aria-label="Module"
-                className="rounded-md border border-slate-300 px-2 py-1.5 text-sm font-normal"
-                value={filter.module?.module ?? ''}
-                onChange={(e) =>
-                  set({
-                    module: e.target.value
-                      ? { module: e.target.value, minLevel: filter.module?.minLevel ?? 'read' }
-                      : undefined,
-                  })
-                }
-              >
-                <option value="">Any module</option>
-                {(catalog.data?.modules ?? []).map((m) => (
-                  <option key={m} value={m}>
-                    {moduleLabel(m)}
-                  </option>
+            <FilterPopover label="Module access" value={moduleValue} className="flex w-64 flex-col gap-3">
+              <label className="flex flex-col gap-1 text-sm font-medium text-slate-700">
+                Module
+                <select
+                  aria-label="Module"
+                  className="rounded-md border border-slate-300 px-2 py-1.5 text-sm font-normal"
+                  value={filter.module?.module ?? ''}
+                  onChange={(e) =>
+                    set({
+                      module: e.target.value
+                        ? { module: e.target.value, minLevel: filter.module?.minLevel ?? 'read' }
+                        : undefined,
+                    })
+                  }
+                >
+                  <option value="">Any module</option>
+                  {(catalog.data?.modules ?? []).map((m) => (
+                    <option key={m} value={m}>
+                      {moduleLabel(m)}
+                    </option>
+                  ))}
+                </select>
+              </label>
+              <fieldset className="flex gap-4 text-sm text-slate-700" disabled={!filter.module}>
+                <legend className="mb-1 font-medium">At least</legend>
+                {(['read', 'edit'] as const).map((level) => (
+                  <label key={level} className="flex items-center gap-1.5">
+                    <input
+                      type="radio"
+                      name="minLevel"
+                      checked={(filter.module?.minLevel ?? 'read') === level}
+                      onChange={() =>
+                        filter.module && set({ module: { module: filter.module.module, minLevel: level } })
+                      }
+                    />
+                    {labelOf(ACCESS_LEVEL_LABELS, level)}
+                  </label>
                 ))}
-              </select>
-            </label>
-            <fieldset className="flex gap-4 text-sm text-slate-700" disabled={!filter.module}>
-              <legend className="mb-1 font-medium">At least</legend>
-              {(['read', 'edit'] as const).map((level) => (
-                <label key={level} className="flex items-center gap-1.5">
-                  <input
-                    type="radio"
-                    name="minLevel"
-                    checked={(filter.module?.minLevel ?? 'read') === level}
-                    onChange={() =>
-                      filter.module && set({ module: { module: filter.module.module, minLevel: level } })
-                    }
-                  />
-                  {level === 'read' ? 'Read' : 'Edit'}
-                </label>
-              ))}
-            </fieldset>
-          </Popover.Content>
-        </Popover.Portal>
-      </Popover.Root>
-
-      <Popover.Root>
-        <Popover.Trigger asChild>
-          <FilterTrigger
-            label="Scope"
-            value={unitName ? `${unitName}${filter.includeDescendants ? ' + below' : ''}` : undefined}
-          />
-        </Popover.Trigger>
-        <Popover.Portal>
-          <Popover.Content
-            align="start"
-            sideOffset={4}
-            className={`${menuContent} flex w-80 flex-col gap-3 p-4`}
-          >
-            <label className="flex flex-col gap-1 text-sm font-medium text-slate-700">
-              Organisation unit
-              <select
-                aria-label="Organisation unit"
-                className="rounded-md border border-slate-300 px-2 py-1.5 text-sm font-normal"
-                value={filter.orgUnitId ?? ''}
-                onChange={(e) =>
-                  set({
-                    orgUnitId: e.target.value || undefined,
-                    includeDescendants: e.target.value ? filter.includeDescendants : undefined,
-                  })
-                }
-              >
-                <option value="">Any unit</option>
-                {unitsInTreeOrder.map((unit) => (
-                  <option key={unit.id} value={unit.id}>
-                    {`${'\u00a0\u00a0\u00a0'.repeat(unit.depth)}${unit.name}`}
-                  </option>
-                ))}
-              </select>
-            </label>
-            <label className="flex items-center gap-2 text-sm text-slate-700">
-              <input
-                type="checkbox"
-                disabled={!filter.orgUnitId}
-                checked={filter.includeDescendants ?? false}
-                onChange={(e) => set({ includeDescendants: e.target.checked || undefined })}
-              />
-              Include the units below it
-            </label>
-          </Popover.Content>
-        </Popover.Portal>
-      </Popover.Root>
-
-      <DropdownMenu.Root>
-        <DropdownMenu.Trigger asChild>
-          <FilterTrigger label="Right" value={filter.right ? rightLabel(filter.right) : undefined} />
-        </DropdownMenu.Trigger>
-        <DropdownMenu.Portal>
-          <DropdownMenu.Content align="start" sideOffset={4} className={menuContent}>
-            <DropdownMenu.RadioGroup
-              value={filter.right ?? ''}
-              onValueChange={(right) => set({ right: right || undefined })}
-            >
-              <DropdownMenu.RadioItem value="" className={menuItem}>
-                Any right
-              </DropdownMenu.RadioItem>
+              </fieldset>
+            </FilterPopover>
+            <FilterPopover label="Scope" value={scopeValue} className="flex w-80 flex-col gap-3">
+              <label className="flex flex-col gap-1 text-sm font-medium text-slate-700">
+                Organisation unit
+                <select
+                  aria-label="Organisation unit"
+                  className="rounded-md border border-slate-300 px-2 py-1.5 text-sm font-normal"
+                  value={filter.orgUnitId ?? ''}
+                  onChange={(e) =>
+                    set({
+                      orgUnitId: e.target.value || undefined,
+                      includeDescendants: e.target.value ? filter.includeDescendants : undefined,
+                    })
+                  }
+                >
+                  <option value="">Any unit</option>
+                  {unitsInTreeOrder.map((unit) => (
+                    <option key={unit.id} value={unit.id}>
+                      {`${'\u00a0\u00a0\u00a0'.repeat(unit.depth)}${unit.name}`}
+                    </option>
+                  ))}
+                </select>
+              </label>
+              <label className="flex items-center gap-2 text-sm text-slate-700">
+                <input
+                  type="checkbox"
+                  disabled={!filter.orgUnitId}
+                  checked={filter.includeDescendants ?? false}
+                  onChange={(e) => set({ includeDescendants: e.target.checked || undefined })}
+                />
+                Include the units below it
+              </label>
+            </FilterPopover>
+            <FilterMenu label="Rights" value={rights.length ? rights.map(rightLabel).join(', ') : undefined}>
               {RIGHTS.map((right) => (
-                <DropdownMenu.RadioItem key={right} value={right} className={menuItem}>
-                  <Check checked={filter.right === right} />
+                <DropdownMenu.CheckboxItem
+                  key={right}
+                  className={menuItem}
+                  checked={rights.includes(right)}
+                  onSelect={(e) => e.preventDefault()}
+                  onCheckedChange={() => set({ right: undefined, rights: toggle(rights, right) })}
+                >
+                  <Check checked={rights.includes(right)} />
                   {rightLabel(right)}
-                </DropdownMenu.RadioItem>
+                </DropdownMenu.CheckboxItem>
               ))}
-            </DropdownMenu.RadioGroup>
-          </DropdownMenu.Content>
-        </DropdownMenu.Portal>
-      </DropdownMenu.Root>
+            </FilterMenu>
+            <FilterMenu
+              label="Last sign-in"
+              value={filter.lastSignIn ? lastSignInLabel(filter.lastSignIn) : undefined}
+            >
+              <DropdownMenu.RadioGroup
+                value={lastSignInValue}
+                onValueChange={(value) =>
+                  set({
+                    lastSignIn:
+                      value === 'never'
+                        ? { kind: 'never' }
+                        : value
+                          ? { kind: 'olderThan', days: Number(value) }
+                          : undefined,
+                  })
+                }
+              >
+                {[
+                  { value: '', label: 'Any time' },
+                  { value: 'never', label: 'Never signed in' },
+                  ...SIGN_IN_DAYS.map((days) => ({
+                    value: String(days),
+                    label: lastSignInLabel({ kind: 'olderThan', days }),
+                  })),
+                ].map((choice) => (
+                  <DropdownMenu.RadioItem key={choice.value} value={choice.value} className={menuItem}>
+                    <Radio checked={choice.value === lastSignInValue} />
+                    {choice.label}
+                  </DropdownMenu.RadioItem>
+                ))}
+              </DropdownMenu.RadioGroup>
+            </FilterMenu>
+            <FilterPopover
+              label="Created"
+              value={createdLabel(filter)}
+              name="Created between"
+              className="flex w-72 flex-col gap-3"
+            >
+              <p className="text-sm font-medium text-slate-700">Created between</p>
+              <DateRangeField
+                from={{ label: 'From', name: 'Created from' }}
+                to={{ label: 'To (included)', name: 'Created to' }}
+                value={{
+                  from: filter.createdFrom ? localDayOf(filter.createdFrom) : '',
+                  to: filter.createdTo ? dayOfCreatedTo(filter.createdTo) : '',
+                }}
+                onChange={(range) =>
+                  set({
+                    ...(range.from === undefined ? {} : { createdFrom: createdFromDay(range.from) }),
+                    ...(range.to === undefined ? {} : { createdTo: createdToDay(range.to) }),
+                  })
+                }
+              />
+            </FilterPopover>
+            <FilterPopover
+              label="E-mail domain"
+              value={filter.emailDomain}
+              name="E-mail domain"
+              className="w-72"
+            >
+              <EmailDomainForm value={filter.emailDomain} onChange={(emailDomain) => set({ emailDomain })} />
+            </FilterPopover>
+          </Popover.Content>
+        </Popover.Portal>
+      </Popover.Root>
 
-      {active && (
-        <Button variant="ghost" onClick={() => onChange({})}>
-          Clear filters
-        </Button>
+      {active && chips.length === 0 && clearAll}
+      {chips.length > 0 && (
+        // The filters in force that the row does not show, each cleared by its chip; then Clear filters.
+        <div className="flex w-full flex-wrap items-center gap-2">
+          <ul aria-label="Active filters" className="flex flex-wrap gap-2">
+            {chips.map((chip) => (
+              <li
+                key={chip.key}
+                className="inline-flex items-center gap-1 rounded-full bg-brand-50 py-1 pr-1 pl-3 text-xs font-medium text-brand-800 ring-1 ring-brand-200 ring-inset"
+              >
+                {chip.label}
+                <button
+                  type="button"
+                  aria-label={`Clear ${chip.label}`}
+                  onClick={() => set(chip.clear)}
+                  className="flex h-5 w-5 items-center justify-center rounded-full hover:bg-brand-100"
+                >
+                  <span aria-hidden>×</span>
+                </button>
+              </li>
+            ))}
+          </ul>
+          {clearAll}
+        </div>
       )}
-    </div>
+    </search>
+  );
+}
+
+/** The e-mail domain filter: typed, checked by the domain's rule, applied with Enter or the button. */
+function EmailDomainForm({
+  value,
+  onChange,
+}: {
+  value: string | undefined;
+  onChange: (value: string | undefined) => void;
+}) {
+  const [text, setText] = useState(value ?? '');
+  const [error, setError] = useState<string | null>(null);
+  const errorId = useId();
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    if (!text.trim()) {
+      setError(null);
+      onChange(undefined);
+      return;
+    }
+    const parsed = emailDomainSchema.safeParse(text);
+    if (!parsed.success) {
+      setError(parsed.error.issues[0]?.message ?? 'This is not an e-mail domain.');
+      return;
+    }
+    setError(null);
+    setText(parsed.data);
+    onChange(parsed.data);
+  };
+  return (
+    <form onSubmit={submit} className="flex flex-col gap-2">
+      <label className="flex flex-col gap-1 text-sm font-medium text-slate-700">
+        E-mail domain
+        <input
+          type="text"
+          aria-label="E-mail domain"
+          aria-invalid={error !== null}
+          aria-describedby={error ? errorId : undefined}
+          placeholder="acme.com"
+          value={text}
+          onChange={(e) => setText(e.target.value)}
+          className="rounded-md border border-slate-300 px-2 py-1.5 text-sm font-normal"
+        />
+      </label>
+      {error && (
+        <p id={errorId} className="text-xs text-red-700">
+          {error}
+        </p>
+      )}
+      <p className="text-xs text-slate-600">Users whose e-mail ends with @ and this domain exactly.</p>
+      <div className="flex justify-end">
+        <Button type="submit">Apply</Button>
+      </div>
+    </form>
+  );
+}
+
+function Radio({ checked }: { checked: boolean }) {
+  return (
+    <span
+      aria-hidden
+      className={`flex h-4 w-4 items-center justify-center rounded-full border ${
+        checked ? 'border-brand-600' : 'border-slate-300'
+      }`}
+    >
+      {checked ? <span className="h-2 w-2 rounded-full bg-brand-600" /> : null}
+    </span>
   );
 }
 

@@ -1,5 +1,5 @@
 import { isEmptyFilter, type Selection, type UsersFilter } from '@roster/domain';
-import { formatCount } from '../lib/format';
+import { formatCount, plural } from '../lib/format';
 
 /**
  * What the administrator has selected in the users table: ticked rows (kept across scrolling,
@@ -123,7 +123,7 @@ export function toSelection(state: SelectionState): Selection {
  * them (see the domain's `isEmptyFilter`), else "50,000 users".
  */
 export function matchingUsers(count: number, filtered: boolean): string {
-  return `${formatCount(count)} ${count === 1 ? 'user' : 'users'}${filtered ? ' matching this filter' : ''}`;
+  return `${plural(count, 'user')}${filtered ? ' matching this filter' : ''}`;
 }
 
 /**
@@ -131,8 +131,7 @@ export function matchingUsers(count: number, filtered: boolean): string {
  * matching this filter", "All 50,000 users except 1", "3 selected users".
  */
 export function describeSelection(state: SelectionState): string {
-  if (state.mode === 'ids')
-    return `${formatCount(state.ids.size)} selected ${state.ids.size === 1 ? 'user' : 'users'}`;
+  if (state.mode === 'ids') return plural(state.ids.size, 'selected user');
   const all = `All ${matchingUsers(state.count, !isEmptyFilter(state.filter))}`;
   return state.except.size ? `${all} except ${formatCount(state.except.size)}` : all;
 }
