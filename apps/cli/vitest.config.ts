@@ -1,5 +1,5 @@
+import { databaseTestConfig } from '@roster/db/vitest-config';
 import { defineConfig } from 'vitest/config';
-import { databaseTestConfig } from '../../packages/db/src/testing/vitestConfig.ts';
 
 // Each test runs the real CLI as a child process (about a second apiece), some several times.
 export default defineConfig({

@@ -1,6 +1,13 @@
 #!/usr/bin/env node
-// Runs the TypeScript entry point through tsx, so the installed bin needs no build step.
-import { register } from 'tsx/esm/api';
+// Runs the compiled CLI (`pnpm build` makes dist/main.js): no TypeScript loader at run time.
+// In a checkout that was never built, it runs the TypeScript sources through tsx instead.
+import { existsSync } from 'node:fs';
 
-register();
-await import('../src/main.ts');
+const compiled = new URL('../dist/main.js', import.meta.url);
+if (existsSync(compiled)) {
+  await import(compiled.href);
+} else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  await import('../src/main.ts');
+}

@@ -1,7 +1,7 @@
 import { createRosterClient, type RosterClient } from '@roster/client';
 import { UsageError } from './cliErrors';
 
-export type Connection = { client: RosterClient; url: string };
+export type Connection = { client: RosterClient; url: string; token: string };
 
 /** The client for the server and token named by ROSTER_URL and ROSTER_TOKEN. */
 export function clientFromEnv(env: NodeJS.ProcessEnv = process.env): Connection {
@@ -15,5 +15,5 @@ export function clientFromEnv(env: NodeJS.ProcessEnv = process.env): Connection 
   if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol)) {
     throw new UsageError(`ROSTER_URL is not an http(s) URL: ${url}`);
   }
-  return { client: createRosterClient({ url, token }), url };
+  return { client: createRosterClient({ url, token }), url, token };
 }

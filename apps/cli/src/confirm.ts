@@ -11,6 +11,8 @@ export type ConfirmRequest = {
   /** Users who will become administrators, and who will lose the role: the person types their number, as in the web app. */
   becomeAdministrators?: number;
   loseAdministratorRole?: number;
+  /** An operation that locks many people out: the number of users it is applied to, typed (`countToConfirm`). */
+  count?: number | null;
 };
 
 async function ask(question: string): Promise<string> {
@@ -41,6 +43,13 @@ export async function confirmApply(request: ConfirmRequest): Promise<void> {
       `${request.question}\n${privilegedConfirmationSentence(moves)}. Type ${formatCount(admins)} to confirm: `,
     );
     if (answer.replaceAll(',', '') !== String(admins)) {
+      throw new RefusedError('not_confirmed', 'Nothing was applied: the number typed did not match.');
+    }
+    return;
+  }
+  if (request.count) {
+    const answer = await ask(`${request.question}\nType ${formatCount(request.count)} to confirm: `);
+    if (answer.replaceAll(',', '') !== String(request.count)) {
       throw new RefusedError('not_confirmed', 'Nothing was applied: the number typed did not match.');
     }
     return;

@@ -17,10 +17,8 @@ export function formatCount(n: number): string {
   return n.toLocaleString('en');
 }
 
-/** `1 user`, `2 users` */
-export function plural(n: number, one: string, many = `${one}s`): string {
-  return `${formatCount(n)} ${n === 1 ? one : many}`;
-}
+/** `1 user`, `2 users`: the domain's. */
+export { plural } from '@roster/domain';
 
 /** 2026-03-02 09:00 (UTC), for tables. */
 export function formatTime(at: Date | null | undefined): string {

@@ -9,14 +9,26 @@ export async function rolesByName(client: RosterClient, names: readonly string[]
   return names.map((name) => {
     const wanted = name.trim().toLowerCase();
     const role = roles.find((r) => r.name.toLowerCase() === wanted);
-    if (!role) {
-      throw new RefusedError(
-        'unknown_role',
-        `No role is named “${name}”. The roles are: ${roles.map((r) => r.name).join(', ')}.`,
-      );
-    }
+    if (!role) throw unknownRole(`No role is named “${name}”.`, roles);
     return role;
   });
+}
+
+/** The role with this id (any case), from `roles.list`; `unknown_role`, after `prefix`, for an id no role has. */
+export async function roleById(client: RosterClient, id: string, prefix = ''): Promise<Role> {
+  const roles = await client.roles.list.query();
+  const wanted = id.trim().toLowerCase();
+  const role = roles.find((r) => r.id === wanted);
+  if (!role) throw unknownRole(`${prefix}No role has the id “${id}”.`, roles);
+  return role;
+}
+
+/** The refusal of a role nobody has, naming the roles there are. */
+function unknownRole(sentence: string, roles: readonly Role[]): RefusedError {
+  return new RefusedError(
+    'unknown_role',
+    `${sentence} The roles are: ${roles.map((r) => r.name).join(', ')}.`,
+  );
 }
 
 export async function roleByName(client: RosterClient, name: string): Promise<Role> {

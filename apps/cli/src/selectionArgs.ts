@@ -3,6 +3,7 @@ import { text as readAll } from 'node:stream/consumers';
 import type { RosterClient, Selection } from '@roster/client';
 import { SELECTION_MAX_IDS } from '@roster/domain';
 import { UsageError } from './cliErrors';
+import { formatCount } from './output';
 import { userPath } from './userPath';
 import { type FilterWords, usersFilterFrom } from './usersFilter';
 
@@ -15,26 +16,32 @@ export function isUuid(text: string): boolean {
   return UUID.test(text);
 }
 
+/** The lines of a list a person wrote, with their numbers: `#` starts a comment, blank lines are left out. */
+export function listLines(text: string): { line: string; number: number }[] {
+  return text
+    .split(/\r?\n/)
+    .map((raw, i) => ({ line: raw.replace(/#.*/, '').trim(), number: i + 1 }))
+    .filter(({ line }) => line !== '');
+}
+
+/** A list of users is refused when it names nobody, or more than one selection takes (SELECTION_MAX_IDS). */
+export function checkListSize(count: number, where: string, what: string): void {
+  if (count === 0) throw new UsageError(`${where} lists no ${what}.`);
+  if (count > SELECTION_MAX_IDS) {
+    throw new UsageError(`${where}: at most ${formatCount(SELECTION_MAX_IDS)} ${what} at once.`);
+  }
+}
+
 /** User ids separated by commas, spaces or new lines; `#` starts a comment in a file. */
 export function parseIds(text: string, where: string): string[] {
-  const ids = text
-    .split('\n')
-    .map((line) => line.replace(/#.*/, ''))
-    .join(',')
-    .split(/[\s,]+/)
-    .filter(Boolean);
+  const ids = listLines(text).flatMap(({ line }) => line.split(/[\s,]+/).filter(Boolean));
   const wrong = ids.filter((id) => !isUuid(id));
   if (wrong.length > 0) {
     throw new UsageError(
       `${where}: ${wrong.length === 1 ? 'this is not a user id' : 'these are not user ids'}: ${wrong.slice(0, 3).join(', ')}${wrong.length > 3 ? ', …' : ''}`,
     );
   }
-  if (ids.length === 0) throw new UsageError(`${where} lists no user ids.`);
-  if (ids.length > SELECTION_MAX_IDS) {
-    throw new UsageError(
-      `${where}: one operation takes at most ${SELECTION_MAX_IDS.toLocaleString('en')} ids.`,
-    );
-  }
+  checkListSize(ids.length, where, 'user ids');
   return ids;
 }
 
@@ -44,6 +51,10 @@ const FILTER_KEYS = [
   'search',
   'module',
   'right',
+  'last-sign-in',
+  'created-from',
+  'created-to',
+  'email-domain',
   'org-unit',
   'invitation-expired',
 ] as const;
@@ -83,7 +94,24 @@ export function parseFilterWords(text: string): FilterWords {
         words.module = value;
         break;
       case 'right':
-        words.right = value;
+        // Repeated, users holding any of the rights.
+        if (words.right === undefined && !words.rights) words.right = value;
+        else {
+          words.rights = [...(words.right ? [words.right] : []), ...(words.rights ?? []), value];
+          words.right = undefined;
+        }
+        break;
+      case 'last-sign-in':
+        words.lastSignIn = value;
+        break;
+      case 'created-from':
+        words.createdFrom = value;
+        break;
+      case 'created-to':
+        words.createdTo = value;
+        break;
+      case 'email-domain':
+        words.emailDomain = value;
         break;
       case 'org-unit':
         words.orgUnitId = value;
@@ -114,7 +142,7 @@ export async function selectionFromArgs(client: RosterClient, args: SelectionArg
   }
   if (args.ids !== undefined) return { ids: parseIds(args.ids, '--ids') };
   if (args.idsFile !== undefined) {
-    const text = await readIdsFile(args.idsFile);
+    const text = await readListFile(args.idsFile, '--ids-file');
     return { ids: parseIds(text, args.idsFile === '-' ? 'standard input' : args.idsFile) };
   }
   const filter = await usersFilterFrom(client, parseFilterWords(args.filter ?? ''));
@@ -124,12 +152,13 @@ export async function selectionFromArgs(client: RosterClient, args: SelectionArg
   return { filter, expectedCount: total, ...(exceptIds.length ? { exceptIds } : {}) };
 }
 
-async function readIdsFile(path: string): Promise<string> {
+/** The text of a list file an option names (`-`: standard input); a file that cannot be read is a usage error. */
+export async function readListFile(path: string, option: string): Promise<string> {
   if (path === '-') return readAll(process.stdin);
   try {
     return await readFile(userPath(path), 'utf8');
   } catch (error) {
     const reason = error instanceof Error && 'code' in error ? String(error.code) : String(error);
-    throw new UsageError(`Cannot read --ids-file ${path} (${reason}).`);
+    throw new UsageError(`Cannot read ${option} ${path} (${reason}).`);
   }
 }

@@ -11,6 +11,14 @@ export type FilterWords = {
   /** `budget` or `budget:edit` (at least that level; `read` when no level is given). */
   module?: string;
   right?: string;
+  /** Users holding any of these rights. */
+  rights?: string[];
+  /** `never`, or a number of days (`90` or `90d`): signed in, but not in that many days. */
+  lastSignIn?: string;
+  /** A UTC day (`2026-03-01`) or an ISO instant with its offset; a `createdTo` day is included. */
+  createdFrom?: string;
+  createdTo?: string;
+  emailDomain?: string;
   orgUnitId?: string;
   invitationExpired?: boolean;
 };
@@ -25,6 +33,16 @@ function parseModule(text: string): NonNullable<UsersFilter['module']> {
     throw new UsageError(`A module filter is NAME or NAME:LEVEL with LEVEL read or edit, not “${text}”.`);
   }
   return { module, minLevel: level };
+}
+
+function parseLastSignIn(text: string): NonNullable<UsersFilter['lastSignIn']> {
+  const value = text.trim().toLowerCase();
+  if (value === 'never') return { kind: 'never' };
+  const days = /^(\d+)d?$/.exec(value)?.[1];
+  if (days === undefined) {
+    throw new UsageError(`A last sign-in filter is “never” or a number of days (e.g. 90), not “${text}”.`);
+  }
+  return { kind: 'olderThan', days: Number(days) };
 }
 
 /** The API's filter for these words: statuses checked, role names looked up, the whole checked by the domain's schema. */
@@ -44,6 +62,11 @@ export async function usersFilterFrom(client: RosterClient, words: FilterWords):
     search: words.search,
     module: words.module === undefined ? undefined : parseModule(words.module),
     right: words.right,
+    rights: words.rights?.length ? words.rights.map((r) => r.trim()) : undefined,
+    lastSignIn: words.lastSignIn === undefined ? undefined : parseLastSignIn(words.lastSignIn),
+    createdFrom: words.createdFrom,
+    createdTo: words.createdTo,
+    emailDomain: words.emailDomain,
     orgUnitId: words.orgUnitId,
     invitationExpired: words.invitationExpired,
   });

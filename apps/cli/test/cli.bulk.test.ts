@@ -1,21 +1,20 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import {
-  auditEvents,
-  bulkOperations,
-  emailOutbox,
-  invitations,
-  moduleAccess,
-  roles,
-  users,
-} from '@roster/db';
-import { BLOCKED_REASONS, SKIP_REASONS } from '@roster/domain';
+import { auditEvents, bulkOperations, emailOutbox, invitations, moduleAccess, users } from '@roster/db';
+import { BLOCKED_REASONS, OPERATION_KINDS, operationAuditAction, SKIP_REASONS } from '@roster/domain';
 import { asc, eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { appliedJson, dryRunJson, errorJson } from './cliJson';
-import { type CliServer, type InsertedUser, insertUsers, startCliServer } from './cliServer';
-import { type CliRun, jsonOf } from './runCli';
+import {
+  type CliServer,
+  type InsertedUser,
+  insertUsers,
+  roleNamesByEmail,
+  startCliServer,
+  statusesByEmail,
+} from './cliServer';
+import { type CliRun, jsonOf, successJson } from './runCli';
 
 let cli: CliServer;
 beforeAll(async () => {
@@ -27,38 +26,10 @@ beforeEach(() => cli.reset());
 const db = () => cli.server.testDb.db;
 const ids = (list: readonly InsertedUser[]) => list.map((u) => u.id).join(',');
 
-function applied(run: CliRun) {
-  expect(run.code, run.stderr).toBe(0);
-  return appliedJson.parse(jsonOf(run));
-}
+const applied = (run: CliRun) => appliedJson.parse(successJson(run));
 
-async function statusesOf(list: readonly InsertedUser[]) {
-  const rows = await db()
-    .select({ email: users.email, status: users.status })
-    .from(users)
-    .where(
-      inArray(
-        users.id,
-        list.map((u) => u.id),
-      ),
-    )
-    .orderBy(asc(users.email));
-  return Object.fromEntries(rows.map((row) => [row.email, row.status]));
-}
-
-async function roleNamesOf(list: readonly InsertedUser[]) {
-  const rows = await db()
-    .select({ email: users.email, role: roles.name })
-    .from(users)
-    .innerJoin(roles, eq(roles.id, users.roleId))
-    .where(
-      inArray(
-        users.id,
-        list.map((u) => u.id),
-      ),
-    );
-  return Object.fromEntries(rows.map((row) => [row.email, row.role]));
-}
+const statusesOf = (list: readonly InsertedUser[]) => statusesByEmail(cli, list);
+const roleNamesOf = (list: readonly InsertedUser[]) => roleNamesByEmail(cli, list);
 
 /** Everything a bulk operation writes, to check that a run wrote nothing. */
 async function footprint() {
@@ -70,7 +41,7 @@ async function footprint() {
     operations: await db().$count(bulkOperations),
     audit: await db().$count(
       auditEvents,
-      inArray(auditEvents.action, ['user.status_changed', 'user.role_changed']),
+      inArray(auditEvents.action, OPERATION_KINDS.map(operationAuditAction)),
     ),
     invitations: await db().$count(invitations),
   };

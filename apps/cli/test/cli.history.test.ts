@@ -5,17 +5,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { appliedJson, errorJson, operationJson, resultsJson } from './cliJson';
 import { type CliServer, insertUsers, startCliServer } from './cliServer';
-import { type CliRun, jsonOf, runCli } from './runCli';
+import { jsonOf, runCli, successJson } from './runCli';
 
 let cli: CliServer;
 /** Two finished operations: a deactivation with a skip and a block, then a role change. */
 let deactivation: z.infer<typeof operationJson>;
 let roleChange: z.infer<typeof operationJson>;
-
-function ok(run: CliRun): unknown {
-  expect(run.code, run.stderr).toBe(0);
-  return jsonOf(run);
-}
 
 beforeAll(async () => {
   cli = await startCliServer();
@@ -26,10 +21,10 @@ beforeAll(async () => {
   ]);
   const selection = [...list.map((u) => u.id), cli.adminId].join(',');
   deactivation = appliedJson.parse(
-    ok(await cli.cli(['bulk', 'deactivate', '--ids', selection, '--yes', '--json'])),
+    successJson(await cli.cli(['bulk', 'deactivate', '--ids', selection, '--yes', '--json'])),
   ).operation;
   roleChange = appliedJson.parse(
-    ok(
+    successJson(
       await cli.cli([
         'bulk',
         'assign-role',
@@ -49,7 +44,9 @@ const db = () => cli.server.testDb.db;
 
 describe('roster bulk status', () => {
   it('prints the operation as the database has it', async () => {
-    const status = operationJson.parse(ok(await cli.cli(['bulk', 'status', deactivation.id, '--json'])));
+    const status = operationJson.parse(
+      successJson(await cli.cli(['bulk', 'status', deactivation.id, '--json'])),
+    );
     const [row] = await db().select().from(bulkOperations).where(eq(bulkOperations.id, deactivation.id));
     expect(status).toMatchObject({
       id: row?.id,
@@ -102,7 +99,9 @@ describe('roster bulk status', () => {
 
 describe('roster bulk results', () => {
   it('lists every user’s outcome and reason, as recorded', async () => {
-    const results = resultsJson.parse(ok(await cli.cli(['bulk', 'results', deactivation.id, '--json'])));
+    const results = resultsJson.parse(
+      successJson(await cli.cli(['bulk', 'results', deactivation.id, '--json'])),
+    );
     const rows = await db()
       .select()
       .from(bulkOperationItems)
@@ -116,7 +115,7 @@ describe('roster bulk results', () => {
     );
 
     const blocked = resultsJson.parse(
-      ok(await cli.cli(['bulk', 'results', deactivation.id, '--outcome', 'blocked', '--json'])),
+      successJson(await cli.cli(['bulk', 'results', deactivation.id, '--outcome', 'blocked', '--json'])),
     );
     expect(blocked.items.map((i) => i.email)).toEqual(['admin@roster.test']);
   });
@@ -158,7 +157,7 @@ describe('roster bulk results', () => {
 
   it('--limit stops after that many users', async () => {
     const results = resultsJson.parse(
-      ok(await cli.cli(['bulk', 'results', deactivation.id, '--limit', '2', '--json'])),
+      successJson(await cli.cli(['bulk', 'results', deactivation.id, '--limit', '2', '--json'])),
     );
     expect(results.items).toHaveLength(2);
   });
@@ -168,7 +167,7 @@ describe('roster bulk list', () => {
   it('lists the operations newest first, as the database has them', async () => {
     const list = z
       .object({ items: z.array(operationJson) })
-      .parse(ok(await cli.cli(['bulk', 'list', '--json'])));
+      .parse(successJson(await cli.cli(['bulk', 'list', '--json'])));
     const rows = await db()
       .select({ id: bulkOperations.id })
       .from(bulkOperations)
@@ -188,6 +187,35 @@ describe('roster bulk list', () => {
         ),
       ),
     ]);
+  });
+});
+
+describe('roster bulk list filters and bulk results --search (issue 19 item 10)', () => {
+  const listed = async (...args: string[]) =>
+    z
+      .object({ items: z.array(operationJson) })
+      .parse(successJson(await cli.cli(['bulk', 'list', ...args, '--json'])))
+      .items.map((op) => op.id);
+
+  it('narrows the history by kind, who started it, status and days', async () => {
+    expect(await listed('--kind', 'deactivate')).toEqual([deactivation.id]);
+    expect(await listed('--status', 'succeeded')).toEqual([roleChange.id]);
+    expect(await listed('--by', 'ADMIN@roster.test')).toEqual([roleChange.id, deactivation.id]);
+    expect(await listed('--by', 'nobody@roster.test')).toEqual([]);
+    expect(await listed('--kind', 'assign_role', '--by', 'admin@roster.test')).toEqual([roleChange.id]);
+    const today = deactivation.createdAt.slice(0, 10);
+    expect(await listed('--from', today, '--to', today)).toEqual([roleChange.id, deactivation.id]);
+    expect(await listed('--from', '2000-01-01', '--to', '2000-01-02')).toEqual([]);
+    const bad = await cli.cli(['bulk', 'list', '--from', 'yesterday']);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toContain('YYYY-MM-DD');
+  });
+
+  it('searches an operation’s results by e-mail or name', async () => {
+    const results = resultsJson.parse(
+      successJson(await cli.cli(['bulk', 'results', deactivation.id, '--search', 'FORMULA', '--json'])),
+    );
+    expect(results.items.map((r) => r.email)).toEqual(['=formula@roster.test']);
   });
 });
 
@@ -247,7 +275,7 @@ describe('credentials and connection', () => {
 
   it('whoami names the token’s user', async () => {
     const run = await cli.cli(['whoami', '--json']);
-    expect(z.object({ email: z.string(), isAdmin: z.boolean() }).parse(ok(run))).toEqual({
+    expect(z.object({ email: z.string(), isAdmin: z.boolean() }).parse(successJson(run))).toEqual({
       email: 'admin@roster.test',
       isAdmin: true,
     });

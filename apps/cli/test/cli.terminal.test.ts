@@ -1,7 +1,7 @@
-import { bulkOperations, roles, users } from '@roster/db';
-import { eq, inArray } from 'drizzle-orm';
+import { bulkOperations, users } from '@roster/db';
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type CliServer, insertUsers, startCliServer } from './cliServer';
+import { type CliServer, insertUsers, roleNamesByEmail, startCliServer, statusesByEmail } from './cliServer';
 import { runCliOnTerminal } from './runCli';
 
 let cli: CliServer;
@@ -29,44 +29,28 @@ describe('on a terminal, without --yes', () => {
     expect(row?.status).toBe('active');
   });
 
-  it('applies on yes and draws a progress bar while the worker runs', async () => {
+  it('deactivating 100 users or more asks for their number; typed, applies with a progress bar', async () => {
     const many = await insertUsers(
       cli,
       Array.from({ length: 1_200 }, (_, i) => ({ email: `tty${String(i).padStart(4, '0')}@roster.test` })),
     );
-    const run = await onTerminal(['bulk', 'deactivate', '--filter', 'search=tty,status=active'], 'y');
+    const yes = await onTerminal(['bulk', 'deactivate', '--filter', 'search=tty,status=active'], 'y');
+    expect(yes.code).toBe(1);
+    expect(yes.output).toContain('Deactivate: apply to 1,200 users?');
+    expect(yes.output).toContain('Type 1,200 to confirm:');
+    expect(yes.output).toContain('not_confirmed: Nothing was applied: the number typed did not match.');
+    expect(await cli.server.testDb.db.$count(bulkOperations)).toBe(0);
+    const run = await onTerminal(['bulk', 'deactivate', '--filter', 'search=tty,status=active'], '1,200');
     expect(run.code, run.output).toBe(0);
-    expect(run.output).toContain('Deactivate: apply to 1,200 users? [y/N]');
     expect(run.output).toMatch(/Deactivate \[[█░]+\] 100% \| 1200\/1200 users \| 1,200 changed/);
     expect(run.output).toMatch(/Deactivate — Succeeded \(operation [0-9a-f-]{36}\)/);
-    const statuses = await cli.server.testDb.db
-      .select({ status: users.status })
-      .from(users)
-      .where(
-        inArray(
-          users.id,
-          many.map((u) => u.id),
-        ),
-      );
-    expect(new Set(statuses.map((s) => s.status))).toEqual(new Set(['deactivated']));
+    expect(new Set(Object.values(await statusesByEmail(cli, many)))).toEqual(new Set(['deactivated']));
   });
 
   it('the Administrator role needs the number of new administrators typed', async () => {
     const list = await insertUsers(cli, [{ email: 'adm1@roster.test' }, { email: 'adm2@roster.test' }]);
     const selection = list.map((u) => u.id).join(',');
-    const roleNames = async () =>
-      (
-        await cli.server.testDb.db
-          .select({ role: roles.name })
-          .from(users)
-          .innerJoin(roles, eq(roles.id, users.roleId))
-          .where(
-            inArray(
-              users.id,
-              list.map((u) => u.id),
-            ),
-          )
-      ).map((r) => r.role);
+    const both = (role: string) => ({ 'adm1@roster.test': role, 'adm2@roster.test': role });
 
     const wrong = await onTerminal(
       ['bulk', 'assign-role', '--role', 'Administrator', '--ids', selection],
@@ -75,13 +59,13 @@ describe('on a terminal, without --yes', () => {
     expect(wrong.code).toBe(1);
     expect(wrong.output).toContain('2 users will become administrators. Type 2 to confirm:');
     expect(wrong.output).toContain('not_confirmed: Nothing was applied: the number typed did not match.');
-    expect(await roleNames()).toEqual(['Reader', 'Reader']);
+    expect(await roleNamesByEmail(cli, list)).toEqual(both('Reader'));
 
     const typed = await onTerminal(
       ['bulk', 'assign-role', '--role', 'Administrator', '--ids', selection],
       '2',
     );
     expect(typed.code, typed.output).toBe(0);
-    expect(await roleNames()).toEqual(['Administrator', 'Administrator']);
+    expect(await roleNamesByEmail(cli, list)).toEqual(both('Administrator'));
   });
 });

@@ -3,7 +3,7 @@ import { and, asc, eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { type CliServer, insertUsers, startCliServer } from './cliServer';
-import { type CliRun, jsonOf } from './runCli';
+import { type CliRun, successJson } from './runCli';
 
 let cli: CliServer;
 
@@ -13,10 +13,7 @@ const usersListJson = z.object({
   items: z.array(z.object({ id: z.uuid(), email: z.string(), status: z.string(), roleName: z.string() })),
 });
 
-function listOf(run: CliRun) {
-  expect(run.code, run.stderr).toBe(0);
-  return usersListJson.parse(jsonOf(run));
-}
+const listOf = (run: CliRun) => usersListJson.parse(successJson(run));
 
 beforeAll(async () => {
   cli = await startCliServer();

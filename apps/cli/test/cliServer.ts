@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { ensureBootstrapAdmin, hashToken } from '@roster/api';
+import { createApiTokenBySignIn } from '@roster/client';
 import { invitations, moduleAccess, roles, users } from '@roster/db';
 import {
   type BUILT_IN_ROLES,
@@ -9,8 +10,7 @@ import {
   type UserStatus,
 } from '@roster/domain';
 import { startTestServer, TEST_ADMIN, type TestServer } from '@roster/server/testing';
-import { eq } from 'drizzle-orm';
-import { z } from 'zod';
+import { eq, inArray } from 'drizzle-orm';
 import { type CliRun, runCli } from './runCli';
 
 export type RoleName = (typeof BUILT_IN_ROLES)[number];
@@ -27,32 +27,9 @@ export type CliServer = {
   roleId: (name: RoleName) => Promise<string>;
 };
 
-/** `tokens.create`'s answer over HTTP: the token, shown this once, in tRPC's superjson envelope. */
-const createdTokenReply = z.object({
-  result: z.object({ data: z.object({ json: z.object({ token: z.string().startsWith('rst_') }) }) }),
-});
-
-async function post(url: string, path: string, input: unknown, cookie?: string) {
-  const response = await fetch(`${url}/trpc/${path}`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      'x-roster-csrf': '1',
-      ...(cookie ? { cookie } : {}),
-    },
-    body: JSON.stringify({ json: input }),
-  });
-  if (!response.ok) throw new Error(`${path} answered ${response.status}: ${await response.text()}`);
-  return response;
-}
-
 /** Signs in as the test administrator and creates an API token, as a person does in Admin › API tokens. */
-async function createAdminToken(url: string): Promise<string> {
-  const signIn = await post(url, 'auth.signIn', TEST_ADMIN);
-  const cookie = (signIn.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
-  const created = await post(url, 'tokens.create', { name: 'cli tests' }, cookie);
-  const body = createdTokenReply.parse(await created.json());
-  return body.result.data.json.token;
+function createAdminToken(url: string): Promise<string> {
+  return createApiTokenBySignIn({ url, ...TEST_ADMIN, tokenName: 'cli tests' });
 }
 
 /** A real server on a migrated database of its own, with the administrator's API token. */
@@ -156,4 +133,28 @@ export async function insertUsers(cli: CliServer, specs: readonly NewUser[]): Pr
     if (!user) throw new Error(`${spec.email} was not inserted`);
     return user;
   });
+}
+
+/** These users as stored now: e-mail, status and role name. */
+function storedUsers(cli: CliServer, list: readonly InsertedUser[]) {
+  return cli.server.testDb.db
+    .select({ email: users.email, status: users.status, role: roles.name })
+    .from(users)
+    .innerJoin(roles, eq(roles.id, users.roleId))
+    .where(
+      inArray(
+        users.id,
+        list.map((u) => u.id),
+      ),
+    );
+}
+
+/** The statuses of these users, by e-mail, as stored now. */
+export async function statusesByEmail(cli: CliServer, list: readonly InsertedUser[]) {
+  return Object.fromEntries((await storedUsers(cli, list)).map((u) => [u.email, u.status]));
+}
+
+/** The role names of these users, by e-mail, as stored now. */
+export async function roleNamesByEmail(cli: CliServer, list: readonly InsertedUser[]) {
+  return Object.fromEntries((await storedUsers(cli, list)).map((u) => [u.email, u.role]));
 }

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { expect } from 'vitest';
 
 const CLI_DIR = fileURLToPath(new URL('..', import.meta.url));
 
@@ -41,6 +42,12 @@ export function jsonOf(run: CliRun): unknown {
   } catch {
     throw new Error(`stdout is not one JSON document.\nstdout: ${run.stdout}\nstderr: ${run.stderr}`);
   }
+}
+
+/** The JSON document of a `--json` run that succeeded (exit 0; its stderr shown if not). */
+export function successJson(run: CliRun): unknown {
+  expect(run.code, run.stderr).toBe(0);
+  return jsonOf(run);
 }
 
 /**

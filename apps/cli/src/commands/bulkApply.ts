@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { BulkOperation, Selection } from '@roster/client';
-import { OPERATIONS, type OperationKind, privilegedConfirmationCount } from '@roster/domain';
+import { countToConfirm, OPERATIONS, type OperationKind, privilegedConfirmationCount } from '@roster/domain';
 import { type Command, Option } from 'commander';
 import { UsageError } from '../cliErrors';
 import { clientFromEnv } from '../clientFromEnv';
@@ -60,7 +60,9 @@ async function runBulkOperation(kind: BulkOperation['kind'], options: BulkApplyO
     return;
   }
   if (!json) for (const line of previewReport(title, preview)) printLine(line);
+  const count = countToConfirm(kind, preview.total);
   await confirmApply({
+    count,
     yes: options.yes === true,
     question: `${title}: apply to ${plural(preview.total, 'user')}?`,
     becomeAdministrators: preview.becomeAdministrators,
@@ -74,6 +76,8 @@ async function runBulkOperation(kind: BulkOperation['kind'], options: BulkApplyO
     selection: applied,
     // What the person just confirmed by typing the number (or --yes): users gaining or losing the role.
     confirmPrivileged: privilegedConfirmationCount(preview) > 0 || undefined,
+    // What the person typed (or --yes): the number of users an operation that locks people out takes.
+    ...(count === null ? {} : { confirmCount: count }),
   });
   const finished = await followProgress(client, started, { title, json });
   process.exitCode = exitCodeOf(finished);

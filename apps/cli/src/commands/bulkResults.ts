@@ -8,7 +8,13 @@ import { positiveInteger } from '../optionParsers';
 import { formatCount, formatTable, printJson, printLine, printNote } from '../output';
 
 type ResultItem = RouterOutputs['bulk']['results']['items'][number];
-type BulkResultsOptions = { csv?: boolean; outcome?: Outcome; reason?: string; limit?: number };
+type BulkResultsOptions = {
+  csv?: boolean;
+  outcome?: Outcome;
+  reason?: string;
+  search?: string;
+  limit?: number;
+};
 
 /** The API's largest page of results. */
 const RESULTS_PAGE = 1000;
@@ -31,6 +37,7 @@ export function addBulkResultsCommand(bulk: Command): void {
     .option('--csv', 'print CSV (the columns of the web app’s download)')
     .addOption(new Option('--outcome <outcome>', 'only users with this outcome').choices(OUTCOMES))
     .option('--reason <code>', 'only users with this reason code, e.g. already_has_role')
+    .option('--search <text>', 'only users whose name or e-mail holds this text (any case)')
     .option('--limit <n>', 'at most this many users', positiveInteger)
     .action(async (id: string, options: BulkResultsOptions, command: Command) => {
       const { json } = globalOptions(command);
@@ -50,6 +57,7 @@ export function addBulkResultsCommand(bulk: Command): void {
           id: operationId,
           outcome: options.outcome,
           reason: options.reason,
+          search: options.search,
           cursor,
           limit: Math.min(RESULTS_PAGE, limit - printed),
         });

@@ -16,6 +16,7 @@ import { clientFromEnv } from '../clientFromEnv';
 import { confirmApply } from '../confirm';
 import { followProgress } from '../followProgress';
 import { globalOptions } from '../globalOptions';
+import { checkInviteMessage } from '../inviteOptions';
 import { exitCodeOf, operationReport } from '../operationReport';
 import { formatCount, plural, printJson, printLine, printNote } from '../output';
 import { isUuid } from '../selectionArgs';
@@ -69,7 +70,7 @@ async function runImport(file: string, options: ImportOptions, command: Command)
   if (options.operationId !== undefined && !isUuid(options.operationId)) {
     throw new UsageError('--operation-id is a UUID.');
   }
-  if (options.message !== undefined && !options.invite) throw new UsageError('--message goes with --invite.');
+  checkInviteMessage(options);
   const bytes = await readFile(userPath(file)).catch((error: unknown) => {
     throw new UsageError(`Cannot read ${file}: ${error instanceof Error ? error.message : String(error)}`);
   });

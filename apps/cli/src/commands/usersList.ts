@@ -1,45 +1,23 @@
-import type { UserSort } from '@roster/client';
-import { USER_SORT_FIELDS, USERS_PAGE_MAX } from '@roster/domain';
-import { type Command, Option } from 'commander';
+import { USERS_PAGE_MAX } from '@roster/domain';
+import type { Command } from 'commander';
 import { clientFromEnv } from '../clientFromEnv';
 import { globalOptions } from '../globalOptions';
-import { collect, collectList, positiveInteger } from '../optionParsers';
+import { positiveInteger } from '../optionParsers';
 import { formatCount, formatTable, formatTime, printJson, printLine, printNote } from '../output';
 import type { ListedUser } from '../userByEmail';
-import { usersFilterFrom } from '../usersFilter';
+import { addUsersViewOptions, type UsersViewOptions, usersViewFrom } from '../usersViewOptions';
 
-type UsersListOptions = {
-  status?: string[];
-  role?: string[];
-  search?: string;
-  limit: number;
-  sort: UserSort['field'];
-  desc?: boolean;
-};
+type UsersListOptions = UsersViewOptions & { limit: number };
 
 export function addUsersListCommand(users: Command): void {
-  users
-    .command('list')
-    .description('list users, filtered and sorted like the Users page')
-    .option(
-      '--status <statuses>',
-      'created, invited, active or deactivated; several separated by commas',
-      collectList,
-    )
-    .option('--role <name>', 'the role’s name; repeat for several roles', collect)
-    .option('--search <text>', 'part of a name or e-mail')
+  addUsersViewOptions(
+    users.command('list').description('list users, filtered and sorted like the Users page'),
+  )
     .option('--limit <n>', 'list at most this many users', positiveInteger, 50)
-    .addOption(new Option('--sort <field>', 'sort by').choices(USER_SORT_FIELDS).default('name'))
-    .option('--desc', 'sort in descending order')
     .action(async (options: UsersListOptions, command: Command) => {
       const { json } = globalOptions(command);
       const { client } = clientFromEnv();
-      const filter = await usersFilterFrom(client, {
-        statuses: options.status,
-        roleNames: options.role,
-        search: options.search,
-      });
-      const sort: UserSort = { field: options.sort, direction: options.desc ? 'desc' : 'asc' };
+      const { filter, sort } = await usersViewFrom(client, options);
       const items: ListedUser[] = [];
       let cursor: string | undefined;
       let total = 0;
