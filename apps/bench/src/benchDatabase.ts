@@ -1,4 +1,4 @@
-import { hashToken, newSecretToken } from '@roster/api';
+import { newApiToken } from '@roster/api';
 import {
   apiTokens,
   countUsers,
@@ -47,10 +47,8 @@ export async function prepareBenchDatabase(url: string, size: number): Promise<D
 export async function benchToken(handle: DbHandle, adminEmail: string): Promise<string> {
   const [admin] = await handle.db.select({ id: users.id }).from(users).where(eq(users.email, adminEmail));
   if (!admin) throw new Error(`No user ${adminEmail}: start the server first`);
-  const token = newSecretToken('rst_');
-  await handle.db
-    .insert(apiTokens)
-    .values({ userId: admin.id, name: 'bench', tokenHash: hashToken(token), prefix: token.slice(0, 10) });
+  const { token, stored } = newApiToken();
+  await handle.db.insert(apiTokens).values({ userId: admin.id, name: 'bench', ...stored });
   return token;
 }
 

@@ -1,4 +1,4 @@
-import { createServer } from 'node:net';
+import getPort from 'get-port';
 import { postgresSettings, postgresVersion, prepareBenchDatabase } from './benchDatabase';
 import { type LoadResult, runLoad } from './loadBench';
 import { machineLine, writeSection } from './report';
@@ -19,18 +19,6 @@ export type BenchLoadSettings = {
 
 /** The bar of issue 16 item 10, for users.list and users.get. */
 const P99_TARGET_MS = 300;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = address && typeof address === 'object' ? address.port : 0;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 /** Server and database CPU per request, in ms: what decides how many requests two cores can serve. */
 const perRequest = (r: LoadResult) =>
@@ -63,7 +51,7 @@ function print(r: LoadResult): void {
 export async function benchLoad(settings: BenchLoadSettings): Promise<LoadResult> {
   const handle = await prepareBenchDatabase(settings.databaseUrl, settings.users);
   const database = new URL(settings.databaseUrl).pathname.slice(1);
-  const server = await startServerProcess(settings.databaseUrl, await freePort());
+  const server = await startServerProcess(settings.databaseUrl, await getPort({ host: '127.0.0.1' }));
   try {
     const machine = machineLine(await postgresVersion(handle));
     const pgSettings = await postgresSettings(handle);

@@ -1,19 +1,13 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import type { RosterClient } from '@roster/client';
 import { type Db, queryRows, roles } from '@roster/db';
 import type { BulkOperation, Selection } from '@roster/domain';
 import { eq, sql } from 'drizzle-orm';
 import { vacuumTables } from './benchDatabase';
+import { postgresCpuBetween, processCpuSeconds } from './cpuTime';
 import type { ServerProcess } from './serverProcess';
-
-export type BulkResult = {
-  operation: string;
-  users: number;
-  productSeconds: number;
-  floorSeconds: number;
-  peakRssMiB: number;
-  status: string;
-};
+import { percentile } from './stats';
 
 const COHORT_ROLE = 'Bench cohort';
 
@@ -24,6 +18,22 @@ async function roleId(db: Db, name: string): Promise<string> {
   return row.id;
 }
 
+/**
+ * Users per statement of the floor and of the untimed reset, as many as a batch of the product: the
+ * statement triggers on users (search rows, exact counts) read transition tables that spill to disk
+ * beyond work_mem, and at 100,000 rows in one statement they took minutes (2026-12-03).
+ */
+const SLICE = 10_000;
+
+/** The cohort's slices: 0, 1, … */
+async function cohortSlices(db: Db): Promise<number[]> {
+  const rows = await queryRows<{ slice: number }>(
+    db,
+    sql`select distinct slice from bench_cohort order by slice`,
+  );
+  return rows.map((r) => r.slice);
+}
+
 /** The same N non-administrator users every run: the cohort each operation is applied to. */
 async function prepareCohort(db: Db, size: number, sourceId: string): Promise<string[]> {
   await db.execute(sql`drop table if exists bench_cohort`);
@@ -32,6 +42,11 @@ async function prepareCohort(db: Db, size: number, sourceId: string): Promise<st
     select u.id from users u join roles r on r.id = u.role_id
     where not r.is_admin and u.email not like 'bench-%' and u.id <> ${sourceId} order by u.id limit ${size}`);
   await db.execute(sql`alter table bench_cohort add primary key (id)`);
+  // Slices of SLICE users (by id), the floor's and the reset's statements run one per slice.
+  await db.execute(sql`alter table bench_cohort add column slice int`);
+  await db.execute(sql`update bench_cohort c set slice = n.slice
+    from (select id, ((row_number() over (order by id)) - 1)::int / ${SLICE} as slice from bench_cohort) n where n.id = c.id`);
+  await db.execute(sql`create index on bench_cohort (slice)`);
   // A filter on the cohort's role must select exactly the cohort.
   await db.execute(sql`update users set role_id = (select id from roles where name = 'Reader')
     where role_id = (select id from roles where name = ${COHORT_ROLE}) and id not in (select id from bench_cohort)`);
@@ -48,13 +63,20 @@ async function resetCohort(
   operation: 'assign_role' | 'deactivate' | 'copy_access',
   cohortRole: string,
 ) {
-  await db.execute(sql`update users set role_id = ${cohortRole}, status = 'active'
-    where id in (select id from bench_cohort) and (role_id <> ${cohortRole} or status <> 'active')`);
-  if (operation === 'copy_access') {
-    await db.execute(sql`delete from module_access where user_id in (select id from bench_cohort)`);
-    await db.execute(
-      sql`insert into module_access (user_id, module, level) select id, 'portfolio', 'read' from bench_cohort`,
-    );
+  // First the rows the last run left dead: with room in their pages again, the reset's updates stay
+  // HOT and leave the search table's trigram index alone (else each took minutes a slice).
+  await vacuumTables(db, BULK_TABLES);
+  for (const slice of await cohortSlices(db)) {
+    await db.execute(sql`update users set role_id = ${cohortRole}, status = 'active'
+      where id in (select id from bench_cohort where slice = ${slice}) and (role_id <> ${cohortRole} or status <> 'active')`);
+    if (operation === 'copy_access') {
+      await db.execute(
+        sql`delete from module_access where user_id in (select id from bench_cohort where slice = ${slice})`,
+      );
+      await db.execute(
+        sql`insert into module_access (user_id, module, level) select id, 'portfolio', 'read' from bench_cohort where slice = ${slice}`,
+      );
+    }
   }
   await vacuumTables(db, BULK_TABLES);
 }
@@ -64,55 +86,89 @@ const BULK_TABLES = ['users', 'user_search', 'module_access'];
 
 /**
  * The floor: hand-written set-based SQL doing the same writes as the product (the change, one audit
- * row per user, one result row per user), in one transaction.
+ * row per user, one result row per user), in one transaction, a statement per slice of SLICE users.
  */
 async function runFloor(
   db: Db,
   operation: 'assign_role' | 'deactivate' | 'copy_access',
   ids: { cohortRole: string; contributorRole: string; sourceId: string; actorId: string },
 ) {
+  const slices = await cohortSlices(db);
   await db.transaction(async (tx) => {
     const opId = randomUUID();
     await tx.execute(sql`insert into bulk_operations (id, kind, params, selection, actor_id, status)
       values (${opId}, ${operation}, '{}', '{}', ${ids.actorId}, 'succeeded')`);
-    if (operation === 'assign_role') {
-      await tx.execute(sql`with changed as (
-          update users u set role_id = ${ids.contributorRole}, version = version + 1, updated_at = now()
-          from bench_cohort c where u.id = c.id returning u.id, u.email),
-        audit as (insert into audit_events (actor_id, user_id, operation_id, action, before, after)
-          select ${ids.actorId}, id, ${opId}, 'user.assign_role', '{}'::jsonb, jsonb_build_object('roleId', ${ids.contributorRole}::text) from changed)
-        insert into bulk_operation_items (operation_id, position, user_id, email, outcome, processed_at)
-        select ${opId}, row_number() over (), id, email, 'change', now() from changed`);
-    } else if (operation === 'deactivate') {
-      await tx.execute(sql`with changed as (
-          update users u set status = 'deactivated', version = version + 1, updated_at = now()
-          where role_id = ${ids.cohortRole} and status <> 'deactivated' returning u.id, u.email),
-        audit as (insert into audit_events (actor_id, user_id, operation_id, action, before, after)
-          select ${ids.actorId}, id, ${opId}, 'user.deactivate', '{"status":"active"}'::jsonb, '{"status":"deactivated"}'::jsonb from changed)
-        insert into bulk_operation_items (operation_id, position, user_id, email, outcome, processed_at)
-        select ${opId}, row_number() over (), id, email, 'change', now() from changed`);
-    } else {
-      await tx.execute(sql`delete from module_access where user_id in (select id from bench_cohort)`);
-      await tx.execute(sql`insert into module_access (user_id, module, level)
-        select c.id, m.module, m.level from bench_cohort c cross join (select module, level from module_access where user_id = ${ids.sourceId}) m`);
-      await tx.execute(sql`delete from user_scopes where user_id in (select id from bench_cohort)`);
-      await tx.execute(sql`insert into user_scopes (user_id, org_unit_id)
-        select c.id, s.org_unit_id from bench_cohort c cross join (select org_unit_id from user_scopes where user_id = ${ids.sourceId}) s`);
-      await tx.execute(sql`delete from user_rights where user_id in (select id from bench_cohort)`);
-      await tx.execute(sql`insert into user_rights (user_id, "right")
-        select c.id, r."right" from bench_cohort c cross join (select "right" from user_rights where user_id = ${ids.sourceId}) r`);
-      await tx.execute(sql`with changed as (
-          update users u set version = version + 1, updated_at = now() from bench_cohort c where u.id = c.id returning u.id, u.email),
-        audit as (insert into audit_events (actor_id, user_id, operation_id, action, before, after)
-          select ${ids.actorId}, id, ${opId}, 'user.copy_access', '{}'::jsonb, '{}'::jsonb from changed)
-        insert into bulk_operation_items (operation_id, position, user_id, email, outcome, processed_at)
-        select ${opId}, row_number() over (), id, email, 'change', now() from changed`);
+    for (const slice of slices) {
+      const cohort = sql`(select id from bench_cohort where slice = ${slice})`;
+      const results = sql`insert into bulk_operation_items (operation_id, position, user_id, email, outcome, processed_at)
+        select ${opId}, ${slice * SLICE} + row_number() over (), id, email, 'change', now() from changed`;
+      if (operation === 'assign_role') {
+        await tx.execute(sql`with changed as (
+            update users u set role_id = ${ids.contributorRole}, version = version + 1, updated_at = now()
+            where u.id in ${cohort} returning u.id, u.email),
+          audit as (insert into audit_events (actor_id, user_id, operation_id, action, before, after)
+            select ${ids.actorId}, id, ${opId}, 'user.assign_role', '{}'::jsonb, jsonb_build_object('roleId', ${ids.contributorRole}::text) from changed)
+          ${results}`);
+      } else if (operation === 'deactivate') {
+        await tx.execute(sql`with changed as (
+            update users u set status = 'deactivated', version = version + 1, updated_at = now()
+            where role_id = ${ids.cohortRole} and status <> 'deactivated' and u.id in ${cohort} returning u.id, u.email),
+          audit as (insert into audit_events (actor_id, user_id, operation_id, action, before, after)
+            select ${ids.actorId}, id, ${opId}, 'user.deactivate', '{"status":"active"}'::jsonb, '{"status":"deactivated"}'::jsonb from changed)
+          ${results}`);
+      } else {
+        await tx.execute(sql`delete from module_access where user_id in ${cohort}`);
+        await tx.execute(sql`insert into module_access (user_id, module, level)
+          select c.id, m.module, m.level from ${cohort} c cross join (select module, level from module_access where user_id = ${ids.sourceId}) m`);
+        await tx.execute(sql`delete from user_scopes where user_id in ${cohort}`);
+        await tx.execute(sql`insert into user_scopes (user_id, org_unit_id)
+          select c.id, s.org_unit_id from ${cohort} c cross join (select org_unit_id from user_scopes where user_id = ${ids.sourceId}) s`);
+        await tx.execute(sql`delete from user_rights where user_id in ${cohort}`);
+        await tx.execute(sql`insert into user_rights (user_id, "right")
+          select c.id, r."right" from ${cohort} c cross join (select "right" from user_rights where user_id = ${ids.sourceId}) r`);
+        await tx.execute(sql`with changed as (
+            update users u set version = version + 1, updated_at = now() where u.id in ${cohort} returning u.id, u.email),
+          audit as (insert into audit_events (actor_id, user_id, operation_id, action, before, after)
+            select ${ids.actorId}, id, ${opId}, 'user.copy_access', '{}'::jsonb, '{}'::jsonb from changed)
+          ${results}`);
+      }
     }
   });
 }
 
-/** Times an operation from its start (Apply, or a revert) until it reports done, with the server's peak RSS. */
+/** CPU seconds so far of this database's PostgreSQL backends (the server's pool and the bench's own), by pid. */
+async function backendCpuByPid(db: Db): Promise<Map<number, number>> {
+  const rows = await queryRows<{ pid: number }>(
+    db,
+    sql`select pid from pg_stat_activity where datname = current_database()`,
+  );
+  return new Map(rows.map((r) => [r.pid, processCpuSeconds(r.pid)]));
+}
+
+/** What one timed run cost: wall time, and CPU seconds of the server process and of PostgreSQL. */
+export type RunCost = { seconds: number; serverCpu: number; postgresCpu: number };
+
+/** Runs `work`, measuring its wall time and the CPU the server and this database's backends spent. */
+export async function measured<T>(db: Db, serverPid: number | undefined, work: () => Promise<T>) {
+  const server = serverPid === undefined ? 0 : processCpuSeconds(serverPid);
+  const backends = await backendCpuByPid(db);
+  const started = performance.now();
+  const result = await work();
+  const seconds = (performance.now() - started) / 1000;
+  const cost: RunCost = {
+    seconds,
+    serverCpu: serverPid === undefined ? 0 : processCpuSeconds(serverPid) - server,
+    postgresCpu: postgresCpuBetween(backends, await backendCpuByPid(db)),
+  };
+  return { cost, result };
+}
+
+/**
+ * Runs an operation from its start (Apply, or a revert) until it reports done, with the server's peak
+ * RSS and how long the starting call (`bulk.execute`, `bulk.revert`) took to answer.
+ */
 async function runProduct(
+  db: Db,
   server: ServerProcess,
   client: RosterClient,
   start: () => Promise<{ id: string; status: string }>,
@@ -121,31 +177,71 @@ async function runProduct(
   const sampler = setInterval(() => {
     peak = Math.max(peak, server.rssMiB());
   }, 100);
-  const started = performance.now();
-  let op = await start();
-  while (op.status === 'queued' || op.status === 'running') {
-    await new Promise((r) => setTimeout(r, 250));
-    op = await client.bulk.get.query({ id: op.id });
-  }
-  const done = await client.bulk.get.query({ id: op.id });
-  const seconds = (performance.now() - started) / 1000;
+  let startMs = 0;
+  const { cost, result } = await measured(db, server.child.pid, async () => {
+    const called = performance.now();
+    let op = await start();
+    startMs = performance.now() - called;
+    while (op.status === 'queued' || op.status === 'running') {
+      // As a progress bar would ask; each answer costs the server a request (auth, tRPC, compression).
+      await new Promise((r) => setTimeout(r, 250));
+      op = await client.bulk.get.query({ id: op.id });
+    }
+    return client.bulk.get.query({ id: op.id });
+  });
   clearInterval(sampler);
   return {
-    id: done.id,
-    seconds,
+    id: result.id,
+    cost,
+    startMs,
     peak: Math.max(peak, server.rssMiB()),
-    status: done.status,
-    changed: done.counts.change,
+    status: result.status,
+    changed: result.counts.change,
   };
 }
 
-/** Assign role, deactivate (by filter) and copy access over `sizes` users, each beside its floor. */
+const median = (values: number[]) => percentile(values, 50);
+
+const medianCost = (costs: RunCost[]): RunCost => ({
+  seconds: median(costs.map((c) => c.seconds)),
+  serverCpu: median(costs.map((c) => c.serverCpu)),
+  postgresCpu: median(costs.map((c) => c.postgresCpu)),
+});
+
+export const cpuOf = (c: RunCost) => c.serverCpu + c.postgresCpu;
+
+/** Product and floor, in pairs run one after the other, each pair's product first. */
+export type BulkResult = {
+  operation: string;
+  users: number;
+  /** Every run, in the order run. */
+  product: RunCost[];
+  floor: RunCost[];
+  /** How long the call that started each product run took to answer (`bulk.execute`, `bulk.revert`). */
+  startMs: number[];
+  peakRssMiB: number;
+  status: string;
+  /** The machine's load average (1, 5, 15 min) when the operation's pairs began and ended. */
+  load: [string, string];
+};
+
+function loadAverage(): string {
+  return readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+}
+
+/**
+ * Assign role, deactivate (by filter) and copy access over `sizes` users, each beside its floor:
+ * `pairs` pairs of product and floor interleaved (product, floor, product, floor…), so that a busy
+ * spell of the shared machine falls on both; wall time and CPU seconds (server process and this
+ * database's PostgreSQL backends) of each run, reported as medians.
+ */
 export async function benchBulk(
   client: RosterClient,
   server: ServerProcess,
   db: Db,
   sizes: number[],
   actorId: string,
+  pairs = 3,
 ) {
   const cohortRole = await roleId(db, COHORT_ROLE);
   const readerRole = await roleId(db, 'Reader');
@@ -176,44 +272,65 @@ export async function benchBulk(
       copy_access: { kind: 'copy_access', sourceUserId: source.id },
     };
     for (const name of ['assign_role', 'deactivate', 'copy_access'] as const) {
-      await resetCohort(db, name, cohortRole);
       const operation = operations[name] ?? { kind: 'deactivate' };
       const selection = selections[name] ?? { ids: [] };
-      const product = await runProduct(server, client, () =>
-        client.bulk.execute.mutate({ operationId: randomUUID(), operation, selection }),
-      );
+      const applied: BulkResult = {
+        operation: name,
+        users: size,
+        product: [],
+        floor: [],
+        startMs: [],
+        peakRssMiB: 0,
+        status: '',
+        load: [loadAverage(), ''],
+      };
       // The revert of the role change: the same writes the other way, so it stands beside the same floor.
-      const reverted =
+      const reverted: BulkResult | null =
         name === 'assign_role'
-          ? await (async () => {
-              await vacuumTables(db, BULK_TABLES);
-              return runProduct(server, client, () =>
-                client.bulk.revert.mutate({ operationId: randomUUID(), id: product.id }),
-              );
-            })()
+          ? { ...applied, operation: `revert of ${name}`, product: [], startMs: [] }
           : null;
-      await resetCohort(db, name, cohortRole);
-      const floorStarted = performance.now();
-      await runFloor(db, name, { cohortRole, contributorRole, sourceId: source.id, actorId });
-      const floorSeconds = (performance.now() - floorStarted) / 1000;
-      for (const [label, run] of [
-        [name, product],
-        [`revert of ${name}`, reverted],
-      ] as const) {
-        if (!run) continue;
-        const result = {
-          operation: label,
-          users: size,
-          productSeconds: run.seconds,
-          floorSeconds,
-          peakRssMiB: run.peak,
-          status: `${run.status} (${run.changed.toLocaleString('en')} changed)`,
-        };
-        results.push(result);
-        console.log(
-          `  ${label} × ${size.toLocaleString('en')}: product ${run.seconds.toFixed(1)} s, floor ${floorSeconds.toFixed(1)} s, ratio ${(run.seconds / floorSeconds).toFixed(2)}, RSS ${run.peak.toFixed(0)} MiB, ${result.status}`,
+      const record = (into: BulkResult, run: Awaited<ReturnType<typeof runProduct>>) => {
+        into.product.push(run.cost);
+        into.startMs.push(run.startMs);
+        into.peakRssMiB = Math.max(into.peakRssMiB, run.peak);
+        into.status = `${run.status} (${run.changed.toLocaleString('en')} changed)`;
+      };
+      for (let pair = 0; pair < pairs; pair++) {
+        await resetCohort(db, name, cohortRole);
+        const product = await runProduct(db, server, client, () =>
+          // The deactivation of the cohort is confirmed by its number, as the administrator types it.
+          client.bulk.execute.mutate({ operationId: randomUUID(), operation, selection, confirmCount: size }),
         );
+        record(applied, product);
+        // The revert in the first pair only: it is not among the targets, and a run takes minutes.
+        if (reverted && pair === 0) {
+          await vacuumTables(db, BULK_TABLES);
+          record(
+            reverted,
+            await runProduct(db, server, client, () =>
+              client.bulk.revert.mutate({ operationId: randomUUID(), id: product.id }),
+            ),
+          );
+        }
+        await resetCohort(db, name, cohortRole);
+        const floor = await measured(db, undefined, () =>
+          runFloor(db, name, { cohortRole, contributorRole, sourceId: source.id, actorId }),
+        );
+        applied.floor.push(floor.cost);
+        const last = applied.product.at(-1);
+        if (last)
+          console.log(
+            `  ${name} × ${size.toLocaleString('en')} pair ${pair + 1}: product ${last.seconds.toFixed(1)} s, ${cpuOf(last).toFixed(1)} CPU-s (server ${last.serverCpu.toFixed(1)}, PostgreSQL ${last.postgresCpu.toFixed(1)}), Apply ${product.startMs.toFixed(0)} ms; floor ${floor.cost.seconds.toFixed(1)} s, ${cpuOf(floor.cost).toFixed(1)} CPU-s; ${applied.status}`,
+          );
+        const lastRevert = pair === 0 ? reverted?.product.at(-1) : undefined;
+        if (lastRevert)
+          console.log(
+            `  revert of ${name} pair ${pair + 1}: ${lastRevert.seconds.toFixed(1)} s, ${cpuOf(lastRevert).toFixed(1)} CPU-s (server ${lastRevert.serverCpu.toFixed(1)}, PostgreSQL ${lastRevert.postgresCpu.toFixed(1)})`,
+          );
       }
+      applied.load[1] = loadAverage();
+      results.push(applied);
+      if (reverted) results.push({ ...reverted, floor: applied.floor, load: applied.load });
     }
   }
   // Leave the tenant as it was: the cohort back to active Readers.
@@ -221,4 +338,31 @@ export async function benchBulk(
     sql`update users set role_id = ${readerRole}, status = 'active' where id in (select id from bench_cohort)`,
   );
   return results;
+}
+
+/** The markdown rows of the bulk section: medians of every pair, CPU-seconds beside wall time. */
+export function bulkTableLines(results: BulkResult[]): string[] {
+  const verdict = (ratio: number) => (ratio <= 1.5 ? 'met' : '**missed**');
+  return [
+    '| operation | users | pairs | product wall (s) | floor wall (s) | wall ratio | product CPU-s (server + PostgreSQL) | floor CPU-s | CPU ratio | target CPU ≤ 1.5× | Apply answered (ms) | server peak RSS (MiB) | load at start / end | outcome |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---|---|',
+    ...results.map((r) => {
+      const product = medianCost(r.product);
+      const floor = medianCost(r.floor);
+      const cpuRatio = cpuOf(product) / cpuOf(floor);
+      return `| ${r.operation} | ${r.users.toLocaleString('en')} | ${r.product.length} | ${product.seconds.toFixed(1)} | ${floor.seconds.toFixed(1)} | ${(product.seconds / floor.seconds).toFixed(2)} | ${cpuOf(product).toFixed(1)} (${product.serverCpu.toFixed(1)} + ${product.postgresCpu.toFixed(1)}) | ${cpuOf(floor).toFixed(1)} | ${cpuRatio.toFixed(2)} | ${verdict(cpuRatio)} | ${median(r.startMs).toFixed(0)} | ${r.peakRssMiB.toFixed(0)} | ${r.load[0]} / ${r.load[1]} | ${r.status} |`;
+    }),
+    '',
+    'Every run (product, floor: wall s / CPU-s):',
+    '',
+    ...results.map(
+      (r) =>
+        `- ${r.operation}: ${r.product
+          .map((p, i) => {
+            const f = r.floor[i];
+            return `${p.seconds.toFixed(1)} / ${cpuOf(p).toFixed(1)}${f ? ` beside ${f.seconds.toFixed(1)} / ${cpuOf(f).toFixed(1)}` : ''}`;
+          })
+          .join('; ')}; Apply ${r.startMs.map((ms) => ms.toFixed(0)).join(', ')} ms`,
+    ),
+  ];
 }

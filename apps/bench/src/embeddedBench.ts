@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { createRosterClient, type RosterClient } from '@roster/client';
+import { createApiTokenBySignIn, createRosterClient, type RosterClient } from '@roster/client';
 import { startServerProcess } from './serverProcess';
 import { percentile } from './stats';
 
@@ -41,39 +41,9 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The embedded database as packages/db pins it. */
 function pgliteVersion(): string {
-  const file = fileURLToPath(new URL('../../../packages/db/package.json', import.meta.url));
+  const file = createRequire(import.meta.url).resolve('@roster/db/package.json');
   const pinned = /"@electric-sql\/pglite":\s*"([^"]+)"/.exec(readFileSync(file, 'utf8'))?.[1];
   return `PGlite ${pinned ?? '(version unknown)'}`;
-}
-
-/** A tRPC mutation as the web app sends it (cookie session, CSRF header), for the two calls before a token exists. */
-async function postAsBrowser(url: string, path: string, input: unknown, cookie?: string) {
-  const response = await fetch(`${url}/trpc/${path}`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      'x-roster-csrf': '1',
-      ...(cookie ? { cookie } : {}),
-    },
-    body: JSON.stringify({ json: input }),
-  });
-  if (!response.ok) throw new Error(`${path} answered ${response.status}: ${await response.text()}`);
-  return response;
-}
-
-/** Signs in as the administrator the server bootstrapped and creates an API token for the typed client. */
-async function apiToken(url: string): Promise<string> {
-  const signedIn = await postAsBrowser(url, 'auth.signIn', ADMIN);
-  const cookie = signedIn.headers
-    .getSetCookie()
-    .map((c) => c.split(';')[0])
-    .join('; ');
-  const created = await postAsBrowser(url, 'tokens.create', { name: 'embedded bench' }, cookie);
-  const body: unknown = await created.json();
-  // The token, wherever tRPC's envelope (`result.data.json`) puts it.
-  const token = JSON.stringify(body).match(/"token":"([^"]+)"/)?.[1];
-  if (!token) throw new Error('tokens.create returned no token');
-  return token;
 }
 
 /** Apply, then `bulk.get` every 500 ms as the panel does until the operation is done; in seconds. */
@@ -206,7 +176,10 @@ export async function benchEmbedded(
       ROSTER_DEMO_USERS: String(tenantUsers),
     });
     try {
-      const client = createRosterClient({ url: server.url, token: await apiToken(server.url) });
+      const client = createRosterClient({
+        url: server.url,
+        token: await createApiTokenBySignIn({ url: server.url, ...ADMIN, tokenName: 'embedded bench' }),
+      });
       const operation = await pickOperationUsers(client, operationUsers);
       const idle: number[] = [];
       for (let i = 0; i < 25; i++) {

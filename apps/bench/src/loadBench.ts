@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { hashToken, newSecretToken } from '@roster/api';
+import { newApiToken } from '@roster/api';
 import { createRosterClient, type RosterClient, type RouterInputs, TRPCClientError } from '@roster/client';
 import { apiTokens, type DbHandle, queryRows, roles, users } from '@roster/db';
 import { eq, inArray, ne, sql } from 'drizzle-orm';
@@ -123,13 +123,8 @@ async function loadAdminTokens(handle: DbHandle, count: number): Promise<string[
   for (const email of wanted) {
     const row = rows.find((r) => r.email === email);
     if (!row) throw new Error(`No user ${email}`);
-    const token = newSecretToken('rst_');
-    await handle.db.insert(apiTokens).values({
-      userId: row.id,
-      name: 'load bench',
-      tokenHash: hashToken(token),
-      prefix: token.slice(0, 10),
-    });
+    const { token, stored } = newApiToken();
+    await handle.db.insert(apiTokens).values({ userId: row.id, name: 'load bench', ...stored });
     tokens.push(token);
   }
   return tokens;
@@ -223,8 +218,7 @@ function errorCode(error: unknown): string {
     const data: unknown = error.data;
     if (data && typeof data === 'object') {
       const status = 'httpStatus' in data ? String(data.httpStatus) : '?';
-      const code =
-        'domainCode' in data && typeof data.domainCode === 'string' ? data.domainCode : error.message;
+      const code = 'code' in data && typeof data.code === 'string' ? data.code : error.message;
       return `${status} ${code}`;
     }
     return `network: ${error.message}`;

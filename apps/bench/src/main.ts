@@ -4,13 +4,14 @@ import { users } from '@roster/db';
 import { eq } from 'drizzle-orm';
 import { benchToken, postgresSettings, postgresVersion, prepareBenchDatabase } from './benchDatabase';
 import { benchLoad } from './benchLoad';
-import { benchBulk } from './bulkBench';
+import { benchBulk, bulkTableLines } from './bulkBench';
 import { type CpuSample, formatCpu } from './cpuTime';
 import { benchImport, type ImportBenchResult } from './importBench';
 import { benchPreview } from './previewBench';
 import { machineLine, writeSection } from './report';
 import { startServerProcess } from './serverProcess';
 import { benchUsersList } from './usersListBench';
+import { benchUsersListMatrix, matrixTable } from './usersListMatrix';
 
 const { values } = parseArgs({
   options: {
@@ -18,6 +19,8 @@ const { values } = parseArgs({
     runs: { type: 'string', default: '30' },
     only: { type: 'string' },
     'bulk-sizes': { type: 'string', default: '10000,100000,1000000' },
+    /** Pairs of product and floor run one after the other for each bulk operation (medians reported). */
+    'bulk-pairs': { type: 'string', default: '3' },
     'import-rows': { type: 'string', default: '100000' },
     /** The machine is noisy (the same statement varies up to 2×): each run, and its own floors, is a row. */
     'import-runs': { type: 'string', default: '3' },
@@ -71,7 +74,8 @@ if (values.only === 'load') {
 }
 
 const handle = await prepareBenchDatabase(databaseUrl, size);
-const server = await startServerProcess(databaseUrl, 3999);
+// BENCH_PORT: another bench (or server) may hold the default port on a shared machine.
+const server = await startServerProcess(databaseUrl, Number(process.env.BENCH_PORT ?? 3999));
 try {
   const client = createRosterClient({
     url: server.url,
@@ -102,6 +106,24 @@ try {
       ].join('\n'),
     );
   }
+  if (!values.only || values.only === 'matrix') {
+    console.log('users.list matrix');
+    const cells = await benchUsersListMatrix(client, handle.db, Number(values.runs), (c) =>
+      console.log(
+        `  ${c.view} by ${c.sort}: first p50 ${c.first.p50.toFixed(1)} / p95 ${c.first.p95.toFixed(1)} ms${c.page200 ? `; page 200 p50 ${c.page200.p50.toFixed(1)} / p95 ${c.page200.p95.toFixed(1)} ms` : ''}`,
+      ),
+    );
+    writeSection(
+      'users-list-matrix',
+      [
+        `## users.list matrix at ${size.toLocaleString('en')} users (issue 18)`,
+        '',
+        `${date} · ${machine} · ${settings} · through the real server over HTTP (typed client), page of 50 (\`count: false\`, as the web app asks for a page), every sort field ascending × every view; the first page and page 200 reached by cursor (users 9,951–10,000 of the view; "—" when the view has fewer than 10,000 users), each ${values.runs} timed calls after 8 warm-up calls (past the switch to generic plans). Target p95 ≤ 50 ms for every cell.`,
+        '',
+        ...matrixTable(cells, 50),
+      ].join('\n'),
+    );
+  }
   if (!values.only || values.only === 'bulk') {
     console.log('bulk operations');
     const [admin] = await handle.db.select({ id: users.id }).from(users).where(eq(users.email, BENCH_ADMIN));
@@ -110,20 +132,22 @@ try {
       .map(Number)
       .filter((n) => n > 0);
     for (const bulkSize of sizes) {
-      const bulk = await benchBulk(client, server, handle.db, [bulkSize], admin?.id ?? '');
+      const bulk = await benchBulk(
+        client,
+        server,
+        handle.db,
+        [bulkSize],
+        admin?.id ?? '',
+        Number(values['bulk-pairs']),
+      );
       writeSection(
         `bulk-${bulkSize}`,
         [
           `## Bulk operations on ${bulkSize.toLocaleString('en')} users of a ${size.toLocaleString('en')}-user tenant`,
           '',
-          `${date} · ${machine} · ${settings} · the real server process over HTTP, audit and per-user results included; wall time from Apply until the operation reports done. Floor: hand-written set-based SQL doing the same writes (the update, one audit row and one result row per user) in one transaction, in the same run. Up to 100,000 users the selection is the ticked rows (deactivate: "all users matching a filter"); beyond, every operation selects all users matching a filter. On PostgreSQL the server runs two batches of an operation at once.`,
+          `${date} · ${machine} · ${settings} · the real server process over HTTP, audit and per-user results included; wall time from Apply until the operation reports done. Floor: hand-written set-based SQL doing the same writes (the update, one audit row and one result row per user) in one transaction. Product and floor interleaved in pairs (product, floor, product, floor…), medians of the pairs. CPU-seconds: the server process plus this database's PostgreSQL backends (from /proc; PostgreSQL's background writers, shared with other databases, left out). Up to 100,000 users the selection is the ticked rows (deactivate: "all users matching a filter"); beyond, every operation selects all users matching a filter. On PostgreSQL the server runs two batches of an operation at once.`,
           '',
-          '| operation | users | product (s) | users/s | floor (s) | product/floor time | server peak RSS (MiB) | outcome |',
-          '|---|---:|---:|---:|---:|---:|---:|---|',
-          ...bulk.map(
-            (r) =>
-              `| ${r.operation} | ${r.users.toLocaleString('en')} | ${r.productSeconds.toFixed(1)} | ${Math.round(r.users / r.productSeconds).toLocaleString('en')} | ${r.floorSeconds.toFixed(1)} | ${(r.productSeconds / r.floorSeconds).toFixed(2)} | ${r.peakRssMiB.toFixed(0)} | ${r.status} |`,
-          ),
+          ...bulkTableLines(bulk),
         ].join('\n'),
       );
     }

@@ -11,7 +11,11 @@ const serverPackage = fileURLToPath(new URL('../../server/package.json', import.
  */
 function startFlags(): string[] {
   const script: unknown = JSON.parse(readFileSync(serverPackage, 'utf8')).scripts?.start;
-  const flags = typeof script === 'string' ? /\bnode (.*?) --import tsx\b/.exec(script)?.[1] : undefined;
+  // `node <flags> dist/main.js` (compiled) or `node <flags> --import tsx src/main.ts`: the flags either way.
+  const flags =
+    typeof script === 'string'
+      ? /\bnode (.*?) (?:--import tsx|dist\/main\.js)\b/.exec(script)?.[1]
+      : undefined;
   if (!flags) throw new Error(`No node flags found in the start script of ${serverPackage}`);
   return flags.split(' ');
 }
