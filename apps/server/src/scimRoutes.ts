@@ -260,22 +260,29 @@ export async function scimRoutes(app: FastifyInstance, options: ScimRoutesOption
   app.post('/Users', (req, reply) =>
     writeOne(req, reply, { kind: 'create', resource: req.body }, 'POST /Users'),
   );
+  /** A change of the user the path names, made only if it still is the version `If-Match` names. */
+  const updateOne = (
+    req: FastifyRequest<{ Params: { id: string } }>,
+    reply: FastifyReply,
+    change: Extract<ScimWrite, { kind: 'update' }>['change'],
+    label: string,
+  ) =>
+    writeOne(
+      req,
+      reply,
+      { kind: 'update', target: { id: validId(req.params.id) }, ifMatch: req.headers['if-match'], change },
+      label,
+    );
   // PUT replaces the resource, PATCH applies its operations: the same update otherwise.
   const update = (method: 'PUT' | 'PATCH') =>
     app.route<{ Params: { id: string } }>({
       method,
       url: '/Users/:id',
       handler: (req, reply) =>
-        writeOne(
+        updateOne(
           req,
           reply,
-          {
-            kind: 'update',
-            target: { id: validId(req.params.id) },
-            ifMatch: req.headers['if-match'],
-            change:
-              method === 'PUT' ? { kind: 'replace', resource: req.body } : { kind: 'patch', body: req.body },
-          },
+          method === 'PUT' ? { kind: 'replace', resource: req.body } : { kind: 'patch', body: req.body },
           `${method} /Users`,
         ),
     });
@@ -346,17 +353,7 @@ export async function scimRoutes(app: FastifyInstance, options: ScimRoutesOption
 
   // DELETE deactivates: Roster never deletes a user (their data is kept, and they can come back).
   app.delete<{ Params: { id: string } }>('/Users/:id', (req, reply) =>
-    writeOne(
-      req,
-      reply,
-      {
-        kind: 'update',
-        target: { id: validId(req.params.id) },
-        ifMatch: req.headers['if-match'],
-        change: { kind: 'deactivate' },
-      },
-      'DELETE /Users',
-    ),
+    updateOne(req, reply, { kind: 'deactivate' }, 'DELETE /Users'),
   );
 }
 

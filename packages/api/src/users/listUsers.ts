@@ -370,15 +370,9 @@ export async function pageIds(
   const references = checked ?? (await filterReferences(db, filter));
   const conditions = await filterConditions(db, filter, now, undefined, references);
   if (!filter || !search) return walk(db, filter, conditions, sort, after, rows);
-  const rare = await searchPage(
-    db,
-    filter,
-    references,
-    search,
-    now,
-    sort,
-    after,
-    rows,
+  const sortedMatches = (max: number) =>
+    searchPage(db, filter, references, search, now, sort, after, rows, max);
+  const rare = await sortedMatches(
     options.searchMatchesSortedMax ?? searchMatchesSortedMax(await estimatedUsers(db), rows),
   );
   if (rare) return rare;
@@ -393,15 +387,7 @@ export async function pageIds(
       options.searchWalkWindow ?? SEARCH_WALK_WINDOW,
     );
     if (near.length >= rows) return near;
-    const sorted = await searchPage(
-      db,
-      filter,
-      references,
-      search,
-      now,
-      sort,
-      after,
-      rows,
+    const sorted = await sortedMatches(
       options.searchMatchesSortedClusteredMax ?? SEARCH_MATCHES_SORTED_CLUSTERED_MAX,
     );
     if (sorted) return sorted;

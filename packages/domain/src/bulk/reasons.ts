@@ -1,9 +1,4 @@
-import {
-  IMPORT_ERROR_REASONS,
-  IMPORT_SKIP_REASONS,
-  importReasonSentence,
-  isImportReason,
-} from '../imports/reasons';
+import { IMPORT_REASON_SENTENCES, importReasonSentence, isImportReason } from '../imports/reasons';
 
 /** Every reason a user is skipped or blocked, with the sentence people read (SPEC §2). */
 export const SKIP_REASONS = {
@@ -38,8 +33,7 @@ export type BlockedReason = keyof typeof BLOCKED_REASONS;
 export type Reason = SkipReason | BlockedReason;
 
 const SENTENCES: Readonly<Record<string, string>> = {
-  ...IMPORT_SKIP_REASONS,
-  ...IMPORT_ERROR_REASONS,
+  ...IMPORT_REASON_SENTENCES,
   ...SKIP_REASONS,
   ...BLOCKED_REASONS,
   ...FAILED_REASONS,

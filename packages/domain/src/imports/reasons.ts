@@ -49,7 +49,8 @@ export type ImportSkipReason = keyof typeof IMPORT_SKIP_REASONS;
 export type ImportErrorReason = keyof typeof IMPORT_ERROR_REASONS;
 export type ImportReason = ImportSkipReason | ImportErrorReason;
 
-const IMPORT_REASON_SENTENCES: Readonly<Record<ImportReason, string>> = {
+/** The sentence of every import reason, before its detail makes it precise. */
+export const IMPORT_REASON_SENTENCES: Readonly<Record<ImportReason, string>> = {
   ...IMPORT_SKIP_REASONS,
   ...IMPORT_ERROR_REASONS,
 };
