@@ -5,9 +5,9 @@ import { RequireAdmin } from './components/RequireAdmin';
 import { Spinner } from './components/Spinner';
 
 /**
- * A page whose code is loaded when it is first shown (issue 19 item 15): an invitee opening
- * `/invite/<token>` on a phone downloads that page and what it shares with the others, never the
- * Admin module; an administrator downloads papaparse only on Import.
+ * A page whose code is loaded when it is first shown (issue 19 item 15): someone signing in downloads
+ * none of the Admin module; an administrator downloads papaparse only on Import. The invitation page
+ * is not routed here: main.tsx opens it on its own.
  */
 function page<Props extends object>(load: () => Promise<ComponentType<Props>>) {
   return lazy(async () => ({ default: await load() }));
@@ -15,9 +15,6 @@ function page<Props extends object>(load: () => Promise<ComponentType<Props>>) {
 
 const SignInPage = page(() => import('./pages/SignInPage').then((m) => m.SignInPage));
 const NoAccessPage = page(() => import('./pages/NoAccessPage').then((m) => m.NoAccessPage));
-const AcceptInvitationPage = page(() =>
-  import('./invitations/AcceptInvitationPage').then((m) => m.AcceptInvitationPage),
-);
 const WelcomePage = page(() => import('./invitations/WelcomePage').then((m) => m.WelcomePage));
 const AdminFrame = page(() => import('./components/AdminFrame').then((m) => m.AdminFrame));
 const UsersPage = page(() => import('./users/UsersPage').then((m) => m.UsersPage));
@@ -58,7 +55,6 @@ export function App() {
       <Routes>
         <Route path="/sign-in" element={<SignInPage />} />
         <Route path="/no-access" element={<NoAccessPage />} />
-        <Route path="/invite/:token" element={<AcceptInvitationPage />} />
         <Route path="/welcome" element={<WelcomePage />} />
         <Route
           path="/admin"

@@ -1,31 +1,39 @@
 import './lib/strictCsp';
-import { QueryClientProvider } from '@tanstack/react-query';
-import { StrictMode, useState } from 'react';
+import { lazy, StrictMode, Suspense } from 'react';
 import { createRoot } from 'react-dom/client';
-import { BrowserRouter } from 'react-router';
-import { App } from './App';
-import { createApiClient, createQueryClient, TRPCProvider } from './lib/trpc';
+import { FullPageMessage } from './components/FullPageMessage';
+import { Spinner } from './components/Spinner';
 import '@fontsource-variable/inter';
 import './index.css';
 
-function Root() {
-  const [queryClient] = useState(createQueryClient);
-  const [trpcClient] = useState(createApiClient);
-  return (
-    <QueryClientProvider client={queryClient}>
-      <TRPCProvider trpcClient={trpcClient} queryClient={queryClient}>
-        <BrowserRouter>
-          <App />
-        </BrowserRouter>
-      </TRPCProvider>
-    </QueryClientProvider>
-  );
-}
+/**
+ * Two ways in (issue 19 item 15). An invitee's link, `/invite/<token>`, opens the invitation page
+ * alone: React, the page and a plain tRPC client, on a phone too. Every other path opens the console
+ * (its router, data layer and pages), each page's code loaded when it is first shown.
+ */
+const invitationToken = /^\/invite\/([^/]+)\/?$/.exec(window.location.pathname)?.[1];
+
+const Root =
+  invitationToken === undefined
+    ? lazy(() => import('./ConsoleRoot').then((m) => ({ default: m.ConsoleRoot })))
+    : lazy(() =>
+        import('./invitations/AcceptInvitationPage').then((m) => ({
+          default: () => <m.AcceptInvitationPage token={invitationToken} />,
+        })),
+      );
 
 const container = document.getElementById('root');
 if (!container) throw new Error('index.html has no #root');
 createRoot(container).render(
   <StrictMode>
-    <Root />
+    <Suspense
+      fallback={
+        <FullPageMessage>
+          <Spinner label="Loading Roster…" />
+        </FullPageMessage>
+      }
+    >
+      <Root />
+    </Suspense>
   </StrictMode>,
 );

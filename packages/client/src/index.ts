@@ -53,16 +53,6 @@ export function createRosterClient(options: RosterClientOptions) {
 
 export type RosterClient = ReturnType<typeof createRosterClient>;
 
-/** The stable code of a refusal (`not_admin`, `selection_changed`, …) when the API gave one. */
-export function rosterErrorCode(error: unknown): string | undefined {
-  if (!(error instanceof TRPCClientError)) return undefined;
-  const data: unknown = error.data;
-  if (data && typeof data === 'object' && 'code' in data && typeof data.code === 'string') {
-    return data.code;
-  }
-  return undefined;
-}
-
 const issuesSchema = z.object({
   issues: z.array(z.object({ path: z.array(z.union([z.string(), z.number()])), message: z.string() })),
 });
@@ -76,5 +66,6 @@ export function rosterErrorIssues(error: unknown): { path: (string | number)[]; 
 
 export { type ApiTokenBySignInOptions, createApiTokenBySignIn } from './apiTokenBySignIn';
 export { createdUserOf } from './createdUser';
+export { rosterErrorCode } from './errorCode';
 export { openUsersExport, RosterExportError } from './usersExport';
 export { TRPCClientError };

@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { errorMessage } from '../lib/trpc';
+import { errorMessage } from '../lib/errorMessage';
 
 /**
  * A refusal or failure said in a red box, announced to screen readers as it appears: a failed

@@ -1,4 +1,4 @@
-import { errorMessage } from '../lib/trpc';
+import { errorMessage } from '../lib/errorMessage';
 
 /** A failed call said in one red line (nothing when there is no error), announced as it appears. */
 export function ErrorLine({ error, className = '' }: { error: unknown; className?: string }) {

@@ -1,3 +1,4 @@
+import { rosterErrorCode as errorCode } from '@roster/client/errorCode';
 import {
   type DomainErrorCode,
   PASSWORD_PROBLEM_MESSAGES,
@@ -5,9 +6,7 @@ import {
   type PasswordProblem,
   passwordProblems,
 } from '@roster/domain';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useState } from 'react';
-import { Link, useNavigate, useParams } from 'react-router';
 import { Button } from '../components/Button';
 import { ErrorBox } from '../components/ErrorBox';
 import { FullPageMessage } from '../components/FullPageMessage';
@@ -15,8 +14,9 @@ import { Logo } from '../components/Logo';
 import { PageTitle } from '../components/PageTitle';
 import { Spinner } from '../components/Spinner';
 import { TextField } from '../components/TextField';
+import { errorMessage } from '../lib/errorMessage';
 import { formatDateTime } from '../lib/format';
-import { errorCode, errorMessage, useTRPC } from '../lib/trpc';
+import { invitationClient } from './invitationClient';
 
 /** What a link that cannot be accepted is called on its page; the sentence comes from the API. */
 const REFUSAL_TITLES = new Map<string, string>([
@@ -81,51 +81,65 @@ const SIGN_IN_MAY_HELP = new Set(['invitation_used', 'invitation_expired', 'invi
 /** The rules shown under the password field, ticked as they are met. */
 const RULES: PasswordProblem[] = ['too_short', 'repetitive', 'contains_personal_data'];
 
+type Invitation = Awaited<ReturnType<typeof invitationClient.invitations.inspect.query>>;
+
+/** The invitation as the page knows it: on its way, refused, or read. */
+type Opened =
+  | { state: 'opening' }
+  | { state: 'refused'; error: unknown }
+  | { state: 'open'; invitation: Invitation };
+
+/** Reads the invitation once per token (`invitations.inspect` changes nothing). */
+function useInvitation(token: string): Opened {
+  const [opened, setOpened] = useState<Opened>({ state: 'opening' });
+  useEffect(() => {
+    let current = true;
+    invitationClient.invitations.inspect.query({ token }).then(
+      (invitation) => current && setOpened({ state: 'open', invitation }),
+      (error: unknown) => current && setOpened({ state: 'refused', error }),
+    );
+    return () => {
+      current = false;
+    };
+  }, [token]);
+  return opened;
+}
+
 /**
  * `/invite/<token>`: who invited whom, and the form that accepts. Opening it only reads
- * (`invitations.inspect`); only submitting the form accepts.
+ * (`invitations.inspect`); only submitting the form accepts. The page runs on its own, outside the
+ * console's router and data layer (see main.tsx): once accepted, the browser goes to the console.
  */
-export function AcceptInvitationPage() {
-  const { token = '' } = useParams();
-  const trpc = useTRPC();
-  const queryClient = useQueryClient();
-  const navigate = useNavigate();
-  const invitation = useQuery(
-    trpc.invitations.inspect.queryOptions({ token }, { retry: false, staleTime: Infinity }),
-  );
+export function AcceptInvitationPage({ token }: { token: string }) {
+  const opened = useInvitation(token);
   const [firstName, setFirstName] = useState('');
   const [lastName, setLastName] = useState('');
   const [password, setPassword] = useState('');
   const [showPassword, setShowPassword] = useState(false);
   const [submitted, setSubmitted] = useState(false);
+  const [accepting, setAccepting] = useState(false);
+  const [acceptError, setAcceptError] = useState<unknown>(null);
+  const invitation = opened.state === 'open' ? opened.invitation : undefined;
   useEffect(() => {
-    if (!invitation.data) return;
-    setFirstName((v) => v || invitation.data.firstName);
-    setLastName((v) => v || invitation.data.lastName);
-  }, [invitation.data]);
-  const accept = useMutation(
-    trpc.invitations.accept.mutationOptions({
-      onSuccess: async (user) => {
-        queryClient.setQueryData(trpc.auth.me.queryKey(), user);
-        await navigate(user.isAdmin ? '/admin/users' : '/welcome', { replace: true });
-      },
-    }),
-  );
+    if (!invitation) return;
+    setFirstName((v) => v || invitation.firstName);
+    setLastName((v) => v || invitation.lastName);
+  }, [invitation]);
 
-  if (invitation.isPending) {
+  if (opened.state === 'opening') {
     return (
       <FullPageMessage>
         <Spinner label="Opening your invitation…" />
       </FullPageMessage>
     );
   }
-  if (invitation.isError) {
-    const code = errorCode(invitation.error);
+  if (opened.state === 'refused') {
+    const code = errorCode(opened.error);
     const title = (code && REFUSAL_TITLES.get(code)) || 'This invitation cannot be opened';
     return (
       <FullPageMessage title={title}>
         <p role="alert" data-refusal={code}>
-          {errorMessage(invitation.error)}
+          {errorMessage(opened.error)}
         </p>
         <section aria-labelledby="next-steps-title" data-testid="next-steps" className="mt-5 text-left">
           <h2 id="next-steps-title" className="text-sm font-semibold text-slate-900">
@@ -142,8 +156,8 @@ export function AcceptInvitationPage() {
           </ul>
         </section>
         {code && SIGN_IN_MAY_HELP.has(code) && (
-          <Link
-            to="/sign-in"
+          <a
+            href="/sign-in"
             className={`mt-6 inline-flex w-full items-center justify-center rounded-lg px-3.5 py-2.5 text-sm font-medium ${
               code === 'invitation_used'
                 ? 'bg-brand-600 text-white hover:bg-brand-700'
@@ -151,20 +165,30 @@ export function AcceptInvitationPage() {
             }`}
           >
             Go to sign-in
-          </Link>
+          </a>
         )}
       </FullPageMessage>
     );
   }
 
-  const { email, inviterName, platformName, expiresAt } = invitation.data;
+  const { email, inviterName, platformName, expiresAt } = opened.invitation;
   const problems = passwordProblems(password, { email, firstName, lastName });
   const nameMissing = { first: firstName.trim() === '', last: lastName.trim() === '' };
   const canSubmit = problems.length === 0 && !nameMissing.first && !nameMissing.last;
   const submit = (event: FormEvent) => {
     event.preventDefault();
     setSubmitted(true);
-    if (canSubmit) accept.mutate({ token, firstName, lastName, password });
+    if (!canSubmit) return;
+    setAccepting(true);
+    setAcceptError(null);
+    invitationClient.invitations.accept.mutate({ token, firstName, lastName, password }).then(
+      // Signed in by the answer's cookie: the console opens where this person belongs.
+      (user) => window.location.replace(user.isAdmin ? '/admin/users' : '/welcome'),
+      (error: unknown) => {
+        setAcceptError(error);
+        setAccepting(false);
+      },
+    );
   };
 
   return (
@@ -199,7 +223,7 @@ export function AcceptInvitationPage() {
               This link works once, until {formatDateTime(expiresAt)}.
             </p>
           </div>
-          <ErrorBox error={accept.error} />
+          <ErrorBox error={acceptError} />
           <div className="grid grid-cols-1 gap-3 sm:grid-cols-2">
             <TextField
               label="First name"
@@ -261,8 +285,8 @@ export function AcceptInvitationPage() {
               })}
             </ul>
           </div>
-          <Button type="submit" disabled={accept.isPending} className="mt-1 w-full py-2.5">
-            {accept.isPending ? 'Joining…' : 'Accept and sign in'}
+          <Button type="submit" disabled={accepting} className="mt-1 w-full py-2.5">
+            {accepting ? 'Joining…' : 'Accept and sign in'}
           </Button>
         </form>
       </div>

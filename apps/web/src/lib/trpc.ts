@@ -35,11 +35,5 @@ export function createApiClient() {
   });
 }
 
-/** The sentence to show for a failed call: the API's own message for refusals. */
-export function errorMessage(error: unknown): string {
-  if (error instanceof TRPCClientError) return error.message;
-  if (error instanceof Error) return error.message;
-  return 'Something went wrong.';
-}
-
 export { createdUserOf, rosterErrorCode as errorCode, rosterErrorIssues } from '@roster/client';
+export { errorMessage } from './errorMessage';
