@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  type BulkOperationStatus,
   ifMatchHolds,
   isFollowUpSourceUnfinished,
   mergeScimResult,
@@ -9,6 +10,7 @@ import {
   ScimError,
   type ScimUserResult,
   scimDesiredUser,
+  scimMinuteOperationTakesWrites,
   scimTokenRefusal,
 } from '../src';
 import { ACTOR, ADMIN_ROLE, user } from './planUserFactory';
@@ -321,5 +323,20 @@ describe('isFollowUpSourceUnfinished: a SCIM minute operation is open until its 
     ],
   ])('%s', (_name, source, now, expected) => {
     expect(isFollowUpSourceUnfinished(source, new Date(now))).toBe(expected);
+  });
+});
+
+describe('scimMinuteOperationTakesWrites: a later write of the minute joins its operation until it is closed', () => {
+  it.each<[string, { status: BulkOperationStatus; followedUp: boolean }, boolean]>([
+    ['just opened by the write', { status: 'running', followedUp: false }, true],
+    ['finished by earlier writes', { status: 'succeeded', followedUp: false }, true],
+    ['finished with skips', { status: 'completed_with_skips', followedUp: false }, true],
+    ['reverted (or its revert queued or running)', { status: 'succeeded', followedUp: true }, false],
+    ['reverted, with skips', { status: 'completed_with_skips', followedUp: true }, false],
+    ['cancelled', { status: 'cancelled', followedUp: false }, false],
+    ['failed', { status: 'failed', followedUp: false }, false],
+    ['queued (never left by a write)', { status: 'queued', followedUp: false }, false],
+  ])('%s', (_name, operation, expected) => {
+    expect(scimMinuteOperationTakesWrites(operation)).toBe(expected);
   });
 });

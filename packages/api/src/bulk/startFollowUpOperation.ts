@@ -114,10 +114,11 @@ export async function recordFollowUpOperation(
       .onConflictDoNothing({ target: bulkOperations.id })
       .returning({ id: bulkOperations.id });
     if (inserted.length === 0) return null;
-    // Retries of one operation start one at a time, so they take its failed users in turn.
-    if (mode === 'retry') {
-      await tx.execute(sql`select 1 from bulk_operations where id = ${input.id} for update`);
-    }
+    // The source is locked before its users are picked: retries of one operation start one at a
+    // time, so they take its failed users in turn; and a SCIM write that joins a token's operation
+    // of the minute (locking it too) either commits first, and is picked, or then finds the
+    // operation followed up and goes to the minute's next one (`scimMinuteOperationTakesWrites`).
+    await tx.execute(sql`select 1 from bulk_operations where id = ${input.id} for update`);
     const n = await insertSelectionBatches(
       tx,
       input.operationId,

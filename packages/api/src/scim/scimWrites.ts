@@ -15,10 +15,12 @@ import {
   type ScimUserResult,
   type ScimUserRow,
   scimDesiredUser,
+  scimMinuteOperationTakesWrites,
+  scimMinuteStart,
   toScimUser,
   type UserOutcome,
 } from '@roster/domain';
-import { sql } from 'drizzle-orm';
+import { and, eq, gte, sql } from 'drizzle-orm';
 import { type ScimPatchOperation, scimPatch } from 'scim-patch';
 import { z } from 'zod';
 import { applyChanges, auditJson, createInvitations } from '../bulk/applyChanges';
@@ -302,6 +304,107 @@ export type ScimWriteOptions = {
   failOnErrors?: number | undefined;
 };
 
+/** The operation a request's writes are recorded in, and the position its first result takes. */
+type OpenedOperation = { operationId: string; firstPosition: number };
+
+const scimOperationRow = (
+  id: string,
+  caller: ScimCaller,
+  now: Date,
+  count: number,
+  params: { request: string; generation?: number },
+) => ({
+  id,
+  kind: 'scim' as const,
+  params: { kind: 'scim' as const, tokenId: caller.tokenId, tokenName: caller.tokenName, ...params },
+  selection: { kind: 'scim' as const, count },
+  actorId: caller.actor.id,
+  status: 'running' as const,
+  total: count,
+  createdAt: now,
+  startedAt: now,
+});
+
+/** A /Bulk request's own operation. */
+async function insertRequestOperation(
+  tx: Db,
+  id: string,
+  caller: ScimCaller,
+  now: Date,
+  count: number,
+  label: string,
+): Promise<OpenedOperation> {
+  await tx.insert(bulkOperations).values(scimOperationRow(id, caller, now, count, { request: label }));
+  return { operationId: id, firstPosition: 1 };
+}
+
+/** The minute's operation turned out closed: its savepoint is rolled back. */
+class MinuteOperationClosed extends Error {
+  constructor() {
+    super('The minute’s operation takes no more writes.');
+  }
+}
+
+/**
+ * The token's operation of the minute that still takes writes (`scimMinuteOperationTakesWrites`):
+ * the first generation's, or, once that one has been reverted, the next one's. Each is taken by an
+ * upsert on its id: its row stays locked until this write commits, so the writes of one minute (on
+ * any server) take their positions in it one after the other. A revert locks the row too before it
+ * picks the users to give back, so the check after the upsert (a statement of its own, which sees
+ * a revert committed while the upsert waited) either finds no revert, and the revert will see this
+ * write, or finds one, and this write goes on to the next generation: whichever server writes, no
+ * write lands in an operation after its revert has picked its users.
+ */
+async function takeMinuteOperation(
+  tx: Db,
+  caller: ScimCaller,
+  now: Date,
+  count: number,
+): Promise<OpenedOperation> {
+  for (let generation = 0; ; generation += 1) {
+    const id = scimMinuteOperationId(caller.tokenId, now, generation);
+    try {
+      const total = await tx.transaction(async (savepoint) => {
+        const [recorded] = await savepoint
+          .insert(bulkOperations)
+          .values(
+            scimOperationRow(id, caller, now, count, {
+              request: scimMinuteLabel(now, generation),
+              generation,
+            }),
+          )
+          .onConflictDoUpdate({
+            target: bulkOperations.id,
+            set: {
+              total: sql`${bulkOperations.total} + excluded.total`,
+              selection: sql`jsonb_build_object('kind', 'scim', 'count', ${bulkOperations.total} + excluded.total)`,
+            },
+          })
+          .returning({ total: bulkOperations.total, status: bulkOperations.status });
+        // A revert is recorded once its own clock says the minute has passed: among the operations
+        // created since the minute began, which the index on created_at finds (none on the source).
+        const followUps = await savepoint.$count(
+          bulkOperations,
+          and(
+            eq(bulkOperations.sourceOperationId, id),
+            gte(bulkOperations.createdAt, new Date(scimMinuteStart(now))),
+          ),
+        );
+        if (
+          !recorded ||
+          !scimMinuteOperationTakesWrites({ status: recorded.status, followedUp: followUps > 0 })
+        )
+          throw new MinuteOperationClosed();
+        return recorded.total;
+      });
+      // Results are numbered from 1 within the operation, after those of its earlier writes.
+      return { operationId: id, firstPosition: total - count + 1 };
+    } catch (error) {
+      if (!(error instanceof MinuteOperationClosed)) throw error;
+    }
+  }
+}
+
 async function writeOnce(
   deps: ScimDeps,
   writes: readonly ScimWrite[],
@@ -311,7 +414,6 @@ async function writeOnce(
   const results: (ScimWriteResult | undefined)[] = writes.map(() => undefined);
   const items: (Item | undefined)[] = writes.map(() => undefined);
   const newId = idGenerator(writes.length + 1);
-  const operationId = options.grouped ? scimMinuteOperationId(caller.tokenId, now) : newId();
   const refuse = (
     index: number,
     error: ScimError,
@@ -338,37 +440,10 @@ async function writeOnce(
   const scopeWants: { userId: string; name: string }[] = [];
 
   const run = await db.transaction(async (tx) => {
-    // The operation first, so the items and audit of its writes can name it. The minute's operation
-    // of single writes is taken by an upsert: its row stays locked until this write commits, so the
-    // writes of one minute (on any server) take their positions in it one after the other.
-    const [recorded] = await tx
-      .insert(bulkOperations)
-      .values({
-        id: operationId,
-        kind: 'scim',
-        params: {
-          kind: 'scim',
-          request: options.grouped ? scimMinuteLabel(now) : options.label,
-          tokenId: caller.tokenId,
-          tokenName: caller.tokenName,
-        },
-        selection: { kind: 'scim', count: writes.length },
-        actorId: caller.actor.id,
-        status: 'running',
-        total: writes.length,
-        createdAt: now,
-        startedAt: now,
-      })
-      .onConflictDoUpdate({
-        target: bulkOperations.id,
-        set: {
-          total: sql`${bulkOperations.total} + excluded.total`,
-          selection: sql`jsonb_build_object('kind', 'scim', 'count', ${bulkOperations.total} + excluded.total)`,
-        },
-      })
-      .returning({ total: bulkOperations.total });
-    // Results are numbered from 1 within the operation, after those of the minute's earlier writes.
-    const firstPosition = (recorded?.total ?? writes.length) - writes.length + 1;
+    // The operation first, so the items and audit of its writes can name it.
+    const { operationId, firstPosition } = options.grouped
+      ? await takeMinuteOperation(tx, caller, now, writes.length)
+      : await insertRequestOperation(tx, newId(), caller, now, writes.length, options.label);
 
     writes.forEach((write, index) => {
       if (write.kind === 'refused') refuse(index, write.error, null, null);
@@ -873,9 +948,13 @@ async function writeOnce(
     const readBack = touched.length
       ? await selectScimUsers(tx).where(sql`${users.id} = any(${sqlUuids(touched)})`)
       : [];
-    return [...[...created.values()].filter((user) => !changedLater.has(user.id)), ...readBack];
+    return {
+      operationId,
+      rows: [...[...created.values()].filter((user) => !changedLater.has(user.id)), ...readBack],
+    };
   });
-  const now_ = new Map(run.map((row) => [row.id, row]));
+  const { operationId } = run;
+  const now_ = new Map(run.rows.map((row) => [row.id, row]));
   const final = writes.map((write, index): ScimWriteResult => {
     const result = results[index];
     if (result) return result;

@@ -234,12 +234,17 @@ export function planScimUpdates(
   });
 }
 
-/** The parameters a SCIM operation records: the request and the token (its name is shown). */
+/**
+ * The parameters a SCIM operation records: the request and the token (its name is shown); a token's
+ * operation of single writes, which of its minute's operations it is (0 the first; the next one is
+ * opened when a write finds the one before closed, `scimMinuteOperationTakesWrites`).
+ */
 export const scimOperationParamsSchema = z.object({
   kind: z.literal('scim'),
   request: z.string(),
   tokenId: z.string(),
   tokenName: z.string(),
+  generation: z.number().int().nonnegative().optional(),
 });
 
 /** What a group (role) membership change does to one user. */
