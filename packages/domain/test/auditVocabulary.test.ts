@@ -29,79 +29,76 @@ type Row = {
   sentence: string;
 };
 
+/** An event of a bulk operation: what it changed, from what to what. */
+const operationRow = (before: unknown, after: unknown, sentence: string): Row => ({
+  before,
+  after,
+  operationId: OPERATION,
+  sentence,
+});
+
 /** Every action of the vocabulary, as an event of it reads (Ana Silva acting, at 2 Dec 14:05). */
 const SENTENCES: Record<AuditAction, Row[]> = {
   'user.assign_role': [
-    {
-      before: { roleId: READER_ROLE },
-      after: { roleId: BUYER_ROLE },
-      operationId: OPERATION,
-      sentence: 'Role changed from Reader to Buyer by Ana Silva, 2 Dec 14:05 — operation 0193a1b2',
-    },
+    operationRow(
+      { roleId: READER_ROLE },
+      { roleId: BUYER_ROLE },
+      'Role changed from Reader to Buyer by Ana Silva, 2 Dec 14:05 — operation 0193a1b2',
+    ),
   ],
   'user.copy_access': [
-    {
-      before: { modules: { budget: 'read' }, scope: [], rights: [] },
-      after: { modules: { budget: 'edit' }, scope: [UNIT], rights: ['buyer'] },
-      operationId: OPERATION,
-      sentence:
-        'Access copied (Budget: Read → Edit; Scope: + Globex Spain; Rights: + Buyer) by Ana Silva, 2 Dec 14:05 — operation 0193a1b2',
-    },
+    operationRow(
+      { modules: { budget: 'read' }, scope: [], rights: [] },
+      { modules: { budget: 'edit' }, scope: [UNIT], rights: ['buyer'] },
+      'Access copied (Budget: Read → Edit; Scope: + Globex Spain; Rights: + Buyer) by Ana Silva, 2 Dec 14:05 — operation 0193a1b2',
+    ),
   ],
   'user.invite': [
-    {
-      before: { status: 'created' },
-      after: { status: 'invited', invitationExpiresAt: '2026-12-09T14:05:00.000Z' },
-      operationId: OPERATION,
-      sentence: 'Invited by Ana Silva, 2 Dec 14:05 — operation 0193a1b2',
-    },
+    operationRow(
+      { status: 'created' },
+      { status: 'invited', invitationExpiresAt: '2026-12-09T14:05:00.000Z' },
+      'Invited by Ana Silva, 2 Dec 14:05 — operation 0193a1b2',
+    ),
   ],
   'user.resend_invitation': [
-    {
-      before: { invitationExpiresAt: '2026-12-05T00:00:00.000Z' },
-      after: { invitationExpiresAt: '2026-12-09T14:05:00.000Z' },
-      operationId: OPERATION,
-      sentence: 'Invitation sent again by Ana Silva, 2 Dec 14:05 — operation 0193a1b2',
-    },
+    operationRow(
+      { invitationExpiresAt: '2026-12-05T00:00:00.000Z' },
+      { invitationExpiresAt: '2026-12-09T14:05:00.000Z' },
+      'Invitation sent again by Ana Silva, 2 Dec 14:05 — operation 0193a1b2',
+    ),
   ],
   'user.cancel_invitation': [
-    {
-      before: { status: 'invited' },
-      after: { status: 'created' },
-      operationId: OPERATION,
-      sentence: 'Invitation cancelled by Ana Silva, 2 Dec 14:05 — operation 0193a1b2',
-    },
+    operationRow(
+      { status: 'invited' },
+      { status: 'created' },
+      'Invitation cancelled by Ana Silva, 2 Dec 14:05 — operation 0193a1b2',
+    ),
   ],
   'user.deactivate': [
-    {
-      before: { status: 'active' },
-      after: { status: 'deactivated' },
-      operationId: OPERATION,
-      sentence: 'Deactivated by Ana Silva, 2 Dec 14:05 — operation 0193a1b2',
-    },
+    operationRow(
+      { status: 'active' },
+      { status: 'deactivated' },
+      'Deactivated by Ana Silva, 2 Dec 14:05 — operation 0193a1b2',
+    ),
   ],
   'user.reactivate': [
-    {
-      before: { status: 'deactivated' },
-      after: { status: 'active' },
-      operationId: OPERATION,
-      sentence: 'Reactivated by Ana Silva, 2 Dec 14:05 — operation 0193a1b2',
-    },
-    {
-      before: { status: 'deactivated' },
-      after: { status: 'created' },
-      operationId: OPERATION,
-      sentence:
-        'Reactivated, as Created (never accepted an invitation) by Ana Silva, 2 Dec 14:05 — operation 0193a1b2',
-    },
+    operationRow(
+      { status: 'deactivated' },
+      { status: 'active' },
+      'Reactivated by Ana Silva, 2 Dec 14:05 — operation 0193a1b2',
+    ),
+    operationRow(
+      { status: 'deactivated' },
+      { status: 'created' },
+      'Reactivated, as Created (never accepted an invitation) by Ana Silva, 2 Dec 14:05 — operation 0193a1b2',
+    ),
   ],
   'user.revert': [
-    {
-      before: { roleId: BUYER_ROLE },
-      after: { roleId: READER_ROLE },
-      operationId: OPERATION,
-      sentence: 'Change reverted (Role: Buyer → Reader) by Ana Silva, 2 Dec 14:05 — operation 0193a1b2',
-    },
+    operationRow(
+      { roleId: BUYER_ROLE },
+      { roleId: READER_ROLE },
+      'Change reverted (Role: Buyer → Reader) by Ana Silva, 2 Dec 14:05 — operation 0193a1b2',
+    ),
   ],
   'user.import': [
     {
@@ -162,13 +159,11 @@ const SENTENCES: Record<AuditAction, Row[]> = {
     },
   ],
   'scim.update': [
-    {
-      before: { lastName: 'Silva', status: 'active' },
-      after: { lastName: 'Costa', status: 'deactivated' },
-      operationId: OPERATION,
-      sentence:
-        'Updated by the identity provider (SCIM): last name Silva → Costa; status Active → Deactivated by Ana Silva, 2 Dec 14:05 — operation 0193a1b2',
-    },
+    operationRow(
+      { lastName: 'Silva', status: 'active' },
+      { lastName: 'Costa', status: 'deactivated' },
+      'Updated by the identity provider (SCIM): last name Silva → Costa; status Active → Deactivated by Ana Silva, 2 Dec 14:05 — operation 0193a1b2',
+    ),
   ],
   'scim.scope': [
     {
