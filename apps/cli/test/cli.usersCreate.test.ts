@@ -28,6 +28,10 @@ const userByEmail = async (email: string) =>
   (await cli.server.testDb.db.select().from(users).where(eq(users.email, email)))[0];
 const userCount = async () => (await cli.server.testDb.db.select({ id: users.id }).from(users)).length;
 
+/** A valid new e-mail, then the options under test. */
+const withEmail = (...options: string[]) => ['--email', 'a@roster.test', ...options];
+const NO_SUCH_ID = '00000000-0000-4000-8000-000000000000';
+
 describe('roster users create', () => {
   it('creates one user as a one-row import: names, role by name, access copied, invited', async () => {
     const run = await cli.cli([
@@ -89,29 +93,17 @@ describe('roster users create', () => {
   it.each([
     [['--email', 'TAKEN@roster.test'], 'already_exists', '--email: A user with this e-mail already exists.'],
     [['--email', 'not-an-email'], 'invalid_email', '--email: '],
-    [['--email', 'a@roster.test', '--role', 'Astronaut'], 'unknown_role', '--role: '],
+    [withEmail('--role', 'Astronaut'), 'unknown_role', '--role: '],
+    [withEmail('--role', NO_SUCH_ID), 'unknown_role', '--role: No role has the id'],
+    [withEmail('--copy-access-from', 'nobody@roster.test'), 'unknown_source_user', '--copy-access-from: '],
     [
-      ['--email', 'a@roster.test', '--role', '00000000-0000-4000-8000-000000000000'],
-      'unknown_role',
-      '--role: No role has the id',
-    ],
-    [
-      ['--email', 'a@roster.test', '--copy-access-from', 'nobody@roster.test'],
-      'unknown_source_user',
-      '--copy-access-from: ',
-    ],
-    [
-      ['--email', 'a@roster.test', '--copy-access-from', '00000000-0000-4000-8000-000000000000'],
+      withEmail('--copy-access-from', NO_SUCH_ID),
       'unknown_source_user',
       '--copy-access-from: No user has the id',
     ],
-    [
-      ['--email', 'a@roster.test', '--copy-access-from', 'nobody'],
-      'invalid_source_email',
-      '--copy-access-from: ',
-    ],
-    [['--email', 'a@roster.test', '--first-name', 'x'.repeat(101)], 'too_long', '--first-name: '],
-    [['--email', 'a@roster.test', '--last-name', 'Tab\there'], 'invalid_characters', '--last-name: '],
+    [withEmail('--copy-access-from', 'nobody'), 'invalid_source_email', '--copy-access-from: '],
+    [withEmail('--first-name', 'x'.repeat(101)), 'too_long', '--first-name: '],
+    [withEmail('--last-name', 'Tab\there'), 'invalid_characters', '--last-name: '],
   ])(
     'refuses %j with %s, a sentence about its option, exit 1, nobody created',
     async (args, code, sentence) => {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { ensureBootstrapAdmin, hashToken } from '@roster/api';
+import { hashToken } from '@roster/api';
 import { createApiTokenBySignIn } from '@roster/client';
 import { invitations, moduleAccess, roles, users } from '@roster/db';
 import {
@@ -54,8 +54,7 @@ export async function startCliServer(): Promise<CliServer> {
     cli: (args, env = {}, input = undefined) =>
       runCli(args, { env: { ROSTER_URL: server.url, ROSTER_TOKEN: state.token, ...env }, input }),
     reset: async () => {
-      await server.testDb.reset();
-      await ensureBootstrapAdmin(db, TEST_ADMIN.email, TEST_ADMIN.password);
+      await server.reset();
       state.token = await createAdminToken(server.url);
       state.adminId = await adminId();
     },

@@ -10,6 +10,8 @@ export type TestServer = {
   url: string;
   testDb: TestDb;
   app: Awaited<ReturnType<typeof buildServer>>;
+  /** Empties the database and puts the bootstrap admin back, as the server started. */
+  reset: () => Promise<void>;
   close: () => Promise<void>;
 };
 
@@ -26,7 +28,8 @@ export async function startTestServer(
   } = {},
 ): Promise<TestServer> {
   const testDb = await createTestDb();
-  await ensureBootstrapAdmin(testDb.db, TEST_ADMIN.email, TEST_ADMIN.password);
+  const withAdmin = () => ensureBootstrapAdmin(testDb.db, TEST_ADMIN.email, TEST_ADMIN.password);
+  await withAdmin();
   const app = await buildServer({
     db: testDb.db,
     api: { ...defaultApiConfig, publicUrl: options.publicUrl ?? 'http://127.0.0.1' },
@@ -51,6 +54,10 @@ export async function startTestServer(
     url: `http://127.0.0.1:${port}`,
     testDb,
     app,
+    reset: async () => {
+      await testDb.reset();
+      await withAdmin();
+    },
     close: async () => {
       await runner.stop();
       await app.close();

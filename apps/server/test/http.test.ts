@@ -1,5 +1,4 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { ensureBootstrapAdmin } from '@roster/api';
 import { apiTokens, auditEvents, sessions, signInThrottle, users } from '@roster/db';
 import {
   IMPORT_CHUNK_MAX_BYTES,
@@ -7,19 +6,13 @@ import {
   importRowJsonBytesAtMost,
   SIGN_IN_THROTTLE,
 } from '@roster/domain';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { BODY_LIMIT_BYTES, CSRF_HEADER, SESSION_COOKIE } from '../src/buildServer';
-import { startTestServer, TEST_ADMIN, type TestServer } from '../src/testing';
+import { TEST_ADMIN } from '../src/testing';
+import { useTestServer } from './useTestServer';
 
-let server: TestServer;
-beforeAll(async () => {
-  server = await startTestServer();
-});
-afterAll(() => server.close());
-beforeEach(async () => {
-  await server.testDb.reset();
-  await ensureBootstrapAdmin(server.testDb.db, TEST_ADMIN.email, TEST_ADMIN.password);
-});
+const server = useTestServer();
+beforeEach(() => server.reset());
 
 type Reply = { status: number; headers: Headers; contentType: string; body: unknown; text: string };
 
@@ -171,12 +164,8 @@ describe('sign-in over HTTP', () => {
 describe('throttled anonymous attempts over HTTP', () => {
   // The clock stands still, so the wait the answer announces does not depend on how fast the
   // attempts before it ran.
-  let frozen: TestServer;
-  beforeAll(async () => {
-    const at = new Date();
-    frozen = await startTestServer({ now: () => at });
-  });
-  afterAll(() => frozen.close());
+  const at = new Date();
+  const frozen = useTestServer({ now: () => at });
 
   it('answers a throttled sign-in with 429 too_many_attempts and Retry-After', async () => {
     for (let i = 0; i < SIGN_IN_THROTTLE.accountFreeFailures; i += 1) {

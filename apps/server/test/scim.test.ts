@@ -1,4 +1,3 @@
-import { ensureBootstrapAdmin } from '@roster/api';
 import {
   apiTokens,
   auditEvents,
@@ -18,22 +17,18 @@ import {
   SCIM_USER_SCHEMA,
 } from '@roster/domain';
 import { eq, sql } from 'drizzle-orm';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { SCIM_CONTENT_TYPE } from '../src/scimRoutes';
-import { startTestServer, TEST_ADMIN, type TestServer } from '../src/testing';
+import { TEST_ADMIN } from '../src/testing';
+import { useTestServer } from './useTestServer';
 
 /** A conformance suite written from RFC 7643/7644 and the request sequences Okta and Entra ID document. */
-let server: TestServer;
-beforeAll(async () => {
-  server = await startTestServer();
-});
-afterAll(() => server.close());
+const server = useTestServer();
 
 let cookie = '';
 let scimToken = '';
 beforeEach(async () => {
-  await server.testDb.reset();
-  await ensureBootstrapAdmin(server.testDb.db, TEST_ADMIN.email, TEST_ADMIN.password);
+  await server.reset();
   cookie = await signIn();
   scimToken = await createToken('Okta', 'scim');
 });
