@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createRosterClient } from '@roster/client';
 import { bulkOperations, createDb, type DbHandle, queryRows, roles, users } from '@roster/db';
+import { waitFor } from '@roster/db/testing';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -62,20 +63,9 @@ async function operationRow(id: string) {
   return row;
 }
 
-async function waitFor<T>(
-  read: () => Promise<T>,
-  done: (value: T) => boolean,
-  timeoutMs = 120_000,
-): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > until)
-      throw new Error(`gave up waiting; last value ${JSON.stringify(value)}\n${output()}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+/** Waits on the operation's row, with the servers' output when it gives up. */
+const waitForOperation = (id: string, done: (row: Awaited<ReturnType<typeof operationRow>>) => boolean) =>
+  waitFor(() => operationRow(id), done, { timeoutMs: 120_000, context: output });
 
 describe.skipIf(!process.env.DATABASE_URL)('a server process whose database connections are dropped', () => {
   beforeAll(async () => {
@@ -120,10 +110,7 @@ describe.skipIf(!process.env.DATABASE_URL)('a server process whose database conn
       selection: { filter: { roleIds: [readerRole] }, expectedCount: USERS },
     });
     // The server's worker has taken it and is inside its batches.
-    await waitFor(
-      () => operationRow(operation.id),
-      (row) => (row?.processed ?? 0) > 0,
-    );
+    await waitForOperation(operation.id, (row) => (row?.processed ?? 0) > 0);
 
     // A request in flight when its connection is dropped: the users table is locked, so its query
     // waits on the server until the connection under it is ended.
@@ -161,8 +148,8 @@ describe.skipIf(!process.env.DATABASE_URL)('a server process whose database conn
     expect(rounds).toBeGreaterThan(1);
     expect(statuses.filter((s) => s !== 200 && s !== 503)).toEqual([]);
 
-    const done = await waitFor(
-      () => operationRow(operation.id),
+    const done = await waitForOperation(
+      operation.id,
       (row) => row?.status !== 'running' && row?.status !== 'queued',
     );
     expect(exited()).toBe(false);

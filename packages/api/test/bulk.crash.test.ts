@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { auditEvents, bulkOperationBatches, bulkOperationItems, users } from '@roster/db';
+import { waitFor } from '@roster/db/testing';
 import { IMPORT_CHUNK_ROWS } from '@roster/domain';
 import { and, eq, like } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -42,19 +43,7 @@ function startWorker(url: string, sliceMs?: number): ChildProcess {
   });
 }
 
-async function waitFor<T>(
-  read: () => Promise<T>,
-  done: (value: T) => boolean,
-  timeoutMs = 60_000,
-): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > until) throw new Error(`gave up waiting; last value ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+const PATIENCE = { timeoutMs: 60_000 };
 
 /**
  * Runs a queued operation of `total` users in a worker process killed once it has processed 200 of
@@ -65,6 +54,7 @@ async function runThroughACrash(url: string, id: string, total: number, sliceMs?
   await waitFor(
     () => caller.bulk.get({ id }),
     (o) => o.processed >= 200,
+    PATIENCE,
   );
   first.kill('SIGKILL');
   await new Promise((resolve) => first.once('exit', resolve));
@@ -79,6 +69,7 @@ async function runThroughACrash(url: string, id: string, total: number, sliceMs?
     const done = await waitFor(
       () => caller.bulk.get({ id }),
       (o) => o.status !== 'running' && o.status !== 'queued',
+      PATIENCE,
     );
     expect(done).toMatchObject({
       status: 'succeeded',
@@ -204,6 +195,7 @@ describe.runIf(process.env.DATABASE_URL)('a worker process killed mid-operation'
         await waitFor(
           () => caller.bulk.get({ id: op.id }),
           (o) => o.status !== 'running' && o.status !== 'queued',
+          PATIENCE,
         );
       }
     } finally {
