@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 
 /** A search field that reports what was typed once typing pauses for a moment. */
 export function SearchBox({
@@ -13,12 +13,27 @@ export function SearchBox({
   onChange: (value: string) => void;
 }) {
   const [text, setText] = useState(value);
-  useEffect(() => setText(value), [value]);
+  // What this box last reported: its echo in `value` is no news (the person may have typed on since,
+  // or typed a space the value drops), while any other new value (a filter cleared, Back) replaces
+  // the text.
+  const reported = useRef(value);
   useEffect(() => {
-    if (text === value) return;
-    const timer = setTimeout(() => onChange(text), 250);
+    if (value.trim() === reported.current.trim()) return;
+    reported.current = value;
+    setText(value);
+  }, [value]);
+  // The pause is timed from the last keystroke only: a page that renders again meanwhile (a new
+  // `onChange` each time) does not restart it.
+  const report = useRef(onChange);
+  report.current = onChange;
+  useEffect(() => {
+    if (text.trim() === reported.current.trim()) return;
+    const timer = setTimeout(() => {
+      reported.current = text;
+      report.current(text);
+    }, 250);
     return () => clearTimeout(timer);
-  }, [text, value, onChange]);
+  }, [text]);
   return (
     <div className="relative w-full sm:w-auto">
       <svg
