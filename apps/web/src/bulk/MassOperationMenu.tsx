@@ -8,6 +8,8 @@ import {
 } from '@roster/domain';
 import { DropdownMenu } from 'radix-ui';
 import { Fragment } from 'react';
+import { ChevronDownIcon } from '../components/ChevronDownIcon';
+import { MenuPanel } from '../components/MenuPanel';
 
 type Kind = OperationKind;
 
@@ -39,43 +41,35 @@ export function MassOperationMenu({
         className="inline-flex h-8 items-center gap-1.5 rounded-lg bg-brand-600 px-3 text-sm font-medium text-white shadow-sm hover:bg-brand-700 data-[state=open]:bg-brand-700"
       >
         Mass operation
-        <svg aria-hidden viewBox="0 0 20 20" className="h-4 w-4 opacity-80" fill="currentColor">
-          <path d="M5.3 7.3a1 1 0 0 1 1.4 0L10 10.6l3.3-3.3a1 1 0 1 1 1.4 1.4l-4 4a1 1 0 0 1-1.4 0l-4-4a1 1 0 0 1 0-1.4Z" />
-        </svg>
+        <ChevronDownIcon className="h-4 w-4 opacity-80" />
       </DropdownMenu.Trigger>
-      <DropdownMenu.Portal>
-        <DropdownMenu.Content
-          align="start"
-          sideOffset={6}
-          className="z-20 min-w-64 rounded-lg border border-slate-200 bg-white p-1 shadow-lg"
-        >
-          {none && (
-            <p className="max-w-64 px-3 pt-2 pb-1 text-xs text-slate-600">
-              Select the users first: tick them in the table, or select all the users that match.
-            </p>
-          )}
-          {GROUPS.map((group, i) => (
-            <Fragment key={group.label}>
-              {i > 0 && <DropdownMenu.Separator className="my-1 h-px bg-slate-100" />}
-              <DropdownMenu.Label className="px-3 pt-2 pb-1 text-[11px] font-semibold uppercase tracking-wide text-slate-500">
-                {group.label}
-              </DropdownMenu.Label>
-              {group.kinds.map((kind) => (
-                <DropdownMenu.Item
-                  key={kind}
-                  disabled={none}
-                  onSelect={() => onChoose(kind)}
-                  className={`cursor-pointer rounded-md px-3 py-2 text-sm outline-none data-highlighted:bg-slate-100 data-disabled:cursor-default data-disabled:opacity-60 ${
-                    TONE_STYLES[OPERATIONS[kind].tone]
-                  }`}
-                >
-                  {OPERATIONS[kind].label}
-                </DropdownMenu.Item>
-              ))}
-            </Fragment>
-          ))}
-        </DropdownMenu.Content>
-      </DropdownMenu.Portal>
+      <MenuPanel align="start" sideOffset={6} className="z-20 min-w-64">
+        {none && (
+          <p className="max-w-64 px-3 pt-2 pb-1 text-xs text-slate-600">
+            Select the users first: tick them in the table, or select all the users that match.
+          </p>
+        )}
+        {GROUPS.map((group, i) => (
+          <Fragment key={group.label}>
+            {i > 0 && <DropdownMenu.Separator className="my-1 h-px bg-slate-100" />}
+            <DropdownMenu.Label className="px-3 pt-2 pb-1 text-[11px] font-semibold uppercase tracking-wide text-slate-500">
+              {group.label}
+            </DropdownMenu.Label>
+            {group.kinds.map((kind) => (
+              <DropdownMenu.Item
+                key={kind}
+                disabled={none}
+                onSelect={() => onChoose(kind)}
+                className={`cursor-pointer rounded-md px-3 py-2 text-sm outline-none data-highlighted:bg-slate-100 data-disabled:cursor-default data-disabled:opacity-60 ${
+                  TONE_STYLES[OPERATIONS[kind].tone]
+                }`}
+              >
+                {OPERATIONS[kind].label}
+              </DropdownMenu.Item>
+            ))}
+          </Fragment>
+        ))}
+      </MenuPanel>
     </DropdownMenu.Root>
   );
 }

@@ -4,6 +4,7 @@ import { Dialog } from 'radix-ui';
 import { type ReactNode, useRef } from 'react';
 import { Link } from 'react-router';
 import { Button } from '../components/Button';
+import { CloseIcon } from '../components/CloseIcon';
 import { closeOnEscapePassedOn } from '../components/Toasts';
 import { useTRPC } from '../lib/trpc';
 import { useReturnFocus } from '../lib/useReturnFocus';
@@ -120,9 +121,7 @@ function SheetHeader({ title, children }: { title: string; children?: ReactNode 
         aria-label="Close"
         className="rounded-md p-1.5 text-slate-500 hover:bg-slate-100 hover:text-slate-700"
       >
-        <svg aria-hidden viewBox="0 0 20 20" className="h-5 w-5" fill="currentColor">
-          <path d="M6.28 5.22a.75.75 0 0 0-1.06 1.06L8.94 10l-3.72 3.72a.75.75 0 1 0 1.06 1.06L10 11.06l3.72 3.72a.75.75 0 1 0 1.06-1.06L11.06 10l3.72-3.72a.75.75 0 0 0-1.06-1.06L10 8.94 6.28 5.22Z" />
-        </svg>
+        <CloseIcon className="h-5 w-5" />
       </Dialog.Close>
     </header>
   );

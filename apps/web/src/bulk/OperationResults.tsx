@@ -2,10 +2,10 @@ import type { Outcome } from '@roster/domain';
 import { keepPreviousData, useInfiniteQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { LoadMoreButton } from '../components/LoadMoreButton';
+import { QueryStatus } from '../components/QueryStatus';
 import { SearchBox } from '../components/SearchBox';
-import { Spinner } from '../components/Spinner';
 import { formatCount } from '../lib/format';
-import { errorMessage, useTRPCClient } from '../lib/trpc';
+import { useTRPCClient } from '../lib/trpc';
 import { ChangeDiff } from './ChangeDiff';
 import type { Names } from './describeChange';
 import { OutcomeCounts } from './OutcomeCounts';
@@ -98,14 +98,8 @@ export function OperationResults({ operation }: { operation: BulkOperationView }
             Download CSV
           </a>
         </div>
-        {results.isPending ? (
-          <div className="p-8">
-            <Spinner label="Loading results…" />
-          </div>
-        ) : results.isError ? (
-          <p role="alert" className="p-6 text-sm text-red-700">
-            {errorMessage(results.error)}
-          </p>
+        {!results.isSuccess ? (
+          <QueryStatus query={results} loading="Loading results…" errorClassName="p-6" />
         ) : rows.length === 0 ? (
           <p className="p-6 text-center text-sm text-slate-500">
             {term

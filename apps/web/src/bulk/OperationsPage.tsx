@@ -3,9 +3,9 @@ import { keepPreviousData, useInfiniteQuery } from '@tanstack/react-query';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { LoadMoreButton } from '../components/LoadMoreButton';
 import { PageHeader } from '../components/PageHeader';
-import { Spinner } from '../components/Spinner';
+import { QueryStatus } from '../components/QueryStatus';
 import { formatCount, formatDateTime } from '../lib/format';
-import { errorMessage, useTRPCClient } from '../lib/trpc';
+import { useTRPCClient } from '../lib/trpc';
 import { useMediaQuery } from '../lib/useMediaQuery';
 import { OperationParameters } from './OperationParameters';
 import { OperationStatusBadge } from './OperationStatusBadge';
@@ -79,14 +79,8 @@ export function OperationsPage() {
           className="overflow-hidden rounded-xl border border-slate-200 bg-white"
           aria-busy={list.isFetching && list.isPlaceholderData}
         >
-          {list.isPending ? (
-            <div className="p-8">
-              <Spinner label="Loading operations…" />
-            </div>
-          ) : list.isError ? (
-            <p role="alert" className="p-8 text-sm text-red-700">
-              {errorMessage(list.error)}
-            </p>
+          {!list.isSuccess ? (
+            <QueryStatus query={list} loading="Loading operations…" />
           ) : operations.length === 0 && filtered ? (
             <div className="p-12 text-center">
               <p className="text-sm font-medium text-slate-700">No operation matches these filters</p>

@@ -1,5 +1,6 @@
 import { Popover } from 'radix-ui';
 import { type KeyboardEvent, type ReactNode, useId, useState } from 'react';
+import { ChevronDownIcon } from '../components/ChevronDownIcon';
 
 export type SearchOption = { id: string; label: string; detail?: string | undefined; aside?: ReactNode };
 
@@ -67,14 +68,7 @@ export function SearchSelect(props: Props) {
               {props.placeholder}
             </span>
           )}
-          <svg
-            aria-hidden
-            viewBox="0 0 20 20"
-            className="h-4 w-4 shrink-0 text-slate-500"
-            fill="currentColor"
-          >
-            <path d="M5.3 7.3a1 1 0 0 1 1.4 0L10 10.6l3.3-3.3a1 1 0 1 1 1.4 1.4l-4 4a1 1 0 0 1-1.4 0l-4-4a1 1 0 0 1 0-1.4Z" />
-          </svg>
+          <ChevronDownIcon className="h-4 w-4 shrink-0 text-slate-500" />
         </Popover.Trigger>
         <Popover.Portal>
           <Popover.Content

@@ -8,6 +8,7 @@ import {
   useRef,
   useState,
 } from 'react';
+import { CloseIcon } from './CloseIcon';
 
 /** A button of a toast: `altText` says what it does to someone who cannot reach it in time (Radix). */
 export type ToastAction = { label: string; altText: string; onSelect: () => void };
@@ -114,9 +115,7 @@ export function Toaster({ children }: { children: ReactNode }) {
             aria-label="Dismiss"
             className="row-span-2 rounded-md p-1 text-slate-500 hover:bg-slate-100 hover:text-slate-800 focus-visible:outline-2 focus-visible:outline-brand-600"
           >
-            <svg aria-hidden viewBox="0 0 20 20" className="h-4 w-4" fill="currentColor">
-              <path d="M6.28 5.22a.75.75 0 0 0-1.06 1.06L8.94 10l-3.72 3.72a.75.75 0 1 0 1.06 1.06L10 11.06l3.72 3.72a.75.75 0 1 0 1.06-1.06L11.06 10l3.72-3.72a.75.75 0 0 0-1.06-1.06L10 8.94 6.28 5.22Z" />
-            </svg>
+            <CloseIcon className="h-4 w-4" />
           </Toast.Close>
           {t.description && (
             <Toast.Description className="text-sm text-slate-600">{t.description}</Toast.Description>

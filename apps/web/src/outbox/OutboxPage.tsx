@@ -4,12 +4,12 @@ import { useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { LoadMoreButton } from '../components/LoadMoreButton';
 import { PageHeader } from '../components/PageHeader';
+import { QueryStatus } from '../components/QueryStatus';
 import { SearchBox } from '../components/SearchBox';
-import { Spinner } from '../components/Spinner';
 import { TableHead } from '../components/TableHead';
 import { ToggleChips } from '../components/ToggleChips';
 import { formatDateTime } from '../lib/format';
-import { errorMessage, useTRPCClient } from '../lib/trpc';
+import { useTRPCClient } from '../lib/trpc';
 import { OUTBOX_STATUS_LABELS, OutboxStatusBadge } from './OutboxStatusBadge';
 
 const PAGE = 50;
@@ -72,14 +72,8 @@ export function OutboxPage() {
           />
         </div>
         <section className="overflow-hidden rounded-xl border border-slate-200 bg-white">
-          {list.isPending ? (
-            <div className="p-8">
-              <Spinner label="Loading e-mails…" />
-            </div>
-          ) : list.isError ? (
-            <p role="alert" className="p-8 text-sm text-red-700">
-              {errorMessage(list.error)}
-            </p>
+          {!list.isSuccess ? (
+            <QueryStatus query={list} loading="Loading e-mails…" />
           ) : messages.length === 0 ? (
             <div className="p-12 text-center">
               <p className="text-sm font-medium text-slate-700">

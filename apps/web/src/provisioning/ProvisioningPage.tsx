@@ -1,5 +1,6 @@
 import { SCIM_TOKEN_REFUSAL_SENTENCES } from '@roster/domain';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
+import type { ReactNode } from 'react';
 import { Link } from 'react-router';
 import { PageHeader } from '../components/PageHeader';
 import { Spinner } from '../components/Spinner';
@@ -53,13 +54,10 @@ export function ProvisioningPage() {
         ) : (
           <>
             <section aria-labelledby="endpoint" className="rounded-xl border border-slate-200 bg-white p-5">
-              <h2 id="endpoint" className="text-base font-semibold text-slate-900">
-                Endpoint URL
-              </h2>
-              <p className="mt-1 text-sm text-slate-600">
+              <SectionIntro id="endpoint" title="Endpoint URL">
                 The SCIM base URL (tenant URL) to give the identity provider. It authenticates with a token of
                 this page: <code className="font-mono">Authorization: Bearer &lt;token&gt;</code>.
-              </p>
+              </SectionIntro>
               <code
                 data-testid="scim-endpoint"
                 className="mt-3 block break-all rounded-lg bg-slate-100 p-3 font-mono text-sm text-slate-800"
@@ -70,17 +68,14 @@ export function ProvisioningPage() {
 
             <section aria-labelledby="tokens" className="rounded-xl border border-slate-200 bg-white">
               <div className="p-5">
-                <h2 id="tokens" className="text-base font-semibold text-slate-900">
-                  SCIM tokens
-                </h2>
-                <p className="mt-1 text-sm text-slate-600">
+                <SectionIntro id="tokens" title="SCIM tokens">
                   A SCIM token reaches only the SCIM endpoints, and acts as the administrator who created it.
                   Revoke one in{' '}
                   <Link to="../tokens" className="underline">
                     API tokens
                   </Link>
                   .
-                </p>
+                </SectionIntro>
                 <CreateTokenForm
                   scope="scim"
                   label="New SCIM token name"
@@ -116,13 +111,10 @@ export function ProvisioningPage() {
 
             <section aria-labelledby="requests" className="rounded-xl border border-slate-200 bg-white">
               <div className="p-5">
-                <h2 id="requests" className="text-base font-semibold text-slate-900">
-                  Last requests
-                </h2>
-                <p className="mt-1 text-sm text-slate-600">
+                <SectionIntro id="requests" title="Last requests">
                   Answered and refused alike: a refused request shows why (no token, an unknown, revoked or
                   expired one, an API token) and the name of the token it named, never the token itself.
-                </p>
+                </SectionIntro>
               </div>
               {overview.data.requests.length === 0 ? (
                 <p className="border-t border-slate-100 p-5 text-sm text-slate-500">
@@ -176,6 +168,18 @@ export function ProvisioningPage() {
           </>
         )}
       </div>
+    </>
+  );
+}
+
+/** A section's heading (which names the section by its id) and the sentences that say what it is for. */
+function SectionIntro({ id, title, children }: { id: string; title: string; children: ReactNode }) {
+  return (
+    <>
+      <h2 id={id} className="text-base font-semibold text-slate-900">
+        {title}
+      </h2>
+      <p className="mt-1 text-sm text-slate-600">{children}</p>
     </>
   );
 }

@@ -1,6 +1,7 @@
 import { ESSENTIAL_USER_COLUMNS, type UsersExportInput } from '@roster/domain';
 import { DropdownMenu } from 'radix-ui';
 import { useRef } from 'react';
+import { MenuPanel } from '../components/MenuPanel';
 import { plural } from '../lib/format';
 import { type SelectionState, selectedCount, toSelection } from './selection';
 import type { UsersView } from './urlState';
@@ -50,22 +51,16 @@ export function ExportUsersMenu({
     <>
       <DropdownMenu.Root modal={false}>
         <DropdownMenu.Trigger className={trigger}>Export CSV</DropdownMenu.Trigger>
-        <DropdownMenu.Portal>
-          <DropdownMenu.Content
-            align="end"
-            sideOffset={4}
-            className="z-20 min-w-56 rounded-lg border border-slate-200 bg-white p-1 shadow-lg"
-          >
-            <DropdownMenu.Item className={menuItem} onSelect={exportSelection}>
-              {`The ${plural(selected, 'selected user')}`}
-            </DropdownMenu.Item>
-            <DropdownMenu.Item asChild className={menuItem}>
-              <a href={viewHref} download>
-                Every user in this view
-              </a>
-            </DropdownMenu.Item>
-          </DropdownMenu.Content>
-        </DropdownMenu.Portal>
+        <MenuPanel align="end" className="z-20 min-w-56">
+          <DropdownMenu.Item className={menuItem} onSelect={exportSelection}>
+            {`The ${plural(selected, 'selected user')}`}
+          </DropdownMenu.Item>
+          <DropdownMenu.Item asChild className={menuItem}>
+            <a href={viewHref} download>
+              Every user in this view
+            </a>
+          </DropdownMenu.Item>
+        </MenuPanel>
       </DropdownMenu.Root>
       <form ref={form} method="post" action={EXPORT_PATH} hidden>
         <input ref={formInput} type="hidden" name="input" />

@@ -7,7 +7,7 @@ import { PrivilegedConfirmation } from '../bulk/PrivilegedConfirmation';
 import { RolePicker } from '../bulk/RolePicker';
 import { SourceUserPicker } from '../bulk/SourceUserPicker';
 import { toldFinished } from '../bulk/useOperationToast';
-import { Button } from '../components/Button';
+import { FormDialogActions } from '../components/FormDialogActions';
 import { TextField } from '../components/TextField';
 import { closeOnEscapePassedOn } from '../components/Toasts';
 import {
@@ -223,16 +223,12 @@ export function NewUserDialog({
                 {`The user was not created: ${Object.values(errors).join(' ')}`}
               </p>
             )}
-            <div className="mt-2 flex justify-end gap-2">
-              <Dialog.Close asChild>
-                <Button variant="secondary" type="button">
-                  Cancel
-                </Button>
-              </Dialog.Close>
-              <Button type="submit" disabled={create.isPending || !confirmed}>
-                {create.isPending ? 'Creating…' : invite ? 'Create and invite' : 'Create user'}
-              </Button>
-            </div>
+            <FormDialogActions
+              className="mt-2 flex justify-end gap-2"
+              disabled={create.isPending || !confirmed}
+            >
+              {create.isPending ? 'Creating…' : invite ? 'Create and invite' : 'Create user'}
+            </FormDialogActions>
           </form>
         </Dialog.Content>
       </Dialog.Portal>

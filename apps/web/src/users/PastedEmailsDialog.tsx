@@ -4,6 +4,7 @@ import { Dialog } from 'radix-ui';
 import { type FormEvent, useDeferredValue, useId, useMemo, useState } from 'react';
 import { Button } from '../components/Button';
 import { ErrorLine } from '../components/ErrorLine';
+import { FormDialogActions } from '../components/FormDialogActions';
 import { formatCount, plural } from '../lib/format';
 import { useTRPC } from '../lib/trpc';
 
@@ -138,14 +139,12 @@ export function PastedEmailsDialog({ onSelect }: { onSelect: (ids: string[]) => 
                     }${parsed.invalid.length ? `, ${plural(parsed.invalid.length, 'word is', 'words are')} not an address` : ''}.`}
               </p>
               <ErrorLine error={find.error} />
-              <div className="flex justify-end gap-2">
-                <Dialog.Close asChild>
-                  <Button variant="secondary">Cancel</Button>
-                </Dialog.Close>
-                <Button type="submit" disabled={parsed.emails.length === 0 || tooMany || find.isPending}>
-                  {find.isPending ? 'Finding…' : 'Select these users'}
-                </Button>
-              </div>
+              <FormDialogActions
+                className="flex justify-end gap-2"
+                disabled={parsed.emails.length === 0 || tooMany || find.isPending}
+              >
+                {find.isPending ? 'Finding…' : 'Select these users'}
+              </FormDialogActions>
             </form>
           )}
         </Dialog.Content>

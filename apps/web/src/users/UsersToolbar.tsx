@@ -12,7 +12,10 @@ import { useQuery } from '@tanstack/react-query';
 import { DropdownMenu, Popover } from 'radix-ui';
 import { type FormEvent, forwardRef, type ReactNode, useId, useMemo, useState } from 'react';
 import { Button } from '../components/Button';
+import { CheckMark } from '../components/CheckMark';
+import { ChevronDownIcon } from '../components/ChevronDownIcon';
 import { DateRangeField } from '../components/DateRangeField';
+import { MenuPanel } from '../components/MenuPanel';
 import { SearchBox } from '../components/SearchBox';
 import { formatDate } from '../lib/format';
 import { useTRPC } from '../lib/trpc';
@@ -49,9 +52,7 @@ const FilterTrigger = forwardRef<
         {value ? ':' : ''}
       </span>
       {value && <span className="max-w-40 truncate">{value}</span>}
-      <svg aria-hidden viewBox="0 0 20 20" className="h-4 w-4 opacity-60" fill="currentColor">
-        <path d="M5.3 7.3a1 1 0 0 1 1.4 0L10 10.6l3.3-3.3a1 1 0 1 1 1.4 1.4l-4 4a1 1 0 0 1-1.4 0l-4-4a1 1 0 0 1 0-1.4Z" />
-      </svg>
+      <ChevronDownIcon className="h-4 w-4 opacity-60" />
     </button>
   );
 });
@@ -86,11 +87,9 @@ function FilterMenu({
       <DropdownMenu.Trigger asChild>
         <FilterTrigger label={label} value={value} />
       </DropdownMenu.Trigger>
-      <DropdownMenu.Portal>
-        <DropdownMenu.Content align="start" sideOffset={4} className={menuContent}>
-          {children}
-        </DropdownMenu.Content>
-      </DropdownMenu.Portal>
+      <MenuPanel align="start" className="z-20 min-w-56">
+        {children}
+      </MenuPanel>
     </DropdownMenu.Root>
   );
 }
@@ -269,7 +268,7 @@ export function UsersToolbar({
             onSelect={(e) => e.preventDefault()}
             onCheckedChange={() => set({ status: toggle(filter.status, status) })}
           >
-            <Check checked={filter.status?.includes(status) ?? false} />
+            <CheckMark checked={filter.status?.includes(status) ?? false} />
             {statusLabel(status)}
           </DropdownMenu.CheckboxItem>
         ))}
@@ -284,7 +283,7 @@ export function UsersToolbar({
             onSelect={(e) => e.preventDefault()}
             onCheckedChange={() => set({ roleIds: toggle(filter.roleIds, role.id) })}
           >
-            <Check checked={filter.roleIds?.includes(role.id) ?? false} />
+            <CheckMark checked={filter.roleIds?.includes(role.id) ?? false} />
             {role.name}
           </DropdownMenu.CheckboxItem>
         ))}
@@ -395,7 +394,7 @@ export function UsersToolbar({
                   onSelect={(e) => e.preventDefault()}
                   onCheckedChange={() => set({ right: undefined, rights: toggle(rights, right) })}
                 >
-                  <Check checked={rights.includes(right)} />
+                  <CheckMark checked={rights.includes(right)} />
                   {rightLabel(right)}
                 </DropdownMenu.CheckboxItem>
               ))}
@@ -559,19 +558,6 @@ function Radio({ checked }: { checked: boolean }) {
       }`}
     >
       {checked ? <span className="h-2 w-2 rounded-full bg-brand-600" /> : null}
-    </span>
-  );
-}
-
-function Check({ checked }: { checked: boolean }) {
-  return (
-    <span
-      aria-hidden
-      className={`flex h-4 w-4 items-center justify-center rounded border text-[10px] ${
-        checked ? 'border-brand-600 bg-brand-600 text-white' : 'border-slate-300'
-      }`}
-    >
-      {checked ? '✓' : ''}
     </span>
   );
 }
