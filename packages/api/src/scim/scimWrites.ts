@@ -23,7 +23,7 @@ import {
 import { and, eq, gte, sql } from 'drizzle-orm';
 import { type ScimPatchOperation, scimPatch } from 'scim-patch';
 import { z } from 'zod';
-import { applyChanges, auditJson, createInvitations } from '../bulk/applyChanges';
+import { type ApplyContext, applyChanges, auditJson, createInvitations } from '../bulk/applyChanges';
 import { loadPlanUsers } from '../bulk/loadPlanUsers';
 import { countActiveAdmins } from '../bulk/planContext';
 import type { ApiConfig } from '../config';
@@ -170,6 +170,17 @@ type Item = {
   after: string | null;
   version: number | null;
 };
+
+/** A user the request leaves as it is: nothing to write but the result's reason. */
+const skippedItem = (userId: string, email: string, reason: string): Item => ({
+  userId,
+  email,
+  outcome: 'skip',
+  reason,
+  before: null,
+  after: null,
+  version: null,
+});
 
 const profileJson = (change: Change): string => auditJson(change);
 
@@ -444,6 +455,14 @@ async function writeOnce(
     const { operationId, firstPosition } = options.grouped
       ? await takeMinuteOperation(tx, caller, now, writes.length)
       : await insertRequestOperation(tx, newId(), caller, now, writes.length, options.label);
+    /** Changes of users with their operations' effects, as this request's operation (`emails`: by user id). */
+    const applyAsOperation = async (
+      changes: Extract<UserOutcome, { outcome: 'change' }>[],
+      emails: ApplyContext['emails'],
+    ) => {
+      if (changes.length)
+        await applyChanges(tx, changes, { operationId, actor: caller.actor, now, config, emails });
+    };
 
     writes.forEach((write, index) => {
       if (write.kind === 'refused') refuse(index, write.error, null, null);
@@ -680,15 +699,7 @@ async function writeOnce(
           externalIds.set(p.user.id, p.desired.externalId);
         }
         if (outcome.outcome === 'skip') {
-          items[p.index] = {
-            userId: p.user.id,
-            email: p.profile.email,
-            outcome: 'skip',
-            reason: outcome.reason,
-            before: null,
-            after: null,
-            version: null,
-          };
+          items[p.index] = skippedItem(p.user.id, p.profile.email, outcome.reason);
           return;
         }
         const profileChanged =
@@ -732,15 +743,7 @@ async function writeOnce(
             ${sql.param(profileChanges.map((c) => (c.bump ? 1 : 0)))}::int[]) as x(id, email, first_name, last_name, bump)
           where users.id = x.id`);
       }
-      if (statusChanges.length) {
-        await applyChanges(tx, statusChanges, {
-          operationId,
-          actor: caller.actor,
-          now,
-          config,
-          emails: new Map(planned.map((p) => [p.user.id, p.desired.email])),
-        });
-      }
+      await applyAsOperation(statusChanges, new Map(planned.map((p) => [p.user.id, p.desired.email])));
     }
 
     // externalId: kept beside the user (one statement each way for the request).
@@ -803,15 +806,7 @@ async function writeOnce(
           return [];
         }
         if (seen.has(user.id) || (write.onlyFrom !== undefined && user.roleId !== write.onlyFrom)) {
-          items[index] = {
-            userId: user.id,
-            email: user.email,
-            outcome: 'skip',
-            reason: 'already_has_role',
-            before: null,
-            after: null,
-            version: null,
-          };
+          items[index] = skippedItem(user.id, user.email, 'already_has_role');
           return [];
         }
         seen.add(user.id);
@@ -837,15 +832,7 @@ async function writeOnce(
           return;
         }
         if (outcome.outcome === 'skip') {
-          items[index] = {
-            userId: user.id,
-            email: user.email,
-            outcome: 'skip',
-            reason: outcome.reason,
-            before: null,
-            after: null,
-            version: null,
-          };
+          items[index] = skippedItem(user.id, user.email, outcome.reason);
           return;
         }
         changes.push({
@@ -871,15 +858,7 @@ async function writeOnce(
           version: user.version + 1,
         };
       });
-      if (changes.length) {
-        await applyChanges(tx, changes, {
-          operationId,
-          actor: caller.actor,
-          now,
-          config,
-          emails: new Map(moves.map((m) => [m.user.id, m.user.email])),
-        });
-      }
+      await applyAsOperation(changes, new Map(moves.map((m) => [m.user.id, m.user.email])));
     }
 
     if (audit.length) {

@@ -112,21 +112,25 @@ export async function filterConditions(
   if (!filter) return [];
   const { unitIds } = references ?? (await filterReferences(db, filter));
   const conditions: SQL[] = [];
+  /** The user has a row of `table` (by its user_id) on which every condition holds. */
+  const hasRow = (
+    table: typeof invitations | typeof moduleAccess | typeof userScopes | typeof userRights,
+    ...where: SQL[]
+  ) =>
+    exists(
+      db
+        .select({ one: sql`1` })
+        .from(table)
+        .where(and(sql`${table.userId} = ${columns.id}`, ...where)),
+    );
   if (filter.status?.length) conditions.push(inArray(columns.status, filter.status));
   if (filter.invitationExpired !== undefined) {
     conditions.push(
       sql`${columns.status} = 'invited'`,
-      exists(
-        db
-          .select({ one: sql`1` })
-          .from(invitations)
-          .where(
-            and(
-              sql`${invitations.userId} = ${columns.id}`,
-              eq(invitations.status, 'pending'),
-              filter.invitationExpired ? lte(invitations.expiresAt, now) : gt(invitations.expiresAt, now),
-            ),
-          ),
+      hasRow(
+        invitations,
+        eq(invitations.status, 'pending'),
+        filter.invitationExpired ? lte(invitations.expiresAt, now) : gt(invitations.expiresAt, now),
       ),
     );
   }
@@ -136,52 +140,20 @@ export async function filterConditions(
     if (!module) throw new DomainError('unknown_module');
     const levels = filter.module.minLevel === 'edit' ? (['edit'] as const) : (['read', 'edit'] as const);
     conditions.push(
-      exists(
-        db
-          .select({ one: sql`1` })
-          .from(moduleAccess)
-          .where(
-            and(
-              sql`${moduleAccess.userId} = ${columns.id}`,
-              eq(moduleAccess.module, module),
-              inArray(moduleAccess.level, [...levels]),
-            ),
-          ),
-      ),
+      hasRow(moduleAccess, eq(moduleAccess.module, module), inArray(moduleAccess.level, [...levels])),
     );
   }
   if (unitIds) {
-    conditions.push(
-      exists(
-        db
-          .select({ one: sql`1` })
-          .from(userScopes)
-          .where(and(sql`${userScopes.userId} = ${columns.id}`, inArray(userScopes.orgUnitId, unitIds))),
-      ),
-    );
+    conditions.push(hasRow(userScopes, inArray(userScopes.orgUnitId, unitIds)));
   }
   if (filter.right) {
     const [right] = knownRights([filter.right]);
     if (!right) throw new DomainError('unknown_right');
-    conditions.push(
-      exists(
-        db
-          .select({ one: sql`1` })
-          .from(userRights)
-          .where(and(sql`${userRights.userId} = ${columns.id}`, eq(userRights.right, right))),
-      ),
-    );
+    conditions.push(hasRow(userRights, eq(userRights.right, right)));
   }
   if (filter.rights?.length) {
     const rights = knownRights(filter.rights);
-    conditions.push(
-      exists(
-        db
-          .select({ one: sql`1` })
-          .from(userRights)
-          .where(and(sql`${userRights.userId} = ${columns.id}`, inArray(userRights.right, rights))),
-      ),
-    );
+    conditions.push(hasRow(userRights, inArray(userRights.right, rights)));
   }
   if (filter.lastSignIn) {
     const key = signInKey(columns.lastLoginAt);
