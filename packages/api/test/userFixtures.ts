@@ -16,8 +16,9 @@ import {
   type UserStatus,
   type UsersFilter,
 } from '@roster/domain';
+import { beforeAll } from 'vitest';
 import { type Context, hashToken, type RouterOutputs } from '../src';
-import { type Caller, type Harness, HOUR, START } from './harness';
+import { type Caller, type Harness, HOUR, START, useHarness } from './harness';
 
 export type ListedUser = RouterOutputs['users']['list']['items'][number];
 
@@ -276,6 +277,23 @@ export type Fixture = {
   roleIds: Map<string, string>;
   roleId: (name: string) => string;
 };
+
+/**
+ * The test file's harness, never reset, and the hand-built tenant built in it once before the tests
+ * (`fx()`, inside tests and hooks).
+ */
+export function useFixture(): { h: Harness; fx: () => Fixture } {
+  const h = useHarness({ reset: false });
+  let built: Fixture | undefined;
+  beforeAll(async () => {
+    built = await buildFixture(h);
+  });
+  const fx = (): Fixture => {
+    if (!built) throw new Error('The fixture is not built: read it inside a test or a hook');
+    return built;
+  };
+  return { h, fx };
+}
 
 /**
  * Inserts the hand-built tenant (org tree, custom roles, users and everything they hold) and signs

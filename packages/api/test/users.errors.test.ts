@@ -1,20 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import type { TRPC_ERROR_CODE_KEY } from '@trpc/server';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { callByPath, expectTRPCError, useHarness } from './harness';
-import { buildFixture, type Fixture } from './userFixtures';
+import { callByPath, expectTRPCError } from './harness';
+import { useFixture } from './userFixtures';
 
-const h = useHarness({ reset: false });
-let fx: Fixture;
-beforeAll(async () => {
-  fx = await buildFixture(h);
-});
+const { h, fx } = useFixture();
 const usersList = { path: 'users.list', type: 'query' } as const;
 
 /** Calls users.list with a raw input; it must be refused with exactly this code and write nothing. */
 async function expectRefused(input: unknown, domainCode: string, code: TRPC_ERROR_CODE_KEY = 'BAD_REQUEST') {
   const before = await h.counts();
-  await expectTRPCError(callByPath(fx.ctx, usersList, input), code, domainCode);
+  await expectTRPCError(callByPath(fx().ctx, usersList, input), code, domainCode);
   expect(await h.counts(), 'no audit event, user or session written').toEqual(before);
 }
 
@@ -27,7 +23,7 @@ describe('users.list refuses filters that name things that do not exist', () => 
     ['an unknown role id', () => ({ filter: { roleIds: [randomUUID()] } }), 'unknown_role'],
     [
       'a known and an unknown role id',
-      () => ({ filter: { roleIds: [fx.roleId('Reader'), randomUUID()] } }),
+      () => ({ filter: { roleIds: [fx().roleId('Reader'), randomUUID()] } }),
       'unknown_role',
     ],
     [
@@ -94,21 +90,21 @@ describe('users.list refuses malformed input with invalid_input', () => {
   });
 
   it('accepts the bounds 1 and 500', async () => {
-    expect((await fx.caller.users.list({ limit: 1 })).items).toHaveLength(1);
-    expect((await fx.caller.users.list({ limit: 500 })).items).toHaveLength(fx.users.length);
+    expect((await fx().caller.users.list({ limit: 1 })).items).toHaveLength(1);
+    expect((await fx().caller.users.list({ limit: 500 })).items).toHaveLength(fx().users.length);
   });
 });
 
 describe('users.list refuses tampered cursors with invalid_cursor', () => {
   let nameCursor: string;
   beforeAll(async () => {
-    const page = await fx.caller.users.list({ sort: { field: 'name', direction: 'asc' }, limit: 5 });
+    const page = await fx().caller.users.list({ sort: { field: 'name', direction: 'asc' }, limit: 5 });
     if (!page.nextCursor) throw new Error('expected a next cursor');
     nameCursor = page.nextCursor;
   });
 
   it('the cursor under test is a real one: it works with its own sort', async () => {
-    const next = await fx.caller.users.list({
+    const next = await fx().caller.users.list({
       sort: { field: 'name', direction: 'asc' },
       limit: 5,
       cursor: nameCursor,

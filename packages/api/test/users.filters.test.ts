@@ -1,19 +1,15 @@
 import { userSearch, users } from '@roster/db';
 import { MODULES, RIGHTS, USER_STATUSES, type UserStatus, type UsersFilter } from '@roster/domain';
 import { eq } from 'drizzle-orm';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { START, useHarness } from './harness';
-import { buildFixture, expectedIds, type Fixture, UNIT_KEYS } from './userFixtures';
+import { describe, expect, it } from 'vitest';
+import { START } from './harness';
+import { expectedIds, UNIT_KEYS, useFixture } from './userFixtures';
 
-const h = useHarness({ reset: false });
-let fx: Fixture;
-beforeAll(async () => {
-  fx = await buildFixture(h);
-});
+const { h, fx } = useFixture();
 
 const emailsOf = (ids: string[]) =>
   ids
-    .map((id) => fx.users.find((u) => u.id === id)?.email ?? `unknown ${id}`)
+    .map((id) => fx().users.find((u) => u.id === id)?.email ?? `unknown ${id}`)
     .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 
 /**
@@ -24,8 +20,8 @@ async function expectFilter(
   filter: UsersFilter,
   options: { allowEmpty?: boolean; allowEverybody?: boolean } = {},
 ): Promise<string[]> {
-  const expected = expectedIds(fx, filter);
-  const page = await fx.caller.users.list({ filter, limit: 500 });
+  const expected = expectedIds(fx(), filter);
+  const page = await fx().caller.users.list({ filter, limit: 500 });
   expect(emailsOf(page.items.map((item) => item.id)), JSON.stringify(filter)).toEqual(emailsOf(expected));
   expect(page.items.map((item) => item.id).sort(), 'ids (and no duplicated rows from the joins)').toEqual(
     expected,
@@ -34,21 +30,21 @@ async function expectFilter(
   expect(page.nextCursor).toBeNull();
   // A filter that is ignored (or that matches nothing by mistake) must not pass unnoticed.
   if (!options.allowEmpty) expect(expected.length, 'the fixture exercises this filter').toBeGreaterThan(0);
-  if (!options.allowEverybody) expect(expected.length).toBeLessThan(fx.users.length);
+  if (!options.allowEverybody) expect(expected.length).toBeLessThan(fx().users.length);
   return emailsOf(expected);
 }
 
 describe('users.list filters on the hand-built tenant', () => {
   it('without a filter lists every user with the total', async () => {
     await expectFilter({}, { allowEverybody: true });
-    const page = await fx.caller.users.list({ limit: 500 });
-    expect(page.total).toBe(fx.users.length);
-    expect(page.items).toHaveLength(fx.users.length);
+    const page = await fx().caller.users.list({ limit: 500 });
+    expect(page.total).toBe(fx().users.length);
+    expect(page.items).toHaveLength(fx().users.length);
   });
 
   it('returns each row with the fields the table shows', async () => {
-    const page = await fx.caller.users.list({ limit: 500 });
-    for (const user of fx.users) {
+    const page = await fx().caller.users.list({ limit: 500 });
+    for (const user of fx().users) {
       const item = page.items.find((i) => i.id === user.id);
       expect(item, user.email).toBeDefined();
       expect({
@@ -135,12 +131,12 @@ describe('users.list filters on the hand-built tenant', () => {
       // Two hours later, Fay's invitation (1 h left) and Gina's (1 s left) have expired too.
       const later = new Date(START.getTime() + 2 * 3_600_000);
       h.clock.set(later);
-      const page = await fx.caller.users
-        .list({ filter: { invitationExpired: true }, limit: 500 })
+      const page = await fx()
+        .caller.users.list({ filter: { invitationExpired: true }, limit: 500 })
         .finally(() => {
           h.clock.set(START);
         });
-      const expected = expectedIds(fx, { invitationExpired: true }, later);
+      const expected = expectedIds(fx(), { invitationExpired: true }, later);
       expect(page.items.map((i) => i.id).sort()).toEqual(expected);
       expect(emailsOf(expected)).toContain('fay.nolan@globex.test');
       expect(emailsOf(expected)).toContain('gina.lollo@globex.test');
@@ -149,22 +145,24 @@ describe('users.list filters on the hand-built tenant', () => {
 
   describe('roleIds', () => {
     it('each role on its own (a role nobody has gives an empty list)', async () => {
-      for (const [name, id] of fx.roleIds) {
+      for (const [name, id] of fx().roleIds) {
         await expectFilter({ roleIds: [id] }, { allowEmpty: name === 'Empty role' });
       }
     });
 
     it('several roles, custom and built-in', async () => {
-      await expectFilter({ roleIds: [fx.roleId('Auditor'), fx.roleId('Reader'), fx.roleId('Empty role')] });
-      await expectFilter({ roleIds: [fx.roleId('Administrator'), fx.roleId('Buyer')] });
+      await expectFilter({
+        roleIds: [fx().roleId('Auditor'), fx().roleId('Reader'), fx().roleId('Empty role')],
+      });
+      await expectFilter({ roleIds: [fx().roleId('Administrator'), fx().roleId('Buyer')] });
     });
 
     it('a role named twice counts once', async () => {
-      await expectFilter({ roleIds: [fx.roleId('Reader'), fx.roleId('Reader')] });
+      await expectFilter({ roleIds: [fx().roleId('Reader'), fx().roleId('Reader')] });
     });
 
     it('a role named twice, once in upper case, counts once (UUIDs are case-insensitive)', async () => {
-      const reader = fx.roleId('Reader');
+      const reader = fx().roleId('Reader');
       await expectFilter({ roleIds: [reader, reader.toUpperCase()] });
     });
   });
@@ -194,7 +192,7 @@ describe('users.list filters on the hand-built tenant', () => {
   describe('organisation unit', () => {
     for (const key of UNIT_KEYS) {
       it(`${key}, without and with the units below it`, async () => {
-        const unit = fx.units[key];
+        const unit = fx().units[key];
         const direct = await expectFilter({ orgUnitId: unit.id });
         await expectFilter({ orgUnitId: unit.id, includeDescendants: false });
         const below = await expectFilter({ orgUnitId: unit.id, includeDescendants: true });
@@ -203,11 +201,11 @@ describe('users.list filters on the hand-built tenant', () => {
     }
 
     it('pinned by hand: Globex France alone, then with its departments', async () => {
-      expect(await expectFilter({ orgUnitId: fx.units.france.id })).toEqual([
+      expect(await expectFilter({ orgUnitId: fx().units.france.id })).toEqual([
         'bob.smith@globex.test',
         'ines.martin@globex.test',
       ]);
-      expect(await expectFilter({ orgUnitId: fx.units.france.id, includeDescendants: true })).toEqual([
+      expect(await expectFilter({ orgUnitId: fx().units.france.id, includeDescendants: true })).toEqual([
         'abel.zed@globex.test',
         'anna.smith2@globex.test',
         'anna.smith@globex.test',
@@ -224,7 +222,7 @@ describe('users.list filters on the hand-built tenant', () => {
     });
 
     it('the whole Globex tree reaches three levels down', async () => {
-      const emails = await expectFilter({ orgUnitId: fx.units.globex.id, includeDescendants: true });
+      const emails = await expectFilter({ orgUnitId: fx().units.globex.id, includeDescendants: true });
       expect(emails).toContain('zoe.young@globex.test'); // Sales Spain: group → entity → department
       expect(emails).not.toContain('tina.taylor@initech.test');
     });
@@ -287,7 +285,7 @@ describe('users.list filters on the hand-built tenant', () => {
     });
 
     it('no match gives an empty page with total 0', async () => {
-      const page = await fx.caller.users.list({ filter: { search: 'nobody-is-called-this' } });
+      const page = await fx().caller.users.list({ filter: { search: 'nobody-is-called-this' } });
       expect(page).toEqual({ items: [], nextCursor: null, prevCursor: null, offset: 0, total: 0 });
     });
 
@@ -297,7 +295,7 @@ describe('users.list filters on the hand-built tenant', () => {
     });
 
     it('finds a user by the new name and e-mail after a rename, and no longer by the old ones', async () => {
-      const vic = fx.users.find((u) => u.email === 'vic.vega@globex.test');
+      const vic = fx().users.find((u) => u.email === 'vic.vega@globex.test');
       if (!vic) throw new Error('fixture user missing');
       await h.db
         .update(users)
@@ -320,7 +318,7 @@ describe('users.list filters on the hand-built tenant', () => {
         'active Contributors who read projects',
         () => ({
           status: ['active'],
-          roleIds: [fx.roleId('Contributor')],
+          roleIds: [fx().roleId('Contributor')],
           module: { module: 'projects', minLevel: 'read' },
         }),
       ],
@@ -329,13 +327,13 @@ describe('users.list filters on the hand-built tenant', () => {
         () => ({
           search: 'smith',
           status: ['invited', 'active'],
-          orgUnitId: fx.units.france.id,
+          orgUnitId: fx().units.france.id,
           includeDescendants: true,
         }),
       ],
       [
         'expired invitations of Project managers and Readers',
-        () => ({ invitationExpired: true, roleIds: [fx.roleId('Project manager'), fx.roleId('Reader')] }),
+        () => ({ invitationExpired: true, roleIds: [fx().roleId('Project manager'), fx().roleId('Reader')] }),
       ],
       [
         'buyers who edit suppliers',
@@ -343,7 +341,7 @@ describe('users.list filters on the hand-built tenant', () => {
       ],
       [
         'team managers in Initech Labs named kai',
-        () => ({ orgUnitId: fx.units.labs.id, right: 'team_manager', search: 'KAI' }),
+        () => ({ orgUnitId: fx().units.labs.id, right: 'team_manager', search: 'KAI' }),
       ],
       [
         'deactivated users who read reporting, with an "a"',
@@ -356,7 +354,7 @@ describe('users.list filters on the hand-built tenant', () => {
       ],
       [
         'data exporters anywhere in the Initech tree',
-        () => ({ orgUnitId: fx.units.initech.id, includeDescendants: true, right: 'data_export' }),
+        () => ({ orgUnitId: fx().units.initech.id, includeDescendants: true, right: 'data_export' }),
       ],
     ];
     it.each(combos)('%s', async (_, filter, empty) => {

@@ -4,18 +4,14 @@
  * list over the limit refused with a typed error that writes nothing.
  */
 import { EMAIL_LIST_MAX, EMAIL_LIST_MAX_CHARS } from '@roster/domain';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { callByPath, expectTRPCError, useHarness } from './harness';
-import { buildFixture, type Fixture } from './userFixtures';
+import { describe, expect, it } from 'vitest';
+import { callByPath, expectTRPCError } from './harness';
+import { useFixture } from './userFixtures';
 
-const h = useHarness({ reset: false });
-let fx: Fixture;
-beforeAll(async () => {
-  fx = await buildFixture(h);
-});
+const { h, fx } = useFixture();
 
 const idOf = (email: string) => {
-  const user = fx.users.find((u) => u.email === email);
+  const user = fx().users.find((u) => u.email === email);
   if (!user) throw new Error(`no fixture user ${email}`);
   return user.id;
 };
@@ -23,7 +19,7 @@ const findByEmails = { path: 'users.findByEmails', type: 'mutation' } as const;
 
 describe('users.findByEmails', () => {
   it('finds the users of a pasted list in its order and names the unknown addresses', async () => {
-    const result = await fx.caller.users.findByEmails({
+    const result = await fx().caller.users.findByEmails({
       text: 'kai.smith@initech.test\nnobody@globex.test, zoe.young@globex.test; ghost@initech.test',
     });
     expect(result.users).toEqual([
@@ -46,7 +42,7 @@ describe('users.findByEmails', () => {
   });
 
   it('any case, address-book form, repeats counted once, words that are no address named', async () => {
-    const result = await fx.caller.users.findByEmails({
+    const result = await fx().caller.users.findByEmails({
       text: '"Smith, Kai" <KAI.Smith@Initech.TEST>\tkai.smith@initech.test\nWalt <walt.white@globex.test>, walt@ , snake_case@initech.test',
     });
     expect(result.users.map((u) => u.email)).toEqual([
@@ -60,7 +56,7 @@ describe('users.findByEmails', () => {
   });
 
   it('an e-mail that differs by a wildcard character is not found (compared exactly, not by LIKE)', async () => {
-    const result = await fx.caller.users.findByEmails({
+    const result = await fx().caller.users.findByEmails({
       text: 'perXcent@globex.test snakeXcase@initech.test',
     });
     expect(result.users).toEqual([]);
@@ -68,18 +64,18 @@ describe('users.findByEmails', () => {
   });
 
   it('an empty paste, or one with no address, finds nobody', async () => {
-    expect(await fx.caller.users.findByEmails({ text: '' })).toEqual({
+    expect(await fx().caller.users.findByEmails({ text: '' })).toEqual({
       users: [],
       unknown: [],
       invalid: [],
       duplicates: 0,
     });
-    expect((await fx.caller.users.findByEmails({ text: 'Kai Smith, Walt White' })).users).toEqual([]);
+    expect((await fx().caller.users.findByEmails({ text: 'Kai Smith, Walt White' })).users).toEqual([]);
   });
 
   it(`takes ${EMAIL_LIST_MAX.toLocaleString('en')} addresses in one statement`, async () => {
     const many = Array.from({ length: EMAIL_LIST_MAX - 1 }, (_, i) => `nobody.${i}@example.test`);
-    const result = await fx.caller.users.findByEmails({
+    const result = await fx().caller.users.findByEmails({
       text: ['hal.hart@initech.test', ...many].join('\n'),
     });
     expect(result.users.map((u) => u.email)).toEqual(['hal.hart@initech.test']);
@@ -90,22 +86,22 @@ describe('users.findByEmails', () => {
     const before = await h.counts();
     const tooMany = Array.from({ length: EMAIL_LIST_MAX + 1 }, (_, i) => `u${i}@example.test`).join(' ');
     await expectTRPCError(
-      callByPath(fx.ctx, findByEmails, { text: tooMany }),
+      callByPath(fx().ctx, findByEmails, { text: tooMany }),
       'BAD_REQUEST',
       'too_many_emails',
     );
     await expectTRPCError(
-      callByPath(fx.ctx, findByEmails, { text: ' '.repeat(EMAIL_LIST_MAX_CHARS + 1) }),
+      callByPath(fx().ctx, findByEmails, { text: ' '.repeat(EMAIL_LIST_MAX_CHARS + 1) }),
       'BAD_REQUEST',
       'invalid_input',
     );
     await expectTRPCError(
-      callByPath(fx.ctx, findByEmails, { emails: ['a@b.test'] }),
+      callByPath(fx().ctx, findByEmails, { emails: ['a@b.test'] }),
       'BAD_REQUEST',
       'invalid_input',
     );
     await expectTRPCError(
-      callByPath(fx.ctx, findByEmails, { text: 'a\u0000@b.test' }),
+      callByPath(fx().ctx, findByEmails, { text: 'a\u0000@b.test' }),
       'BAD_REQUEST',
       'invalid_input',
     );

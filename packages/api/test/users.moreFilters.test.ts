@@ -9,30 +9,26 @@ import { auditEvents } from '@roster/db';
 import type { UsersFilter } from '@roster/domain';
 import type { TRPC_ERROR_CODE_KEY } from '@trpc/server';
 import { eq } from 'drizzle-orm';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { callByPath, expectTRPCError, HOUR, START, useHarness } from './harness';
-import { buildFixture, expectedIds, type Fixture } from './userFixtures';
+import { describe, expect, it } from 'vitest';
+import { callByPath, expectTRPCError, HOUR, START } from './harness';
+import { expectedIds, useFixture } from './userFixtures';
 
-const h = useHarness({ reset: false });
-let fx: Fixture;
-beforeAll(async () => {
-  fx = await buildFixture(h);
-});
+const { h, fx } = useFixture();
 
 const emailsOf = (ids: string[]) =>
-  ids.map((id) => fx.users.find((u) => u.id === id)?.email ?? `unknown ${id}`).sort();
+  ids.map((id) => fx().users.find((u) => u.id === id)?.email ?? `unknown ${id}`).sort();
 
 /** The filter's users by list (one page, and pages of 3), count and bulk preview, against the model. */
 async function expectFilter(filter: UsersFilter, options: { allowEmpty?: boolean } = {}): Promise<string[]> {
-  const expected = expectedIds(fx, filter);
+  const expected = expectedIds(fx(), filter);
   const label = JSON.stringify(filter);
-  const page = await fx.caller.users.list({ filter, limit: 500 });
+  const page = await fx().caller.users.list({ filter, limit: 500 });
   expect(emailsOf(page.items.map((i) => i.id)), label).toEqual(emailsOf(expected));
   expect(page.total, `total of ${label}`).toBe(expected.length);
   const paged: string[] = [];
   let cursor: string | undefined;
   for (let i = 0; i < 30; i++) {
-    const next = await fx.caller.users.list({
+    const next = await fx().caller.users.list({
       filter,
       limit: 3,
       sort: { field: 'lastLogin', direction: 'desc' },
@@ -43,16 +39,16 @@ async function expectFilter(filter: UsersFilter, options: { allowEmpty?: boolean
     cursor = next.nextCursor;
   }
   expect([...paged].sort(), `${label} by pages of 3, by last sign-in`).toEqual(expected);
-  expect((await fx.caller.users.count({ filter })).total, `count of ${label}`).toBe(expected.length);
+  expect((await fx().caller.users.count({ filter })).total, `count of ${label}`).toBe(expected.length);
   if (expected.length > 0) {
-    const preview = await fx.caller.bulk.preview({
+    const preview = await fx().caller.bulk.preview({
       operation: { kind: 'deactivate' },
       selection: { filter, expectedCount: expected.length },
     });
     expect(preview.total, `bulk preview of ${label}`).toBe(expected.length);
   }
   if (!options.allowEmpty) expect(expected.length, `the fixture exercises ${label}`).toBeGreaterThan(0);
-  expect(expected.length, `${label} narrows`).toBeLessThan(fx.users.length);
+  expect(expected.length, `${label} narrows`).toBeLessThan(fx().users.length);
   return emailsOf(expected);
 }
 
@@ -82,11 +78,11 @@ describe('last sign-in', () => {
     h.clock.set(later);
     try {
       const filter: UsersFilter = { lastSignIn: { kind: 'olderThan', days: 30 } };
-      const page = await fx.caller.users.list({ filter, limit: 500 });
-      const expected = expectedIds(fx, filter, later);
+      const page = await fx().caller.users.list({ filter, limit: 500 });
+      const expected = expectedIds(fx(), filter, later);
       expect(page.items.map((i) => i.id).sort()).toEqual(expected);
       expect(emailsOf(expected)).toContain('dora.explorer@initech.test');
-      expect((await fx.caller.users.count({ filter })).total).toBe(expected.length);
+      expect((await fx().caller.users.count({ filter })).total).toBe(expected.length);
     } finally {
       h.clock.set(START);
     }
@@ -97,7 +93,7 @@ describe('last sign-in', () => {
     await expectFilter({
       lastSignIn: { kind: 'olderThan', days: 1 },
       status: ['active'],
-      roleIds: [fx.roleId('Portfolio manager')],
+      roleIds: [fx().roleId('Portfolio manager')],
     });
     await expectFilter({ lastSignIn: { kind: 'never' }, search: 'olsen' });
     await expectFilter({ lastSignIn: { kind: 'olderThan', days: 2 }, search: 'smith' });
@@ -151,7 +147,7 @@ describe('e-mail domain', () => {
     await expectFilter({
       emailDomain: 'initech.test',
       status: ['active'],
-      roleIds: [fx.roleId('Contributor')],
+      roleIds: [fx().roleId('Contributor')],
     });
   });
 });
@@ -229,10 +225,10 @@ describe('bad inputs are typed refusals that write nothing', () => {
   ];
   it.each(cases)('%s', async (_, filter, domainCode, code = 'BAD_REQUEST') => {
     const before = await h.counts();
-    await expectTRPCError(callByPath(fx.ctx, usersList, { filter }), code, domainCode);
-    await expectTRPCError(callByPath(fx.ctx, usersCount, { filter }), code, domainCode);
+    await expectTRPCError(callByPath(fx().ctx, usersList, { filter }), code, domainCode);
+    await expectTRPCError(callByPath(fx().ctx, usersCount, { filter }), code, domainCode);
     await expectTRPCError(
-      callByPath(fx.ctx, bulkPreview, {
+      callByPath(fx().ctx, bulkPreview, {
         operation: { kind: 'deactivate' },
         selection: { filter, expectedCount: 1 },
       }),
@@ -246,19 +242,19 @@ describe('bad inputs are typed refusals that write nothing', () => {
 describe('a bulk operation by filter acts on exactly the filtered users', () => {
   it('a count that moved is refused; the right one assigns the role to those users only', async () => {
     const filter: UsersFilter = { emailDomain: 'initech.test', lastSignIn: { kind: 'olderThan', days: 1 } };
-    const expected = expectedIds(fx, filter);
+    const expected = expectedIds(fx(), filter);
     expect(expected.length).toBeGreaterThan(1);
     await expectTRPCError(
-      fx.caller.bulk.preview({
-        operation: { kind: 'assign_role', roleId: fx.roleId('Auditor') },
+      fx().caller.bulk.preview({
+        operation: { kind: 'assign_role', roleId: fx().roleId('Auditor') },
         selection: { filter, expectedCount: expected.length + 1 },
       }),
       'CONFLICT',
       'selection_changed',
     );
-    const op = await fx.caller.bulk.execute({
+    const op = await fx().caller.bulk.execute({
       operationId: randomUUID(),
-      operation: { kind: 'assign_role', roleId: fx.roleId('Auditor') },
+      operation: { kind: 'assign_role', roleId: fx().roleId('Auditor') },
       selection: { filter, expectedCount: expected.length },
     });
     expect(op.total).toBe(expected.length);
@@ -266,7 +262,7 @@ describe('a bulk operation by filter acts on exactly the filtered users', () => 
       .select({ userId: auditEvents.userId })
       .from(auditEvents)
       .where(eq(auditEvents.operationId, op.id));
-    const already = expected.filter((id) => fx.users.find((u) => u.id === id)?.roleName === 'Auditor');
+    const already = expected.filter((id) => fx().users.find((u) => u.id === id)?.roleName === 'Auditor');
     expect(changed.map((r) => r.userId).sort()).toEqual(expected.filter((id) => !already.includes(id)));
   });
 });

@@ -1,20 +1,8 @@
 import { USER_SORT_FIELDS, type UserSort, type UsersFilter } from '@roster/domain';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { useHarness } from './harness';
-import {
-  buildFixture,
-  expectedOrder,
-  type Fixture,
-  type FixtureUser,
-  matches,
-  walkPages,
-} from './userFixtures';
+import { describe, expect, it } from 'vitest';
+import { expectedOrder, type FixtureUser, matches, useFixture, walkPages } from './userFixtures';
 
-const h = useHarness({ reset: false });
-let fx: Fixture;
-beforeAll(async () => {
-  fx = await buildFixture(h);
-});
+const { fx } = useFixture();
 
 const SORTS: UserSort[] = USER_SORT_FIELDS.flatMap((field) =>
   (['asc', 'desc'] as const).map((direction) => ({ field, direction })),
@@ -22,13 +10,13 @@ const SORTS: UserSort[] = USER_SORT_FIELDS.flatMap((field) =>
 
 /** Readable labels instead of ids in failure diffs. */
 const label = (id: string) => {
-  const user = fx.users.find((u) => u.id === id);
+  const user = fx().users.find((u) => u.id === id);
   return user ? `${user.lastName}, ${user.firstName} <${user.email}>` : `unknown ${id}`;
 };
 
 async function expectWalk(sort: UserSort, limit: number, filter?: UsersFilter, subset?: FixtureUser[]) {
-  const expected = expectedOrder(subset ?? fx.users, sort);
-  const { pages, totals, complete } = await walkPages(fx.caller, {
+  const expected = expectedOrder(subset ?? fx().users, sort);
+  const { pages, totals, complete } = await walkPages(fx().caller, {
     sort,
     limit,
     ...(filter ? { filter } : {}),
@@ -48,14 +36,14 @@ describe.each(SORTS)('users.list sorted by $field $direction', (sort) => {
   });
 
   it('orders one page of everybody the same way', async () => {
-    const page = await fx.caller.users.list({ sort, limit: 500 });
-    expect(page.items.map((i) => label(i.id))).toEqual(expectedOrder(fx.users, sort).map(label));
+    const page = await fx().caller.users.list({ sort, limit: 500 });
+    expect(page.items.map((i) => label(i.id))).toEqual(expectedOrder(fx().users, sort).map(label));
     expect(page.nextCursor).toBeNull();
   });
 
   it('walks a filtered list (pages of 3) in the same order', async () => {
     const filter: UsersFilter = { status: ['active', 'invited'], search: 'a' };
-    const subset = fx.users.filter((u) => matches(fx, u, filter));
+    const subset = fx().users.filter((u) => matches(fx(), u, filter));
     expect(subset.length).toBeGreaterThan(6);
     await expectWalk(sort, 3, filter, subset);
   });
@@ -67,27 +55,27 @@ describe.each(SORTS)('users.list sorted by $field $direction', (sort) => {
 
 describe('users.list paging edges', () => {
   it('sorts by last name, first name, then id when no sort is given', async () => {
-    const page = await fx.caller.users.list({ limit: 500 });
+    const page = await fx().caller.users.list({ limit: 500 });
     expect(page.items.map((i) => label(i.id))).toEqual(
-      expectedOrder(fx.users, { field: 'name', direction: 'asc' }).map(label),
+      expectedOrder(fx().users, { field: 'name', direction: 'asc' }).map(label),
     );
   });
 
   it('has no next cursor when a page ends exactly at the last user', async () => {
-    const exact = await fx.caller.users.list({ limit: fx.users.length });
-    expect(exact.items).toHaveLength(fx.users.length);
+    const exact = await fx().caller.users.list({ limit: fx().users.length });
+    expect(exact.items).toHaveLength(fx().users.length);
     expect(exact.nextCursor).toBeNull();
-    const short = await fx.caller.users.list({ limit: fx.users.length - 1 });
+    const short = await fx().caller.users.list({ limit: fx().users.length - 1 });
     expect(short.nextCursor).not.toBeNull();
-    const rest = await fx.caller.users.list({ limit: fx.users.length, cursor: short.nextCursor ?? '' });
+    const rest = await fx().caller.users.list({ limit: fx().users.length, cursor: short.nextCursor ?? '' });
     expect(rest.items).toHaveLength(1);
     expect(rest.nextCursor).toBeNull();
-    expect(rest.total).toBe(fx.users.length);
+    expect(rest.total).toBe(fx().users.length);
   });
 
   it('defaults to pages of 50', async () => {
-    const page = await fx.caller.users.list({});
-    expect(page.items).toHaveLength(Math.min(50, fx.users.length));
+    const page = await fx().caller.users.list({});
+    expect(page.items).toHaveLength(Math.min(50, fx().users.length));
   });
 
   it('the fixture really has ties to break in every sort', () => {
@@ -96,11 +84,11 @@ describe('users.list paging edges', () => {
       for (const u of list) seen.set(key(u), (seen.get(key(u)) ?? 0) + 1);
       return [...seen.values()].some((n) => n > 1);
     };
-    expect(ties(fx.users, (u) => `${u.lastName}\u0000${u.firstName}`)).toBe(true);
-    expect(ties(fx.users, (u) => u.status)).toBe(true);
-    expect(ties(fx.users, (u) => u.roleName)).toBe(true);
-    expect(ties(fx.users, (u) => String(u.lastLoginAt?.getTime() ?? 'never'))).toBe(true);
-    const signedIn = fx.users.filter((u) => u.lastLoginAt);
+    expect(ties(fx().users, (u) => `${u.lastName}\u0000${u.firstName}`)).toBe(true);
+    expect(ties(fx().users, (u) => u.status)).toBe(true);
+    expect(ties(fx().users, (u) => u.roleName)).toBe(true);
+    expect(ties(fx().users, (u) => String(u.lastLoginAt?.getTime() ?? 'never'))).toBe(true);
+    const signedIn = fx().users.filter((u) => u.lastLoginAt);
     expect(ties(signedIn, (u) => String(u.lastLoginAt?.getTime()))).toBe(true);
   });
 });
