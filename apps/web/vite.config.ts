@@ -4,12 +4,19 @@ import { defineConfig } from 'vite';
 
 const api = `http://localhost:${process.env.PORT ?? 3000}`;
 
+/**
+ * What the dev server hands to the API server: every path it answers itself (the tRPC API, the CSV
+ * downloads, SCIM for identity providers — the Provisioning page gives this server's URL — and the
+ * health checks). Anything else is the web app's.
+ */
+export const SERVER_PATHS = ['/trpc', '/api', '/scim', '/healthz', '/readyz'] as const;
+
 export default defineConfig({
   plugins: [react(), tailwindcss()],
   server: {
     port: 5173,
     strictPort: true,
-    proxy: { '/trpc': api, '/api': api },
+    proxy: Object.fromEntries(SERVER_PATHS.map((path) => [path, api])),
   },
   build: {
     // Source maps for whoever debugs a build, never referenced by the files a browser downloads (the
