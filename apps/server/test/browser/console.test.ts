@@ -193,6 +193,25 @@ describe('narrow screens (issue 19 item 4)', () => {
       startedAt: new Date(),
       finishedAt: new Date(),
     });
+    // And one whose parameters say much (a long invitation message): its words wrap, Status stays in view.
+    await server.testDb.db.insert(bulkOperations).values({
+      id: randomUUID(),
+      kind: 'invite',
+      params: {
+        kind: 'invite',
+        message:
+          'Welcome to the portfolio tool: please accept before Friday, so that your projects can start on Monday.',
+      },
+      selection: { kind: 'ids', count: 2_000 },
+      actorId: actor?.id ?? '',
+      status: 'completed_with_skips',
+      total: 2_000,
+      processed: 2_000,
+      changed: 1_990,
+      skipped: 10,
+      startedAt: new Date(),
+      finishedAt: new Date(),
+    });
     await page.goto(`${server.url}/admin/operations`);
     const table = page.getByRole('table', { name: 'Operations' });
     await table.locator('tbody tr').first().waitFor();

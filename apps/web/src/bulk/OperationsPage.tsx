@@ -136,7 +136,7 @@ export function OperationsPage() {
                           {kindLabel(op.kind)}
                         </Link>
                         {!wide && (
-                          <span className="mt-0.5 block max-w-64 text-xs font-normal whitespace-normal text-slate-600">
+                          <span className="mt-0.5 block max-w-44 text-xs font-normal whitespace-normal text-slate-600">
                             <OperationParameters kind={op.kind} params={op.params} />
                           </span>
                         )}
