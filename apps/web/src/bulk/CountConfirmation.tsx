@@ -1,6 +1,6 @@
 import { type BulkOperationKind, countConfirmationLabel } from '@roster/domain';
 import { formatCount } from '../lib/format';
-import { TypedNumberField } from './TypedNumberField';
+import { TypedConfirmation } from './TypedConfirmation';
 
 /**
  * An operation that locks many people out (Deactivate over 100 users or more, the domain's
@@ -20,19 +20,17 @@ export function CountConfirmation({
   onChange: (value: string) => void;
 }) {
   return (
-    <fieldset
-      data-testid="count-confirmation"
-      data-expected={count}
-      className="rounded-lg border border-red-300 bg-red-50 p-4"
+    <TypedConfirmation
+      testId="count-confirmation"
+      expected={count}
+      tone="red"
+      title={`This applies to ${formatCount(count)} users at once`}
+      label={countConfirmationLabel(kind)}
+      value={value}
+      onChange={onChange}
     >
-      <legend className="float-left text-sm font-semibold text-red-900">
-        This applies to {formatCount(count)} users at once
-      </legend>
-      <p className="clear-left pt-1 text-sm text-red-900">
-        They will no longer be able to sign in until they are reactivated. To confirm, type{' '}
-        <strong className="font-semibold text-red-950">{count}</strong> below.
-      </p>
-      <TypedNumberField label={countConfirmationLabel(kind)} value={value} onChange={onChange} tone="red" />
-    </fieldset>
+      They will no longer be able to sign in until they are reactivated. To confirm, type{' '}
+      <strong className="font-semibold text-red-950">{count}</strong> below.
+    </TypedConfirmation>
   );
 }

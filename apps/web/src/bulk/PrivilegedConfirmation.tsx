@@ -3,7 +3,7 @@ import {
   privilegedConfirmationLabel,
   privilegedConfirmationSentence,
 } from '@roster/domain';
-import { TypedNumberField } from './TypedNumberField';
+import { TypedConfirmation } from './TypedConfirmation';
 
 /**
  * Giving or taking the Administrator role is confirmed by typing how many users gain or lose it
@@ -30,30 +30,23 @@ export function PrivilegedConfirmation({
   const moves = { becomeAdministrators: count, loseAdministratorRole: lose };
   const expected = of ? count : privilegedConfirmationCount(moves);
   return (
-    <fieldset
-      data-testid="privileged-confirmation"
-      data-expected={expected}
-      className="rounded-lg border border-amber-300 bg-amber-50 p-4"
+    <TypedConfirmation
+      testId="privileged-confirmation"
+      expected={expected}
+      tone="amber"
+      title={
+        of ? 'Some of these users get the Administrator role back' : privilegedConfirmationSentence(moves)
+      }
+      label={of ? 'Number of users' : privilegedConfirmationLabel(moves)}
+      value={value}
+      onChange={onChange}
     >
-      <legend className="float-left text-sm font-semibold text-amber-900">
-        {of ? 'Some of these users get the Administrator role back' : privilegedConfirmationSentence(moves)}
-      </legend>
-      <p className="clear-left pt-1 text-sm text-amber-900/80">
-        {lose > 0 && !of
-          ? 'Users who lose the Administrator role can no longer reach the Admin module. '
-          : ''}
-        {count > 0 || of
-          ? 'Administrators reach the Admin module and can change every user of the platform. '
-          : ''}
-        To confirm, type <strong className="font-semibold text-amber-950">{expected}</strong>
-        {of ? `, the number of users ${of} goes through,` : ''} below.
-      </p>
-      <TypedNumberField
-        label={of ? 'Number of users' : privilegedConfirmationLabel(moves)}
-        value={value}
-        onChange={onChange}
-        tone="amber"
-      />
-    </fieldset>
+      {lose > 0 && !of ? 'Users who lose the Administrator role can no longer reach the Admin module. ' : ''}
+      {count > 0 || of
+        ? 'Administrators reach the Admin module and can change every user of the platform. '
+        : ''}
+      To confirm, type <strong className="font-semibold text-amber-950">{expected}</strong>
+      {of ? `, the number of users ${of} goes through,` : ''} below.
+    </TypedConfirmation>
   );
 }
