@@ -29,6 +29,18 @@ import { adminProcedure } from '../trpc';
 
 const byId = operationByIdInputSchema;
 
+/** Revert and retry: a new operation made from a finished one, started as every operation is. */
+const followUpProcedure = (mode: 'revert' | 'retry') =>
+  adminProcedure
+    .input(followUpInputSchema)
+    .output(operationViewSchema)
+    .mutation(({ ctx, input }) => {
+      const now = ctx.now();
+      return startOperation(ctx.db, ctx.config, now, () =>
+        recordFollowUpOperation(ctx.db, mode, input, ctx.actor.userId, now, ctx.config),
+      );
+    });
+
 export const bulkRouter = {
   /** A mutation because selections are large (POST body), though it writes nothing. */
   preview: adminProcedure
@@ -56,26 +68,10 @@ export const bulkRouter = {
     .query(({ ctx, input }) => previewRevert(ctx.db, input.id, ctx.actor.userId, ctx.now(), ctx.config)),
 
   /** Gives back what a finished operation changed, as a new operation (`changed_since` for users changed again). */
-  revert: adminProcedure
-    .input(followUpInputSchema)
-    .output(operationViewSchema)
-    .mutation(({ ctx, input }) => {
-      const now = ctx.now();
-      return startOperation(ctx.db, ctx.config, now, () =>
-        recordFollowUpOperation(ctx.db, 'revert', input, ctx.actor.userId, now, ctx.config),
-      );
-    }),
+  revert: followUpProcedure('revert'),
 
   /** Runs the failed users of a finished operation again, as a new operation with the same parameters. */
-  retry: adminProcedure
-    .input(followUpInputSchema)
-    .output(operationViewSchema)
-    .mutation(({ ctx, input }) => {
-      const now = ctx.now();
-      return startOperation(ctx.db, ctx.config, now, () =>
-        recordFollowUpOperation(ctx.db, 'retry', input, ctx.actor.userId, now, ctx.config),
-      );
-    }),
+  retry: followUpProcedure('retry'),
 
   get: adminProcedure
     .input(byId)
