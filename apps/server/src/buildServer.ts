@@ -25,7 +25,7 @@ import Fastify, { type FastifyError, type FastifyReply, type FastifyRequest } fr
 import { DEFAULT_REQUEST_LIMITS, RequestLimiter, type RequestLimits } from './requestLimiter';
 import { retryAfterHeader } from './retryAfterHeader';
 import { SCIM_PREFIX, scimRoutes } from './scimRoutes';
-import { isAppRoute, registerWebApp } from './webApp';
+import { isAppRoute, registerWebApp, webAppPageOf } from './webApp';
 
 export const SESSION_COOKIE = 'roster_session';
 export const CSRF_HEADER = 'x-roster-csrf';
@@ -418,7 +418,7 @@ export async function buildServer(options: BuildServerOptions) {
   // missing asset or source map is a 404, never index.html. Without the SPA, unknown paths are
   // refused here rather than by Fastify's default, which logs the raw URL.
   app.setNotFoundHandler((req, reply) => {
-    if (serveSpa && isAppRoute(req.method, req.url)) return reply.sendFile('index.html');
+    if (serveSpa && isAppRoute(req.method, req.url)) return reply.sendFile(webAppPageOf(req.url));
     return refuse(reply, 404, 'not_found', 'Not found.');
   });
   return app;

@@ -18,7 +18,15 @@ export function isPrivateBuildFile(pathname: string): boolean {
   return /\.(map|br|gz)$/.test(pathname) || pathname.split('/').some((part) => part.startsWith('.'));
 }
 
-/** A path the web app routes itself (`/users`, `/invite/<token>`): answered with index.html. */
+/**
+ * The page of the web app a path opens: an invitation link (`/invite/<token>`) its own page, which
+ * loads none of the console (issue 19 item 15); every other path the console.
+ */
+export function webAppPageOf(url: string): 'invite.html' | 'index.html' {
+  return url.startsWith('/invite/') ? 'invite.html' : 'index.html';
+}
+
+/** A path the web app routes itself (`/users`, `/invite/<token>`): answered with its page (`webAppPageOf`). */
 export function isAppRoute(method: string, url: string): boolean {
   const pathname = url.split('?')[0] ?? '';
   if (method !== 'GET' && method !== 'HEAD') return false;

@@ -16,6 +16,7 @@ import { WEB_DIST } from './browser/browser';
 
 let server: TestServer;
 const indexHtml = readFileSync(join(WEB_DIST, 'index.html'), 'utf8');
+const inviteHtml = readFileSync(join(WEB_DIST, 'invite.html'), 'utf8');
 const assets = readdirSync(join(WEB_DIST, 'assets'));
 
 type Raw = { status: number; headers: Record<string, string | string[] | undefined>; body: Buffer };
@@ -47,14 +48,20 @@ beforeAll(async () => {
 afterAll(() => server.close());
 
 describe('the built web app over HTTP', () => {
-  it('index.html, for / and for every app route, compressed and revalidated on each load', async () => {
-    for (const path of ['/', '/invite/a-token', '/admin/users?search=ana']) {
+  it('index.html, for / and for every app route, compressed and revalidated on each load; invite.html for an invitation link', async () => {
+    for (const [path, page] of [
+      ['/', indexHtml],
+      ['/admin/users?search=ana', indexHtml],
+      ['/sign-in', indexHtml],
+      ['/invite/a-token', inviteHtml],
+    ] as const) {
       const reply = await raw(path, { 'accept-encoding': 'gzip, deflate, br' });
       expect(reply.status, path).toBe(200);
       expect(reply.headers['content-encoding'], path).toBe('br');
       expect(reply.headers['cache-control'], path).toBe(REVALIDATE);
-      expect(decoded(reply), path).toBe(indexHtml);
+      expect(decoded(reply), path).toBe(page);
     }
+    expect(inviteHtml).not.toBe(indexHtml);
   });
 
   it('every script and style index.html names: hashed, immutable for a year, brotli or gzip as accepted', async () => {

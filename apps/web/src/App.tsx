@@ -7,7 +7,7 @@ import { Spinner } from './components/Spinner';
 /**
  * A page whose code is loaded when it is first shown (issue 19 item 15): someone signing in downloads
  * none of the Admin module; an administrator downloads papaparse only on Import. The invitation page
- * is not routed here: main.tsx opens it on its own.
+ * is not routed here: it is invite.html, a page of its own.
  */
 function page<Props extends object>(load: () => Promise<ComponentType<Props>>) {
   return lazy(async () => ({ default: await load() }));

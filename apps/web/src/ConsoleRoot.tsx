@@ -6,7 +6,7 @@ import { createApiClient, createQueryClient, TRPCProvider } from './lib/trpc';
 
 /**
  * The console: its data layer (TanStack Query over the tRPC client) and its router around every
- * page but the invitation (main.tsx). Loaded as a chunk of its own, after the entry.
+ * page but the invitation (invite.html, main.tsx's sibling).
  */
 export function ConsoleRoot() {
   const [queryClient] = useState(createQueryClient);

@@ -108,7 +108,7 @@ function useInvitation(token: string): Opened {
 /**
  * `/invite/<token>`: who invited whom, and the form that accepts. Opening it only reads
  * (`invitations.inspect`); only submitting the form accepts. The page runs on its own, outside the
- * console's router and data layer (see main.tsx): once accepted, the browser goes to the console.
+ * console's router and data layer (invite.html): once accepted, the browser goes to the console.
  */
 export function AcceptInvitationPage({ token }: { token: string }) {
   const opened = useInvitation(token);
