@@ -15,6 +15,8 @@ import {
   httpRefusal,
   logSafeError,
   type RequestInfo,
+  requestEnded,
+  requestStarted,
   resolveActor,
 } from '@roster/api';
 import type { Db } from '@roster/db';
@@ -201,6 +203,18 @@ export async function buildServer(options: BuildServerOptions) {
       return refuse(reply, 408, 'request_timeout', 'The request took too long to arrive.', 'TIMEOUT');
     return refuse(reply, status, 'bad_request', error.message);
   });
+  // The embedded database's bulk runner lets the requests in flight be answered between two of its
+  // transactions (giveWayToRequests): each request is counted once, until answered or abandoned.
+  const counted = new WeakSet<object>();
+  const answered = async (req: object) => {
+    if (counted.delete(req)) requestEnded();
+  };
+  app.addHook('onRequest', async (req) => {
+    counted.add(req);
+    requestStarted();
+  });
+  app.addHook('onResponse', answered);
+  app.addHook('onRequestAbort', answered);
   app.addHook('onRequest', async (req, reply) => {
     if (req.url.length > MAX_URL_LENGTH) {
       return refuse(

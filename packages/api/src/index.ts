@@ -12,6 +12,7 @@ export { deliverDueMessages, retryDelayMs, startOutboxDelivery } from './outbox/
 export { type MailTransport, type OutgoingMail, smtpTransport } from './outbox/mailTransport';
 export { type AppRouter, appRouter, createCaller, type RouterInputs, type RouterOutputs } from './root';
 export { startBulkRunner } from './runner/bulkRunner';
+export { requestEnded, requestStarted, requestsInFlight } from './runner/giveWayToRequests';
 export { claimOperation, runOperation } from './runner/runOperation';
 export { EMBEDDED_SLICE_TARGET_MS } from './runner/slicePacer';
 export * from './scim';

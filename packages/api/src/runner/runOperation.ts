@@ -178,8 +178,10 @@ export async function runOperation(
         (options.maxBatches === undefined || batches < options.maxBatches)
       ) {
         batches++;
-        // Also before the first: Apply answers before the operation's first transaction starts.
-        await giveWayToRequests();
+        // Also before the first: Apply answers before the operation's first transaction starts. On
+        // the embedded database, the requests in flight are answered first (a run inside its request
+        // does not wait for that request).
+        await giveWayToRequests(pacer ? { ownRequests: options.background ? 0 : 1 } : undefined);
         const [state] = await retryTransient(
           () =>
             db
