@@ -67,8 +67,14 @@ function roundRobin(targets: SpawnedServer[], sent: Sent[]): typeof fetch {
       if (!target) continue;
       try {
         const response = await fetch(new URL(requested.pathname + requested.search, target.url), init);
+        // The answer counts once it has arrived whole: a process killed while its body streams cuts it.
+        const body = await response.arrayBuffer();
         sent.push({ server: index, outcome: 'answered' });
-        return response;
+        return new Response(body, {
+          status: response.status,
+          statusText: response.statusText,
+          headers: response.headers,
+        });
       } catch (error) {
         if (connectionErrorCode(error) === 'ECONNREFUSED') continue;
         sent.push({ server: index, outcome: 'cut' });

@@ -83,7 +83,7 @@ describe('Admin › Users: the toolbar fits', () => {
     await expect.poll(() => moreFilters().textContent()).toBe('More filters');
   });
 
-  it('created between is one range of two days, each bounded by the other', async () => {
+  it('created between is one range of two days, each bounded by the other, both kept when typed at once', async () => {
     await moreFilters().click();
     await page
       .getByRole('dialog', { name: 'More filters' })
@@ -91,8 +91,18 @@ describe('Admin › Users: the toolbar fits', () => {
       .click();
     const from = page.getByLabel('Created from');
     const to = page.getByLabel('Created to');
-    await from.fill('2026-03-01');
-    await to.fill('2026-03-31');
+    // Both days entered in one task, before the page renders again: what a busy machine does to two
+    // quick entries. The second change must not be made to the view the first one replaced.
+    await page.evaluate(() => {
+      const enter = (name: string, day: string) => {
+        const input = document.querySelector<HTMLInputElement>(`input[aria-label="${name}"]`);
+        if (!input) throw new Error(`No input ${name}`);
+        Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')?.set?.call(input, day);
+        input.dispatchEvent(new Event('input', { bubbles: true }));
+      };
+      enter('Created from', '2026-03-01');
+      enter('Created to', '2026-03-31');
+    });
     await expect.poll(() => from.getAttribute('max')).toBe('2026-03-31');
     await expect.poll(() => to.getAttribute('min')).toBe('2026-03-01');
     await expect.poll(() => new URL(page.url()).searchParams.get('from')).not.toBe(null);

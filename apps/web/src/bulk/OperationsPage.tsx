@@ -7,6 +7,7 @@ import { QueryStatus } from '../components/QueryStatus';
 import { formatCount, formatDateTime } from '../lib/format';
 import { useTRPCClient } from '../lib/trpc';
 import { useMediaQuery } from '../lib/useMediaQuery';
+import { useUpdateSearchParams } from '../lib/useUpdateSearchParams';
 import { OperationParameters } from './OperationParameters';
 import { OperationStatusBadge } from './OperationStatusBadge';
 import {
@@ -25,7 +26,8 @@ const PAGE = 50;
 export function OperationsPage() {
   const client = useTRPCClient();
   const navigate = useNavigate();
-  const [params, setParams] = useSearchParams();
+  const [params] = useSearchParams();
+  const updateParams = useUpdateSearchParams();
   const urlFilters: OperationsUrlFilters = {
     kind: params.get('kind') ?? '',
     by: params.get('by') ?? '',
@@ -36,7 +38,7 @@ export function OperationsPage() {
   const filters = listFilters(urlFilters);
   const filtered = Object.keys(filters).length > 0;
   const setFilters = (next: Partial<OperationsUrlFilters>) =>
-    setParams(
+    updateParams(
       (current) => {
         const updated = new URLSearchParams(current);
         for (const key of FILTER_PARAMS) {

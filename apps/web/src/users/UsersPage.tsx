@@ -17,6 +17,7 @@ import { Spinner } from '../components/Spinner';
 import { useToast } from '../components/Toasts';
 import { plural } from '../lib/format';
 import { errorMessage, useTRPC } from '../lib/trpc';
+import { useUpdateSearchParams } from '../lib/useUpdateSearchParams';
 import { ColumnChooser } from './ColumnChooser';
 import { ExportUsersMenu } from './ExportUsersMenu';
 import type { ListJump } from './ListPosition';
@@ -37,7 +38,7 @@ import {
 import { type UserAction, UserDrawer } from './UserDrawer';
 import { UsersTable } from './UsersTable';
 import { UsersToolbar } from './UsersToolbar';
-import { paramsFromView, userUrl, viewFromParams } from './urlState';
+import { paramsFromView, type UsersView, userUrl, viewFromParams } from './urlState';
 import { useUserColumns } from './useUserColumns';
 
 export const USERS_PAGE_SIZE = 100;
@@ -56,7 +57,8 @@ function useNow(intervalMs = 60_000) {
 /** Admin › Users: search, filter, sort and select among every user of the tenant. */
 export function UsersPage() {
   const trpc = useTRPC();
-  const [params, setParams] = useSearchParams();
+  const [params] = useSearchParams();
+  const updateParams = useUpdateSearchParams();
   const view = useMemo(() => viewFromParams(params), [params]);
   const filterKey = JSON.stringify(view.filter);
   const [selection, setSelection] = useState<SelectionState>(emptySelection);
@@ -129,31 +131,39 @@ export function UsersPage() {
     setSelection((s) => (s.mode === 'filter' && JSON.stringify(s.filter) !== filterKey ? emptySelection : s));
   }, [filterKey]);
 
-  const setView = useCallback(
-    (filter: UsersFilter, sort: UserSort) =>
-      setParams(
+  /** A change of the view, made to the URL's latest view (not this render's: see useUpdateSearchParams). */
+  const updateView = useCallback(
+    (change: (current: UsersView) => UsersView) =>
+      updateParams(
         (current) => {
-          const next = paramsFromView({ filter, sort });
+          const next = paramsFromView(change(viewFromParams(current)));
           const operation = current.get(OPERATION_PARAM);
           if (operation) next.set(OPERATION_PARAM, operation);
           return next;
         },
         { replace: true },
       ),
-    [setParams],
+    [updateParams],
   );
   const setOperationParam = useCallback(
     (id: string | null) =>
-      setParams((current) => {
+      updateParams((current) => {
         const next = new URLSearchParams(current);
         if (id) next.set(OPERATION_PARAM, id);
         else next.delete(OPERATION_PARAM);
         return next;
       }),
-    [setParams],
+    [updateParams],
   );
-  const onFilter = useCallback((filter: UsersFilter) => setView(filter, view.sort), [setView, view.sort]);
-  const onSort = useCallback((sort: UserSort) => setView(view.filter, sort), [setView, view.filter]);
+  const onFilter = useCallback(
+    (change: (current: UsersFilter) => UsersFilter) =>
+      updateView((current) => ({ ...current, filter: change(current.filter) })),
+    [updateView],
+  );
+  const onSort = useCallback(
+    (sort: UserSort) => updateView((current) => ({ ...current, sort })),
+    [updateView],
+  );
   const onToggleRow = useCallback(
     (id: string, withShift: boolean) => setSelection((s) => toggleRow(s, id, loadedIds, withShift)),
     [loadedIds],
@@ -280,7 +290,7 @@ export function UsersPage() {
               Try another search, or clear the filters to see everyone.
             </p>
             {filtered && (
-              <Button variant="secondary" onClick={() => onFilter({})}>
+              <Button variant="secondary" onClick={() => onFilter(() => ({}))}>
                 Clear filters
               </Button>
             )}

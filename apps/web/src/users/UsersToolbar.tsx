@@ -158,13 +158,15 @@ export function UsersToolbar({
   onChange,
 }: {
   filter: UsersFilter;
-  onChange: (filter: UsersFilter) => void;
+  /** Changes the URL's latest filter (two changes before the next render both count). */
+  onChange: (change: (current: UsersFilter) => UsersFilter) => void;
 }) {
   const trpc = useTRPC();
   const roles = useQuery(trpc.roles.list.queryOptions(undefined, { staleTime: 300_000 }));
   const catalog = useQuery(trpc.catalog.get.queryOptions(undefined, { staleTime: 300_000 }));
   // Empty values drop out when the view is written to the URL.
-  const set = (patch: Partial<UsersFilter>) => onChange({ ...filter, ...patch });
+  const set = (patch: Partial<UsersFilter> | ((current: UsersFilter) => Partial<UsersFilter>)) =>
+    onChange((current) => ({ ...current, ...(typeof patch === 'function' ? patch(current) : patch) }));
   const toggle = <T extends string>(list: readonly T[] | undefined, item: T) =>
     list?.includes(item) ? list.filter((x) => x !== item) : [...(list ?? []), item];
 
@@ -245,7 +247,7 @@ export function UsersToolbar({
 
   const moreCount = chips.length;
   const clearAll = (
-    <Button variant="ghost" onClick={() => onChange({})}>
+    <Button variant="ghost" onClick={() => onChange(() => ({}))}>
       Clear filters
     </Button>
   );
@@ -266,7 +268,7 @@ export function UsersToolbar({
             className={menuItem}
             checked={filter.status?.includes(status) ?? false}
             onSelect={(e) => e.preventDefault()}
-            onCheckedChange={() => set({ status: toggle(filter.status, status) })}
+            onCheckedChange={() => set((current) => ({ status: toggle(current.status, status) }))}
           >
             <CheckMark checked={filter.status?.includes(status) ?? false} />
             {statusLabel(status)}
@@ -281,7 +283,7 @@ export function UsersToolbar({
             className={menuItem}
             checked={filter.roleIds?.includes(role.id) ?? false}
             onSelect={(e) => e.preventDefault()}
-            onCheckedChange={() => set({ roleIds: toggle(filter.roleIds, role.id) })}
+            onCheckedChange={() => set((current) => ({ roleIds: toggle(current.roleIds, role.id) }))}
           >
             <CheckMark checked={filter.roleIds?.includes(role.id) ?? false} />
             {role.name}
@@ -292,7 +294,9 @@ export function UsersToolbar({
       <button
         type="button"
         aria-pressed={filter.invitationExpired === true}
-        onClick={() => set({ invitationExpired: filter.invitationExpired ? undefined : true })}
+        onClick={() =>
+          set((current) => ({ invitationExpired: current.invitationExpired ? undefined : true }))
+        }
         className={`h-9 whitespace-nowrap rounded-lg border px-3 text-sm font-medium shadow-sm ${
           filter.invitationExpired
             ? 'border-amber-300 bg-amber-50 text-amber-800'
@@ -392,7 +396,9 @@ export function UsersToolbar({
                   className={menuItem}
                   checked={rights.includes(right)}
                   onSelect={(e) => e.preventDefault()}
-                  onCheckedChange={() => set({ right: undefined, rights: toggle(rights, right) })}
+                  onCheckedChange={() =>
+                    set((current) => ({ right: undefined, rights: toggle(chosenRights(current), right) }))
+                  }
                 >
                   <CheckMark checked={rights.includes(right)} />
                   {rightLabel(right)}
