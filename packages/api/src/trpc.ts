@@ -6,6 +6,7 @@ import { TRPC_ERROR_CODES_BY_KEY } from '@trpc/server/rpc';
 import superjson from 'superjson';
 import { ZodError, type z } from 'zod';
 import type { Context } from './context';
+import { serializeOutput } from './outputTransformer';
 
 /**
  * The stable code a client reads in `error.data.code`: a domain code or a lower-cased tRPC code.
@@ -42,7 +43,7 @@ const transformer = {
     deserialize: (payload: Parameters<typeof superjson.deserialize>[0]) =>
       superjson.deserialize(payload, { inPlace: true }),
   },
-  output: superjson,
+  output: { serialize: serializeOutput, deserialize: superjson.deserialize.bind(superjson) },
 };
 
 const t = initTRPC.context<Context>().create({
