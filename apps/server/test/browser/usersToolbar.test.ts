@@ -124,4 +124,22 @@ describe('Admin › Users: the toolbar fits', () => {
     await screenshot(page, 'users-toolbar-1024');
     await expectNoSeriousViolations('the toolbar at 1024 px');
   });
+
+  it('lays the chips of two filters side by side at 1024 px, under the toolbar and the list tools', async () => {
+    await page.setViewportSize({ width: 1024, height: 768 });
+    const url = new URL(page.url());
+    url.searchParams.set('domain', 'globex.example');
+    await page.goto(url.toString());
+    const chips = page.getByRole('list', { name: 'Active filters' }).getByRole('listitem');
+    await expect.poll(() => chips.count()).toBe(2);
+    const tops = await chips.evaluateAll((items) =>
+      items.map((item) => Math.round(item.getBoundingClientRect().top)),
+    );
+    expect(new Set(tops).size).toBe(1);
+    await screenshot(page, 'users-toolbar-1024-two-chips');
+    await page.getByRole('button', { name: 'Clear E-mail domain: globex.example' }).click();
+    await expect.poll(() => chips.count()).toBe(1);
+    await expect.poll(() => new URL(page.url()).searchParams.get('domain')).toBe(null);
+    expect(new URL(page.url()).searchParams.get('from')).not.toBe(null);
+  });
 });

@@ -37,7 +37,7 @@ import {
 } from './selection';
 import { type UserAction, UserDrawer } from './UserDrawer';
 import { UsersTable } from './UsersTable';
-import { UsersToolbar } from './UsersToolbar';
+import { ActiveFilterChips, UsersToolbar } from './UsersToolbar';
 import { paramsFromView, type UsersView, userUrl, viewFromParams } from './urlState';
 import { useUserColumns } from './useUserColumns';
 
@@ -258,6 +258,7 @@ export function UsersPage() {
           <ColumnChooser columns={optionalColumns} onChange={setOptionalColumns} />
           <ExportUsersMenu view={view} columns={optionalColumns} selection={selection} />
         </div>
+        <ActiveFilterChips filter={view.filter} onChange={onFilter} />
         <SelectionBar
           selection={selection}
           loadedCount={rows.length}

@@ -152,55 +152,29 @@ const chosenRights = (filter: UsersFilter) => [
   ...new Set([...(filter.right ? [filter.right] : []), ...(filter.rights ?? [])]),
 ];
 
-/** Search and filters of the users table; every change goes to the URL through `onChange`. */
-export function UsersToolbar({
-  filter,
-  onChange,
-}: {
-  filter: UsersFilter;
-  /** Changes the URL's latest filter (two changes before the next render both count). */
-  onChange: (change: (current: UsersFilter) => UsersFilter) => void;
-}) {
-  const trpc = useTRPC();
-  const roles = useQuery(trpc.roles.list.queryOptions(undefined, { staleTime: 300_000 }));
-  const catalog = useQuery(trpc.catalog.get.queryOptions(undefined, { staleTime: 300_000 }));
-  // Empty values drop out when the view is written to the URL.
-  const set = (patch: Partial<UsersFilter> | ((current: UsersFilter) => Partial<UsersFilter>)) =>
-    onChange((current) => ({ ...current, ...(typeof patch === 'function' ? patch(current) : patch) }));
-  const toggle = <T extends string>(list: readonly T[] | undefined, item: T) =>
-    list?.includes(item) ? list.filter((x) => x !== item) : [...(list ?? []), item];
+type FilterChip = { key: string; label: string; clear: Partial<UsersFilter> };
 
-  const unitsInTreeOrder = useMemo(() => {
-    const units = catalog.data?.orgUnits ?? [];
-    const children = new Map<string | null, typeof units>();
-    for (const unit of units) children.set(unit.parentId, [...(children.get(unit.parentId) ?? []), unit]);
-    const ordered: { id: string; name: string; depth: number }[] = [];
-    const walk = (parentId: string | null, depth: number) => {
-      for (const unit of children.get(parentId) ?? []) {
-        ordered.push({ id: unit.id, name: unit.name, depth });
-        walk(unit.id, depth + 1);
-      }
-    };
-    walk(null, 0);
-    return ordered;
-  }, [catalog.data]);
-
-  const roleNames = roles.data?.filter((r) => filter.roleIds?.includes(r.id)).map((r) => r.name);
-  const unitName = unitsInTreeOrder.find((u) => u.id === filter.orgUnitId)?.name;
-  const rights = chosenRights(filter);
-  const active = Object.keys(filter).length > 0;
-  const moduleValue = filter.module
+/** The module filter as its button and chip show it, e.g. "Budget ≥ Edit". */
+function moduleFilterLabel(filter: UsersFilter): string | undefined {
+  return filter.module
     ? `${moduleLabel(filter.module.module)} ≥ ${labelOf(ACCESS_LEVEL_LABELS, filter.module.minLevel)}`
     : undefined;
-  // The last-sign-in choice on, as its radio's value ('' for any time).
-  const lastSignInValue = !filter.lastSignIn
-    ? ''
-    : filter.lastSignIn.kind === 'never'
-      ? 'never'
-      : String(filter.lastSignIn.days);
-  const scopeValue = unitName ? `${unitName}${filter.includeDescendants ? ' + below' : ''}` : undefined;
-  // The filters behind "More filters" are shown as chips, so none is active out of sight.
-  const chips: { key: string; label: string; clear: Partial<UsersFilter> }[] = [
+}
+
+/** The scope filter as its button and chip show it, e.g. "Sales + below". */
+function scopeFilterLabel(filter: UsersFilter, unitName: string | undefined): string | undefined {
+  return unitName ? `${unitName}${filter.includeDescendants ? ' + below' : ''}` : undefined;
+}
+
+/** The filters behind "More filters" that are on, as chips: none is active out of sight. */
+function useFilterChips(filter: UsersFilter): FilterChip[] {
+  const trpc = useTRPC();
+  const catalog = useQuery(trpc.catalog.get.queryOptions(undefined, { staleTime: 300_000 }));
+  const unitName = catalog.data?.orgUnits.find((u) => u.id === filter.orgUnitId)?.name;
+  const moduleValue = moduleFilterLabel(filter);
+  const scopeValue = scopeFilterLabel(filter, unitName);
+  const rights = chosenRights(filter);
+  return [
     ...(moduleValue
       ? [{ key: 'module', label: `Module access: ${moduleValue}`, clear: { module: undefined } }]
       : []),
@@ -244,13 +218,103 @@ export function UsersToolbar({
         ]
       : []),
   ];
+}
 
-  const moreCount = chips.length;
-  const clearAll = (
+/** "Clear filters": every filter off, the search too. */
+function ClearFilters({ onChange }: { onChange: (change: (current: UsersFilter) => UsersFilter) => void }) {
+  return (
     <Button variant="ghost" onClick={() => onChange(() => ({}))}>
       Clear filters
     </Button>
   );
+}
+
+/**
+ * The filters in force that the toolbar's row does not show, each cleared by its chip, then Clear
+ * filters: a row of the page's whole width under the toolbar and the list's tools.
+ */
+export function ActiveFilterChips({
+  filter,
+  onChange,
+}: {
+  filter: UsersFilter;
+  /** Changes the URL's latest filter. */
+  onChange: (change: (current: UsersFilter) => UsersFilter) => void;
+}) {
+  const chips = useFilterChips(filter);
+  if (chips.length === 0) return null;
+  return (
+    <div className="flex w-full flex-wrap items-center gap-2">
+      <ul aria-label="Active filters" className="flex flex-wrap gap-2">
+        {chips.map((chip) => (
+          <li
+            key={chip.key}
+            className="inline-flex items-center gap-1 rounded-full bg-brand-50 py-1 pr-1 pl-3 text-xs font-medium text-brand-800 ring-1 ring-brand-200 ring-inset"
+          >
+            {chip.label}
+            <button
+              type="button"
+              aria-label={`Clear ${chip.label}`}
+              onClick={() => onChange((current) => ({ ...current, ...chip.clear }))}
+              className="flex h-5 w-5 items-center justify-center rounded-full hover:bg-brand-100"
+            >
+              <span aria-hidden>×</span>
+            </button>
+          </li>
+        ))}
+      </ul>
+      <ClearFilters onChange={onChange} />
+    </div>
+  );
+}
+
+/** Search and filters of the users table; every change goes to the URL through `onChange`. */
+export function UsersToolbar({
+  filter,
+  onChange,
+}: {
+  filter: UsersFilter;
+  /** Changes the URL's latest filter (two changes before the next render both count). */
+  onChange: (change: (current: UsersFilter) => UsersFilter) => void;
+}) {
+  const trpc = useTRPC();
+  const roles = useQuery(trpc.roles.list.queryOptions(undefined, { staleTime: 300_000 }));
+  const catalog = useQuery(trpc.catalog.get.queryOptions(undefined, { staleTime: 300_000 }));
+  // Empty values drop out when the view is written to the URL.
+  const set = (patch: Partial<UsersFilter> | ((current: UsersFilter) => Partial<UsersFilter>)) =>
+    onChange((current) => ({ ...current, ...(typeof patch === 'function' ? patch(current) : patch) }));
+  const toggle = <T extends string>(list: readonly T[] | undefined, item: T) =>
+    list?.includes(item) ? list.filter((x) => x !== item) : [...(list ?? []), item];
+
+  const unitsInTreeOrder = useMemo(() => {
+    const units = catalog.data?.orgUnits ?? [];
+    const children = new Map<string | null, typeof units>();
+    for (const unit of units) children.set(unit.parentId, [...(children.get(unit.parentId) ?? []), unit]);
+    const ordered: { id: string; name: string; depth: number }[] = [];
+    const walk = (parentId: string | null, depth: number) => {
+      for (const unit of children.get(parentId) ?? []) {
+        ordered.push({ id: unit.id, name: unit.name, depth });
+        walk(unit.id, depth + 1);
+      }
+    };
+    walk(null, 0);
+    return ordered;
+  }, [catalog.data]);
+
+  const roleNames = roles.data?.filter((r) => filter.roleIds?.includes(r.id)).map((r) => r.name);
+  const unitName = unitsInTreeOrder.find((u) => u.id === filter.orgUnitId)?.name;
+  const rights = chosenRights(filter);
+  const active = Object.keys(filter).length > 0;
+  const moduleValue = moduleFilterLabel(filter);
+  // The last-sign-in choice on, as its radio's value ('' for any time).
+  const lastSignInValue = !filter.lastSignIn
+    ? ''
+    : filter.lastSignIn.kind === 'never'
+      ? 'never'
+      : String(filter.lastSignIn.days);
+  const scopeValue = scopeFilterLabel(filter, unitName);
+  const moreCount = useFilterChips(filter).length;
+  const clearAll = <ClearFilters onChange={onChange} />;
 
   return (
     <search aria-label="Filter users" className="flex flex-wrap items-center gap-2">
@@ -471,31 +535,7 @@ export function UsersToolbar({
         </Popover.Portal>
       </Popover.Root>
 
-      {active && chips.length === 0 && clearAll}
-      {chips.length > 0 && (
-        // The filters in force that the row does not show, each cleared by its chip; then Clear filters.
-        <div className="flex w-full flex-wrap items-center gap-2">
-          <ul aria-label="Active filters" className="flex flex-wrap gap-2">
-            {chips.map((chip) => (
-              <li
-                key={chip.key}
-                className="inline-flex items-center gap-1 rounded-full bg-brand-50 py-1 pr-1 pl-3 text-xs font-medium text-brand-800 ring-1 ring-brand-200 ring-inset"
-              >
-                {chip.label}
-                <button
-                  type="button"
-                  aria-label={`Clear ${chip.label}`}
-                  onClick={() => set(chip.clear)}
-                  className="flex h-5 w-5 items-center justify-center rounded-full hover:bg-brand-100"
-                >
-                  <span aria-hidden>×</span>
-                </button>
-              </li>
-            ))}
-          </ul>
-          {clearAll}
-        </div>
-      )}
+      {active && moreCount === 0 && clearAll}
     </search>
   );
 }
