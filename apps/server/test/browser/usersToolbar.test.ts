@@ -142,4 +142,20 @@ describe('Admin › Users: the toolbar fits', () => {
     await expect.poll(() => new URL(page.url()).searchParams.get('domain')).toBe(null);
     expect(new URL(page.url()).searchParams.get('from')).not.toBe(null);
   });
+
+  it('takes a day typed on the keyboard, the year digit by digit', async () => {
+    await moreFilters().click();
+    await page
+      .getByRole('dialog', { name: 'More filters' })
+      .getByRole('button', { name: /^Filter by created/ })
+      .click();
+    const from = page.getByLabel('Created from');
+    // Month, day, then the year's four digits (the browser reports 0002-…, 0020-…, 0202-… on the way).
+    await from.focus();
+    await page.keyboard.type('02152026', { delay: 40 });
+    await expect.poll(() => from.inputValue()).toBe('2026-02-15');
+    await expect.poll(() => new URL(page.url()).searchParams.get('from')).toBe('2026-02-15');
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Escape');
+  });
 });

@@ -1,3 +1,5 @@
+import { useEffect, useState } from 'react';
+
 /** A range of calendar days (`YYYY-MM-DD`, empty for an open end). */
 export type DayRange = { from: string; to: string };
 
@@ -33,16 +35,69 @@ export function DateRangeField({
     { key: 'to', end: to, bounds: value.from ? { min: value.from } : {} },
   ];
   return ends.map(({ key, end, bounds }) => (
-    <label key={key} className={labelClassName}>
+    <DayInput
+      key={key}
+      end={end}
+      labelClassName={labelClassName}
+      inputClassName={inputClassName}
+      value={value[key]}
+      bounds={bounds}
+      onChange={(day) => onChange({ [key]: day })}
+    />
+  ));
+}
+
+/**
+ * Whether a day input's value is one to pass on: cleared, or a day of a four-digit year. A year is
+ * typed digit by digit, and the browser reports each step as a whole date (2 → 0002-01-31, 20 →
+ * 0020-01-31, …): passed on, each would change the filter, and the value written back would restart
+ * the typing of the year.
+ */
+export function isDayToPassOn(day: string): boolean {
+  return day === '' || /^[1-9]\d{3}-\d{2}-\d{2}$/.test(day);
+}
+
+/** One end, labelled: what is being typed stays in the field until it is a day to pass on. */
+function DayInput({
+  end,
+  labelClassName,
+  inputClassName,
+  value,
+  bounds,
+  onChange,
+}: {
+  end: End;
+  labelClassName: string;
+  inputClassName: string;
+  value: string;
+  bounds: { min?: string; max?: string };
+  onChange: (day: string) => void;
+}) {
+  const [typed, setTyped] = useState(value);
+  const [editing, setEditing] = useState(false);
+  // While the field has focus what is typed wins: the URL's echo of a day passed on arrives a moment
+  // later, and setting the field's value would restart the typing of its year. Otherwise a value set
+  // from outside (a chip cleared, the URL) shows.
+  useEffect(() => {
+    if (!editing) setTyped(value);
+  }, [value, editing]);
+  return (
+    <label className={labelClassName}>
       {end.label}
       <input
         type="date"
         aria-label={end.name}
         className={inputClassName}
-        value={value[key]}
+        value={typed}
         {...bounds}
-        onChange={(e) => onChange({ [key]: e.target.value })}
+        onFocus={() => setEditing(true)}
+        onBlur={() => setEditing(false)}
+        onChange={(e) => {
+          setTyped(e.target.value);
+          // A day half typed (a month, no year yet) reads as empty: it clears nothing.
+          if (!e.target.validity.badInput && isDayToPassOn(e.target.value)) onChange(e.target.value);
+        }}
       />
     </label>
-  ));
+  );
 }
