@@ -94,11 +94,12 @@ describe('Admin › Users: the toolbar fits', () => {
     const to = page.getByLabel('Created to');
     // Both days entered in one task, before the page renders again: what a busy machine does to two
     // quick entries. The second change must not be made to the view the first one replaced.
-    await page.evaluate(() => {
+    await page.getByRole('dialog', { name: 'Created between' }).evaluate((popover) => {
       const enter = (name: string, day: string) => {
-        const input = document.querySelector<HTMLInputElement>(`input[aria-label="${name}"]`);
+        const input = popover.querySelector(`input[aria-label="${name}"]`);
         if (!input) throw new Error(`No input ${name}`);
-        Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')?.set?.call(input, day);
+        // The input's own value setter (React's is on the element), then the event React listens to.
+        Object.getOwnPropertyDescriptor(Object.getPrototypeOf(input), 'value')?.set?.call(input, day);
         input.dispatchEvent(new Event('input', { bubbles: true }));
       };
       enter('Created from', '2026-03-01');
