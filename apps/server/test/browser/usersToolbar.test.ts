@@ -29,6 +29,15 @@ async function controlRows(): Promise<number> {
   return new Set(tops).size;
 }
 
+/** Opens More filters, then its "Created between" popover. */
+async function openCreatedFilter() {
+  await moreFilters().click();
+  await page
+    .getByRole('dialog', { name: 'More filters' })
+    .getByRole('button', { name: /^Filter by created/ })
+    .click();
+}
+
 const isFocused = () => moreFilters().evaluate((el) => el.matches(':focus'));
 
 async function expectNoSeriousViolations(what: string) {
@@ -85,11 +94,7 @@ describe('Admin › Users: the toolbar fits', () => {
   });
 
   it('created between is one range of two days, each bounded by the other, both kept when typed at once', async () => {
-    await moreFilters().click();
-    await page
-      .getByRole('dialog', { name: 'More filters' })
-      .getByRole('button', { name: /^Filter by created/ })
-      .click();
+    await openCreatedFilter();
     const from = page.getByLabel('Created from');
     const to = page.getByLabel('Created to');
     // Both days entered in one task, before the page renders again: what a busy machine does to two
@@ -145,11 +150,7 @@ describe('Admin › Users: the toolbar fits', () => {
   });
 
   it('takes a day typed on the keyboard, the year digit by digit', async () => {
-    await moreFilters().click();
-    await page
-      .getByRole('dialog', { name: 'More filters' })
-      .getByRole('button', { name: /^Filter by created/ })
-      .click();
+    await openCreatedFilter();
     const from = page.getByLabel('Created from');
     // Month, day, then the year's four digits (the browser reports 0002-…, 0020-…, 0202-… on the way).
     await from.focus();

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 
 /** A range of calendar days (`YYYY-MM-DD`, empty for an open end). */
 export type DayRange = { from: string; to: string };
@@ -53,7 +53,7 @@ export function DateRangeField({
  * 0020-01-31, …): passed on, each would change the filter, and the value written back would restart
  * the typing of the year.
  */
-export function isDayToPassOn(day: string): boolean {
+function isDayToPassOn(day: string): boolean {
   return day === '' || /^[1-9]\d{3}-\d{2}-\d{2}$/.test(day);
 }
 
@@ -73,14 +73,10 @@ function DayInput({
   bounds: { min?: string; max?: string };
   onChange: (day: string) => void;
 }) {
-  const [typed, setTyped] = useState(value);
-  const [editing, setEditing] = useState(false);
-  // While the field has focus what is typed wins: the URL's echo of a day passed on arrives a moment
-  // later, and setting the field's value would restart the typing of its year. Otherwise a value set
-  // from outside (a chip cleared, the URL) shows.
-  useEffect(() => {
-    if (!editing) setTyped(value);
-  }, [value, editing]);
+  // What is typed while the field has focus (null otherwise) wins over `value`: the URL's echo of a
+  // day passed on arrives a moment later, and setting the field's value would restart the typing of
+  // its year. Without focus the field shows `value` (a chip cleared, the URL).
+  const [typed, setTyped] = useState<string | null>(null);
   return (
     <label className={labelClassName}>
       {end.label}
@@ -88,12 +84,12 @@ function DayInput({
         type="date"
         aria-label={end.name}
         className={inputClassName}
-        value={typed}
+        value={typed ?? value}
         {...bounds}
-        onFocus={() => setEditing(true)}
-        onBlur={() => setEditing(false)}
+        onFocus={() => setTyped(value)}
+        onBlur={() => setTyped(null)}
         onChange={(e) => {
-          setTyped(e.target.value);
+          if (typed !== null) setTyped(e.target.value);
           // A day half typed (a month, no year yet) reads as empty: it clears nothing.
           if (!e.target.validity.badInput && isDayToPassOn(e.target.value)) onChange(e.target.value);
         }}

@@ -37,7 +37,7 @@ import {
 } from './selection';
 import { type UserAction, UserDrawer } from './UserDrawer';
 import { UsersTable } from './UsersTable';
-import { ActiveFilterChips, UsersToolbar } from './UsersToolbar';
+import { ActiveFilterChips, type FilterChange, UsersToolbar } from './UsersToolbar';
 import { paramsFromView, type UsersView, userUrl, viewFromParams } from './urlState';
 import { useUserColumns } from './useUserColumns';
 
@@ -155,9 +155,8 @@ export function UsersPage() {
       }),
     [updateParams],
   );
-  const onFilter = useCallback(
-    (change: (current: UsersFilter) => UsersFilter) =>
-      updateView((current) => ({ ...current, filter: change(current.filter) })),
+  const onFilter = useCallback<FilterChange>(
+    (change) => updateView((current) => ({ ...current, filter: change(current.filter) })),
     [updateView],
   );
   const onSort = useCallback(

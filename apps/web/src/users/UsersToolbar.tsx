@@ -154,6 +154,17 @@ const chosenRights = (filter: UsersFilter) => [
 
 type FilterChip = { key: string; label: string; clear: Partial<UsersFilter> };
 
+/**
+ * A change of the filter, made to the URL's latest one (two changes before the next render both
+ * count): the page's `onFilter`.
+ */
+export type FilterChange = (change: (current: UsersFilter) => UsersFilter) => void;
+
+/** The change that sets these fields of the latest filter (an undefined field drops out of the URL). */
+const patched =
+  (patch: Partial<UsersFilter>) =>
+  (current: UsersFilter): UsersFilter => ({ ...current, ...patch });
+
 /** The module filter as its button and chip show it, e.g. "Budget ≥ Edit". */
 function moduleFilterLabel(filter: UsersFilter): string | undefined {
   return filter.module
@@ -221,7 +232,7 @@ function useFilterChips(filter: UsersFilter): FilterChip[] {
 }
 
 /** "Clear filters": every filter off, the search too. */
-function ClearFilters({ onChange }: { onChange: (change: (current: UsersFilter) => UsersFilter) => void }) {
+function ClearFilters({ onChange }: { onChange: FilterChange }) {
   return (
     <Button variant="ghost" onClick={() => onChange(() => ({}))}>
       Clear filters
@@ -233,14 +244,7 @@ function ClearFilters({ onChange }: { onChange: (change: (current: UsersFilter) 
  * The filters in force that the toolbar's row does not show, each cleared by its chip, then Clear
  * filters: a row of the page's whole width under the toolbar and the list's tools.
  */
-export function ActiveFilterChips({
-  filter,
-  onChange,
-}: {
-  filter: UsersFilter;
-  /** Changes the URL's latest filter. */
-  onChange: (change: (current: UsersFilter) => UsersFilter) => void;
-}) {
+export function ActiveFilterChips({ filter, onChange }: { filter: UsersFilter; onChange: FilterChange }) {
   const chips = useFilterChips(filter);
   if (chips.length === 0) return null;
   return (
@@ -255,7 +259,7 @@ export function ActiveFilterChips({
             <button
               type="button"
               aria-label={`Clear ${chip.label}`}
-              onClick={() => onChange((current) => ({ ...current, ...chip.clear }))}
+              onClick={() => onChange(patched(chip.clear))}
               className="flex h-5 w-5 items-center justify-center rounded-full hover:bg-brand-100"
             >
               <span aria-hidden>×</span>
@@ -269,20 +273,13 @@ export function ActiveFilterChips({
 }
 
 /** Search and filters of the users table; every change goes to the URL through `onChange`. */
-export function UsersToolbar({
-  filter,
-  onChange,
-}: {
-  filter: UsersFilter;
-  /** Changes the URL's latest filter (two changes before the next render both count). */
-  onChange: (change: (current: UsersFilter) => UsersFilter) => void;
-}) {
+export function UsersToolbar({ filter, onChange }: { filter: UsersFilter; onChange: FilterChange }) {
   const trpc = useTRPC();
   const roles = useQuery(trpc.roles.list.queryOptions(undefined, { staleTime: 300_000 }));
   const catalog = useQuery(trpc.catalog.get.queryOptions(undefined, { staleTime: 300_000 }));
   // Empty values drop out when the view is written to the URL.
   const set = (patch: Partial<UsersFilter> | ((current: UsersFilter) => Partial<UsersFilter>)) =>
-    onChange((current) => ({ ...current, ...(typeof patch === 'function' ? patch(current) : patch) }));
+    onChange((current) => patched(typeof patch === 'function' ? patch(current) : patch)(current));
   const toggle = <T extends string>(list: readonly T[] | undefined, item: T) =>
     list?.includes(item) ? list.filter((x) => x !== item) : [...(list ?? []), item];
 
