@@ -10,7 +10,12 @@ import {
 } from '@roster/db';
 import { DomainError, MODULES, RIGHTS, type UsersFilter } from '@roster/domain';
 import { and, count, countDistinct, eq, inArray, sql } from 'drizzle-orm';
-import { type FilterReferences, usersFilterCondition } from './usersFilter';
+import {
+  type FilterReferences,
+  filterConditions,
+  SEARCH_TABLE_COLUMNS,
+  usersFilterCondition,
+} from './usersFilter';
 
 /** Above this many rows of differences, a count folds them into one row per (role, status). */
 const FOLD_ABOVE_ROWS = 500;
@@ -37,19 +42,12 @@ function facetsOf(filter: UsersFilter | undefined): string[] {
 
 /**
  * A filter of one facet whose table has one row per matching user: its rows are counted there, with
- * no join to `users` (a search on the narrow search table, a right on its index, any of several
- * rights as the distinct users of their rows). Null for any other filter.
+ * no join to `users` (a right on its index, any of several rights as the distinct users of their
+ * rows). Null for any other filter.
  */
 async function countOnItsTable(db: Db, filter: UsersFilter | undefined): Promise<number | null> {
   if (!filter || facetsOf(filter).length !== 1) return null;
   let counted: { n: number }[] | null = null;
-  if (filter.search) {
-    counted = await queryRows<{ n: number }>(
-      db,
-      sql`select count(*)::int as n from ${userSearch}
-        where ${userSearch.document} like ${likeContains(filter.search)}`,
-    );
-  }
   const right = RIGHTS.find((r) => r === filter.right);
   if (right) counted = await db.select({ n: count() }).from(userRights).where(eq(userRights.right, right));
   if (filter.rights?.length) {
@@ -60,6 +58,28 @@ async function countOnItsTable(db: Db, filter: UsersFilter | undefined): Promise
       .where(inArray(userRights.right, rights));
   }
   return counted ? (counted[0]?.n ?? 0) : null;
+}
+
+/**
+ * A search, alone or with other facets, counted on the narrow search table: its copy of status,
+ * role, e-mail and last sign-in filters the matches there, and the other facets are looked up for
+ * the matches alone. Counted on `users`, a search and a status joined every match back to its user
+ * (64 ms against 11 for "son" at 200,000 users).
+ */
+async function countSearchMatches(
+  db: Db,
+  filter: UsersFilter,
+  search: string,
+  now: Date,
+  references: FilterReferences | undefined,
+): Promise<number> {
+  const conditions = await filterConditions(db, filter, now, SEARCH_TABLE_COLUMNS, references);
+  const [row] = await queryRows<{ n: number }>(
+    db,
+    sql`select count(*)::int as n from ${userSearch} m
+      where m.document like ${likeContains(search)} ${conditions.length ? sql`and ${and(...conditions)}` : sql``}`,
+  );
+  return row?.n ?? 0;
 }
 
 /**
@@ -122,11 +142,12 @@ async function countFromFacets(db: Db, filter: UsersFilter | undefined): Promise
 
 /**
  * The exact number of users matching a filter (SPEC §5: every number shown is the real one). Status,
- * role and a module, in any combination, are read from the maintained counts; a search or rights
- * alone on their own table; anything else (last sign-in, creation dates, e-mail domain, any
- * combination) is counted on `users` with the list's own condition. An
- * unknown role, module, unit or right is refused as the list refuses it (the condition is built, and
- * checked, first; `references` are the filter's, when the caller has checked them already).
+ * role and a module, in any combination, are read from the maintained counts; a search with any
+ * other facets on the search table; a right or rights alone on their own table; anything else (last
+ * sign-in, creation dates, e-mail domain, any combination) is counted on `users` with the list's own
+ * condition. An unknown role, module, unit or right is refused as the list refuses it (the condition
+ * is built, and checked, first; `references` are the filter's, when the caller has checked them
+ * already).
  */
 export async function countUsers(
   db: Db,
@@ -142,6 +163,7 @@ export async function countUsers(
   if (filter && facets.every((facet) => facet === 'status' || facet === 'role' || facet === 'module')) {
     return countFromModuleFacets(db, filter);
   }
+  if (filter?.search) return countSearchMatches(db, filter, filter.search, now, references);
   const onItsTable = await countOnItsTable(db, filter);
   if (onItsTable !== null) return onItsTable;
   const [row] = await db.select({ n: count() }).from(users).where(condition);

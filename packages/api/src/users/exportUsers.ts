@@ -80,7 +80,7 @@ async function* viewChunks(
 ): Chunks {
   let after: string[] | undefined;
   for (;;) {
-    const page = await pageIds(db, filter, now, sort, after, rows, {});
+    const { keyed: page } = await pageIds(db, filter, now, sort, after, rows, {});
     const ids = page.map((r) => r.id).filter((id) => !except.has(id));
     yield await exportRows(db, ids, columns);
     after = page.at(-1)?.key;

@@ -26,10 +26,10 @@ import {
   type SortColumns,
 } from './userSort';
 import {
-  type FilterColumns,
   type FilterReferences,
   filterConditions,
   filterReferences,
+  SEARCH_TABLE_COLUMNS,
   usersFilterCondition,
 } from './usersFilter';
 
@@ -243,16 +243,6 @@ async function walk(
   return inIndexOrder(db, run);
 }
 
-/** The search table's copy of a user's columns, as the matches' rows (`m`) name them. */
-const MATCH_FILTER_COLUMNS: FilterColumns = {
-  id: sql`m.user_id`,
-  status: sql`m.status`,
-  roleId: sql`m.role_id`,
-  email: sql`m.email`,
-  lastLoginAt: sql`m.last_login_at`,
-  // Not copied to the search table: read from `users` for the matches alone.
-  createdAt: sql`(select u.created_at from users u where u.id = m.user_id)`,
-};
 const MATCH_SORT_COLUMNS: SortColumns = {
   id: sql`m.user_id`,
   lastName: sql`m.last_name`,
@@ -273,10 +263,15 @@ export function usesTrigrams(term: string): boolean {
   return /[a-z0-9]{3}|[a-z0-9]{2}[^a-z0-9]/.test(term.toLowerCase());
 }
 
+/** A page's ids, with the number of users of the filter when its path counted them on the way. */
+export type PageOfIds = { keyed: KeyedId[]; total: number | null };
+
 /**
  * A searched page answered on the search table: up to `max` + 1 matches are read (the trigram index
  * or the table, chosen by the term's shape, never by the planner's estimate), and when there are no
- * more than `max` they are filtered, sorted and cut to the page there. Null when there are more.
+ * more than `max` they are filtered, sorted and cut to the page there (and, when `countMatches`,
+ * counted: every match is at hand, so the exact total costs no second search). Null when there are
+ * more.
  */
 async function searchPage(
   db: Db,
@@ -288,9 +283,15 @@ async function searchPage(
   after: KeysetStart | undefined,
   rows: number,
   max: number,
-): Promise<KeyedId[] | null> {
-  const conditions = await filterConditions(db, filter, now, MATCH_FILTER_COLUMNS, references);
-  if (after) conditions.push(afterCursor(sort, after, MATCH_SORT_COLUMNS));
+  countMatches: boolean,
+): Promise<PageOfIds | null> {
+  const matching = await filterConditions(db, filter, now, SEARCH_TABLE_COLUMNS, references);
+  const conditions = after ? [...matching, afterCursor(sort, after, MATCH_SORT_COLUMNS)] : matching;
+  const total = !countMatches
+    ? sql`null::int`
+    : matching.length
+      ? sql`(count(*) filter (where ${and(...matching)}))::int`
+      : sql`count(*)::int`;
   const trigrams = usesTrigrams(search);
   return db.transaction(async (tx) => {
     await tx.execute(
@@ -299,15 +300,20 @@ async function searchPage(
         : sql`select set_config('enable_bitmapscan', 'off', true), set_config('enable_indexscan', 'off', true),
             set_config('work_mem', '32MB', true)`,
     );
-    const found = await queryRows<{ n: number; id: string | null; key: string[] | null }>(
+    const found = await queryRows<{
+      n: number;
+      total: number | null;
+      id: string | null;
+      key: string[] | null;
+    }>(
       tx,
       sql`with m as materialized (
             select ${userSearch.userId}, ${userSearch.lastName}, ${userSearch.firstName}, ${userSearch.email},
               ${userSearch.status}, ${userSearch.roleId}, ${userSearch.lastLoginAt}
             from ${userSearch} where ${userSearch.document} like ${likeContains(search)}
             limit ${max + 1}
-          ), counted as (select count(*)::int as n from m)
-          select counted.n, p.id, p.key from counted left join lateral (
+          ), counted as (select count(*)::int as n, ${total} as total from m)
+          select counted.n, counted.total, p.id, p.key from counted left join lateral (
             select m.user_id as id, ${keyText(sort.field, MATCH_SORT_COLUMNS)} as key
             from m ${sort.field === 'role' ? sql`join ${roles} r on r.id = m.role_id` : sql``}
             where counted.n <= ${max} ${conditions.length ? sql`and ${and(...conditions)}` : sql``}
@@ -316,7 +322,10 @@ async function searchPage(
           ) p on true`,
     );
     if ((found[0]?.n ?? 0) > max) return null;
-    return found.flatMap((r) => (r.id && r.key ? [{ id: r.id, key: r.key }] : []));
+    return {
+      keyed: found.flatMap((r) => (r.id && r.key ? [{ id: r.id, key: r.key }] : [])),
+      total: found[0]?.total ?? null,
+    };
   });
 }
 
@@ -353,8 +362,14 @@ async function boundedWalk(
 }
 
 /**
- * The ids of the page (and one more, to know whether another page follows), in order. `references`:
- * the filter's, when the caller has read them already (`filterReferences`).
+ * What a page's caller may add: the filter's references, when it has read them already
+ * (`filterReferences`), and whether to count a search's users where its every match is read anyway.
+ */
+export type PageIdsExtras = { references?: FilterReferences; countMatches?: boolean };
+
+/**
+ * The ids of the page (and one more, to know whether another page follows), in order; with the
+ * filter's total when `countMatches` and the path read a search's every match (null otherwise).
  */
 export async function pageIds(
   db: Db,
@@ -364,14 +379,15 @@ export async function pageIds(
   after: KeysetStart | undefined,
   rows: number,
   options: ListUsersOptions,
-  checked?: FilterReferences,
-): Promise<KeyedId[]> {
+  extras: PageIdsExtras = {},
+): Promise<PageOfIds> {
   const search = filter?.search;
-  const references = checked ?? (await filterReferences(db, filter));
+  const references = extras.references ?? (await filterReferences(db, filter));
   const conditions = await filterConditions(db, filter, now, undefined, references);
-  if (!filter || !search) return walk(db, filter, conditions, sort, after, rows);
+  const uncounted = (keyed: KeyedId[]): PageOfIds => ({ keyed, total: null });
+  if (!filter || !search) return uncounted(await walk(db, filter, conditions, sort, after, rows));
   const sortedMatches = (max: number) =>
-    searchPage(db, filter, references, search, now, sort, after, rows, max);
+    searchPage(db, filter, references, search, now, sort, after, rows, max, extras.countMatches ?? false);
   const rare = await sortedMatches(
     options.searchMatchesSortedMax ?? searchMatchesSortedMax(await estimatedUsers(db), rows),
   );
@@ -386,7 +402,7 @@ export async function pageIds(
       rows,
       options.searchWalkWindow ?? SEARCH_WALK_WINDOW,
     );
-    if (near.length >= rows) return near;
+    if (near.length >= rows) return uncounted(near);
     const sorted = await sortedMatches(
       options.searchMatchesSortedClusteredMax ?? SEARCH_MATCHES_SORTED_CLUSTERED_MAX,
     );
@@ -396,7 +412,7 @@ export async function pageIds(
   conditions.push(
     sql`(select s.document from ${userSearch} s where s.user_id = ${users.id}) like ${likeContains(search)}`,
   );
-  return walk(db, filter, conditions, sort, after, rows);
+  return uncounted(await walk(db, filter, conditions, sort, after, rows));
 }
 
 /**
@@ -459,15 +475,25 @@ export async function listUsers(db: Db, input: UsersListInput, now: Date, option
       : undefined;
   // The filter's roles and unit are read once, for the page and its counts alike.
   const references = await filterReferences(db, input.filter);
-  const [keyed, total, before] = await Promise.all([
-    pageIds(db, input.filter, now, backward ? reversed(sort) : sort, start, limit + 1, options, references),
+  const counting = !cursor && (input.count !== false || from === 'end');
+  // A search's page may read its every match: it is counted then, and only otherwise afterwards.
+  const countAfterPage = counting && Boolean(input.filter?.search);
+  const [found, counted, before] = await Promise.all([
+    pageIds(db, input.filter, now, backward ? reversed(sort) : sort, start, limit + 1, options, {
+      references,
+      countMatches: countAfterPage,
+    }),
     cursor
       ? cursor.total
-      : input.count === false && from !== 'end'
-        ? null
-        : countUsers(db, input.filter, now, references),
+      : counting && !countAfterPage
+        ? countUsers(db, input.filter, now, references)
+        : null,
     prefix !== undefined ? countBeforePrefix(db, input.filter, references, now, sort, prefix) : null,
   ]);
+  const total = countAfterPage
+    ? (found.total ?? (await countUsers(db, input.filter, now, references)))
+    : counted;
+  const keyed = found.keyed;
   const more = keyed.length > limit;
   const page = keyed.slice(0, limit);
   if (backward) page.reverse();

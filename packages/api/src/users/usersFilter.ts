@@ -59,6 +59,20 @@ const USERS_COLUMNS: FilterColumns = {
   createdAt: users.createdAt,
 };
 
+/**
+ * The search table's copy of a user's columns, as its rows aliased `m` name them: a search's matches
+ * are filtered (and counted) there, without a join to `users`.
+ */
+export const SEARCH_TABLE_COLUMNS: FilterColumns = {
+  id: sql`m.user_id`,
+  status: sql`m.status`,
+  roleId: sql`m.role_id`,
+  email: sql`m.email`,
+  lastLoginAt: sql`m.last_login_at`,
+  // Not copied to the search table: read from `users` for the matches alone.
+  createdAt: sql`(select u.created_at from users u where u.id = m.user_id)`,
+};
+
 /** Each right a filter names, checked against the catalogue (an unknown one is `unknown_right`). */
 function knownRights(names: readonly string[]): Right[] {
   return [...new Set(names)].map((name) => {
