@@ -141,6 +141,24 @@ async function countFromFacets(db: Db, filter: UsersFilter | undefined): Promise
 }
 
 /**
+ * The number of users of a filter of status, role and module facets (in any combination, or none),
+ * read from the maintained counts alone; null for a filter with any other facet.
+ */
+export async function countFromMaintainedCounts(
+  db: Db,
+  filter: UsersFilter | undefined,
+): Promise<number | null> {
+  const facets = facetsOf(filter);
+  if (facets.every((facet) => facet === 'status' || facet === 'role')) {
+    return countFromFacets(db, filter);
+  }
+  if (filter && facets.every((facet) => facet === 'status' || facet === 'role' || facet === 'module')) {
+    return countFromModuleFacets(db, filter);
+  }
+  return null;
+}
+
+/**
  * The exact number of users matching a filter (SPEC §5: every number shown is the real one). Status,
  * role and a module, in any combination, are read from the maintained counts; a search with any
  * other facets on the search table; a right or rights alone on their own table; anything else (last
@@ -156,13 +174,8 @@ export async function countUsers(
   references?: FilterReferences,
 ): Promise<number> {
   const condition = await usersFilterCondition(db, filter, now, references);
-  const facets = facetsOf(filter);
-  if (facets.every((facet) => facet === 'status' || facet === 'role')) {
-    return countFromFacets(db, filter);
-  }
-  if (filter && facets.every((facet) => facet === 'status' || facet === 'role' || facet === 'module')) {
-    return countFromModuleFacets(db, filter);
-  }
+  const maintained = await countFromMaintainedCounts(db, filter);
+  if (maintained !== null) return maintained;
   if (filter?.search) return countSearchMatches(db, filter, filter.search, now, references);
   const onItsTable = await countOnItsTable(db, filter);
   if (onItsTable !== null) return onItsTable;

@@ -2,6 +2,7 @@ import { type Db, invitations, likeContains, queryRows, roles, userSearch, users
 import {
   DEFAULT_USER_SORT,
   DomainError,
+  isEmptyFilter,
   listStartPrefix,
   USER_STATUSES,
   type UserSort,
@@ -11,7 +12,7 @@ import {
 } from '@roster/domain';
 import { and, count, eq, gt, gte, lt, lte, type SQL, sql } from 'drizzle-orm';
 import { uuidList } from '../bulk/sqlLists';
-import { countUsers } from './countUsers';
+import { countFromMaintainedCounts, countUsers } from './countUsers';
 import { userModuleAccessPairs, userRightCodes, userScopeIds, userSummaryColumns } from './userColumns';
 import {
   afterCursor,
@@ -90,6 +91,8 @@ export const SEARCH_WALK_WINDOW = 4_000;
 export type ListUsersOptions = {
   /** The thresholds above (tests set small ones to cover both sides of them). */
   searchMatchesSortedMax?: number;
+  /** Up to how many users a filter of counted facets (status, role, module) is read whole and sorted. */
+  countedMatchesSortedMax?: number;
   searchMatchesSortedClusteredMax?: number;
   searchWalkWindow?: number;
 };
@@ -243,6 +246,64 @@ async function walk(
   return inIndexOrder(db, run);
 }
 
+/** The columns of the users read whole (`m`), with their role (`r`) for a sort by role. */
+const READ_SORT_COLUMNS: SortColumns = {
+  id: sql`m.id`,
+  lastName: sql`m.last_name`,
+  firstName: sql`m.first_name`,
+  email: sql`m.email`,
+  status: sql`m.status`,
+  roleName: sql`r.name`,
+  lastLoginAt: sql`m.last_login_at`,
+};
+
+/**
+ * A page of a filter with few users, taken by reading them all (on the filter's own indexes: a
+ * role's, a module's; the planner is free inside) and sorting them, never by walking the sort's
+ * index past every other user: a rare role with a module at 200,000 users read 162,000 pages
+ * walked (250 ms), 1,000 read whole and sorted (22 ms).
+ */
+async function sortedWhole(
+  db: Db,
+  conditions: SQL[],
+  sort: UserSort,
+  after: KeysetStart | undefined,
+  rows: number,
+): Promise<KeyedId[]> {
+  const c = READ_SORT_COLUMNS;
+  return queryRows<KeyedId>(
+    db,
+    sql`with m as materialized (
+          select ${users.id}, ${users.lastName}, ${users.firstName}, ${users.email}, ${users.status},
+            ${users.roleId}, ${users.lastLoginAt}
+          from ${users} ${conditions.length ? sql`where ${and(...conditions)}` : sql``}
+        )
+        select m.id, ${keyText(sort.field, c)} as key
+        from m ${sort.field === 'role' ? sql`join ${roles} r on r.id = m.role_id` : sql``}
+        ${after ? sql`where ${afterCursor(sort, after, c)}` : sql``}
+        order by ${sql.join(orderBy(sort, c), sql`, `)}
+        limit ${rows}`,
+  );
+}
+
+/**
+ * Whether a filter's users are few enough to be read whole and sorted: its facets are counted
+ * (status, role, module), and their number, read there exactly, is at most the threshold where
+ * reading them costs what walking the sort's index to fill the page would (`searchMatchesSortedMax`).
+ */
+async function fewEnoughToSort(
+  db: Db,
+  filter: UsersFilter | undefined,
+  rows: number,
+  options: ListUsersOptions,
+): Promise<boolean> {
+  if (isEmptyFilter(filter)) return false;
+  const matching = await countFromMaintainedCounts(db, filter);
+  if (matching === null) return false;
+  const max = options.countedMatchesSortedMax ?? searchMatchesSortedMax(await estimatedUsers(db), rows);
+  return matching <= max;
+}
+
 const MATCH_SORT_COLUMNS: SortColumns = {
   id: sql`m.user_id`,
   lastName: sql`m.last_name`,
@@ -385,7 +446,13 @@ export async function pageIds(
   const references = extras.references ?? (await filterReferences(db, filter));
   const conditions = await filterConditions(db, filter, now, undefined, references);
   const uncounted = (keyed: KeyedId[]): PageOfIds => ({ keyed, total: null });
-  if (!filter || !search) return uncounted(await walk(db, filter, conditions, sort, after, rows));
+  if (!filter || !search) {
+    return uncounted(
+      (await fewEnoughToSort(db, filter, rows, options))
+        ? await sortedWhole(db, conditions, sort, after, rows)
+        : await walk(db, filter, conditions, sort, after, rows),
+    );
+  }
   const sortedMatches = (max: number) =>
     searchPage(db, filter, references, search, now, sort, after, rows, max, extras.countMatches ?? false);
   const rare = await sortedMatches(
