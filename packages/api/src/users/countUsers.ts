@@ -8,8 +8,15 @@ import {
   userSearch,
   users,
 } from '@roster/db';
-import { DomainError, MODULES, RIGHTS, type UsersFilter } from '@roster/domain';
-import { and, count, countDistinct, eq, inArray, sql } from 'drizzle-orm';
+import {
+  DomainError,
+  type GrantedAccessLevel,
+  MODULES,
+  type Module,
+  RIGHTS,
+  type UsersFilter,
+} from '@roster/domain';
+import { and, count, countDistinct, eq, inArray, type SQL, sql } from 'drizzle-orm';
 import {
   type FilterReferences,
   filterConditions,
@@ -102,22 +109,76 @@ export async function foldUserModuleCounts(db: Db): Promise<void> {
     group by role_id, status, module, level having sum(n) <> 0`);
 }
 
+/** The module a filter names and the levels it counts (an unknown module is refused). */
+function moduleLevels(filter: UsersFilter): { module: Module; levels: GrantedAccessLevel[] } {
+  const module = MODULES.find((m) => m === filter.module?.module);
+  if (!module) throw new DomainError('unknown_module');
+  return { module, levels: filter.module?.minLevel === 'edit' ? ['edit'] : ['read', 'edit'] };
+}
+
+/** The sum of a maintained count's rows where `where` holds, as a scalar subquery. */
+function sumOf(table: typeof userCounts | typeof userModuleCounts, where: SQL | undefined): SQL<number> {
+  return sql<number>`(select coalesce(sum(${table.n}), 0)::int from ${table} ${where ? sql`where ${where}` : sql``})`;
+}
+
+/** A filter's number of users, and the number in its narrowest single facet. */
+export type CountedFacetSizes = { matching: number; narrowest: number };
+
+/**
+ * For a filter of counted facets (status, role, module; at least one): its number of users and the
+ * number in its narrowest single facet (the users of its roles, of its statuses, or with its module
+ * access: what reading its users whole starts from), read exactly from the maintained counts in one
+ * statement. Null for a filter with any other facet, or none.
+ */
+export async function countedFacetSizes(
+  db: Db,
+  filter: UsersFilter | undefined,
+): Promise<CountedFacetSizes | null> {
+  const facets = facetsOf(filter);
+  const counted = (facet: string) => facet === 'status' || facet === 'role' || facet === 'module';
+  if (!filter || facets.length === 0 || !facets.every(counted)) return null;
+  const statuses = filter.status?.length ? filter.status : undefined;
+  const roleIds = filter.roleIds?.length ? filter.roleIds : undefined;
+  const byStatus = statuses && inArray(userCounts.status, statuses);
+  const byRole = roleIds && inArray(userCounts.roleId, roleIds);
+  const sizes: SQL<number>[] = [];
+  let matching = sumOf(userCounts, and(byStatus, byRole));
+  if (filter.module) {
+    const { module, levels } = moduleLevels(filter);
+    const byModule = and(eq(userModuleCounts.module, module), inArray(userModuleCounts.level, levels));
+    matching = sumOf(
+      userModuleCounts,
+      and(
+        byModule,
+        statuses && inArray(userModuleCounts.status, statuses),
+        roleIds && inArray(userModuleCounts.roleId, roleIds),
+      ),
+    );
+    sizes.push(sumOf(userModuleCounts, byModule));
+  }
+  if (byStatus) sizes.push(sumOf(userCounts, byStatus));
+  if (byRole) sizes.push(sumOf(userCounts, byRole));
+  const [row] = await queryRows<CountedFacetSizes>(
+    db,
+    sql`select ${matching} as matching, least(${sql.join(sizes, sql`, `)}) as narrowest`,
+  );
+  return row ?? null;
+}
+
 /**
  * A module filter, alone or with a status or a role, from the maintained counts per (role, status,
  * module, level). Counting it on the tables joins a role's users with the module's rows: 0.1–0.9 s at
  * 1,000,000 users, by the plan PostgreSQL picks.
  */
 async function countFromModuleFacets(db: Db, filter: UsersFilter): Promise<number> {
-  const module = MODULES.find((m) => m === filter.module?.module);
-  if (!module) throw new DomainError('unknown_module');
-  const levels = filter.module?.minLevel === 'edit' ? (['edit'] as const) : (['read', 'edit'] as const);
+  const { module, levels } = moduleLevels(filter);
   const [row] = await db
     .select({ n: sql<number>`coalesce(sum(${userModuleCounts.n}), 0)::int`, rows: count() })
     .from(userModuleCounts)
     .where(
       and(
         eq(userModuleCounts.module, module),
-        inArray(userModuleCounts.level, [...levels]),
+        inArray(userModuleCounts.level, levels),
         filter.status?.length ? inArray(userModuleCounts.status, filter.status) : undefined,
         filter.roleIds?.length ? inArray(userModuleCounts.roleId, filter.roleIds) : undefined,
       ),
