@@ -403,6 +403,20 @@ async function searchPage(
 }
 
 /**
+ * The columns of a bounded walk's users (`w`): those of a name or an e-mail sort, the only sorts it
+ * serves (the others are not selected; naming one is an error of PostgreSQL's, never a wrong order).
+ */
+const WALKED_SORT_COLUMNS: SortColumns = {
+  id: sql`w.id`,
+  lastName: sql`w.last_name`,
+  firstName: sql`w.first_name`,
+  email: sql`w.email`,
+  status: sql`w.status`,
+  roleName: sql`w.role_name`,
+  lastLoginAt: sql`w.last_login_at`,
+};
+
+/**
  * The next users of a name or e-mail sort, at most `window` of them, kept when they match the term:
  * a walk of the sort's index that stops early whatever the term.
  */
@@ -416,20 +430,26 @@ async function boundedWalk(
   window: number,
 ): Promise<KeyedId[]> {
   const next = db
-    .select({ id: users.id, key: keyText(sort.field).as('key') })
+    .select({
+      id: users.id,
+      lastName: users.lastName,
+      firstName: users.firstName,
+      email: users.email,
+      key: keyText(sort.field).as('key'),
+    })
     .from(users)
     .where(and(...conditions, after ? afterCursor(sort, after) : undefined))
     .orderBy(...orderBy(sort))
     .limit(window);
-  // Name and e-mail keys are text and uuids: their text arrays sort as the columns do (the outer sort
-  // is of `window` rows at most, so sorting stays allowed there; the inner walk is an ordered scan).
+  // The outer order is the walk's own, on the walked columns: PostgreSQL keeps the walk's order, and
+  // stops walking once the page is full (sorting on the key read the whole window first).
   return db.transaction(async (tx) => {
     await tx.execute(sql`select set_config('enable_bitmapscan', 'off', true)`);
     return queryRows<KeyedId>(
       tx,
       sql`select w.id, w.key from (${next}) w
         where (select s.document from ${userSearch} s where s.user_id = w.id) like ${likeContains(search)}
-        order by w.key ${sql.raw(sort.direction)} limit ${rows}`,
+        order by ${sql.join(orderBy(sort, WALKED_SORT_COLUMNS), sql`, `)} limit ${rows}`,
     );
   });
 }
