@@ -1,5 +1,5 @@
 import getPort from 'get-port';
-import { postgresSettings, postgresVersion, prepareBenchDatabase } from './benchDatabase';
+import { postgresSettings, postgresVersion, prepareBenchDatabase, vacuumTables } from './benchDatabase';
 import { type LoadResult, runLoad } from './loadBench';
 import { machineLine, writeSection } from './report';
 import { startServerProcess } from './serverProcess';
@@ -43,6 +43,19 @@ function print(r: LoadResult): void {
   );
 }
 
+/** The tables a load run writes: its Applies change roles (users, their counts and search rows, audit). */
+const LOAD_WRITTEN_TABLES = [
+  'users',
+  'user_search',
+  'user_counts',
+  'user_module_counts',
+  'bulk_operations',
+  'bulk_operation_batches',
+  'bulk_operation_items',
+  'audit_events',
+  'api_tokens',
+] as const;
+
 /**
  * `pnpm --filter @roster/bench bench:load` (or `pnpm bench --only load`): seeds the database once,
  * starts the real server process on loopback, runs the administrators against it and writes the
@@ -50,6 +63,9 @@ function print(r: LoadResult): void {
  */
 export async function benchLoad(settings: BenchLoadSettings): Promise<LoadResult> {
   const handle = await prepareBenchDatabase(settings.databaseUrl, settings.users);
+  // Each run starts from tables without the last run's dead rows (its Applies changed roles), so
+  // that runs one after the other compare: this machine's server has autovacuum off.
+  await vacuumTables(handle.db, LOAD_WRITTEN_TABLES);
   const database = new URL(settings.databaseUrl).pathname.slice(1);
   const server = await startServerProcess(settings.databaseUrl, await getPort({ host: '127.0.0.1' }));
   try {

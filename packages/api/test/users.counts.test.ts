@@ -12,9 +12,11 @@ import {
 } from '@roster/db';
 import type { TestDb } from '@roster/db/testing';
 import type { UsersFilter } from '@roster/domain';
-import { and, count, eq, sql } from 'drizzle-orm';
+import { and, count, eq, type SQL, sql } from 'drizzle-orm';
+import { PgDialect } from 'drizzle-orm/pg-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { foldUserCounts, foldUserModuleCounts } from '../src/users/countUsers';
+import { listUsers } from '../src/users/listUsers';
 import { usersFilterCondition } from '../src/users/usersFilter';
 import { type Caller, START, useHarness } from './harness';
 
@@ -305,6 +307,37 @@ describe('the numbers of users shown', () => {
       await expectTrueCounts('after a role change that waited for an access change');
     },
   );
+
+  it('are summed once for a first page that both chooses its path by them and shows them', async () => {
+    const reader = await roleId('Reader');
+    const sumsRead: string[] = [];
+    const dialect = new PgDialect();
+    // The handle as listUsers sees it, noting each raw statement that reads the maintained counts.
+    const noting = new Proxy(testDb.db, {
+      get: (target, key, receiver) =>
+        key === 'execute'
+          ? (query: SQL) => {
+              const text = dialect.sqlToQuery(query).sql;
+              if (text.includes('from "user_counts"')) sumsRead.push(text);
+              return target.execute(query);
+            }
+          : Reflect.get(target, key, receiver),
+    });
+    for (const filter of [
+      { roleIds: [reader] },
+      { roleIds: [reader], status: ['active' as const] },
+      { roleIds: [reader], module: { module: 'budget' as const, minLevel: 'edit' as const } },
+    ]) {
+      sumsRead.length = 0;
+      const page = await listUsers(noting, { filter, limit: 10 }, START);
+      const [truth] = await testDb.db
+        .select({ n: count() })
+        .from(users)
+        .where(await usersFilterCondition(testDb.db, filter, START));
+      expect(page.total).toBe(truth?.n);
+      expect(sumsRead).toHaveLength(1);
+    }
+  });
 
   it('refuses an unknown role as the list does', async () => {
     await expect(caller.users.count({ filter: { roleIds: [randomUUID()] } })).rejects.toMatchObject({

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import { sql } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite, type PgliteDatabase } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
@@ -126,31 +127,101 @@ export function socketOf(databaseUrl: string): { url: string; path: string | und
   return { url: url.toString(), path: `${directory}/.s.PGSQL.${url.port || 5432}` };
 }
 
+/**
+ * Planner settings some statements need, each kept by connections of their own on PostgreSQL: such
+ * a statement is one round trip there. Set in a transaction around it, it was four (begin, the
+ * settings, the statement, commit): three of a list page's eight statements.
+ */
+const PLANNER_POOLS = {
+  /**
+   * Lookups by key: statements whose best plan never depends on their values (a page's rows by their
+   * ids, a user by id, a token by its hash). Their connections keep a generic plan for each prepared
+   * statement, made once per connection instead of at every run as the main pool's forced custom
+   * plans are: the rows of a page of 51 users cost PostgreSQL 1.35 ms of CPU planned each time and
+   * 0.74 ms on their generic plan (the load bench's 200,000 users).
+   */
+  keyedLookups: { connections: 3, settings: { plan_cache_mode: 'force_generic_plan' } },
+  /**
+   * Walks of an index in its order, without the plans that fetch every match and sort them (bitmap
+   * scans, sorts): the planner chose them from its row estimate for a filter it cannot estimate (a
+   * search, a status past the cursor) and read 100,000 users for a page of 50 at 1,000,000 users.
+   */
+  indexOrder: { connections: 5, settings: { enable_sort: 'off', enable_bitmapscan: 'off' } },
+} as const;
+
+type PlannerPool = keyof typeof PLANNER_POOLS;
+const plannerPools = new WeakMap<Db, Record<PlannerPool, Db>>();
+
+/**
+ * The handle a lookup by key runs on: on PostgreSQL the pool of generic plans (`PLANNER_POOLS`);
+ * the handle itself on PGlite (one connection, in process) and inside a transaction (what the
+ * transaction reads must be its own).
+ */
+export function keyedLookups(db: Db): Db {
+  return plannerPools.get(db)?.keyedLookups ?? db;
+}
+
+/**
+ * Runs `work` with the planner walking indexes in their order (`PLANNER_POOLS.indexOrder`): on
+ * PostgreSQL on connections that keep these settings; on PGlite and inside a transaction, in a
+ * transaction that sets them for itself.
+ */
+export function inIndexOrder<T>(db: Db, work: (db: Db) => Promise<T>): Promise<T> {
+  const pooled = plannerPools.get(db)?.indexOrder;
+  if (pooled) return work(pooled);
+  return db.transaction(async (tx) => {
+    await tx.execute(
+      sql`select ${sql.join(
+        Object.entries(PLANNER_POOLS.indexOrder.settings).map(
+          ([name, value]) => sql`set_config(${name}, ${value}, true)`,
+        ),
+        sql`, `,
+      )}`,
+    );
+    return work(tx);
+  });
+}
+
 export async function createDb(options: CreateDbOptions = {}): Promise<DbHandle> {
   if (options.url) {
     const socket = socketOf(options.url);
-    const pool = postgres(socket.url, {
-      ...(socket.path ? { path: socket.path } : {}),
-      max: options.maxConnections ?? 10,
-      onnotice: () => {},
-      connection: {
-        application_name: 'roster',
-        // Short OLTP queries: JIT compilation costs far more than it saves (measured: 350 ms on a 10 ms page).
-        jit: 'off',
-        // Statements run prepared (`withPreparedStatements`); a generic plan would ignore what a search term
-        // selects and, for instance, scan the trigram index for a term that matches everyone (PERF-NOTES).
-        plan_cache_mode: 'force_custom_plan',
-      },
+    const pool = (max: number, settings: Record<string, string> = {}) =>
+      postgres(socket.url, {
+        ...(socket.path ? { path: socket.path } : {}),
+        max,
+        onnotice: () => {},
+        connection: {
+          application_name: 'roster',
+          // Short OLTP queries: JIT compilation costs far more than it saves (measured: 350 ms on a 10 ms page).
+          jit: 'off',
+          // Statements run prepared (`withPreparedStatements`); a generic plan would ignore what a search term
+          // selects and, for instance, scan the trigram index for a term that matches everyone (PERF-NOTES).
+          // Lookups by key have a pool of their own that keeps them (`PLANNER_POOLS`).
+          plan_cache_mode: 'force_custom_plan',
+          ...settings,
+        },
+      });
+    const main = pool(options.maxConnections ?? 10);
+    const clients = [main];
+    const drizzleOn = (client: postgres.Sql) => {
+      clients.push(client);
+      return drizzlePostgres({ client: withPreparedStatements(client, { reusingPlans: false }), schema });
+    };
+    const db = drizzlePostgres({ client: withPreparedStatements(main, { reusingPlans: false }), schema });
+    const { keyedLookups: keyed, indexOrder } = PLANNER_POOLS;
+    plannerPools.set(db, {
+      keyedLookups: drizzleOn(pool(keyed.connections, keyed.settings)),
+      indexOrder: drizzleOn(pool(indexOrder.connections, indexOrder.settings)),
     });
-    const client = withPreparedStatements(pool, { reusingPlans: false });
     const url = new URL(options.url);
-    const db = drizzlePostgres({ client, schema });
     return {
       db,
       migrate: () => migratePostgres(db, { migrationsFolder }),
       kind: 'postgres',
       description: `PostgreSQL at ${socket.path ?? `${url.hostname}:${url.port || 5432}`}${url.pathname}`,
-      close: () => pool.end({ timeout: 5 }),
+      close: async () => {
+        await Promise.all(clients.map((client) => client.end({ timeout: 5 })));
+      },
     };
   }
   if (options.pglite) {

@@ -1,7 +1,15 @@
 import { existsSync } from 'node:fs';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDb, type DbHandle, PREPARED_MAX_PARAMETERS, queryRows, socketOf } from '../src';
+import {
+  createDb,
+  type DbHandle,
+  inIndexOrder,
+  keyedLookups,
+  PREPARED_MAX_PARAMETERS,
+  queryRows,
+  socketOf,
+} from '../src';
 import { createTestDb, type TestDb } from '../src/testing';
 
 describe('socketOf', () => {
@@ -25,6 +33,27 @@ describe('socketOf', () => {
   });
 });
 
+const setting = async (db: DbHandle['db'], name: string) =>
+  (await queryRows<{ value: string }>(db, sql`select current_setting(${name}) as value`))[0]?.value;
+
+describe('planner settings on the embedded database', () => {
+  it('looks up by key on the handle itself, and walks in index order in a transaction of its own', async () => {
+    const embedded = await createDb({ dataDir: 'memory://' });
+    try {
+      expect(keyedLookups(embedded.db)).toBe(embedded.db);
+      const inside = await inIndexOrder(embedded.db, async (walker) => [
+        await setting(walker, 'enable_sort'),
+        await setting(walker, 'enable_bitmapscan'),
+      ]);
+      expect(inside).toEqual(['off', 'off']);
+      expect(await setting(embedded.db, 'enable_sort')).toBe('on');
+      expect(await setting(embedded.db, 'enable_bitmapscan')).toBe('on');
+    } finally {
+      await embedded.close();
+    }
+  });
+});
+
 describe.skipIf(!process.env.DATABASE_URL)('statements on PostgreSQL', () => {
   let testDb: TestDb;
   /** One connection: what it has prepared is what `pg_prepared_statements` shows it. */
@@ -42,6 +71,38 @@ describe.skipIf(!process.env.DATABASE_URL)('statements on PostgreSQL', () => {
     (await queryRows<{ statement: string }>(db, sql`select statement from pg_prepared_statements`)).map(
       (r) => r.statement,
     );
+
+  it('plans lookups by key once per connection (generic plans), anything else for its values', async () => {
+    expect(await setting(one.db, 'plan_cache_mode')).toBe('force_custom_plan');
+    const keyed = keyedLookups(one.db);
+    expect(keyed).not.toBe(one.db);
+    expect(await setting(keyed, 'plan_cache_mode')).toBe('force_generic_plan');
+    for (const n of [1, 2, 3]) {
+      const [row] = await queryRows<{ n: number }>(keyed, sql`select ${n}::int * 5 as n /* keyed */`);
+      expect(row?.n).toBe(n * 5);
+    }
+    // In a transaction, a lookup reads what the transaction sees: on its own connection.
+    await one.db.transaction(async (tx) => {
+      expect(keyedLookups(tx)).toBe(tx);
+    });
+  });
+
+  it('walks in index order on connections that keep the settings, with no transaction around', async () => {
+    const inside = await inIndexOrder(one.db, async (walker) => [
+      await setting(walker, 'enable_sort'),
+      await setting(walker, 'enable_bitmapscan'),
+      await setting(walker, 'plan_cache_mode'),
+      (await queryRows<{ open: boolean }>(walker, sql`select now() <> statement_timestamp() as open`))[0]
+        ?.open,
+    ]);
+    expect(inside).toEqual(['off', 'off', 'force_custom_plan', false]);
+    expect(await setting(one.db, 'enable_sort')).toBe('on');
+    // Inside a transaction, the walk is the transaction's, with the settings for itself alone.
+    const inTransaction = await one.db.transaction((tx) =>
+      inIndexOrder(tx, (walker) => setting(walker, 'enable_sort')),
+    );
+    expect(inTransaction).toBe('off');
+  });
 
   it('runs a statement with parameters prepared, once per connection', async () => {
     for (const n of [1, 2, 3]) {

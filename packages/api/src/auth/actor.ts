@@ -1,4 +1,4 @@
-import { apiTokens, auditEvents, type Db, roles, sessions, users } from '@roster/db';
+import { apiTokens, auditEvents, type Db, keyedLookups, roles, sessions, users } from '@roster/db';
 import { isAdministrator } from '@roster/domain';
 import { and, eq, gt, isNull, lt, or } from 'drizzle-orm';
 import type { RequestInfo } from '../context';
@@ -36,8 +36,10 @@ const TOKEN_USE_AUDIT_INTERVAL_MS = 60_000;
  * revoked or expired secrets, and users who are no longer active, resolve to nobody.
  */
 export async function resolveActor(db: Db, request: RequestInfo, now: Date): Promise<Actor | null> {
+  // A secret's hash is looked up by key, once a request: its plan never depends on the hash.
+  const lookup = keyedLookups(db);
   if (request.bearerToken) {
-    const [row] = await db
+    const [row] = await lookup
       .select({ ...actorColumns, tokenId: apiTokens.id, lastUsedAt: apiTokens.lastUsedAt })
       .from(apiTokens)
       .innerJoin(users, eq(users.id, apiTokens.userId))
@@ -79,7 +81,7 @@ export async function resolveActor(db: Db, request: RequestInfo, now: Date): Pro
     return actor;
   }
   if (request.sessionToken) {
-    const [row] = await db
+    const [row] = await lookup
       .select({ ...actorColumns, sessionId: sessions.id })
       .from(sessions)
       .innerJoin(users, eq(users.id, sessions.userId))

@@ -122,7 +122,7 @@ function sumWhere(table: typeof userCounts | typeof userModuleCounts, where: SQL
 }
 
 /** A filter's users, and those of each of its counted facets alone (null: the filter has no such facet). */
-type FacetSums = {
+export type FacetSums = {
   matching: number;
   byStatus: number | null;
   byRole: number | null;
@@ -189,6 +189,20 @@ function onlyCountedFacets(filter: UsersFilter | undefined): boolean {
   return facetsOf(filter).every((facet) => facet === 'status' || facet === 'role' || facet === 'module');
 }
 
+/**
+ * A filter's sums on the maintained counts, read at the first ask and shared by the next ones: a
+ * list's first page asks them to choose its path and to count it, one statement for both.
+ */
+export type SharedFacetSums = () => Promise<FacetSums>;
+
+export function sharedFacetSums(db: Db, filter: UsersFilter | undefined): SharedFacetSums {
+  let sums: Promise<FacetSums> | undefined;
+  return () => {
+    sums ??= facetSums(db, filter);
+    return sums;
+  };
+}
+
 /** A filter's number of users, and the number in its narrowest single facet. */
 export type CountedFacetSizes = { matching: number; narrowest: number };
 
@@ -201,9 +215,10 @@ export type CountedFacetSizes = { matching: number; narrowest: number };
 export async function countedFacetSizes(
   db: Db,
   filter: UsersFilter | undefined,
+  shared: SharedFacetSums = sharedFacetSums(db, filter),
 ): Promise<CountedFacetSizes | null> {
   if (facetsOf(filter).length === 0 || !onlyCountedFacets(filter)) return null;
-  const sums = await facetSums(db, filter);
+  const sums = await shared();
   const alone = [sums.byStatus, sums.byRole, sums.byModule].filter((n): n is number => n !== null);
   return { matching: sums.matching, narrowest: Math.min(...alone) };
 }
@@ -215,8 +230,9 @@ export async function countedFacetSizes(
 export async function countFromMaintainedCounts(
   db: Db,
   filter: UsersFilter | undefined,
+  shared: SharedFacetSums = sharedFacetSums(db, filter),
 ): Promise<number | null> {
-  return onlyCountedFacets(filter) ? (await facetSums(db, filter)).matching : null;
+  return onlyCountedFacets(filter) ? (await shared()).matching : null;
 }
 
 /**
@@ -226,16 +242,17 @@ export async function countFromMaintainedCounts(
  * sign-in, creation dates, e-mail domain, any combination) is counted on `users` with the list's own
  * condition. An unknown role, module, unit or right is refused as the list refuses it (the condition
  * is built, and checked, first; `references` are the filter's, when the caller has checked them
- * already).
+ * already; `shared`, its sums when the caller reads them too).
  */
 export async function countUsers(
   db: Db,
   filter: UsersFilter | undefined,
   now: Date,
   references?: FilterReferences,
+  shared?: SharedFacetSums,
 ): Promise<number> {
   const condition = await usersFilterCondition(db, filter, now, references);
-  const maintained = await countFromMaintainedCounts(db, filter);
+  const maintained = await countFromMaintainedCounts(db, filter, shared);
   if (maintained !== null) return maintained;
   if (filter?.search) return countSearchMatches(db, filter, filter.search, now, references);
   const onItsTable = await countOnItsTable(db, filter);

@@ -3,6 +3,7 @@ import {
   functionalMemberships,
   functionalResources,
   invitations,
+  keyedLookups,
   moduleAccess,
   orgUnits,
   roles,
@@ -16,7 +17,9 @@ import { userSummaryColumns } from './userColumns';
 
 /** One user with everything the detail drawer shows (its activity is `users.activity`, a page at a time). */
 export async function getUser(db: Db, id: string) {
-  const [user] = await db
+  // Every statement looks the user up by id: their plans never depend on it.
+  const lookup = keyedLookups(db);
+  const [user] = await lookup
     .select({
       ...userSummaryColumns,
       activatedAt: users.activatedAt,
@@ -27,23 +30,23 @@ export async function getUser(db: Db, id: string) {
     .where(eq(users.id, id));
   if (!user) throw new DomainError('user_not_found');
   const [access, scope, rights, invitation, memberships] = await Promise.all([
-    db
+    lookup
       .select({ module: moduleAccess.module, level: moduleAccess.level })
       .from(moduleAccess)
       .where(eq(moduleAccess.userId, id))
       .orderBy(asc(moduleAccess.module)),
-    db
+    lookup
       .select({ id: orgUnits.id, name: orgUnits.name, kind: orgUnits.kind })
       .from(userScopes)
       .innerJoin(orgUnits, eq(orgUnits.id, userScopes.orgUnitId))
       .where(eq(userScopes.userId, id))
       .orderBy(asc(orgUnits.name)),
-    db
+    lookup
       .select({ right: userRights.right })
       .from(userRights)
       .where(eq(userRights.userId, id))
       .orderBy(asc(userRights.right)),
-    db
+    lookup
       .select({
         id: invitations.id,
         status: invitations.status,
@@ -57,7 +60,7 @@ export async function getUser(db: Db, id: string) {
       .where(eq(invitations.userId, id))
       .orderBy(desc(invitations.createdAt))
       .limit(1),
-    db
+    lookup
       .select({ kind: functionalResources.kind, n: count() })
       .from(functionalMemberships)
       .innerJoin(functionalResources, eq(functionalResources.id, functionalMemberships.resourceId))

@@ -1,4 +1,14 @@
-import { type Db, invitations, likeContains, queryRows, roles, userSearch, users } from '@roster/db';
+import {
+  type Db,
+  inIndexOrder,
+  invitations,
+  keyedLookups,
+  likeContains,
+  queryRows,
+  roles,
+  userSearch,
+  users,
+} from '@roster/db';
 import {
   DEFAULT_USER_SORT,
   DomainError,
@@ -12,7 +22,13 @@ import {
 } from '@roster/domain';
 import { and, count, eq, gt, gte, lt, lte, type SQL, sql } from 'drizzle-orm';
 import { uuidList } from '../bulk/sqlLists';
-import { type CountedFacetSizes, countedFacetSizes, countUsers } from './countUsers';
+import {
+  type CountedFacetSizes,
+  countedFacetSizes,
+  countUsers,
+  type SharedFacetSums,
+  sharedFacetSums,
+} from './countUsers';
 import { userModuleAccessPairs, userRightCodes, userScopeIds, userSummaryColumns } from './userColumns';
 import {
   afterCursor,
@@ -201,20 +217,6 @@ async function walkByStatus(
   return page.sort((a, b) => compareLastLoginKeys(sort.direction, a.key, b.key)).slice(0, rows);
 }
 
-/**
- * Runs index walks with the plans that fetch every match and sort them switched off (bitmap scans,
- * sorts): the planner chose them from its row estimate for a filter it cannot estimate (a search, a
- * status past the cursor) and read 100,000 users for a page of 50 at 1,000,000 users.
- */
-function inIndexOrder<T>(db: Db, run: (tx: Db) => Promise<T>): Promise<T> {
-  return db.transaction(async (tx) => {
-    await tx.execute(
-      sql`select set_config('enable_sort', 'off', true), set_config('enable_bitmapscan', 'off', true)`,
-    );
-    return run(tx);
-  });
-}
-
 /** A page taken by walking the sort's index on `users`, in order, until it is full. */
 async function walk(
   db: Db,
@@ -310,9 +312,10 @@ async function readsWhole(
   filter: UsersFilter | undefined,
   rows: number,
   options: ListUsersOptions,
+  sums: SharedFacetSums | undefined,
 ): Promise<boolean> {
   if (isEmptyFilter(filter)) return false;
-  const sizes = await countedFacetSizes(db, filter);
+  const sizes = await countedFacetSizes(db, filter, sums);
   if (sizes === null) return false;
   return options.countedFacetsReadWhole ?? readWholeIsCheaper(sizes, await estimatedUsers(db), rows);
 }
@@ -444,22 +447,26 @@ async function boundedWalk(
     .limit(window);
   // The outer order is the walk's own, on the walked columns: PostgreSQL keeps the walk's order, and
   // stops walking once the page is full (sorting on the key read the whole window first).
-  return db.transaction(async (tx) => {
-    await tx.execute(sql`select set_config('enable_bitmapscan', 'off', true)`);
-    return queryRows<KeyedId>(
-      tx,
+  return inIndexOrder(db, (walker) =>
+    queryRows<KeyedId>(
+      walker,
       sql`select w.id, w.key from (${next}) w
         where (select s.document from ${userSearch} s where s.user_id = w.id) like ${likeContains(search)}
         order by ${sql.join(orderBy(sort, WALKED_SORT_COLUMNS), sql`, `)} limit ${rows}`,
-    );
-  });
+    ),
+  );
 }
 
 /**
  * What a page's caller may add: the filter's references, when it has read them already
- * (`filterReferences`), and whether to count a search's users where its every match is read anyway.
+ * (`filterReferences`), its sums on the maintained counts when it reads them too (`sharedFacetSums`),
+ * and whether to count a search's users where its every match is read anyway.
  */
-export type PageIdsExtras = { references?: FilterReferences; countMatches?: boolean };
+export type PageIdsExtras = {
+  references?: FilterReferences;
+  sums?: SharedFacetSums;
+  countMatches?: boolean;
+};
 
 /**
  * The ids of the page (and one more, to know whether another page follows), in order; with the
@@ -481,7 +488,7 @@ export async function pageIds(
   const uncounted = (keyed: KeyedId[]): PageOfIds => ({ keyed, total: null });
   if (!filter || !search) {
     return uncounted(
-      (await readsWhole(db, filter, rows, options))
+      (await readsWhole(db, filter, rows, options, extras.sums))
         ? await sortedWhole(db, conditions, sort, after, rows)
         : await walk(db, filter, conditions, sort, after, rows),
     );
@@ -518,10 +525,13 @@ export async function pageIds(
 /**
  * The rows of these users as the list shows them, in the order of `ids` (a missing user is left out).
  * The ids (read from the database) travel as one parameter: one statement text whatever the page's
- * length, prepared once per connection.
+ * length, prepared once per connection, and looked up by key (`keyedLookups`: its plan is the same for
+ * any ids, made once).
  */
 export async function listedUsers(db: Db, ids: readonly string[]) {
-  const rows = ids.length ? await selectPage(db).where(sql`${users.id} = any(${uuidList(ids)})`) : [];
+  const rows = ids.length
+    ? await selectPage(keyedLookups(db)).where(sql`${users.id} = any(${uuidList(ids)})`)
+    : [];
   const byId = new Map(rows.map((row) => [row.id, row]));
   return ids.flatMap((id) => {
     const row = byId.get(id);
@@ -578,15 +588,18 @@ export async function listUsers(db: Db, input: UsersListInput, now: Date, option
   const counting = !cursor && (input.count !== false || from === 'end');
   // A search's page may read its every match: it is counted then, and only otherwise afterwards.
   const countAfterPage = counting && Boolean(input.filter?.search);
+  // A filter of counted facets is summed once, to choose the page's path and to count it.
+  const sums = sharedFacetSums(db, input.filter);
   const [found, counted, before] = await Promise.all([
     pageIds(db, input.filter, now, backward ? reversed(sort) : sort, start, limit + 1, options, {
       references,
+      sums,
       countMatches: countAfterPage,
     }),
     cursor
       ? cursor.total
       : counting && !countAfterPage
-        ? countUsers(db, input.filter, now, references)
+        ? countUsers(db, input.filter, now, references, sums)
         : null,
     prefix !== undefined ? countBeforePrefix(db, input.filter, references, now, sort, prefix) : null,
   ]);
