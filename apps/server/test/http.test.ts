@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { apiTokens, auditEvents, sessions, signInThrottle, users } from '@roster/db';
+import { apiTokens, auditEvents, seedUsers, sessions, signInThrottle, users } from '@roster/db';
 import {
   IMPORT_CHUNK_MAX_BYTES,
   IMPORT_LIMITS,
@@ -158,6 +158,27 @@ describe('sign-in over HTTP', () => {
     const second = await mutate('tokens.create', { name: 'by the tool' }, { bearer: token, csrf: false });
     expect(second.status).toBe(200);
     expect(await server.testDb.db.$count(apiTokens)).toBe(2);
+  });
+});
+
+describe('API answers over HTTP', () => {
+  it('are compressed in one piece, gzip or brotli, and sent with their length and status', async () => {
+    await seedUsers(server.testDb.db, { users: 30 });
+    const cookie = await signInAdmin();
+    const path = `/trpc/users.list?input=${encodeURIComponent(JSON.stringify({ json: { limit: 50 } }))}`;
+    for (const encoding of ['gzip', 'br']) {
+      const reply = await send(path, {
+        headers: headersFor({ cookie, csrf: false }, { 'accept-encoding': encoding }),
+      });
+      expect(reply.status).toBe(200);
+      expect(reply.headers.get('content-encoding')).toBe(encoding);
+      // Streamed, an answer goes chunked with no length: buffered, its compressed length is known.
+      expect(Number(reply.headers.get('content-length'))).toBeGreaterThan(0);
+      expect(reply.headers.get('transfer-encoding')).toBeNull();
+      expect(reply.body).toMatchObject({ result: { data: { json: { items: expect.any(Array) } } } });
+    }
+    const refused = await send(path, { headers: { 'accept-encoding': 'gzip' } });
+    expect(refused).toMatchObject({ status: 401, body: trpcError(401, 'UNAUTHORIZED', 'not_signed_in') });
   });
 });
 
