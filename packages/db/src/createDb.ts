@@ -147,6 +147,11 @@ const PLANNER_POOLS = {
    * search, a status past the cursor) and read 100,000 users for a page of 50 at 1,000,000 users.
    */
   indexOrder: { connections: 5, settings: { enable_sort: 'off', enable_bitmapscan: 'off' } },
+  /**
+   * A search's matches found on the trigram index, never by reading the whole search table (the
+   * planner's estimate of a term's matches is off by 2.5× and more), and sorted in memory.
+   */
+  trigramMatches: { connections: 3, settings: { enable_seqscan: 'off', work_mem: '32MB' } },
 } as const;
 
 type PlannerPool = keyof typeof PLANNER_POOLS;
@@ -162,24 +167,42 @@ export function keyedLookups(db: Db): Db {
 }
 
 /**
- * Runs `work` with the planner walking indexes in their order (`PLANNER_POOLS.indexOrder`): on
- * PostgreSQL on connections that keep these settings; on PGlite and inside a transaction, in a
- * transaction that sets them for itself.
+ * Runs `work` in a transaction with these settings local to it (`set_config(…, true)`): the way to
+ * give statements planner settings where no pool keeps them.
  */
-export function inIndexOrder<T>(db: Db, work: (db: Db) => Promise<T>): Promise<T> {
-  const pooled = plannerPools.get(db)?.indexOrder;
-  if (pooled) return work(pooled);
+export function withLocalSettings<T>(
+  db: Db,
+  settings: Readonly<Record<string, string>>,
+  work: (tx: Db) => Promise<T>,
+): Promise<T> {
   return db.transaction(async (tx) => {
     await tx.execute(
       sql`select ${sql.join(
-        Object.entries(PLANNER_POOLS.indexOrder.settings).map(
-          ([name, value]) => sql`set_config(${name}, ${value}, true)`,
-        ),
+        Object.entries(settings).map(([name, value]) => sql`set_config(${name}, ${value}, true)`),
         sql`, `,
       )}`,
     );
     return work(tx);
   });
+}
+
+/**
+ * Runs `work` with a pool's planner settings: on PostgreSQL on the connections that keep them; on
+ * PGlite and inside a transaction, in a transaction that sets them for itself.
+ */
+function withPlannerPool<T>(db: Db, pool: PlannerPool, work: (db: Db) => Promise<T>): Promise<T> {
+  const pooled = plannerPools.get(db)?.[pool];
+  return pooled ? work(pooled) : withLocalSettings(db, PLANNER_POOLS[pool].settings, work);
+}
+
+/** Runs `work` with the planner walking indexes in their order (`PLANNER_POOLS.indexOrder`). */
+export function inIndexOrder<T>(db: Db, work: (db: Db) => Promise<T>): Promise<T> {
+  return withPlannerPool(db, 'indexOrder', work);
+}
+
+/** Runs `work` with a search's matches read on the trigram index (`PLANNER_POOLS.trigramMatches`). */
+export function amongTrigramMatches<T>(db: Db, work: (db: Db) => Promise<T>): Promise<T> {
+  return withPlannerPool(db, 'trigramMatches', work);
 }
 
 export async function createDb(options: CreateDbOptions = {}): Promise<DbHandle> {
@@ -208,10 +231,11 @@ export async function createDb(options: CreateDbOptions = {}): Promise<DbHandle>
       return drizzlePostgres({ client: withPreparedStatements(client, { reusingPlans: false }), schema });
     };
     const db = drizzlePostgres({ client: withPreparedStatements(main, { reusingPlans: false }), schema });
-    const { keyedLookups: keyed, indexOrder } = PLANNER_POOLS;
+    const { keyedLookups: keyed, indexOrder, trigramMatches } = PLANNER_POOLS;
     plannerPools.set(db, {
       keyedLookups: drizzleOn(pool(keyed.connections, keyed.settings)),
       indexOrder: drizzleOn(pool(indexOrder.connections, indexOrder.settings)),
+      trigramMatches: drizzleOn(pool(trigramMatches.connections, trigramMatches.settings)),
     });
     const url = new URL(options.url);
     return {

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  amongTrigramMatches,
   createDb,
   type DbHandle,
   inIndexOrder,
@@ -46,6 +47,12 @@ describe('planner settings on the embedded database', () => {
         await setting(walker, 'enable_bitmapscan'),
       ]);
       expect(inside).toEqual(['off', 'off']);
+      const searching = await amongTrigramMatches(embedded.db, async (searcher) => [
+        await setting(searcher, 'enable_seqscan'),
+        await setting(searcher, 'work_mem'),
+      ]);
+      expect(searching).toEqual(['off', '32MB']);
+      expect(await setting(embedded.db, 'enable_seqscan')).toBe('on');
       expect(await setting(embedded.db, 'enable_sort')).toBe('on');
       expect(await setting(embedded.db, 'enable_bitmapscan')).toBe('on');
     } finally {
@@ -87,7 +94,7 @@ describe.skipIf(!process.env.DATABASE_URL)('statements on PostgreSQL', () => {
     });
   });
 
-  it('walks in index order on connections that keep the settings, with no transaction around', async () => {
+  it('walks in index order and searches on connections that keep their settings, with no transaction around', async () => {
     const inside = await inIndexOrder(one.db, async (walker) => [
       await setting(walker, 'enable_sort'),
       await setting(walker, 'enable_bitmapscan'),
@@ -96,6 +103,15 @@ describe.skipIf(!process.env.DATABASE_URL)('statements on PostgreSQL', () => {
         ?.open,
     ]);
     expect(inside).toEqual(['off', 'off', 'force_custom_plan', false]);
+    const searching = await amongTrigramMatches(one.db, async (searcher) => [
+      await setting(searcher, 'enable_seqscan'),
+      await setting(searcher, 'work_mem'),
+      await setting(searcher, 'enable_sort'),
+      (await queryRows<{ open: boolean }>(searcher, sql`select now() <> statement_timestamp() as open`))[0]
+        ?.open,
+    ]);
+    expect(searching).toEqual(['off', '32MB', 'on', false]);
+    expect(await setting(one.db, 'enable_seqscan')).toBe('on');
     expect(await setting(one.db, 'enable_sort')).toBe('on');
     // Inside a transaction, the walk is the transaction's, with the settings for itself alone.
     const inTransaction = await one.db.transaction((tx) =>

@@ -1,4 +1,5 @@
 import {
+  amongTrigramMatches,
   type Db,
   inIndexOrder,
   invitations,
@@ -8,6 +9,7 @@ import {
   roles,
   userSearch,
   users,
+  withLocalSettings,
 } from '@roster/db';
 import {
   DEFAULT_USER_SORT,
@@ -370,13 +372,7 @@ async function searchPage(
       ? sql`(count(*) filter (where ${and(...matching)}))::int`
       : sql`count(*)::int`;
   const trigrams = usesTrigrams(search);
-  return db.transaction(async (tx) => {
-    await tx.execute(
-      trigrams
-        ? sql`select set_config('enable_seqscan', 'off', true), set_config('work_mem', '32MB', true)`
-        : sql`select set_config('enable_bitmapscan', 'off', true), set_config('enable_indexscan', 'off', true),
-            set_config('work_mem', '32MB', true)`,
-    );
+  const run = async (tx: Db) => {
     const found = await queryRows<{
       n: number;
       total: number | null;
@@ -403,8 +399,13 @@ async function searchPage(
       keyed: found.flatMap((r) => (r.id && r.key ? [{ id: r.id, key: r.key }] : [])),
       total: found[0]?.total ?? null,
     };
-  });
+  };
+  // A term without trigrams ("an", "2@") reads the search table once, in order, never an index.
+  return trigrams ? amongTrigramMatches(db, run) : withLocalSettings(db, SCANNED_MATCHES, run);
 }
+
+/** The planner settings of a search whose term has no trigrams: the table read, matches sorted in memory. */
+const SCANNED_MATCHES = { enable_bitmapscan: 'off', enable_indexscan: 'off', work_mem: '32MB' } as const;
 
 /**
  * The columns of a bounded walk's users (`w`): those of a name or an e-mail sort, the only sorts it
