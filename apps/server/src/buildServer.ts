@@ -19,7 +19,7 @@ import {
   requestStarted,
   resolveActor,
 } from '@roster/api';
-import type { Db } from '@roster/db';
+import { type Db, everyPool } from '@roster/db';
 import { DOMAIN_ERROR_MESSAGES, DomainError } from '@roster/domain';
 import { type FastifyTRPCPluginOptions, fastifyTRPCPlugin } from '@trpc/server/adapters/fastify';
 import { sql } from 'drizzle-orm';
@@ -158,12 +158,19 @@ export async function buildServer(options: BuildServerOptions) {
   //
   // tRPC answers with a fetch Response whose body is a web stream of one finished JSON text (the links
   // Roster's clients use never stream; a client asking for a streamed answer sends `trpc-accept`).
-  // Read into a buffer before compression, an answer is compressed in one synchronous call and sent
-  // with its length; through the stream path (the web stream made a Node stream, a zlib stream on
-  // the thread pool) every answer cost ~2.6 ms more of wall time, even an empty page (measured over
-  // loopback on the load bench's database: no match 6.7 → 4.1 ms with compression off).
+  // Read into a buffer before compression (status and headers copied as the plugin's own unwrapping
+  // does), an answer is compressed in one synchronous call and sent with its length; through the
+  // stream path (the web stream made a Node stream, a zlib stream on the thread pool) the server spent
+  // ~1.4 ms more CPU an answer, even for an empty page (BENCHMARKS.md, issue16-load-pools: a search
+  // with no match 5.3–5.9 → 3.9–4.3 ms). Anything but JSON (a subscription's event stream) is left
+  // to stream.
   app.addHook('onSend', async (request, reply, payload) => {
-    if (!(payload instanceof Response) || request.headers['trpc-accept'] !== undefined) return payload;
+    if (
+      !(payload instanceof Response) ||
+      request.headers['trpc-accept'] !== undefined ||
+      !payload.headers.get('content-type')?.startsWith('application/json')
+    )
+      return payload;
     reply.code(payload.status);
     for (const [name, value] of payload.headers) reply.header(name, value);
     return Buffer.from(await payload.arrayBuffer());
@@ -350,7 +357,11 @@ export async function buildServer(options: BuildServerOptions) {
       timer = setTimeout(() => reject(new Error('The database did not answer in time')), READY_TIMEOUT_MS);
     });
     try {
-      await Promise.race([options.db.execute(sql`select 1`), timeout]);
+      // Every pool answers: a request reads its caller on one and its page on others.
+      await Promise.race([
+        Promise.all(everyPool(options.db).map((pool) => pool.execute(sql`select 1`))),
+        timeout,
+      ]);
       return { ok: true };
     } catch (error) {
       app.log.warn({ err: error }, 'readiness check: the database did not answer');

@@ -18,8 +18,9 @@ export type ServerConfig = {
   /** How long a SIGTERM waits for the running bulk batch before the process leaves it to its lease. */
   shutdownGraceMs: number;
   /**
-   * Connections this process keeps to PostgreSQL. Every server process has its own pool: N processes
-   * take up to N × this of the database's `max_connections` (100 by default).
+   * Connections this process keeps to PostgreSQL for most statements. Every server process has its own
+   * pools (this one and the 11 connections of the planner pools, `PLANNER_POOLS`): N processes take up
+   * to N × (this + 11) of the database's `max_connections` (100 by default).
    */
   dbPoolSize: number;
 };

@@ -67,8 +67,8 @@ export const PREPARED_MAX_PARAMETERS = 32;
  * Drizzle runs every statement through `unsafe`, which postgres.js sends unprepared: it first asks
  * PostgreSQL for the parameters' types (Parse and Describe, then a wait) and then binds and executes
  * it, two round trips and a parse each time. Prepared, a statement's later runs on a connection are
- * one round trip and no parse. The connections force a custom plan (below), so a prepared statement
- * is still planned for its values — except in a transaction that lets PostgreSQL reuse its plans
+ * one round trip and no parse. The main pool's connections force a custom plan (below), so a prepared
+ * statement is still planned for its values (lookups by key have generic plans: `PLANNER_POOLS`) — except in a transaction that lets PostgreSQL reuse its plans
  * (`reuseCachedPlans`, for the bulk writes' foreign-key checks: `plan_cache_mode = auto`), where a
  * prepared statement would get a generic plan after its fifth run: from that setting on, a
  * transaction's statements go unprepared, as before.
@@ -157,6 +157,12 @@ const PLANNER_POOLS = {
 type PlannerPool = keyof typeof PLANNER_POOLS;
 const plannerPools = new WeakMap<Db, Record<PlannerPool, Db>>();
 
+/** Every pool of a handle (the handle itself first): what a readiness check asks. */
+export function everyPool(db: Db): Db[] {
+  const pools = plannerPools.get(db);
+  return pools ? [db, ...Object.values(pools)] : [db];
+}
+
 /**
  * The handle a lookup by key runs on: on PostgreSQL the pool of generic plans (`PLANNER_POOLS`);
  * the handle itself on PGlite (one connection, in process) and inside a transaction (what the
@@ -168,7 +174,9 @@ export function keyedLookups(db: Db): Db {
 
 /**
  * Runs `work` in a transaction with these settings local to it (`set_config(…, true)`): the way to
- * give statements planner settings where no pool keeps them.
+ * give statements planner settings where no pool keeps them. Called inside a transaction, it opens a
+ * savepoint, and the settings last until that outer transaction ends (PostgreSQL keeps a released
+ * savepoint's settings): no caller does so today.
  */
 export function withLocalSettings<T>(
   db: Db,
@@ -188,7 +196,7 @@ export function withLocalSettings<T>(
 
 /**
  * Runs `work` with a pool's planner settings: on PostgreSQL on the connections that keep them; on
- * PGlite and inside a transaction, in a transaction that sets them for itself.
+ * PGlite and inside a transaction, in a transaction that sets them (`withLocalSettings`).
  */
 function withPlannerPool<T>(db: Db, pool: PlannerPool, work: (db: Db) => Promise<T>): Promise<T> {
   const pooled = plannerPools.get(db)?.[pool];
@@ -224,13 +232,12 @@ export async function createDb(options: CreateDbOptions = {}): Promise<DbHandle>
           ...settings,
         },
       });
-    const main = pool(options.maxConnections ?? 10);
-    const clients = [main];
+    const clients: postgres.Sql[] = [];
     const drizzleOn = (client: postgres.Sql) => {
       clients.push(client);
       return drizzlePostgres({ client: withPreparedStatements(client, { reusingPlans: false }), schema });
     };
-    const db = drizzlePostgres({ client: withPreparedStatements(main, { reusingPlans: false }), schema });
+    const db = drizzleOn(pool(options.maxConnections ?? 10));
     const { keyedLookups: keyed, indexOrder, trigramMatches } = PLANNER_POOLS;
     plannerPools.set(db, {
       keyedLookups: drizzleOn(pool(keyed.connections, keyed.settings)),

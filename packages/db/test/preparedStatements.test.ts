@@ -88,6 +88,13 @@ describe.skipIf(!process.env.DATABASE_URL)('statements on PostgreSQL', () => {
       const [row] = await queryRows<{ n: number }>(keyed, sql`select ${n}::int * 5 as n /* keyed */`);
       expect(row?.n).toBe(n * 5);
     }
+    // One request after the other run on one connection of the pool: it planned the statement once.
+    const [plans] = await queryRows<{ generic: number; custom: number }>(
+      keyed,
+      sql`select generic_plans::int as generic, custom_plans::int as custom from pg_prepared_statements
+        where statement like ${'%* 5 as n /* keyed */%'}`,
+    );
+    expect(plans).toEqual({ generic: 3, custom: 0 });
     // In a transaction, a lookup reads what the transaction sees: on its own connection.
     await one.db.transaction(async (tx) => {
       expect(keyedLookups(tx)).toBe(tx);
@@ -113,7 +120,7 @@ describe.skipIf(!process.env.DATABASE_URL)('statements on PostgreSQL', () => {
     expect(searching).toEqual(['off', '32MB', 'on', false]);
     expect(await setting(one.db, 'enable_seqscan')).toBe('on');
     expect(await setting(one.db, 'enable_sort')).toBe('on');
-    // Inside a transaction, the walk is the transaction's, with the settings for itself alone.
+    // Inside a transaction, the walk is the transaction's, with the settings set in it.
     const inTransaction = await one.db.transaction((tx) =>
       inIndexOrder(tx, (walker) => setting(walker, 'enable_sort')),
     );
