@@ -101,23 +101,25 @@ describe.skipIf(!process.env.DATABASE_URL)('statements on PostgreSQL', () => {
     });
   });
 
+  /** The settings a handle's statements run with, and whether a transaction is open around them. */
+  const runningWith = async (db: DbHandle['db'], names: string[]) => {
+    const values: (string | undefined)[] = [];
+    for (const name of names) values.push(await setting(db, name));
+    const [row] = await queryRows<{ open: boolean }>(db, sql`select now() <> statement_timestamp() as open`);
+    return { values, inTransaction: row?.open };
+  };
+
   it('walks in index order and searches on connections that keep their settings, with no transaction around', async () => {
-    const inside = await inIndexOrder(one.db, async (walker) => [
-      await setting(walker, 'enable_sort'),
-      await setting(walker, 'enable_bitmapscan'),
-      await setting(walker, 'plan_cache_mode'),
-      (await queryRows<{ open: boolean }>(walker, sql`select now() <> statement_timestamp() as open`))[0]
-        ?.open,
-    ]);
-    expect(inside).toEqual(['off', 'off', 'force_custom_plan', false]);
-    const searching = await amongTrigramMatches(one.db, async (searcher) => [
-      await setting(searcher, 'enable_seqscan'),
-      await setting(searcher, 'work_mem'),
-      await setting(searcher, 'enable_sort'),
-      (await queryRows<{ open: boolean }>(searcher, sql`select now() <> statement_timestamp() as open`))[0]
-        ?.open,
-    ]);
-    expect(searching).toEqual(['off', '32MB', 'on', false]);
+    expect(
+      await inIndexOrder(one.db, (walker) =>
+        runningWith(walker, ['enable_sort', 'enable_bitmapscan', 'plan_cache_mode']),
+      ),
+    ).toEqual({ values: ['off', 'off', 'force_custom_plan'], inTransaction: false });
+    expect(
+      await amongTrigramMatches(one.db, (searcher) =>
+        runningWith(searcher, ['enable_seqscan', 'work_mem', 'enable_sort']),
+      ),
+    ).toEqual({ values: ['off', '32MB', 'on'], inTransaction: false });
     expect(await setting(one.db, 'enable_seqscan')).toBe('on');
     expect(await setting(one.db, 'enable_sort')).toBe('on');
     // Inside a transaction, the walk is the transaction's, with the settings set in it.
