@@ -1,6 +1,6 @@
 import getPort from 'get-port';
 import { postgresSettings, postgresVersion, prepareBenchDatabase, vacuumTables } from './benchDatabase';
-import { type LoadResult, runLoad } from './loadBench';
+import { type LoadResult, type Procedure, runLoad } from './loadBench';
 import { machineLine, writeSection } from './report';
 import { startServerProcess } from './serverProcess';
 
@@ -13,6 +13,8 @@ export type BenchLoadSettings = {
   seed: number;
   /** The mean pause between an answer and the next request of an administrator (0: none). */
   thinkMs: number;
+  /** Send only this procedure, not the mix (printed, never written). */
+  only?: Procedure | undefined;
   /** Write the figures into BENCHMARKS.md (else print them only). */
   write: boolean;
 };
@@ -80,6 +82,7 @@ export async function benchLoad(settings: BenchLoadSettings): Promise<LoadResult
       warmupSeconds: settings.warmupSeconds,
       seed: settings.seed,
       thinkMs: settings.thinkMs,
+      only: settings.only,
     });
     print(r);
     const verdict = (p: LoadResult['byProcedure'][number]) =>
@@ -89,7 +92,7 @@ export async function benchLoad(settings: BenchLoadSettings): Promise<LoadResult
           : '**missed**'
         : '';
     const errors = Object.entries(r.errorsByCode);
-    if (!settings.write) return r;
+    if (!settings.write || settings.only) return r;
     const pause =
       settings.thinkMs > 0
         ? `pausing ${(settings.thinkMs / 1000).toFixed(1)} s on average (0.5–1.5×) between an answer and the next request (\`--think-ms ${settings.thinkMs}\`)`

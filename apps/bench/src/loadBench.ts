@@ -81,6 +81,8 @@ export type LoadOptions = {
   seed: number;
   /** The mean pause of an administrator between an answer and the next request (0: none). */
   thinkMs: number;
+  /** Send only this procedure (what one kind of request costs), not the mix. */
+  only?: Procedure | undefined;
 };
 
 /** A small seeded generator (mulberry32): the same seed sends the same requests. */
@@ -233,6 +235,7 @@ async function administrator(
   pick: () => number,
   until: number,
   thinkMs: number,
+  only: Procedure | undefined,
   record: (sample: Sample) => void,
 ): Promise<void> {
   const one = <T>(items: readonly T[]): T => {
@@ -243,7 +246,7 @@ async function administrator(
   const someIds = (n: number) => Array.from({ length: n }, () => one(m.ids));
   let view: { label: string; input: ListInput; cursor: string | null } | null = null;
   while (performance.now() < until) {
-    const procedure = pickProcedure(pick());
+    const procedure = only ?? pickProcedure(pick());
     let label: string = procedure;
     const started = performance.now();
     let error: string | null = null;
@@ -329,7 +332,15 @@ export async function runLoad(
   const warmupEnd = performance.now() + options.warmupSeconds * 1000;
   await Promise.all(
     clients.map((client, i) =>
-      administrator(client, material, random(options.seed + 1000 + i), warmupEnd, options.thinkMs, () => {}),
+      administrator(
+        client,
+        material,
+        random(options.seed + 1000 + i),
+        warmupEnd,
+        options.thinkMs,
+        options.only,
+        () => {},
+      ),
     ),
   );
 
@@ -346,7 +357,7 @@ export async function runLoad(
   const until = started + options.seconds * 1000;
   await Promise.all(
     clients.map((client, i) =>
-      administrator(client, material, random(options.seed + i), until, options.thinkMs, (s) =>
+      administrator(client, material, random(options.seed + i), until, options.thinkMs, options.only, (s) =>
         samples.push(s),
       ),
     ),

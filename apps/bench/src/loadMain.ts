@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { benchLoad } from './benchLoad';
+import { PROCEDURES, type Procedure } from './loadBench';
 
 const { values } = parseArgs({
   options: {
@@ -10,10 +11,17 @@ const { values } = parseArgs({
     seed: { type: 'string', default: '16' },
     /** A mean pause between an answer and the next request (people read); 0, the default: none. */
     'think-ms': { type: 'string', default: '0' },
+    /** Send only this procedure (e.g. bulk.execute): what one kind of request costs. */
+    only: { type: 'string' },
     /** Print the figures without writing them to BENCHMARKS.md. */
     'dry-run': { type: 'boolean', default: false },
   },
 });
+
+const isProcedure = (name: string | undefined): name is Procedure => PROCEDURES.some((p) => p === name);
+if (values.only !== undefined && !isProcedure(values.only))
+  throw new Error(`--only takes one of ${PROCEDURES.join(', ')}`);
+const only = isProcedure(values.only) ? values.only : undefined;
 
 await benchLoad({
   // A database of its own: the run changes roles of some users, and its size is not the other benches'.
@@ -24,5 +32,6 @@ await benchLoad({
   warmupSeconds: Number(values.warmup),
   seed: Number(values.seed),
   thinkMs: Number(values['think-ms']),
+  only,
   write: !values['dry-run'],
 });

@@ -8,11 +8,12 @@ import {
   functionalResources,
   invitations,
   moduleAccess,
+  queryRows,
   sessions,
   users,
 } from '@roster/db';
 import { type BulkOperation, SELECTION_MAX_IDS } from '@roster/domain';
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { recordBulkOperation } from '../src/bulk/startBulkOperation';
 import { defaultApiConfig } from '../src/config';
@@ -467,5 +468,39 @@ describe('large selections run in the background', () => {
       status: 'cancelled',
       actor: { id: h.admin.user.id },
     });
+  });
+
+  it('ends in the transaction of its last batch: never seen with every user processed and still running', async () => {
+    /** The transactions that wrote the operation's row as it stands, and its results. */
+    const writers = async (id: string) => {
+      const [row] = await queryRows<{ xmin: string }>(
+        h.db,
+        sql`select xmin::text as xmin from bulk_operations where id = ${id}`,
+      );
+      const items = await queryRows<{ xmin: string }>(
+        h.db,
+        sql`select distinct xmin::text as xmin from bulk_operation_items where operation_id = ${id}`,
+      );
+      return { operation: row?.xmin, results: items.map((i) => i.xmin) };
+    };
+    // Inside its request: one batch.
+    const small = await h.createUsers(20, { status: 'active' });
+    const inline = await h.apply({ kind: 'assign_role', roleId: h.roleId('Buyer') }, small);
+    expect(inline).toMatchObject({ status: 'succeeded', processed: 20 });
+    const one = await writers(inline.id);
+    expect(one.results).toHaveLength(1);
+    expect(one.results).toContain(one.operation);
+    // By the workers: four batches, two side by side.
+    const ids = await h.createUsers(INLINE_MAX_USERS + 10, { status: 'active' });
+    const op = await deactivateReadersInBatches(300, ids.length);
+    expect(await claimOperation(h.db, config, new Date())).toBe(op.id);
+    await runOperation(h.db, op.id, { ...config, bulkConcurrency: 2 });
+    expect(await h.admin.caller.bulk.get({ id: op.id })).toMatchObject({
+      status: 'succeeded',
+      processed: ids.length,
+    });
+    const four = await writers(op.id);
+    expect(four.results).toHaveLength(4);
+    expect(four.results).toContain(four.operation);
   });
 });

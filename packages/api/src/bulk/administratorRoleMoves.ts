@@ -1,14 +1,14 @@
-import { type Db, queryRows, sqlUuids } from '@roster/db';
+import { type Db, queryRows } from '@roster/db';
 import {
   type BulkOperationKind,
   canMoveAdministratorRole,
   DomainError,
+  NO_ROLE_CHANGES,
   privilegedConfirmationCount,
   type RoleChangeSummary,
   summarizeRoleChanges,
 } from '@roster/domain';
 import { type SQL, sql } from 'drizzle-orm';
-import { adminRoleIds } from './adminRoleIds';
 import { loadPlanUsers } from './loadPlanUsers';
 import { countActiveAdmins } from './planContext';
 import type { BatchRule } from './processBatch';
@@ -36,14 +36,13 @@ export async function administratorRoleMovesOf(
   givers: AdministratorRoleGivers,
   now: Date,
 ): Promise<Pick<RoleChangeSummary, 'becomeAdministrators' | 'loseAdministratorRole'>> {
-  const admins = [...(await adminRoleIds(tx))];
   // The users holding an administrator role now: few, read first and sent as one constant list, so
   // that each snapshotted user is tested with a hashed lookup. As a join, PostgreSQL (estimating ten
   // users a batch) probed the users' primary key once per snapshotted user: 100,000 probes, 180–220 ms
   // of a 100,000-user Apply.
   const holders = await queryRows<{ id: string }>(
     tx,
-    sql`select id::text as id from users where role_id = any(${sqlUuids(admins)})`,
+    sql`select id::text as id from users where role_id in (select id from roles where is_admin)`,
   );
   // Each side is a small set (today's administrators; the results of the reverted operation whose
   // recorded role was an administrator one), tested per snapshotted user with a hashed lookup: a join
@@ -52,7 +51,8 @@ export async function administratorRoleMovesOf(
   if (givers?.kind === 'everyone') gives = sql`or true`;
   if (givers?.kind === 'revert') {
     gives = sql`or x.pos in (select s.position from bulk_operation_items s
-      where s.operation_id = ${givers.revertOf} and s.before->>'roleId' = any(${sql.param(admins)}::text[]))`;
+      where s.operation_id = ${givers.revertOf}
+        and s.before->>'roleId' in (select id::text from roles where is_admin))`;
   }
   const candidates = await queryRows<{ user_id: string; source_position: number | null }>(
     tx,
@@ -63,7 +63,8 @@ export async function administratorRoleMovesOf(
           and (x.id = any(${uuidList(holders.map((h) => h.id))}) ${gives})
         order by b.batch_no, x.n`,
   );
-  let summary: RoleChangeSummary | undefined;
+  let summary: RoleChangeSummary = NO_ROLE_CHANGES;
+  if (candidates.length === 0) return summary;
   let activeAdmins = await countActiveAdmins(tx);
   for (let i = 0; i < candidates.length; i += CHUNK) {
     const chunk = candidates.slice(i, i + CHUNK);
@@ -78,7 +79,7 @@ export async function administratorRoleMovesOf(
     activeAdmins = plan.activeAdminCount;
     summary = summarizeRoleChanges(plan.outcomes, summary);
   }
-  return summary ?? { becomeAdministrators: 0, loseAdministratorRole: 0 };
+  return summary;
 }
 
 /**

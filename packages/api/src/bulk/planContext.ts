@@ -1,6 +1,6 @@
-import { type Db, roles, userCounts } from '@roster/db';
+import { type Db, queryRows } from '@roster/db';
 import { type BulkOperation, boundOperation, DomainError, type PlanContext } from '@roster/domain';
-import { and, eq, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import type { ApiConfig } from '../config';
 import { loadPlanUsers } from './loadPlanUsers';
 
@@ -10,12 +10,12 @@ import { loadPlanUsers } from './loadPlanUsers';
  * `users` read each administrator's row for its status: ~730 pages at 200,000 users, twice for
  * every preview and Apply and once per batch.
  */
+const ACTIVE_ADMINS = sql`select coalesce(sum(c.n), 0)::int from user_counts c
+  join roles r on r.id = c.role_id where r.is_admin and c.status = 'active'`;
+
+/** `ACTIVE_ADMINS` alone. */
 export async function countActiveAdmins(db: Db): Promise<number> {
-  const [row] = await db
-    .select({ n: sql<number>`coalesce(sum(${userCounts.n}), 0)::int` })
-    .from(userCounts)
-    .innerJoin(roles, eq(roles.id, userCounts.roleId))
-    .where(and(eq(roles.isAdmin, true), eq(userCounts.status, 'active')));
+  const [row] = await queryRows<{ n: number }>(db, sql`select (${ACTIVE_ADMINS}) as n`);
   return row?.n ?? 0;
 }
 
@@ -30,20 +30,22 @@ export async function loadPlanContext(
   now: Date,
   config: ApiConfig,
 ): Promise<PlanContext> {
+  const { roleId, sourceUserId } = boundOperation(operation).tenantFacts;
+  // The count and the operation's role in one statement (a preview, an Apply and a run each ask).
+  const [facts] = await queryRows<{ admins: number; role_id: string | null; is_admin: boolean | null }>(
+    db,
+    sql`select (${ACTIVE_ADMINS}) as admins, r.id::text as role_id, r.is_admin
+      from (select 1) as one left join roles r on r.id = ${roleId ?? null}`,
+  );
   const context: PlanContext = {
     actorId,
     now,
-    activeAdminCount: await countActiveAdmins(db),
+    activeAdminCount: facts?.admins ?? 0,
     invitationTtlMs: config.invitationTtlDays * 86_400_000,
   };
-  const { roleId, sourceUserId } = boundOperation(operation).tenantFacts;
   if (roleId !== undefined) {
-    const [role] = await db
-      .select({ id: roles.id, isAdmin: roles.isAdmin })
-      .from(roles)
-      .where(eq(roles.id, roleId));
-    if (!role) throw new DomainError('unknown_role');
-    context.role = role;
+    if (!facts?.role_id) throw new DomainError('unknown_role');
+    context.role = { id: facts.role_id, isAdmin: facts.is_admin === true };
   }
   if (sourceUserId !== undefined) {
     const [source] = await loadPlanUsers(db, [sourceUserId], true);

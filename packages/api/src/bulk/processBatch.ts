@@ -8,7 +8,7 @@ import {
 } from '@roster/domain';
 import { sql } from 'drizzle-orm';
 import { type ApplyContext, applyChanges } from './applyChanges';
-import { type BatchResult, inBatchTransaction } from './batchEnvelope';
+import { type BatchCounts, type BatchResult, type BatchRun, inBatchTransaction } from './batchEnvelope';
 import { loadPlanUsers } from './loadPlanUsers';
 import { countActiveAdmins } from './planContext';
 import { jsonRows } from './sqlLists';
@@ -47,12 +47,7 @@ type Batch = {
   size: number;
 };
 
-export type BatchOptions = {
-  /**
-   * Take at most this many of the batch's users: they leave it with their results, the others stay
-   * in it for the next transaction (the embedded database's slices, see `bulkSliceTargetMs`).
-   */
-  limit?: number | undefined;
+export type BatchOptions = BatchRun & {
   /** Take the administrator lock before locking any user (the retry of a batch that found it busy). */
   adminLockFirst?: boolean;
 };
@@ -73,12 +68,12 @@ export async function processBatch(
   options: BatchOptions = {},
 ): Promise<BatchResult> {
   const { config } = apply;
-  const { limit, adminLockFirst = false } = options;
+  const { limit, whenTallied, adminLockFirst = false } = options;
   const taking = limit === undefined ? sql`` : sql`[1:${limit}::int]`;
   try {
     return await inBatchTransaction(
       db,
-      { id: operationId, now, leaseMs: config.bulkLeaseMs },
+      { id: operationId, now, leaseMs: config.bulkLeaseMs, whenTallied },
       // SKIP LOCKED: batches of one operation in flight at once each take their own.
       async (tx) => {
         const [batch] = await queryRows<Batch>(
@@ -126,7 +121,7 @@ export async function processBatch(
         // one statement from one JSON parameter (each change's before and after as they are, parsed
         // once). A revert's results take the positions of the operation it reverts (so that its own
         // retry finds what to give back).
-        const result: BatchResult = { processed: ids.length, changed: 0, skipped: 0, blocked: 0, failed: 0 };
+        const result: BatchCounts = { processed: ids.length, changed: 0, skipped: 0, blocked: 0, failed: 0 };
         const positions = batch.source_positions;
         const rows = ids.map((u, i) => {
           const o = byUser.get(u);

@@ -11,7 +11,7 @@ import {
 } from '@roster/domain';
 import { type SQL, sql } from 'drizzle-orm';
 import { createInvitations } from '../bulk/applyChanges';
-import { type BatchResult, inBatchTransaction } from '../bulk/batchEnvelope';
+import { type BatchCounts, type BatchResult, type BatchRun, inBatchTransaction } from '../bulk/batchEnvelope';
 import type { ApiConfig } from '../config';
 import { loadImportLookups } from './importLookups';
 
@@ -70,11 +70,11 @@ export async function processImportBatch(
   actor: { id: string; name: string },
   now: Date,
   config: ApiConfig,
-  limit?: number,
+  { limit, whenTallied }: BatchRun = {},
 ): Promise<BatchResult> {
   return inBatchTransaction(
     db,
-    { id: operation.id, now, leaseMs: config.bulkLeaseMs },
+    { id: operation.id, now, leaseMs: config.bulkLeaseMs, whenTallied },
     async (tx) => {
       // SKIP LOCKED: batches in flight at once each take their own; the batch row is the claim.
       const [batch] = await queryRows<{
@@ -193,7 +193,7 @@ export async function processImportBatch(
           : sql`update bulk_operation_batches set first_position = ${lastTaken + 1}::int
             where operation_id = ${operation.id} and batch_no = ${batch.batch_no}`,
       );
-      const result: BatchResult = {
+      const result: BatchCounts = {
         processed: decided.length,
         changed: made.length,
         skipped: results.filter((r) => r.outcome === IMPORT_RESULT_OUTCOMES.skip).length,

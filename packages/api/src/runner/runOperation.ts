@@ -8,7 +8,7 @@ import {
 } from '@roster/domain';
 import { and, eq, sql } from 'drizzle-orm';
 import { adminRoleIds } from '../bulk/adminRoleIds';
-import type { BatchResult } from '../bulk/batchEnvelope';
+import type { BatchResult, BatchRun, OperationTally } from '../bulk/batchEnvelope';
 import { operationRule, revertRule } from '../bulk/batchRules';
 import { loadPlanContext } from '../bulk/planContext';
 import { processBatch } from '../bulk/processBatch';
@@ -38,6 +38,8 @@ export type RunOptions = {
    * have left, and is told by e-mail when they are away (finishOperation).
    */
   background?: boolean;
+  /** Batches taken side by side (default `bulkConcurrency`): one for an operation run inside its request. */
+  lanes?: number;
 };
 
 function finalStatus(row: { skipped: number; blocked: number; failed: number }): Ending['status'] {
@@ -65,7 +67,8 @@ export async function runInsideRequestWhenSmall(
     return;
   }
   const claimed = await claimOperation(db, config, now, id);
-  if (claimed) await runOperation(db, claimed, config, { now: () => now });
+  // One lane: a small operation is one batch or a few, and a second lane would only find none left.
+  if (claimed) await runOperation(db, claimed, config, { now: () => now, lanes: 1 });
 }
 
 /**
@@ -107,11 +110,11 @@ async function batchProcessor(
   actor: { id: string; name: string },
   config: ApiConfig,
   startedAt: Date,
-): Promise<(now: Date, limit: number | undefined) => Promise<BatchResult>> {
+): Promise<(now: Date, run: BatchRun) => Promise<BatchResult>> {
   if (kind === 'import') {
     const params = importParamsSchema.parse(rawParams);
     const file = await loadImportFileFacts(db, id);
-    return (now, limit) => processImportBatch(db, { id, params, file }, actor, now, config, limit);
+    return (now, run) => processImportBatch(db, { id, params, file }, actor, now, config, run);
   }
   const apply = { actor, config };
   if (kind === 'revert') {
@@ -121,7 +124,7 @@ async function batchProcessor(
       invitationTtlMs: config.invitationTtlDays * 86_400_000,
       adminRoleIds: await adminRoleIds(db),
     });
-    return (now, limit) => processBatch(db, id, rule, apply, now, { limit });
+    return (now, run) => processBatch(db, id, rule, apply, now, run);
   }
   const params: BulkOperation = bulkOperationSchema.parse(rawParams);
   const { role, source, invitationTtlMs, actorId } = await loadPlanContext(
@@ -132,13 +135,15 @@ async function batchProcessor(
     config,
   );
   const rule = operationRule(params, { role, source, invitationTtlMs, actorId });
-  return (now, limit) => processBatch(db, id, rule, apply, now, { limit });
+  return (now, run) => processBatch(db, id, rule, apply, now, run);
 }
 
 /**
  * Processes a claimed operation batch by batch until it is done, cancelled or `maxBatches` is
  * reached. Requests that came in meanwhile are answered between two batches; on the embedded
  * database (`bulkSliceTargetMs`) batches are taken in slices short enough for them to wait little.
+ * The batch that processes the operation's last users ends it in its own transaction; a cancel asked
+ * for is seen on the operation's row as each batch moves its counters, and before the first.
  */
 export async function runOperation(
   db: Db,
@@ -152,6 +157,7 @@ export async function runOperation(
       kind: bulkOperations.kind,
       params: bulkOperations.params,
       actorId: bulkOperations.actorId,
+      cancelRequested: bulkOperations.cancelRequested,
       firstName: users.firstName,
       lastName: users.lastName,
       email: users.email,
@@ -160,19 +166,28 @@ export async function runOperation(
     .innerJoin(users, eq(users.id, bulkOperations.actorId))
     .where(eq(bulkOperations.id, id));
   if (!row) return;
+  const finishing = { config, background: options.background === true };
   try {
     const actor = { id: row.actorId, name: `${row.firstName} ${row.lastName}`.trim() || row.email };
     const processNext = await batchProcessor(db, id, row.kind, row.params, actor, config, now());
     const pacer = config.bulkSliceTargetMs === null ? null : new SlicePacer(config.bulkSliceTargetMs);
     let batches = 0;
-    let cancelled = false;
+    let cancelled = row.cancelRequested;
+    /** Set once the batch whose transaction ended the operation has committed. */
+    let finished = false;
     const stopping = () => options.shouldStop?.() === true;
     /** A lane failed: the others stop after their current batch. */
     let halted = false;
-    /** One lane of batches; `bulkConcurrency` lanes take the next batches side by side. */
+    /** The operation's last users processed, and no cancel asked for: it ends in that batch's transaction. */
+    const isLast = (tally: OperationTally) => tally.processed >= tally.total && !tally.cancelRequested;
+    const endWhenLast = async (tx: Db, tally: OperationTally) => {
+      if (isLast(tally)) await finishOperation(tx, id, { status: finalStatus(tally) }, now(), finishing);
+    };
+    /** One lane of batches; `lanes` of them take the next batches side by side. */
     const lane = async () => {
       while (
         !cancelled &&
+        !finished &&
         !halted &&
         !stopping() &&
         (options.maxBatches === undefined || batches < options.maxBatches)
@@ -182,22 +197,10 @@ export async function runOperation(
         // the embedded database, the requests in flight are answered first (a run inside its request
         // does not wait for that request).
         await giveWayToRequests(pacer ? { ownRequests: options.background ? 0 : 1 } : undefined);
-        const [state] = await retryTransient(
-          () =>
-            db
-              .select({ cancelRequested: bulkOperations.cancelRequested })
-              .from(bulkOperations)
-              .where(eq(bulkOperations.id, id)),
-          config.bulkTransientRetryDelaysMs,
-        );
-        if (state?.cancelRequested) {
-          cancelled = true;
-          return;
-        }
         const started = performance.now();
         // A batch that failed on a transient error rolled back whole (its claim too): it is run again.
         const result = await retryTransient(
-          () => processNext(now(), pacer?.next()),
+          () => processNext(now(), { limit: pacer?.next(), whenTallied: endWhenLast }),
           config.bulkTransientRetryDelaysMs,
           (error, attempt) => logTransientRetry(id, error, attempt),
         ).catch((error: unknown) => {
@@ -205,20 +208,25 @@ export async function runOperation(
           throw error;
         });
         pacer?.record(result.processed, performance.now() - started);
-        if (result.processed === 0) return;
+        const { tally } = result;
+        if (tally === null) return;
+        if (isLast(tally)) finished = true;
+        if (tally.cancelRequested) cancelled = true;
+        if (tally.processed >= tally.total) return;
       }
     };
-    const lanes = Math.max(1, config.bulkConcurrency);
+    const lanes = Math.max(1, options.lanes ?? config.bulkConcurrency);
     // Every lane ends before anything is decided about the operation, even when one has failed.
     const settled = await Promise.allSettled(Array.from({ length: lanes }, lane));
     const failure = settled.find((r) => r.status === 'rejected');
     if (failure) throw failure.reason;
-    const finishing = { config, background: options.background === true };
+    if (finished) return;
     if (cancelled) {
       await dropRemainingBatches(db, id);
       await db.transaction((tx) => finishOperation(tx, id, { status: 'cancelled' }, now(), finishing));
       return;
     }
+    // No batch of this run was the last (another process took it, or the run stopped early).
     const [done] = await db
       .select({
         total: bulkOperations.total,
@@ -248,7 +256,7 @@ export async function runOperation(
         id,
         { status: 'failed', error: unexpectedErrorSentence(id), unreached },
         now(),
-        { config, background: options.background === true },
+        finishing,
       );
     });
   }
