@@ -193,9 +193,19 @@ async function walkByRole(
 }
 
 /**
+ * Where a status's users mostly fall in a sort by last sign-in, ascending: created and invited users
+ * have not signed in (first), deactivated ones stopped signing in, active ones sign in now (last).
+ */
+const SIGN_IN_ORDER: Record<UserStatus, number> = { created: 0, invited: 1, deactivated: 2, active: 3 };
+
+/**
  * A page sorted by last sign-in: each allowed status's users walked on the (status, last sign-in, id)
  * index, the walks merged. A status filter is then a range of the index, so active users sorted by
- * sign-in never read the 300,000 others first.
+ * sign-in never read the 300,000 others first. Once the page is full, the next status's walk stops
+ * at the page's last row (rows after it cannot enter the page): the statuses are walked in the order
+ * their users' sign-ins mostly come (`SIGN_IN_ORDER`), so that the later walks are short. With a
+ * search, each walk reads ~51 / density users until its page is full: "emma" by sign-in read four
+ * such walks (~14,000 users at 1,000,000).
  */
 async function walkByStatus(
   db: Db,
@@ -205,18 +215,31 @@ async function walkByStatus(
   after: KeysetStart | undefined,
   rows: number,
 ): Promise<KeyedId[]> {
-  const page: KeyedId[] = [];
-  for (const status of allowedStatuses(filter)) {
+  const statuses = allowedStatuses(filter).sort((a, b) => SIGN_IN_ORDER[a] - SIGN_IN_ORDER[b]);
+  if (sort.direction === 'desc') statuses.reverse();
+  const reversed: UserSort = { ...sort, direction: sort.direction === 'asc' ? 'desc' : 'asc' };
+  let page: KeyedId[] = [];
+  for (const status of statuses) {
+    const last = page.length >= rows ? page[rows - 1] : undefined;
     page.push(
       ...(await db
         .select({ id: users.id, key: keyText(sort.field) })
         .from(users)
-        .where(and(...conditions, eq(users.status, status), after ? afterCursor(sort, after) : undefined))
+        .where(
+          and(
+            ...conditions,
+            eq(users.status, status),
+            after ? afterCursor(sort, after) : undefined,
+            // Before the page's last row: after it, in the reversed order.
+            last ? afterCursor(reversed, last.key) : undefined,
+          ),
+        )
         .orderBy(...orderBy(sort))
         .limit(rows)),
     );
+    page = page.sort((a, b) => compareLastLoginKeys(sort.direction, a.key, b.key)).slice(0, rows);
   }
-  return page.sort((a, b) => compareLastLoginKeys(sort.direction, a.key, b.key)).slice(0, rows);
+  return page;
 }
 
 /** A page taken by walking the sort's index on `users`, in order, until it is full. */
