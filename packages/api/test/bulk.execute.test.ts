@@ -15,6 +15,8 @@ import {
 import { type BulkOperation, SELECTION_MAX_IDS } from '@roster/domain';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
+import { operationRule } from '../src/bulk/batchRules';
+import { processBatch } from '../src/bulk/processBatch';
 import { recordBulkOperation } from '../src/bulk/startBulkOperation';
 import { defaultApiConfig } from '../src/config';
 import { claimOperation, INLINE_MAX_USERS, runOperation } from '../src/runner/runOperation';
@@ -468,6 +470,25 @@ describe('large selections run in the background', () => {
       status: 'cancelled',
       actor: { id: h.admin.user.id },
     });
+  });
+
+  it('takes no batch once a cancel was asked for: its users stay as they were', async () => {
+    const ids = await h.createUsers(INLINE_MAX_USERS + 10, { status: 'active' });
+    const op = await deactivateReadersInBatches(300, ids.length);
+    expect(await claimOperation(h.db, config, new Date())).toBe(op.id);
+    await runOperation(h.db, op.id, config, { maxBatches: 1 });
+    // Asked for after the run read the operation: the next batch's take sees it, before any user.
+    await h.db.update(bulkOperations).set({ cancelRequested: true }).where(eq(bulkOperations.id, op.id));
+    const rule = operationRule({ kind: 'deactivate' }, { actorId: h.admin.user.id, invitationTtlMs: 1 });
+    const apply = { actor: { id: h.admin.user.id, name: 'Admin' }, config };
+    const result = await processBatch(h.db, op.id, rule, apply, new Date());
+    expect(result).toMatchObject({ processed: 0, tally: null, cancelRequested: true });
+    expect(await h.admin.caller.bulk.get({ id: op.id })).toMatchObject({ status: 'running', processed: 300 });
+    const deactivated = await h.db
+      .select({ id: users.id })
+      .from(users)
+      .where(and(inArray(users.id, ids), eq(users.status, 'deactivated')));
+    expect(deactivated).toHaveLength(300);
   });
 
   it('ends in the transaction of its last batch: never seen with every user processed and still running', async () => {

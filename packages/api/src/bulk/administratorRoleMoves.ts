@@ -63,8 +63,8 @@ export async function administratorRoleMovesOf(
           and (x.id = any(${uuidList(holders.map((h) => h.id))}) ${gives})
         order by b.batch_no, x.n`,
   );
+  if (candidates.length === 0) return NO_ROLE_CHANGES;
   let summary: RoleChangeSummary = NO_ROLE_CHANGES;
-  if (candidates.length === 0) return summary;
   let activeAdmins = await countActiveAdmins(tx);
   for (let i = 0; i < candidates.length; i += CHUNK) {
     const chunk = candidates.slice(i, i + CHUNK);

@@ -23,17 +23,25 @@ export type OperationTally = {
   cancelRequested: boolean;
 };
 
-/** A batch's counts, and the operation's tally after it (`null` when there was no batch left to take). */
-export type BatchResult = BatchCounts & { tally: OperationTally | null };
+/**
+ * A batch's counts, the operation's tally after it (`null` when no batch was processed) and whether
+ * a cancel was asked for (seen as the batch was taken, or on the tally).
+ */
+export type BatchResult = BatchCounts & { tally: OperationTally | null; cancelRequested: boolean };
 
-export const NOTHING_LEFT: BatchResult = {
-  processed: 0,
-  changed: 0,
-  skipped: 0,
-  blocked: 0,
-  failed: 0,
-  tally: null,
-};
+const NO_BATCH = { processed: 0, changed: 0, skipped: 0, blocked: 0, failed: 0, tally: null };
+export const NOTHING_LEFT: BatchResult = { ...NO_BATCH, cancelRequested: false };
+const CANCEL_SEEN: BatchResult = { ...NO_BATCH, cancelRequested: true };
+
+/**
+ * A column every batch's take reads beside its batch (no statement of its own): whether an
+ * administrator asked to cancel the operation, so that no batch starts once they have.
+ */
+export const cancelRequestedColumn = (operationId: string) =>
+  sql`(select cancel_requested from bulk_operations where id = ${operationId}) as cancel_requested`;
+
+/** What every take returns beside its batch (`cancelRequestedColumn`). */
+export type TakenBatch = { cancel_requested: boolean };
 
 /**
  * Run in a batch's transaction once the operation's counters are moved: the runner ends the
@@ -56,10 +64,10 @@ export type BatchRun = {
  * transaction: take the operation's next batch that no other transaction holds (`take`, SKIP
  * LOCKED), process it (`process`: decide, write the changes, their effects, audit and results, and
  * release what it took), then move the operation's counters, extend its lease and hand the tally to
- * `whenTallied`. A crash anywhere rolls the whole transaction back, so each user (or row) is
- * processed exactly once.
+ * `whenTallied`. A batch taken once a cancel was asked for is left as it is. A crash anywhere rolls
+ * the whole transaction back, so each user (or row) is processed exactly once.
  */
-export async function inBatchTransaction<Batch>(
+export async function inBatchTransaction<Batch extends TakenBatch>(
   db: Db,
   operation: { id: string; now: Date; leaseMs: number; whenTallied?: WhenTallied | undefined },
   take: (tx: Db) => Promise<Batch | undefined>,
@@ -69,6 +77,7 @@ export async function inBatchTransaction<Batch>(
     await reuseCachedPlans(tx);
     const batch = await take(tx);
     if (batch === undefined) return NOTHING_LEFT;
+    if (batch.cancel_requested) return CANCEL_SEEN;
     const counts = await process(tx, batch);
     const [tally] = await queryRows<OperationTally>(
       tx,
@@ -80,6 +89,6 @@ export async function inBatchTransaction<Batch>(
       returning total, processed, skipped, blocked, failed, cancel_requested as "cancelRequested"`,
     );
     if (tally && operation.whenTallied) await operation.whenTallied(tx, tally);
-    return { ...counts, tally: tally ?? null };
+    return { ...counts, tally: tally ?? null, cancelRequested: tally?.cancelRequested ?? false };
   });
 }

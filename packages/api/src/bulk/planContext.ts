@@ -13,7 +13,7 @@ import { loadPlanUsers } from './loadPlanUsers';
 const ACTIVE_ADMINS = sql`select coalesce(sum(c.n), 0)::int from user_counts c
   join roles r on r.id = c.role_id where r.is_admin and c.status = 'active'`;
 
-/** `ACTIVE_ADMINS` alone. */
+/** The count alone (a batch's rule, the administrator check at Apply, SCIM writes). */
 export async function countActiveAdmins(db: Db): Promise<number> {
   const [row] = await queryRows<{ n: number }>(db, sql`select (${ACTIVE_ADMINS}) as n`);
   return row?.n ?? 0;

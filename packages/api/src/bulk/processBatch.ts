@@ -8,7 +8,14 @@ import {
 } from '@roster/domain';
 import { sql } from 'drizzle-orm';
 import { type ApplyContext, applyChanges } from './applyChanges';
-import { type BatchCounts, type BatchResult, type BatchRun, inBatchTransaction } from './batchEnvelope';
+import {
+  type BatchCounts,
+  type BatchResult,
+  type BatchRun,
+  cancelRequestedColumn,
+  inBatchTransaction,
+  type TakenBatch,
+} from './batchEnvelope';
 import { loadPlanUsers } from './loadPlanUsers';
 import { countActiveAdmins } from './planContext';
 import { jsonRows } from './sqlLists';
@@ -37,7 +44,7 @@ export type BatchRule = {
 /** Another batch holds the administrator lock: this one is run again, taking the lock first. */
 class AdminLockBusy extends Error {}
 
-type Batch = {
+type Batch = TakenBatch & {
   batch_no: number;
   first_position: number;
   /** The users this transaction takes: the batch's first ones, or all of them. */
@@ -79,7 +86,8 @@ export async function processBatch(
         const [batch] = await queryRows<Batch>(
           tx,
           sql`select batch_no, first_position, (user_ids${taking})::text[] as user_ids,
-              source_positions${taking} as source_positions, cardinality(user_ids)::int as size
+              source_positions${taking} as source_positions, cardinality(user_ids)::int as size,
+              ${cancelRequestedColumn(operationId)}
             from bulk_operation_batches
             where operation_id = ${operationId} order by batch_no limit 1 for update skip locked`,
         );

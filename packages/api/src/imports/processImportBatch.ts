@@ -11,7 +11,14 @@ import {
 } from '@roster/domain';
 import { type SQL, sql } from 'drizzle-orm';
 import { createInvitations } from '../bulk/applyChanges';
-import { type BatchCounts, type BatchResult, type BatchRun, inBatchTransaction } from '../bulk/batchEnvelope';
+import {
+  type BatchCounts,
+  type BatchResult,
+  type BatchRun,
+  cancelRequestedColumn,
+  inBatchTransaction,
+  type TakenBatch,
+} from '../bulk/batchEnvelope';
 import type { ApiConfig } from '../config';
 import { loadImportLookups } from './importLookups';
 
@@ -77,13 +84,12 @@ export async function processImportBatch(
     { id: operation.id, now, leaseMs: config.bulkLeaseMs, whenTallied },
     async (tx) => {
       // SKIP LOCKED: batches in flight at once each take their own; the batch row is the claim.
-      const [batch] = await queryRows<{
-        batch_no: number;
-        first_position: number;
-        last_position: number | null;
-      }>(
+      const [batch] = await queryRows<
+        TakenBatch & { batch_no: number; first_position: number; last_position: number | null }
+      >(
         tx,
-        sql`select batch_no, first_position, last_position from bulk_operation_batches
+        sql`select batch_no, first_position, last_position, ${cancelRequestedColumn(operation.id)}
+        from bulk_operation_batches
         where operation_id = ${operation.id} order by batch_no limit 1 for update skip locked`,
       );
       return batch;

@@ -143,7 +143,8 @@ async function batchProcessor(
  * reached. Requests that came in meanwhile are answered between two batches; on the embedded
  * database (`bulkSliceTargetMs`) batches are taken in slices short enough for them to wait little.
  * The batch that processes the operation's last users ends it in its own transaction; a cancel asked
- * for is seen on the operation's row as each batch moves its counters, and before the first.
+ * for is seen on the operation's row as each batch is taken (no batch starts after it) and as each
+ * batch moves its counters, and before the first.
  */
 export async function runOperation(
   db: Db,
@@ -208,11 +209,10 @@ export async function runOperation(
           throw error;
         });
         pacer?.record(result.processed, performance.now() - started);
-        const { tally } = result;
-        if (tally === null) return;
-        if (isLast(tally)) finished = true;
-        if (tally.cancelRequested) cancelled = true;
-        if (tally.processed >= tally.total) return;
+        if (result.cancelRequested) cancelled = true;
+        if (result.tally === null) return;
+        // Every user processed: the operation ended in that transaction, or is being cancelled.
+        if (isLast(result.tally)) finished = true;
       }
     };
     const lanes = Math.max(1, options.lanes ?? config.bulkConcurrency);

@@ -217,7 +217,6 @@ async function walkByStatus(
 ): Promise<KeyedId[]> {
   const statuses = allowedStatuses(filter).sort((a, b) => SIGN_IN_ORDER[a] - SIGN_IN_ORDER[b]);
   if (sort.direction === 'desc') statuses.reverse();
-  const reversed: UserSort = { ...sort, direction: sort.direction === 'asc' ? 'desc' : 'asc' };
   let page: KeyedId[] = [];
   for (const status of statuses) {
     const last = page.length >= rows ? page[rows - 1] : undefined;
@@ -231,7 +230,7 @@ async function walkByStatus(
             eq(users.status, status),
             after ? afterCursor(sort, after) : undefined,
             // Before the page's last row: after it, in the reversed order.
-            last ? afterCursor(reversed, last.key) : undefined,
+            last ? afterCursor(reversed(sort), last.key) : undefined,
           ),
         )
         .orderBy(...orderBy(sort))
