@@ -9,7 +9,14 @@ import { USER_SORT_FIELDS, type UserSort, type UsersFilter, usersFilterSchema } 
 import { eq, type SQL, sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { countedFacetSizes, countUsers } from '../src/users/countUsers';
-import { type ListUsersOptions, listUsers, readWholeIsCheaper, usesTrigrams } from '../src/users/listUsers';
+import {
+  type ListUsersOptions,
+  listUsers,
+  readWholeIsCheaper,
+  searchPage,
+  usesTrigrams,
+} from '../src/users/listUsers';
+import { filterReferences } from '../src/users/usersFilter';
 import { START, useHarness } from './harness';
 
 const h = useHarness({ reset: false });
@@ -259,6 +266,16 @@ async function thresholds(filter: UsersFilter): Promise<[string, ListUsersOption
       `window of 5, then walked (threshold ${below})`,
       { searchMatchesSortedMax: below, searchWalkWindow: 5, searchMatchesSortedClusteredMax: below },
     ],
+    [
+      `sampled whole: more than ${below}, window of 5, then walked`,
+      {
+        searchSamplePercent: 100,
+        searchMatchesSortedMax: below,
+        searchWalkWindow: 5,
+        searchMatchesSortedClusteredMax: below,
+      },
+    ],
+    ['sampled whole: sorted on the search table', { searchSamplePercent: 100, searchMatchesSortedMax: n }],
   ];
 }
 
@@ -291,6 +308,32 @@ describe('users.list against a plain reference query', () => {
       }
     }, 240_000);
   }
+
+  it("reads a term's matches only when its sample has no more than the threshold", async () => {
+    // A term without trigrams (the table read) and one with (the trigram index).
+    for (const term of ['an', 'son']) {
+      const filter = { search: term };
+      const n = await countMatches(term);
+      expect(n).toBeGreaterThan(1);
+      const references = await filterReferences(h.db, filter);
+      const sort: UserSort = { field: 'name', direction: 'asc' };
+      const page = (max: number, samplePercent: number | null) =>
+        searchPage(h.db, filter, references, term, START, sort, undefined, 51, max, true, samplePercent);
+      // The whole table sampled: its matches are the term's, exactly.
+      const sampledMore = await page(n - 1, 100);
+      expect(sampledMore, `${term}: more than ${n - 1} by its sample, none read`).toEqual({
+        page: null,
+        matchesRead: 0,
+      });
+      const sampledFew = await page(n, 100);
+      expect(sampledFew.matchesRead, `${term}: ${n} by its sample, every one read`).toBe(n);
+      expect(sampledFew.page?.total).toBe(n);
+      // Without a sample, one more than the threshold is read to know that there are more.
+      const unsampled = await page(n - 1, null);
+      expect(unsampled.page, `${term}: more than ${n - 1}, no page`).toBeNull();
+      expect(unsampled.matchesRead).toBe(n);
+    }
+  });
 
   it('counts every filter exactly (users.count); each of issue 19 item 7 matches some users, not all', async () => {
     for (const [name, filter] of filters) {

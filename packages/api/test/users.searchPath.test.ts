@@ -2,8 +2,26 @@ import { describe, expect, it } from 'vitest';
 import {
   SEARCH_MATCHES_SORTED_CLUSTERED_MAX,
   SEARCH_MATCHES_SORTED_MAX,
+  SEARCH_SAMPLE_ROWS,
+  SEARCH_SAMPLED_FROM_USERS,
   searchMatchesSortedMax,
+  searchSamplePercent,
 } from '../src/users/listUsers';
+
+describe('searchSamplePercent (the share of the search table a search samples first)', () => {
+  it('samples nothing on a small or never analysed table', () => {
+    expect(searchSamplePercent(0)).toBeNull();
+    expect(searchSamplePercent(-1)).toBeNull();
+    expect(searchSamplePercent(SEARCH_SAMPLED_FROM_USERS - 1)).toBeNull();
+  });
+
+  it('samples about SEARCH_SAMPLE_ROWS rows of a large one', () => {
+    expect(searchSamplePercent(1_000_000)).toBeCloseTo(0.2);
+    for (const users of [SEARCH_SAMPLED_FROM_USERS, 200_000, 16_000_000]) {
+      expect(((searchSamplePercent(users) ?? 0) * users) / 100).toBeCloseTo(SEARCH_SAMPLE_ROWS);
+    }
+  });
+});
 
 describe('searchMatchesSortedMax (how many matches a search sorts on the search table first)', () => {
   it('is the floor on a small or never analysed table', () => {
