@@ -1,0 +1,1 @@
+CREATE INDEX "user_rights_right_user_id_idx" ON "user_rights" USING btree ("right","user_id");
