@@ -239,7 +239,8 @@ const SORTS: UserSort[] = USER_SORT_FIELDS.flatMap((field) =>
  * How a page is taken, on both sides of each threshold. A search's: sorted on the search table (a
  * large threshold, and one equal to the term's number of matches); past it, a name or e-mail sort
  * tries a bounded walk (a window of every user, or of 5), then sorts up to the clustered threshold
- * (equal to the matches), then walks the index (one below); other sorts walk at once.
+ * (equal to the matches), then walks the index (one below); other sorts walk at once. A next page
+ * sorted by name or e-mail first walks a few users from its cursor (every user, 5, or the default).
  */
 async function thresholds(filter: UsersFilter): Promise<[string, ListUsersOptions][]> {
   if (!filter.search) {
@@ -255,16 +256,31 @@ async function thresholds(filter: UsersFilter): Promise<[string, ListUsersOption
     ['sorted on the search table', { searchMatchesSortedMax: 100_000 }],
     [`sorted, threshold = its ${n} matches`, { searchMatchesSortedMax: n }],
     [
-      'bounded walk over every user',
-      { searchMatchesSortedMax: below, searchWalkWindow: 100_000, searchMatchesSortedClusteredMax: below },
+      'bounded walk over every user (a next page: from its cursor)',
+      {
+        searchMatchesSortedMax: below,
+        searchWalkWindow: 100_000,
+        searchMatchesSortedClusteredMax: below,
+        searchCursorWalkWindow: 100_000,
+      },
     ],
     [
       `window of 5, then sorted up to ${n}`,
-      { searchMatchesSortedMax: below, searchWalkWindow: 5, searchMatchesSortedClusteredMax: n },
+      {
+        searchMatchesSortedMax: below,
+        searchWalkWindow: 5,
+        searchMatchesSortedClusteredMax: n,
+        searchCursorWalkWindow: 5,
+      },
     ],
     [
       `window of 5, then walked (threshold ${below})`,
-      { searchMatchesSortedMax: below, searchWalkWindow: 5, searchMatchesSortedClusteredMax: below },
+      {
+        searchMatchesSortedMax: below,
+        searchWalkWindow: 5,
+        searchMatchesSortedClusteredMax: below,
+        searchCursorWalkWindow: 5,
+      },
     ],
     [
       `sampled whole: more than ${below}, window of 5, then walked`,
