@@ -39,6 +39,8 @@ function print(r: LoadResult): void {
   console.log('  users.list views, slowest first:');
   for (const v of r.listViews)
     console.log(`    ${v.procedure}: ${v.requests} × p50 ${ms(v.p50)} p99 ${ms(v.p99)} max ${ms(v.max)} ms`);
+  console.log('  users.list requests, slowest first:');
+  for (const l of r.slowestLists) console.log(`    ${ms(l.ms)} ms ${l.label}: ${l.input}`);
   console.log(`  errors: ${JSON.stringify(r.errorsByCode)}`);
   console.log(
     `  CPU s: server ${r.cpu.server.toFixed(1)}, PostgreSQL backends of the database ${r.cpu.databaseBackends.toFixed(1)}, every PostgreSQL process ${r.cpu.postgresAll.toFixed(1)}, bench ${r.cpu.bench.toFixed(1)}, machine busy ${r.cpu.machineBusy.toFixed(1)}; ${perRequest(r)} ms CPU a request; load ${r.loadBefore} → ${r.loadAfter}`,

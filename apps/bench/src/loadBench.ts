@@ -35,7 +35,8 @@ function pickProcedure(roll: number): Procedure {
 }
 
 type ListInput = RouterInputs['users']['list'];
-type Sample = { procedure: Procedure; label: string; ms: number; error: string | null };
+/** One request's time; a list's input too (what to try alone when it is among the slowest). */
+type Sample = { procedure: Procedure; label: string; ms: number; error: string | null; input?: ListInput };
 
 export type ProcedureFigures = {
   procedure: string;
@@ -67,6 +68,8 @@ export type LoadResult = {
   byProcedure: ProcedureFigures[];
   /** The slowest kinds of users.list view, by p99. */
   listViews: ProcedureFigures[];
+  /** The ten slowest users.list requests, with their inputs. */
+  slowestLists: { label: string; ms: number; input: string }[];
   errorsByCode: Record<string, number>;
   cpu: LoadCpu;
   loadBefore: string;
@@ -248,6 +251,7 @@ async function administrator(
   while (performance.now() < until) {
     const procedure = only ?? pickProcedure(pick());
     let label: string = procedure;
+    let input: ListInput | undefined;
     const started = performance.now();
     let error: string | null = null;
     try {
@@ -255,13 +259,15 @@ async function administrator(
         // Half the time the next page of the current view (scrolling), else a new view.
         if (view?.cursor && pick() < 0.5) {
           label = `${view.label} (next page)`;
-          const page = await client.users.list.query({ ...view.input, cursor: view.cursor });
+          input = { ...view.input, cursor: view.cursor };
+          const page = await client.users.list.query(input);
           view.cursor = page.nextCursor;
         } else {
-          const [name, input] = newView(pick, m);
+          const [name, viewInput] = newView(pick, m);
           label = name;
-          const page = await client.users.list.query(input);
-          view = { label: name, input, cursor: page.nextCursor };
+          input = viewInput;
+          const page = await client.users.list.query(viewInput);
+          view = { label: name, input: viewInput, cursor: page.nextCursor };
         }
       } else if (procedure === 'users.get') {
         await client.users.get.query({ id: one(m.ids) });
@@ -280,7 +286,7 @@ async function administrator(
     } catch (e) {
       error = errorCode(e);
     }
-    record({ procedure, label, ms: performance.now() - started, error });
+    record({ procedure, label, ms: performance.now() - started, error, ...(input ? { input } : {}) });
     if (thinkMs > 0) await new Promise((resolve) => setTimeout(resolve, thinkMs * (0.5 + pick())));
   }
 }
@@ -391,6 +397,10 @@ export async function runLoad(
       ),
     )
     .sort((a, b) => b.p99 - a.p99);
+  const slowestLists = [...lists]
+    .sort((a, b) => b.ms - a.ms)
+    .slice(0, 10)
+    .map((s) => ({ label: s.label, ms: s.ms, input: JSON.stringify(s.input) }));
   const errorsByCode: Record<string, number> = {};
   for (const s of samples) if (s.error) errorsByCode[s.error] = (errorsByCode[s.error] ?? 0) + 1;
   return {
@@ -400,6 +410,7 @@ export async function runLoad(
     perSecond: samples.length / elapsed,
     byProcedure,
     listViews,
+    slowestLists,
     errorsByCode,
     cpu,
     loadBefore,

@@ -14,6 +14,7 @@ import {
   listUsers,
   readWholeIsCheaper,
   searchPage,
+  trigramsTakeNonAsciiLetters,
   usesTrigrams,
 } from '../src/users/listUsers';
 import { filterReferences } from '../src/users/usersFilter';
@@ -81,6 +82,7 @@ beforeAll(async () => {
     ['search an e-mail infix with digits ("42@")', { search: '42@' }],
     ['search a domain ("globex")', { search: 'globex' }],
     ['search with no match ("zzqx")', { search: 'zzqx' }],
+    ['search an accented first name ("léa")', { search: 'léa' }],
     ['search a whole e-mail', { search: someone.email }],
     ['search wildcards taken literally ("%_")', { search: '%_' }],
     ['search "son" + deactivated', { search: 'son', status: ['deactivated'] }],
@@ -390,7 +392,7 @@ describe('users.list against a plain reference query', () => {
   });
 
   it('reads a term by its trigrams only when pg_trgm can take some from it', () => {
-    expect(['mart', 'emma', '42@', 'e1 x', 'globex', 'ab.cd'].map(usesTrigrams)).toEqual([
+    expect(['mart', 'emma', '42@', 'e1 x', 'globex', 'ab.cd'].map((term) => usesTrigrams(term))).toEqual([
       true,
       true,
       true,
@@ -398,7 +400,7 @@ describe('users.list against a plain reference query', () => {
       true,
       true,
     ]);
-    expect(['an', '2@', '@gl', 'e.e', 'mü', 'z', '%_'].map(usesTrigrams)).toEqual([
+    expect(['an', '2@', '@gl', 'e.e', 'mü', 'z', '%_'].map((term) => usesTrigrams(term))).toEqual([
       false,
       false,
       false,
@@ -407,5 +409,35 @@ describe('users.list against a plain reference query', () => {
       false,
       false,
     ]);
+    // Letters outside ASCII: separators under the C locale, letters under a UTF-8 character type.
+    const accented = ['léa', 'sánc', 'müll', 'mü@', 'mü', 'é', 'ü.'];
+    expect(accented.map((term) => usesTrigrams(term))).toEqual([
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+    ]);
+    expect(accented.map((term) => usesTrigrams(term, true))).toEqual([
+      true,
+      true,
+      true,
+      true,
+      false,
+      false,
+      false,
+    ]);
+  });
+
+  it("takes letters outside ASCII as letters where the database's pg_trgm does", async () => {
+    const letters = await trigramsTakeNonAsciiLetters(h.db);
+    const [row] = await queryRows<{ words: string[] }>(h.db, sql`select show_trgm('léa') as words`);
+    // Under the C locale "léa" is the words "l" and "a" (4 padded trigrams); as one word, 4 of its own.
+    expect(row?.words.some((t) => t.startsWith('0x')) ?? false).toBe(letters);
+    // Both databases this project creates (PGlite, Debian's PostgreSQL) have a UTF-8 character type.
+    expect(letters).toBe(true);
+    expect(await countMatches('léa')).toBeGreaterThan(0);
   });
 });

@@ -41,6 +41,16 @@ describe('searchMatchesSortedMax (how many matches a search sorts on the search 
     expect(searchMatchesSortedMax(200_000, 201)).toBeGreaterThan(searchMatchesSortedMax(200_000, 51));
   });
 
+  it('is √2 higher for a first page that is counted: its walk would read every match again to count them', () => {
+    expect(searchMatchesSortedMax(200_000, 51, true)).toBe(6_387);
+    expect(
+      Math.abs(
+        searchMatchesSortedMax(1_000_000, 51, true) - Math.SQRT2 * searchMatchesSortedMax(1_000_000, 51),
+      ),
+    ).toBeLessThanOrEqual(1);
+    expect(searchMatchesSortedMax(0, 51, true)).toBe(SEARCH_MATCHES_SORTED_MAX);
+  });
+
   it('never passes the clustered sort threshold', () => {
     expect(searchMatchesSortedMax(1e12, 51)).toBe(SEARCH_MATCHES_SORTED_CLUSTERED_MAX);
   });
