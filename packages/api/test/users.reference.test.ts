@@ -16,6 +16,7 @@ import {
   searchPage,
   trigramsTakeNonAsciiLetters,
   usesTrigrams,
+  walkedAmong,
 } from '../src/users/listUsers';
 import { filterReferences } from '../src/users/usersFilter';
 import { START, useHarness } from './harness';
@@ -381,14 +382,35 @@ describe('users.list against a plain reference query', () => {
         filter.roleIds && (await size({ roleIds: filter.roleIds })),
         filter.module && (await size({ module: filter.module })),
       ].filter((n) => n !== undefined);
-      expect(sizes, name).toEqual({ matching: await size(filter), narrowest: Math.min(...alone) });
+      expect(sizes, name).toEqual({
+        matching: await size(filter),
+        narrowest: Math.min(...alone),
+        roles: filter.roleIds ? await size({ roleIds: filter.roleIds }) : null,
+      });
       sized++;
     }
     expect(sized).toBeGreaterThanOrEqual(4);
     // Measured at 200,000 users (listUsers.ts): a rare role with a module is read whole, a common one walked.
-    expect(readWholeIsCheaper({ matching: 130, narrowest: 800 }, 200_000, 51)).toBe(true);
-    expect(readWholeIsCheaper({ matching: 4_500, narrowest: 28_000 }, 200_000, 51)).toBe(false);
-    expect(readWholeIsCheaper({ matching: 0, narrowest: 0 }, 200_000, 51)).toBe(true);
+    expect(readWholeIsCheaper({ matching: 130, narrowest: 800, roles: 800 }, 200_000, 51)).toBe(true);
+    expect(readWholeIsCheaper({ matching: 4_500, narrowest: 28_000, roles: 28_000 }, 200_000, 51)).toBe(
+      false,
+    );
+    expect(readWholeIsCheaper({ matching: 0, narrowest: 0, roles: null }, 200_000, 51)).toBe(true);
+    // One role sorted by name is walked among its own users (users_role_name_idx): a role of 4,499 users
+    // at 200,000, read whole when the walk passed every user, is walked; so is a rare role with a module.
+    const role = { matching: 4_499, narrowest: 4_499, roles: 4_499 };
+    const byName = { field: 'name', direction: 'asc' } as const;
+    const oneRole = { roleIds: ['r'] };
+    expect(readWholeIsCheaper(role, walkedAmong(oneRole, byName, role, 200_000), 51)).toBe(false);
+    expect(readWholeIsCheaper(role, 200_000, 51)).toBe(true);
+    const rareWithModule = { matching: 130, narrowest: 800, roles: 800 };
+    expect(
+      readWholeIsCheaper(rareWithModule, walkedAmong(oneRole, byName, rareWithModule, 200_000), 51),
+    ).toBe(false);
+    // Two roles, or another sort, walk an index of every user.
+    expect(walkedAmong({ roleIds: ['r', 's'] }, byName, role, 200_000)).toBe(200_000);
+    expect(walkedAmong(oneRole, { field: 'email', direction: 'asc' }, role, 200_000)).toBe(200_000);
+    expect(walkedAmong({ status: ['active'] }, byName, { ...role, roles: null }, 200_000)).toBe(200_000);
   });
 
   it('reads a term by its trigrams only when pg_trgm can take some from it', () => {

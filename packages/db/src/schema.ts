@@ -86,6 +86,10 @@ export const users = pgTable(
     // Each index serves a filter or sort of the users list with keyset paging on `id` (issue 3).
     // Every index costs every bulk update of role or status, so there are no more than these.
     index('users_role_id_idx').on(t.roleId, t.id),
+    // One role sorted by name, the users list's default (issue 18): the page is walked among the
+    // role's users alone, where the name index passed every other user on the way (a role of 4,499
+    // users at 200,000: read whole and sorted, 21 ms; walked here, 5 ms).
+    index('users_role_name_idx').on(t.roleId, t.lastName, t.firstName, t.id),
     index('users_status_idx').on(t.status, t.id),
     index('users_name_idx').on(t.lastName, t.firstName, t.id),
     // The last-sign-in sort, per status (issue 18): a status filter is a range of it, and without one

@@ -204,7 +204,8 @@ export function sharedFacetSums(db: Db, filter: UsersFilter | undefined): Shared
 }
 
 /** A filter's number of users, and the number in its narrowest single facet. */
-export type CountedFacetSizes = { matching: number; narrowest: number };
+/** `roles`: the users of the filter's roles alone (null without a role facet). */
+export type CountedFacetSizes = { matching: number; narrowest: number; roles: number | null };
 
 /**
  * For a filter of counted facets (status, role, module; at least one): its number of users and the
@@ -220,7 +221,7 @@ export async function countedFacetSizes(
   if (facetsOf(filter).length === 0 || !onlyCountedFacets(filter)) return null;
   const sums = await shared();
   const alone = [sums.byStatus, sums.byRole, sums.byModule].filter((n): n is number => n !== null);
-  return { matching: sums.matching, narrowest: Math.min(...alone) };
+  return { matching: sums.matching, narrowest: Math.min(...alone), roles: sums.byRole };
 }
 
 /**

@@ -345,9 +345,23 @@ async function sortedWhole(
  * whole in 22 ms. Project manager (28,000) + budget ≥ edit (~4,500) is walked: reading it whole starts
  * from 28,000 users, the walk reads ~4,600 (under load, read whole took ~3,600 pages and 67 ms a page).
  */
-export function readWholeIsCheaper(sizes: CountedFacetSizes, users: number, rows: number): boolean {
-  const walked = (WALKED_USER_PER_MATCH_READ * rows * users) / Math.max(1, sizes.matching);
+export function readWholeIsCheaper(sizes: CountedFacetSizes, walkedAmong: number, rows: number): boolean {
+  const walked = (WALKED_USER_PER_MATCH_READ * rows * walkedAmong) / Math.max(1, sizes.matching);
   return sizes.narrowest <= walked;
+}
+
+/**
+ * The users a walk of the sort's index passes on its way to a page: every user, but for one role
+ * sorted by name, which `users_role_name_idx` walks among the role's users alone (a role of 4,499
+ * users at 200,000 was read whole and sorted, 21 ms in process; walked, 5 ms).
+ */
+export function walkedAmong(
+  filter: UsersFilter,
+  sort: UserSort,
+  sizes: CountedFacetSizes,
+  users: number,
+): number {
+  return sort.field === 'name' && filter.roleIds?.length === 1 && sizes.roles !== null ? sizes.roles : users;
 }
 
 /**
@@ -358,14 +372,16 @@ export function readWholeIsCheaper(sizes: CountedFacetSizes, users: number, rows
 async function readsWhole(
   db: Db,
   filter: UsersFilter | undefined,
+  sort: UserSort,
   rows: number,
   options: ListUsersOptions,
   sums: SharedFacetSums | undefined,
 ): Promise<boolean> {
-  if (isEmptyFilter(filter)) return false;
+  if (!filter || isEmptyFilter(filter)) return false;
   const sizes = await countedFacetSizes(db, filter, sums);
   if (sizes === null) return false;
-  return options.countedFacetsReadWhole ?? readWholeIsCheaper(sizes, await estimatedUsers(db), rows);
+  if (options.countedFacetsReadWhole !== undefined) return options.countedFacetsReadWhole;
+  return readWholeIsCheaper(sizes, walkedAmong(filter, sort, sizes, await estimatedUsers(db)), rows);
 }
 
 const MATCH_SORT_COLUMNS: SortColumns = {
@@ -597,7 +613,7 @@ export async function pageIds(
   const uncounted = (keyed: KeyedId[]): PageOfIds => ({ keyed, total: null });
   if (!filter || !search) {
     return uncounted(
-      (await readsWhole(db, filter, rows, options, extras.sums))
+      (await readsWhole(db, filter, sort, rows, options, extras.sums))
         ? await sortedWhole(db, conditions, sort, after, rows)
         : await walk(db, filter, conditions, sort, after, rows),
     );
