@@ -558,6 +558,7 @@ async function boundedWalk(
   rows: number,
   window: number,
 ): Promise<KeyedId[]> {
+  if (walksSearchTable(sort, conditions)) return searchTableWalk(db, search, sort, after, rows, window);
   const next = db
     .select({
       id: users.id,
@@ -578,6 +579,55 @@ async function boundedWalk(
       sql`select w.id, w.key from (${next}) w
         where (select s.document from ${userSearch} s where s.user_id = w.id) like ${likeContains(search)}
         order by ${sql.join(orderBy(sort, WALKED_SORT_COLUMNS), sql`, `)} limit ${rows}`,
+    ),
+  );
+}
+
+/** The search table's columns in a walk of its name index (`s`): a name sort's, the only one it serves. */
+const SEARCH_WALK_COLUMNS: SortColumns = {
+  id: sql`s.user_id`,
+  lastName: sql`s.last_name`,
+  firstName: sql`s.first_name`,
+  email: sql`s.email`,
+  status: sql`s.status`,
+  roleName: sql`s.role_name`,
+  lastLoginAt: sql`s.last_login_at`,
+};
+
+/** Whether a searched walk goes over the search table's name index: sorted by name, nothing but the term. */
+function walksSearchTable(sort: UserSort, conditions: SQL[]): boolean {
+  return sort.field === 'name' && conditions.length === 0;
+}
+
+/**
+ * The next users in name order whose search document holds the term, at most `window` of them walked
+ * (null: until the page is full), read from the search table's name index alone
+ * (`user_search_name_idx`, which holds the document: an index-only scan where the table is
+ * vacuumed). Walking the users' name index looked each user's search row up by key: 3,745 users
+ * walked for a page of "lars" at 200,000 users took ~10 ms that way, 0.9 ms here.
+ */
+async function searchTableWalk(
+  db: Db,
+  search: string,
+  sort: UserSort,
+  after: KeysetStart | undefined,
+  rows: number,
+  window: number | null,
+): Promise<KeyedId[]> {
+  const c = SEARCH_WALK_COLUMNS;
+  const from = after ? sql`where ${afterCursor(sort, after, c)}` : sql``;
+  const order = sql.join(orderBy(sort, c), sql`, `);
+  const walked =
+    window === null
+      ? sql`${userSearch} s`
+      : sql`(select s.user_id, s.last_name, s.first_name, s.document from ${userSearch} s ${from}
+          order by ${order} limit ${window}) s`;
+  return inIndexOrder(db, (walker) =>
+    queryRows<KeyedId>(
+      walker,
+      sql`select s.user_id as id, ${keyText(sort.field, c)} as key from ${walked}
+        where s.document like ${likeContains(search)} ${window === null && after ? sql`and ${afterCursor(sort, after, c)}` : sql``}
+        order by ${order} limit ${rows}`,
     ),
   );
 }
@@ -619,9 +669,18 @@ export async function pageIds(
     );
   }
   const nameOrEmail = sort.field === 'name' || sort.field === 'email';
+  // Sorted by name with nothing but the term, a walk of the search table's name index costs ~0.25 µs
+  // a user, an eighth of reading one match: its window is walked first, for any page (a counted one
+  // then counts the matches alone, about half the cost of reading them).
+  const searchTableWalked = walksSearchTable(sort, conditions);
+  if (searchTableWalked) {
+    const window = options.searchWalkWindow ?? SEARCH_WALK_WINDOW;
+    const near = await searchTableWalk(db, search, sort, after, rows, window);
+    if (near.length >= rows) return uncounted(near);
+  }
   // The next page of a term clustered in the sort's order (a last name by name) starts inside the
   // cluster: a few users walked from the cursor fill it, where reading every match cost a page each.
-  if (nameOrEmail && after && !extras.countMatches) {
+  if (nameOrEmail && !searchTableWalked && after && !extras.countMatches) {
     const window = options.searchCursorWalkWindow ?? rows * SEARCH_CURSOR_WALK_PAGES;
     const next = await boundedWalk(db, conditions, search, sort, after, rows, window);
     if (next.length >= rows) return uncounted(next);
@@ -649,7 +708,7 @@ export async function pageIds(
     options.searchMatchesSortedMax ?? searchMatchesSortedMax(tableUsers, rows, extras.countMatches),
   );
   if (rare) return rare;
-  if (nameOrEmail) {
+  if (nameOrEmail && !searchTableWalked) {
     const near = await boundedWalk(
       db,
       conditions,
@@ -660,12 +719,17 @@ export async function pageIds(
       options.searchWalkWindow ?? SEARCH_WALK_WINDOW,
     );
     if (near.length >= rows) return uncounted(near);
+  }
+  if (nameOrEmail) {
     const sorted = await sortedMatches(
       options.searchMatchesSortedClusteredMax ?? SEARCH_MATCHES_SORTED_CLUSTERED_MAX,
     );
     if (sorted) return sorted;
   }
-  // Many matches: a correlated lookup per walked user (never turned into a join of every match).
+  // Many matches: walked in name order on the search table, or with a lookup of each walked user's
+  // search row (never turned into a join of every match).
+  if (walksSearchTable(sort, conditions))
+    return uncounted(await searchTableWalk(db, search, sort, after, rows, null));
   conditions.push(
     sql`(select s.document from ${userSearch} s where s.user_id = ${users.id}) like ${likeContains(search)}`,
   );

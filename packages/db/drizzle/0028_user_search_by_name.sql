@@ -1,0 +1,1 @@
+CREATE INDEX "user_search_name_idx" ON "user_search" USING btree ("last_name","first_name","user_id","document");
