@@ -67,6 +67,35 @@ describe('users.list from the end', () => {
     expect(end.offset).toBe(all.length - LIMIT);
   });
 
+  it.each([
+    { field: 'name', direction: 'asc' },
+    { field: 'name', direction: 'desc' },
+  ] as const)(
+    'a term alone sorted by name (%j: the search table walked): from the end, backward, from a prefix',
+    async (sort) => {
+      const filter: UsersFilter = { search: 'an' };
+      const all = await whole(sort, filter);
+      expect(all.length).toBeGreaterThan(2 * LIMIT);
+      const end = await admin.users.list({ sort, filter, limit: LIMIT, from: 'end' });
+      expect(ids(end.items)).toEqual(ids(all.slice(-LIMIT)));
+      const back = await walkBackward(sort, filter, end.prevCursor);
+      expect(ids([...back.rows, ...end.items])).toEqual(ids(all));
+      const firstIndex = all.findIndex((u) =>
+        sort.direction === 'asc' ? u.lastName >= 'M' : u.lastName < 'N',
+      );
+      expect(firstIndex).toBeGreaterThan(0);
+      const page = await admin.users.list({
+        sort,
+        filter,
+        limit: LIMIT,
+        from: { prefix: 'M' },
+        count: false,
+      });
+      expect(ids(page.items)).toEqual(ids(all.slice(firstIndex, firstIndex + LIMIT)));
+      expect(page.offset).toBe(firstIndex);
+    },
+  );
+
   it('a page of fewer rows than the limit is the whole result, with nothing before it', async () => {
     const filter: UsersFilter = { status: ['deactivated'] };
     const sort: UserSort = { field: 'name', direction: 'asc' };

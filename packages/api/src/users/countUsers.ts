@@ -203,8 +203,10 @@ export function sharedFacetSums(db: Db, filter: UsersFilter | undefined): Shared
   };
 }
 
-/** A filter's number of users, and the number in its narrowest single facet. */
-/** `roles`: the users of the filter's roles alone (null without a role facet). */
+/**
+ * A filter's number of users, the number in its narrowest single facet, and `roles`: the users of
+ * the filter's roles alone (null without a role facet).
+ */
 export type CountedFacetSizes = { matching: number; narrowest: number; roles: number | null };
 
 /**

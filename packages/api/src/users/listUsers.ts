@@ -114,15 +114,21 @@ async function estimatedUsers(db: Db): Promise<number> {
 /**
  * Sorted by name or e-mail, the matches of a term can cluster in the sort order (every "Martin"
  * together, every "emma." e-mail together): a walk of the sort's index from the start would read
- * every user before them. There, a walk of at most SEARCH_WALK_WINDOW users is tried first, then the
- * term's matches are sorted on the search table up to this many, and beyond, the index is walked.
+ * every user before them. There, a walk of at most SEARCH_WALK_WINDOW users is tried after the rare
+ * term's read (before it, for a name sort with nothing but the term: the search table's name index
+ * walks it for ~1 ms, `searchTableWalk`), then the term's matches are sorted on the search table up
+ * to this many, and beyond, the index is walked. The thresholds past the window were measured for
+ * walks of the users' indexes (`WALKED_USER_PER_MATCH_READ`): a walk of the search table's name
+ * index costs about a tenth of that, where the table is vacuumed (a sign-in's update of its copy
+ * of the last sign-in clears its page's all-visible bit until the next vacuum), not yet weighed.
  */
 export const SEARCH_MATCHES_SORTED_CLUSTERED_MAX = 50_000;
 export const SEARCH_WALK_WINDOW = 4_000;
 /**
  * A searched next page sorted by name or e-mail first walks this many pages' worth of users from
  * its cursor: inside a cluster of matches (a last name sorted by name) that fills it at once; for
- * matches spread over the order it costs ~4 × 51 users walked before the usual paths.
+ * matches spread over the order it costs ~4 × 51 users walked before the usual paths. Not for a
+ * name sort with nothing but the term, which walks SEARCH_WALK_WINDOW users of the search table first.
  */
 export const SEARCH_CURSOR_WALK_PAGES = 4;
 
@@ -345,8 +351,8 @@ async function sortedWhole(
  * whole in 22 ms. Project manager (28,000) + budget ≥ edit (~4,500) is walked: reading it whole starts
  * from 28,000 users, the walk reads ~4,600 (under load, read whole took ~3,600 pages and 67 ms a page).
  */
-export function readWholeIsCheaper(sizes: CountedFacetSizes, walkedAmong: number, rows: number): boolean {
-  const walked = (WALKED_USER_PER_MATCH_READ * rows * walkedAmong) / Math.max(1, sizes.matching);
+export function readWholeIsCheaper(sizes: CountedFacetSizes, passed: number, rows: number): boolean {
+  const walked = (WALKED_USER_PER_MATCH_READ * rows * passed) / Math.max(1, sizes.matching);
   return sizes.narrowest <= walked;
 }
 
@@ -361,7 +367,9 @@ export function walkedAmong(
   sizes: CountedFacetSizes,
   users: number,
 ): number {
-  return sort.field === 'name' && filter.roleIds?.length === 1 && sizes.roles !== null ? sizes.roles : users;
+  return sort.field === 'name' && new Set(filter.roleIds).size === 1 && sizes.roles !== null
+    ? sizes.roles
+    : users;
 }
 
 /**
@@ -558,7 +566,6 @@ async function boundedWalk(
   rows: number,
   window: number,
 ): Promise<KeyedId[]> {
-  if (walksSearchTable(sort, conditions)) return searchTableWalk(db, search, sort, after, rows, window);
   const next = db
     .select({
       id: users.id,
@@ -728,8 +735,7 @@ export async function pageIds(
   }
   // Many matches: walked in name order on the search table, or with a lookup of each walked user's
   // search row (never turned into a join of every match).
-  if (walksSearchTable(sort, conditions))
-    return uncounted(await searchTableWalk(db, search, sort, after, rows, null));
+  if (searchTableWalked) return uncounted(await searchTableWalk(db, search, sort, after, rows, null));
   conditions.push(
     sql`(select s.document from ${userSearch} s where s.user_id = ${users.id}) like ${likeContains(search)}`,
   );
