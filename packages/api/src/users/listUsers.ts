@@ -392,6 +392,7 @@ async function readsWhole(
   return readWholeIsCheaper(sizes, walkedAmong(filter, sort, sizes, await estimatedUsers(db)), rows);
 }
 
+/** The search table's columns (`m`): a term's matches read, and a walk of its name index (`searchTableWalk`). */
 const MATCH_SORT_COLUMNS: SortColumns = {
   id: sql`m.user_id`,
   lastName: sql`m.last_name`,
@@ -590,17 +591,6 @@ async function boundedWalk(
   );
 }
 
-/** The search table's columns in a walk of its name index (`s`): a name sort's, the only one it serves. */
-const SEARCH_WALK_COLUMNS: SortColumns = {
-  id: sql`s.user_id`,
-  lastName: sql`s.last_name`,
-  firstName: sql`s.first_name`,
-  email: sql`s.email`,
-  status: sql`s.status`,
-  roleName: sql`s.role_name`,
-  lastLoginAt: sql`s.last_login_at`,
-};
-
 /** Whether a searched walk goes over the search table's name index: sorted by name, nothing but the term. */
 function walksSearchTable(sort: UserSort, conditions: SQL[]): boolean {
   return sort.field === 'name' && conditions.length === 0;
@@ -621,19 +611,19 @@ async function searchTableWalk(
   rows: number,
   window: number | null,
 ): Promise<KeyedId[]> {
-  const c = SEARCH_WALK_COLUMNS;
+  const c = MATCH_SORT_COLUMNS;
   const from = after ? sql`where ${afterCursor(sort, after, c)}` : sql``;
   const order = sql.join(orderBy(sort, c), sql`, `);
   const walked =
     window === null
-      ? sql`${userSearch} s`
-      : sql`(select s.user_id, s.last_name, s.first_name, s.document from ${userSearch} s ${from}
-          order by ${order} limit ${window}) s`;
+      ? sql`${userSearch} m`
+      : sql`(select m.user_id, m.last_name, m.first_name, m.document from ${userSearch} m ${from}
+          order by ${order} limit ${window}) m`;
   return inIndexOrder(db, (walker) =>
     queryRows<KeyedId>(
       walker,
-      sql`select s.user_id as id, ${keyText(sort.field, c)} as key from ${walked}
-        where s.document like ${likeContains(search)} ${window === null && after ? sql`and ${afterCursor(sort, after, c)}` : sql``}
+      sql`select m.user_id as id, ${keyText(sort.field, c)} as key from ${walked}
+        where m.document like ${likeContains(search)} ${window === null && after ? sql`and ${afterCursor(sort, after, c)}` : sql``}
         order by ${order} limit ${rows}`,
     ),
   );
