@@ -1,7 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { bulkOperationItems, bulkOperations } from '@roster/db';
-import { eq } from 'drizzle-orm';
+import { bulkOperationItems, bulkOperations, queryRows } from '@roster/db';
+import { eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
+import { insertTickedBatches } from '../src/bulk/selectionBatches';
 import { callerWithConfig, expectTRPCError, useHarness } from './harness';
 
 /**
@@ -101,6 +102,62 @@ describe('Apply of ticked users, taken in one pass (issue 18 item 3)', () => {
       'CONFLICT',
       'operation_conflict',
     );
+  });
+
+  it('a list of a few users of a larger tenant (each probed) and one of most of it (the key walked beside it) are taken alike', async () => {
+    // WALKED_LIST_SHARE is an eighth: 3 of 60 users are probed one by one, 50 of 60 walked beside.
+    const ids = await h.createUsers(60, { status: 'active', role: 'Reader' });
+    for (const size of [3, 50]) {
+      const sent = ids.slice(0, size).reverse();
+      const input = {
+        operationId: randomUUID(),
+        operation: { kind: 'assign_role' as const, roleId: h.roleId(size === 3 ? 'Buyer' : 'Reader') },
+        selection: { ids: [...sent, (sent[1] ?? '').toUpperCase()] },
+      };
+      const before = await h.db.select().from(bulkOperations);
+      await expectTRPCError(
+        batchesOf4().bulk.execute({ ...input, selection: { ids: [...sent, randomUUID()] } }),
+        'NOT_FOUND',
+        'user_not_found',
+      );
+      expect(await h.db.select().from(bulkOperations)).toEqual(before);
+      const op = await batchesOf4().bulk.execute(input);
+      expect(op).toMatchObject({ total: size, processed: size });
+      expect(await resultUsers(op.id)).toEqual(sent.map((userId, i) => ({ position: i + 1, userId })));
+      expect(await recordedSelection(op.id)).toEqual({ kind: 'ids', count: size, digest: digestOf(sent) });
+    }
+  });
+
+  it("leaves the transaction's join settings as they were once the batches are written", async () => {
+    const ids = await h.createUsers(20, { status: 'active', role: 'Reader' });
+    const operationId = randomUUID();
+    let seen: { nestloop: string; hashjoin: string } | undefined;
+    // Rolled back: the operation is only there for its batches.
+    const rolledBack = await h.db
+      .transaction(async (tx) => {
+        await tx.insert(bulkOperations).values({
+          id: operationId,
+          kind: 'deactivate',
+          params: { kind: 'deactivate' },
+          selection: {},
+          actorId: h.admin.user.id,
+        });
+        // A repeat: the list is taken twice, the second time distinct.
+        const ticked = await insertTickedBatches(tx, operationId, [...ids, ids[0] ?? ''], 4);
+        expect(ticked).toEqual({ count: 20, found: 20, digest: digestOf(ids) });
+        [seen] = await queryRows<{ nestloop: string; hashjoin: string }>(
+          tx,
+          sql`select current_setting('enable_nestloop') as nestloop, current_setting('enable_hashjoin') as hashjoin`,
+        );
+        tx.rollback();
+      })
+      .then(
+        () => false,
+        () => true,
+      );
+    expect(rolledBack).toBe(true);
+    expect(seen).toEqual({ nestloop: 'on', hashjoin: 'on' });
+    expect(await h.db.select().from(bulkOperations).where(eq(bulkOperations.id, operationId))).toEqual([]);
   });
 
   it('asks for confirmation when one of many administrators is among many users losing the role, and only then', async () => {

@@ -452,6 +452,7 @@ export const bulkOperationBatches = pgTable(
     batchNo: integer('batch_no').notNull(),
     /** The result position of the batch's first user; the others follow in order. */
     firstPosition: integer('first_position').notNull(),
+    /** Stored out of line without compression, as `source_positions` (migration 0029). */
     userIds: uuid('user_ids').array().notNull(),
     /** For a revert: each user's result position in the operation it reverts. */
     sourcePositions: integer('source_positions').array(),

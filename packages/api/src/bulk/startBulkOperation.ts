@@ -20,7 +20,7 @@ import {
   filterSelectionConditions,
   unknownSelectedUsers,
 } from './selection';
-import { idsDigest, insertListedBatches, insertSelectionBatches } from './selectionBatches';
+import { idsDigest, insertSelectionBatches, insertTickedBatches } from './selectionBatches';
 import { uuidList } from './sqlLists';
 
 export type StartInput = BulkExecuteInput;
@@ -99,12 +99,11 @@ export async function recordBulkOperation(
     let total: number;
     let recorded = selection;
     if ('ids' in input.selection) {
-      const ids = [...new Set(input.selection.ids.map((id) => id.toLowerCase()))];
-      if (ids.length === 0) throw new DomainError('empty_selection');
-      const listed = await insertListedBatches(tx, input.operationId, ids, batchSize);
-      if (listed.found !== ids.length) throw unknownSelectedUsers();
-      total = ids.length;
-      recorded = { kind: 'ids', count: total, digest: listed.digest };
+      if (input.selection.ids.length === 0) throw new DomainError('empty_selection');
+      const ticked = await insertTickedBatches(tx, input.operationId, input.selection.ids, batchSize);
+      if (ticked.found !== ticked.count) throw unknownSelectedUsers();
+      total = ticked.count;
+      recorded = { kind: 'ids', count: total, digest: ticked.digest };
     } else {
       const selected = conditions?.selected;
       total = await insertSelectionBatches(
