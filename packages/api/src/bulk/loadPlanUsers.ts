@@ -1,8 +1,18 @@
-import { type Db, invitations, moduleAccess, userRights, userScopes, users } from '@roster/db';
-import type { GrantedAccessLevel, Module, PlanUser, Right } from '@roster/domain';
+import { type Db, invitations, moduleAccess, queryRows, userRights, userScopes } from '@roster/db';
+import type { GrantedAccessLevel, Module, PlanUser, Right, UserStatus } from '@roster/domain';
 import { and, eq, sql } from 'drizzle-orm';
 import { adminRoleIds } from './adminRoleIds';
 import { uuidList } from './sqlLists';
+
+/** A user's row as the rules read it. */
+type UserRow = {
+  id: string;
+  email: string;
+  status: UserStatus;
+  roleId: string;
+  activatedMs: number | null;
+  version: number;
+};
 
 /**
  * The current state of these users, as the bulk rules need it. With `withAccess`, their module
@@ -22,23 +32,17 @@ export async function loadPlanUsers(
   // Users alone, with no join: when a row was changed by a transaction this one waited for, a locking
   // read re-checks the new row version against the joined rows it had read before (a user whose role
   // changed would drop out of a join on roles). Role and invitation are read after, by plain queries
-  // that see the rows as they are once locked.
-  const query = db
-    .select({
-      id: users.id,
-      email: users.email,
-      status: users.status,
-      roleId: users.roleId,
-      activatedAt: users.activatedAt,
-      version: users.version,
-    })
-    .from(users)
-    .where(sql`${users.id} = any(${list})`)
-    // With `lock`, the users' rows are locked as they are read, in id order, so that two operations
-    // on overlapping users never deadlock; the caller decides on these locked rows.
-    .orderBy(users.id)
-    .$dynamic();
-  const rows = await (options.lock ? query.for('update') : query);
+  // that see the rows as they are once locked. With `lock`, the users' rows are locked as they are
+  // read, in id order, so that two operations on overlapping users never deadlock; the caller decides
+  // on these locked rows. Read as plain rows (the first activation as epoch milliseconds): drizzle's
+  // mapping of each row, its dates parsed from text, was a tenth of the server's time in a bulk
+  // operation.
+  const rows = await queryRows<UserRow>(
+    db,
+    sql`select id::text as id, email, status, role_id::text as "roleId",
+          (extract(epoch from activated_at) * 1000)::float8 as "activatedMs", version
+        from users where id = any(${list}) order by id ${options.lock ? sql`for update` : sql``}`,
+  );
   const [admins, pending] = await Promise.all([
     adminRoleIds(db),
     db
@@ -76,7 +80,7 @@ export async function loadPlanUsers(
         status: row.status,
         roleId: row.roleId,
         roleIsAdmin: admins.has(row.roleId),
-        activatedAt: row.activatedAt,
+        activatedAt: row.activatedMs === null ? null : new Date(row.activatedMs),
         access: {
           modules: modules.get(row.id) ?? {},
           scope: scopes.get(row.id) ?? [],
