@@ -4,7 +4,7 @@ import { users } from '@roster/db';
 import { eq } from 'drizzle-orm';
 import { benchToken, postgresSettings, postgresVersion, prepareBenchDatabase } from './benchDatabase';
 import { benchLoad } from './benchLoad';
-import { benchBulk, bulkTableLines } from './bulkBench';
+import { BULK_BENCH_KINDS, benchBulk, bulkTableLines } from './bulkBench';
 import { type CpuSample, formatCpu } from './cpuTime';
 import { benchImport, type ImportBenchResult } from './importBench';
 import { benchPreview } from './previewBench';
@@ -21,6 +21,8 @@ const { values } = parseArgs({
     'bulk-sizes': { type: 'string', default: '10000,100000,1000000' },
     /** Pairs of product and floor run one after the other for each bulk operation (medians reported). */
     'bulk-pairs': { type: 'string', default: '3' },
+    /** `--bulk-kinds assign_role,deactivate`: some of the bulk bench's operations only. */
+    'bulk-kinds': { type: 'string', default: BULK_BENCH_KINDS.join(',') },
     'import-rows': { type: 'string', default: '100000' },
     /** The machine is noisy (the same statement varies up to 2×): each run, and its own floors, is a row. */
     'import-runs': { type: 'string', default: '3' },
@@ -139,6 +141,7 @@ try {
         [bulkSize],
         admin?.id ?? '',
         Number(values['bulk-pairs']),
+        BULK_BENCH_KINDS.filter((kind) => (values['bulk-kinds'] ?? '').split(',').includes(kind)),
       );
       writeSection(
         `bulk-${bulkSize}`,
