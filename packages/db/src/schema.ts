@@ -112,8 +112,8 @@ export const users = pgTable(
  * or sign-in change of the copy is a HOT update that never touches an index (the table keeps free
  * room in its pages: fillfactor 90). An entry of the name index holds both names twice and the
  * e-mail once: with the longest names SCIM takes (200 UTF-16 units each, 3 bytes a character) and
- * e-mail (254) it is ~2,690 bytes, under btree's 2,704 (a test stores such a user). Statement triggers on `users` keep it in step
- * (migrations 0003, 0022).
+ * e-mail (254) it is ~2,690 bytes, under btree's 2,704 (a test stores such a user). Statement
+ * triggers on `users` keep it in step (migrations 0003, 0022).
  */
 export const userSearch = pgTable(
   'user_search',

@@ -1,5 +1,6 @@
 import { type Db, queryRows, sqlTime } from '@roster/db';
 import { type SQL, sql } from 'drizzle-orm';
+import { countFromMaintainedCounts } from '../users/countUsers';
 import { uuidList } from './sqlLists';
 
 /**
@@ -101,7 +102,9 @@ async function insertListedBatches(
   // The digest sorts up to 100,000 uuids: in memory (about 6 MB), not spilled to disk past the default
   // 4 MB of work_mem (an external merge took a fifth of a 100,000-id Apply).
   await db.execute(sql`set local work_mem = '16MB'`);
-  const walked = ids.length >= (await tenantUsers(db)) * WALKED_LIST_SHARE;
+  // The tenant's users, from the maintained counts (a filter of nothing is always counted there).
+  const tenant = (await countFromMaintainedCounts(db, undefined)) ?? 0;
+  const walked = ids.length >= tenant * WALKED_LIST_SHARE;
   if (walked) await db.execute(hashAndLoopJoins('off'));
   const [row] = await queryRows<{ found: number; distinct: number; digest: string }>(
     db,
@@ -129,15 +132,6 @@ async function insertListedBatches(
  */
 const hashAndLoopJoins = (setting: 'on' | 'off') =>
   sql`select set_config('enable_nestloop', ${setting}, true), set_config('enable_hashjoin', ${setting}, true)`;
-
-/** The tenant's users, summed on the maintained counts (a few rows; exact in this transaction). */
-async function tenantUsers(db: Db): Promise<number> {
-  const [row] = await queryRows<{ n: number }>(
-    db,
-    sql`select coalesce(sum(n), 0)::int as n from user_counts`,
-  );
-  return row?.n ?? 0;
-}
 
 /** Ids as one text, lower-case, sorted and joined by commas (uuids sort as their lower-case text does). */
 const sortedIdsText = (id: SQL) => sql`string_agg(${id}::text, ',' order by ${id})`;
