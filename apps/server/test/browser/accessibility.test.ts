@@ -121,6 +121,12 @@ describe('axe-core on every page and every open dialog or menu (issue 19 item 2)
     await admin.getByRole('dialog').getByRole('heading', { name: 'Assign role' }).waitFor();
     await check(admin, 'users: mass operation panel');
     await admin.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click();
+    // Copy access: its mode cards, the chosen one shaded (a hint on it once read at 4.37:1).
+    await admin.getByRole('button', { name: 'Mass operation' }).click();
+    await admin.getByRole('menuitem', { name: 'Copy access and authorizations', exact: true }).click();
+    await admin.getByRole('radio', { name: /^Replace/ }).waitFor();
+    await check(admin, 'users: copy access panel');
+    await admin.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click();
     await admin.getByRole('button', { name: 'Mass operation' }).click();
     await admin.getByRole('menuitem', { name: 'Invite', exact: true }).click();
     await admin.getByTestId('bulk-preview').waitFor();

@@ -54,7 +54,7 @@ function CopyAccessFields({ draft, onChange }: FieldProps) {
               />
               <span>
                 <span className="block font-medium text-slate-800">{mode.label}</span>
-                <span className="block text-xs text-slate-500">{mode.hint}</span>
+                <span className="block text-xs text-slate-600">{mode.hint}</span>
               </span>
             </label>
           ))}
