@@ -733,6 +733,9 @@ describe('Admin › Operations', () => {
     const typed = dialog.getByLabel('Number of users who will become administrators');
     await typed.waitFor();
     await dialog.getByText('2 users will become administrators').waitFor();
+    // The question holds the keyboard's focus: its number is the next Tab, not the sheet's Close.
+    await page.keyboard.press('Tab');
+    await expect.poll(() => typed.evaluate((el) => el === document.activeElement)).toBe(true);
     const confirm = dialog.getByRole('button', { name: 'Revert', exact: true });
     await typed.fill('1');
     await expect(confirm.isDisabled()).resolves.toBe(true);

@@ -48,11 +48,13 @@ export function FollowUpActions({
   const queryClient = useQueryClient();
   const revertible = canRevert(operation.kind) && operation.counts.change > 0;
   const [mode, setMode] = useState<Mode | null>(openRevert && revertible ? 'revert' : null);
-  // Opened by "Undo", the question takes the keyboard's focus: its Revert button is a Tab away.
+  // Once opened (by "Revert…", "Retry…" or "Undo"), the question takes the keyboard's focus: its
+  // confirming button is the next Tab, not the last stop of the sheet (the button that opened it is
+  // gone, and the focus with it).
   const question = useRef<HTMLElement>(null);
   useEffect(() => {
-    if (openRevert) question.current?.focus();
-  }, [openRevert]);
+    if (mode) question.current?.focus();
+  }, [mode]);
   const [typed, setTyped] = useState('');
   // One id per confirmation dialog: a double click or a retried request starts one operation.
   const operationId = useRef(newOperationId());
