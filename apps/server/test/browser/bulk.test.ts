@@ -727,15 +727,20 @@ describe('Admin › Operations', () => {
     await page.getByText('2 administrators will lose the Administrator role').waitFor();
     await page.getByLabel('Number of administrators who will lose the role').fill('2');
     await applyAndWait(page);
-    await page.getByRole('dialog').getByRole('button', { name: 'Revert…' }).click();
+    const opener = page.getByRole('dialog').getByRole('button', { name: 'Revert…' });
+    await opener.click();
     const dialog = page.getByRole('region', { name: 'Revert this operation' });
+    // Cancelled, the question gives the focus back to the button that asks it again (Enter reopens it).
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await expect.poll(() => opener.evaluate((el) => el.matches(':focus'))).toBe(true);
+    await page.keyboard.press('Enter');
     // The preview counts the administrators who come back: the admin types that number.
     const typed = dialog.getByLabel('Number of users who will become administrators');
     await typed.waitFor();
     await dialog.getByText('2 users will become administrators').waitFor();
     // The question holds the keyboard's focus: its number is the next Tab, not the sheet's Close.
     await page.keyboard.press('Tab');
-    await expect.poll(() => typed.evaluate((el) => el === document.activeElement)).toBe(true);
+    await expect.poll(() => typed.evaluate((el) => el.matches(':focus'))).toBe(true);
     const confirm = dialog.getByRole('button', { name: 'Revert', exact: true });
     await typed.fill('1');
     await expect(confirm.isDisabled()).resolves.toBe(true);

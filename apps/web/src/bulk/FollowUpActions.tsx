@@ -50,10 +50,14 @@ export function FollowUpActions({
   const [mode, setMode] = useState<Mode | null>(openRevert && revertible ? 'revert' : null);
   // Once opened (by "Revert…", "Retry…" or "Undo"), the question takes the keyboard's focus: its
   // confirming button is the next Tab, not the last stop of the sheet (the button that opened it is
-  // gone, and the focus with it).
+  // gone, and the focus with it). Cancelled, the focus goes back to the button that asks it again.
   const question = useRef<HTMLElement>(null);
+  const openers = useRef<Partial<Record<Mode, HTMLButtonElement | null>>>({});
+  const cancelled = useRef<Mode | null>(null);
   useEffect(() => {
     if (mode) question.current?.focus();
+    else if (cancelled.current) openers.current[cancelled.current]?.focus();
+    cancelled.current = null;
   }, [mode]);
   const [typed, setTyped] = useState('');
   // One id per confirmation dialog: a double click or a retried request starts one operation.
@@ -104,12 +108,24 @@ export function FollowUpActions({
     return (
       <div className="flex flex-wrap gap-2">
         {revertible && (
-          <Button variant="secondary" onClick={() => open('revert')}>
+          <Button
+            variant="secondary"
+            onClick={() => open('revert')}
+            ref={(button) => {
+              openers.current.revert = button;
+            }}
+          >
             {WORDS.revert.button}
           </Button>
         )}
         {retryable && (
-          <Button variant="secondary" onClick={() => open('retry')}>
+          <Button
+            variant="secondary"
+            onClick={() => open('retry')}
+            ref={(button) => {
+              openers.current.retry = button;
+            }}
+          >
             {WORDS.retry.button}
           </Button>
         )}
@@ -155,7 +171,13 @@ export function FollowUpActions({
         >
           {mutation.isPending ? 'Starting…' : words.confirm}
         </Button>
-        <Button variant="ghost" onClick={() => setMode(null)}>
+        <Button
+          variant="ghost"
+          onClick={() => {
+            cancelled.current = mode;
+            setMode(null);
+          }}
+        >
           Cancel
         </Button>
       </div>
