@@ -1,10 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { PGlite } from '@electric-sql/pglite';
 import { auto_explain } from '@electric-sql/pglite/contrib/auto_explain';
-import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createTestDb, type TestDb } from '../src/testing';
+import { createTestDb, pgliteFromTemplate } from '../src/testing';
 
 /** One connection that runs SQL text and hands back the notices each statement raised. */
 type NoticedConnection = {
@@ -13,28 +10,31 @@ type NoticedConnection = {
 };
 
 /**
- * A connection of its own (a PL/pgSQL plan is kept per connection) to the test's database, with
+ * A connection of its own (a PL/pgSQL plan is kept per connection) to a database of this test, with
  * auto_explain loaded: every statement's plan, those inside triggers too, comes back as a notice.
  */
-async function noticedConnection(db: TestDb): Promise<NoticedConnection> {
+async function noticedConnection(): Promise<NoticedConnection> {
   const template = inject('rosterTemplate');
   const notices: string[] = [];
   const taken = () => notices.splice(0, notices.length);
-  if (db.url) {
-    const client = postgres(db.url, { max: 1, onnotice: (notice) => notices.push(notice.message ?? '') });
+  if (template.kind === 'postgres') {
+    const db = await createTestDb();
+    const client = postgres(db.url ?? '', {
+      max: 1,
+      onnotice: (notice) => notices.push(notice.message ?? ''),
+    });
     return {
       run: async (text) => {
         await client.unsafe(text).simple();
         return taken();
       },
-      close: () => client.end(),
+      close: async () => {
+        await client.end();
+        await db.close();
+      },
     };
   }
-  if (template.kind !== 'pglite') throw new Error('a PostgreSQL test database without its URL');
-  const pglite = await PGlite.create({
-    loadDataDir: new Blob([readFileSync(template.file)]),
-    extensions: { pg_trgm, auto_explain },
-  });
+  const pglite = await pgliteFromTemplate(template.file, { auto_explain });
   return {
     run: async (text) => {
       await pglite.exec(text, { onNotice: (notice) => notices.push(notice.message ?? '') });
@@ -94,13 +94,11 @@ const plansOf = (notices: string[]): PlanNode[] =>
   });
 
 describe('statement triggers on users and module_access', () => {
-  let db: TestDb;
   let connection: NoticedConnection;
   const USERS = 400;
 
   beforeAll(async () => {
-    db = await createTestDb();
-    connection = await noticedConnection(db);
+    connection = await noticedConnection();
     await connection.run(`
       insert into users (id, email, first_name, last_name, status, role_id)
       select gen_random_uuid(), 'trigger-' || n || '@example.com', 'First' || n, 'Last' || n, 'active',
@@ -115,7 +113,6 @@ describe('statement triggers on users and module_access', () => {
 
   afterAll(async () => {
     await connection?.close();
-    await db?.close();
   });
 
   it('join their transition tables by a plan made for each statement, not the first one of the connection', async () => {

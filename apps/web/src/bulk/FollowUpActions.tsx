@@ -53,11 +53,11 @@ export function FollowUpActions({
   // gone, and the focus with it). Cancelled, the focus goes back to the button that asks it again.
   const question = useRef<HTMLElement>(null);
   const openers = useRef<Partial<Record<Mode, HTMLButtonElement | null>>>({});
-  const cancelled = useRef<Mode | null>(null);
+  const shown = useRef<Mode | null>(null);
   useEffect(() => {
     if (mode) question.current?.focus();
-    else if (cancelled.current) openers.current[cancelled.current]?.focus();
-    cancelled.current = null;
+    else if (shown.current) openers.current[shown.current]?.focus();
+    shown.current = mode;
   }, [mode]);
   const [typed, setTyped] = useState('');
   // One id per confirmation dialog: a double click or a retried request starts one operation.
@@ -171,13 +171,7 @@ export function FollowUpActions({
         >
           {mutation.isPending ? 'Starting…' : words.confirm}
         </Button>
-        <Button
-          variant="ghost"
-          onClick={() => {
-            cancelled.current = mode;
-            setMode(null);
-          }}
-        >
+        <Button variant="ghost" onClick={() => setMode(null)}>
           Cancel
         </Button>
       </div>

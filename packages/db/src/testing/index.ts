@@ -1,3 +1,3 @@
-export { createTestDb, type TestDb } from './testDb';
+export { createTestDb, pgliteFromTemplate, type TestDb } from './testDb';
 export { adminUrl, databaseUrlFor } from './urls';
 export { waitFor } from './waitFor';

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { PGlite } from '@electric-sql/pglite';
+import { type Extensions, PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { sql } from 'drizzle-orm';
 import { inject } from 'vitest';
@@ -16,6 +16,14 @@ export type TestDb = DbHandle & {
   /** The connection URL on Postgres (for a second process), undefined on PGlite. */
   url: string | undefined;
 };
+
+/** An embedded database loaded from the run's migrated template, with pg_trgm and `extensions`. */
+export function pgliteFromTemplate(file: string, extensions: Extensions = {}): Promise<PGlite> {
+  return PGlite.create({
+    loadDataDir: new Blob([readFileSync(file)]),
+    extensions: { pg_trgm, ...extensions },
+  });
+}
 
 /** A migrated database of its own for one test file: a clone of the run's template. */
 export async function createTestDb(): Promise<TestDb> {
@@ -37,11 +45,7 @@ export async function createTestDb(): Promise<TestDb> {
       },
     };
   } else {
-    const pglite = await PGlite.create({
-      loadDataDir: new Blob([readFileSync(template.file)]),
-      extensions: { pg_trgm },
-    });
-    handle = await createDb({ pglite });
+    handle = await createDb({ pglite: await pgliteFromTemplate(template.file) });
   }
   const reset = async () => {
     const tables = await queryRows<{ name: string }>(
