@@ -1,7 +1,8 @@
 /**
  * The search table's name index holds both names and the search document (names and e-mail again) in
- * one entry, which btree bounds at 2,704 bytes: a user with the longest names SCIM takes, in 3-byte
- * characters, and the longest e-mail is stored, on both databases (schema.ts, `user_search_name_idx`).
+ * one entry, and its e-mail index the e-mail and the document, which btree bounds at 2,704 bytes: a
+ * user with the longest names SCIM takes, in 3-byte characters, and the longest e-mail is stored, on
+ * both databases (schema.ts, `user_search_name_idx`, `user_search_email_idx`).
  */
 import { queryRows, roles, userSearch, users } from '@roster/db';
 import { scimUserResourceSchema } from '@roster/domain';

@@ -115,20 +115,29 @@ async function estimatedUsers(db: Db): Promise<number> {
  * Sorted by name or e-mail, the matches of a term can cluster in the sort order (every "Martin"
  * together, every "emma." e-mail together): a walk of the sort's index from the start would read
  * every user before them. There, a walk of at most SEARCH_WALK_WINDOW users is tried after the rare
- * term's read (before it, for a name sort with nothing but the term: the search table's name index
- * walks it for ~1 ms, `searchTableWalk`), then the term's matches are sorted on the search table up
- * to this many, and beyond, the index is walked. The thresholds past the window were measured for
- * walks of the users' indexes (`WALKED_USER_PER_MATCH_READ`): a walk of the search table's name
- * index costs about a tenth of that, where the table is vacuumed (a sign-in's update of its copy
- * of the last sign-in clears its page's all-visible bit until the next vacuum), not yet weighed.
+ * term's read (before it, for a name or e-mail sort with nothing but the term: the search table's own
+ * index of the order walks SEARCH_TABLE_WALK_WINDOW users, `searchTableWalk`), then the term's
+ * matches are sorted on the search table up to this many, and beyond, the index is walked. The
+ * thresholds past the window were measured for walks of the users' indexes
+ * (`WALKED_USER_PER_MATCH_READ`).
  */
 export const SEARCH_MATCHES_SORTED_CLUSTERED_MAX = 50_000;
 export const SEARCH_WALK_WINDOW = 4_000;
 /**
+ * How many users of the search table's name or e-mail index a search with nothing but its term walks
+ * first. Index-only, a walked user costs ~0.2 µs (100,000 walked in 16 ms at 1,000,000 users, warm)
+ * against ~3–15 µs to read and sort a match (a heap page each): 20,000 cost ~4 ms, and fill a page
+ * of a term at 0.3 % of users spread over the order ("42@" by e-mail walked 5,900 users for its
+ * first page; a window of 4,000 missed it and sorted its 10,000 matches, 92 ms). Where the table is
+ * not vacuumed (a sign-in's update of its copy of the last sign-in clears its page's all-visible bit
+ * until the next vacuum), a walked user also reads its heap page, about 1 µs.
+ */
+export const SEARCH_TABLE_WALK_WINDOW = 20_000;
+/**
  * A searched next page sorted by name or e-mail first walks this many pages' worth of users from
  * its cursor: inside a cluster of matches (a last name sorted by name) that fills it at once; for
  * matches spread over the order it costs ~4 × 51 users walked before the usual paths. Not for a
- * name sort with nothing but the term, which walks SEARCH_WALK_WINDOW users of the search table first.
+ * name or e-mail sort with nothing but the term, which walks the search table first.
  */
 export const SEARCH_CURSOR_WALK_PAGES = 4;
 
@@ -591,17 +600,27 @@ async function boundedWalk(
   );
 }
 
-/** Whether a searched walk goes over the search table's name index: sorted by name, nothing but the term. */
+/**
+ * Whether a searched walk goes over one of the search table's own indexes: sorted by name or e-mail
+ * (`user_search_name_idx`, `user_search_email_idx`), nothing but the term.
+ */
 function walksSearchTable(sort: UserSort, conditions: SQL[]): boolean {
-  return sort.field === 'name' && conditions.length === 0;
+  return (sort.field === 'name' || sort.field === 'email') && conditions.length === 0;
+}
+
+/** The columns of the search table a walk in the sort's order reads: its index's own, so the scan is index-only. */
+function searchTableWalkColumns(sort: UserSort): SQL {
+  return sort.field === 'email'
+    ? sql`m.user_id, m.email, m.document`
+    : sql`m.user_id, m.last_name, m.first_name, m.document`;
 }
 
 /**
- * The next users in name order whose search document holds the term, at most `window` of them walked
- * (null: until the page is full), read from the search table's name index alone
- * (`user_search_name_idx`, which holds the document: an index-only scan where the table is
- * vacuumed). Walking the users' name index looked each user's search row up by key: 3,745 users
- * walked for a page of "lars" at 200,000 users took ~10 ms that way, 0.9 ms here.
+ * The next users in name or e-mail order whose search document holds the term, until the page is
+ * full, read from the search table's index of that order alone (`user_search_name_idx`,
+ * `user_search_email_idx`: each holds the document, an index-only scan where the table is vacuumed).
+ * Walking the users' name index looked each user's search row up by key: 3,745 users walked for a
+ * page of "lars" at 200,000 users took ~10 ms that way, 0.9 ms here.
  */
 async function searchTableWalk(
   db: Db,
@@ -609,24 +628,59 @@ async function searchTableWalk(
   sort: UserSort,
   after: KeysetStart | undefined,
   rows: number,
-  window: number | null,
 ): Promise<KeyedId[]> {
   const c = MATCH_SORT_COLUMNS;
-  const from = after ? sql`where ${afterCursor(sort, after, c)}` : sql``;
-  const order = sql.join(orderBy(sort, c), sql`, `);
-  const walked =
-    window === null
-      ? sql`${userSearch} m`
-      : sql`(select m.user_id, m.last_name, m.first_name, m.document from ${userSearch} m ${from}
-          order by ${order} limit ${window}) m`;
   return inIndexOrder(db, (walker) =>
     queryRows<KeyedId>(
       walker,
-      sql`select m.user_id as id, ${keyText(sort.field, c)} as key from ${walked}
-        where m.document like ${likeContains(search)} ${window === null && after ? sql`and ${afterCursor(sort, after, c)}` : sql``}
-        order by ${order} limit ${rows}`,
+      sql`select m.user_id as id, ${keyText(sort.field, c)} as key from ${userSearch} m
+        where m.document like ${likeContains(search)} ${after ? sql`and ${afterCursor(sort, after, c)}` : sql``}
+        order by ${sql.join(orderBy(sort, c), sql`, `)} limit ${rows}`,
     ),
   );
+}
+
+/**
+ * What a walk of at most `window` users found: the matches among them (up to the page), and whether
+ * they are the page (`complete`): it is full, or the walk passed the last user of the order (the
+ * last page of a view ends before the window does).
+ */
+type WindowWalk = { keyed: KeyedId[]; complete: boolean };
+
+/**
+ * `searchTableWalk` over at most `window` users. The walk numbers its users; the one that closes a
+ * full window is returned beside the matches (`cut`), so that a window that ended with the order
+ * (no such row) is known to hold the page however short it is.
+ */
+async function searchTableWindow(
+  db: Db,
+  search: string,
+  sort: UserSort,
+  after: KeysetStart | undefined,
+  rows: number,
+  window: number,
+): Promise<WindowWalk> {
+  const c = MATCH_SORT_COLUMNS;
+  const order = sql.join(orderBy(sort, c), sql`, `);
+  const found = await inIndexOrder(db, (walker) =>
+    queryRows<KeyedId & { hit: boolean; cut: boolean }>(
+      walker,
+      sql`select m.user_id as id, ${keyText(sort.field, c)} as key, m.document like ${likeContains(search)} as hit,
+          m.n = ${window} as cut
+        from (
+          select ${searchTableWalkColumns(sort)}, row_number() over (order by ${order}) as n
+          from ${userSearch} m ${after ? sql`where ${afterCursor(sort, after, c)}` : sql``}
+          order by ${order} limit ${window}
+        ) m
+        where m.document like ${likeContains(search)} or m.n = ${window}
+        order by ${order} limit ${rows + 1}`,
+    ),
+  );
+  const keyed = found.filter((r) => r.hit).slice(0, rows);
+  return {
+    keyed: keyed.map(({ id, key }) => ({ id, key })),
+    complete: keyed.length >= rows || !found.some((r) => r.cut),
+  };
 }
 
 /**
@@ -666,14 +720,14 @@ export async function pageIds(
     );
   }
   const nameOrEmail = sort.field === 'name' || sort.field === 'email';
-  // Sorted by name with nothing but the term, a walk of the search table's name index costs ~0.25 µs
-  // a user, an eighth of reading one match: its window is walked first, for any page (a counted one
-  // then counts the matches alone, about half the cost of reading them).
+  // Sorted by name or e-mail with nothing but the term, a walk of the search table's own index of the
+  // order costs ~0.2 µs a user, a fifteenth or less of reading one match: its window is walked first,
+  // for any page (a counted one then counts the matches alone, about half the cost of reading them).
   const searchTableWalked = walksSearchTable(sort, conditions);
   if (searchTableWalked) {
-    const window = options.searchWalkWindow ?? SEARCH_WALK_WINDOW;
-    const near = await searchTableWalk(db, search, sort, after, rows, window);
-    if (near.length >= rows) return uncounted(near);
+    const window = options.searchWalkWindow ?? SEARCH_TABLE_WALK_WINDOW;
+    const near = await searchTableWindow(db, search, sort, after, rows, window);
+    if (near.complete) return uncounted(near.keyed);
   }
   // The next page of a term clustered in the sort's order (a last name by name) starts inside the
   // cluster: a few users walked from the cursor fill it, where reading every match cost a page each.
@@ -725,7 +779,7 @@ export async function pageIds(
   }
   // Many matches: walked in name order on the search table, or with a lookup of each walked user's
   // search row (never turned into a join of every match).
-  if (searchTableWalked) return uncounted(await searchTableWalk(db, search, sort, after, rows, null));
+  if (searchTableWalked) return uncounted(await searchTableWalk(db, search, sort, after, rows));
   conditions.push(
     sql`(select s.document from ${userSearch} s where s.user_id = ${users.id}) like ${likeContains(search)}`,
   );

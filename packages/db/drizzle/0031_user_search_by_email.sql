@@ -1,0 +1,1 @@
+CREATE INDEX "user_search_email_idx" ON "user_search" USING btree ("email","user_id","document");
