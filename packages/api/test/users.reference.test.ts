@@ -18,7 +18,7 @@ import {
   usesTrigrams,
   walkedAmong,
 } from '../src/users/listUsers';
-import { filterReferences } from '../src/users/usersFilter';
+import { filterReferences, SEARCH_TERM_HALVED_FROM } from '../src/users/usersFilter';
 import { START, useHarness } from './harness';
 
 const h = useHarness({ reset: false });
@@ -61,6 +61,8 @@ beforeAll(async () => {
     .offset(SEEDED / 2)
     .limit(1);
   if (!contributor || !entity || !someone || !middle) throw new Error('seed incomplete');
+  const localPart = someone.email.slice(0, someone.email.indexOf('@'));
+  expect(localPart.length * 2).toBeGreaterThanOrEqual(SEARCH_TERM_HALVED_FROM);
   const day = (at: Date, days = 0) => new Date(at.getTime() + days * 86_400_000).toISOString().slice(0, 10);
   const createdFrom = day(middle.createdAt);
   const createdTo = day(middle.createdAt, 90);
@@ -85,6 +87,9 @@ beforeAll(async () => {
     ['search with no match ("zzqx")', { search: 'zzqx' }],
     ['search an accented first name ("léa")', { search: 'léa' }],
     ['search a whole e-mail', { search: someone.email }],
+    // A long term is also looked for half by half (`searchMatches`): here both halves are someone's
+    // e-mail's local part, which their document holds, and the whole term no document does.
+    ['search a long term whose halves match, not the whole', { search: localPart.repeat(2) }],
     ['search wildcards taken literally ("%_")', { search: '%_' }],
     ['search "son" + deactivated', { search: 'son', status: ['deactivated'] }],
     [

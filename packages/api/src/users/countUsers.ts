@@ -1,13 +1,4 @@
-import {
-  type Db,
-  likeContains,
-  queryRows,
-  userCounts,
-  userModuleCounts,
-  userRights,
-  userSearch,
-  users,
-} from '@roster/db';
+import { type Db, queryRows, userCounts, userModuleCounts, userRights, userSearch, users } from '@roster/db';
 import {
   DomainError,
   type GrantedAccessLevel,
@@ -21,6 +12,7 @@ import {
   type FilterReferences,
   filterConditions,
   SEARCH_TABLE_COLUMNS,
+  searchMatches,
   usersFilterCondition,
 } from './usersFilter';
 
@@ -84,7 +76,7 @@ async function countSearchMatches(
   const [row] = await queryRows<{ n: number }>(
     db,
     sql`select count(*)::int as n from ${userSearch} m
-      where m.document like ${likeContains(search)} ${conditions.length ? sql`and ${and(...conditions)}` : sql``}`,
+      where ${searchMatches(search, sql`m.document`)} ${conditions.length ? sql`and ${and(...conditions)}` : sql``}`,
   );
   return row?.n ?? 0;
 }

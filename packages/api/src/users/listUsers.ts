@@ -49,6 +49,7 @@ import {
   filterConditions,
   filterReferences,
   SEARCH_TABLE_COLUMNS,
+  searchMatches,
   usersFilterCondition,
 } from './usersFilter';
 
@@ -516,7 +517,7 @@ export async function searchPage(
             select ${userSearch.userId}, ${userSearch.lastName}, ${userSearch.firstName}, ${userSearch.email},
               ${userSearch.status}, ${userSearch.roleId}, ${userSearch.lastLoginAt}
             from ${userSearch}
-            where ${userSearch.document} like ${pattern} and (select predicted from s) <= ${max}
+            where ${searchMatches(search)} and (select predicted from s) <= ${max}
             limit ${max + 1}
           ), counted as (
             select count(*)::int as n, count(*) > ${max} or (select predicted from s) > ${max} as more,

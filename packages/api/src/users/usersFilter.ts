@@ -190,9 +190,28 @@ export async function filterConditions(
   return conditions;
 }
 
-/** The search table's rows whose document contains the term (case-insensitive, no wildcards). */
-export function searchMatches(term: string): SQL {
-  return sql`${userSearch.document} like ${likeContains(term)}`;
+/**
+ * From this many characters a term is also looked for half by half (`searchMatches`). Whole, a long
+ * term's trigrams go to the trigram index as one key, and PostgreSQL read the whole posting list of
+ * its common ones: "david.dubois.500000@acme-industries.com" read 3,055 index pages at 1,000,000
+ * users (31 ms, warm) for its one user; with its halves as keys of their own beside it, 583 (9 ms).
+ * On terms without a common part the halves cost 0.1–0.6 ms ("marie.kowalski", "sofia.leroy").
+ */
+export const SEARCH_TERM_HALVED_FROM = 12;
+
+/**
+ * The search table's rows whose document contains the term (case-insensitive, no wildcards). A long
+ * term is also matched half by half, the two halves overlapping: what holds the whole term holds each
+ * half, so the halves only narrow the trigram index's read, and the whole term still decides.
+ */
+export function searchMatches(term: string, document: SQLWrapper = userSearch.document): SQL {
+  const whole = sql`${document} like ${likeContains(term)}`;
+  const characters = [...term];
+  if (characters.length < SEARCH_TERM_HALVED_FROM) return whole;
+  const half = Math.ceil(characters.length / 2);
+  const first = characters.slice(0, half).join('');
+  const second = characters.slice(characters.length - half).join('');
+  return sql`${document} like ${likeContains(first)} and ${document} like ${likeContains(second)} and ${whole}`;
 }
 
 /**
