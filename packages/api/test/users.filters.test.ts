@@ -310,6 +310,23 @@ describe('users.list filters on the hand-built tenant', () => {
         .where(eq(userSearch.userId, vic.id));
       expect(doc?.document).toContain('victor.vargas@globex.test');
     });
+
+    it('finds a long term typed in Greek capitals whose first half ends in Σ', async () => {
+      // A long term is also looked for half by half; lower-cased alone, "ΚΑΣΑΚΣ" ends in the final
+      // "ς", which the whole term's lower case, "κασακσακασακ", does not hold there.
+      const zoe = fx().users.find((u) => u.email === 'zoe.young@globex.test');
+      if (!zoe) throw new Error('fixture user missing');
+      const rename = async (lastName: string) => {
+        await h.db.update(users).set({ lastName }).where(eq(users.id, zoe.id));
+        Object.assign(zoe, { lastName });
+      };
+      await rename('Κασακσακασακ');
+      try {
+        expect(await expectFilter({ search: 'ΚΑΣΑΚΣΑΚΑΣΑΚ' })).toEqual(['zoe.young@globex.test']);
+      } finally {
+        await rename('Young');
+      }
+    });
   });
 
   describe('several filters at once (all must hold)', () => {

@@ -206,7 +206,9 @@ export const SEARCH_TERM_HALVED_FROM = 12;
  */
 export function searchMatches(term: string, document: SQLWrapper = userSearch.document): SQL {
   const whole = sql`${document} like ${likeContains(term)}`;
-  const characters = [...term];
+  // Halves of the lower-cased term, as the whole is matched: lower-cased apart, a half could differ
+  // ("Σ" at a half's end lower-cases to the final "ς", inside the whole to "σ").
+  const characters = [...term.toLowerCase()];
   if (characters.length < SEARCH_TERM_HALVED_FROM) return whole;
   const half = Math.ceil(characters.length / 2);
   const first = characters.slice(0, half).join('');
