@@ -245,9 +245,11 @@ const SORTS: UserSort[] = USER_SORT_FIELDS.flatMap((field) =>
 );
 /**
  * How a page is taken, on both sides of each threshold. A search's: sorted on the search table (a
- * large threshold, and one equal to the term's number of matches); past it, a name or e-mail sort
- * tries a bounded walk (a window of every user, or of 5), then sorts up to the clustered threshold
- * (equal to the matches), then walks the index (one below); other sorts walk at once. A next page
+ * large threshold, and one equal to the term's number of matches); a name or e-mail sort with nothing
+ * but the term walks a window of the search table first (of 20, 5 or every user); past the
+ * threshold, a name or e-mail sort tries a bounded walk (a window of every user, or of 5), then sorts
+ * up to the clustered threshold (equal to the matches), then walks the index (one below); other
+ * sorts walk at once. A next page
  * sorted by name or e-mail first walks a few users from its cursor (every user, 5, or the default).
  */
 async function thresholds(filter: UsersFilter): Promise<[string, ListUsersOptions][]> {
@@ -262,8 +264,8 @@ async function thresholds(filter: UsersFilter): Promise<[string, ListUsersOption
   const below = Math.max(0, n - 1);
   return [
     ['sorted on the search table', { searchMatchesSortedMax: 100_000 }],
-    // A name sort with nothing but the term walks 20 users of the search table first: some pages
-    // are filled by the walk, the others by the paths after it.
+    // A name or e-mail sort with nothing but the term walks 20 users of the search table first: some
+    // pages are filled by the walk (or end with the order), the others by the paths after it.
     ['walked 20 users first', { searchWalkWindow: 20, searchCursorWalkWindow: 20 }],
     [`sorted, threshold = its ${n} matches`, { searchMatchesSortedMax: n }],
     [

@@ -107,8 +107,9 @@ export const users = pgTable(
  * bulk updates of role and status never maintain the trigram index (PERF-NOTES), and beside it a
  * copy of every column the users list filters or sorts a search by (issue 18): a search with up to
  * a few tens of thousands of matches is filtered, sorted and cut to its page here, and `users` is
- * read for the page's rows only. Only `user_id`, `document` and the names are indexed (the names and
- * the document together, so that a search sorted by name walks that index alone), so a role, status
+ * read for the page's rows only. Only `user_id`, `document`, the names and the e-mail are indexed
+ * (the names, or the e-mail, with the document, so that a search sorted by name or by e-mail walks
+ * that index alone), so a role, status
  * or sign-in change of the copy is a HOT update that never touches an index (the table keeps free
  * room in its pages: fillfactor 90). An entry of the name index holds both names twice and the
  * e-mail once: with the longest names SCIM takes (200 UTF-16 units each, 3 bytes a character) and

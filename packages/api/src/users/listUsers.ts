@@ -117,7 +117,7 @@ async function estimatedUsers(db: Db): Promise<number> {
  * together, every "emma." e-mail together): a walk of the sort's index from the start would read
  * every user before them. There, a walk of at most SEARCH_WALK_WINDOW users is tried after the rare
  * term's read (before it, for a name or e-mail sort with nothing but the term: the search table's own
- * index of the order walks SEARCH_TABLE_WALK_WINDOW users, `searchTableWalk`), then the term's
+ * index of the order walks SEARCH_TABLE_WALK_WINDOW users, `searchTableWindow`), then the term's
  * matches are sorted on the search table up to this many, and beyond, the index is walked. The
  * thresholds past the window were measured for walks of the users' indexes
  * (`WALKED_USER_PER_MATCH_READ`).
@@ -148,6 +148,7 @@ export type ListUsersOptions = {
   /** A filter of counted facets (status, role, module): read whole and sorted, or walked (tests choose). */
   countedFacetsReadWhole?: boolean;
   searchMatchesSortedClusteredMax?: number;
+  /** Both first walks' windows: the search table's (`SEARCH_TABLE_WALK_WINDOW`) and the users' (`SEARCH_WALK_WINDOW`). */
   searchWalkWindow?: number;
   /** How many users a searched next page walks from its cursor first (`SEARCH_CURSOR_WALK_PAGES`). */
   searchCursorWalkWindow?: number;
@@ -402,7 +403,7 @@ async function readsWhole(
   return readWholeIsCheaper(sizes, walkedAmong(filter, sort, sizes, await estimatedUsers(db)), rows);
 }
 
-/** The search table's columns (`m`): a term's matches read, and a walk of its name index (`searchTableWalk`). */
+/** The search table's columns (`m`): a term's matches read, and a walk of its name or e-mail index (`searchTableWalk`). */
 const MATCH_SORT_COLUMNS: SortColumns = {
   id: sql`m.user_id`,
   lastName: sql`m.last_name`,
@@ -680,7 +681,8 @@ async function searchTableWindow(
   const keyed = found.filter((r) => r.hit).slice(0, rows);
   return {
     keyed: keyed.map(({ id, key }) => ({ id, key })),
-    complete: keyed.length >= rows || !found.some((r) => r.cut),
+    // A window of no users walked none: it knows nothing of the page.
+    complete: keyed.length >= rows || (window > 0 && !found.some((r) => r.cut)),
   };
 }
 
@@ -778,7 +780,7 @@ export async function pageIds(
     );
     if (sorted) return sorted;
   }
-  // Many matches: walked in name order on the search table, or with a lookup of each walked user's
+  // Many matches: walked in name or e-mail order on the search table, or with a lookup of each walked user's
   // search row (never turned into a join of every match).
   if (searchTableWalked) return uncounted(await searchTableWalk(db, search, sort, after, rows));
   conditions.push(
