@@ -4,9 +4,24 @@ import {
   SEARCH_MATCHES_SORTED_MAX,
   SEARCH_SAMPLE_ROWS,
   SEARCH_SAMPLED_FROM_USERS,
+  SEARCH_TABLE_WALK_WINDOW,
+  SEARCH_WALK_WINDOW,
   searchMatchesSortedMax,
   searchSamplePercent,
+  searchTableWalkWindow,
 } from '../src/users/listUsers';
+
+describe('searchTableWalkWindow (how many users a search walks on the search table first)', () => {
+  it('walks a fiftieth of the users, at least as many as a walk of the users and at most 20,000', () => {
+    expect(searchTableWalkWindow(0)).toBe(SEARCH_WALK_WINDOW);
+    expect(searchTableWalkWindow(-1)).toBe(SEARCH_WALK_WINDOW);
+    // 200,000 users: a window of 20,000 made last names' and missing terms' first pages slower under load.
+    expect(searchTableWalkWindow(200_000)).toBe(4_000);
+    expect(searchTableWalkWindow(500_000)).toBe(10_000);
+    expect(searchTableWalkWindow(1_000_000)).toBe(SEARCH_TABLE_WALK_WINDOW);
+    expect(searchTableWalkWindow(16_000_000)).toBe(SEARCH_TABLE_WALK_WINDOW);
+  });
+});
 
 describe('searchSamplePercent (the share of the search table a search samples first)', () => {
   it('samples nothing on a small or never analysed table', () => {
