@@ -249,8 +249,8 @@ const SORTS: UserSort[] = USER_SORT_FIELDS.flatMap((field) =>
  * but the term walks a window of the search table first (of 20, 5 or every user); past the
  * threshold, a name or e-mail sort tries a bounded walk (a window of every user, or of 5), then sorts
  * up to the clustered threshold (equal to the matches), then walks the index (one below); other
- * sorts walk at once. A next page
- * sorted by name or e-mail first walks a few users from its cursor (every user, 5, or the default).
+ * sorts walk at once. A next page sorted by name or e-mail first walks a few users from its cursor
+ * (every user, 5, or the default).
  */
 async function thresholds(filter: UsersFilter): Promise<[string, ListUsersOptions][]> {
   if (!filter.search) {

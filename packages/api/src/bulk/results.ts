@@ -8,6 +8,7 @@ import {
   resultDetail,
 } from '@roster/domain';
 import { and, asc, eq, gt, isNotNull, sql } from 'drizzle-orm';
+import { searchMatches } from '../users/usersFilter';
 
 /** Whether a bulk operation (or a previewed import) has this id. */
 export async function operationExists(db: Db, id: string): Promise<boolean> {
@@ -41,7 +42,7 @@ function searchCondition(term: string) {
   return sql`(lower(coalesce(${bulkOperationItems.email}, ${bulkOperationItems.input}->>'email', '')) like ${pattern}
     or (${bulkOperationItems.input} is not null
       and lower(concat_ws(' ', ${bulkOperationItems.input}->>'firstName', ${bulkOperationItems.input}->>'lastName')) like ${pattern})
-    or ${bulkOperationItems.userId} in (select ${userSearch.userId} from ${userSearch} where ${userSearch.document} like ${pattern}))`;
+    or ${bulkOperationItems.userId} in (select ${userSearch.userId} from ${userSearch} where ${searchMatches(term)}))`;
 }
 
 /**

@@ -1,7 +1,8 @@
-import { likeContains, scimExternalIds, userSearch, users } from '@roster/db';
+import { scimExternalIds, userSearch, users } from '@roster/db';
 import { SCIM_USER_SCHEMA, ScimError } from '@roster/domain';
 import { and, not, or, type SQL, sql } from 'drizzle-orm';
 import { type Filter, parse } from 'scim2-parse-filter';
+import { searchMatches } from '../users/usersFilter';
 
 /** Longest filter taken (a URL carries it; 8 KiB is the server's limit on URLs). */
 export const SCIM_FILTER_MAX_LENGTH = 2_000;
@@ -93,7 +94,7 @@ function attributeOf(path: string, scope: Record<string, Attribute>): Attribute 
 
 /** Users whose search document (lower-cased names and e-mail) holds `term`: the trigram index of users.list. */
 function searchNarrowing(term: string): SQL {
-  return sql`${users.id} in (select ${userSearch.userId} from ${userSearch} where ${userSearch.document} like ${likeContains(term)})`;
+  return sql`${users.id} in (select ${userSearch.userId} from ${userSearch} where ${searchMatches(term)})`;
 }
 
 function escapeLike(term: string): string {
