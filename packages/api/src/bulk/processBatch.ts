@@ -1,4 +1,4 @@
-import { type Db, queryRows, sqlTime } from '@roster/db';
+import { type Db, queryRows } from '@roster/db';
 import {
   type AuditAction,
   isActiveAdministrator,
@@ -9,7 +9,6 @@ import {
 import { sql } from 'drizzle-orm';
 import { type ApplyContext, applyChanges } from './applyChanges';
 import {
-  type BatchCounts,
   type BatchResult,
   type BatchRun,
   cancelRequestedColumn,
@@ -18,7 +17,7 @@ import {
 } from './batchEnvelope';
 import { loadPlanUsers } from './loadPlanUsers';
 import { countActiveAdmins } from './planContext';
-import { jsonRows } from './sqlLists';
+import { writeBatchResults } from './writeBatchResults';
 
 /** Serialises every batch that may lower the number of active administrators (any operation). */
 const ADMIN_COUNT_LOCK = 7_201_001;
@@ -64,9 +63,9 @@ export type BatchOptions = BatchRun & {
 
 /**
  * One batch of an operation (or its first `limit` users), in one transaction: take the next batch of
- * its selection, lock its users, decide on the locked rows with the domain rule, write the changes,
- * their audit events and the per-user results, move the counters and drop the batch (or the users
- * taken from it). A crash anywhere rolls the whole transaction back, so each user is processed
+ * its selection, lock its users, decide on the locked rows with the domain rule, write the per-user
+ * results and the audit events of the changes, then the changes and their effects, move the counters
+ * and drop the batch (or the users taken from it). A crash anywhere rolls the whole transaction back, so each user is processed
  * exactly once.
  */
 export async function processBatch(
@@ -117,57 +116,28 @@ export async function processBatch(
           if (!got?.ok) throw new AdminLockBusy();
         }
         const { outcomes } = decide(users, await countActiveAdmins(tx), now);
-        const byUser = new Map<string, UserOutcome>(outcomes.map((o) => [o.userId, o]));
-        const emails = new Map(users.map((u) => [u.id, u.email]));
-        // Every change bumps the version once (a change names a role, a status or access, never two).
-        const versions = new Map(users.map((u) => [u.id, u.version + 1]));
-        const changes = outcomes.flatMap((o) => (o.outcome === 'change' ? [o] : []));
-        await applyChanges(tx, changes, {
-          ...apply,
+        // The results and audit events first, read beside the users' rows as they are before the changes.
+        const result = await writeBatchResults(tx, {
           operationId,
+          actorId: apply.actor.id,
+          action: rule.action,
           now,
-          emails,
-          invitationMessage: rule.invitationMessage,
+          userIds: ids,
+          firstPosition: batch.first_position,
+          sourcePositions: batch.source_positions,
+          outcomes: new Map<string, UserOutcome>(outcomes.map((o) => [o.userId, o])),
         });
-        // The per-user results, in the batch's order, and the audit events of its changes, written by
-        // one statement from one JSON parameter. A revert's results take the positions of the
-        // operation it reverts (so that its own retry finds what to give back). Each distinct before
-        // and after is made jsonb once: a batch's changes mostly share them (one role given to 10,000
-        // users, taken from a few); made jsonb row by row, the statement took 150–165 ms for 10,000
-        // changes, 125–140 ms this way.
-        const result: BatchCounts = { processed: ids.length, changed: 0, skipped: 0, blocked: 0, failed: 0 };
-        const positions = batch.source_positions;
-        const rows = ids.map((u, i) => {
-          const o = byUser.get(u);
-          const e = emails.get(u) ?? null;
-          const p = positions?.[i] ?? null;
-          if (o?.outcome === 'change') {
-            result.changed++;
-            // The audit trail of a change: only the fields that changed (SPEC §1).
-            return { u, e, p, n: i + 1, o: 'change', b: o.before, a: o.after, v: versions.get(u) ?? null };
-          }
-          if (!o) result.failed++;
-          else if (o.outcome === 'skip') result.skipped++;
-          else result.blocked++;
-          return { u, e, p, n: i + 1, o: o?.outcome ?? 'failed', r: o ? o.reason : 'user_not_found' };
-        });
-        await tx.execute(sql`
-          with x as materialized (
-            select u as user_id, e as email, o::outcome as outcome, r as reason, b, a, v as version,
-              coalesce(p, ${batch.first_position} + n - 1) as position, n
-            from json_to_recordset(${jsonRows(rows)})
-              as x(u uuid, e text, o text, r text, b json, a json, v int, p int, n int)),
-          shared as materialized (
-            select t, t::jsonb as j from (select b::text as t from x union select a::text from x) as s where t is not null),
-          changes as materialized (
-            select x.*, sb.j as before, sa.j as after from x
-            left join shared sb on sb.t = x.b::text left join shared sa on sa.t = x.a::text),
-          audit as (
-            insert into audit_events (at, actor_id, user_id, operation_id, action, before, after)
-            select ${sqlTime(now)}, ${apply.actor.id}, user_id, ${operationId}, ${rule.action}, before, after
-            from changes where outcome = 'change' order by n)
-          insert into bulk_operation_items (operation_id, position, user_id, email, outcome, reason, before, after, version, processed_at)
-          select ${operationId}, position, user_id, email, outcome, reason, before, after, version, ${sqlTime(now)} from changes`);
+        await applyChanges(
+          tx,
+          outcomes.flatMap((o) => (o.outcome === 'change' ? [o] : [])),
+          {
+            ...apply,
+            operationId,
+            now,
+            emails: new Map(users.map((u) => [u.id, u.email])),
+            invitationMessage: rule.invitationMessage,
+          },
+        );
         await releaseTakenUsers(tx, operationId, batch);
         return result;
       },

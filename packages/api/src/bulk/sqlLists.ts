@@ -16,10 +16,15 @@ export const uuidList = (ids: readonly string[]) => sql`string_to_array(${ids.jo
 export const wordList = (values: readonly string[]) => sql`string_to_array(${values.join(',')}, ',')`;
 
 /**
- * Rows as one JSON parameter, for `json_to_recordset`: one `JSON.stringify` in native code instead of
- * an array parameter per column (text with quotes, such as JSON, escaped character by character).
+ * Words (as `wordList`) where some are missing: `null` travels as an empty element, which PostgreSQL
+ * reads back as NULL.
  */
-export const jsonRows = (rows: readonly object[]) => sql`${JSON.stringify(rows)}::json`;
+export const optionalWordList = (values: readonly (string | null)[]) =>
+  sql`string_to_array(${values.map((v) => v ?? '').join(',')}, ',', '')`;
+
+/** Whole numbers, some missing (`null`), as one text parameter (`optionalWordList`) cast to `int[]`. */
+export const intList = (values: readonly (number | null)[]) =>
+  sql`string_to_array(${values.map((v) => (v === null ? '' : String(v))).join(',')}, ',', '')::int[]`;
 
 /** Values of a PostgreSQL enum as one text parameter (`wordList`), cast to the enum's array type. */
 export const enumList = <T extends string>(
