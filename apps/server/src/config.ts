@@ -28,6 +28,13 @@ export type ServerConfig = {
 /** postgres.js's own default (README, "Several server processes on one database"). */
 const DEFAULT_DB_POOL_SIZE = 10;
 
+/**
+ * Batches of one operation a process takes side by side on PostgreSQL (README, `ROSTER_BULK_LANES`).
+ * One: with PostgreSQL on the server's two cores, a second lane made a 100,000-user operation ~20 %
+ * faster for ~30 % more CPU (BENCHMARKS.md, 2026-12-05).
+ */
+const DEFAULT_BULK_LANES = 1;
+
 const DEV_ADMIN = { email: 'admin@roster.local', password: 'roster-admin-2026' };
 
 /** A whole number of at least `min` from the environment, or `fallback` when it is unset. */
@@ -49,6 +56,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
   // In development the SPA is served by Vite on its own port and proxies the API.
   const publicUrl =
     env.ROSTER_PUBLIC_URL ?? (production ? `http://localhost:${port}` : 'http://localhost:5173');
+  const bulkLanes = wholeNumber('ROSTER_BULK_LANES', env.ROSTER_BULK_LANES, DEFAULT_BULK_LANES, 1);
   return {
     port,
     host: env.HOST ?? '0.0.0.0',
@@ -75,8 +83,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
       ),
       // Users created through SCIM: invited at once with ROSTER_SCIM_INVITE=1, else created.
       scimInviteOnCreate: env.ROSTER_SCIM_INVITE === '1' || env.ROSTER_SCIM_INVITE === 'true',
-      // PostgreSQL runs two batches of an operation on two cores; the embedded database has one connection.
-      bulkConcurrency: env.DATABASE_URL ? 2 : 1,
+      // Batches of one operation taken side by side on PostgreSQL (README); the embedded database has one connection.
+      bulkConcurrency: env.DATABASE_URL ? bulkLanes : 1,
       // ...which a bulk transaction holds for the whole app: there, batches are taken in short slices.
       bulkSliceTargetMs: env.DATABASE_URL ? null : EMBEDDED_SLICE_TARGET_MS,
       // How soon another process takes over the operation of a process that died; well above what a

@@ -33,20 +33,23 @@ describe('readConfig (the environment of SPEC §6)', () => {
       smtp: { url: 'smtp://mail:2525', from: 'Roster <roster@example.com>' },
       invitationTtlDays: 14,
       publicUrl: 'https://roster.example.com',
-      bulkConcurrency: 2,
+      bulkConcurrency: 1,
       bulkSliceTargetMs: null,
     });
   });
 
-  it('reads the settings of several processes on one database: pool size, lease and batch size', () => {
+  it('reads the settings of several processes on one database: pool size, lease, batch size and lanes', () => {
     const config = readConfig({
       DATABASE_URL: 'postgres://db/roster',
       ROSTER_DB_POOL_SIZE: '4',
       ROSTER_BULK_LEASE_MS: '5000',
       ROSTER_BULK_BATCH_SIZE: '1000',
+      ROSTER_BULK_LANES: '3',
     });
     expect(config.dbPoolSize).toBe(4);
-    expect(config.api).toMatchObject({ bulkLeaseMs: 5_000, bulkBatchSize: 1_000 });
+    expect(config.api).toMatchObject({ bulkLeaseMs: 5_000, bulkBatchSize: 1_000, bulkConcurrency: 3 });
+    // The embedded database has one connection: one lane whatever is asked.
+    expect(readConfig({ ROSTER_BULK_LANES: '3' }).api.bulkConcurrency).toBe(1);
     expect(readConfig({}).dbPoolSize).toBe(10);
     expect(readConfig({}).api).toMatchObject({ bulkLeaseMs: 30_000, bulkBatchSize: undefined });
   });
@@ -64,6 +67,7 @@ describe('readConfig (the environment of SPEC §6)', () => {
     ['ROSTER_DB_POOL_SIZE', '0'],
     ['ROSTER_BULK_LEASE_MS', '500'],
     ['ROSTER_BULK_BATCH_SIZE', '0'],
+    ['ROSTER_BULK_LANES', '0'],
   ])('refuses %s=%s, naming it', (name, value) => {
     expect(() => readConfig({ [name]: value })).toThrow(name);
   });

@@ -36,7 +36,7 @@ beforeAll(async () => {
       ROSTER_DEMO_USERS: String(USERS),
       LOG_LEVEL: 'warn',
     },
-    ['--max-semi-space-size=16', '--max-old-space-size=192'],
+    ['--max-semi-space-size=16', '--max-old-space-size=192', '--initial-old-space-size=160'],
   );
   const signIn = await fetch(`${server.url}/trpc/auth.signIn`, {
     method: 'POST',

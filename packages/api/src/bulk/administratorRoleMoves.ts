@@ -12,7 +12,7 @@ import { type SQL, sql } from 'drizzle-orm';
 import { loadPlanUsers } from './loadPlanUsers';
 import { countActiveAdmins } from './planContext';
 import type { BatchRule } from './processBatch';
-import { uuidList } from './sqlLists';
+import { uuidConstants } from './sqlLists';
 
 /** Candidates are decided in chunks of this many users. */
 const CHUNK = 5_000;
@@ -60,7 +60,7 @@ export async function administratorRoleMovesOf(
         from bulk_operation_batches b
         cross join lateral unnest(b.user_ids, b.source_positions) with ordinality as x(id, pos, n)
         where b.operation_id = ${operationId}
-          and (x.id = any(${uuidList(holders.map((h) => h.id))}) ${gives})
+          and (x.id = any(${uuidConstants(holders.map((h) => h.id))}) ${gives})
         order by b.batch_no, x.n`,
   );
   if (candidates.length === 0) return NO_ROLE_CHANGES;

@@ -63,9 +63,9 @@ export type BatchOptions = BatchRun & {
 
 /**
  * One batch of an operation (or its first `limit` users), in one transaction: take the next batch of
- * its selection, lock its users, decide on the locked rows with the domain rule, write the per-user
- * results and the audit events of the changes, then the changes and their effects, move the counters
- * and drop the batch (or the users taken from it). A crash anywhere rolls the whole transaction back, so each user is processed
+ * its selection, lock its users, decide on the locked rows with the domain rule, write the changes,
+ * their effects, audit events and the per-user results, move the counters and drop the batch (or the
+ * users taken from it). A crash anywhere rolls the whole transaction back, so each user is processed
  * exactly once.
  */
 export async function processBatch(
@@ -116,17 +116,7 @@ export async function processBatch(
           if (!got?.ok) throw new AdminLockBusy();
         }
         const { outcomes } = decide(users, await countActiveAdmins(tx), now);
-        // The results and audit events first, read beside the users' rows as they are before the changes.
-        const result = await writeBatchResults(tx, {
-          operationId,
-          actorId: apply.actor.id,
-          action: rule.action,
-          now,
-          userIds: ids,
-          firstPosition: batch.first_position,
-          sourcePositions: batch.source_positions,
-          outcomes: new Map<string, UserOutcome>(outcomes.map((o) => [o.userId, o])),
-        });
+        const byId = new Map(users.map((u) => [u.id, u]));
         await applyChanges(
           tx,
           outcomes.flatMap((o) => (o.outcome === 'change' ? [o] : [])),
@@ -138,6 +128,18 @@ export async function processBatch(
             invitationMessage: rule.invitationMessage,
           },
         );
+        // The per-user results, in the batch's order, and the audit events of its changes.
+        const result = await writeBatchResults(tx, {
+          operationId,
+          actorId: apply.actor.id,
+          action: rule.action,
+          now,
+          userIds: ids,
+          firstPosition: batch.first_position,
+          sourcePositions: batch.source_positions,
+          outcomes: new Map<string, UserOutcome>(outcomes.map((o) => [o.userId, o])),
+          users: byId,
+        });
         await releaseTakenUsers(tx, operationId, batch);
         return result;
       },
