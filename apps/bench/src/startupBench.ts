@@ -36,8 +36,21 @@ for (const built of [`${SERVER_DIR}dist/main.js`, `${CLI_DIR}dist/main.js`]) {
 
 /** The two ways of starting the server: as `pnpm start` runs it now, and as it ran before (tsx). */
 const SERVER_ARGS = {
-  compiled: ['--enable-source-maps', '--max-semi-space-size=16', '--max-old-space-size=192', '--initial-old-space-size=160', 'dist/main.js'],
-  source: ['--max-semi-space-size=16', '--max-old-space-size=192', '--initial-old-space-size=160', '--import', 'tsx', 'src/main.ts'],
+  compiled: [
+    '--enable-source-maps',
+    '--max-semi-space-size=16',
+    '--max-old-space-size=192',
+    '--initial-old-space-size=160',
+    'dist/main.js',
+  ],
+  source: [
+    '--max-semi-space-size=16',
+    '--max-old-space-size=192',
+    '--initial-old-space-size=160',
+    '--import',
+    'tsx',
+    'src/main.ts',
+  ],
 } as const;
 type Mode = keyof typeof SERVER_ARGS;
 

@@ -15,9 +15,10 @@ export type ApiConfig = {
   /** A worker holds a running bulk operation this long without progress; then another takes over. */
   bulkLeaseMs: number;
   /**
-   * How many batches of one operation run at once, each in a transaction of its own. PostgreSQL
-   * runs them on separate cores (two 50,000-user updates at once took 2.9 s where one of 100,000
-   * took 4.7 s); the embedded database has one connection, so it takes 1.
+   * How many batches of one operation run at once, each in a transaction (and a pool connection) of
+   * its own. The server's default is one (`ROSTER_BULK_LANES`): with PostgreSQL on the server's two
+   * cores, a second lane bought ~20 % of wall time for ~30 % more CPU; the embedded database has one
+   * connection, so it takes 1.
    */
   bulkConcurrency: number;
   /** Users per batch; unset, each operation's own size (`batchSizeFor`). Tests set small ones. */

@@ -346,6 +346,60 @@ describe('large selections run in the background', () => {
       confirmCount: count,
     });
 
+  it('writes each result in the batch’s order: its e-mail, and for a change the version it gave; a user gone since Apply failed', async () => {
+    const [first, gone, last] = await h.createUsers(3, { status: 'active' });
+    const [already] = await h.createUsers(1, { status: 'deactivated' });
+    if (!first || !gone || !last || !already) throw new Error('users not created');
+    const ids = [first, already, gone, last];
+    const before = new Map((await h.userRows(ids)).map((u) => [u.id, u]));
+    const recorded = await recordBulkOperation(
+      h.db,
+      { operationId: randomUUID(), operation: { kind: 'deactivate' }, selection: { ids } },
+      h.admin.user.id,
+      new Date(),
+      config,
+    );
+    // No procedure deletes users: one removed by hand, with the rows that hold its id.
+    for (const table of ['user_search', 'module_access', 'user_scopes', 'user_rights'])
+      await h.db.execute(sql`delete from ${sql.identifier(table)} where user_id = ${gone}`);
+    await h.db.delete(users).where(eq(users.id, gone));
+    await runOperation(h.db, recorded.id, config);
+    const items = await queryRows<{
+      position: number;
+      user_id: string;
+      email: string | null;
+      outcome: string;
+      reason: string | null;
+      version: number | null;
+    }>(
+      h.db,
+      sql`select position, user_id::text as user_id, email, outcome::text as outcome, reason, version
+        from bulk_operation_items where operation_id = ${recorded.id} order by position`,
+    );
+    const changed = (id: string) => ({
+      email: before.get(id)?.email,
+      outcome: 'change',
+      reason: null,
+      version: (before.get(id)?.version ?? 0) + 1,
+    });
+    expect(items).toEqual([
+      { position: 1, user_id: first, ...changed(first) },
+      {
+        position: 2,
+        user_id: already,
+        email: before.get(already)?.email,
+        outcome: 'skip',
+        reason: 'already_deactivated',
+        version: null,
+      },
+      { position: 3, user_id: gone, email: null, outcome: 'failed', reason: 'user_not_found', version: null },
+      { position: 4, user_id: last, ...changed(last) },
+    ]);
+    // The versions written are the users' own after the change.
+    for (const row of await h.userRows([first, last]))
+      expect(row.version).toBe((before.get(row.id)?.version ?? 0) + 1);
+  });
+
   it('a small operation is its request’s to run: the workers leave it alone until its lease runs out', async () => {
     const ids = await h.createUsers(3, { status: 'active' });
     const t0 = new Date();

@@ -5,6 +5,7 @@ import {
   emailOutbox,
   invitations,
   moduleAccess,
+  queryRows,
   sessions,
   users,
 } from '@roster/db';
@@ -26,6 +27,38 @@ const operationCount = async () =>
   (await h.db.select({ n: sql<number>`count(*)::int` }).from(bulkOperations))[0]?.n;
 
 describe('bulk.revert', () => {
+  it('numbers its results with the positions of the results it gives back, past the users it left alone', async () => {
+    const [first, already, last] = await h.createUsers(3, { status: 'active', role: 'Reader' });
+    if (!first || !already || !last) throw new Error('users not created');
+    await h.db
+      .update(users)
+      .set({ roleId: h.roleId('Buyer') })
+      .where(eq(users.id, already));
+    const assigned = await h.apply({ kind: 'assign_role', roleId: h.roleId('Buyer') }, [
+      first,
+      already,
+      last,
+    ]);
+    const reverted = await revert(assigned.id);
+    expect(reverted).toMatchObject({ status: 'succeeded', total: 2 });
+    const positions = (id: string) =>
+      queryRows<{ position: number; user_id: string; outcome: string }>(
+        h.db,
+        sql`select position, user_id::text as user_id, outcome::text as outcome
+          from bulk_operation_items where operation_id = ${id} order by position`,
+      );
+    expect(await positions(assigned.id)).toEqual([
+      { position: 1, user_id: first, outcome: 'change' },
+      { position: 2, user_id: already, outcome: 'skip' },
+      { position: 3, user_id: last, outcome: 'change' },
+    ]);
+    // The skipped user's position stays empty: a retry of the revert finds each change by its own.
+    expect(await positions(reverted.id)).toEqual([
+      { position: 1, user_id: first, outcome: 'change' },
+      { position: 3, user_id: last, outcome: 'change' },
+    ]);
+  });
+
   it('assign role: gives each role back, blocks the users changed again since, audits the revert', async () => {
     const ids = await h.createUsers(3, { status: 'active', role: 'Reader' });
     const assigned = await h.apply({ kind: 'assign_role', roleId: h.roleId('Buyer') }, ids);

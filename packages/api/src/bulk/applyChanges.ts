@@ -45,8 +45,8 @@ async function setStatuses(db: Db, changes: Changed[], now: Date) {
 }
 
 /**
- * The batch's users as a condition on `users.id` with a constant list, beside the join with the
- * values of each: PostgreSQL then fetches exactly them by the primary key. With the join alone it
+ * The batch's users as a condition on `users.id` with their list (`uuidList`), beside the join with
+ * the values of each: PostgreSQL then fetches exactly them by the primary key. With the join alone it
  * merged the values with a walk over the whole primary key (200,000 entries read to update 10,000
  * users, and every user of a larger tenant).
  */

@@ -89,7 +89,7 @@ export async function writeBatchResults(db: Db, batch: BatchResults): Promise<Ba
         coalesce(l.p, ${batch.firstPosition} + l.n::int - 1) as position
       from unnest(${uuidList(batch.userIds)}, ${wordList(outcomes)}, ${optionalWordList(reasons)},
         ${intList(befores)}, ${intList(afters)}, ${intList(versions)},
-        array(select json_array_elements_text(${JSON.stringify(emails)}::json)),
+        array(select e from json_array_elements_text(${JSON.stringify(emails)}::json) with ordinality as t(e, i) order by i),
         ${positions ? intList(positions) : sql`null::int[]`})
         with ordinality as l(user_id, outcome, reason, b, a, version, email, p, n)),
     shared as materialized (
