@@ -508,6 +508,39 @@ describe('bulk.retry', () => {
     );
   });
 
+  it('records the users a failed revert never reached at the positions of the results they were to get back', async () => {
+    const ids = await h.createUsers(5, { status: 'active', role: 'Reader' });
+    const [, already = '', , doomed = ''] = ids;
+    await h.db
+      .update(users)
+      .set({ roleId: h.roleId('Buyer') })
+      .where(eq(users.id, already));
+    // Results 1 to 5, the second a skip: the revert gives back 1, 3, 4 and 5, two a batch.
+    const assigned = await h.apply({ kind: 'assign_role', roleId: h.roleId('Buyer') }, ids);
+    await refuseUpdatesOf([doomed]);
+    const small = callerWithConfig(h.admin.ctx, { bulkBatchSize: 2 });
+    const reverted = await small.bulk.revert({ operationId: randomUUID(), id: assigned.id });
+    expect(reverted).toMatchObject({ kind: 'revert', status: 'failed', counts: { change: 2, failed: 2 } });
+    const items = await queryRows<{ position: number; user_id: string; outcome: string }>(
+      h.db,
+      sql`select position, user_id::text as user_id, outcome::text as outcome
+        from bulk_operation_items where operation_id = ${reverted.id} order by position`,
+    );
+    expect(items).toEqual([
+      { position: 1, user_id: ids[0], outcome: 'change' },
+      { position: 3, user_id: ids[2], outcome: 'change' },
+      { position: 4, user_id: ids[3], outcome: 'failed' },
+      { position: 5, user_id: ids[4], outcome: 'failed' },
+    ]);
+    await allowUpdates();
+    const retried = await h.admin.caller.bulk.retry({ operationId: randomUUID(), id: reverted.id });
+    expect(retried).toMatchObject({ kind: 'revert', status: 'succeeded', total: 2, counts: { change: 2 } });
+    const roles = new Map((await h.userRows(ids)).map((r) => [r.id, r.roleId]));
+    expect(ids.map((id) => roles.get(id))).toEqual(
+      ids.map((id) => h.roleId(id === already ? 'Buyer' : 'Reader')),
+    );
+  });
+
   it('retries the failed users of a revert with the revert’s rule; its id stays that retry’s', async () => {
     const ids = await h.createUsers(4, { status: 'active', role: 'Reader' });
     const assigned = await h.apply({ kind: 'assign_role', roleId: h.roleId('Buyer') }, ids);

@@ -166,17 +166,19 @@ export const takeFailedUsers = (operationId: string, retryId: string) =>
 
 /**
  * When an operation fails on an unexpected error, the users it had not reached yet (or the rows of an
- * import) are recorded as `failed` (so they can be retried) and its remaining batches dropped.
+ * import) are recorded as `failed` (so they can be retried) and its remaining batches dropped. A
+ * revert's users keep the positions of the results it gives back, as its processed ones do.
  */
 export async function failRemainingBatches(db: Db, operationId: string, at: Date): Promise<number> {
   const [row] = await queryRows<{ n: number }>(
     db,
     sql`with dropped as (
           delete from bulk_operation_batches where operation_id = ${operationId}
-          returning first_position, last_position, user_ids),
+          returning first_position, last_position, user_ids, source_positions),
         failed as (
           insert into bulk_operation_items (operation_id, position, user_id, email, outcome, reason, processed_at)
-          select ${operationId}, d.first_position + x.n - 1, x.id, u.email, 'failed', 'unexpected_error', ${sqlTime(at)}
+          select ${operationId}, coalesce(d.source_positions[x.n::int], d.first_position + x.n - 1), x.id, u.email,
+            'failed', 'unexpected_error', ${sqlTime(at)}
           from dropped d cross join unnest(d.user_ids) with ordinality as x(id, n) left join users u on u.id = x.id
           returning 1),
         failed_rows as (
