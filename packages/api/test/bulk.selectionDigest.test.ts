@@ -1,22 +1,27 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { bulkOperationItems, bulkOperations, queryRows } from '@roster/db';
 import { eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { insertTickedBatches } from '../src/bulk/selectionBatches';
+import { idsDigest, insertTickedBatches } from '../src/bulk/selectionBatches';
 import { callerWithConfig, expectTRPCError, useHarness } from './harness';
 
 /**
  * An Apply of ticked users records their number and a digest of the set (so that a retried Apply can
- * be told from another operation under the same id): SHA-256 of the distinct ids, lower-case, sorted
- * and joined by commas. PostgreSQL computes it; this is the definition it must keep.
+ * be told from another operation under the same id): the digest of the distinct ids (`idsDigest`),
+ * whatever their order, case and repeats. The Apply of ticked users computes it beside its batches;
+ * the filter selection's unticked users and a retried Apply's list through `idsDigest`: both must agree.
  */
 
 const h = useHarness({ admin: true });
 
-const digestOf = (ids: string[]) =>
-  createHash('sha256')
-    .update([...new Set(ids.map((id) => id.toLowerCase()))].sort().join(','))
-    .digest('hex');
+/** `idsDigest` of the distinct users `ids` names (upper- and lower-case alike). */
+async function digestOf(ids: string[]): Promise<string> {
+  const [row] = await queryRows<{ digest: string }>(
+    h.db,
+    sql`select (${idsDigest(sql`select distinct lower(x)::uuid from unnest(string_to_array(${ids.join(',')}, ',')) as x`)}) as digest`,
+  );
+  return row?.digest ?? '';
+}
 
 async function recordedSelection(id: string) {
   const [row] = await h.db
@@ -27,7 +32,19 @@ async function recordedSelection(id: string) {
 }
 
 describe('the recorded selection of ticked users', () => {
-  it('is their number and the digest of the sorted distinct lower-case ids, whatever the order, case and repeats', async () => {
+  it('digests a set whatever its order, case and repeats, and tells it from any other set', async () => {
+    const ids = Array.from({ length: 50 }, () => randomUUID());
+    const digest = await digestOf(ids);
+    expect(digest).toMatch(/^[0-9a-f]{64}$/);
+    expect(await digestOf([...ids].reverse().map((id, i) => (i % 2 ? id.toUpperCase() : id)))).toBe(digest);
+    expect(await digestOf([...ids, ...ids.slice(0, 9)])).toBe(digest);
+    // One user fewer, one more, one other in the place of one, none.
+    const others = [ids.slice(1), [...ids, randomUUID()], [randomUUID(), ...ids.slice(1)], []];
+    const digests = await Promise.all(others.map(digestOf));
+    expect(new Set([digest, ...digests]).size).toBe(others.length + 1);
+  });
+
+  it('is their number and the digest of their set, whatever the order, case and repeats', async () => {
     const ids = await h.createUsers(40, { status: 'active', role: 'Reader' });
     const sent = [...ids].reverse().map((id, i) => (i % 3 === 0 ? id.toUpperCase() : id));
     const op = await h.admin.caller.bulk.execute({
@@ -35,7 +52,7 @@ describe('the recorded selection of ticked users', () => {
       operation: { kind: 'assign_role', roleId: h.roleId('Buyer') },
       selection: { ids: [...sent, ...sent.slice(0, 5)] },
     });
-    expect(await recordedSelection(op.id)).toEqual({ kind: 'ids', count: 40, digest: digestOf(ids) });
+    expect(await recordedSelection(op.id)).toEqual({ kind: 'ids', count: 40, digest: await digestOf(ids) });
   });
 
   it('the unticked users of a filter selection are recorded the same way', async () => {
@@ -49,7 +66,7 @@ describe('the recorded selection of ticked users', () => {
     expect(await recordedSelection(op.id)).toMatchObject({
       kind: 'filter',
       expectedCount: 6,
-      except: { count: 2, digest: digestOf(except) },
+      except: { count: 2, digest: await digestOf(except) },
     });
   });
 });
@@ -91,7 +108,7 @@ describe('Apply of ticked users, taken in one pass (issue 18 item 3)', () => {
     expect(op).toMatchObject({ status: 'succeeded', total: 30, processed: 30, counts: { change: 30 } });
     const results = await resultUsers(op.id);
     expect(results).toEqual(sent.map((userId, i) => ({ position: i + 1, userId })));
-    expect(await recordedSelection(op.id)).toEqual({ kind: 'ids', count: 30, digest: digestOf(ids) });
+    expect(await recordedSelection(op.id)).toEqual({ kind: 'ids', count: 30, digest: await digestOf(ids) });
 
     // The same users in another order: the same operation, nothing run twice.
     const again = await caller.bulk.execute({ ...input, selection: { ids } });
@@ -104,8 +121,8 @@ describe('Apply of ticked users, taken in one pass (issue 18 item 3)', () => {
     );
   });
 
-  it('a list of a few users of a larger tenant (each probed) and one of most of it (the key walked beside it) are taken alike', async () => {
-    // WALKED_LIST_SHARE is an eighth: 3 of 60 users are probed one by one, 50 of 60 walked beside.
+  it('a list of a few users of a larger tenant (each probed) and one of most of it (the key walked, the list hashed) are taken alike', async () => {
+    // WALKED_LIST_SHARE is an eighth: 3 of 60 users are probed one by one, 50 of 60 found by a walk.
     const ids = await h.createUsers(60, { status: 'active', role: 'Reader' });
     for (const size of [3, 50]) {
       const sent = ids.slice(0, size).reverse();
@@ -124,14 +141,19 @@ describe('Apply of ticked users, taken in one pass (issue 18 item 3)', () => {
       const op = await batchesOf4().bulk.execute(input);
       expect(op).toMatchObject({ total: size, processed: size });
       expect(await resultUsers(op.id)).toEqual(sent.map((userId, i) => ({ position: i + 1, userId })));
-      expect(await recordedSelection(op.id)).toEqual({ kind: 'ids', count: size, digest: digestOf(sent) });
+      expect(await recordedSelection(op.id)).toEqual({
+        kind: 'ids',
+        count: size,
+        digest: await digestOf(sent),
+      });
     }
   });
 
   it("leaves the transaction's join settings as they were once the batches are written", async () => {
     const ids = await h.createUsers(20, { status: 'active', role: 'Reader' });
     const operationId = randomUUID();
-    let seen: { nestloop: string; hashjoin: string } | undefined;
+    const digest = await digestOf(ids);
+    let seen: { nestloop: string; mergejoin: string } | undefined;
     // Rolled back: the operation is only there for its batches.
     const rolledBack = await h.db
       .transaction(async (tx) => {
@@ -144,10 +166,10 @@ describe('Apply of ticked users, taken in one pass (issue 18 item 3)', () => {
         });
         // A repeat: the list is taken twice, the second time distinct.
         const ticked = await insertTickedBatches(tx, operationId, [...ids, ids[0] ?? ''], 4);
-        expect(ticked).toEqual({ count: 20, found: 20, digest: digestOf(ids) });
-        [seen] = await queryRows<{ nestloop: string; hashjoin: string }>(
+        expect(ticked).toEqual({ count: 20, found: 20, digest });
+        [seen] = await queryRows<{ nestloop: string; mergejoin: string }>(
           tx,
-          sql`select current_setting('enable_nestloop') as nestloop, current_setting('enable_hashjoin') as hashjoin`,
+          sql`select current_setting('enable_nestloop') as nestloop, current_setting('enable_mergejoin') as mergejoin`,
         );
         tx.rollback();
       })
@@ -156,7 +178,7 @@ describe('Apply of ticked users, taken in one pass (issue 18 item 3)', () => {
         () => true,
       );
     expect(rolledBack).toBe(true);
-    expect(seen).toEqual({ nestloop: 'on', hashjoin: 'on' });
+    expect(seen).toEqual({ nestloop: 'on', mergejoin: 'on' });
     expect(await h.db.select().from(bulkOperations).where(eq(bulkOperations.id, operationId))).toEqual([]);
   });
 
