@@ -7,7 +7,7 @@ import type { TestServer } from '../../src/testing';
 import { seriousViolations } from './axe';
 import { screenshot } from './browser';
 import { useAdminPage } from './fixture';
-import { applyAndWait, chooseOperation, closeSheet, selectGroup } from './massOperation';
+import { applyAndWait, chooseOperation, closeSheet, search, selectGroup } from './massOperation';
 
 /**
  * Issue 19 items 10 and 11 in the browser: the toast after Apply and Close with its Undo (the revert's
@@ -212,5 +212,39 @@ describe('Escape with a toast over a dialog (issue 19 items 1 and 11)', () => {
     await expect(dialog.count()).resolves.toBe(1);
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'detached' });
+  });
+});
+
+describe('an operation that finishes before the administrator’s eyes (issue 19 item 11)', () => {
+  it('brings its “started” toast up to date, with Undo, instead of leaving it up', async () => {
+    await page.setViewportSize({ width: 1024, height: 768 });
+    await search(page, 'bgop-');
+    await page
+      .getByText(`${BACKGROUND_USERS.toLocaleString('en')} matching users`, { exact: true })
+      .waitFor();
+    await page.getByLabel('Select loaded users').click();
+    await page
+      .getByRole('button', {
+        name: `Select all ${BACKGROUND_USERS.toLocaleString('en')} users matching this filter`,
+      })
+      .click();
+    await chooseOperation(page, 'Assign role');
+    await page.getByRole('button', { name: 'Role to assign' }).click();
+    await page.getByRole('combobox', { name: 'Search roles' }).fill('buyer');
+    await page.getByRole('option', { name: /Buyer/ }).click();
+    // More users than run inside the request: Apply answers "started", a worker runs it while the
+    // panel follows it to its results.
+    const id = await applyAndWait(page);
+    const toast = toastOf(id);
+    // Once finished, the toast says so at once (it would have said "started" for its 15 s).
+    await toast.getByText('Assign role: succeeded').waitFor({ timeout: 5_000 });
+    await toast.getByText('1,001 changed of 1,001 users.').waitFor();
+    await expect(toast.getByText('Assign role started').count()).resolves.toBe(0);
+    await screenshot(page, 'toast-finished-while-watched-1024');
+    // The panel is modal (what is outside it is hidden from assistive technology): once it is
+    // closed, the toast's Undo is a button like any other.
+    await closeSheet(page);
+    await toast.getByRole('button', { name: 'Undo' }).waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
   });
 });

@@ -11,6 +11,7 @@ import { OperationProgress } from './OperationProgress';
 import { OperationResults } from './OperationResults';
 import { OperationStatusBadge } from './OperationStatusBadge';
 import { isActive, itemNoun, STATUS_LABELS } from './operationLabels';
+import { useOperationToast } from './useOperationToast';
 
 /** How often a queued or running operation is asked for its progress. */
 export const PROGRESS_POLL_MS = 500;
@@ -49,14 +50,22 @@ export function OperationView({
     }),
   );
 
-  // Tell the page once the work is done (e.g. to reload the users it changed).
-  const status = operation.data?.status;
+  // Tell the page once the work is done (e.g. to reload the users it changed); an operation that
+  // finished while shown here brings its toast, if still open ("… started"), up to date.
   const reported = useRef(false);
+  const sawActive = useRef(false);
+  const toast = useOperationToast();
   useEffect(() => {
-    if (!status || isActive(status) || reported.current) return;
+    if (!operation.data) return;
+    if (isActive(operation.data.status)) {
+      sawActive.current = true;
+      return;
+    }
+    if (reported.current) return;
     reported.current = true;
+    if (sawActive.current) toast(operation.data, 'watched');
     onFinished?.();
-  }, [status, onFinished]);
+  }, [operation.data, onFinished, toast]);
 
   if (operation.isPending) {
     return (

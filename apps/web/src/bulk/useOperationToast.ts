@@ -23,15 +23,22 @@ const TONES: Record<ReturnType<typeof bulkOperationTone>, ToastTone> = {
 };
 
 /**
- * The toast of an operation (issue 19 item 11): after Apply, after Close of its panel, or when it
- * finished in the background. A finished operation whose kind can be reverted and that changed
- * someone offers "Undo": its page, with the revert's preview open.
+ * When an operation's toast is shown: after Apply, after Close of its panel, when it finished in the
+ * background, or when it finished before the administrator's eyes (`watched`: only a toast of it
+ * still open is brought up to date, as "… started" would otherwise stay up after it finished).
+ */
+export type OperationToastMoment = 'applied' | 'closed' | 'finished' | 'watched';
+
+/**
+ * The toast of an operation (issue 19 item 11), at one of its `OperationToastMoment`s. A finished
+ * operation whose kind can be reverted and that changed someone offers "Undo": its page, with the
+ * revert's preview open.
  */
 export function useOperationToast() {
   const show = useToast();
   const navigate = useNavigate();
   return useCallback(
-    (op: BulkOperationView, moment: 'applied' | 'closed' | 'finished') => {
+    (op: BulkOperationView, moment: OperationToastMoment) => {
       const name = kindLabel(op.kind);
       const running = isActive(op.status);
       const page = `/admin/operations/${op.id}`;
@@ -48,6 +55,7 @@ export function useOperationToast() {
       if (!running) toldFinished.add(op.id);
       show({
         key: `operation:${op.id}`,
+        replaceOnly: moment === 'watched',
         title: running
           ? moment === 'closed'
             ? `${name} goes on in the background`

@@ -18,6 +18,8 @@ export type ToastTone = 'success' | 'warning' | 'danger' | 'neutral';
 export type ToastMessage = {
   /** A toast shown with the key of one still open replaces it (an operation's toasts follow it). */
   key: string;
+  /** Only replace the toast of this key if it is still open: shown nowhere else (what was said has changed). */
+  replaceOnly?: boolean;
   title: string;
   description?: string;
   tone?: ToastTone;
@@ -74,7 +76,11 @@ export function Toaster({ children }: { children: ReactNode }) {
   const show = useCallback((message: ToastMessage) => {
     seq.current += 1;
     const next = { ...message, seq: seq.current };
-    setToasts((list) => [...list.filter((t) => t.key !== message.key), next].slice(-4));
+    setToasts((list) =>
+      message.replaceOnly && !list.some((t) => t.key === message.key)
+        ? list
+        : [...list.filter((t) => t.key !== message.key), next].slice(-4),
+    );
   }, []);
   const remove = (removed: number) => setToasts((list) => list.filter((t) => t.seq !== removed));
   const viewport = useRef<HTMLOListElement>(null);
