@@ -14,11 +14,15 @@ import { callerWithConfig, expectTRPCError, useHarness } from './harness';
 
 const h = useHarness({ admin: true });
 
-/** `idsDigest` of the distinct users `ids` names (upper- and lower-case alike). */
+/**
+ * `idsDigest` of the distinct users `ids` names (upper- and lower-case alike), read by PostgreSQL in
+ * the order listed (each the first time listed): a digest that depended on the order would differ.
+ */
 async function digestOf(ids: string[]): Promise<string> {
+  const once = [...new Map(ids.map((id) => [id.toLowerCase(), id])).values()];
   const [row] = await queryRows<{ digest: string }>(
     h.db,
-    sql`select (${idsDigest(sql`select distinct lower(x)::uuid from unnest(string_to_array(${ids.join(',')}, ',')) as x`)}) as digest`,
+    sql`select (${idsDigest(sql`select x::uuid from unnest(string_to_array(${once.join(',')}, ',')) with ordinality as listed(x, n) order by n`)}) as digest`,
   );
   return row?.digest ?? '';
 }
@@ -99,6 +103,12 @@ describe('Apply of ticked users, taken in one pass (issue 18 item 3)', () => {
     const before = await h.db.select().from(bulkOperations);
     await expectTRPCError(
       caller.bulk.execute({ ...input, selection: { ids: [...sent, randomUUID()] } }),
+      'NOT_FOUND',
+      'user_not_found',
+    );
+    // A repeat beside an unknown user: refused all the same.
+    await expectTRPCError(
+      caller.bulk.execute({ ...input, selection: { ids: [...sent, sent[3] ?? '', randomUUID()] } }),
       'NOT_FOUND',
       'user_not_found',
     );

@@ -142,7 +142,7 @@ function AppliedOperation({ id, onFinished }: { id: string; onFinished: () => vo
         )}
       </SheetHeader>
       <div className="min-h-0 flex-1 overflow-y-auto px-6 py-5">
-        <OperationView id={id} onFinished={onFinished} />
+        <OperationView key={id} id={id} onFinished={onFinished} />
       </div>
       <footer className="flex items-center justify-end gap-3 border-t border-slate-200 bg-slate-50 px-6 py-4">
         <Link
