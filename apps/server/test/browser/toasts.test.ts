@@ -246,5 +246,21 @@ describe('an operation that finishes before the administrator’s eyes (issue 19
     await closeSheet(page);
     await toast.getByRole('button', { name: 'Undo' }).waitFor();
     expect(await seriousViolations(page)).toEqual([]);
+
+    // Undo done: the revert's toast takes the place of the operation's, whose Undo is spent.
+    await toast.getByRole('button', { name: 'Undo' }).click();
+    await page.waitForURL((url) => url.pathname === `/admin/operations/${id}`);
+    const confirm = page
+      .getByRole('region', { name: 'Revert this operation' })
+      .getByRole('button', { name: 'Revert' });
+    await page.getByTestId('revert-preview').getByText('1,001 users get back what they had').waitFor();
+    await confirm.click();
+    await page.waitForURL(
+      (url) => url.pathname.startsWith('/admin/operations/') && !url.pathname.endsWith(id),
+    );
+    const revertId = new URL(page.url()).pathname.split('/').at(-1) ?? '';
+    await toastOf(revertId).getByText('Revert: succeeded').waitFor({ timeout: 10_000 });
+    await expect(toast.count()).resolves.toBe(0);
+    await screenshot(page, 'toast-revert-replaces-undo-1024');
   });
 });

@@ -10,6 +10,7 @@ import { errorCode, errorMessage, useTRPC } from '../lib/trpc';
 import { newOperationId } from './newOperationId';
 import { PrivilegedConfirmation } from './PrivilegedConfirmation';
 import type { BulkOperationView, RevertPreview } from './types';
+import { useOperationToast } from './useOperationToast';
 
 type Mode = 'revert' | 'retry';
 
@@ -62,7 +63,12 @@ export function FollowUpActions({
   const [typed, setTyped] = useState('');
   // One id per confirmation dialog: a double click or a retried request starts one operation.
   const operationId = useRef(newOperationId());
-  const onStarted = (started: { id: string }) => {
+  const toast = useOperationToast();
+  const onStarted = (started: BulkOperationView) => {
+    // Its page starts from it as it started (a run that ends before the page asks is seen ending),
+    // and its toast takes the place of the followed operation's (whose "Undo" this was).
+    queryClient.setQueryData(trpc.bulk.get.queryKey({ id: started.id }), started);
+    toast(started, 'applied', { operationId: operation.id });
     void queryClient.invalidateQueries({ queryKey: trpc.bulk.list.pathKey() });
     void navigate(`/admin/operations/${started.id}`);
   };

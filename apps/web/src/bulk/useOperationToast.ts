@@ -32,13 +32,14 @@ export type OperationToastMoment = 'applied' | 'closed' | 'finished' | 'watched'
 /**
  * The toast of an operation (issue 19 item 11), at one of its `OperationToastMoment`s. A finished
  * operation whose kind can be reverted and that changed someone offers "Undo": its page, with the
- * revert's preview open.
+ * revert's preview open. A revert or retry `replacing` the operation it follows takes the place of
+ * that one's toast (whose "Undo" is then done).
  */
 export function useOperationToast() {
   const show = useToast();
   const navigate = useNavigate();
   return useCallback(
-    (op: BulkOperationView, moment: OperationToastMoment) => {
+    (op: BulkOperationView, moment: OperationToastMoment, replacing?: { operationId: string }) => {
       const name = kindLabel(op.kind);
       const running = isActive(op.status);
       const page = `/admin/operations/${op.id}`;
@@ -56,6 +57,7 @@ export function useOperationToast() {
       show({
         key: `operation:${op.id}`,
         replaceOnly: moment === 'watched',
+        ...(replacing ? { replacing: `operation:${replacing.operationId}` } : {}),
         title: running
           ? moment === 'closed'
             ? `${name} goes on in the background`

@@ -20,6 +20,8 @@ export type ToastMessage = {
   key: string;
   /** Only replace the toast of this key if it is still open: shown nowhere else (what was said has changed). */
   replaceOnly?: boolean;
+  /** The key of a toast this one takes the place of: it goes (what it offered is no longer to do). */
+  replacing?: string;
   title: string;
   description?: string;
   tone?: ToastTone;
@@ -79,7 +81,7 @@ export function Toaster({ children }: { children: ReactNode }) {
     setToasts((list) =>
       message.replaceOnly && !list.some((t) => t.key === message.key)
         ? list
-        : [...list.filter((t) => t.key !== message.key), next].slice(-4),
+        : [...list.filter((t) => t.key !== message.key && t.key !== message.replacing), next].slice(-4),
     );
   }, []);
   const remove = (removed: number) => setToasts((list) => list.filter((t) => t.seq !== removed));
