@@ -10,7 +10,7 @@ import { errorCode, errorMessage, useTRPC } from '../lib/trpc';
 import { newOperationId } from './newOperationId';
 import { PrivilegedConfirmation } from './PrivilegedConfirmation';
 import type { BulkOperationView, RevertPreview } from './types';
-import { useOperationToast } from './useOperationToast';
+import { toldFinished, useOperationToast } from './useOperationToast';
 
 type Mode = 'revert' | 'retry';
 
@@ -66,8 +66,10 @@ export function FollowUpActions({
   const toast = useOperationToast();
   const onStarted = (started: BulkOperationView) => {
     // Its page starts from it as it started (a run that ends before the page asks is seen ending),
-    // and its toast takes the place of the followed operation's (whose "Undo" this was).
+    // and its toast takes the place of the followed operation's: a revert spends that one's "Undo",
+    // a retry carries on from it. The followed operation is not told of again.
     queryClient.setQueryData(trpc.bulk.get.queryKey({ id: started.id }), started);
+    toldFinished.add(operation.id);
     toast(started, 'applied', { operationId: operation.id });
     void queryClient.invalidateQueries({ queryKey: trpc.bulk.list.pathKey() });
     void navigate(`/admin/operations/${started.id}`);
