@@ -117,6 +117,9 @@ beforeAll(async () => {
     ['search "an" + never signed in', { search: 'an', lastSignIn: { kind: 'never' } }],
     ['search "an" + created between', { search: 'an', createdFrom, createdTo }],
     ['search "son" + e-mail domain', { search: 'son', emailDomain: 'acme-industries.com' }],
+    ['search "an" + invitation expired', { search: 'an', invitationExpired: true }],
+    ['search "an" + any of two rights', { search: 'an', rights: ['buyer', 'data_export'] }],
+    ['search "a" + a right', { search: 'a', right: 'data_export' }],
     [
       'search "emma" + not signed in for 20 days',
       { search: 'emma', lastSignIn: { kind: 'olderThan', days: 20 } },
@@ -231,6 +234,8 @@ async function walk(filter: UsersFilter, sort: UserSort, limit: number, options:
   let total: number | null = null;
   for (let page = 0; page < 1 + SEEDED / limit + 2; page++) {
     const result = await listUsers(h.db, { filter, sort, limit, cursor }, START, options);
+    // A next cursor promises more users: the page it leads to is never empty.
+    if (cursor) expect(result.items.length, 'a page reached by its cursor holds users').toBeGreaterThan(0);
     total = result.total;
     ids.push(...result.items.map((i) => i.id));
     if (!result.nextCursor) return { ids, total, complete: true };
@@ -267,11 +272,24 @@ async function thresholds(filter: UsersFilter): Promise<[string, ListUsersOption
     // A name or e-mail sort with nothing but the term walks 20 users of the search table first: some
     // pages are filled by the walk (or end with the order), the others by the paths after it.
     ['walked 20 users first', { searchWalkWindow: 20, searchCursorWalkWindow: 20 }],
+    // A term with other conditions walks the search table once its matches are too many to read at
+    // once: a window of 60 fills some pages (of 7) and ends inside others (its last user decides).
+    [
+      `more than ${below}: the search table walked 60 users, conditions checked for its matches`,
+      {
+        searchMatchesSortedMax: below,
+        searchConditionsWalkWindow: 60,
+        searchWalkWindow: 0,
+        searchMatchesSortedClusteredMax: below,
+        searchCursorWalkWindow: 0,
+      },
+    ],
     [`sorted, threshold = its ${n} matches`, { searchMatchesSortedMax: n }],
     [
       'bounded walk over every user (a next page: from its cursor)',
       {
         searchMatchesSortedMax: below,
+        searchConditionsWalkWindow: 0,
         searchWalkWindow: 100_000,
         searchMatchesSortedClusteredMax: below,
         searchCursorWalkWindow: 100_000,
@@ -337,6 +355,55 @@ describe('users.list against a plain reference query', () => {
       }
     }, 240_000);
   }
+
+  it('a walk that ends on a non-match just after every match of the view promises no further page', async () => {
+    // Users in name order, each marked when it matches the term: a window that closes on the user
+    // right after the view's last match must not count that user as a match (a next page of none).
+    const term = 'son';
+    const status = 'active' as const;
+    const order = await queryRows<{ id: string; term: boolean; status: string }>(
+      h.db,
+      sql`select u.id, strpos(lower(u.first_name || ' ' || u.last_name || ' ' || u.email), ${term}) > 0 as term,
+          u.status::text as status
+        from users u order by u.last_name, u.first_name, u.id`,
+    );
+    const cases: [UsersFilter, (u: { term: boolean; status: string }) => boolean, keyof ListUsersOptions][] =
+      [
+        [{ search: term }, (u) => u.term, 'searchWalkWindow'],
+        [
+          { search: term, status: [status] },
+          (u) => u.term && u.status === status,
+          'searchConditionsWalkWindow',
+        ],
+      ];
+    for (const [filter, matches, windowOption] of cases) {
+      const expected = await reference(filter, { field: 'name', direction: 'asc' }, START);
+      const last = order.findLastIndex(matches);
+      const after = order.findIndex((u, i) => i > last && !matches(u));
+      expect(expected.length, `${JSON.stringify(filter)}: some users match`).toBeGreaterThan(0);
+      expect(
+        after,
+        `${JSON.stringify(filter)}: a user that does not match follows the last match`,
+      ).toBeGreaterThan(last);
+      const options: ListUsersOptions = {
+        searchMatchesSortedMax: 0,
+        searchMatchesSortedClusteredMax: 0,
+        searchWalkWindow: 0,
+        searchConditionsWalkWindow: 0,
+        searchCursorWalkWindow: 0,
+        // The window closes on that user (positions count from 1).
+        [windowOption]: after + 1,
+      };
+      const { ids, complete } = await walk(
+        filter,
+        { field: 'name', direction: 'asc' },
+        expected.length,
+        options,
+      );
+      expect(complete).toBe(true);
+      expect(ids, JSON.stringify(filter)).toEqual(expected);
+    }
+  });
 
   it("reads a term's matches only when its sample has no more than the threshold", async () => {
     // A term without trigrams (the table read) and one with (the trigram index).

@@ -162,11 +162,10 @@ export type ListUsersOptions = {
   /** A filter of counted facets (status, role, module): read whole and sorted, or walked (tests choose). */
   countedFacetsReadWhole?: boolean;
   searchMatchesSortedClusteredMax?: number;
-  /**
-   * Every walk's window: the search table's (`searchTableWalkWindow`; SEARCH_TABLE_WALK_WINDOW for a
-   * term with other conditions) and the users' (`SEARCH_WALK_WINDOW`).
-   */
+  /** Both first walks' windows: the search table's (`searchTableWalkWindow`) and the users' (`SEARCH_WALK_WINDOW`). */
   searchWalkWindow?: number;
+  /** The search table's walk of a term with other conditions (SEARCH_TABLE_WALK_WINDOW); 0: none. */
+  searchConditionsWalkWindow?: number;
   /** How many users a searched next page walks from its cursor first (`SEARCH_CURSOR_WALK_PAGES`). */
   searchCursorWalkWindow?: number;
   /** The share of the search table a search samples first (`searchSamplePercent`); null: none. */
@@ -800,7 +799,7 @@ export async function pageIds(
   // conditions few of its matches meet, leave the page to the users' walk after it.
   if (nameOrEmail && !searchTableWalked) {
     const others = await filterConditions(db, filter, now, SEARCH_TABLE_COLUMNS, references);
-    const window = options.searchWalkWindow ?? SEARCH_TABLE_WALK_WINDOW;
+    const window = options.searchConditionsWalkWindow ?? SEARCH_TABLE_WALK_WINDOW;
     const near = await searchTableWindow(db, search, sort, after, rows, window, others);
     if (near.complete) return uncounted(near.keyed);
   }
