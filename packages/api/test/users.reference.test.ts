@@ -420,6 +420,7 @@ describe('users.list against a plain reference query', () => {
       expect(sampledMore, `${term}: more than ${n - 1} by its sample, none read`).toEqual({
         page: null,
         matchesRead: 0,
+        predicted: n,
       });
       const sampledFew = await page(n, 100);
       expect(sampledFew.matchesRead, `${term}: ${n} by its sample, every one read`).toBe(n);
@@ -428,6 +429,7 @@ describe('users.list against a plain reference query', () => {
       const unsampled = await page(n - 1, null);
       expect(unsampled.page, `${term}: more than ${n - 1}, no page`).toBeNull();
       expect(unsampled.matchesRead).toBe(n);
+      expect(unsampled.predicted, 'no sample, no prediction').toBeNull();
     }
   });
 

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
+  CONDITIONS_WALK_LOOKUPS,
+  conditionsWalkWindow,
   SEARCH_MATCHES_SORTED_CLUSTERED_MAX,
   SEARCH_MATCHES_SORTED_MAX,
   SEARCH_SAMPLE_ROWS,
@@ -20,6 +22,21 @@ describe('searchTableWalkWindow (how many users a search walks on the search tab
     expect(searchTableWalkWindow(500_000)).toBe(10_000);
     expect(searchTableWalkWindow(1_000_000)).toBe(SEARCH_TABLE_WALK_WINDOW);
     expect(searchTableWalkWindow(16_000_000)).toBe(SEARCH_TABLE_WALK_WINDOW);
+  });
+});
+
+describe('conditionsWalkWindow (how many users a search with other conditions walks on the search table)', () => {
+  it('walks as many users as hold CONDITIONS_WALK_LOOKUPS matches by the sample, at most 20,000', () => {
+    // "an", a quarter of 200,000 users: 8,000 users walked, 2,000 of them looked up.
+    expect(conditionsWalkWindow(200_000, 50_000)).toBe(8_000);
+    expect((conditionsWalkWindow(200_000, 50_000) * 50_000) / 200_000).toBe(CONDITIONS_WALK_LOOKUPS);
+    // "david", 5,305 of 200,000: the whole window.
+    expect(conditionsWalkWindow(200_000, 5_305)).toBe(SEARCH_TABLE_WALK_WINDOW);
+  });
+
+  it('walks the whole window where no sample told the matches, or it found none', () => {
+    expect(conditionsWalkWindow(30_000, null)).toBe(SEARCH_TABLE_WALK_WINDOW);
+    expect(conditionsWalkWindow(200_000, 0)).toBe(SEARCH_TABLE_WALK_WINDOW);
   });
 });
 
