@@ -127,7 +127,8 @@ export const SEARCH_WALK_WINDOW = 4_000;
 /**
  * How many users of the search table's name or e-mail index a search with nothing but its term walks
  * first: a fiftieth of the users, from SEARCH_WALK_WINDOW to SEARCH_TABLE_WALK_WINDOW (a term with
- * other conditions walks SEARCH_TABLE_WALK_WINDOW once its matches are too many to read at once). Index-only, a
+ * other conditions walks `conditionsWalkWindow`, at most this, once its matches are too many to read
+ * at once). Index-only, a
  * walked user costs ~0.2 µs (100,000 walked in 16 ms at 1,000,000 users, warm) against ~3–15 µs to
  * read and sort a match (a heap page each). At 1,000,000 users 20,000 cost ~4 ms and fill a page of
  * a term at 0.3 % of users spread over the order ("42@" by e-mail walked 5,900 users for its first
@@ -178,7 +179,7 @@ export type ListUsersOptions = {
   searchMatchesSortedClusteredMax?: number;
   /** Both first walks' windows: the search table's (`searchTableWalkWindow`) and the users' (`SEARCH_WALK_WINDOW`). */
   searchWalkWindow?: number;
-  /** The search table's walk of a term with other conditions (SEARCH_TABLE_WALK_WINDOW); 0: none. */
+  /** The search table's walk of a term with other conditions (`conditionsWalkWindow`); 0: none. */
   searchConditionsWalkWindow?: number;
   /** How many users a searched next page walks from its cursor first (`SEARCH_CURSOR_WALK_PAGES`). */
   searchCursorWalkWindow?: number;
@@ -494,8 +495,11 @@ export function searchSamplePercent(users: number): number | null {
   return users < SEARCH_SAMPLED_FROM_USERS ? null : (100 * SEARCH_SAMPLE_ROWS) / users;
 }
 
-/** What a search's read of its matches found: the page (null when the term has more than `max`), and how many it read. */
-/** `predicted`: the term's matches by its sample (scaled to the table), null when none was taken. */
+/**
+ * What a search's read of its matches found: the page (null when the term has more than `max`), how
+ * many it read, and `predicted`, the term's matches by its sample (scaled to the table; null when
+ * none was taken).
+ */
 export type SearchPageResult = { page: PageOfIds | null; matchesRead: number; predicted: number | null };
 
 /**
