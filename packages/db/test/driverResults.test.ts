@@ -59,4 +59,19 @@ describe.skipIf(!url)('a query read after another one ended mid-stream (postgres
     expect(others).toEqual([]);
     expect(row).toEqual({ total: 7 });
   });
+
+  it('a query refused before it is sent (an undefined value) fails alone, and the next ones get their own answers', async () => {
+    const sql = connect();
+    await sql`select 1`;
+    // The first query holds the open connection, so the next ones are pipelined behind it. The
+    // refused one was queued before it was built: its error went to the first query, it took the
+    // answer meant for the query after it, and that one waited for ever.
+    // (postgres.js sends a query once it is awaited or executed.)
+    const first = sql<{ v: number }[]>`select 1 as v from pg_sleep(0.2)`.execute();
+    const refused = sql`select ${undefined as unknown as number} as v`.catch((e: Error) => e);
+    const after = sql<{ v: number }[]>`select 3 as v`.execute().catch((e: Error) => e);
+    expect(await first).toEqual([{ v: 1 }]);
+    expect(await refused).toMatchObject({ code: 'UNDEFINED_VALUE' });
+    expect(await after).toEqual([{ v: 3 }]);
+  });
 });
