@@ -2,12 +2,16 @@ import postgres from 'postgres';
 import { afterEach, describe, expect, it } from 'vitest';
 
 /**
- * postgres.js (3.4.9, patched: patches/postgres@3.4.9.patch) counts the rows of the query it reads in
- * a counter of the connection. A query that ended after some of its rows (an error mid-stream, or the
- * connection lost) left that count behind, and the next query on the connection put its rows after
- * it: a result with holes, `[ <3 empty items>, row ]`, resolved as a success (porsager/postgres#1119,
- * #1181). Under connection loss the server read an aggregate's single row as missing and a page's ids
- * as empty strings. Both ends are tested here; PGlite has no such driver.
+ * Two ways postgres.js (3.4.9, patched: patches/postgres@3.4.9.patch) handed one query's answer to
+ * another. PGlite has no such driver; these run on PostgreSQL.
+ *
+ * - It counts the rows of the query it reads in a counter of the connection. A query that ended after
+ *   some of its rows (an error mid-stream, or the connection lost) left that count behind, and the
+ *   next query on the connection put its rows after it: a result with holes, `[ <3 empty items>, row ]`,
+ *   resolved as a success (porsager/postgres#1119, #1181). Under connection loss the server read an
+ *   aggregate's single row as missing and a page's ids as values that are not uuids.
+ * - It queued a query on a busy connection before building it, so a query refused while being built
+ *   passed its error to the query running and took the next one's answer.
  */
 
 const url = process.env.DATABASE_URL;
@@ -28,7 +32,7 @@ const dense = (rows: readonly unknown[]) => Array.from(rows, (row) => row !== un
 describe.skipIf(!url)('a query read after another one ended mid-stream (postgres.js, one connection)', () => {
   it('after an error that came after some rows, gets its own rows from index 0', async () => {
     const sql = connect();
-    // Three rows are sent, then the fourth divides by zero; the next query is pipelined behind it.
+    // Three rows are sent, then the fourth divides by zero; the next query runs on the same connection.
     const failing = sql`select i, 1 / (4 - i) as boom from generate_series(1, 10) i`.catch((e: Error) => e);
     const next = sql`select x from generate_series(1, 5) x`;
     expect(await failing).toBeInstanceOf(Error);
@@ -59,7 +63,9 @@ describe.skipIf(!url)('a query read after another one ended mid-stream (postgres
     expect(others).toEqual([]);
     expect(row).toEqual({ total: 7 });
   });
+});
 
+describe.skipIf(!url)('a query refused before it is sent (postgres.js, one connection)', () => {
   it('a query refused before it is sent (an undefined value) fails alone, and the next ones get their own answers', async () => {
     const sql = connect();
     await sql`select 1`;

@@ -129,9 +129,10 @@ export const SEARCH_WALK_WINDOW = 4_000;
  * first: a fiftieth of the users, from SEARCH_WALK_WINDOW to SEARCH_TABLE_WALK_WINDOW (a term with
  * other conditions walks `conditionsWalkWindow`, at most this, once its matches are too many to read
  * at once). Index-only, a walked user costs ~0.2 µs (100,000 walked in 16 ms at 1,000,000 users,
- * warm) against ~3–15 µs to read and sort a match (a heap page each). At 1,000,000 users 20,000 cost ~4 ms and fill a page of
- * a term at 0.3 % of users spread over the order ("42@" by e-mail walked 5,900 users for its first
- * page; a window of 4,000 missed it and sorted its 10,000 matches, 92 ms). A term whose matches the
+ * warm) against ~3–15 µs to read and sort a match (a heap page each). At 1,000,000 users 20,000 cost
+ * ~4 ms and fill a page of a term at 0.3 % of users spread over the order ("42@" by e-mail walked
+ * 5,900 users for its first page; a window of 4,000 missed it and sorted its 10,000 matches, 92 ms).
+ * A term whose matches the
  * window misses pays it on top of its read, and its matches are fewer on a smaller table while the
  * window is not: at 200,000 users a window of 20,000 made the first pages of last names and of terms
  * without a match 30 ms slower at the median under 20 administrators' load (4,000: as before). Where
