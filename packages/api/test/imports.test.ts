@@ -608,7 +608,8 @@ describe('imports.commit', () => {
           const waiting = await queryRows<{ n: number }>(
             h.db,
             sql`select 1 as n from pg_stat_activity
-              where wait_event_type = 'Lock' and query like '%insert into users%' and pid <> pg_backend_pid()`,
+              where datname = current_database() and wait_event_type = 'Lock'
+                and query like '%insert into users%' and pid <> pg_backend_pid()`,
           );
           if (waiting.length > 0) break;
           await new Promise((resolve) => setTimeout(resolve, 10));
