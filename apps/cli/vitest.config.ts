@@ -1,7 +1,12 @@
 import { databaseTestConfig } from '@roster/db/vitest-config';
 import { defineConfig } from 'vitest/config';
 
-// Each test runs the real CLI as a child process (about a second apiece), some several times.
+// Each test runs the real CLI, compiled once by the global setup, as a child process, some several times.
 export default defineConfig({
-  test: { ...databaseTestConfig, include: ['test/**/*.test.ts'], testTimeout: 90_000 },
+  test: {
+    ...databaseTestConfig,
+    globalSetup: [...databaseTestConfig.globalSetup, './test/globalSetup.ts'],
+    include: ['test/**/*.test.ts'],
+    testTimeout: 90_000,
+  },
 });

@@ -1,22 +1,23 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { expect } from 'vitest';
+import { expect, inject } from 'vitest';
+import './providedContext';
 
 const CLI_DIR = fileURLToPath(new URL('..', import.meta.url));
 
 export type CliRun = { code: number | null; stdout: string; stderr: string };
 
 /**
- * Runs the real command-line tool (`node --import tsx src/main.ts …`) as a child process, as
- * `pnpm roster` does: its own environment, and stdin a pipe (not a terminal) that is closed at once
- * unless `input` is given.
+ * Runs the real command-line tool, compiled as `pnpm build` compiles it (test/globalSetup.ts), as a
+ * child process, as `pnpm roster` does: its own environment, and stdin a pipe (not a terminal) that is
+ * closed at once unless `input` is given.
  */
 export function runCli(
   args: readonly string[],
   options: { env: Record<string, string | undefined>; input?: string },
 ): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], {
+    const child = spawn(process.execPath, [inject('cliBundle'), ...args], {
       cwd: CLI_DIR,
       env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1', ...options.env },
       stdio: ['pipe', 'pipe', 'pipe'],
@@ -59,7 +60,7 @@ export function runCliOnTerminal(
   args: readonly string[],
   options: { env: Record<string, string | undefined>; answer: string },
 ): Promise<{ code: number | null; output: string }> {
-  const command = ['node', '--import', 'tsx', 'src/main.ts', ...args]
+  const command = ['node', inject('cliBundle'), ...args]
     .map((arg) => `'${arg.replaceAll("'", `'\\''`)}'`)
     .join(' ');
   return new Promise((resolve, reject) => {
