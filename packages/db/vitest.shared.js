@@ -1,6 +1,7 @@
 // Plain JavaScript so that the other packages' vitest configs can import it through the package's
 // exports (`@roster/db/vitest-config`): vitest loads a config's imports from node_modules with Node
 // itself, which does not read TypeScript.
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 
 /** The vitest settings every package with database tests shares. */
@@ -12,6 +13,8 @@ export const databaseTestConfig = {
   // A worker a core (vitest's default leaves one core to itself: one worker on a 2-core machine).
   // A test file is mostly one thread (the embedded database runs in the worker), so with one worker
   // half of such a machine sat idle: on the embedded database the API's tests took 353 s with one
-  // worker and 234 s with two, the server's (browser tests included) 653 and 528 s.
-  maxWorkers: '100%',
+  // worker and 234 s with two, the server's (browser tests included) 653 and 528 s. At most four: on
+  // PostgreSQL a file holds about 11 connections (a server's pool and its own), some files more,
+  // within the server's default max_connections of 100.
+  maxWorkers: Math.min(availableParallelism(), 4),
 };

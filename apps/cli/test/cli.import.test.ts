@@ -183,7 +183,7 @@ describe('roster import', () => {
     const refused = await cli.cli(['import', latin1, '--yes']);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/^not_utf8: /m);
-    expect(refused.stderr).not.toMatch(/at .*\.ts:\d+/);
+    expect(refused.stderr).not.toMatch(/^\s+at /m);
 
     expect((await cli.cli(['import'])).code).toBe(2);
     expect((await cli.cli(['import', join(dir, 'missing.csv'), '--yes'])).code).toBe(2);
