@@ -3,4 +3,5 @@ export declare const databaseTestConfig: {
   globalSetup: string[];
   hookTimeout: number;
   testTimeout: number;
+  maxWorkers: number;
 };

@@ -1,10 +1,9 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRosterClient } from '@roster/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import { compileApp } from '../../../scripts/compileApp.mjs';
 import { WEB_DIST } from './browser/browser';
 import { administratorEnv, apiTokenFor, type SpawnedServer, useSpawnedServers } from './spawnServer';
 
@@ -25,20 +24,8 @@ const DEMO_USERS = 60;
 const spawned = useSpawnedServers();
 let server: SpawnedServer;
 
-/** `pnpm build`'s own command (package.json), writing into this run's directory instead of dist/. */
-function buildCommand(): string[] {
-  const scripts = z
-    .object({ scripts: z.object({ build: z.string() }) })
-    .parse(JSON.parse(readFileSync(join(SERVER_DIR, 'package.json'), 'utf8'))).scripts;
-  const [node, ...args] = scripts.build.split(' ');
-  expect(node).toBe('node');
-  expect(args).toContain('dist/main.js');
-  return args.map((arg) => (arg === 'dist/main.js' ? BUNDLE : arg));
-}
-
 beforeAll(async () => {
-  const built = spawnSync(process.execPath, buildCommand(), { cwd: SERVER_DIR, encoding: 'utf8' });
-  expect(built.status, built.stderr).toBe(0);
+  compileApp(SERVER_DIR, BUNDLE);
   await spawned.database();
   server = await spawned.start(
     {
