@@ -121,10 +121,16 @@ describe('users.list from a prefix of the sort key', () => {
       const page = await admin.users.list({ sort, limit: LIMIT, from: { prefix }, count: false });
       expect(ids(page.items)).toEqual(ids(all.slice(firstIndex, firstIndex + LIMIT)));
       expect(page.offset).toBe(firstIndex);
-      // Onward and backward from there, with the positions carried by the cursors.
-      const next = await admin.users.list({ sort, limit: LIMIT, cursor: page.nextCursor ?? '' });
-      expect(ids(next.items)).toEqual(ids(all.slice(firstIndex + LIMIT, firstIndex + 2 * LIMIT)));
-      expect(next.offset).toBe(firstIndex + LIMIT);
+      // Onward and backward from there, with the positions carried by the cursors. The seed is
+      // random: when the page reaches the last row there is no next page to read.
+      if (firstIndex + LIMIT >= all.length) {
+        expect(page.nextCursor).toBeNull();
+      } else {
+        expect(page.nextCursor).not.toBeNull();
+        const next = await admin.users.list({ sort, limit: LIMIT, cursor: page.nextCursor ?? undefined });
+        expect(ids(next.items)).toEqual(ids(all.slice(firstIndex + LIMIT, firstIndex + 2 * LIMIT)));
+        expect(next.offset).toBe(firstIndex + LIMIT);
+      }
       const back = await walkBackward(sort, undefined, page.prevCursor);
       expect(ids(back.rows)).toEqual(ids(all.slice(0, firstIndex)));
       expect(back.offsets[0]).toBe(0);
