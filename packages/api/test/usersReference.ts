@@ -78,6 +78,10 @@ beforeAll(async () => {
   const day = (at: Date, days = 0) => new Date(at.getTime() + days * 86_400_000).toISOString().slice(0, 10);
   const createdFrom = day(middle.createdAt);
   const createdTo = day(middle.createdAt, 90);
+  // The seed is random: the narrow filters below each get a user who matches them (without one, a
+  // seed of 700 left "domain + rights + created from + role" empty about once in 40 runs), and some
+  // invitations have expired by START (the seed's expire after it, so the expired filters matched nobody).
+  await plantMatches(contributor, createdFrom);
   filters = [
     ['no filter', {}],
     ['status active', { status: ['active'] }],
@@ -147,6 +151,30 @@ beforeAll(async () => {
     ],
   ];
 });
+
+/**
+ * Changes a few seeded users so that each narrow filter of `filters` matches someone whatever the
+ * seed drew: an active "Emma" who last signed in 60 days before START, a "Johnson" of
+ * acme-industries.com, a Contributor of umbrella-group.example created from `createdFrom` with the
+ * buyer right, and about half the pending invitations expired a day before START.
+ */
+async function plantMatches(contributor: string, createdFrom: string) {
+  const pick = (where: SQL) => sql`(select id from users where ${where} order by id limit 1)`;
+  await h.db.execute(sql`update users set first_name = 'Emma', status = 'active',
+      last_login_at = ${START.toISOString()}::timestamptz - interval '60 days'
+    where id = ${pick(sql`status = 'active' and email not like '%@acme-industries.com'`)}`);
+  await h.db.execute(sql`update users set last_name = 'Johnson'
+    where id = ${pick(sql`email like '%@acme-industries.com' and first_name <> 'Emma'`)}`);
+  const umbrella = pick(
+    sql`email like '%@umbrella-group.example' and created_at >= ${createdFrom}::date::timestamp at time zone 'UTC'`,
+  );
+  await h.db.execute(sql`update users set role_id = ${contributor} where id = ${umbrella}`);
+  await h.db.execute(
+    sql`insert into user_rights (user_id, "right") select ${umbrella}, 'buyer' on conflict do nothing`,
+  );
+  await h.db.execute(sql`update invitations set expires_at = ${START.toISOString()}::timestamptz - interval '1 day'
+    where status = 'pending' and ('x' || substr(md5(id::text), 1, 8))::bit(32)::int % 2 = 0`);
+}
 
 /** The obvious SQL for a filter, written independently of the list's code. */
 function referenceWhere(filter: UsersFilter, now: Date): SQL {
@@ -474,7 +502,14 @@ export function describeChoicesLikeReference() {
       for (const [name, filter] of filters) {
         const expected = await reference(filter, { field: 'created', direction: 'asc' }, START);
         expect(await countUsers(h.db, filter, START), `count of ${name}`).toBe(expected.length);
-        const added = ['lastSignIn', 'createdFrom', 'createdTo', 'emailDomain', 'rights'] as const;
+        const added = [
+          'lastSignIn',
+          'createdFrom',
+          'createdTo',
+          'emailDomain',
+          'rights',
+          'invitationExpired',
+        ] as const;
         if (added.some((key) => filter[key] !== undefined)) {
           expect(expected.length, `${name} matches some users`).toBeGreaterThan(0);
           expect(expected.length, `${name} narrows`).toBeLessThan(SEEDED);
