@@ -118,6 +118,7 @@ describe('users.list refuses tampered cursors with invalid_cursor', () => {
     cursor: cursorOf({ sort: `${field}:${direction}`, values, total: 5 }),
   });
   const cases: Array<[string, () => unknown]> = [
+    ['an empty cursor (it is not the first page: no cursor is)', () => ({ cursor: '' })],
     ['random garbage', () => ({ cursor: 'not a cursor at all!!' })],
     ['random base64url bytes', () => ({ cursor: Buffer.from(randomUUID()).toString('base64url') })],
     ['base64 of text that is not JSON', () => ({ cursor: b64('hello, world') })],

@@ -902,7 +902,7 @@ async function countBeforePrefix(
 export async function listUsers(db: Db, input: UsersListInput, now: Date, options: ListUsersOptions = {}) {
   const sort = input.sort ?? DEFAULT_USER_SORT;
   const limit = input.limit ?? USERS_PAGE_DEFAULT;
-  const cursor = input.cursor ? decodeCursor(sort, input.filter, input.cursor) : undefined;
+  const cursor = input.cursor === undefined ? undefined : decodeCursor(sort, input.filter, input.cursor);
   const from = cursor ? undefined : input.from;
   const prefix = from && from !== 'end' ? listStartPrefix(sort.field, from.prefix) : undefined;
   const backward = cursor ? input.direction === 'backward' : from === 'end';
