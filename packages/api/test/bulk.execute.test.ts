@@ -249,6 +249,29 @@ describe('idempotency and refusals', () => {
     expect((await h.userRows([other]))[0]?.status).toBe('active');
   });
 
+  it('two applies sent at once under one id: the other request is refused, never answered with the operation it did not ask for', async () => {
+    const ids = await h.createUsers(2, { status: 'active' });
+    const other = await h.signedIn('Administrator', { signIn: false });
+    const deactivate = { kind: 'deactivate' as const };
+    const cases = [
+      // Another operation by the same administrator.
+      [h.admin.caller, { kind: 'assign_role' as const, roleId: h.roleId('Buyer') }],
+      // The same operation by another administrator.
+      [other.caller, deactivate],
+    ] as const;
+    for (const [caller, operation] of cases) {
+      const operationId = randomUUID();
+      const settled = await Promise.allSettled([
+        h.admin.caller.bulk.execute({ operationId, operation: deactivate, selection: { ids } }),
+        caller.bulk.execute({ operationId, operation, selection: { ids } }),
+      ]);
+      const refused = settled.flatMap((s) => (s.status === 'rejected' ? [s.reason] : []));
+      expect(refused, `${JSON.stringify(operation)}: one of the two refused`).toHaveLength(1);
+      await expectTRPCError(Promise.reject(refused[0]), 'CONFLICT', 'operation_conflict');
+      await h.db.update(users).set({ status: 'active' }).where(inArray(users.id, ids));
+    }
+  });
+
   it('refuses a selection over the limit, saying so, writing nothing', async () => {
     const ids = Array.from({ length: SELECTION_MAX_IDS + 1 }, () => randomUUID());
     const before = await h.db.select().from(bulkOperations);

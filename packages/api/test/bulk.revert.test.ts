@@ -333,6 +333,23 @@ describe('bulk.revert', () => {
       'operation_conflict',
     );
   });
+
+  it('two reverts of different operations sent at once under one id: the other is refused', async () => {
+    const ids = await h.createUsers(2, { status: 'active', role: 'Reader' });
+    const toBuyer = await h.apply({ kind: 'assign_role', roleId: h.roleId('Buyer') }, ids.slice(0, 1));
+    const toContributor = await h.apply(
+      { kind: 'assign_role', roleId: h.roleId('Contributor') },
+      ids.slice(1),
+    );
+    const operationId = randomUUID();
+    const settled = await Promise.allSettled([
+      h.admin.caller.bulk.revert({ operationId, id: toBuyer.id }),
+      h.admin.caller.bulk.revert({ operationId, id: toContributor.id }),
+    ]);
+    const refused = settled.flatMap((s) => (s.status === 'rejected' ? [s.reason] : []));
+    expect(refused, 'one of the two refused').toHaveLength(1);
+    await expectTRPCError(Promise.reject(refused[0]), 'CONFLICT', 'operation_conflict');
+  });
 });
 
 /** Updates of the users `doomed` fail on an unexpected error until `allowUpdates()`. */

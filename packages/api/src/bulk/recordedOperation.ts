@@ -51,3 +51,19 @@ export async function alreadyRecorded(
   if (!(await isSameRequest(existing))) throw new DomainError('operation_conflict');
   return { id: operationId, queued: null };
 }
+
+/**
+ * The answer to a request whose insert found its id taken after `alreadyRecorded` had found it free:
+ * another request under the same id, sent at the same time, recorded it first. It is this one's
+ * answer only when it asked for the same thing (`isSameRequest`); otherwise `operation_conflict`, as
+ * for a request sent after it.
+ */
+export async function recordedMeanwhile(
+  db: Db,
+  operationId: string,
+  isSameRequest: (existing: AlreadyRecorded) => boolean | Promise<boolean>,
+): Promise<RecordedOperation> {
+  const recorded = await alreadyRecorded(db, operationId, isSameRequest);
+  if (!recorded) throw new DomainError('operation_conflict');
+  return recorded;
+}

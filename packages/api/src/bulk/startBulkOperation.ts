@@ -12,7 +12,13 @@ import { refuseUnconfirmedAdministratorRoleMoves } from './administratorRoleMove
 import { operationRule } from './batchRules';
 import { canonicalJson } from './canonicalJson';
 import { loadPlanContext } from './planContext';
-import { alreadyRecorded, leaseOfQueued, type RecordedOperation } from './recordedOperation';
+import {
+  type AlreadyRecorded,
+  alreadyRecorded,
+  leaseOfQueued,
+  type RecordedOperation,
+  recordedMeanwhile,
+} from './recordedOperation';
 import {
   batchSizeFor,
   exceptedIds,
@@ -64,14 +70,11 @@ export async function recordBulkOperation(
   now: Date,
   config: ApiConfig,
 ): Promise<RecordedOperation> {
-  const recorded = await alreadyRecorded(
-    db,
-    input.operationId,
-    async (existing) =>
-      existing.actorId === actorId &&
-      canonicalJson(existing.params) === canonicalJson(input.operation) &&
-      canonicalJson(existing.selection) === canonicalJson(await recordedSelection(db, input.selection)),
-  );
+  const isSameRequest = async (existing: AlreadyRecorded) =>
+    existing.actorId === actorId &&
+    canonicalJson(existing.params) === canonicalJson(input.operation) &&
+    canonicalJson(existing.selection) === canonicalJson(await recordedSelection(db, input.selection));
+  const recorded = await alreadyRecorded(db, input.operationId, isSameRequest);
   if (recorded) return recorded;
   // Refuses unknown roles and source users before anything is written.
   const context = await loadPlanContext(db, input.operation, actorId, now, config);
@@ -133,5 +136,6 @@ export async function recordBulkOperation(
       .where(eq(bulkOperations.id, input.operationId));
     return total;
   });
-  return { id: input.operationId, queued: created === false ? null : created };
+  if (created === false) return recordedMeanwhile(db, input.operationId, isSameRequest);
+  return { id: input.operationId, queued: created };
 }

@@ -20,7 +20,13 @@ import { adminRoleIds } from './adminRoleIds';
 import { operationRule, revertRule } from './batchRules';
 import { loadPlanContext } from './planContext';
 import type { BatchRule } from './processBatch';
-import { alreadyRecorded, leaseOfQueued, type RecordedOperation } from './recordedOperation';
+import {
+  type AlreadyRecorded,
+  alreadyRecorded,
+  leaseOfQueued,
+  type RecordedOperation,
+  recordedMeanwhile,
+} from './recordedOperation';
 import { batchSizeFor } from './selection';
 import { insertSelectionBatches, pickChangedUsers, takeFailedUsers } from './selectionBatches';
 
@@ -61,7 +67,7 @@ export async function recordFollowUpOperation(
   now: Date,
   config: ApiConfig,
 ): Promise<RecordedOperation> {
-  const recorded = await alreadyRecorded(db, input.operationId, (existing) => {
+  const isSameRequest = (existing: AlreadyRecorded) => {
     const follows = followUpSelectionSchema.safeParse(existing.selection);
     return (
       existing.actorId === actorId &&
@@ -69,7 +75,8 @@ export async function recordFollowUpOperation(
       follows.success &&
       follows.data.kind === mode
     );
-  });
+  };
+  const recorded = await alreadyRecorded(db, input.operationId, isSameRequest);
   if (recorded) return recorded;
   const source = await finishedSourceOperation(db, input.id, mode, now);
   // What an Apply refuses, a retry refuses too: a role or source user gone since, an unconfirmed
@@ -141,5 +148,6 @@ export async function recordFollowUpOperation(
       .where(eq(bulkOperations.id, input.operationId));
     return n;
   });
+  if (total === null) return recordedMeanwhile(db, input.operationId, isSameRequest);
   return { id: input.operationId, queued: total };
 }
