@@ -308,6 +308,11 @@ describe('idempotency and refusals', () => {
       'BAD_REQUEST',
       'unknown_role',
     );
+    await expectTRPCError(
+      h.apply({ kind: 'copy_access', sourceUserId: randomUUID() }, ids),
+      'BAD_REQUEST',
+      'unknown_source_user',
+    );
     expect(await h.db.select().from(bulkOperations)).toEqual(before);
     for (const row of await h.userRows(ids)) expect(row.status).toBe('created');
     const confirmed = await h.admin.caller.bulk.execute({

@@ -185,6 +185,27 @@ describe('bulk.revert', () => {
     expect(rows.map((r) => r.status)).toEqual(['cancelled', 'cancelled']);
   });
 
+  it('cancel invitation ↔ invite: invited again with a new link valid from the revert, sent once', async () => {
+    const ids = await h.createUsers(2, { status: 'created', role: 'Reader' });
+    await h.apply({ kind: 'invite' }, ids);
+    // Past the first invitations' validity: giving their old expiry back would send a dead link.
+    h.clock.set(new Date(START.getTime() + (h.config.invitationTtlDays + 1) * 86_400_000));
+    const cancelled = await h.apply({ kind: 'cancel_invitation' }, ids);
+    expect(cancelled.counts.change).toBe(2);
+    const reverted = await revert(cancelled.id);
+    expect(reverted.counts).toEqual({ change: 2, skip: 0, blocked: 0, failed: 0 });
+    expect((await h.userRows(ids)).map((r) => r.status)).toEqual(['invited', 'invited']);
+    const pending = await h.db
+      .select()
+      .from(invitations)
+      .where(and(inArray(invitations.userId, ids), eq(invitations.status, 'pending')));
+    expect(pending.map((p) => [p.operationId, p.expiresAt.getTime()])).toEqual(
+      ids.map(() => [reverted.id, h.clock.now().getTime() + h.config.invitationTtlDays * 86_400_000]),
+    );
+    const mails = await h.db.select().from(emailOutbox).where(eq(emailOutbox.operationId, reverted.id));
+    expect(mails).toHaveLength(2);
+  });
+
   it('an invitation resent since is a change since: reverting the first invite leaves the new link alone', async () => {
     const ids = await h.createUsers(2, { status: 'created', role: 'Reader' });
     const [resent = '', untouched = ''] = ids;

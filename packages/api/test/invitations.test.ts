@@ -3,7 +3,14 @@ import { auditEvents, emailOutbox, invitations, sessions, users } from '@roster/
 import { DomainError, RESEND_MIN_INTERVAL_MS, SIGN_IN_THROTTLE } from '@roster/domain';
 import { and, eq, isNull } from 'drizzle-orm';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { type BulkOperation, type Caller, DAY, expectTRPCError, useHarness } from './harness';
+import {
+  type BulkOperation,
+  type Caller,
+  callerWithConfig,
+  DAY,
+  expectTRPCError,
+  useHarness,
+} from './harness';
 import { invitationState, inviteThroughBulk, latestToken } from './invitationFixtures';
 
 const h = useHarness();
@@ -134,6 +141,26 @@ describe('invitations.accept', () => {
     await expectRefusedWithoutChange(token, user.id, 'invitation_expired', 'CONFLICT');
     h.clock.advance(-1);
     await (await h.anonymous()).invitations.accept({ token, ...accept });
+  });
+
+  it('is valid for the configured number of days (ROSTER_INVITATION_TTL_DAYS), sent or resent', async () => {
+    const { ctx } = await h.signedIn('Administrator', { signIn: false, email: 'grace@roster.test' });
+    const twoDays = callerWithConfig(ctx, { invitationTtlDays: 2 });
+    expect(h.config.invitationTtlDays).not.toBe(2);
+    const user = await h.createUser({ status: 'created', withPassword: false });
+    const send = (kind: 'invite' | 'resend_invitation') =>
+      twoDays.bulk.execute({ operationId: randomUUID(), operation: { kind }, selection: { ids: [user.id] } });
+    const expiresAt = async (token: string) =>
+      (await (await h.anonymous()).invitations.inspect({ token })).expiresAt;
+    await send('invite');
+    const token = await latestToken(h.db, user.id);
+    expect(await expiresAt(token)).toEqual(new Date(h.clock.now().getTime() + 2 * DAY));
+    h.clock.advance(2 * DAY);
+    await expectRefusedWithoutChange(token, user.id, 'invitation_expired', 'CONFLICT');
+    expect((await send('resend_invitation')).counts.change).toBe(1);
+    const resent = await latestToken(h.db, user.id);
+    expect(resent).not.toBe(token);
+    expect(await expiresAt(resent)).toEqual(new Date(h.clock.now().getTime() + 2 * DAY));
   });
 
   it('refuses a cancelled link', async () => {

@@ -215,6 +215,18 @@ describe('users.create (New user: a one-row import)', () => {
     );
   });
 
+  it('as an import, cannot be retried either: not_retryable, nothing recorded', async () => {
+    const op = await admin.users.create({ operationId: randomUUID(), email: 'once@x.test', invite: false });
+    const imported = await importOne('once2@x.test');
+    const before = await h.db.select({ id: bulkOperations.id }).from(bulkOperations);
+    for (const id of [op.id, imported.id]) {
+      const operationId = randomUUID();
+      await expectTRPCError(admin.bulk.retry({ operationId, id }), 'BAD_REQUEST', 'not_retryable');
+      expect(await h.db.select().from(bulkOperations).where(eq(bulkOperations.id, operationId))).toEqual([]);
+    }
+    expect(await h.db.select({ id: bulkOperations.id }).from(bulkOperations)).toHaveLength(before.length);
+  });
+
   it('is for administrators only', async () => {
     const reader = (await h.signedIn('Reader', { email: 'reader@x.test' })).caller;
     await expectTRPCError(
