@@ -497,30 +497,39 @@ describe('large selections run in the background', () => {
     }
   });
 
-  it('two admins deactivating each other at once: one succeeds, the other is blocked as the last administrator', async () => {
-    // The only two active administrators: the test's admin and this one.
-    const other = await h.signedIn('Administrator', { signIn: false });
-    const admins = await h.db
-      .select({ id: users.id })
-      .from(users)
-      .where(and(eq(users.status, 'active'), eq(users.roleId, h.roleId('Administrator'))));
-    expect(admins).toHaveLength(2);
-    const [a, b] = await Promise.all([
-      h.apply({ kind: 'deactivate' }, [other.user.id]),
-      other.caller.bulk.execute({
-        operationId: randomUUID(),
-        operation: { kind: 'deactivate' },
-        selection: { ids: [h.admin.user.id] },
-      }),
-    ]);
-    expect([a.counts.change, b.counts.change].sort()).toEqual([0, 1]);
-    const blocked = a.counts.change === 0 ? a : b;
-    expect(blocked.counts.blocked).toBe(1);
-    const results = await h.admin.caller.bulk.results({ id: blocked.id });
-    expect(results.items[0]).toMatchObject({ outcome: 'blocked', reason: 'last_admin' });
-    const still = await h.userRows([h.admin.user.id, other.user.id]);
-    expect(still.filter((u) => u.status === 'active')).toHaveLength(1);
-  });
+  it.each([
+    ['deactivating', { kind: 'deactivate' }],
+    ['demoting', { kind: 'assign_role', roleId: 'Reader' }],
+  ] as const)(
+    'two admins %s each other at once: one succeeds, the other is blocked as the last administrator',
+    async (_, shape) => {
+      // The only two active administrators: the test's admin and this one.
+      const other = await h.signedIn('Administrator', { signIn: false });
+      const activeAdmins = async () =>
+        h.db
+          .select({ id: users.id })
+          .from(users)
+          .where(and(eq(users.status, 'active'), eq(users.roleId, h.roleId('Administrator'))));
+      expect(await activeAdmins()).toHaveLength(2);
+      const operation: BulkOperation =
+        shape.kind === 'deactivate' ? shape : { kind: 'assign_role', roleId: h.roleId(shape.roleId) };
+      const [a, b] = await Promise.all([
+        h.apply(operation, [other.user.id], true),
+        other.caller.bulk.execute({
+          operationId: randomUUID(),
+          operation,
+          selection: { ids: [h.admin.user.id] },
+          confirmPrivileged: true,
+        }),
+      ]);
+      expect([a.counts.change, b.counts.change].sort()).toEqual([0, 1]);
+      const blocked = a.counts.change === 0 ? a : b;
+      expect(blocked.counts.blocked).toBe(1);
+      const results = await h.admin.caller.bulk.results({ id: blocked.id });
+      expect(results.items[0]).toMatchObject({ outcome: 'blocked', reason: 'last_admin' });
+      expect(await activeAdmins()).toHaveLength(1);
+    },
+  );
 
   it('two invites of the same users at once: each user gets one invitation, the later run skips them', async () => {
     const ids = await h.createUsers(200, { status: 'created' });

@@ -445,6 +445,20 @@ describe('bulk.retry covers each failed user once', () => {
     expect(await operationCount()).toBe(operations);
   });
 
+  it('takes the failed users alone: not those skipped or blocked', async () => {
+    const [changed = '', doomed = '', ...rest] = await h.createUsers(4, { status: 'active', role: 'Reader' });
+    const [alreadyBuyer = ''] = await h.createUsers(1, { status: 'active', role: 'Buyer' });
+    // In batches of three: a change, a skip (already a Buyer), a block (the administrator's own role);
+    // then a batch that fails.
+    const ids = [changed, alreadyBuyer, h.admin.user.id, doomed, ...rest];
+    const failed = await failedAssignment(ids, [doomed], h.roleId('Buyer'));
+    expect(failed).toMatchObject({ status: 'failed', counts: { change: 1, skip: 1, blocked: 1, failed: 3 } });
+    const retried = await h.admin.caller.bulk.retry({ operationId: randomUUID(), id: failed.id });
+    expect(retried).toMatchObject({ status: 'succeeded', total: 3, counts: { change: 3 } });
+    expect((await auditedUsers(retried.id)).sort()).toEqual([doomed, ...rest].sort());
+    expect((await h.userRows([h.admin.user.id]))[0]?.roleId).toBe(h.roleId('Administrator'));
+  });
+
   it('two retries started at once: one takes every failed user, the other is nothing_to_retry', async () => {
     const ids = await h.createUsers(9, { status: 'active', role: 'Reader' });
     const failed = await failedAssignment(ids, [ids[3] ?? ''], h.roleId('Buyer'));
