@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { auditEvents, bulkOperationItems, users } from '@roster/db';
+import { auditEvents, bulkOperationItems, emailOutbox, invitations, users } from '@roster/db';
 import { eq, inArray, sql } from 'drizzle-orm';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { callerWithConfig, useHarness } from './harness';
@@ -66,6 +66,57 @@ async function perUser(operationId: string, ids: string[]) {
     audits: count(audits, id),
   }));
 }
+
+/**
+ * Inserts into `table` of rows about a user (an audit event of a user, an invitation's e-mail) fail
+ * on an unexpected error, not a transient one.
+ */
+async function failInsertsInto(table: 'audit_events' | 'email_outbox'): Promise<void> {
+  await h.db.execute(
+    sql.raw(`create or replace function refuse_insert() returns trigger language plpgsql as $$
+      begin raise exception 'the disk is full'; end $$`),
+  );
+  await h.db.execute(
+    sql.raw(`create trigger refuse_insert before insert on ${table} for each row
+      when (new.${table === 'audit_events' ? 'user_id' : 'invitation_id'} is not null)
+      execute function refuse_insert()`),
+  );
+}
+
+async function healInserts(table: 'audit_events' | 'email_outbox'): Promise<void> {
+  await h.db.execute(sql.raw(`drop trigger if exists refuse_insert on ${table}`));
+  await h.db.execute(sql.raw('drop function if exists refuse_insert()'));
+}
+
+describe("a user's change commits with its audit event and its e-mail, or not at all", () => {
+  it.each([
+    ['its audit event', 'audit_events', 'assign_role'],
+    ['its invitation e-mail', 'email_outbox', 'invite'],
+  ] as const)(
+    'a write of %s that fails leaves the users of its batch as they were',
+    async (_, table, kind) => {
+      const ids = await h.createUsers(6, {
+        status: kind === 'invite' ? 'created' : 'active',
+        role: 'Reader',
+      });
+      const before = await h.userRows(ids);
+      await failInsertsInto(table);
+      const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
+      const done = await callerWith([]).bulk.execute({
+        operationId: randomUUID(),
+        operation: kind === 'invite' ? { kind } : { kind, roleId: h.roleId('Buyer') },
+        selection: { ids },
+      });
+      logged.mockRestore();
+      await healInserts(table);
+      expect(done).toMatchObject({ status: 'failed', counts: { change: 0, failed: 6 } });
+      expect(await h.userRows(ids)).toEqual(before);
+      expect(await perUser(done.id, ids)).toEqual(ids.map(() => ({ outcomes: ['failed'], audits: 0 })));
+      expect(await h.db.select().from(invitations).where(inArray(invitations.userId, ids))).toEqual([]);
+      expect(await h.db.select().from(emailOutbox).where(eq(emailOutbox.operationId, done.id))).toEqual([]);
+    },
+  );
+});
 
 describe('bulk operations on transient database errors', () => {
   afterAll(healUpdates);
