@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import {
   apiTokens,
   auditEvents,
+  bulkOperationItems,
   bulkOperations,
   emailOutbox,
   functionalMemberships,
@@ -426,6 +427,37 @@ describe('large selections run in the background', () => {
     // The versions written are the users' own after the change.
     for (const row of await h.userRows([first, last]))
       expect(row.version).toBe((before.get(row.id)?.version ?? 0) + 1);
+  });
+
+  it('a filter is resolved at Apply: users who match it only later are left alone, users who no longer match are still decided', async () => {
+    const filter = { status: ['active' as const], roleIds: [h.roleId('Contributor')] };
+    const selected = await h.createUsers(3, { status: 'active', role: 'Contributor' });
+    const recorded = await recordBulkOperation(
+      h.db,
+      {
+        operationId: randomUUID(),
+        operation: { kind: 'assign_role', roleId: h.roleId('Buyer') },
+        selection: { filter, expectedCount: 3 },
+      },
+      h.admin.user.id,
+      new Date(),
+      config,
+    );
+    expect(recorded.queued).toBe(3);
+    // After Apply and before its batches run: one more user matches, one selected no longer does.
+    const [later = ''] = await h.createUsers(1, { status: 'active', role: 'Contributor' });
+    const [movedOut = '', ...others] = selected;
+    await h.db.update(users).set({ status: 'deactivated' }).where(eq(users.id, movedOut));
+    await runOperation(h.db, recorded.id, config);
+    const items = await h.db
+      .select({ userId: bulkOperationItems.userId, outcome: bulkOperationItems.outcome })
+      .from(bulkOperationItems)
+      .where(eq(bulkOperationItems.operationId, recorded.id));
+    expect(items.map((i) => i.userId).sort()).toEqual([...selected].sort());
+    expect(items.every((i) => i.outcome === 'change')).toBe(true);
+    const roles = new Map((await h.userRows([...selected, later])).map((u) => [u.id, u.roleId]));
+    expect([...others, movedOut].map((id) => roles.get(id))).toEqual(selected.map(() => h.roleId('Buyer')));
+    expect(roles.get(later)).toBe(h.roleId('Contributor'));
   });
 
   it('a small operation is its request’s to run: the workers leave it alone until its lease runs out', async () => {
