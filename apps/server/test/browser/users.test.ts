@@ -295,6 +295,43 @@ describe('Admin › Users', () => {
     await page.unroute('**/trpc/users.list**');
   });
 
+  it('says "Counting…" while a new view is counted, never the old number, and offers no "select all" until it is', async () => {
+    const everyone = (await apiList({ limit: 1 })).total;
+    // Every user, in the default order (the tests before leave a filter and a sort in the URL).
+    const users = new URL(page.url());
+    users.search = '';
+    await page.goto(users.href);
+    await page.getByText(`${everyone.toLocaleString('en')} users`, { exact: true }).waitFor();
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const isCount = (url: URL) => url.pathname.includes('users.count');
+    await page.route(isCount, async (route) => {
+      await held;
+      await route.continue();
+    });
+    await page.getByLabel('Search users').fill('an');
+    const header = page.getByText('Counting…', { exact: true });
+    await header.waitFor();
+    await expect(page.getByText(/^[\d,]+ (matching )?users?$/).count()).resolves.toBe(0);
+    await page.getByTestId('users-updating').waitFor({ state: 'detached' });
+    await page.getByRole('checkbox', { name: 'Select loaded users' }).check();
+    const selectAll = page.getByRole('button', { name: 'Counting the matching users…' });
+    await expect(selectAll.isDisabled()).resolves.toBe(true);
+    await screenshot(page, 'users-counting');
+    release();
+    const matching = (await apiList({ limit: 1, filter: { search: 'an' } })).total;
+    await page.getByText(`${matching.toLocaleString('en')} matching users`, { exact: true }).waitFor();
+    await page
+      .getByRole('button', { name: `Select all ${matching.toLocaleString('en')} users matching this filter` })
+      .waitFor();
+    await page.unroute(isCount);
+    await page.getByRole('button', { name: 'Clear selection' }).click();
+    await page.getByLabel('Search users').fill('');
+    await page.getByText(`${everyone.toLocaleString('en')} users`, { exact: true }).waitFor();
+  });
+
   it('says so when nothing matches', async () => {
     await page.getByLabel('Search users').fill('zzzz-nobody-zzzz');
     await page.getByText('No users match these filters').waitFor();

@@ -84,7 +84,7 @@ export function SelectionBar({
           <button
             type="button"
             disabled={total === undefined}
-            className="font-medium text-brand-700 underline hover:text-brand-900 disabled:no-underline"
+            className="font-medium text-brand-700 underline hover:text-brand-900 disabled:cursor-default disabled:text-slate-600 disabled:no-underline"
             onClick={onSelectAllMatching}
           >
             {total === undefined
