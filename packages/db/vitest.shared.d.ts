@@ -4,4 +4,5 @@ export declare const databaseTestConfig: {
   hookTimeout: number;
   testTimeout: number;
   maxWorkers: number;
+  isolate: boolean;
 };

@@ -6,7 +6,9 @@ import {
   describeChoicesLikeReference,
   describeSortedLikeReference,
   REFERENCE_SORT_FIELDS,
+  useReferenceFixture,
 } from './usersReference';
 
+useReferenceFixture();
 describeChoicesLikeReference();
 describeSortedLikeReference(REFERENCE_SORT_FIELDS['users.reference.test.ts']);

@@ -31,9 +31,13 @@ import {
   walkedAmong,
 } from '../src/users/listUsers';
 import { filterReferences, SEARCH_TERM_HALVED_FROM } from '../src/users/usersFilter';
-import { START, useHarness } from './harness';
+import { type Harness, START, useHarness } from './harness';
 
-const h = useHarness({ reset: false });
+/**
+ * The harness of the file that runs the tests: each test file takes its own (`useReferenceFixture`),
+ * as a worker that runs several files loads this module once.
+ */
+let h: Harness;
 const SEEDED = 700;
 
 let filters: [string, UsersFilter][] = [];
@@ -46,7 +50,19 @@ async function countMatches(term: string): Promise<number> {
   return row?.n ?? 0;
 }
 
-beforeAll(async () => {
+/**
+ * A database of the test file's own with the seeded users and the filters: each file that runs the
+ * describes below calls it once, at its top.
+ */
+export function useReferenceFixture() {
+  const harness = useHarness({ reset: false });
+  beforeAll(async () => {
+    h = harness;
+    await seedFixture();
+  });
+}
+
+async function seedFixture() {
   await seedUsers(h.db, { users: SEEDED });
   // Some users never signed in, some share a sign-in to the microsecond (ties broken by id).
   await h.db.execute(sql`update users set last_login_at = '2026-03-01 10:00:00.123456+00'
@@ -150,7 +166,7 @@ beforeAll(async () => {
       },
     ],
   ];
-});
+}
 
 /**
  * Changes a few seeded users so that each narrow filter of `filters` matches someone whatever the
