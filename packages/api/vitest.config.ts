@@ -8,19 +8,23 @@ import { configDefaults, defineConfig } from 'vitest/config';
  */
 const MOCKING_MODULES = ['test/outputs.contract.test.ts', 'test/auth.signInWork.test.ts'];
 
+// The database template is made once, by the root's global setup: a project that extended the root
+// config would run it again (each made its own template, 5–8 s on the embedded database).
+const { globalSetup, ...shared } = databaseTestConfig;
+
 export default defineConfig({
   test: {
-    ...databaseTestConfig,
+    globalSetup,
     projects: [
       {
-        extends: true,
         test: {
+          ...shared,
           name: 'api',
           include: ['test/**/*.test.ts'],
           exclude: [...configDefaults.exclude, ...MOCKING_MODULES],
         },
       },
-      { extends: true, test: { name: 'api (modules mocked)', include: MOCKING_MODULES, isolate: true } },
+      { test: { ...shared, name: 'api (modules mocked)', include: MOCKING_MODULES, isolate: true } },
     ],
   },
 });

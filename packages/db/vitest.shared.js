@@ -20,7 +20,7 @@ export const databaseTestConfig = {
   // A worker runs its test files one after another in one module registry: each file still opens a
   // database of its own (a harness per file), but the modules, PGlite's WebAssembly among them, are
   // loaded once per worker, not once per file. The API's tests on the embedded database: 235 s
-  // (449 CPU-s) isolated, 138 s (260 CPU-s) not. A file that mocks a module runs isolated
+  // (449 CPU-s) isolated, 178 s (310 CPU-s) not. A file that mocks a module runs isolated
   // (a project of its own in its package's config).
   isolate: false,
 };

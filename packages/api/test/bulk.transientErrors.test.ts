@@ -102,13 +102,16 @@ describe("a user's change commits with its audit event and its e-mail, or not at
       const before = await h.userRows(ids);
       await failInsertsInto(table);
       const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
-      const done = await callerWith([]).bulk.execute({
-        operationId: randomUUID(),
-        operation: kind === 'invite' ? { kind } : { kind, roleId: h.roleId('Buyer') },
-        selection: { ids },
-      });
-      logged.mockRestore();
-      await healInserts(table);
+      const done = await callerWith([])
+        .bulk.execute({
+          operationId: randomUUID(),
+          operation: kind === 'invite' ? { kind } : { kind, roleId: h.roleId('Buyer') },
+          selection: { ids },
+        })
+        .finally(async () => {
+          logged.mockRestore();
+          await healInserts(table);
+        });
       expect(done).toMatchObject({ status: 'failed', counts: { change: 0, failed: 6 } });
       expect(await h.userRows(ids)).toEqual(before);
       expect(await perUser(done.id, ids)).toEqual(ids.map(() => ({ outcomes: ['failed'], audits: 0 })));

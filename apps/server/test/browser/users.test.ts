@@ -311,16 +311,19 @@ describe('Admin › Users', () => {
       await held;
       await route.continue();
     });
-    await page.getByLabel('Search users').fill('an');
-    const header = page.getByText('Counting…', { exact: true });
-    await header.waitFor();
-    await expect(page.getByText(/^[\d,]+ (matching )?users?$/).count()).resolves.toBe(0);
-    await page.getByTestId('users-updating').waitFor({ state: 'detached' });
-    await page.getByRole('checkbox', { name: 'Select loaded users' }).check();
-    const selectAll = page.getByRole('button', { name: 'Counting the matching users…' });
-    await expect(selectAll.isDisabled()).resolves.toBe(true);
-    await screenshot(page, 'users-counting');
-    release();
+    try {
+      await page.getByLabel('Search users').fill('an');
+      const header = page.getByText('Counting…', { exact: true });
+      await header.waitFor();
+      await expect(page.getByText(/^[\d,]+ (matching )?users?$/).count()).resolves.toBe(0);
+      await page.getByTestId('users-updating').waitFor({ state: 'detached' });
+      await page.getByRole('checkbox', { name: 'Select loaded users' }).check();
+      const selectAll = page.getByRole('button', { name: 'Counting the matching users…' });
+      await expect(selectAll.isDisabled()).resolves.toBe(true);
+      await screenshot(page, 'users-counting');
+    } finally {
+      release();
+    }
     const matching = (await apiList({ limit: 1, filter: { search: 'an' } })).total;
     await page.getByText(`${matching.toLocaleString('en')} matching users`, { exact: true }).waitFor();
     await page
