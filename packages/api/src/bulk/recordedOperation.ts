@@ -32,7 +32,7 @@ export type AlreadyRecorded = Pick<
  * operation when it asks for the same thing (`isSameRequest`), and refused as `operation_conflict`
  * when it does not; `null` when the id is new.
  */
-export async function alreadyRecorded(
+async function alreadyRecorded(
   db: Db,
   operationId: string,
   isSameRequest: (existing: AlreadyRecorded) => boolean | Promise<boolean>,
@@ -53,17 +53,24 @@ export async function alreadyRecorded(
 }
 
 /**
- * The answer to a request whose insert found its id taken after `alreadyRecorded` had found it free:
- * another request under the same id, sent at the same time, recorded it first. It is this one's
- * answer only when it asked for the same thing (`isSameRequest`); otherwise `operation_conflict`, as
- * for a request sent after it.
+ * Records an operation under `operationId` once, whatever the requests that carry it: a request
+ * under an id already recorded is answered by `alreadyRecorded`; otherwise `record` writes it,
+ * answering how many users (or rows) it queued, or `null` when its insert found the id taken after
+ * all (another request under the same id, sent at the same time, recorded it first). That one is
+ * then compared as a later retry is: this request's answer only when it asked for the same thing,
+ * `operation_conflict` otherwise.
  */
-export async function recordedMeanwhile(
+export async function recordOnce(
   db: Db,
   operationId: string,
   isSameRequest: (existing: AlreadyRecorded) => boolean | Promise<boolean>,
+  record: () => Promise<number | null>,
 ): Promise<RecordedOperation> {
   const recorded = await alreadyRecorded(db, operationId, isSameRequest);
-  if (!recorded) throw new DomainError('operation_conflict');
-  return recorded;
+  if (recorded) return recorded;
+  const queued = await record();
+  if (queued !== null) return { id: operationId, queued };
+  const meanwhile = await alreadyRecorded(db, operationId, isSameRequest);
+  if (!meanwhile) throw new DomainError('operation_conflict');
+  return meanwhile;
 }

@@ -12,13 +12,7 @@ import { refuseUnconfirmedAdministratorRoleMoves } from './administratorRoleMove
 import { operationRule } from './batchRules';
 import { canonicalJson } from './canonicalJson';
 import { loadPlanContext } from './planContext';
-import {
-  type AlreadyRecorded,
-  alreadyRecorded,
-  leaseOfQueued,
-  type RecordedOperation,
-  recordedMeanwhile,
-} from './recordedOperation';
+import { type AlreadyRecorded, leaseOfQueued, type RecordedOperation, recordOnce } from './recordedOperation';
 import {
   batchSizeFor,
   exceptedIds,
@@ -74,68 +68,66 @@ export async function recordBulkOperation(
     existing.actorId === actorId &&
     canonicalJson(existing.params) === canonicalJson(input.operation) &&
     canonicalJson(existing.selection) === canonicalJson(await recordedSelection(db, input.selection));
-  const recorded = await alreadyRecorded(db, input.operationId, isSameRequest);
-  if (recorded) return recorded;
-  // Refuses unknown roles and source users before anything is written.
-  const context = await loadPlanContext(db, input.operation, actorId, now, config);
-  const rule = operationRule(input.operation, context);
-  const conditions =
-    'filter' in input.selection ? await filterSelectionConditions(db, input.selection, now) : undefined;
-  const created = await db.transaction(async (tx) => {
-    // Ticked ids: their digest is taken from the batches once they are written, in this transaction.
-    const selection =
-      'ids' in input.selection ? { kind: 'ids' } : await recordedSelection(tx, input.selection);
-    const inserted = await tx
-      .insert(bulkOperations)
-      .values({
-        id: input.operationId,
-        kind: input.operation.kind,
-        params: input.operation,
-        selection,
-        actorId,
-        createdAt: now,
-      })
-      .onConflictDoNothing({ target: bulkOperations.id })
-      .returning({ id: bulkOperations.id });
-    if (inserted.length === 0) return false;
-    const batchSize = config.bulkBatchSize ?? batchSizeFor(input.operation.kind);
-    let total: number;
-    let recorded = selection;
-    if ('ids' in input.selection) {
-      if (input.selection.ids.length === 0) throw new DomainError('empty_selection');
-      const ticked = await insertTickedBatches(tx, input.operationId, input.selection.ids, batchSize);
-      if (ticked.found !== ticked.count) throw unknownSelectedUsers();
-      total = ticked.count;
-      recorded = { kind: 'ids', count: total, digest: ticked.digest };
-    } else {
-      const selected = conditions?.selected;
-      total = await insertSelectionBatches(
+  return recordOnce(db, input.operationId, isSameRequest, async () => {
+    // Refuses unknown roles and source users before anything is written.
+    const context = await loadPlanContext(db, input.operation, actorId, now, config);
+    const rule = operationRule(input.operation, context);
+    const conditions =
+      'filter' in input.selection ? await filterSelectionConditions(db, input.selection, now) : undefined;
+    return db.transaction(async (tx) => {
+      // Ticked ids: their digest is taken from the batches once they are written, in this transaction.
+      const selection =
+        'ids' in input.selection ? { kind: 'ids' } : await recordedSelection(tx, input.selection);
+      const inserted = await tx
+        .insert(bulkOperations)
+        .values({
+          id: input.operationId,
+          kind: input.operation.kind,
+          params: input.operation,
+          selection,
+          actorId,
+          createdAt: now,
+        })
+        .onConflictDoNothing({ target: bulkOperations.id })
+        .returning({ id: bulkOperations.id });
+      if (inserted.length === 0) return null;
+      const batchSize = config.bulkBatchSize ?? batchSizeFor(input.operation.kind);
+      let total: number;
+      let recorded = selection;
+      if ('ids' in input.selection) {
+        if (input.selection.ids.length === 0) throw new DomainError('empty_selection');
+        const ticked = await insertTickedBatches(tx, input.operationId, input.selection.ids, batchSize);
+        if (ticked.found !== ticked.count) throw unknownSelectedUsers();
+        total = ticked.count;
+        recorded = { kind: 'ids', count: total, digest: ticked.digest };
+      } else {
+        const selected = conditions?.selected;
+        total = await insertSelectionBatches(
+          tx,
+          input.operationId,
+          sql`select id, id as ord from users ${selected ? sql`where ${selected}` : sql``}`,
+          batchSize,
+        );
+        // The admin saw how many users the filter matched, the ones they unticked included.
+        const excepted = await exceptedMatching(tx, conditions);
+        selectedByFilter(total + excepted, excepted, input.selection.expectedCount);
+      }
+      // Locking many people out is confirmed by their number, as the administrator typed it.
+      refuseUnconfirmedCount(input.operation.kind, total, input.confirmCount);
+      // Giving or taking the Administrator role is confirmed, decided on the selected users as they are.
+      await refuseUnconfirmedAdministratorRoleMoves(
         tx,
-        input.operationId,
-        sql`select id, id as ord from users ${selected ? sql`where ${selected}` : sql``}`,
-        batchSize,
+        { id: input.operationId, kind: input.operation.kind },
+        rule,
+        context.role?.isAdmin ? { kind: 'everyone' } : null,
+        now,
+        input.confirmPrivileged,
       );
-      // The admin saw how many users the filter matched, the ones they unticked included.
-      const excepted = await exceptedMatching(tx, conditions);
-      selectedByFilter(total + excepted, excepted, input.selection.expectedCount);
-    }
-    // Locking many people out is confirmed by their number, as the administrator typed it.
-    refuseUnconfirmedCount(input.operation.kind, total, input.confirmCount);
-    // Giving or taking the Administrator role is confirmed, decided on the selected users as they are.
-    await refuseUnconfirmedAdministratorRoleMoves(
-      tx,
-      { id: input.operationId, kind: input.operation.kind },
-      rule,
-      context.role?.isAdmin ? { kind: 'everyone' } : null,
-      now,
-      input.confirmPrivileged,
-    );
-    await tx
-      .update(bulkOperations)
-      .set({ total, selection: recorded, leaseUntil: leaseOfQueued(total, now, config) })
-      .where(eq(bulkOperations.id, input.operationId));
-    return total;
+      await tx
+        .update(bulkOperations)
+        .set({ total, selection: recorded, leaseUntil: leaseOfQueued(total, now, config) })
+        .where(eq(bulkOperations.id, input.operationId));
+      return total;
+    });
   });
-  if (created === false) return recordedMeanwhile(db, input.operationId, isSameRequest);
-  return { id: input.operationId, queued: created };
 }

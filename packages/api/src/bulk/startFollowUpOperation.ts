@@ -20,13 +20,7 @@ import { adminRoleIds } from './adminRoleIds';
 import { operationRule, revertRule } from './batchRules';
 import { loadPlanContext } from './planContext';
 import type { BatchRule } from './processBatch';
-import {
-  type AlreadyRecorded,
-  alreadyRecorded,
-  leaseOfQueued,
-  type RecordedOperation,
-  recordedMeanwhile,
-} from './recordedOperation';
+import { type AlreadyRecorded, leaseOfQueued, type RecordedOperation, recordOnce } from './recordedOperation';
 import { batchSizeFor } from './selection';
 import { insertSelectionBatches, pickChangedUsers, takeFailedUsers } from './selectionBatches';
 
@@ -76,78 +70,76 @@ export async function recordFollowUpOperation(
       follows.data.kind === mode
     );
   };
-  const recorded = await alreadyRecorded(db, input.operationId, isSameRequest);
-  if (recorded) return recorded;
-  const source = await finishedSourceOperation(db, input.id, mode, now);
-  // What an Apply refuses, a retry refuses too: a role or source user gone since, an unconfirmed
-  // promotion or demotion. A revert (or the retry of one) may give the Administrator role back or
-  // take it away: confirmed too, decided by the revert's own rule as its preview decides it.
-  const revertOf =
-    mode === 'revert'
-      ? input.id
-      : source.kind === 'revert'
-        ? revertParamsSchema.parse(source.params).operationId
-        : null;
-  let rule: BatchRule;
-  let givers: AdministratorRoleGivers;
-  if (revertOf) {
-    rule = revertRule(revertOf, {
-      actorId,
-      invitationTtlMs: config.invitationTtlDays * 86_400_000,
-      adminRoleIds: await adminRoleIds(db),
-    });
-    givers = { kind: 'revert', revertOf };
-  } else {
-    const operation = bulkOperationSchema.parse(source.params);
-    const context = await loadPlanContext(db, operation, actorId, now, config);
-    rule = operationRule(operation, context);
-    givers = context.role?.isAdmin ? { kind: 'everyone' } : null;
-  }
-
-  const kind = mode === 'revert' ? ('revert' as const) : source.kind;
-  const params = mode === 'revert' ? { kind: 'revert' as const, operationId: input.id } : source.params;
-  const total = await db.transaction(async (tx) => {
-    const inserted = await tx
-      .insert(bulkOperations)
-      .values({
-        id: input.operationId,
-        kind,
-        params,
-        selection: { kind: mode, operationId: input.id },
+  return recordOnce(db, input.operationId, isSameRequest, async () => {
+    const source = await finishedSourceOperation(db, input.id, mode, now);
+    // What an Apply refuses, a retry refuses too: a role or source user gone since, an unconfirmed
+    // promotion or demotion. A revert (or the retry of one) may give the Administrator role back or
+    // take it away: confirmed too, decided by the revert's own rule as its preview decides it.
+    const revertOf =
+      mode === 'revert'
+        ? input.id
+        : source.kind === 'revert'
+          ? revertParamsSchema.parse(source.params).operationId
+          : null;
+    let rule: BatchRule;
+    let givers: AdministratorRoleGivers;
+    if (revertOf) {
+      rule = revertRule(revertOf, {
         actorId,
-        sourceOperationId: input.id,
-        createdAt: now,
-      })
-      .onConflictDoNothing({ target: bulkOperations.id })
-      .returning({ id: bulkOperations.id });
-    if (inserted.length === 0) return null;
-    // The source is locked before its users are picked: retries of one operation start one at a
-    // time, so they take its failed users in turn; and a SCIM write that joins a token's operation
-    // of the minute (locking it too) either commits first, and is picked, or then finds the
-    // operation followed up and goes to the minute's next one (`scimMinuteOperationTakesWrites`).
-    await tx.execute(sql`select 1 from bulk_operations where id = ${input.id} for update`);
-    const n = await insertSelectionBatches(
-      tx,
-      input.operationId,
-      mode === 'revert' ? pickChangedUsers(input.id) : takeFailedUsers(input.id, input.operationId),
-      config.bulkBatchSize ?? batchSizeFor(kind),
-      kind === 'revert',
-    );
-    if (n === 0) throw new DomainError(mode === 'revert' ? 'nothing_to_revert' : 'nothing_to_retry');
-    await refuseUnconfirmedAdministratorRoleMoves(
-      tx,
-      { id: input.operationId, kind },
-      rule,
-      givers,
-      now,
-      input.confirmPrivileged,
-    );
-    await tx
-      .update(bulkOperations)
-      .set({ total: n, leaseUntil: leaseOfQueued(n, now, config) })
-      .where(eq(bulkOperations.id, input.operationId));
-    return n;
+        invitationTtlMs: config.invitationTtlDays * 86_400_000,
+        adminRoleIds: await adminRoleIds(db),
+      });
+      givers = { kind: 'revert', revertOf };
+    } else {
+      const operation = bulkOperationSchema.parse(source.params);
+      const context = await loadPlanContext(db, operation, actorId, now, config);
+      rule = operationRule(operation, context);
+      givers = context.role?.isAdmin ? { kind: 'everyone' } : null;
+    }
+
+    const kind = mode === 'revert' ? ('revert' as const) : source.kind;
+    const params = mode === 'revert' ? { kind: 'revert' as const, operationId: input.id } : source.params;
+    return db.transaction(async (tx) => {
+      const inserted = await tx
+        .insert(bulkOperations)
+        .values({
+          id: input.operationId,
+          kind,
+          params,
+          selection: { kind: mode, operationId: input.id },
+          actorId,
+          sourceOperationId: input.id,
+          createdAt: now,
+        })
+        .onConflictDoNothing({ target: bulkOperations.id })
+        .returning({ id: bulkOperations.id });
+      if (inserted.length === 0) return null;
+      // The source is locked before its users are picked: retries of one operation start one at a
+      // time, so they take its failed users in turn; and a SCIM write that joins a token's operation
+      // of the minute (locking it too) either commits first, and is picked, or then finds the
+      // operation followed up and goes to the minute's next one (`scimMinuteOperationTakesWrites`).
+      await tx.execute(sql`select 1 from bulk_operations where id = ${input.id} for update`);
+      const n = await insertSelectionBatches(
+        tx,
+        input.operationId,
+        mode === 'revert' ? pickChangedUsers(input.id) : takeFailedUsers(input.id, input.operationId),
+        config.bulkBatchSize ?? batchSizeFor(kind),
+        kind === 'revert',
+      );
+      if (n === 0) throw new DomainError(mode === 'revert' ? 'nothing_to_revert' : 'nothing_to_retry');
+      await refuseUnconfirmedAdministratorRoleMoves(
+        tx,
+        { id: input.operationId, kind },
+        rule,
+        givers,
+        now,
+        input.confirmPrivileged,
+      );
+      await tx
+        .update(bulkOperations)
+        .set({ total: n, leaseUntil: leaseOfQueued(n, now, config) })
+        .where(eq(bulkOperations.id, input.operationId));
+      return n;
+    });
   });
-  if (total === null) return recordedMeanwhile(db, input.operationId, isSameRequest);
-  return { id: input.operationId, queued: total };
 }
