@@ -40,7 +40,7 @@ const TARGET_ROLE = 'Buyer';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The embedded database as packages/db pins it. */
-function pgliteVersion(): string {
+export function pgliteVersion(): string {
   const file = createRequire(import.meta.url).resolve('@roster/db/package.json');
   const pinned = /"@electric-sql\/pglite":\s*"([^"]+)"/.exec(readFileSync(file, 'utf8'))?.[1];
   return `PGlite ${pinned ?? '(version unknown)'}`;
