@@ -215,10 +215,15 @@ export async function buildServer(options: BuildServerOptions) {
       },
     });
   app.setErrorHandler((error: FastifyError, _req, reply) => {
+    // A route outside tRPC (a CSV download) refused, or lost its database for now: typed alike.
+    const refusal = httpRefusal(error);
+    if (refusal) return refuse(reply, refusal.status, refusal.code, refusal.message, refusal.trpcCode);
     const status =
       error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
     if (status === 500) {
-      app.log.error(error);
+      // Under `err`, through its serializer (logSafeError): an Error logged as the message itself
+      // would carry a failed query's parameters (session-token hashes) into the log line.
+      app.log.error({ err: error }, 'request failed');
       return refuse(reply, 500, 'internal_server_error', 'Something went wrong on the server.');
     }
     if (status === 413) return refuse(reply, 413, 'payload_too_large', TOO_LARGE);

@@ -86,6 +86,57 @@ describe('failed queries in the log (item 5)', () => {
     expect(log).not.toContain(hashToken(token));
     expect(log).not.toContain(token);
   });
+
+  // The CSV downloads are routes of their own, outside tRPC: Fastify's error handler logs for them.
+  const CSV_ROUTES = ['/api/users/export.csv', `/api/bulk-operations/${crypto.randomUUID()}/results.csv`];
+
+  it('the CSV downloads log a failed query the same way, and answer in the envelope', async () => {
+    const { cookie } = await signIn();
+    const token = cookie.slice(SESSION_COOKIE.length + 1);
+    await server.testDb.db.execute('alter table sessions rename to sessions_gone');
+    const answers: { status: number; body: unknown }[] = [];
+    try {
+      log = '';
+      for (const path of CSV_ROUTES) {
+        const response = await fetch(`${server.url}${path}`, { headers: { cookie } });
+        answers.push({ status: response.status, body: await response.json() });
+      }
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    } finally {
+      await server.testDb.db.execute('alter table sessions_gone rename to sessions');
+    }
+    for (const answer of answers) {
+      expect(answer).toMatchObject({ status: 500, body: trpcError(500, 'internal_server_error') });
+    }
+    expect(log).toContain('Failed query: select');
+    expect(log).toContain('"code":"42P01"');
+    expect(log).not.toContain('params');
+    expect(log).not.toContain(hashToken(token));
+    expect(log).not.toContain(token);
+  });
+
+  it('the CSV downloads answer 503 database_unavailable when the database is (for now) unavailable', async () => {
+    const { cookie } = await signIn();
+    // Reading the session fails as a database shutting down fails (SQLSTATE 57P01, transient).
+    await server.testDb.db.execute('alter table sessions rename to sessions_gone');
+    await server.testDb.db.execute(`create function sessions_shutting_down() returns setof sessions_gone
+      language plpgsql as $$ begin raise exception 'terminating connection' using errcode = '57P01'; end $$`);
+    await server.testDb.db.execute('create view sessions as select * from sessions_shutting_down()');
+    const answers: { status: number; body: unknown }[] = [];
+    try {
+      for (const path of CSV_ROUTES) {
+        const response = await fetch(`${server.url}${path}`, { headers: { cookie } });
+        answers.push({ status: response.status, body: await response.json() });
+      }
+    } finally {
+      await server.testDb.db.execute('drop view sessions');
+      await server.testDb.db.execute('drop function sessions_shutting_down()');
+      await server.testDb.db.execute('alter table sessions_gone rename to sessions');
+    }
+    for (const answer of answers) {
+      expect(answer).toMatchObject({ status: 503, body: trpcError(503, 'database_unavailable') });
+    }
+  });
 });
 
 describe('browser security headers (item 6)', () => {

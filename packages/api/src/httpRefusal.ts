@@ -1,3 +1,4 @@
+import { isTransientDbError } from '@roster/db';
 import { DOMAIN_ERROR_CODES, DomainError } from '@roster/domain';
 import { TRPCError } from '@trpc/server';
 import { getHTTPStatusCodeFromError } from '@trpc/server/http';
@@ -8,11 +9,12 @@ import { shownIssues } from './trpc';
 export type HttpRefusal = { status: number; code: string; trpcCode: string; message: string };
 
 /**
- * The refusal a route answers for an error its work threw: a DomainError's code and status, or an
- * input's issues (`invalid_input`, 400), as the tRPC error formatter gives them. Null for anything
- * else (a fault, not a refusal).
+ * The refusal a route answers for an error its work threw: a DomainError's code and status, an
+ * input's issues (`invalid_input`, 400), or a database lost for now (`database_unavailable`, 503), as
+ * the tRPC error formatter gives them. Null for anything else (a fault, not a refusal).
  */
 export function httpRefusal(error: unknown): HttpRefusal | null {
+  if (isTransientDbError(error)) return httpRefusal(new DomainError('database_unavailable'));
   if (error instanceof DomainError) {
     const trpcCode = DOMAIN_ERROR_CODES[error.code];
     const status = getHTTPStatusCodeFromError(new TRPCError({ code: trpcCode }));
