@@ -139,6 +139,16 @@ export async function scimRoutes(app: FastifyInstance, options: ScimRoutesOption
     }
   });
 
+  // Each query parameter (filter, startIndex, attributes…) is one text: given twice, it is a list.
+  app.addHook('preValidation', async (req) => {
+    const query = req.query;
+    if (query && typeof query === 'object') {
+      const repeated = Object.entries(query).find(([, value]) => Array.isArray(value));
+      if (repeated)
+        throw new ScimError(400, 'invalidValue', `The query parameter ${repeated[0]} is given once.`);
+    }
+  });
+
   // Every request, answered or refused, is audited with its token's name (never its body or token),
   // before its answer leaves: a client that has its answer finds the request in the audit.
   app.addHook('onSend', async (req, reply) => {

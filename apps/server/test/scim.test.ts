@@ -430,6 +430,9 @@ describe('filters, paging, sorting, attributes (RFC 7644 §3.4.2)', () => {
     'title eq "x"',
     'active gt true',
     'meta.created gt "yesterday"',
+    // Dates PostgreSQL cannot read: year 0, and a year past 9999.
+    'meta.created gt "0000-01-01T00:00:00Z"',
+    'meta.lastModified lt "+010000-01-01T00:00:00Z"',
     'userName zz "x"',
     'addresses[type eq "work"]',
   ])('invalid filter %s is 400 invalidFilter', async (filter) => {
@@ -474,6 +477,26 @@ describe('filters, paging, sorting, attributes (RFC 7644 §3.4.2)', () => {
     expect(without.body.Resources[0]).not.toHaveProperty('emails');
     expect(without.body.Resources[0]).not.toHaveProperty('name');
     expect(without.body.Resources[0]).toHaveProperty('userName');
+  });
+
+  it.each([
+    '/Users?filter=a&filter=b',
+    '/Users?sortOrder=ascending&sortOrder=descending',
+    '/Users?startIndex=1&startIndex=2',
+    `/Users/${crypto.randomUUID()}?attributes=userName&attributes=emails`,
+    '/Groups?attributes=members&attributes=displayName',
+  ])('a query parameter given twice is 400 invalidValue: %s', async (path) => {
+    const reply = await scim('GET', path);
+    expect(reply.status).toBe(400);
+    expect(reply.body).toEqual(scimError(400, 'invalidValue'));
+  });
+
+  it('a start past any page is an empty page, however large', async () => {
+    for (const startIndex of ['10000000000000000000', '99999999999999999999999999']) {
+      const reply = await scim('GET', `/Users?startIndex=${startIndex}&count=2`);
+      expect(reply.status).toBe(200);
+      expect(reply.body).toMatchObject({ totalResults: 4, itemsPerPage: 0, Resources: [] });
+    }
   });
 });
 

@@ -128,11 +128,21 @@ describe('GET /api/users/export.csv', () => {
   });
 
   it('refuses an unknown role, bad JSON and an invalid input with a typed 400 and no CSV', async () => {
+    const exported = async () =>
+      (
+        await queryRows<{ n: number }>(
+          server.testDb.db,
+          sql`select count(*)::int as n from audit_events where action = 'users.exported'`,
+        )
+      )[0]?.n;
+    const exportedBefore = await exported();
     for (const [url, code] of [
       [exportUrl({ filter: { roleIds: ['00000000-0000-4000-8000-000000000000'] } }), 'unknown_role'],
       [`${server.url}/api/users/export.csv?input=%7Bnot-json`, 'invalid_input'],
       [exportUrl({ columns: ['password'] }), 'invalid_input'],
       [exportUrl({ sort: { field: 'email', direction: 'sideways' } }), 'invalid_input'],
+      // A day PostgreSQL cannot read (the day after it is year 10000): refused before the audit row.
+      [exportUrl({ filter: { createdTo: '9999-12-31' } }), 'invalid_input'],
     ] as const) {
       const response = await fetch(url, { headers: { cookie } });
       expect(response.status, url).toBe(400);
@@ -140,6 +150,7 @@ describe('GET /api/users/export.csv', () => {
       expect(response.headers.get('content-disposition')).toBeNull();
       expect(await response.json()).toMatchObject({ error: { json: { data: { code } } } });
     }
+    expect(await exported()).toBe(exportedBefore);
   });
 
   it('keeps the input (a search) out of the logged URL', () => {

@@ -7,6 +7,7 @@ export * from './csv';
 export * from './emailList';
 export * from './errors';
 export * from './imports';
+export * from './instants';
 export * from './invitations';
 export * from './outbox';
 export * from './passwords';

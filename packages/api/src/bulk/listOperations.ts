@@ -4,6 +4,7 @@ import {
   DomainError,
   LISTED_OPERATION_STATUSES,
   PRESENCE_WRITE_INTERVAL_MS,
+  supportedInstantSchema,
   TOLD_WHEN_FINISHED_KINDS,
 } from '@roster/domain';
 import { and, asc, desc, eq, gt, gte, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
@@ -17,7 +18,7 @@ import { selectOperations, toOperationView } from './operationView';
 export async function listOperations(db: Db, input: BulkListInput) {
   const limit = input?.limit ?? 50;
   const [at, id] = input?.cursor?.split('|') ?? [];
-  if (input?.cursor && (!z.iso.datetime().safeParse(at).success || !z.uuid().safeParse(id).success)) {
+  if (input?.cursor && (!supportedInstantSchema.safeParse(at).success || !z.uuid().safeParse(id).success)) {
     throw new DomainError('invalid_cursor');
   }
   const rows = await selectOperations(db)

@@ -1,5 +1,5 @@
 import { scimExternalIds, userSearch, users } from '@roster/db';
-import { SCIM_USER_SCHEMA, ScimError } from '@roster/domain';
+import { isSupportedInstant, SCIM_USER_SCHEMA, ScimError, UNSUPPORTED_YEAR_MESSAGE } from '@roster/domain';
 import { and, not, or, type SQL, sql } from 'drizzle-orm';
 import { type Filter, parse } from 'scim2-parse-filter';
 import { searchMatches } from '../users/usersFilter';
@@ -144,8 +144,10 @@ function textCondition(attribute: TextAttribute, op: string, value: unknown): SQ
 
 function dateCondition(column: SQL, op: string, value: unknown): SQL {
   if (op === 'pr') return sql`true`;
-  if (typeof value !== 'string' || Number.isNaN(Date.parse(value))) {
-    throw invalid('A date attribute is compared with a date-time such as "2026-01-31T00:00:00Z".');
+  if (typeof value !== 'string' || !isSupportedInstant(new Date(value))) {
+    throw invalid(
+      `A date attribute is compared with a date-time such as "2026-01-31T00:00:00Z" (${UNSUPPORTED_YEAR_MESSAGE})`,
+    );
   }
   const at = new Date(value).toISOString();
   const operators: Record<string, string> = { eq: '=', ne: '<>', gt: '>', ge: '>=', lt: '<', le: '<=' };

@@ -58,7 +58,8 @@ export type ScimListQuery = {
 function positiveInteger(value: string | undefined, name: string, fallback: number): number {
   if (value === undefined || value === '') return fallback;
   if (!/^-?\d+$/.test(value)) throw new ScimError(400, 'invalidValue', `${name} is an integer.`);
-  return Number(value);
+  // Past what a page can reach, a start is no further than the last result (an empty page).
+  return Math.max(-Number.MAX_SAFE_INTEGER, Math.min(Number.MAX_SAFE_INTEGER, Number(value)));
 }
 
 /** The sort orders a list takes, each on an index of `users` (RFC 7644 §3.4.2.3). */

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { roles, users } from '@roster/db';
 import {
   DomainError,
+  isSupportedInstant,
   USER_STATUSES,
   type UserSort,
   type UserSortField,
@@ -176,10 +177,19 @@ function validValue(type: KeyType, value: unknown): value is string {
     case 'uuid':
       return UUID.test(value);
     case 'timestamptz':
-      return value === '-infinity' || (ISO_MICROS.test(value) && !Number.isNaN(new Date(value).getTime()));
+      return value === '-infinity' || (ISO_MICROS.test(value) && isReadableInstant(value));
     case 'user_status':
       return (USER_STATUSES as readonly string[]).includes(value);
   }
+}
+
+/**
+ * Whether PostgreSQL reads an instant of a cursor as the instant it names: a real day (JavaScript
+ * takes 30 February for 2 March; PostgreSQL refuses it) in the years Roster supports.
+ */
+function isReadableInstant(value: string): boolean {
+  const at = new Date(value);
+  return isSupportedInstant(at) && at.toISOString().slice(0, 19) === value.slice(0, 19);
 }
 
 /** A cursor belongs to one filter and sort: used with another view it would start anywhere. */
@@ -203,7 +213,7 @@ export function encodeCursor(
 
 /** A number of rows, or null (not known). */
 function isCount(value: unknown): value is number | null {
-  return value === null || (typeof value === 'number' && Number.isInteger(value) && value >= 0);
+  return value === null || (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0);
 }
 
 export function decodeCursor(sort: UserSort, filter: UsersFilter | undefined, encoded: string): Cursor {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { BULK_OPERATION_KINDS, BULK_OPERATION_STATUSES, OUTCOMES } from '../catalog';
+import { supportedInstantSchema } from '../instants';
 import { storable } from '../text';
 import { selectionSchema } from '../users';
 import { bulkOperationSchema } from './operations';
@@ -45,7 +46,7 @@ export const followUpInputSchema = z
 export type FollowUpInput = z.infer<typeof followUpInputSchema>;
 
 /** An instant sent as ISO 8601 text with its offset (a URL, a CLI option and JSON carry it alike). */
-const instant = z.iso.datetime({ offset: true });
+const instant = supportedInstantSchema;
 
 /** The statuses the Operations history lists (a previewed import is an operation once committed). */
 export const LISTED_OPERATION_STATUSES = BULK_OPERATION_STATUSES.filter((s) => s !== 'receiving');
