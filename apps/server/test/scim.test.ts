@@ -645,6 +645,22 @@ describe('/Bulk (RFC 7644 §3.7)', () => {
     expect(await server.testDb.db.$count(users, eq(users.email, 'c@example.com'))).toBe(0);
   });
 
+  it('an operation refused for a path PostgreSQL cannot store is answered and recorded; the others still run', async () => {
+    for (const path of ['/Users/\u0000', '/Users/\ud800']) {
+      const email = `after-${path.length}-${crypto.randomUUID().slice(0, 8)}@example.com`;
+      const reply = await scim('POST', '/Bulk', {
+        schemas: [BULK_REQUEST],
+        Operations: [
+          { method: 'DELETE', path },
+          { method: 'POST', path: '/Users', bulkId: 'next', data: newUser(email) },
+        ],
+      });
+      expect(reply.status).toBe(200);
+      expect(bulkOperationsOf(reply).map((a) => a.status)).toEqual(['404', '201']);
+      expect(await server.testDb.db.$count(users, eq(users.email, email))).toBe(1);
+    }
+  });
+
   it('more operations than maxOperations, or a body over maxPayloadSize, is 413 and writes nothing', async () => {
     const tooMany = await scim('POST', '/Bulk', {
       schemas: [BULK_REQUEST],

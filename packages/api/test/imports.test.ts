@@ -246,15 +246,18 @@ describe('imports.preview', () => {
       row(3, 'half\ud800@x.test'),
       row(4, 'surrogate@x.test', { lastName: 'Love\udc00lace' }),
       row(5, 'emoji@x.test', { lastName: 'Lovelace 😀' }),
+      // The user to copy from, as a lookup of it would send it (it failed the whole chunk: a 500).
+      row(6, 'source@x.test', { copyAccessFrom: 'g\u0000@x.test' }),
     ];
     const { id, answers } = await previewAll(rows);
     expect(answers[0]?.rows.map((r) => [r.line, r.reason, r.detail])).toEqual([
       [2, 'invalid_characters', 'first_name'],
       [3, 'invalid_email', null],
       [4, 'invalid_characters', 'last_name'],
+      [6, 'invalid_source_email', null],
     ]);
     const op = await admin.imports.commit({ operationId: id, invite: false });
-    expect(op.counts).toMatchObject({ change: 1, blocked: 3 });
+    expect(op.counts).toMatchObject({ change: 1, blocked: 4 });
     const made = await byEmail(['emoji@x.test']);
     expect(made.get('emoji@x.test')?.lastName).toBe('Lovelace 😀');
     const results = await admin.bulk.results({ id });
@@ -263,6 +266,7 @@ describe('imports.preview', () => {
       [3, 'blocked', 'invalid_email'],
       [4, 'blocked', 'invalid_characters'],
       [5, 'change', null],
+      [6, 'blocked', 'invalid_source_email'],
     ]);
   });
 

@@ -11,10 +11,15 @@ export type ImportLookups = Omit<ImportFacts, 'isEmailOfThisImport' | 'role'> & 
   sourceIdFor: (email: string) => string | undefined;
 };
 
-/** Three set-based lookups for a chunk of rows, whatever its size. */
+/**
+ * Three set-based lookups for a chunk of rows, whatever its size. Only the rows still to be created
+ * are looked up (the others are decided already): their cells passed the file's rules, so none holds
+ * what PostgreSQL cannot take (a NUL in a refused row's cell failed the whole lookup).
+ */
 export async function loadImportLookups(db: Db, rows: readonly ImportRowResult[]): Promise<ImportLookups> {
-  const emails = rows.filter((r) => r.outcome === 'create').map((r) => r.email);
-  const sources = [...new Set(rows.map((r) => r.copyAccessFrom).filter((e) => e !== ''))];
+  const created = rows.filter((r) => r.outcome === 'create');
+  const emails = created.map((r) => r.email);
+  const sources = [...new Set(created.map((r) => r.copyAccessFrom).filter((e) => e !== ''))];
   const [existingEmails, roles, sourceUsers] = await Promise.all([
     heldEmails(db, emails),
     queryRows<{ id: string; name: string; is_admin: boolean }>(db, sql`select id, name, is_admin from roles`),

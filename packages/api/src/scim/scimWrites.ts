@@ -19,6 +19,7 @@ import {
   scimMinuteStart,
   toScimUser,
   type UserOutcome,
+  withStorableCharacters,
 } from '@roster/domain';
 import { and, eq, gte, sql } from 'drizzle-orm';
 import { type ScimPatchOperation, scimPatch } from 'scim-patch';
@@ -440,7 +441,8 @@ async function writeOnce(
       outcome: blockedReason ? 'blocked' : 'failed',
       reason: blockedReason ?? (error.scimType ? `scim_${error.scimType}` : `scim_${error.status}`),
       before: null,
-      after: JSON.stringify({ detail: error.detail }),
+      // The detail repeats what the caller sent (a path, a method): kept as PostgreSQL can store it.
+      after: JSON.stringify({ detail: withStorableCharacters(error.detail) }),
       version: null,
     };
   };
