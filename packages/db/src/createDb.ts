@@ -213,6 +213,24 @@ export function amongTrigramMatches<T>(db: Db, work: (db: Db) => Promise<T>): Pr
   return withPlannerPool(db, 'trigramMatches', work);
 }
 
+/** The advisory lock (a number of PostgreSQL's choosing: any) servers migrating one database take. */
+const MIGRATION_LOCK = 4_716_201;
+
+/**
+ * Runs `migrate` holding the migration lock, on a session of its own: servers started at once on
+ * one database migrate one after the other (drizzle's migrator reads the last migration applied,
+ * then applies the rest, with no lock; two at once both created the same tables, and one failed).
+ * The lock goes with its session, so a process that dies migrating lets the next one in.
+ */
+async function migrateOneAtATime(lockSession: postgres.Sql, migrate: () => Promise<void>): Promise<void> {
+  try {
+    await lockSession`select pg_advisory_lock(${MIGRATION_LOCK})`;
+    await migrate();
+  } finally {
+    await lockSession.end({ timeout: 5 });
+  }
+}
+
 export async function createDb(options: CreateDbOptions = {}): Promise<DbHandle> {
   if (options.url) {
     const socket = socketOf(options.url);
@@ -247,7 +265,7 @@ export async function createDb(options: CreateDbOptions = {}): Promise<DbHandle>
     const url = new URL(options.url);
     return {
       db,
-      migrate: () => migratePostgres(db, { migrationsFolder }),
+      migrate: () => migrateOneAtATime(pool(1), () => migratePostgres(db, { migrationsFolder })),
       kind: 'postgres',
       description: `PostgreSQL at ${socket.path ?? `${url.hostname}:${url.port || 5432}`}${url.pathname}`,
       close: async () => {

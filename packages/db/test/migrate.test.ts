@@ -88,4 +88,37 @@ describe('migrations', () => {
       await admin.close();
     }
   });
+
+  it.runIf(process.env.DATABASE_URL)(
+    'servers started at once on an empty PostgreSQL database migrate it one after the other',
+    async () => {
+      const url = process.env.DATABASE_URL ?? '';
+      const database = `roster_migrate_race_${process.pid}`;
+      const admin = await createDb({ url: adminUrl(url), maxConnections: 1 });
+      await admin.db.execute(`drop database if exists ${database}`);
+      await admin.db.execute(`create database ${database}`);
+      const servers = await Promise.all(
+        [1, 2, 3, 4].map(() => createDb({ url: databaseUrlFor(url, database), maxConnections: 2 })),
+      );
+      try {
+        const outcomes = await Promise.allSettled(servers.map((handle) => handle.migrate()));
+        expect(outcomes.map((o) => (o.status === 'rejected' ? String(o.reason) : o.status))).toEqual(
+          servers.map(() => 'fulfilled'),
+        );
+        const [first] = servers;
+        if (!first) throw new Error('no server');
+        expect(await tableNames(first)).toEqual(EXPECTED_TABLES);
+        // Each migration applied once.
+        const [applied] = await queryRows<{ rows: number; hashes: number }>(
+          first.db,
+          sql`select count(*)::int as rows, count(distinct hash)::int as hashes from drizzle.__drizzle_migrations`,
+        );
+        expect(applied?.rows).toBe(applied?.hashes);
+      } finally {
+        await Promise.all(servers.map((handle) => handle.close()));
+        await admin.db.execute(`drop database if exists ${database} with (force)`);
+        await admin.close();
+      }
+    },
+  );
 });
