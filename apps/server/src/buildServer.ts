@@ -24,6 +24,7 @@ import { DOMAIN_ERROR_MESSAGES, DomainError } from '@roster/domain';
 import { type FastifyTRPCPluginOptions, fastifyTRPCPlugin } from '@trpc/server/adapters/fastify';
 import { sql } from 'drizzle-orm';
 import Fastify, { type FastifyError, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { TrustProxy } from './config';
 import { DEFAULT_REQUEST_LIMITS, RequestLimiter, type RequestLimits } from './requestLimiter';
 import { retryAfterHeader } from './retryAfterHeader';
 import { SCIM_PREFIX, scimRoutes } from './scimRoutes';
@@ -60,6 +61,8 @@ export type BuildServerOptions = {
   /** Per SCIM token (default SCIM_REQUEST_LIMITS). */
   scimLimits?: RequestLimits | undefined;
   requestTimeoutMs?: number;
+  /** The reverse proxies whose X-Forwarded-For names the client (`TrustProxy`); none by default. */
+  trustProxy?: TrustProxy | undefined;
 };
 
 /** The tRPC procedures a `/trpc/<a>,<b>?batch=1` URL names. */
@@ -108,6 +111,7 @@ export async function buildServer(options: BuildServerOptions) {
   const requestTimeout = options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
   let draining = false;
   const app = Fastify({
+    trustProxy: options.trustProxy ?? false,
     logger: {
       level: options.logLevel ?? 'info',
       ...(options.logStream ? { stream: options.logStream } : {}),

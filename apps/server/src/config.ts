@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type ApiConfig, defaultApiConfig, EMBEDDED_SLICE_TARGET_MS } from '@roster/api';
@@ -23,7 +24,33 @@ export type ServerConfig = {
    * to N × (this + 11) of the database's `max_connections` (100 by default).
    */
   dbPoolSize: number;
+  /** Which peers are reverse proxies whose X-Forwarded-For names the client (`readTrustProxy`). */
+  trustProxy: TrustProxy;
 };
+
+/**
+ * The reverse proxies in front of the server, as Fastify takes them: none (`false`, the default:
+ * the client is the TCP peer), every peer (`true`), or the proxies' addresses and networks
+ * (`10.0.0.0/8,127.0.0.1`). The client's address is what sign-ins and invitation acceptances are
+ * throttled by: behind a proxy not declared, every client has the proxy's.
+ */
+export type TrustProxy = boolean | string;
+
+export function readTrustProxy(value: string | undefined): TrustProxy {
+  const trimmed = value?.trim() ?? '';
+  if (trimmed === '' || trimmed === 'false') return false;
+  if (trimmed === 'true') return true;
+  const isAddressOrNetwork = (part: string) => {
+    const [address = '', bits, ...rest] = part.trim().split('/');
+    return isIP(address) !== 0 && rest.length === 0 && (bits === undefined || /^\d{1,3}$/.test(bits));
+  };
+  if (!trimmed.split(',').every(isAddressOrNetwork)) {
+    throw new Error(
+      `ROSTER_TRUST_PROXY is true or the proxies' addresses (10.0.0.0/8,127.0.0.1), got "${value}"`,
+    );
+  }
+  return trimmed;
+}
 
 /** postgres.js's own default (README, "Several server processes on one database"). */
 const DEFAULT_DB_POOL_SIZE = 10;
@@ -103,5 +130,6 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     logLevel: env.LOG_LEVEL ?? (env.NODE_ENV === 'test' ? 'warn' : 'info'),
     shutdownGraceMs: wholeNumber('ROSTER_SHUTDOWN_GRACE_MS', env.ROSTER_SHUTDOWN_GRACE_MS, 20_000),
     dbPoolSize: wholeNumber('ROSTER_DB_POOL_SIZE', env.ROSTER_DB_POOL_SIZE, DEFAULT_DB_POOL_SIZE, 1),
+    trustProxy: readTrustProxy(env.ROSTER_TRUST_PROXY),
   };
 }

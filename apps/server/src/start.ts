@@ -20,7 +20,13 @@ export async function startServer(config: ServerConfig, webDist?: string) {
   const createdAdmin = config.admin
     ? await ensureBootstrapAdmin(handle.db, config.admin.email, config.admin.password)
     : false;
-  const app = await buildServer({ db: handle.db, api: config.api, webDist, logLevel: config.logLevel });
+  const app = await buildServer({
+    db: handle.db,
+    api: config.api,
+    webDist,
+    logLevel: config.logLevel,
+    trustProxy: config.trustProxy,
+  });
   await app.listen({ port: config.port, host: config.host });
   const runner = startBulkRunner(handle.db, config.api, {
     onError: (error) => app.log.error({ err: error }, 'bulk operation runner'),

@@ -2,6 +2,7 @@ import type { Writable } from 'node:stream';
 import { defaultApiConfig, ensureBootstrapAdmin, startBulkRunner } from '@roster/api';
 import { createTestDb, type TestDb } from '@roster/db/testing';
 import { buildServer } from './buildServer';
+import type { TrustProxy } from './config';
 import type { RequestLimits } from './requestLimiter';
 
 export const TEST_ADMIN = { email: 'admin@roster.test', password: 'correct horse battery staple' };
@@ -25,6 +26,7 @@ export async function startTestServer(
     limits?: RequestLimits;
     scimLimits?: RequestLimits;
     requestTimeoutMs?: number;
+    trustProxy?: TrustProxy;
   } = {},
 ): Promise<TestServer> {
   const testDb = await createTestDb();
@@ -40,6 +42,7 @@ export async function startTestServer(
     limits: options.limits,
     scimLimits: options.scimLimits,
     requestTimeoutMs: options.requestTimeoutMs,
+    trustProxy: options.trustProxy,
   });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const runner = startBulkRunner(

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { EMBEDDED_SLICE_TARGET_MS } from '@roster/api';
 import { describe, expect, it } from 'vitest';
-import { readConfig } from '../src/config';
+import { readConfig, readTrustProxy } from '../src/config';
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -70,5 +70,21 @@ describe('readConfig (the environment of SPEC §6)', () => {
     ['ROSTER_BULK_LANES', '0'],
   ])('refuses %s=%s, naming it', (name, value) => {
     expect(() => readConfig({ [name]: value })).toThrow(name);
+  });
+});
+
+describe('ROSTER_TRUST_PROXY', () => {
+  it("is off unless set; true, or the proxies' addresses and networks", () => {
+    expect(readConfig({}).trustProxy).toBe(false);
+    expect(readTrustProxy('')).toBe(false);
+    expect(readTrustProxy('false')).toBe(false);
+    expect(readTrustProxy('true')).toBe(true);
+    expect(readTrustProxy('10.0.0.0/8, 127.0.0.1')).toBe('10.0.0.0/8, 127.0.0.1');
+    expect(readTrustProxy('::1,fd00::/8')).toBe('::1,fd00::/8');
+  });
+
+  it('refuses anything else at start, naming the variable', () => {
+    for (const value of ['yes please', '2', '10.0.0.0/8/1', '10.0.0.0/8,', 'proxy.example'])
+      expect(() => readConfig({ ROSTER_TRUST_PROXY: value }), value).toThrow(/ROSTER_TRUST_PROXY/);
   });
 });

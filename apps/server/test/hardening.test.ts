@@ -1,6 +1,8 @@
 import { connect } from 'node:net';
 import { PassThrough } from 'node:stream';
 import { ensureBootstrapAdmin, hashToken } from '@roster/api';
+import { queryRows } from '@roster/db';
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CSRF_HEADER, MAX_URL_LENGTH, SESSION_COOKIE } from '../src/buildServer';
 import { startTestServer, TEST_ADMIN, type TestServer } from '../src/testing';
@@ -225,6 +227,37 @@ describe('health endpoints (item 13)', () => {
       expect((await fetch(`${broken.url}/healthz`)).status).toBe(200);
     } finally {
       await broken.app.close();
+    }
+  }, 60_000);
+});
+
+describe('the client address behind a reverse proxy (item 7)', () => {
+  const failedSignIn = (url: string, forwardedFor: string) =>
+    fetch(`${url}/trpc/auth.signIn`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', [CSRF_HEADER]: '1', 'x-forwarded-for': forwardedFor },
+      body: JSON.stringify({ json: { email: TEST_ADMIN.email, password: 'not the password at all' } }),
+    });
+  const throttledAddresses = async (db: TestServer['testDb']['db']) =>
+    (
+      await queryRows<{ address: string }>(db, sql`select distinct address from sign_in_throttle order by 1`)
+    ).map((row) => row.address);
+
+  it('counts failed sign-ins by the TCP peer unless proxies are declared: a forged header changes nothing', async () => {
+    await server.testDb.db.execute('delete from sign_in_throttle');
+    expect((await failedSignIn(server.url, '203.0.113.7')).status).toBe(401);
+    expect(await throttledAddresses(server.testDb.db)).toEqual(['127.0.0.1']);
+  });
+
+  it('with ROSTER_TRUST_PROXY, counts them by the address the proxy forwards', async () => {
+    const proxied = await startTestServer({ trustProxy: '127.0.0.1' });
+    try {
+      await ensureBootstrapAdmin(proxied.testDb.db, TEST_ADMIN.email, TEST_ADMIN.password);
+      expect((await failedSignIn(proxied.url, '203.0.113.7')).status).toBe(401);
+      expect((await failedSignIn(proxied.url, '198.51.100.9')).status).toBe(401);
+      expect(await throttledAddresses(proxied.testDb.db)).toEqual(['198.51.100.9', '203.0.113.7']);
+    } finally {
+      await proxied.close();
     }
   }, 60_000);
 });
