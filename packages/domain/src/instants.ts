@@ -9,6 +9,9 @@ import { z } from 'zod';
 export const FIRST_SUPPORTED_YEAR = 1;
 export const LAST_SUPPORTED_YEAR = 9998;
 
+/** The last day a day field may hold (a date input's `max`). */
+export const LAST_SUPPORTED_DAY = `${LAST_SUPPORTED_YEAR}-12-31`;
+
 export const UNSUPPORTED_YEAR_MESSAGE = `A date falls between the years ${FIRST_SUPPORTED_YEAR} and ${LAST_SUPPORTED_YEAR}.`;
 
 /** Whether an instant is a valid date in the supported years (`FIRST_SUPPORTED_YEAR`…). */
@@ -17,10 +20,8 @@ export function isSupportedInstant(at: Date): boolean {
   return !Number.isNaN(at.getTime()) && year >= FIRST_SUPPORTED_YEAR && year <= LAST_SUPPORTED_YEAR;
 }
 
-const inSupportedYears = (text: string) => isSupportedInstant(new Date(text));
-
-/** A day (`2026-03-01`, UTC) in the supported years. */
-export const supportedDaySchema = z.iso.date().refine(inSupportedYears, UNSUPPORTED_YEAR_MESSAGE);
+/** Whether a day or an instant written as ISO 8601 text falls in the supported years. */
+export const inSupportedYears = (text: string) => isSupportedInstant(new Date(text));
 
 /** An instant as ISO 8601 text with its offset (`2026-03-01T09:00:00+01:00`), in the supported years. */
 export const supportedInstantSchema = z.iso

@@ -1,3 +1,4 @@
+import { LAST_SUPPORTED_DAY } from '@roster/domain';
 import { useState } from 'react';
 
 /** A range of calendar days (`YYYY-MM-DD`, empty for an open end). */
@@ -30,9 +31,10 @@ export function DateRangeField({
   labelClassName?: string;
   inputClassName?: string;
 }) {
-  const ends: { key: keyof DayRange; end: End; bounds: { min?: string; max?: string } }[] = [
-    { key: 'from', end: from, bounds: value.to ? { max: value.to } : {} },
-    { key: 'to', end: to, bounds: value.from ? { min: value.from } : {} },
+  // No day past the last one the server takes (the picker offers none; typed, the server says why).
+  const ends: { key: keyof DayRange; end: End; bounds: { min?: string; max: string } }[] = [
+    { key: 'from', end: from, bounds: { max: value.to || LAST_SUPPORTED_DAY } },
+    { key: 'to', end: to, bounds: { ...(value.from ? { min: value.from } : {}), max: LAST_SUPPORTED_DAY } },
   ];
   return ends.map(({ key, end, bounds }) => (
     <DayInput
@@ -48,13 +50,14 @@ export function DateRangeField({
 }
 
 /**
- * Whether a day input's value is one to pass on: cleared, or a day of a four-digit year. A year is
+ * Whether a day input's value is one to pass on: cleared, or a day of a four-digit year up to the last
+ * the server takes (past it the field shows itself invalid, and the filter stays as it was). A year is
  * typed digit by digit, and the browser reports each step as a whole date (2 → 0002-01-31, 20 →
  * 0020-01-31, …): passed on, each would change the filter, and the value written back would restart
  * the typing of the year.
  */
 function isDayToPassOn(day: string): boolean {
-  return day === '' || /^[1-9]\d{3}-\d{2}-\d{2}$/.test(day);
+  return day === '' || (/^[1-9]\d{3}-\d{2}-\d{2}$/.test(day) && day <= LAST_SUPPORTED_DAY);
 }
 
 /** One end, labelled: what is being typed stays in the field until it is a day to pass on. */
@@ -70,7 +73,7 @@ function DayInput({
   labelClassName: string;
   inputClassName: string;
   value: string;
-  bounds: { min?: string; max?: string };
+  bounds: { min?: string; max: string };
   onChange: (day: string) => void;
 }) {
   // What is typed while the field has focus (null otherwise) wins over `value`: the URL's echo of a
@@ -83,7 +86,7 @@ function DayInput({
       <input
         type="date"
         aria-label={end.name}
-        className={inputClassName}
+        className={`${inputClassName} invalid:border-red-600 invalid:text-red-700`}
         value={typed ?? value}
         {...bounds}
         onFocus={() => setTyped(value)}
