@@ -153,10 +153,7 @@ describe('users.create (New user: a one-row import)', () => {
     const after = await h.counts();
     expect(after.users).toBe(before.users);
     expect(after.auditEvents).toBe(before.auditEvents);
-    expect(
-      (await h.db.select().from(bulkOperations)).filter((o) => o.status !== 'receiving'),
-      'no operation ran',
-    ).toEqual([]);
+    expect(await h.db.select().from(bulkOperations), 'nothing recorded, not even the preview').toEqual([]);
   });
 
   it.each([
@@ -173,12 +170,26 @@ describe('users.create (New user: a one-row import)', () => {
     await expectTRPCError(call(), 'BAD_REQUEST', code);
     expect(await refusedField(call())).toBe(field);
     expect((await h.counts()).users).toBe(before.users);
+    expect(await h.db.select().from(bulkOperations), 'nothing recorded, not even the preview').toEqual([]);
+  });
+
+  it('a refused new user leaves its operation id free: the corrected form is sent again under it', async () => {
+    const operationId = randomUUID();
+    await expectTRPCError(
+      admin.users.create({ operationId, email: 'not-an-email', invite: false }),
+      'BAD_REQUEST',
+      'invalid_email',
+    );
+    const op = await admin.users.create({ operationId, email: 'corrected@x.test', invite: false });
+    expect(op).toMatchObject({ id: operationId, status: 'succeeded' });
+    expect(await userByEmail('corrected@x.test')).toBeDefined();
   });
 
   it('asks to confirm an administrator, then creates one', async () => {
     const input = { operationId: randomUUID(), email: 'boss@x.test', role: 'Administrator', invite: false };
     await expectTRPCError(admin.users.create(input), 'PRECONDITION_FAILED', 'confirmation_required');
     expect(await userByEmail('boss@x.test')).toBeUndefined();
+    expect(await h.db.select().from(bulkOperations)).toEqual([]);
     const op = await admin.users.create({ ...input, confirmPrivileged: true });
     expect(op.status).toBe('succeeded');
     expect((await userByEmail('boss@x.test'))?.roleId).toBe(h.roleId('Administrator'));

@@ -19,8 +19,8 @@ import { previewImport } from './previewImport';
  * `users.create` ("New user"): one person, created as a one-row import. The row is previewed and
  * committed by the import's own procedures (`previewImport`, `recordImportCommit`), so the import's
  * rule decides it and the import's run creates it: an `import` operation with its audit and results.
- * A row the import would skip or refuse is refused here with the import's reason as the error code
- * (the previewed row is dropped with the other uncommitted previews). Idempotent on `operationId`.
+ * A row the import would skip or refuse is refused here with the import's reason as the error code,
+ * and nothing is written. Idempotent on `operationId`.
  */
 export async function createNewUser(
   db: Db,
@@ -53,22 +53,26 @@ export async function createNewUser(
     if (recorded.params.fileSha256 !== fileSha256) throw new DomainError('operation_conflict');
     return commit();
   }
-  const preview = await previewImport(
-    db,
-    {
-      operationId: input.operationId,
-      file: { fileSha256, fileName: NEW_USER_FILE_NAME, totalRows: 1 },
-      rows: [row],
-    },
-    actorId,
-    now,
-  );
-  // The preview lists the rows that are not plain creations: a refused one, or an administrator's.
-  const [verdict] = preview.rows;
-  if (verdict && verdict.outcome !== 'create' && validated) {
-    const refusal = newUserRefusal({ ...validated, ...verdict });
-    if (refusal) throw refusal;
-  }
-  if (verdict?.privileged && !input.confirmPrivileged) throw new DomainError('confirmation_required');
+  // The preview and its verdict in one transaction: a refused row leaves nothing behind, and its
+  // operation id stays free for the corrected form.
+  await db.transaction(async (tx) => {
+    const preview = await previewImport(
+      tx,
+      {
+        operationId: input.operationId,
+        file: { fileSha256, fileName: NEW_USER_FILE_NAME, totalRows: 1 },
+        rows: [row],
+      },
+      actorId,
+      now,
+    );
+    // The preview lists the rows that are not plain creations: a refused one, or an administrator's.
+    const [verdict] = preview.rows;
+    if (verdict && verdict.outcome !== 'create' && validated) {
+      const refusal = newUserRefusal({ ...validated, ...verdict });
+      if (refusal) throw refusal;
+    }
+    if (verdict?.privileged && !input.confirmPrivileged) throw new DomainError('confirmation_required');
+  });
   return commit();
 }
