@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import { logSafeError } from '@roster/api';
 import { DataDirLockedError } from '@roster/db';
 import { readConfig } from './config';
 import { startServer } from './start';
@@ -53,5 +54,13 @@ try {
     console.error(`\n${error.message}\n`);
     process.exit(1);
   }
-  throw error;
+  // Why, as the log keeps errors (logSafeError): a failed query by its first words and its code,
+  // never its parameters (the first start's insert of the administrator carries the password's hash).
+  const safe = logSafeError(error);
+  const causes = [safe];
+  for (let cause = safe.cause; cause; cause = cause.cause) causes.push(cause);
+  console.error(
+    `\nRoster could not start: ${causes.map((c) => `${c.message}${c.code ? ` [${c.code}]` : ''}`).join(' ← ')}\n${safe.stack}\n`,
+  );
+  process.exit(1);
 }

@@ -1,3 +1,4 @@
+import { createDb } from '@roster/db';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type EmptyDatabase, emptyDatabase, type SpawnedServer, spawnServer } from './spawnServer';
 
@@ -55,5 +56,36 @@ describe('the start-up output', () => {
     expect(server.output()).not.toContain(ADMIN.password);
     expect(await server.stop('SIGTERM')).toBe(0);
     expect(server.output()).not.toContain(ADMIN.password);
+  }, 300_000);
+
+  it("a start that fails says why in one line, without the failed query's parameters (the new password hash)", async () => {
+    const database = await emptyDatabase();
+    databases.push(database);
+    // The database, migrated, refuses the administrator's insert: the query carried the scrypt hash.
+    const prepared = await createDb({
+      url: database.env.DATABASE_URL || undefined,
+      dataDir: database.env.ROSTER_DATA_DIR,
+      maxConnections: 1,
+    });
+    try {
+      await prepared.migrate();
+      await prepared.db.execute(`create function refuse_users() returns trigger language plpgsql as $$
+        begin raise exception 'no users today'; end $$`);
+      await prepared.db.execute(
+        'create trigger refuse_users before insert on users for each row execute function refuse_users()',
+      );
+    } finally {
+      await prepared.close();
+    }
+    const failed = await start({ ...database.env, NODE_ENV: 'production' }).then(
+      () => '',
+      (error: unknown) => String(error),
+    );
+    expect(failed).toContain('exited (1)');
+    expect(failed).toContain('Roster could not start');
+    expect(failed).toContain('no users today');
+    expect(failed).not.toContain('scrypt$');
+    expect(failed).not.toContain('params');
+    expect(failed).not.toContain(ADMIN.password);
   }, 300_000);
 });
