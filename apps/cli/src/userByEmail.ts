@@ -3,16 +3,17 @@ import { RefusedError } from './cliErrors';
 
 export type ListedUser = RouterOutputs['users']['list']['items'][number];
 
-/** The user with exactly this e-mail (any case), found through the users list's search. */
-export async function userByEmail(client: RosterClient, email: string): Promise<ListedUser | undefined> {
-  const wanted = email.trim().toLowerCase();
-  const page = await client.users.list.query({ filter: { search: wanted }, limit: 50 });
-  return page.items.find((user) => user.email === wanted);
-}
-
-/** The user whose access "Copy access" copies; `unknown_source_user` when nobody has that e-mail. */
-export async function sourceUserByEmail(client: RosterClient, email: string): Promise<ListedUser> {
-  const user = await userByEmail(client, email);
+/**
+ * The user whose access "Copy access" copies: the one with exactly this e-mail (any case), looked up
+ * as such (a search for it also matches every longer e-mail that holds it, and a page of those could
+ * leave the user asked for out); `unknown_source_user` when nobody has it.
+ */
+export async function sourceUserByEmail(
+  client: RosterClient,
+  email: string,
+): Promise<{ id: string; email: string }> {
+  const found = await client.users.findByEmails.mutate({ text: email.trim() });
+  const user = found.users[0];
   if (!user) throw new RefusedError('unknown_source_user', `No user has the e-mail “${email}”.`);
   return user;
 }

@@ -231,6 +231,31 @@ describe('roster bulk <operation> --yes applies each of the seven operations', (
     expect(await accessOf(source)).toEqual({ budget: 'edit', projects: 'read' });
   });
 
+  it('copy-access: the source is the user with exactly that e-mail, however many others hold it in theirs', async () => {
+    // 60 e-mails that contain the source's: a search for it answers a page of 50 without it.
+    const [source, target] = await insertUsers(cli, [
+      { email: 'li@shadow.test', modules: { budget: 'edit' } },
+      { email: 'copy.target@shadow.test' },
+      ...Array.from({ length: 60 }, (_, i) => ({ email: `a${String(i).padStart(2, '0')}li@shadow.test` })),
+    ]);
+    if (!source || !target) throw new Error('users missing');
+    const { operation } = applied(
+      await cli.cli([
+        'bulk',
+        'copy-access',
+        '--source',
+        'li@shadow.test',
+        '--ids',
+        target.id,
+        '--yes',
+        '--json',
+      ]),
+    );
+    expect(operation).toMatchObject({ kind: 'copy_access', status: 'succeeded', counts: { change: 1 } });
+    const copied = await db().select().from(moduleAccess).where(eq(moduleAccess.userId, target.id));
+    expect(copied.map((row) => [row.module, row.level])).toEqual([['budget', 'edit']]);
+  });
+
   it('invite: created users become invited, with a pending invitation carrying the message and an e-mail', async () => {
     const list = await insertUsers(cli, [
       { email: 'new1@roster.test', status: 'created' },
