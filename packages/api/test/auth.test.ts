@@ -1,4 +1,4 @@
-import { auditEvents, sessions, signInThrottle, users } from '@roster/db';
+import { apiTokens, auditEvents, sessions, signInThrottle, users } from '@roster/db';
 import { SIGN_IN_ANY_EMAIL } from '@roster/domain';
 import { TRPCError } from '@trpc/server';
 import { asc, eq } from 'drizzle-orm';
@@ -470,4 +470,75 @@ describe('malformed sign-in payloads', () => {
     expect(data.issues).toEqual([{ path: ['password'], message: 'This password is too long.' }]);
     expect(message).toBe('password: This password is too long.');
   });
+});
+
+describe('a sign-in racing a deactivation', () => {
+  // Two connections at once: PostgreSQL's (the embedded database runs one statement at a time, and
+  // its transactions one after the other, so it cannot hold one open while the other waits on it).
+  it.runIf(process.env.DATABASE_URL)(
+    'is refused when the deactivation commits while the password is checked: no session survives it',
+    async () => {
+      const user = await t.createUser({ email: 'leaving@roster.test' });
+      let release = () => {};
+      const held = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      let locked = () => {};
+      const lockTaken = new Promise<void>((resolve) => {
+        locked = resolve;
+      });
+      // A deactivation as the bulk engine does it: the user's row locked, the status changed, every
+      // session revoked; committed only once the sign-in below has read the user and checked the password.
+      const deactivating = t.db.transaction(async (tx) => {
+        await tx.select({ id: users.id }).from(users).where(eq(users.id, user.id)).for('update');
+        await tx.update(users).set({ status: 'deactivated' }).where(eq(users.id, user.id));
+        await tx.update(sessions).set({ revokedAt: START }).where(eq(sessions.userId, user.id));
+        locked();
+        await held;
+      });
+      await lockTaken;
+      const { caller } = await t.request();
+      const signingIn = caller.auth.signIn({ email: 'leaving@roster.test', password: PASSWORD });
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      release();
+      await deactivating;
+      await expectTRPCError(signingIn, 'UNAUTHORIZED', 'account_deactivated');
+      const open = (await sessionRows()).filter((s) => s.userId === user.id && s.revokedAt === null);
+      expect(open).toEqual([]);
+    },
+  );
+});
+
+describe('an API token created while its owner is deactivated', () => {
+  it.runIf(process.env.DATABASE_URL)(
+    'is refused when the deactivation commits meanwhile: no token survives it',
+    async () => {
+      const admin = await t.signedIn('Administrator', { email: 'leaving.admin@roster.test' });
+      let release = () => {};
+      const held = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      let locked = () => {};
+      const lockTaken = new Promise<void>((resolve) => {
+        locked = resolve;
+      });
+      const deactivating = t.db.transaction(async (tx) => {
+        await tx.select({ id: users.id }).from(users).where(eq(users.id, admin.user.id)).for('update');
+        await tx.update(users).set({ status: 'deactivated' }).where(eq(users.id, admin.user.id));
+        await tx.update(apiTokens).set({ revokedAt: START }).where(eq(apiTokens.userId, admin.user.id));
+        locked();
+        await held;
+      });
+      await lockTaken;
+      const creating = admin.caller.tokens.create({ name: 'racing' });
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      release();
+      await deactivating;
+      await expectTRPCError(creating, 'UNAUTHORIZED', 'account_deactivated');
+      const open = (await t.db.select().from(apiTokens)).filter(
+        (token) => token.userId === admin.user.id && token.revokedAt === null,
+      );
+      expect(open).toEqual([]);
+    },
+  );
 });

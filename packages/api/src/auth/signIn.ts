@@ -6,12 +6,13 @@ import {
   type SignInInput,
   signInThrottleAddress,
   tooManyAttemptsMessage,
+  type UserStatus,
 } from '@roster/domain';
 import { and, eq } from 'drizzle-orm';
 import type { Context } from '../context';
 import { userIdentityColumns } from '../users/userColumns';
 import { admitAttempt, takeBackAttempt } from './admitAttempt';
-import { openSession } from './openSession';
+import { type OpenedSession, openSession } from './openSession';
 import { verifyPassword } from './secrets';
 
 export type SignedInUser = {
@@ -76,11 +77,24 @@ export async function signIn(ctx: Context, input: SignInInput): Promise<SignedIn
     await auditFailure(ctx, input.email, user ? 'wrong_password' : 'unknown_email', user?.id ?? null);
     throw new DomainError('invalid_credentials');
   }
-  if (user.status !== 'active') {
-    await auditFailure(ctx, input.email, `status_${user.status}`, user.id);
-    throw new DomainError(user.status === 'deactivated' ? 'account_deactivated' : 'account_not_active');
-  }
-  const session = await ctx.db.transaction(async (tx) => {
+  const refuseStatus = async (status: UserStatus): Promise<never> => {
+    await auditFailure(ctx, input.email, `status_${status}`, user.id);
+    throw new DomainError(status === 'deactivated' ? 'account_deactivated' : 'account_not_active');
+  };
+  if (user.status !== 'active') return refuseStatus(user.status);
+  type Opening = { kind: 'refused'; status: UserStatus } | { kind: 'opened'; opened: OpenedSession };
+  const session = await ctx.db.transaction(async (tx): Promise<Opening> => {
+    // The user as they are now, their row locked as the update of its last sign-in below locks it
+    // (taken first, so two sign-ins of one user wait for each other instead of deadlocking): a
+    // deactivation that committed while the password was checked is seen here, and one still running
+    // waits for this session to commit, then revokes it with the others. Read before the password
+    // check only, a deactivation in between left this session open (working again once reactivated).
+    const [current] = await tx
+      .select({ status: users.status })
+      .from(users)
+      .where(eq(users.id, user.id))
+      .for('no key update');
+    if (current?.status !== 'active') return { kind: 'refused', status: current?.status ?? 'deactivated' };
     const opened = await openSession(tx, ctx, user.id, now);
     await tx.update(users).set({ lastLoginAt: now }).where(eq(users.id, user.id));
     // This attempt was counted as a failure before the check: taken back from the address, and the
@@ -96,8 +110,9 @@ export async function signIn(ctx: Context, input: SignInInput): Promise<SignedIn
       action: 'auth.sign_in',
       meta: { ip: ctx.request.ip, userAgent: ctx.request.userAgent ?? null },
     });
-    return opened;
+    return { kind: 'opened', opened };
   });
-  ctx.cookie.set(session.token, session.expiresAt);
+  if (session.kind === 'refused') return refuseStatus(session.status);
+  ctx.cookie.set(session.opened.token, session.opened.expiresAt);
   return signedInUser(user);
 }

@@ -1,4 +1,4 @@
-import { apiTokens, auditEvents } from '@roster/db';
+import { apiTokens, auditEvents, users } from '@roster/db';
 import { apiTokenCreateSchema, DomainError } from '@roster/domain';
 import type { TRPCRouterRecord } from '@trpc/server';
 import { and, desc, eq, isNull } from 'drizzle-orm';
@@ -24,6 +24,15 @@ export const tokensRouter = {
     const expiresAt = input.expiresInDays ? new Date(now.getTime() + input.expiresInDays * 86_400_000) : null;
     // The token and its audit event are written together, or neither is.
     const row = await ctx.db.transaction(async (tx) => {
+      // Its owner as they are now, their row share-locked: a deactivation (which revokes every token
+      // of the user) that committed since the caller's session was read is seen, and one still running
+      // waits for this token to commit, then revokes it with the others.
+      const [owner] = await tx
+        .select({ status: users.status })
+        .from(users)
+        .where(eq(users.id, ctx.actor.userId))
+        .for('share');
+      if (owner?.status !== 'active') throw new DomainError('account_deactivated');
       const [row] = await tx
         .insert(apiTokens)
         .values({
