@@ -19,7 +19,7 @@ import {
   scimBulkResponse,
   scimGroupResource,
 } from '@roster/api';
-import type { Db } from '@roster/db';
+import { type Db, isTransientDbError } from '@roster/db';
 import {
   SCIM_GROUP_SCHEMA,
   SCIM_USER_SCHEMA,
@@ -53,6 +53,9 @@ export const SCIM_REQUEST_LIMITS: RequestLimits = {
   maxWaitMs: 10_000,
   retryAfterSeconds: 2,
 };
+
+/** When an identity provider should try again after the database was unavailable (a 503). */
+const DATABASE_RETRY_AFTER_SECONDS = 2;
 
 export type ScimRoutesOptions = {
   db: Db;
@@ -110,6 +113,16 @@ export async function scimRoutes(app: FastifyInstance, options: ScimRoutesOption
     if (status === 415) return sendError(req, reply, new ScimError(415, null, `Send ${SCIM_CONTENT_TYPE}.`));
     if (status >= 400 && status < 500)
       return sendError(req, reply, new ScimError(status, 'invalidSyntax', error.message));
+    // The database lost for now (or still giving way after the writes were run again): nothing was
+    // written, and the identity provider's retry is the cure.
+    if (isTransientDbError(error)) {
+      reply.header('retry-after', String(DATABASE_RETRY_AFTER_SECONDS));
+      return sendError(
+        req,
+        reply,
+        new ScimError(503, null, 'The database is unavailable for a moment. Nothing was written; try again.'),
+      );
+    }
     req.log.error({ err: error }, 'SCIM request failed');
     return sendError(req, reply, new ScimError(500, null, 'Something went wrong on the server.'));
   });

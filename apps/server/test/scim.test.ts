@@ -292,6 +292,60 @@ describe('users: create, read, replace, patch, deactivate (RFC 7644 §3.3–3.6)
     );
   });
 
+  // Two connections at once: PostgreSQL's (the embedded database runs one transaction at a time).
+  it.runIf(process.env.DATABASE_URL)(
+    'PUT onto an e-mail another write takes meanwhile is 409 uniqueness, not a 500',
+    async () => {
+      const other = await create('other@example.com');
+      const ada = await create('ada@example.com');
+      let release = () => {};
+      const held = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      let taken = () => {};
+      const emailTaken = new Promise<void>((resolve) => {
+        taken = resolve;
+      });
+      // Another write gives grace@ to someone else and commits only once the PUT has checked it free.
+      const renaming = server.testDb.db.transaction(async (tx) => {
+        await tx.update(users).set({ email: 'grace@example.com' }).where(eq(users.id, other.id));
+        taken();
+        await held;
+      });
+      await emailTaken;
+      const put = scim('PUT', `/Users/${ada.id}`, newUser('grace@example.com'));
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      release();
+      await renaming;
+      const reply = await put;
+      expect(reply.status).toBe(409);
+      expect(reply.body).toEqual(scimError(409, 'uniqueness'));
+      const [row] = await server.testDb.db.select().from(users).where(eq(users.id, ada.id));
+      expect(row?.email).toBe('ada@example.com');
+    },
+  );
+
+  it('a write the database keeps refusing for a moment (a deadlock each time) is 503 with Retry-After, writing nothing', async () => {
+    await server.testDb.db.execute(sql`create function users_deadlock() returns trigger language plpgsql as $$
+      begin raise exception 'deadlock detected' using errcode = '40P01'; end $$`);
+    await server.testDb.db.execute(
+      sql`create trigger users_deadlock before insert on users for each row execute function users_deadlock()`,
+    );
+    let reply: Reply;
+    try {
+      reply = await scim('POST', '/Users', newUser('stuck@example.com'));
+    } finally {
+      await server.testDb.db.execute(sql`drop trigger users_deadlock on users`);
+      await server.testDb.db.execute(sql`drop function users_deadlock()`);
+    }
+    expect(reply.status).toBe(503);
+    expect(reply.headers.get('retry-after')).toBe('2');
+    expect(reply.body).toEqual(scimError(503));
+    expect(await server.testDb.db.$count(users, eq(users.email, 'stuck@example.com'))).toBe(0);
+    // Written once the database takes it again.
+    expect((await scim('POST', '/Users', newUser('stuck@example.com'))).status).toBe(201);
+  });
+
   it('DELETE deactivates (never deletes): 204, sessions and tokens revoked, audit written', async () => {
     const user = await create('ada@example.com');
     await server.testDb.db

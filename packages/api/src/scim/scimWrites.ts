@@ -1,4 +1,14 @@
-import { bulkOperations, type Db, idGenerator, queryRows, sqlTime, sqlUuids, users } from '@roster/db';
+import {
+  bulkOperations,
+  type Db,
+  idGenerator,
+  isTransientDbError,
+  isUniqueViolation,
+  queryRows,
+  sqlTime,
+  sqlUuids,
+  users,
+} from '@roster/db';
 import {
   type AuditAction,
   type Change,
@@ -28,6 +38,7 @@ import { type ApplyContext, applyChanges, auditJson, createInvitations } from '.
 import { loadPlanUsers } from '../bulk/loadPlanUsers';
 import { countActiveAdmins } from '../bulk/planContext';
 import type { ApiConfig } from '../config';
+import { retryTransient } from '../runner/retryTransient';
 import { heldEmails } from '../users/heldEmails';
 import { scimMinuteLabel, scimMinuteOperationId } from './scimMinuteOperation';
 import type { ScimCaller } from './scimToken';
@@ -296,12 +307,31 @@ export async function runScimWrites(
   options: ScimWriteOptions,
 ): Promise<{ operationId: string | null; results: ScimWriteResult[] }> {
   try {
-    return await writeOnce(deps, writes, options);
+    return await writeDecidedAgain(deps, writes, options);
   } catch (error) {
     if (!(error instanceof StopAfter)) throw error;
     // RFC 7644 §3.7.3: the operations after the failOnErrors-th error are not performed.
-    return writeOnce(deps, writes.slice(0, error.count), { ...options, failOnErrors: undefined });
+    return writeDecidedAgain(deps, writes.slice(0, error.count), { ...options, failOnErrors: undefined });
   }
+}
+
+/** Waits before a request's writes are run again (`writeDecidedAgain`). */
+const WRITE_AGAIN_DELAYS_MS = [20, 100, 400];
+
+/**
+ * The writes, in one transaction, run again from the start when it rolled back for a reason that
+ * a fresh look settles: PostgreSQL chose it to break a deadlock with another request's writes (two
+ * /Bulk requests creating the same users in other orders), or an e-mail it checked free was taken
+ * by a write that committed meanwhile (a rename racing a create of that e-mail). Decided again on
+ * what is committed, a taken e-mail is then refused as such (409 uniqueness), not a 500.
+ */
+function writeDecidedAgain(deps: ScimDeps, writes: readonly ScimWrite[], options: ScimWriteOptions) {
+  return retryTransient(
+    () => writeOnce(deps, writes, options),
+    WRITE_AGAIN_DELAYS_MS,
+    undefined,
+    (error) => isTransientDbError(error) || isUniqueViolation(error),
+  );
 }
 
 export type ScimWriteOptions = {
