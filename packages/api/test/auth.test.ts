@@ -1,10 +1,11 @@
 import { apiTokens, auditEvents, sessions, signInThrottle, users } from '@roster/db';
-import { SIGN_IN_ANY_EMAIL } from '@roster/domain';
+import { SIGN_IN_ANY_EMAIL, signInThrottleAddress } from '@roster/domain';
 import { TRPCError } from '@trpc/server';
-import { asc, eq } from 'drizzle-orm';
+import { and, asc, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { hashToken } from '../src';
 import {
+  baseRequest,
   callByPath,
   DAY,
   errorShapeOf,
@@ -539,6 +540,49 @@ describe('an API token created while its owner is deactivated', () => {
         (token) => token.userId === admin.user.id && token.revokedAt === null,
       );
       expect(open).toEqual([]);
+    },
+  );
+});
+
+describe('a sign-in that succeeds while another attempt from the same address is being admitted', () => {
+  it.runIf(process.env.DATABASE_URL)(
+    'takes the throttle rows in the order admitting takes them: neither waits for the other forever',
+    async () => {
+      await t.createUser({ email: 'twice@roster.test' });
+      const { caller } = await t.request();
+      const address = signInThrottleAddress(baseRequest.ip);
+      const failuresOfAddress = async () =>
+        (
+          await t.db
+            .select({ failures: signInThrottle.failures })
+            .from(signInThrottle)
+            .where(and(eq(signInThrottle.address, address), eq(signInThrottle.email, SIGN_IN_ANY_EMAIL)))
+        )[0]?.failures ?? 0;
+      const signingIn = caller.auth.signIn({ email: 'twice@roster.test', password: PASSWORD });
+      // Admitted (its attempt counted) and now checking the password, for ~100 ms of scrypt.
+      while ((await failuresOfAddress()) === 0) await new Promise((resolve) => setTimeout(resolve, 2));
+      let release = () => {};
+      const held = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      // Another attempt from the address, admitted as admitAttempt admits it: the address's row locked
+      // first, the e-mail's second, once the sign-in above is well into its own transaction.
+      const admitting = t.db.transaction(async (tx) => {
+        const lockRow = (email: string) =>
+          tx
+            .select()
+            .from(signInThrottle)
+            .where(and(eq(signInThrottle.address, address), eq(signInThrottle.email, email)))
+            .for('update');
+        await lockRow(SIGN_IN_ANY_EMAIL);
+        await held;
+        await lockRow('twice@roster.test');
+      });
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      release();
+      const [admitted, signedIn] = await Promise.allSettled([admitting, signingIn]);
+      expect(admitted.status).toBe('fulfilled');
+      expect(signedIn).toMatchObject({ status: 'fulfilled', value: { email: 'twice@roster.test' } });
     },
   );
 });
