@@ -21,6 +21,13 @@ const program = new Command()
   // code of a usage error is ours to choose.
   .exitOverride();
 
+// A reader that stops early (`roster users list | head`) closes the pipe: what is left to print goes
+// nowhere, and the tool ends as it would have, with no stack trace (as any Unix tool does).
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+  process.exit(process.exitCode ?? EXIT.ok);
+});
+
 addUsersCommand(program);
 addBulkCommand(program);
 addImportCommand(program);
@@ -30,8 +37,12 @@ try {
   await program.parseAsync(process.argv);
 } catch (error) {
   if (error instanceof CommanderError) {
-    // Commander has printed the message (or the help) already.
+    // Commander has printed the message (or the help) already, on stderr; with --json a script reads
+    // the refusal on stdout too, as it reads every other (commander stops before its options are read).
     const helpAsked = error.code === 'commander.helpDisplayed' || error.code === 'commander.version';
+    if (!helpAsked && process.argv.includes('--json')) {
+      printJson({ error: { code: 'usage', message: error.message.replace(/^error: /, '') } });
+    }
     process.exitCode = helpAsked ? EXIT.ok : EXIT.usage;
   } else {
     const report = describeError(error, process.env.ROSTER_URL);

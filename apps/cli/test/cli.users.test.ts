@@ -2,8 +2,9 @@ import { roles, users } from '@roster/db';
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { errorJson } from './cliJson';
 import { type CliServer, insertUsers, startCliServer } from './cliServer';
-import { type CliRun, successJson } from './runCli';
+import { type CliRun, runCliReadingFirstChunk, successJson } from './runCli';
 
 let cli: CliServer;
 
@@ -42,6 +43,32 @@ async function emailsWhere(status: 'invited' | 'created' | 'active' | 'deactivat
 }
 
 describe('roster users list', () => {
+  it('stops quietly when its reader stops early (| head): exit 0, no stack trace', async () => {
+    for (const args of [
+      ['users', 'list', '--limit', '600'],
+      ['users', 'list', '--limit', '600', '--json'],
+    ]) {
+      const run = await runCliReadingFirstChunk(args, {
+        env: { ROSTER_URL: cli.server.url, ROSTER_TOKEN: cli.token },
+      });
+      expect(run.firstChunk.length).toBeGreaterThan(0);
+      expect(run.stderr).not.toMatch(/EPIPE|Unhandled|\n\s+at /);
+      expect(run.code, run.stderr).toBe(0);
+    }
+  });
+
+  it('with --json, an option commander refuses is a JSON error on stdout too (exit 2)', async () => {
+    for (const args of [
+      ['users', 'list', '--bogus', '--json'],
+      ['users', 'list', '--json', '--limit'],
+      ['--json', 'users', 'list', '--limit', 'many'],
+    ]) {
+      const run = await cli.cli(args);
+      expect(run.code, args.join(' ')).toBe(2);
+      expect(errorJson.parse(JSON.parse(run.stdout))).toMatchObject({ error: { code: 'usage' } });
+    }
+  });
+
   it('filters by status and role name, as the database has them', async () => {
     const list = listOf(
       await cli.cli(['users', 'list', '--status', 'invited', '--role', 'Reader', '--json']),

@@ -36,6 +36,34 @@ export function runCli(
   });
 }
 
+/**
+ * Runs the tool as `runCli` does, its standard output read by a reader that stops after the first
+ * chunk (`roster … | head -1`): the pipe is closed under the tool while it still writes.
+ */
+export function runCliReadingFirstChunk(
+  args: readonly string[],
+  options: { env: Record<string, string | undefined> },
+): Promise<{ code: number | null; firstChunk: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [inject('cliBundle'), ...args], {
+      cwd: CLI_DIR,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1', ...options.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let firstChunk = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').once('data', (chunk: string) => {
+      firstChunk = chunk;
+      child.stdout.destroy();
+    });
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr += chunk;
+    });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, firstChunk, stderr }));
+  });
+}
+
 /** The one JSON document a `--json` run printed on stdout. */
 export function jsonOf(run: CliRun): unknown {
   try {
