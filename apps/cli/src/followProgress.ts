@@ -1,10 +1,52 @@
 import type { RosterClient } from '@roster/client';
 import cliProgress from 'cli-progress';
+import { RefusedError } from './cliErrors';
+import { describeError } from './describeError';
 import { countsSentence, isFinished, type Operation, processedSentence } from './operationReport';
 import { printNote } from './output';
 
 /** How often the operation is read again while it runs. */
 export const POLL_INTERVAL_MS = 500;
+
+/** How long the operation is asked for again while the server cannot answer for a moment. */
+export const UNANSWERED_PATIENCE_MS = 60_000;
+
+/**
+ * Refusals that pass: the database unavailable for a moment, the server busy, or no answer at all
+ * (a restart, a failover). The operation goes on on the server meanwhile; only the reading failed.
+ */
+const PASSING = new Set(['database_unavailable', 'too_many_requests', 'unreachable']);
+
+/**
+ * The operation as the server has it now, asked again (0.5 s, 1 s, 2 s… apart) while the answer is
+ * a passing refusal, for up to `UNANSWERED_PATIENCE_MS`: a single 503 while following must not end
+ * the command as failed (exit 1) while the operation runs on. Past it, the refusal names the
+ * operation, for a script that did not choose its id to find it again.
+ */
+async function currentOperation(
+  client: RosterClient,
+  id: string,
+  serverUrl: string | undefined,
+  note: (line: string) => void,
+): Promise<Operation> {
+  const started = Date.now();
+  for (let wait = POLL_INTERVAL_MS; ; wait = Math.min(wait * 2, 8_000)) {
+    try {
+      return await client.bulk.get.query({ id });
+    } catch (error) {
+      const report = describeError(error, serverUrl);
+      if (!PASSING.has(report.code)) throw error;
+      if (Date.now() - started + wait > UNANSWERED_PATIENCE_MS) {
+        throw new RefusedError(
+          report.code,
+          `${report.message} The operation goes on on the server: roster bulk status ${id} --watch`,
+        );
+      }
+      note(`${report.code}: asking again in ${wait / 1000} s (operation ${id})`);
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
+  }
+}
 
 type ProgressReporter = { update: (operation: Operation) => void; stop: () => void };
 
@@ -73,7 +115,9 @@ export async function followProgress(
   try {
     while (!isFinished(operation)) {
       await new Promise((resolve) => setTimeout(resolve, POLL_INTERVAL_MS));
-      operation = await client.bulk.get.query({ id: operation.id });
+      operation = await currentOperation(client, operation.id, process.env.ROSTER_URL, (line) => {
+        if (!options.json) printNote(line);
+      });
       reporter.update(operation);
     }
   } finally {

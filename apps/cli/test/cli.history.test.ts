@@ -1,3 +1,4 @@
+import { createServer as createHttpServer, request as httpRequest } from 'node:http';
 import { createServer } from 'node:net';
 import { apiTokens, bulkOperationItems, bulkOperations } from '@roster/db';
 import { asc, desc, eq } from 'drizzle-orm';
@@ -279,5 +280,84 @@ describe('credentials and connection', () => {
       email: 'admin@roster.test',
       isAdmin: true,
     });
+  });
+});
+
+describe('following an operation while the server cannot answer for a moment', () => {
+  /**
+   * A proxy in front of the server that answers the `bulk.get` calls numbered in `refused` (from 1)
+   * as the server does when its database is unavailable (503 database_unavailable), and passes
+   * everything else on.
+   */
+  async function flakyProxy(refused: readonly number[]) {
+    let gets = 0;
+    const proxy = createHttpServer((req, res) => {
+      if (req.url?.startsWith('/trpc/bulk.get')) {
+        gets += 1;
+        if (refused.includes(gets)) {
+          const error = {
+            json: {
+              message: 'The database is unavailable for a moment.',
+              code: -32603,
+              data: { code: 'database_unavailable', httpStatus: 503, path: 'bulk.get' },
+            },
+          };
+          res.writeHead(503, { 'content-type': 'application/json' });
+          res.end(JSON.stringify(req.url.includes('batch=1') ? [{ error }] : { error }));
+          return;
+        }
+      }
+      const target = new URL(cli.server.url);
+      const forwarded = httpRequest(
+        { host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers },
+        (answer) => {
+          res.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(res);
+        },
+      );
+      req.pipe(forwarded);
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    const address = proxy.address();
+    if (!address || typeof address === 'string') throw new Error('no proxy address');
+    return {
+      url: `http://127.0.0.1:${address.port}`,
+      gets: () => gets,
+      close: () => new Promise<void>((resolve) => proxy.close(() => resolve())),
+    };
+  }
+
+  it('asks again instead of failing: the operation running meanwhile, the command ends as it ends', async () => {
+    const [row] = await db().select().from(bulkOperations).where(eq(bulkOperations.id, deactivation.id));
+    if (!row) throw new Error('no operation');
+    // Running again for the time of the test (its lease held, so no worker takes it over), finished
+    // after two refused readings.
+    await db()
+      .update(bulkOperations)
+      .set({ status: 'running', leaseUntil: new Date(Date.now() + 3_600_000) })
+      .where(eq(bulkOperations.id, row.id));
+    const proxy = await flakyProxy([2, 3]);
+    try {
+      let ran = false;
+      const finishing = (async () => {
+        while (proxy.gets() < 4 && !ran) await new Promise((resolve) => setTimeout(resolve, 50));
+        await db()
+          .update(bulkOperations)
+          .set({ status: row.status, leaseUntil: row.leaseUntil })
+          .where(eq(bulkOperations.id, row.id));
+      })();
+      const run = await cli.cli(['bulk', 'status', row.id, '--watch', '--json'], { ROSTER_URL: proxy.url });
+      ran = true;
+      await finishing;
+      expect(run.code, run.stderr).toBe(0);
+      expect(operationJson.parse(jsonOf(run))).toMatchObject({ id: row.id, status: row.status });
+      expect(proxy.gets()).toBeGreaterThanOrEqual(4);
+    } finally {
+      await proxy.close();
+      await db()
+        .update(bulkOperations)
+        .set({ status: row.status, leaseUntil: row.leaseUntil })
+        .where(eq(bulkOperations.id, row.id));
+    }
   });
 });
