@@ -511,4 +511,21 @@ describe('refusals and usage errors', () => {
     expect(runs[4]?.stderr).toContain("required option '--role <name>' not specified");
     expect(await footprint()).toEqual(before);
   });
+
+  it('a selection that is wrong is a usage error before the server is asked anything (no server here)', async () => {
+    const nowhere = { ROSTER_URL: 'http://127.0.0.1:9' };
+    const runs = await Promise.all([
+      cli.cli(['bulk', 'assign-role', '--role', 'Reader', '--ids', 'not-a-user-id', '--yes'], nowhere),
+      cli.cli(['bulk', 'assign-role', '--role', 'Reader', '--yes'], nowhere),
+      cli.cli(
+        ['bulk', 'copy-access', '--source', 'a@b.test', '--ids-file', '/nonexistent/ids', '--yes'],
+        nowhere,
+      ),
+    ]);
+    expect(runs.map((run) => [run.code, run.stderr.startsWith('unreachable')])).toEqual([
+      [2, false],
+      [2, false],
+      [2, false],
+    ]);
+  });
 });

@@ -49,8 +49,9 @@ async function runBulkOperation(kind: BulkOperation['kind'], options: BulkApplyO
     throw new UsageError('--operation-id is a UUID.');
   }
   const { client } = clientFromEnv();
-  const { operation, title } = await operationFromArgs(client, kind, options);
+  // The selection first: one that is wrong is a usage error before the server is asked for a role.
   const selection = await selectionFromArgs(client, options);
+  const { operation, title } = await operationFromArgs(client, kind, options);
   const preview = await client.bulk.preview.mutate({ operation, selection });
 
   if (options.dryRun) {
