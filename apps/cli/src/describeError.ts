@@ -27,22 +27,26 @@ export function describeError(error: unknown, serverUrl: string | undefined): Er
     if (code === 'not_signed_in') return { code, message: TOKEN_REFUSED_MESSAGE, exitCode: EXIT.failed };
     if (code) return { code, message: error.message, exitCode: EXIT.failed };
     // fetch rejects with a TypeError when no answer came (refused, unknown host, blocked port).
-    if (error.cause instanceof TypeError) {
-      return {
-        code: 'unreachable',
-        message: `Cannot reach the Roster server at ${serverUrl ?? 'ROSTER_URL'} (${networkFailure(error.cause)}). Check ROSTER_URL and that the server is running.`,
-        exitCode: EXIT.failed,
-      };
-    }
+    if (error.cause instanceof TypeError) return unreachable(error.cause, serverUrl);
     return {
       code: 'unexpected_response',
       message: `The server at ${serverUrl ?? 'ROSTER_URL'} did not answer as a Roster API does: ${error.message}`,
       exitCode: EXIT.failed,
     };
   }
+  // The same, from a plain fetch (the users export's stream).
+  if (error instanceof TypeError && error.message === 'fetch failed') return unreachable(error, serverUrl);
   return {
     code: 'unexpected_error',
     message: error instanceof Error ? error.message : String(error),
+    exitCode: EXIT.failed,
+  };
+}
+
+function unreachable(failure: TypeError, serverUrl: string | undefined): ErrorReport {
+  return {
+    code: 'unreachable',
+    message: `Cannot reach the Roster server at ${serverUrl ?? 'ROSTER_URL'} (${networkFailure(failure)}). Check ROSTER_URL and that the server is running.`,
     exitCode: EXIT.failed,
   };
 }

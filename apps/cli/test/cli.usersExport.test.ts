@@ -1,4 +1,5 @@
 import { readFile, rm } from 'node:fs/promises';
+import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { roles, users } from '@roster/db';
@@ -93,6 +94,38 @@ describe('roster users export', () => {
     const role = await usersExport('--role', 'Nobody');
     expect(role.code).toBe(1);
     expect(role.stdout).toBe('');
+  });
+
+  it('says the server cannot be reached as every command does', async () => {
+    const run = await cli.cli(['users', 'export'], { ROSTER_URL: 'http://127.0.0.1:9' });
+    expect(run.code).toBe(1);
+    expect(run.stderr.trim()).toMatch(
+      /^unreachable: Cannot reach the Roster server at http:\/\/127\.0\.0\.1:9 \(/,
+    );
+  });
+
+  it('an export cut off before its end says so, and leaves no partial file behind', async () => {
+    // A server that starts the CSV and then drops the connection (it stopped, the network cut).
+    const cutting = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/csv; charset=utf-8' });
+      res.write('First name,Last name,E-mail\r\nAda,Lovelace,ada@x.test\r\n');
+      setTimeout(() => res.socket?.destroy(), 50);
+    });
+    await new Promise<void>((resolve) => cutting.listen(0, '127.0.0.1', resolve));
+    const address = cutting.address();
+    if (!address || typeof address === 'string') throw new Error('no address');
+    const out = join(tmpdir(), `roster-cut-${process.pid}.csv`);
+    try {
+      const run = await cli.cli(['users', 'export', '--out', out], {
+        ROSTER_URL: `http://127.0.0.1:${address.port}`,
+      });
+      expect(run.code).toBe(1);
+      expect(run.stderr).toMatch(/^export_interrupted: The export stopped before its end/m);
+      await expect(readFile(out, 'utf8')).rejects.toMatchObject({ code: 'ENOENT' });
+    } finally {
+      await new Promise<void>((resolve) => cutting.close(() => resolve()));
+      await rm(out, { force: true });
+    }
   });
 
   it('says the token was refused when it is', async () => {

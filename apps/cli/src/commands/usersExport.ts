@@ -1,4 +1,5 @@
 import { createWriteStream } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { openUsersExport, type RosterClient, RosterExportError } from '@roster/client';
@@ -56,7 +57,17 @@ export function addUsersExportCommand(users: Command): void {
           ? await openExport(connection, { filter, sort, ...columns })
           : await openListExport(connection, options.ids, filter, { sort, ...columns });
       // The body goes out as it arrives: nothing waits for the whole file.
-      await pipeline(Readable.fromWeb(body), options.out ? createWriteStream(options.out) : process.stdout);
+      try {
+        await pipeline(Readable.fromWeb(body), options.out ? createWriteStream(options.out) : process.stdout);
+      } catch (error) {
+        // The connection closed before the last line (the server stopped, the network cut): what came
+        // is not the view's users, so a file is not left looking like an export.
+        if (options.out) await rm(options.out, { force: true });
+        throw new RefusedError(
+          'export_interrupted',
+          `The export stopped before its end (${error instanceof Error ? error.message : String(error)}): ${options.out ? `${options.out} was removed` : 'what was written is incomplete'}. Run it again.`,
+        );
+      }
       if (options.out) printNote(`Exported to ${options.out}.`);
     });
 }
