@@ -138,8 +138,10 @@ export async function benchBrowser(tenantUsers = 50_000, port = 3997): Promise<B
       ROSTER_DATA_DIR: dataDir,
       ROSTER_DEMO_USERS: String(tenantUsers),
     });
-    const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
+    // Launched inside: a Chromium that does not start still stops the server.
+    const launched = chromium.launch({ executablePath, args: CHROMIUM_ARGS });
     try {
+      const browser = await launched;
       const load: [string, string] = [loadAverage(), ''];
       const page = await browser.newPage({ viewport: VIEWPORT });
       page.setDefaultTimeout(30_000);
@@ -159,7 +161,7 @@ export async function benchBrowser(tenantUsers = 50_000, port = 3997): Promise<B
         load,
       };
     } finally {
-      await browser.close();
+      await launched.then((browser) => browser.close()).catch(() => {});
       await server.stop();
     }
   } finally {

@@ -12,10 +12,12 @@ export const POLL_INTERVAL_MS = 500;
 export const UNANSWERED_PATIENCE_MS = 60_000;
 
 /**
- * Refusals that pass: the database unavailable for a moment, the server busy, or no answer at all
- * (a restart, a failover). The operation goes on on the server meanwhile; only the reading failed.
+ * Refusals that pass: the database unavailable for a moment, the server busy, no answer at all (a
+ * restart, a failover), or an answer that is not the API's: the operation was read from this server
+ * already, so that is a reverse proxy's own page (502, 503, 504) while the server behind it restarts.
+ * The operation goes on on the server meanwhile; only the reading failed.
  */
-const PASSING = new Set(['database_unavailable', 'too_many_requests', 'unreachable']);
+const PASSING = new Set(['database_unavailable', 'too_many_requests', 'unreachable', 'unexpected_response']);
 
 /**
  * The operation as the server has it now, asked again (0.5 s, 1 s, 2 s… apart) while the answer is

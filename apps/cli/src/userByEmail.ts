@@ -1,5 +1,5 @@
 import type { RosterClient, RouterOutputs } from '@roster/client';
-import { RefusedError } from './cliErrors';
+import { RefusedError, UsageError } from './cliErrors';
 
 export type ListedUser = RouterOutputs['users']['list']['items'][number];
 
@@ -13,6 +13,10 @@ export async function sourceUserByEmail(
   email: string,
 ): Promise<{ id: string; email: string }> {
   const found = await client.users.findByEmails.mutate({ text: email.trim() });
+  // The lookup reads a list: two addresses given (a comma, a space) would copy from the first found.
+  if (found.users.length + found.unknown.length + found.invalid.length > 1) {
+    throw new UsageError(`--source is one e-mail address, got “${email}”.`);
+  }
   const user = found.users[0];
   if (!user) throw new RefusedError('unknown_source_user', `No user has the e-mail “${email}”.`);
   return user;

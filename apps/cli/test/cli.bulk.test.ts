@@ -254,6 +254,18 @@ describe('roster bulk <operation> --yes applies each of the seven operations', (
     expect(operation).toMatchObject({ kind: 'copy_access', status: 'succeeded', counts: { change: 1 } });
     const copied = await db().select().from(moduleAccess).where(eq(moduleAccess.userId, target.id));
     expect(copied.map((row) => [row.module, row.level])).toEqual([['budget', 'edit']]);
+    // Two addresses are not a source, whichever of them exists.
+    const two = await cli.cli([
+      'bulk',
+      'copy-access',
+      '--source',
+      'li@shadow.test,a00li@shadow.test',
+      '--ids',
+      target.id,
+      '--yes',
+    ]);
+    expect(two.code).toBe(2);
+    expect(two.stderr).toContain('--source is one e-mail address');
   });
 
   it('invite: created users become invited, with a pending invitation carrying the message and an e-mail', async () => {

@@ -289,11 +289,17 @@ describe('following an operation while the server cannot answer for a moment', (
    * as the server does when its database is unavailable (503 database_unavailable), and passes
    * everything else on.
    */
-  async function flakyProxy(refused: readonly number[]) {
+  async function flakyProxy(refused: readonly number[], as: 'database' | 'proxy' = 'database') {
     let gets = 0;
     const proxy = createHttpServer((req, res) => {
       if (req.url?.startsWith('/trpc/bulk.get')) {
         gets += 1;
+        if (refused.includes(gets) && as === 'proxy') {
+          // A reverse proxy's own page while the server behind it restarts.
+          res.writeHead(502, { 'content-type': 'text/html' });
+          res.end('<html><body>502 Bad Gateway</body></html>');
+          return;
+        }
         if (refused.includes(gets)) {
           const error = {
             json: {
@@ -327,37 +333,40 @@ describe('following an operation while the server cannot answer for a moment', (
     };
   }
 
-  it('asks again instead of failing: the operation running meanwhile, the command ends as it ends', async () => {
-    const [row] = await db().select().from(bulkOperations).where(eq(bulkOperations.id, deactivation.id));
-    if (!row) throw new Error('no operation');
-    // Running again for the time of the test (its lease held, so no worker takes it over), finished
-    // after two refused readings.
-    await db()
-      .update(bulkOperations)
-      .set({ status: 'running', leaseUntil: new Date(Date.now() + 3_600_000) })
-      .where(eq(bulkOperations.id, row.id));
-    const proxy = await flakyProxy([2, 3]);
-    try {
-      let ran = false;
-      const finishing = (async () => {
-        while (proxy.gets() < 4 && !ran) await new Promise((resolve) => setTimeout(resolve, 50));
+  it.each(['database', 'proxy'] as const)(
+    'asks again instead of failing (%s refusing): the operation running meanwhile, the command ends as it ends',
+    async (as) => {
+      const [row] = await db().select().from(bulkOperations).where(eq(bulkOperations.id, deactivation.id));
+      if (!row) throw new Error('no operation');
+      // Running again for the time of the test (its lease held, so no worker takes it over), finished
+      // after two refused readings.
+      await db()
+        .update(bulkOperations)
+        .set({ status: 'running', leaseUntil: new Date(Date.now() + 3_600_000) })
+        .where(eq(bulkOperations.id, row.id));
+      const proxy = await flakyProxy([2, 3], as);
+      try {
+        let ran = false;
+        const finishing = (async () => {
+          while (proxy.gets() < 4 && !ran) await new Promise((resolve) => setTimeout(resolve, 50));
+          await db()
+            .update(bulkOperations)
+            .set({ status: row.status, leaseUntil: row.leaseUntil })
+            .where(eq(bulkOperations.id, row.id));
+        })();
+        const run = await cli.cli(['bulk', 'status', row.id, '--watch', '--json'], { ROSTER_URL: proxy.url });
+        ran = true;
+        await finishing;
+        expect(run.code, run.stderr).toBe(0);
+        expect(operationJson.parse(jsonOf(run))).toMatchObject({ id: row.id, status: row.status });
+        expect(proxy.gets()).toBeGreaterThanOrEqual(4);
+      } finally {
+        await proxy.close();
         await db()
           .update(bulkOperations)
           .set({ status: row.status, leaseUntil: row.leaseUntil })
           .where(eq(bulkOperations.id, row.id));
-      })();
-      const run = await cli.cli(['bulk', 'status', row.id, '--watch', '--json'], { ROSTER_URL: proxy.url });
-      ran = true;
-      await finishing;
-      expect(run.code, run.stderr).toBe(0);
-      expect(operationJson.parse(jsonOf(run))).toMatchObject({ id: row.id, status: row.status });
-      expect(proxy.gets()).toBeGreaterThanOrEqual(4);
-    } finally {
-      await proxy.close();
-      await db()
-        .update(bulkOperations)
-        .set({ status: row.status, leaseUntil: row.leaseUntil })
-        .where(eq(bulkOperations.id, row.id));
-    }
-  });
+      }
+    },
+  );
 });

@@ -1,4 +1,4 @@
-import { readFile, rm } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -122,6 +122,13 @@ describe('roster users export', () => {
       expect(run.code).toBe(1);
       expect(run.stderr).toMatch(/^export_interrupted: The export stopped before its end/m);
       await expect(readFile(out, 'utf8')).rejects.toMatchObject({ code: 'ENOENT' });
+      // A file already there is left as it was, not removed nor half overwritten.
+      await writeFile(out, 'the export of yesterday\n');
+      const again = await cli.cli(['users', 'export', '--out', out], {
+        ROSTER_URL: `http://127.0.0.1:${address.port}`,
+      });
+      expect(again.code).toBe(1);
+      expect(await readFile(out, 'utf8')).toBe('the export of yesterday\n');
     } finally {
       await new Promise<void>((resolve) => cutting.close(() => resolve()));
       await rm(out, { force: true });

@@ -30,23 +30,32 @@ export type ServerConfig = {
 
 /**
  * The reverse proxies in front of the server, as Fastify takes them: none (`false`, the default:
- * the client is the TCP peer), every peer (`true`), or the proxies' addresses and networks
- * (`10.0.0.0/8,127.0.0.1`). The client's address is what sign-ins and invitation acceptances are
- * throttled by: behind a proxy not declared, every client has the proxy's.
+ * the client is the TCP peer), or the proxies' addresses and networks (`10.0.0.0/8,127.0.0.1`).
+ * The client is then the address the nearest proxy not listed forwards: entries a client writes
+ * into X-Forwarded-For itself stand left of it and are not taken. ("Every peer", `true`, would take
+ * the left-most entry, which proxies that append to the header leave as the client wrote it: a
+ * client could choose its address at each attempt and never be slowed down. It is not offered.)
+ * The client's address is what sign-ins and invitation acceptances are throttled by: behind a proxy
+ * not declared, every client has the proxy's.
  */
-export type TrustProxy = boolean | string;
+export type TrustProxy = false | string;
+
+/** An address, or a network of it with a prefix length the address family has (at least 1). */
+function isAddressOrNetwork(part: string): boolean {
+  const [address = '', bits, ...rest] = part.trim().split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (bits === undefined) return true;
+  const length = Number(bits);
+  return /^\d{1,3}$/.test(bits) && length >= 1 && length <= (family === 4 ? 32 : 128);
+}
 
 export function readTrustProxy(value: string | undefined): TrustProxy {
   const trimmed = value?.trim() ?? '';
   if (trimmed === '' || trimmed === 'false') return false;
-  if (trimmed === 'true') return true;
-  const isAddressOrNetwork = (part: string) => {
-    const [address = '', bits, ...rest] = part.trim().split('/');
-    return isIP(address) !== 0 && rest.length === 0 && (bits === undefined || /^\d{1,3}$/.test(bits));
-  };
   if (!trimmed.split(',').every(isAddressOrNetwork)) {
     throw new Error(
-      `ROSTER_TRUST_PROXY is true or the proxies' addresses (10.0.0.0/8,127.0.0.1), got "${value}"`,
+      `ROSTER_TRUST_PROXY is the proxies' addresses or networks (10.0.0.0/8,127.0.0.1), got "${value}"`,
     );
   }
   return trimmed;

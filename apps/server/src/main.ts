@@ -4,7 +4,15 @@ import { DataDirLockedError } from '@roster/db';
 import { readConfig } from './config';
 import { startServer } from './start';
 
-const config = readConfig();
+// A setting that is wrong is named in one line, as a start that fails says why (no stack trace).
+const config = (() => {
+  try {
+    return readConfig();
+  } catch (error) {
+    console.error(`\nRoster could not start: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  }
+})();
 const webDist = config.production ? fileURLToPath(new URL('../../web/dist', import.meta.url)) : undefined;
 
 type Server = Awaited<ReturnType<typeof startServer>>;

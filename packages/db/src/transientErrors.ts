@@ -29,11 +29,31 @@ function codeOf(error: object): string | undefined {
  * transaction rolled back, so running it again is safe.
  */
 export function isTransientDbError(error: unknown): boolean {
+  return hasCode(
+    error,
+    (code) => TRANSIENT_SQLSTATES.has(code) || code.startsWith('08') || TRANSIENT_DRIVER_CODES.has(code),
+  );
+}
+
+/** Whether the error, or one it wraps (drizzle puts the driver's error in `cause`), has such a code. */
+function hasCode(error: unknown, matches: (code: string) => boolean): boolean {
   for (let e: unknown = error, depth = 0; e instanceof Object && depth < 5; depth++) {
     const code = codeOf(e);
-    if (code && (TRANSIENT_SQLSTATES.has(code) || code.startsWith('08') || TRANSIENT_DRIVER_CODES.has(code)))
-      return true;
+    if (code && matches(code)) return true;
     e = e instanceof Error ? e.cause : undefined;
   }
   return false;
+}
+
+/** A deadlock broken, or a serialization conflict: the transaction certainly rolled back. */
+const CONFLICT_SQLSTATES = new Set(['40001', '40P01']);
+
+/**
+ * Whether PostgreSQL rolled the transaction back to settle a conflict with another one (a deadlock,
+ * a serialization failure). Unlike a connection lost (`isTransientDbError`), which may have come
+ * after the commit, the work certainly left nothing: running it again from the start is safe even
+ * when it is not idempotent.
+ */
+export function isConflictRollback(error: unknown): boolean {
+  return hasCode(error, (code) => CONFLICT_SQLSTATES.has(code));
 }

@@ -1,5 +1,5 @@
 import { createWriteStream } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { rename, rm } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { openUsersExport, type RosterClient, RosterExportError } from '@roster/client';
@@ -57,19 +57,40 @@ export function addUsersExportCommand(users: Command): void {
           ? await openExport(connection, { filter, sort, ...columns })
           : await openListExport(connection, options.ids, filter, { sort, ...columns });
       // The body goes out as it arrives: nothing waits for the whole file.
-      try {
-        await pipeline(Readable.fromWeb(body), options.out ? createWriteStream(options.out) : process.stdout);
-      } catch (error) {
-        // The connection closed before the last line (the server stopped, the network cut): what came
-        // is not the view's users, so a file is not left looking like an export.
-        if (options.out) await rm(options.out, { force: true });
-        throw new RefusedError(
-          'export_interrupted',
-          `The export stopped before its end (${error instanceof Error ? error.message : String(error)}): ${options.out ? `${options.out} was removed` : 'what was written is incomplete'}. Run it again.`,
-        );
+      if (options.out === undefined) {
+        await streamed(pipeline(Readable.fromWeb(body), process.stdout), 'what was written is incomplete');
+        return;
       }
-      if (options.out) printNote(`Exported to ${options.out}.`);
+      // Written beside the file and renamed once whole: a cut export never stands where the export is
+      // expected, and a file already there is replaced by a whole one only.
+      const partial = `${options.out}.${process.pid}.partial`;
+      try {
+        await streamed(
+          pipeline(Readable.fromWeb(body), createWriteStream(partial, { flags: 'wx' })),
+          `${options.out} was not written`,
+        );
+        await rename(partial, options.out);
+      } finally {
+        await rm(partial, { force: true });
+      }
+      printNote(`Exported to ${options.out}.`);
     });
+}
+
+/**
+ * Waits for the export to be written; a connection that closed before the last line (the server
+ * stopped, the network cut) is `export_interrupted`. A file that cannot be written is its own error.
+ */
+async function streamed(writing: Promise<void>, whatOfIt: string): Promise<void> {
+  try {
+    await writing;
+  } catch (error) {
+    if (error instanceof Error && 'syscall' in error) throw error;
+    throw new RefusedError(
+      'export_interrupted',
+      `The export stopped before its end (${error instanceof Error ? error.message : String(error)}): ${whatOfIt}. Run it again.`,
+    );
+  }
 }
 
 async function openExport(connection: Connection, input: UsersExportInput) {

@@ -99,11 +99,14 @@ export async function signIn(ctx: Context, input: SignInInput): Promise<SignedIn
     await tx.update(users).set({ lastLoginAt: now }).where(eq(users.id, user.id));
     // This attempt was counted as a failure before the check: taken back from the address, and the
     // e-mail's failures from this address are forgotten. In the order `admitAttempt` locks the rows
-    // (the address's first), or an attempt admitted meanwhile and this one would wait for each other.
-    await takeBackAttempt(tx, address, SIGN_IN_ANY_EMAIL);
-    await tx
-      .delete(signInThrottle)
-      .where(and(eq(signInThrottle.address, address), eq(signInThrottle.email, input.email)));
+    // (sorted), or an attempt admitted meanwhile and this one would wait for each other.
+    for (const key of [SIGN_IN_ANY_EMAIL, input.email].sort()) {
+      if (key === SIGN_IN_ANY_EMAIL) await takeBackAttempt(tx, address, SIGN_IN_ANY_EMAIL);
+      else
+        await tx
+          .delete(signInThrottle)
+          .where(and(eq(signInThrottle.address, address), eq(signInThrottle.email, key)));
+    }
     await tx.insert(auditEvents).values({
       at: now,
       actorId: user.id,

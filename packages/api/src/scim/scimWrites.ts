@@ -2,7 +2,7 @@ import {
   bulkOperations,
   type Db,
   idGenerator,
-  isTransientDbError,
+  isConflictRollback,
   isUniqueViolation,
   queryRows,
   sqlTime,
@@ -323,14 +323,16 @@ const WRITE_AGAIN_DELAYS_MS = [20, 100, 400];
  * a fresh look settles: PostgreSQL chose it to break a deadlock with another request's writes (two
  * /Bulk requests creating the same users in other orders), or an e-mail it checked free was taken
  * by a write that committed meanwhile (a rename racing a create of that e-mail). Decided again on
- * what is committed, a taken e-mail is then refused as such (409 uniqueness), not a 500.
+ * what is committed, a taken e-mail is then refused as such (409 uniqueness), not a 500. A lost
+ * connection is not run again here (it may have come after the commit: a create written twice
+ * would answer 409 for the user it made); it is a 503, and the identity provider retries.
  */
 function writeDecidedAgain(deps: ScimDeps, writes: readonly ScimWrite[], options: ScimWriteOptions) {
   return retryTransient(
     () => writeOnce(deps, writes, options),
     WRITE_AGAIN_DELAYS_MS,
     undefined,
-    (error) => isTransientDbError(error) || isUniqueViolation(error),
+    (error) => isConflictRollback(error) || isUniqueViolation(error),
   );
 }
 
