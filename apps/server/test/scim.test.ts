@@ -9,6 +9,7 @@ import {
   userScopes,
   users,
 } from '@roster/db';
+import { signal } from '@roster/db/testing';
 import {
   SCIM_ERROR_SCHEMA,
   SCIM_GROUP_SCHEMA,
@@ -298,14 +299,8 @@ describe('users: create, read, replace, patch, deactivate (RFC 7644 §3.3–3.6)
     async () => {
       const other = await create('other@example.com');
       const ada = await create('ada@example.com');
-      let release = () => {};
-      const held = new Promise<void>((resolve) => {
-        release = resolve;
-      });
-      let taken = () => {};
-      const emailTaken = new Promise<void>((resolve) => {
-        taken = resolve;
-      });
+      const { fired: held, fire: release } = signal();
+      const { fired: emailTaken, fire: taken } = signal();
       // Another write gives grace@ to someone else and commits only once the PUT has checked it free.
       const renaming = server.testDb.db.transaction(async (tx) => {
         await tx.update(users).set({ email: 'grace@example.com' }).where(eq(users.id, other.id));

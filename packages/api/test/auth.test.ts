@@ -1,4 +1,5 @@
 import { apiTokens, auditEvents, sessions, signInThrottle, users } from '@roster/db';
+import { signal } from '@roster/db/testing';
 import { SIGN_IN_ANY_EMAIL, signInThrottleAddress } from '@roster/domain';
 import { TRPCError } from '@trpc/server';
 import { and, asc, eq } from 'drizzle-orm';
@@ -480,14 +481,8 @@ describe('a sign-in racing a deactivation', () => {
     'is refused when the deactivation commits while the password is checked: no session survives it',
     async () => {
       const user = await t.createUser({ email: 'leaving@roster.test' });
-      let release = () => {};
-      const held = new Promise<void>((resolve) => {
-        release = resolve;
-      });
-      let locked = () => {};
-      const lockTaken = new Promise<void>((resolve) => {
-        locked = resolve;
-      });
+      const { fired: held, fire: release } = signal();
+      const { fired: lockTaken, fire: locked } = signal();
       // A deactivation as the bulk engine does it: the user's row locked, the status changed, every
       // session revoked; committed only once the sign-in below has read the user and checked the password.
       const deactivating = t.db.transaction(async (tx) => {
@@ -520,14 +515,8 @@ describe('an API token created while its owner is deactivated', () => {
     'is refused when the deactivation commits meanwhile: no token survives it',
     async () => {
       const admin = await t.signedIn('Administrator', { email: 'leaving.admin@roster.test' });
-      let release = () => {};
-      const held = new Promise<void>((resolve) => {
-        release = resolve;
-      });
-      let locked = () => {};
-      const lockTaken = new Promise<void>((resolve) => {
-        locked = resolve;
-      });
+      const { fired: held, fire: release } = signal();
+      const { fired: lockTaken, fire: locked } = signal();
       const deactivating = t.db.transaction(async (tx) => {
         await tx.select({ id: users.id }).from(users).where(eq(users.id, admin.user.id)).for('update');
         await tx.update(users).set({ status: 'deactivated' }).where(eq(users.id, admin.user.id));
@@ -574,10 +563,7 @@ describe('a sign-in that succeeds while another attempt from the same address is
       ]);
       // Admitted (its attempt counted) and now checking the password, for ~100 ms of scrypt.
       while ((await failuresOfAddress()) === 0) await new Promise((resolve) => setTimeout(resolve, 2));
-      let release = () => {};
-      const held = new Promise<void>((resolve) => {
-        release = resolve;
-      });
+      const { fired: held, fire: release } = signal();
       // Another attempt from the address, admitted as admitAttempt admits it: the address's row locked
       // first, the e-mail's second, once the sign-in above is well into its own transaction.
       const admitting = t.db.transaction(async (tx) => {

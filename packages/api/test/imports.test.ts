@@ -17,6 +17,7 @@ import {
   userScopes,
   users,
 } from '@roster/db';
+import { signal } from '@roster/db/testing';
 import {
   IMPORT_CHUNK_ROWS,
   type ImportCommitInput,
@@ -592,14 +593,8 @@ describe('imports.commit', () => {
       const other = await createDb({ url: h.testDb.url ?? '', maxConnections: 1 });
       try {
         const reader = h.roleId('Reader');
-        let release = () => {};
-        const held = new Promise<void>((resolve) => {
-          release = resolve;
-        });
-        let inserted = () => {};
-        const insertedIn = new Promise<void>((resolve) => {
-          inserted = resolve;
-        });
+        const { fired: held, fire: release } = signal();
+        const { fired: insertedIn, fire: inserted } = signal();
         const manual = other.db.transaction(async (tx) => {
           await tx.insert(users).values({ email: 'race@x.test', status: 'created', roleId: reader });
           inserted();

@@ -10,7 +10,7 @@ import {
   userModuleCounts,
   users,
 } from '@roster/db';
-import type { TestDb } from '@roster/db/testing';
+import { signal, type TestDb } from '@roster/db/testing';
 import type { UsersFilter } from '@roster/domain';
 import { and, count, eq, type SQL, sql } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
@@ -97,14 +97,8 @@ async function expectTrueCounts(when: string): Promise<void> {
 
 /** A transaction that does `work` and stays open until released. */
 function openTransaction(work: (tx: Db) => Promise<unknown>) {
-  let release = () => {};
-  const released = new Promise<void>((resolve) => {
-    release = resolve;
-  });
-  let done = () => {};
-  const worked = new Promise<void>((resolve) => {
-    done = resolve;
-  });
+  const { fired: released, fire: release } = signal();
+  const { fired: worked, fire: done } = signal();
   const committed = testDb.db.transaction(async (tx) => {
     await work(tx);
     done();
