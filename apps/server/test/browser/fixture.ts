@@ -43,18 +43,38 @@ export type ServerOptions = {
 
 export type BrowserServer = { server: TestServer; browser: Browser; close: () => Promise<void> };
 
-/** The server (seeded, prepared) and a Chromium; `close` stops both. */
+/** This worker's Chromium, launched by its first browser test file (`workerBrowser`). */
+let launched: Promise<Browser> | undefined;
+
+/**
+ * One Chromium a worker: a worker runs its test files one after another (`isolate: false`), each in
+ * browser contexts of its own, closed when the file ends. A launch costs 1–1.5 s on a loaded 2-core
+ * machine; Playwright stops the browser when the worker's process ends. A browser that closed or
+ * failed to start is launched again by the next file.
+ */
+function workerBrowser(): Promise<Browser> {
+  if (launched) return launched;
+  const launching = launchBrowser();
+  const forget = () => {
+    if (launched === launching) launched = undefined;
+  };
+  launching.then((browser) => browser.on('disconnected', forget), forget);
+  launched = launching;
+  return launching;
+}
+
+/** The server (seeded, prepared) and the worker's Chromium; `close` closes the file's browser contexts and stops the server. */
 export async function startBrowserServer({ seedUsers, prepare }: ServerOptions = {}): Promise<BrowserServer> {
   const server = await startTestServer({ webDist: WEB_DIST });
   let browser: Browser | undefined;
   const close = async () => {
-    await browser?.close();
+    await Promise.all((browser?.contexts() ?? []).map((context) => context.close()));
     await server.close();
   };
   try {
     if (seedUsers) await seed(server.testDb.db, { users: seedUsers });
     await prepare?.(server);
-    browser = await launchBrowser();
+    browser = await workerBrowser();
     return { server, browser, close };
   } catch (error) {
     await close();

@@ -1,4 +1,5 @@
+export { pgliteFromTemplate } from './embeddedDatabases';
 export { signal } from './signal';
-export { createTestDb, pgliteFromTemplate, type TestDb } from './testDb';
+export { createTestDb, type TestDb } from './testDb';
 export { adminUrl, databaseUrlFor } from './urls';
 export { waitFor } from './waitFor';

@@ -1,12 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { type Extensions, PGlite } from '@electric-sql/pglite';
-import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { sql } from 'drizzle-orm';
 import { inject } from 'vitest';
 import { ensureBuiltInRoles } from '../builtInRoles';
-import { createDb, type DbHandle } from '../createDb';
+import { createDb, type Db, type DbHandle } from '../createDb';
 import { queryRows } from '../rows';
+import { takeEmbeddedDatabase } from './embeddedDatabases';
 import './providedContext';
 import { adminUrl, databaseUrlFor } from './urls';
 
@@ -17,15 +15,20 @@ export type TestDb = DbHandle & {
   url: string | undefined;
 };
 
-/** An embedded database loaded from the run's migrated template, with pg_trgm and `extensions`. */
-export function pgliteFromTemplate(file: string, extensions: Extensions = {}): Promise<PGlite> {
-  return PGlite.create({
-    loadDataDir: new Blob([readFileSync(file)]),
-    extensions: { pg_trgm, ...extensions },
-  });
+/** Empties every table and restores the built-in roles. */
+async function emptyTables(db: Db): Promise<void> {
+  const tables = await queryRows<{ name: string }>(
+    db,
+    sql`select quote_ident(tablename) as name from pg_tables where schemaname = 'public'`,
+  );
+  await db.execute(sql.raw(`truncate ${tables.map((t) => t.name).join(', ')} restart identity cascade`));
+  await ensureBuiltInRoles(db);
 }
 
-/** A migrated database of its own for one test file: a clone of the run's template. */
+/**
+ * A migrated database of its own for one test file: on PostgreSQL a clone of the run's template; on
+ * the embedded database one as empty (`takeEmbeddedDatabase`).
+ */
 export async function createTestDb(): Promise<TestDb> {
   const template = inject('rosterTemplate');
   let handle: DbHandle;
@@ -45,17 +48,11 @@ export async function createTestDb(): Promise<TestDb> {
       },
     };
   } else {
-    handle = await createDb({ pglite: await pgliteFromTemplate(template.file) });
+    const embedded = await takeEmbeddedDatabase(template.file);
+    handle = {
+      ...(await createDb({ pglite: embedded.client })),
+      close: () => embedded.giveBack(async (pglite) => emptyTables((await createDb({ pglite })).db)),
+    };
   }
-  const reset = async () => {
-    const tables = await queryRows<{ name: string }>(
-      handle.db,
-      sql`select quote_ident(tablename) as name from pg_tables where schemaname = 'public'`,
-    );
-    await handle.db.execute(
-      sql.raw(`truncate ${tables.map((t) => t.name).join(', ')} restart identity cascade`),
-    );
-    await ensureBuiltInRoles(handle.db);
-  };
-  return { ...handle, reset, url };
+  return { ...handle, reset: () => emptyTables(handle.db), url };
 }
