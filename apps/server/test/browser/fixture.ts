@@ -1,5 +1,5 @@
 import { seedUsers as seed } from '@roster/db';
-import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
+import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
 import { z } from 'zod';
 import { startTestServer, type TestServer } from '../../src/testing';
@@ -63,18 +63,27 @@ function workerBrowser(): Promise<Browser> {
   return launching;
 }
 
-/** The server (seeded, prepared) and the worker's Chromium; `close` closes the file's browser contexts and stops the server. */
+/**
+ * The server (seeded, prepared) and the worker's Chromium; `close` closes the browser contexts opened
+ * since (the file's, or the test's when a test starts one of its own) and stops the server.
+ */
 export async function startBrowserServer({ seedUsers, prepare }: ServerOptions = {}): Promise<BrowserServer> {
   const server = await startTestServer({ webDist: WEB_DIST });
   let browser: Browser | undefined;
+  let before: readonly BrowserContext[] = [];
   const close = async () => {
-    await Promise.all((browser?.contexts() ?? []).map((context) => context.close()));
-    await server.close();
+    try {
+      const opened = (browser?.contexts() ?? []).filter((context) => !before.includes(context));
+      await Promise.all(opened.map((context) => context.close()));
+    } finally {
+      await server.close();
+    }
   };
   try {
     if (seedUsers) await seed(server.testDb.db, { users: seedUsers });
     await prepare?.(server);
     browser = await workerBrowser();
+    before = browser.contexts();
     return { server, browser, close };
   } catch (error) {
     await close();

@@ -11,26 +11,44 @@ export function pgliteFromTemplate(file: string, extensions: Extensions = {}): P
 }
 
 /**
- * What a test may change in an embedded database besides its rows: objects of the schema (tables,
- * columns, indexes, triggers, functions, types, constraints, defaults, extensions) and the session's
- * settings. Equal before and after a test file, the file changed rows only.
+ * What a test may change in an embedded database besides its rows and that `DISCARD ALL` does not
+ * reset: objects of the schema (tables, columns, indexes, row security and grants, triggers,
+ * functions and their bodies, types, constraints, defaults, policies, extensions) and roles. Equal
+ * before and after a test file, the file changed rows only.
  */
-const SCHEMA_AND_SETTINGS = `select md5(string_agg(item, ',' order by item)) as fingerprint from (
-  select 'class ' || oid || ' ' || relname || ' ' || relnamespace || ' ' || relkind::text as item from pg_class
+const SCHEMA_AND_ROLES = `select md5(string_agg(item, ',' order by item)) as fingerprint from (
+  select 'class ' || oid || ' ' || relname || ' ' || relnamespace || ' ' || relkind::text || ' '
+      || relrowsecurity || ' ' || coalesce(relacl::text, '') as item from pg_class
   union all select 'column ' || attrelid || ' ' || attnum || ' ' || attname || ' ' || atttypid || ' ' || attnotnull
     from pg_attribute where attrelid >= 16384
   union all select 'trigger ' || oid || ' ' || tgname || ' ' || tgenabled::text from pg_trigger
-  union all select 'function ' || oid from pg_proc
+  union all select 'function ' || oid from pg_proc where pronamespace = 'pg_catalog'::regnamespace
+  union all select 'function ' || oid || ' ' || md5(prosrc) || ' ' || coalesce(proconfig::text, '')
+    from pg_proc where pronamespace <> 'pg_catalog'::regnamespace
   union all select 'type ' || oid from pg_type
   union all select 'constraint ' || oid from pg_constraint
   union all select 'default ' || oid from pg_attrdef
+  union all select 'policy ' || oid from pg_policy
   union all select 'extension ' || extname || ' ' || extversion from pg_extension
-  union all select 'setting ' || name || '=' || setting from pg_settings where source = 'session'
+  union all select 'role ' || oid || ' ' || rolname from pg_roles
 ) as items`;
 
+/**
+ * Resets what a session keeps (settings, the current role, prepared statements, listened channels,
+ * advisory locks, temporary tables), then reads `SCHEMA_AND_ROLES`. Inside a transaction left open,
+ * `DISCARD ALL` fails: such a database is not reused.
+ */
 async function fingerprintOf(pglite: PGlite): Promise<string> {
-  const { rows } = await pglite.query<{ fingerprint: string }>(SCHEMA_AND_SETTINGS);
+  await pglite.exec('discard all');
+  const { rows } = await pglite.query<{ fingerprint: string }>(SCHEMA_AND_ROLES);
   return rows[0]?.fingerprint ?? '';
+}
+
+async function databaseBytes(pglite: PGlite): Promise<number> {
+  const { rows } = await pglite.query<{ bytes: number }>(
+    'select pg_database_size(current_database())::float8 as bytes',
+  );
+  return rows[0]?.bytes ?? Number.POSITIVE_INFINITY;
 }
 
 /** The column statistics of the application's tables: a fresh clone has none (nothing analyzed). */
@@ -59,8 +77,14 @@ function revocable(pglite: PGlite): { client: PGlite; revoke: () => void } {
 
 /** Databases earlier test files of this worker gave back, emptied. */
 const spares: PGlite[] = [];
-/** Past this many, a database given back is closed (a file rarely holds more than two at once). */
-const MAX_SPARES = 2;
+/** Past this many, a database given back is closed (a file rarely holds two at once). */
+const MAX_SPARES = 1;
+/**
+ * A database given back larger than this is closed: its WebAssembly memory, grown to hold it, never
+ * shrinks (a 200,000-user table and its trigram index took a worker from ~400 to ~870 MB, emptied or
+ * not); a new clone starts small.
+ */
+const MAX_REUSED_BYTES = 64 * 1024 * 1024;
 /** The template's fingerprint, read on this worker's first clone before any test touched it. */
 let templateFingerprint: string | undefined;
 
@@ -69,9 +93,9 @@ export type EmbeddedDatabase = {
   /**
    * Ends the file's use of the database: the client refuses from now on, and the database is emptied
    * (`empty`, given the underlying client) for the worker's next file, or closed when the file changed
-   * more than rows. Safe to call twice.
+   * more than rows. Safe to call twice (the second does nothing). Says which it was.
    */
-  giveBack: (empty: (pglite: PGlite) => Promise<void>) => Promise<void>;
+  giveBack: (empty: (pglite: PGlite) => Promise<void>) => Promise<'kept' | 'closed' | 'already given back'>;
 };
 
 /**
@@ -92,21 +116,26 @@ export async function takeEmbeddedDatabase(templateFile: string): Promise<Embedd
   return {
     client,
     giveBack: async (empty) => {
-      if (given) return;
+      if (given) return 'already given back';
       given = true;
       revoke();
-      if (taken.closed) return;
+      if (taken.closed) return 'closed';
       try {
-        if (spares.length < MAX_SPARES && (await fingerprintOf(taken)) === templateFingerprint) {
+        if (
+          spares.length < MAX_SPARES &&
+          (await databaseBytes(taken)) <= MAX_REUSED_BYTES &&
+          (await fingerprintOf(taken)) === templateFingerprint
+        ) {
           await empty(taken);
           await taken.exec(FORGET_STATISTICS);
           spares.push(taken);
-          return;
+          return 'kept';
         }
       } catch {
         // Not emptied: closed below, and the next file clones the template.
       }
       await taken.close();
+      return 'closed';
     },
   };
 }

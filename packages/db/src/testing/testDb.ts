@@ -51,7 +51,9 @@ export async function createTestDb(): Promise<TestDb> {
     const embedded = await takeEmbeddedDatabase(template.file);
     handle = {
       ...(await createDb({ pglite: embedded.client })),
-      close: () => embedded.giveBack(async (pglite) => emptyTables((await createDb({ pglite })).db)),
+      close: async () => {
+        await embedded.giveBack(async (pglite) => emptyTables((await createDb({ pglite })).db));
+      },
     };
   }
   return { ...handle, reset: () => emptyTables(handle.db), url };
