@@ -5,7 +5,7 @@ import { addImportCommand } from './commands/import';
 import { addUsersCommand } from './commands/users';
 import { addWhoamiCommand } from './commands/whoami';
 import { describeError } from './describeError';
-import { printJson, printNote } from './output';
+import { mayPrintJsonError, printJson, printNote } from './output';
 
 const program = new Command()
   .name('roster')
@@ -47,7 +47,7 @@ try {
   } else {
     const report = describeError(error, process.env.ROSTER_URL);
     const { json, debug } = program.opts<{ json?: boolean; debug?: boolean }>();
-    if (json) printJson({ error: { code: report.code, message: report.message } });
+    if (json && mayPrintJsonError()) printJson({ error: { code: report.code, message: report.message } });
     printNote(report.code === 'usage' ? `error: ${report.message}` : `${report.code}: ${report.message}`);
     if (debug && error instanceof Error && error.stack) printNote(error.stack);
     process.exitCode = report.exitCode;

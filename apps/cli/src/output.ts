@@ -1,4 +1,27 @@
 /** Everything the CLI prints goes through here: results on stdout, messages and progress on stderr. */
+import { once } from 'node:events';
+
+/** Whether a command has begun a document of another kind on stdout (`streamToStdout`). */
+let stdoutHoldsDocument = false;
+
+/**
+ * Streams a document (the users export's CSV) to stdout, and rejects with the document's error when
+ * it breaks off. Once its first bytes are out, stdout is that document's: a refusal after them is
+ * printed on stderr alone (`mayPrintJsonError`), never as JSON appended to the CSV a script is
+ * reading. Written chunk by chunk rather than through `pipeline`, which destroys stdout with the
+ * document's error (stdout's own error handler then threw it, uncaught).
+ */
+export async function streamToStdout(document: AsyncIterable<Uint8Array>): Promise<void> {
+  for await (const chunk of document) {
+    stdoutHoldsDocument = true;
+    if (!process.stdout.write(chunk)) await once(process.stdout, 'drain');
+  }
+}
+
+/** Whether an error may still be printed as JSON on stdout (`--json`): no other document began there. */
+export function mayPrintJsonError(): boolean {
+  return !stdoutHoldsDocument;
+}
 
 export function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);

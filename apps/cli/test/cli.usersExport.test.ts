@@ -129,6 +129,13 @@ describe('roster users export', () => {
       });
       expect(again.code).toBe(1);
       expect(await readFile(out, 'utf8')).toBe('the export of yesterday\n');
+      // To stdout with --json: the CSV a script reads is left as it came, the refusal on stderr alone.
+      const streamed = await cli.cli(['users', 'export', '--json'], {
+        ROSTER_URL: `http://127.0.0.1:${address.port}`,
+      });
+      expect(streamed.code).toBe(1);
+      expect(streamed.stdout).toBe('First name,Last name,E-mail\r\nAda,Lovelace,ada@x.test\r\n');
+      expect(streamed.stderr).toMatch(/^export_interrupted: The export stopped before its end/m);
     } finally {
       await new Promise<void>((resolve) => cutting.close(() => resolve()));
       await rm(out, { force: true });

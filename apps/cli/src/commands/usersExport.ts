@@ -14,7 +14,7 @@ import { type Command, InvalidArgumentError } from 'commander';
 import { RefusedError, TOKEN_REFUSED_MESSAGE, UsageError } from '../cliErrors';
 import { type Connection, clientFromEnv } from '../clientFromEnv';
 import { collectList } from '../optionParsers';
-import { formatCount, plural, printNote } from '../output';
+import { formatCount, plural, printNote, streamToStdout } from '../output';
 import { readListFile } from '../selectionArgs';
 import { IDS_NAMED_MAX, idsOfEmails, parseUserList, unknownIds } from '../usersOfList';
 import { addUsersViewOptions, type UsersViewOptions, usersViewFrom } from '../usersViewOptions';
@@ -58,7 +58,7 @@ export function addUsersExportCommand(users: Command): void {
           : await openListExport(connection, options.ids, filter, { sort, ...columns });
       // The body goes out as it arrives: nothing waits for the whole file.
       if (options.out === undefined) {
-        await streamed(pipeline(Readable.fromWeb(body), process.stdout), 'what was written is incomplete');
+        await streamed(streamToStdout(Readable.fromWeb(body)), 'what was written is incomplete');
         return;
       }
       // Written beside the file and renamed once whole: a cut export never stands where the export is
