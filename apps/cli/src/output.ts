@@ -12,10 +12,16 @@ let stdoutHoldsDocument = false;
  * document's error (stdout's own error handler then threw it, uncaught).
  */
 export async function streamToStdout(document: AsyncIterable<Uint8Array>): Promise<void> {
-  for await (const chunk of document) {
-    stdoutHoldsDocument = true;
-    if (!process.stdout.write(chunk)) await once(process.stdout, 'drain');
-  }
+  for await (const chunk of document) await printDocumentPart(chunk);
+}
+
+/**
+ * A part of a document of another kind than the command's JSON (CSV) on stdout, as it comes: it
+ * waits while stdout is full, and from it on an error is not printed there as JSON (`mayPrintJsonError`).
+ */
+export async function printDocumentPart(part: string | Uint8Array): Promise<void> {
+  stdoutHoldsDocument = true;
+  if (!process.stdout.write(part)) await once(process.stdout, 'drain');
 }
 
 /** Whether an error may still be printed as JSON on stdout (`--json`): no other document began there. */

@@ -5,7 +5,7 @@ import { clientFromEnv } from '../clientFromEnv';
 import { globalOptions } from '../globalOptions';
 import { operationIdArg } from '../operationId';
 import { positiveInteger } from '../optionParsers';
-import { formatCount, formatTable, printJson, printLine, printNote } from '../output';
+import { formatCount, formatTable, printDocumentPart, printJson, printLine, printNote } from '../output';
 
 type ResultItem = RouterOutputs['bulk']['results']['items'][number];
 type BulkResultsOptions = {
@@ -48,7 +48,7 @@ export function addBulkResultsCommand(bulk: Command): void {
       const limit = options.limit ?? Number.POSITIVE_INFINITY;
 
       const csv = options.csv ? await csvWriter(client, operation.kind) : null;
-      if (csv) process.stdout.write(csv.header);
+      if (csv) await printDocumentPart(csv.header);
       const items: ResultItem[] = [];
       let printed = 0;
       let cursor: number | undefined;
@@ -62,7 +62,7 @@ export function addBulkResultsCommand(bulk: Command): void {
           limit: Math.min(RESULTS_PAGE, limit - printed),
         });
         // CSV is written page by page: an operation may hold a million users.
-        if (csv) process.stdout.write(page.items.map(csv.line).join(''));
+        if (csv) await printDocumentPart(page.items.map(csv.line).join(''));
         else items.push(...page.items);
         printed += page.items.length;
         cursor = page.nextCursor ?? undefined;
