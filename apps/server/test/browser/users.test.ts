@@ -288,10 +288,19 @@ describe('Admin › Users', () => {
     await page.getByLabel('Search users').fill('an');
     await page.getByTestId('users-updating').waitFor();
     await expect(page.getByRole('table', { name: 'Users' }).getAttribute('aria-busy')).resolves.toBe('true');
+    // The old rows are not the new view's users: none of them can be ticked until its rows are in
+    // (its count can come first, and "select loaded" then selected people no longer shown).
+    const selectLoaded = page.getByRole('checkbox', { name: 'Select loaded users' });
+    await expect(selectLoaded.isDisabled()).resolves.toBe(true);
+    await expect(rows().first().getByRole('checkbox').isDisabled()).resolves.toBe(true);
+    await rows().first().focus();
+    await page.keyboard.press('Space');
+    await expect(page.getByTestId('selection-bar').count()).resolves.toBe(0);
     await screenshot(page, 'users-updating');
     release();
     await page.getByTestId('users-updating').waitFor({ state: 'detached' });
     await expect(page.getByRole('table', { name: 'Users' }).getAttribute('aria-busy')).resolves.toBe('false');
+    await expect(selectLoaded.isEnabled()).resolves.toBe(true);
     await page.unroute('**/trpc/users.list**');
   });
 

@@ -163,15 +163,25 @@ export function UsersPage() {
     (sort: UserSort) => updateView((current) => ({ ...current, sort })),
     [updateView],
   );
+  // While a new view loads, the table still shows the last view's rows, dimmed: they are not the new
+  // view's users, so ticking them would select people the admin no longer sees (the new view's count
+  // can come before its rows). They are ticked once the view's own rows are in.
+  const selectable = !list.isPlaceholderData;
   const onToggleRow = useCallback(
-    (id: string, withShift: boolean) => setSelection((s) => toggleRow(s, id, loadedIds, withShift)),
-    [loadedIds],
+    (id: string, withShift: boolean) => {
+      if (selectable) setSelection((s) => toggleRow(s, id, loadedIds, withShift));
+    },
+    [loadedIds, selectable],
   );
   const onExtendSelection = useCallback(
-    (fromId: string, toId: string) => setSelection((s) => extendSelection(s, fromId, toId, loadedIds)),
-    [loadedIds],
+    (fromId: string, toId: string) => {
+      if (selectable) setSelection((s) => extendSelection(s, fromId, toId, loadedIds));
+    },
+    [loadedIds, selectable],
   );
-  const onToggleLoaded = useCallback(() => setSelection((s) => toggleLoaded(s, loadedIds)), [loadedIds]);
+  const onToggleLoaded = useCallback(() => {
+    if (selectable) setSelection((s) => toggleLoaded(s, loadedIds));
+  }, [loadedIds, selectable]);
   const { hasNextPage, isFetchingNextPage, fetchNextPage } = list;
   const loadMore = useCallback(() => void fetchNextPage(), [fetchNextPage]);
   const { hasPreviousPage, isFetchingPreviousPage, fetchPreviousPage } = list;

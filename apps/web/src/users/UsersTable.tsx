@@ -108,12 +108,15 @@ function Checkbox({
   label,
   onClick,
   focusable = false,
+  disabled,
 }: {
   checked: boolean | 'indeterminate';
   label: string;
   onClick: (event: MouseEvent<HTMLInputElement>) => void;
   /** A row's checkbox is reached through its row (Space); the header's is a tab stop of its own. */
   focusable?: boolean;
+  /** The rows shown are the last view's while the new one loads (`updating`): not selectable. */
+  disabled: boolean;
 }) {
   const ref = useRef<HTMLInputElement>(null);
   useEffect(() => {
@@ -127,8 +130,9 @@ function Checkbox({
       checked={checked === true}
       onChange={() => {}}
       onClick={onClick}
+      disabled={disabled}
       tabIndex={focusable ? 0 : -1}
-      className="h-4 w-4 cursor-pointer rounded border-slate-300 accent-brand-600 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-brand-600"
+      className="h-4 w-4 cursor-pointer rounded disabled:cursor-default border-slate-300 accent-brand-600 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-brand-600"
     />
   );
 }
@@ -162,6 +166,7 @@ export function UsersTable(props: Props) {
             checked={headerState(selection, loadedIds)}
             onClick={() => props.onToggleLoaded()}
             focusable
+            disabled={props.updating}
           />
         ),
         cell: ({ row }) => (
@@ -169,6 +174,7 @@ export function UsersTable(props: Props) {
             label={`Select ${row.original.email}`}
             checked={isSelected(selection, row.original.id)}
             onClick={(e) => props.onToggleRow(row.original.id, e.shiftKey)}
+            disabled={props.updating}
           />
         ),
       },
@@ -238,7 +244,17 @@ export function UsersTable(props: Props) {
         cell: ({ row }) => <NameList names={row.original.rights.map(rightLabel)} empty="None" />,
       },
     ],
-    [selection, loadedIds, props.onToggleLoaded, props.onToggleRow, props.onOpenUser, now, unitNames, width],
+    [
+      selection,
+      loadedIds,
+      props.onToggleLoaded,
+      props.onToggleRow,
+      props.onOpenUser,
+      props.updating,
+      now,
+      unitNames,
+      width,
+    ],
   );
   const columnVisibility = useMemo(
     () => Object.fromEntries(OPTIONAL_USER_COLUMNS.map((c) => [c, props.optionalColumns.includes(c)])),
