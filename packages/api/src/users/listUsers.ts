@@ -500,7 +500,12 @@ export function searchSamplePercent(users: number): number | null {
  * many it read, and `predicted`, the term's matches by its sample (scaled to the table; null when
  * none was taken).
  */
-export type SearchPageResult = { page: PageOfIds | null; matchesRead: number; predicted: number | null };
+export type SearchPageResult = {
+  page: PageOfIds | null;
+  /** How many matches were read; null when they were not counted (`keptAsRead`). */
+  matchesRead: number | null;
+  predicted: number | null;
+};
 
 /**
  * A searched page answered on the search table: up to `max` + 1 matches are read (the trigram index
@@ -510,7 +515,11 @@ export type SearchPageResult = { page: PageOfIds | null; matchesRead: number; pr
  * are more. With `samplePercent`, that share of the table's blocks is read first (the same blocks
  * every time) and the term's matches in it tell how many it has: when more than `max`, none is read
  * ("globex", 250,000 matches at 1,000,000 users, built a 250,000-entry bitmap of the trigram index,
- * ~50 ms, before the page was walked).
+ * ~50 ms, before the page was walked). A page that is not counted, of a term its sample says has few
+ * enough, is cut as its matches are read (`keptAsRead`): none is held to be counted first, and none
+ * is refused for being one too many (the sample has decided; a term it underestimates is read
+ * whole). "mart" by name at 1,000,000 users, its 24,911 matches on the pages of their names
+ * (migration 0032), in process: see BENCHMARKS.md, issue 18, 2026-12-06.
  */
 export async function searchPage(
   db: Db,
@@ -540,6 +549,36 @@ export async function searchPage(
       ? sql`select 0::float8 as predicted`
       : sql`select count(*) filter (where ${userSearch.document} like ${pattern}) * (100 / ${samplePercent}::float8) as predicted
           from ${userSearch} tablesample system (${samplePercent}) repeatable (0)`;
+  // Not counted, and few enough by its sample: the page is kept as the matches stream by (a top-N
+  // sort), none kept whole to be counted first. `offset 0`: they are read on the trigram index, never
+  // by walking the sort's index with the term checked user by user (ordered and cut at the page,
+  // PostgreSQL may take that walk for a term with many matches far into the order).
+  const keptAsRead = async (tx: Db): Promise<SearchPageResult> => {
+    const found = await queryRows<{ predicted: number; id: string | null; key: string[] | null }>(
+      tx,
+      sql`with s as materialized (${sample})
+          select s.predicted, p.id, p.key from s left join lateral (
+            select m.user_id as id, ${keyText(sort.field, MATCH_SORT_COLUMNS)} as key
+            from (
+              select ${userSearch.userId}, ${userSearch.lastName}, ${userSearch.firstName}, ${userSearch.email},
+                ${userSearch.status}, ${userSearch.roleId}, ${userSearch.lastLoginAt}
+              from ${userSearch}
+              where ${searchMatches(search)} and s.predicted <= ${max}
+              offset 0
+            ) m ${sort.field === 'role' ? sql`join ${roles} r on r.id = m.role_id` : sql``}
+            ${conditions.length ? sql`where ${and(...conditions)}` : sql``}
+            order by ${sql.join(orderBy(sort, MATCH_SORT_COLUMNS), sql`, `)}
+            limit ${rows}
+          ) p on true`,
+    );
+    const predicted = found[0]?.predicted ?? 0;
+    if (predicted > max) return { page: null, matchesRead: 0, predicted };
+    return {
+      page: { keyed: found.flatMap((r) => (r.id && r.key ? [{ id: r.id, key: r.key }] : [])), total: null },
+      matchesRead: null,
+      predicted,
+    };
+  };
   const run = async (tx: Db): Promise<SearchPageResult> => {
     const found = await queryRows<{
       n: number;
@@ -582,8 +621,9 @@ export async function searchPage(
       predicted,
     };
   };
+  const reads = !countMatches && samplePercent !== null ? keptAsRead : run;
   // A term without trigrams ("an", "2@") reads the search table once, in order, never an index.
-  return trigrams ? amongTrigramMatches(db, run) : withLocalSettings(db, SCANNED_MATCHES, run);
+  return trigrams ? amongTrigramMatches(db, reads) : withLocalSettings(db, SCANNED_MATCHES, reads);
 }
 
 /** The planner settings of a search whose term has no trigrams: the table read, matches sorted in memory. */
