@@ -385,6 +385,12 @@ async function thresholds(filter: UsersFilter): Promise<[string, ListUsersOption
       },
     ],
     ['sampled whole: sorted on the search table', { searchSamplePercent: 100, searchMatchesSortedMax: n }],
+    // A sample that finds none of the term's matches (the blocks of a last name's users missed): the
+    // term is taken for a rare one, and a page not counted reads every match.
+    [
+      `sampled nothing: taken for fewer than ${below}, window of 5`,
+      { searchSamplePercent: 0.000_001, searchMatchesSortedMax: below, searchWalkWindow: 5 },
+    ],
   ];
 }
 
