@@ -32,11 +32,15 @@ describe('the search table (issue 18: the matches of a last name read on few pag
     const stored = await searchRows('stored');
     expect(stored).toHaveLength(600);
     for (const statement of [created.slice(0, 300), created.slice(300)]) {
-      const rows = stored.filter((id) => statement.includes(id));
-      expect(rows, "one statement's users lie together").toEqual(
-        stored.slice(stored.indexOf(rows[0] ?? ''), stored.indexOf(rows[0] ?? '') + 300),
-      );
-      expect(rows, 'in name order').toEqual(await searchRows('name', statement));
+      // Each user's place in the statement's name order, taken in the order the rows are stored.
+      const rank = new Map((await searchRows('name', statement)).map((id, i) => [id, i]));
+      const ranks = stored.flatMap((id) => rank.get(id) ?? []);
+      expect(ranks).toHaveLength(300);
+      // Mostly in name order: a row that does not fit its page's end may fill a gap an earlier
+      // page left (PostgreSQL's free space map), so a few stand out of line. Written in the order
+      // created, about half the neighbours would be.
+      const inOrder = ranks.slice(1).filter((r, i) => r > (ranks[i] ?? 0)).length;
+      expect(inOrder / (ranks.length - 1), 'neighbours stored in name order').toBeGreaterThan(0.9);
     }
   });
 });
