@@ -344,16 +344,30 @@ async function walk(
   return inIndexOrder(db, run);
 }
 
+/**
+ * The sort columns of a row set under `alias` whose columns keep the tables' names: its id column
+ * (`id` for the users', `user_id` for the search table's) and its role's name (a joined role's
+ * `r.name`, or a column the row set carries).
+ */
+function sortColumnsOf(
+  alias: 'm' | 'p' | 'w',
+  id: 'id' | 'user_id',
+  roleName: SQL = sql.raw(`${alias}.role_name`),
+): SortColumns {
+  const column = (name: string) => sql.raw(`${alias}.${name}`);
+  return {
+    id: column(id),
+    lastName: column('last_name'),
+    firstName: column('first_name'),
+    email: column('email'),
+    status: column('status'),
+    roleName,
+    lastLoginAt: column('last_login_at'),
+  };
+}
+
 /** The columns of the users read whole (`m`), with their role (`r`) for a sort by role. */
-const READ_SORT_COLUMNS: SortColumns = {
-  id: sql`m.id`,
-  lastName: sql`m.last_name`,
-  firstName: sql`m.first_name`,
-  email: sql`m.email`,
-  status: sql`m.status`,
-  roleName: sql`r.name`,
-  lastLoginAt: sql`m.last_login_at`,
-};
+const READ_SORT_COLUMNS = sortColumnsOf('m', 'id', sql`r.name`);
 
 /**
  * A page of a filter with few users, taken by reading them all (on the filter's own indexes: a
@@ -435,26 +449,14 @@ async function readsWhole(
 }
 
 /** The search table's columns (`m`): a term's matches read, and a walk of its name or e-mail index (`searchTableWalk`). */
-const MATCH_SORT_COLUMNS: SortColumns = {
-  id: sql`m.user_id`,
-  lastName: sql`m.last_name`,
-  firstName: sql`m.first_name`,
-  email: sql`m.email`,
-  status: sql`m.status`,
-  roleName: sql`r.name`,
-  lastLoginAt: sql`m.last_login_at`,
-};
+const MATCH_SORT_COLUMNS = sortColumnsOf('m', 'user_id', sql`r.name`);
 
 /** The columns of a page cut from a term's matches (`p`), its role's name among them for a sort by role. */
-const PAGE_SORT_COLUMNS: SortColumns = {
-  id: sql`p.user_id`,
-  lastName: sql`p.last_name`,
-  firstName: sql`p.first_name`,
-  email: sql`p.email`,
-  status: sql`p.status`,
-  roleName: sql`p.role_name`,
-  lastLoginAt: sql`p.last_login_at`,
-};
+const PAGE_SORT_COLUMNS = sortColumnsOf('p', 'user_id');
+
+/** The search table's columns a term's matches are read with: every sort's keys and the role a condition or a sort reads. */
+const MATCH_COLUMNS = sql`${userSearch.userId}, ${userSearch.lastName}, ${userSearch.firstName}, ${userSearch.email},
+  ${userSearch.status}, ${userSearch.roleId}, ${userSearch.lastLoginAt}`;
 
 /**
  * Whether pg_trgm can take trigrams from `%term%`, so that the trigram index narrows the search:
@@ -575,9 +577,7 @@ export async function searchPage(
               select m.user_id, m.last_name, m.first_name, m.email, m.status, m.last_login_at,
                 ${sort.field === 'role' ? sql`r.name` : sql`null::text`} as role_name
               from (
-                select ${userSearch.userId}, ${userSearch.lastName}, ${userSearch.firstName}, ${userSearch.email},
-                  ${userSearch.status}, ${userSearch.roleId}, ${userSearch.lastLoginAt}
-                from ${userSearch}
+                select ${MATCH_COLUMNS} from ${userSearch}
                 where ${searchMatches(search)} and s.predicted <= ${max}
                 offset 0
               ) m ${sort.field === 'role' ? sql`join ${roles} r on r.id = m.role_id` : sql``}
@@ -607,9 +607,7 @@ export async function searchPage(
     }>(
       tx,
       sql`with s as materialized (${sample}), m as materialized (
-            select ${userSearch.userId}, ${userSearch.lastName}, ${userSearch.firstName}, ${userSearch.email},
-              ${userSearch.status}, ${userSearch.roleId}, ${userSearch.lastLoginAt}
-            from ${userSearch}
+            select ${MATCH_COLUMNS} from ${userSearch}
             where ${searchMatches(search)} and (select predicted from s) <= ${max}
             limit ${max + 1}
           ), counted as (
@@ -654,15 +652,7 @@ const SCANNED_MATCHES = { enable_bitmapscan: 'off', enable_indexscan: 'off', wor
  * The columns of a bounded walk's users (`w`): those of a name or an e-mail sort, the only sorts it
  * serves (the others are not selected; naming one is an error of PostgreSQL's, never a wrong order).
  */
-const WALKED_SORT_COLUMNS: SortColumns = {
-  id: sql`w.id`,
-  lastName: sql`w.last_name`,
-  firstName: sql`w.first_name`,
-  email: sql`w.email`,
-  status: sql`w.status`,
-  roleName: sql`w.role_name`,
-  lastLoginAt: sql`w.last_login_at`,
-};
+const WALKED_SORT_COLUMNS = sortColumnsOf('w', 'id');
 
 /**
  * The next users of a name or e-mail sort, at most `window` of them, kept when they match the term:
