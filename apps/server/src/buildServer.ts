@@ -7,7 +7,6 @@ import fastifyCookie from '@fastify/cookie';
 import fastifyHelmet from '@fastify/helmet';
 import {
   type ApiConfig,
-  type AppRouter,
   appRouter,
   bulkResultsCsv,
   createContext,
@@ -21,13 +20,13 @@ import {
 } from '@roster/api';
 import { type Db, everyPool } from '@roster/db';
 import { DOMAIN_ERROR_MESSAGES, DomainError } from '@roster/domain';
-import { type FastifyTRPCPluginOptions, fastifyTRPCPlugin } from '@trpc/server/adapters/fastify';
 import { sql } from 'drizzle-orm';
 import Fastify, { type FastifyError, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { TrustProxy } from './config';
 import { DEFAULT_REQUEST_LIMITS, RequestLimiter, type RequestLimits } from './requestLimiter';
 import { retryAfterHeader } from './retryAfterHeader';
 import { SCIM_PREFIX, scimRoutes } from './scimRoutes';
+import { trpcRoutes } from './trpcRoutes';
 import { isAppRoute, registerWebApp, webAppPageOf } from './webApp';
 
 export const SESSION_COOKIE = 'roster_session';
@@ -297,8 +296,8 @@ export async function buildServer(options: BuildServerOptions) {
       reply.header('cache-control', 'no-store');
     }
   });
-  // Fastify's body limit covers the bodies it parses; tRPC reads other content types itself, so
-  // the limit and the content type are checked here first, before a byte is read.
+  // tRPC reads a body itself, up to the limit (trpcRoutes.ts): a declared length over it, a content
+  // type other than JSON or a body encoded (compressed) are refused here first, before a byte is read.
   app.addHook('onRequest', async (req, reply) => {
     if (!req.url.startsWith('/trpc')) return;
     if (Number(req.headers['content-length'] ?? 0) > BODY_LIMIT_BYTES)
@@ -307,43 +306,47 @@ export async function buildServer(options: BuildServerOptions) {
     if (req.method === 'POST' && type && !type.startsWith('application/json')) {
       return refuse(reply, 415, 'unsupported_media_type', 'Send JSON.');
     }
+    // tRPC reads the body from the request's own stream (trpcRoutes.ts), as it arrived.
+    const encoding = req.headers['content-encoding'];
+    if (encoding && encoding !== 'identity') {
+      return refuse(reply, 415, 'unsupported_media_type', 'Send JSON without a content encoding.');
+    }
   });
 
-  await app.register(fastifyTRPCPlugin, {
+  await app.register(trpcRoutes, {
     prefix: '/trpc',
-    trpcOptions: {
-      router: appRouter,
-      maxBatchSize: limits.maxBatchSize,
-      createContext: ({ req, res, info }) =>
-        createContext(
-          { db: options.db, config: options.api, now: options.now },
-          requestInfo(
-            req,
-            info.calls.map((call) => call.path),
-          ),
-          {
-            set: (token, expiresAt) =>
-              void res.setCookie(SESSION_COOKIE, token, {
-                httpOnly: true,
-                sameSite: 'lax',
-                secure: secureCookies,
-                path: '/',
-                expires: expiresAt,
-              }),
-            clear: () => void res.clearCookie(SESSION_COOKIE, { path: '/' }),
-          },
+    bodyLimit: BODY_LIMIT_BYTES,
+    router: appRouter,
+    maxBatchSize: limits.maxBatchSize,
+    createContext: (req, res, info) =>
+      createContext(
+        { db: options.db, config: options.api, now: options.now },
+        requestInfo(
+          req,
+          info.calls.map((call) => call.path),
         ),
-      onError: ({ error, path }) => {
-        if (error.code === 'INTERNAL_SERVER_ERROR')
-          app.log.error({ err: error, path }, 'tRPC procedure failed');
-      },
-      // A refusal that time lifts (a throttled sign-in or invitation acceptance) says when, as the
-      // request limiter's 429 does.
-      responseMeta: ({ errors }) => {
-        const retryAfter = retryAfterHeader(errors);
-        return retryAfter ? { headers: { 'retry-after': retryAfter } } : {};
-      },
-    } satisfies FastifyTRPCPluginOptions<AppRouter>['trpcOptions'],
+        {
+          set: (token, expiresAt) =>
+            void res.setCookie(SESSION_COOKIE, token, {
+              httpOnly: true,
+              sameSite: 'lax',
+              secure: secureCookies,
+              path: '/',
+              expires: expiresAt,
+            }),
+          clear: () => void res.clearCookie(SESSION_COOKIE, { path: '/' }),
+        },
+      ),
+    onError: ({ error, path }) => {
+      if (error.code === 'INTERNAL_SERVER_ERROR')
+        app.log.error({ err: error, path }, 'tRPC procedure failed');
+    },
+    // A refusal that time lifts (a throttled sign-in or invitation acceptance) says when, as the
+    // request limiter's 429 does.
+    responseMeta: ({ errors }) => {
+      const retryAfter = retryAfterHeader(errors);
+      return retryAfter ? { headers: { 'retry-after': retryAfter } } : {};
+    },
   });
 
   // Identity providers: SCIM 2.0, with its own tokens (the `scim` scope), limits and error shape.

@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
 import { apiTokens, auditEvents, seedUsers, sessions, signInThrottle, users } from '@roster/db';
 import {
   IMPORT_CHUNK_MAX_BYTES,
@@ -360,6 +361,42 @@ describe('bad input over HTTP never yields a 500 and never writes', () => {
     });
     expect(reply.status).toBe(413);
     await expectNothingWritten();
+  });
+
+  it('refuses a body sent in chunks (no length) once it passes the limit, and takes one under it', async () => {
+    before = await counts();
+    const chunked = (text: string) => {
+      const bytes = new TextEncoder().encode(text);
+      const step = 64 * 1024;
+      return new ReadableStream<Uint8Array>({
+        start(controller) {
+          for (let at = 0; at < bytes.length; at += step) controller.enqueue(bytes.subarray(at, at + step));
+          controller.close();
+        },
+      });
+    };
+    const signIn = (password: string): RequestInit & { duplex: 'half' } => ({
+      method: 'POST',
+      headers: headersFor({}, { 'content-type': 'application/json' }),
+      body: chunked(JSON.stringify({ json: { email: TEST_ADMIN.email, password } })),
+      duplex: 'half',
+    });
+    const tooLarge = await send('/trpc/auth.signIn', signIn('x'.repeat(BODY_LIMIT_BYTES + 1)));
+    expect(tooLarge.status).toBe(413);
+    expect(tooLarge.body).toMatchObject({ error: { json: { data: { httpStatus: 413 } } } });
+    await expectNothingWritten();
+    const taken = await send('/trpc/auth.signIn', signIn(TEST_ADMIN.password));
+    expect(taken.status).toBe(200);
+  });
+
+  it('refuses an encoded (compressed) body with 415 before reading it', async () => {
+    const reply = await send('/trpc/auth.signIn', {
+      method: 'POST',
+      headers: headersFor({}, { 'content-type': 'application/json', 'content-encoding': 'gzip' }),
+      body: gzipSync(JSON.stringify({ json: { email: TEST_ADMIN.email, password: TEST_ADMIN.password } })),
+    });
+    expect(reply.status).toBe(415);
+    expect(reply.body).toMatchObject(trpcError(415, 'UNSUPPORTED_MEDIA_TYPE', 'unsupported_media_type'));
   });
 
   it('answers malformed JSON with 400, not 500', async () => {
