@@ -13,7 +13,7 @@ import {
   RIGHTS,
   USER_STATUSES,
 } from '@roster/domain';
-import { sql } from 'drizzle-orm';
+import { type SQL, type SQLWrapper, sql } from 'drizzle-orm';
 import {
   bigint,
   boolean,
@@ -116,6 +116,17 @@ export const users = pgTable(
  * e-mail (254) it is ~2,690 bytes, under btree's 2,704 (a test stores such a user). Statement
  * triggers on `users` keep it in step (migrations 0003, 0022).
  */
+/**
+ * A user's search document made from their row of `users`, by the database function the search
+ * table's triggers fill `user_search.document` with (migration 0003): the same text, for the rows
+ * of `users` a query reads without their search row.
+ */
+export const searchDocumentOf = (row: {
+  firstName: SQLWrapper;
+  lastName: SQLWrapper;
+  email: SQLWrapper;
+}): SQL => sql`roster_search_document(${row.firstName}, ${row.lastName}, ${row.email})`;
+
 export const userSearch = pgTable(
   'user_search',
   {

@@ -7,6 +7,7 @@ import {
   likeContains,
   queryRows,
   roles,
+  searchDocumentOf,
   userSearch,
   users,
   withLocalSettings,
@@ -509,6 +510,17 @@ export function searchSamplePercent(users: number): number | null {
 }
 
 /**
+ * How many users hold `search`, predicted from `samplePercent` of the users table's blocks (the same
+ * blocks every time), scaled to the whole table: one row, `predicted`. Blocks of `users`, not of the
+ * search table: since migration 0032 the search table holds a last name's users together, and its
+ * blocks found such a name in none or in several of them ("nowak", 2,608 of 200,000 users: 8,600 by
+ * the search table's blocks, more than are read at once; 1,600 by the users'; 1 % of either).
+ */
+export const searchSample = (search: string, samplePercent: number): SQL =>
+  sql`select count(*) filter (where ${searchDocumentOf(users)} like ${likeContains(search)}) * (100 / ${samplePercent}::float8) as predicted
+      from ${users} tablesample system (${samplePercent}) repeatable (0)`;
+
+/**
  * What a search's read of its matches found: the page (null when the term has more than `max`), how
  * many it read, and `predicted`, the term's matches by its sample (scaled to the table; null when
  * none was taken).
@@ -525,8 +537,8 @@ export type SearchPageResult = {
  * or the table, chosen by the term's shape, never by the planner's estimate), and when there are no
  * more than `max` they are filtered, sorted and cut to the page there (and, when `countMatches`,
  * counted: every match is at hand, so the exact total costs no second search). No page when there
- * are more. With `samplePercent`, that share of the table's blocks is read first (the same blocks
- * every time) and the term's matches in it tell how many it has: when more than `max`, none is read
+ * are more. With `samplePercent`, that share of the users table's blocks is read first (the same
+ * blocks every time) and the term's matches in it tell how many it has: when more than `max`, none is read
  * ("globex", 250,000 matches at 1,000,000 users, built a 250,000-entry bitmap of the trigram index,
  * ~50 ms, before the page was walked). A page that is not counted, of a term its sample says has few
  * enough, is cut as its matches are read (`keptAsRead`): none is held to be counted first, and none
@@ -554,14 +566,10 @@ export async function searchPage(
     : matching.length
       ? sql`(count(*) filter (where ${and(...matching)}))::int`
       : sql`count(*)::int`;
-  const pattern = likeContains(search);
   const trigrams = usesTrigrams(search, await trigramsTakeNonAsciiLetters(db));
   // The sample's matches scaled to the whole table; the matches are read only when it has few enough.
   const sample =
-    samplePercent === null
-      ? sql`select 0::float8 as predicted`
-      : sql`select count(*) filter (where ${userSearch.document} like ${pattern}) * (100 / ${samplePercent}::float8) as predicted
-          from ${userSearch} tablesample system (${samplePercent}) repeatable (0)`;
+    samplePercent === null ? sql`select 0::float8 as predicted` : searchSample(search, samplePercent);
   // Not counted, and few enough by its sample: the page is kept as the matches stream by (a top-N
   // sort), none kept whole to be counted first. `offset 0`: they are read on the trigram index, never
   // by walking the sort's index with the term checked user by user (ordered and cut at the page,
@@ -637,9 +645,8 @@ export async function searchPage(
     };
   };
   // Only for the term alone: a read whole costs ~1 µs a match, where another condition may cost a
-  // lookup each (a creation date: 22,000 lookups, 620 ms, for a term its sample put at 0). The
-  // sample reads whole blocks, and since migration 0032 a last name's users share blocks: a term
-  // clustered in the names is predicted at 0, or at a few blocks' worth, more often than before.
+  // lookup each (a creation date: 22,000 lookups, 620 ms, for a term its sample put at 0): a sample
+  // of whole blocks underestimates a term whose users came together (an import of one company).
   const reads = !countMatches && samplePercent !== null && conditions.length === 0 ? keptAsRead : run;
   // A term without trigrams ("an", "2@") reads the search table once, in order, never an index.
   return trigrams ? amongTrigramMatches(db, reads) : withLocalSettings(db, SCANNED_MATCHES, reads);
