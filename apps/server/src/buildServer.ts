@@ -205,8 +205,10 @@ export async function buildServer(options: BuildServerOptions) {
     strictTransportSecurity: secureCookies ? { maxAge: 31_536_000, includeSubDomains: true } : false,
   });
 
-  // Errors raised before tRPC sees the request (a body too large, malformed JSON, a content type no
-  // procedure takes) get the envelope tRPC clients read, with a stable code; never a 500.
+  // Errors raised before tRPC sees the request (a declared length too large, a content type no
+  // procedure takes) get the envelope tRPC clients read, with a stable code; never a 500. (A body
+  // sent in chunks past the limit, or malformed JSON, is refused by tRPC as it reads it: the same
+  // envelope.)
   const refuse = (reply: FastifyReply, status: number, code: string, message: string, trpcCode?: string) =>
     reply.status(status).send({
       error: {
@@ -308,7 +310,7 @@ export async function buildServer(options: BuildServerOptions) {
     }
     // tRPC reads the body from the request's own stream (trpcRoutes.ts), as it arrived.
     const encoding = req.headers['content-encoding'];
-    if (encoding && encoding !== 'identity') {
+    if (encoding && encoding.toLowerCase() !== 'identity') {
       return refuse(reply, 415, 'unsupported_media_type', 'Send JSON without a content encoding.');
     }
   });
@@ -316,6 +318,7 @@ export async function buildServer(options: BuildServerOptions) {
   await app.register(trpcRoutes, {
     prefix: '/trpc',
     bodyLimit: BODY_LIMIT_BYTES,
+    tooLarge: TOO_LARGE,
     router: appRouter,
     maxBatchSize: limits.maxBatchSize,
     createContext: (req, res, info) =>
