@@ -1,4 +1,4 @@
-import { queryRows, seedUsers } from '@roster/db';
+import { queryRows, searchDocumentOf, seedUsers } from '@roster/db';
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { searchSample } from '../src/users/listUsers';
@@ -11,6 +11,13 @@ describe("a search's sample (how many users a term has, told before its matches 
     // One statement: the search table stores these users in name order (migration 0032), `users` in
     // the order they came, names at random.
     await seedUsers(h.db, { users: 20_000, batchSize: 20_000 });
+    // The sample makes each user's document from `users`: the very text the search table holds.
+    const [differing] = await queryRows<{ n: number }>(
+      h.db,
+      sql`select count(*)::int as n from users u join user_search s on s.user_id = u.id
+        where ${searchDocumentOf({ firstName: sql`u.first_name`, lastName: sql`u.last_name`, email: sql`u.email` })} is distinct from s.document`,
+    );
+    expect(differing?.n).toBe(0);
     const names = await queryRows<{ term: string; users: number }>(
       h.db,
       sql`select lower(last_name) as term, count(*)::int as users from users group by 1 having count(*) >= 200`,

@@ -116,17 +116,6 @@ export const users = pgTable(
  * e-mail (254) it is ~2,690 bytes, under btree's 2,704 (a test stores such a user). Statement
  * triggers on `users` keep it in step (migrations 0003, 0022).
  */
-/**
- * A user's search document made from their row of `users`, by the database function the search
- * table's triggers fill `user_search.document` with (migration 0003): the same text, for the rows
- * of `users` a query reads without their search row.
- */
-export const searchDocumentOf = (row: {
-  firstName: SQLWrapper;
-  lastName: SQLWrapper;
-  email: SQLWrapper;
-}): SQL => sql`roster_search_document(${row.firstName}, ${row.lastName}, ${row.email})`;
-
 export const userSearch = pgTable(
   'user_search',
   {
@@ -151,6 +140,17 @@ export const userSearch = pgTable(
     index('user_search_email_idx').on(t.email, t.userId, t.document),
   ],
 );
+
+/**
+ * A user's search document made from their row of `users`, by the database function the search
+ * table's triggers fill `user_search.document` with (migration 0003): the same text, for the rows
+ * of `users` a query reads without their search row.
+ */
+export const searchDocumentOf = (row: {
+  firstName: SQLWrapper;
+  lastName: SQLWrapper;
+  email: SQLWrapper;
+}): SQL => sql`roster_search_document(${row.firstName}, ${row.lastName}, ${row.email})`;
 
 /**
  * How many users have each role and status, so that the users list and "select all" show exact

@@ -184,7 +184,7 @@ export type ListUsersOptions = {
   searchConditionsWalkWindow?: number;
   /** How many users a searched next page walks from its cursor first (`SEARCH_CURSOR_WALK_PAGES`). */
   searchCursorWalkWindow?: number;
-  /** The share of the search table a search samples first (`searchSamplePercent`); null: none. */
+  /** The share of the users table a search samples first (`searchSamplePercent`); null: none. */
   searchSamplePercent?: number | null;
 };
 
@@ -493,8 +493,8 @@ export async function trigramsTakeNonAsciiLetters(db: Db): Promise<boolean> {
 export type PageOfIds = { keyed: KeyedId[]; total: number | null };
 
 /**
- * How many rows of the search table a search samples first, to tell a term with many matches before
- * reading them: about 50 blocks of the table (~1 ms at 1,000,000 users), exact on what it reads.
+ * How many users a search samples first (`searchSample`), to tell a term with many matches before
+ * reading them: about 35 blocks of `users` (~1 ms at 1,000,000 users), exact on what it reads.
  * A term at 1 % of users has ~20 matches there (±5), enough to tell it from one at 0.2 % or 5 %.
  */
 export const SEARCH_SAMPLE_ROWS = 2_000;
@@ -502,8 +502,8 @@ export const SEARCH_SAMPLE_ROWS = 2_000;
 export const SEARCH_SAMPLED_FROM_USERS = 50_000;
 
 /**
- * The share of the search table (percent) a search samples before reading its matches, or null when
- * the table is small enough to read them at once. `users` is PostgreSQL's estimate of the table's rows.
+ * The share of the users table (percent) a search samples before reading its matches, or null when
+ * it is small enough to read them at once. `users` is PostgreSQL's estimate of the users.
  */
 export function searchSamplePercent(users: number): number | null {
   return users < SEARCH_SAMPLED_FROM_USERS ? null : (100 * SEARCH_SAMPLE_ROWS) / users;
@@ -515,6 +515,8 @@ export function searchSamplePercent(users: number): number | null {
  * search table: since migration 0032 the search table holds a last name's users together, and its
  * blocks found such a name in none or in several of them ("nowak", 2,608 of 200,000 users: 8,600 by
  * the search table's blocks, more than are read at once; 1,600 by the users'; 1 % of either).
+ * `users` keeps its rows in the order they were written: users created, or changed, together (an
+ * import of one company, a bulk change of a searched selection) are still sampled as a group.
  */
 export const searchSample = (search: string, samplePercent: number): SQL =>
   sql`select count(*) filter (where ${searchDocumentOf(users)} like ${likeContains(search)}) * (100 / ${samplePercent}::float8) as predicted
