@@ -13,20 +13,22 @@ export type TrpcRoutesOptions = HTTPBaseHandlerOptions<AppRouter, Request> & {
 };
 
 /**
- * A request's body as tRPC reads it: its bytes as they arrive, refused past `limit` (413, the
- * request left unread so that the refusal can still be sent), and failed when the client goes away
- * before its end or the request times out, so that nothing waits for the rest or keeps what came.
+ * A request's body as tRPC reads it: its bytes as they arrive, refused past `limit` (413; the rest
+ * is read and dropped, so that the refusal can still be sent), and failed when the request closes
+ * before its end (the client gone, the request timed out), so that nothing waits for the rest or
+ * keeps what came.
  */
 export function bodyOf(raw: IncomingMessage, limit: number, tooLarge: string): ReadableStream<Uint8Array> {
+  const listeners: { data?: (chunk: Buffer) => void; end?: () => void; close?: () => void } = {};
+  const stop = () => {
+    if (listeners.data) raw.off('data', listeners.data);
+    if (listeners.end) raw.off('end', listeners.end);
+    if (listeners.close) raw.off('close', listeners.close);
+  };
   return new ReadableStream<Uint8Array>({
     start(controller) {
       let size = 0;
-      const stop = () => {
-        raw.off('data', onData);
-        raw.off('end', onEnd);
-        raw.off('close', onClose);
-      };
-      const onData = (chunk: Buffer) => {
+      listeners.data = (chunk: Buffer) => {
         size += chunk.length;
         if (size <= limit) {
           controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
@@ -35,20 +37,21 @@ export function bodyOf(raw: IncomingMessage, limit: number, tooLarge: string): R
         stop();
         controller.error(new TRPCError({ code: 'PAYLOAD_TOO_LARGE', message: tooLarge }));
       };
-      const onEnd = () => {
+      listeners.end = () => {
         stop();
         controller.close();
       };
-      const onClose = () => {
-        if (raw.complete) return;
+      // Only before the end: once it has come, `stop` has taken this listener off.
+      listeners.close = () => {
         stop();
         controller.error(new TRPCError({ code: 'CLIENT_CLOSED_REQUEST' }));
       };
-      raw.on('data', onData);
-      raw.on('end', onEnd);
-      raw.on('close', onClose);
+      raw.on('data', listeners.data);
+      raw.on('end', listeners.end);
+      raw.on('close', listeners.close);
     },
     cancel() {
+      stop();
       raw.destroy();
     },
   });
@@ -74,7 +77,8 @@ function requestOf(
     for (const one of Array.isArray(value) ? value : value === undefined ? [] : [value])
       headers.append(name, one);
   }
-  const withBody = request.method !== 'GET' && request.method !== 'HEAD';
+  // A body already ended (none was sent, nothing is left to read) is none, as tRPC's own reader has it.
+  const withBody = request.method !== 'GET' && request.method !== 'HEAD' && !raw.readableEnded;
   // Only the path and the query are read from the URL; the host is not trusted for anything.
   return new Request(new URL(request.url, 'http://localhost'), {
     method: request.method,
@@ -89,8 +93,9 @@ function requestOf(
  * adapter serves them but for the body: tRPC reads it from the request's own stream (`bodyOf`). The
  * adapter has fastify read it into a string, which tRPC then encodes into a Request and reads and
  * decodes again: for an Apply of 100,000 ticked ids (a 3.7 MB body) that was ~50 ms of the server's
- * CPU before the input was parsed (BENCHMARKS.md, issue 18 item 3). The body is read when the
- * procedure asks for its input, after the context (who is asking) is made.
+ * CPU before the input was parsed (BENCHMARKS.md, issue 18 item 3). Its bytes are taken as they
+ * arrive; tRPC parses them when the procedure asks for its input, after the context (who is asking)
+ * is made.
  */
 export async function trpcRoutes(app: FastifyInstance, options: TrpcRoutesOptions): Promise<void> {
   const { bodyLimit, tooLarge, createContext, ...handlerOptions } = options;

@@ -384,6 +384,9 @@ describe('bad input over HTTP never yields a 500 and never writes', () => {
     const tooLarge = await send('/trpc/auth.signIn', signIn('x'.repeat(BODY_LIMIT_BYTES + 1)));
     expect(tooLarge.status).toBe(413);
     expect(tooLarge.body).toMatchObject(trpcError(413, 'PAYLOAD_TOO_LARGE', 'payload_too_large'));
+    expect(tooLarge.body).toMatchObject({
+      error: { json: { message: 'The request is larger than 8 MiB.' } },
+    });
     await expectNothingWritten();
     const taken = await send('/trpc/auth.signIn', signIn(TEST_ADMIN.password));
     expect(taken.status).toBe(200);
