@@ -102,14 +102,20 @@ export async function trpcRoutes(app: FastifyInstance, options: TrpcRoutesOption
   // Left unread here: the request's stream goes to tRPC whole.
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', (_request, _payload, done) => done(null));
-  app.all<{ Params: { path: string } }>('/:path', async (request, reply) => {
-    const response = await resolveResponse({
-      ...handlerOptions,
-      req: requestOf(request, reply, bodyLimit, tooLarge),
-      path: request.params.path,
-      error: null,
-      createContext: ({ info }) => createContext(request, reply, info),
-    });
-    return reply.send(response);
+  // The methods a fetch Request can carry (tRPC answers all but GET and POST with 405); TRACE and
+  // CONNECT, which it cannot, are no route here (404) rather than a failure to build the Request.
+  app.route<{ Params: { path: string } }>({
+    method: ['DELETE', 'GET', 'OPTIONS', 'PATCH', 'POST', 'PUT'],
+    url: '/:path',
+    handler: async (request, reply) => {
+      const response = await resolveResponse({
+        ...handlerOptions,
+        req: requestOf(request, reply, bodyLimit, tooLarge),
+        path: request.params.path,
+        error: null,
+        createContext: ({ info }) => createContext(request, reply, info),
+      });
+      return reply.send(response);
+    },
   });
 }

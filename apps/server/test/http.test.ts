@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { request } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import { apiTokens, auditEvents, seedUsers, sessions, signInThrottle, users } from '@roster/db';
 import {
@@ -250,6 +251,25 @@ describe('bad input over HTTP never yields a 500 and never writes', () => {
       expect(reply.contentType).toMatch(/^application\/json/);
       expect(reply.body).toMatchObject(trpcError(404, 'NOT_FOUND', 'not_found'));
     }
+    await expectNothingWritten();
+  });
+
+  it('answers TRACE (a method no fetch Request carries) with a typed 404, never a 500', async () => {
+    // fetch refuses to send TRACE: the request goes out through node:http.
+    const answer = await new Promise<{ status: number; text: string }>((resolve, reject) => {
+      const sent = request(`${server.url}/trpc/auth.me`, { method: 'TRACE' }, (response) => {
+        let text = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => {
+          text += chunk;
+        });
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, text }));
+      });
+      sent.on('error', reject);
+      sent.end();
+    });
+    expect(answer.status).toBe(404);
+    expect(JSON.parse(answer.text)).toMatchObject(trpcError(404, 'NOT_FOUND', 'not_found'));
     await expectNothingWritten();
   });
 
