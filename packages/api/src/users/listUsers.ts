@@ -591,7 +591,6 @@ export async function searchPage(
                 where ${searchMatches(search)} and s.predicted <= ${max}
                 offset 0
               ) m ${sort.field === 'role' ? sql`join ${roles} r on r.id = m.role_id` : sql``}
-              ${conditions.length ? sql`where ${and(...conditions)}` : sql``}
               order by ${sql.join(orderBy(sort, MATCH_SORT_COLUMNS), sql`, `)}
               limit ${rows}
             ) p
@@ -646,9 +645,10 @@ export async function searchPage(
       predicted,
     };
   };
-  // Only for the term alone: a read whole costs ~1 µs a match, where another condition may cost a
-  // lookup each (a creation date: 22,000 lookups, 620 ms, for a term its sample put at 0): a sample
-  // of whole blocks underestimates a term whose users came together (an import of one company).
+  // Only for the term alone on a first page (no condition, no cursor: `keptAsRead` reads none): a
+  // read whole costs ~1 µs a match, where another condition may cost a lookup each (a creation date:
+  // 22,000 lookups, 620 ms, for a term its sample put at 0): a sample of whole blocks underestimates
+  // a term whose users came together (an import of one company).
   const reads = !countMatches && samplePercent !== null && conditions.length === 0 ? keptAsRead : run;
   // A term without trigrams ("an", "2@") reads the search table once, in order, never an index.
   return trigrams ? amongTrigramMatches(db, reads) : withLocalSettings(db, SCANNED_MATCHES, reads);
